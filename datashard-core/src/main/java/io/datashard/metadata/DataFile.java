@@ -1,0 +1,220 @@
+package io.datashard.metadata;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A data file as the Iceberg v2 spec describes it in manifests ({@code data_file} struct): location, format,
+ * partition, record count, size and per-column statistics keyed by field id. Immutable.
+ *
+ * <p>Bounds are in the spec's single-value binary serialization (see {@link Conversions}).
+ */
+public final class DataFile {
+  /** Content type of a data file (as opposed to position or equality deletes). */
+  public static final int CONTENT_DATA = 0;
+
+  private final int content;
+  private final String location;
+  private final String fileFormat;
+  private final int specId;
+  private final List<Object> partition;
+  private final long recordCount;
+  private final long fileSizeInBytes;
+  private final Map<Integer, Long> columnSizes;
+  private final Map<Integer, Long> valueCounts;
+  private final Map<Integer, Long> nullValueCounts;
+  private final Map<Integer, Long> nanValueCounts;
+  private final Map<Integer, ByteBuffer> lowerBounds;
+  private final Map<Integer, ByteBuffer> upperBounds;
+  private final List<Long> splitOffsets;
+  private final Integer sortOrderId;
+
+  private DataFile(Builder b) {
+    this.content = b.content;
+    this.location = Objects.requireNonNull(b.location, "location");
+    this.fileFormat = b.fileFormat;
+    this.specId = b.specId;
+    this.partition = b.partition == null ? List.of() : java.util.Collections.unmodifiableList(
+        new java.util.ArrayList<>(b.partition));
+    this.recordCount = b.recordCount;
+    this.fileSizeInBytes = b.fileSizeInBytes;
+    this.columnSizes = copy(b.columnSizes);
+    this.valueCounts = copy(b.valueCounts);
+    this.nullValueCounts = copy(b.nullValueCounts);
+    this.nanValueCounts = copy(b.nanValueCounts);
+    this.lowerBounds = copyBuffers(b.lowerBounds);
+    this.upperBounds = copyBuffers(b.upperBounds);
+    this.splitOffsets = b.splitOffsets == null ? null : List.copyOf(b.splitOffsets);
+    this.sortOrderId = b.sortOrderId;
+  }
+
+  private static <V> Map<Integer, V> copy(Map<Integer, V> m) {
+    return m == null ? null : Map.copyOf(m);
+  }
+
+  private static Map<Integer, ByteBuffer> copyBuffers(Map<Integer, ByteBuffer> m) {
+    if (m == null) {
+      return null;
+    }
+    java.util.HashMap<Integer, ByteBuffer> out = new java.util.HashMap<>();
+    m.forEach((k, v) -> out.put(k, v.asReadOnlyBuffer()));
+    return Map.copyOf(out);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return a builder holding this file's values */
+  public Builder toBuilder() {
+    return new Builder().content(content).location(location).fileFormat(fileFormat).specId(specId)
+        .partition(partition).recordCount(recordCount).fileSizeInBytes(fileSizeInBytes).columnSizes(columnSizes)
+        .valueCounts(valueCounts).nullValueCounts(nullValueCounts).nanValueCounts(nanValueCounts)
+        .lowerBounds(lowerBounds).upperBounds(upperBounds).splitOffsets(splitOffsets).sortOrderId(sortOrderId);
+  }
+
+  /** @return 0 for data; 1 and 2 are position and equality deletes */
+  public int content() {
+    return content;
+  }
+
+  /** @return absolute location of the file */
+  public String location() {
+    return location;
+  }
+
+  /** @return {@code PARQUET}, {@code AVRO} or {@code ORC} */
+  public String fileFormat() {
+    return fileFormat;
+  }
+
+  /** @return the id of the partition spec the file was written with */
+  public int specId() {
+    return specId;
+  }
+
+  /** @return partition values in spec order (empty when unpartitioned); elements may be null */
+  public List<Object> partition() {
+    return partition;
+  }
+
+  public long recordCount() {
+    return recordCount;
+  }
+
+  public long fileSizeInBytes() {
+    return fileSizeInBytes;
+  }
+
+  /** @return bytes per column id, or null when not collected */
+  public Map<Integer, Long> columnSizes() {
+    return columnSizes;
+  }
+
+  /** @return values (including nulls) per column id, or null */
+  public Map<Integer, Long> valueCounts() {
+    return valueCounts;
+  }
+
+  /** @return nulls per column id, or null */
+  public Map<Integer, Long> nullValueCounts() {
+    return nullValueCounts;
+  }
+
+  /** @return NaN values per floating-point column id, or null */
+  public Map<Integer, Long> nanValueCounts() {
+    return nanValueCounts;
+  }
+
+  /** @return serialized lower bound per column id, or null */
+  public Map<Integer, ByteBuffer> lowerBounds() {
+    return lowerBounds;
+  }
+
+  /** @return serialized upper bound per column id, or null */
+  public Map<Integer, ByteBuffer> upperBounds() {
+    return upperBounds;
+  }
+
+  /** @return row-group start offsets, ascending, or null */
+  public List<Long> splitOffsets() {
+    return splitOffsets;
+  }
+
+  /** @return the sort order id, or null */
+  public Integer sortOrderId() {
+    return sortOrderId;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof DataFile)) {
+      return false;
+    }
+    DataFile d = (DataFile) o;
+    return content == d.content && specId == d.specId && recordCount == d.recordCount
+        && fileSizeInBytes == d.fileSizeInBytes && location.equals(d.location)
+        && Objects.equals(fileFormat, d.fileFormat) && partition.equals(d.partition)
+        && Objects.equals(columnSizes, d.columnSizes) && Objects.equals(valueCounts, d.valueCounts)
+        && Objects.equals(nullValueCounts, d.nullValueCounts) && Objects.equals(nanValueCounts, d.nanValueCounts)
+        && Objects.equals(lowerBounds, d.lowerBounds) && Objects.equals(upperBounds, d.upperBounds)
+        && Objects.equals(splitOffsets, d.splitOffsets) && Objects.equals(sortOrderId, d.sortOrderId);
+  }
+
+  @Override
+  public int hashCode() {
+    return location.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "DataFile{" + location + ", records=" + recordCount + ", bytes=" + fileSizeInBytes + "}";
+  }
+
+  /** Builder for {@link DataFile}. */
+  public static final class Builder {
+    private int content = CONTENT_DATA;
+    private String location;
+    private String fileFormat = "PARQUET";
+    private int specId = 0;
+    private List<Object> partition = List.of();
+    private long recordCount;
+    private long fileSizeInBytes;
+    private Map<Integer, Long> columnSizes;
+    private Map<Integer, Long> valueCounts;
+    private Map<Integer, Long> nullValueCounts;
+    private Map<Integer, Long> nanValueCounts;
+    private Map<Integer, ByteBuffer> lowerBounds;
+    private Map<Integer, ByteBuffer> upperBounds;
+    private List<Long> splitOffsets;
+    private Integer sortOrderId;
+
+    private Builder() {
+    }
+
+    public Builder content(int v) { this.content = v; return this; }
+    public Builder location(String v) { this.location = v; return this; }
+    public Builder fileFormat(String v) { this.fileFormat = v; return this; }
+    public Builder specId(int v) { this.specId = v; return this; }
+    public Builder partition(List<Object> v) { this.partition = v; return this; }
+    public Builder recordCount(long v) { this.recordCount = v; return this; }
+    public Builder fileSizeInBytes(long v) { this.fileSizeInBytes = v; return this; }
+    public Builder columnSizes(Map<Integer, Long> v) { this.columnSizes = v; return this; }
+    public Builder valueCounts(Map<Integer, Long> v) { this.valueCounts = v; return this; }
+    public Builder nullValueCounts(Map<Integer, Long> v) { this.nullValueCounts = v; return this; }
+    public Builder nanValueCounts(Map<Integer, Long> v) { this.nanValueCounts = v; return this; }
+    public Builder lowerBounds(Map<Integer, ByteBuffer> v) { this.lowerBounds = v; return this; }
+    public Builder upperBounds(Map<Integer, ByteBuffer> v) { this.upperBounds = v; return this; }
+    public Builder splitOffsets(List<Long> v) { this.splitOffsets = v; return this; }
+    public Builder sortOrderId(Integer v) { this.sortOrderId = v; return this; }
+
+    public DataFile build() {
+      return new DataFile(this);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.datashard.metadata;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One row of a manifest list ({@code manifest_file}): where a manifest is and what it holds. Immutable.
+ *
+ * @param location absolute location of the manifest
+ * @param length manifest size in bytes
+ * @param specId partition spec id of every file in the manifest
+ * @param content 0 data, 1 deletes
+ * @param sequenceNumber sequence number of the commit that added the manifest
+ * @param minSequenceNumber lowest data sequence number of any live file in the manifest
+ * @param addedSnapshotId the snapshot that added the manifest
+ * @param addedFilesCount entries with status ADDED
+ * @param existingFilesCount entries with status EXISTING
+ * @param deletedFilesCount entries with status DELETED
+ * @param addedRowsCount rows in ADDED files
+ * @param existingRowsCount rows in EXISTING files
+ * @param deletedRowsCount rows in DELETED files
+ * @param partitions one summary per partition field, in spec order (empty when unpartitioned)
+ */
+public record ManifestFile(String location, long length, int specId, int content, long sequenceNumber,
+                           long minSequenceNumber, long addedSnapshotId, int addedFilesCount,
+                           int existingFilesCount, int deletedFilesCount, long addedRowsCount,
+                           long existingRowsCount, long deletedRowsCount, List<PartitionFieldSummary> partitions) {
+  public static final int CONTENT_DATA = 0;
+  public static final int CONTENT_DELETES = 1;
+
+  public ManifestFile {
+    Objects.requireNonNull(location, "location");
+    partitions = partitions == null ? List.of() : List.copyOf(partitions);
+  }
+
+  /** @return a copy with the sequence numbers a commit assigns (used when rebasing a commit attempt) */
+  public ManifestFile withSequenceNumbers(long seq, long minSeq) {
+    return new ManifestFile(location, length, specId, content, seq, minSeq, addedSnapshotId, addedFilesCount,
+        existingFilesCount, deletedFilesCount, addedRowsCount, existingRowsCount, deletedRowsCount, partitions);
+  }
+
+  /** @return whether the manifest has any ADDED or EXISTING files */
+  public boolean hasLiveFiles() {
+    return addedFilesCount > 0 || existingFilesCount > 0;
+  }
+}

@@ -1,0 +1,80 @@
+package io.datashard.storage;
+
+import java.util.List;
+
+/**
+ * Where tables live: a local directory or an object-store bucket. The narrow interface every engine part
+ * talks to, in the spirit of Iceberg's {@code FileIO}.
+ *
+ * <p>Files are addressed by absolute location strings: {@code file:/abs/path} for local disk,
+ * {@code s3://bucket/key} for S3. {@link #root()} is the warehouse location; tables live below it.
+ *
+ * <p>Implementations must be thread-safe. Every method throws {@link io.datashard.StorageException} (or a
+ * subtype) on failure; a secret never appears in a message.
+ */
+public interface StorageBackend extends AutoCloseable {
+
+  /** @return the warehouse root location, without a trailing slash */
+  String root();
+
+  /**
+   * @param parent a location
+   * @param child a relative path, '/'-separated
+   * @return the child location
+   */
+  default String resolve(String parent, String child) {
+    return parent.endsWith("/") ? parent + child : parent + "/" + child;
+  }
+
+  /**
+   * Reads a whole (small) file, such as metadata JSON or an Avro manifest.
+   *
+   * @throws FileNotFoundInStorageException when it does not exist
+   */
+  byte[] readAll(String location);
+
+  /** Writes a whole file, replacing any file of that name. Not a commit primitive. */
+  void writeAll(String location, byte[] content);
+
+  /**
+   * Creates a file only if no file of that name exists, atomically with respect to every other writer of
+   * every process and machine. This is the commit primitive.
+   *
+   * @return true when this call created the file; false when a file of that name already existed (nothing
+   *     was written)
+   * @throws CommitOutcomeUnknownException when it cannot be known whether the file was created
+   *     (timeout, connection reset); the caller must read the file back to find out
+   */
+  boolean createExclusive(String location, byte[] content);
+
+  /** @return whether the file exists */
+  boolean exists(String location);
+
+  /** Deletes a file; deleting a missing file is not an error. */
+  void delete(String location);
+
+  /**
+   * Lists files below a location (recursively), each with size and modification time.
+   *
+   * @param prefix a directory-like location
+   * @return the files; empty when there are none
+   */
+  List<FileInfo> list(String prefix);
+
+  /**
+   * Lists the immediate child "directories" of a location (common prefixes on object stores).
+   *
+   * @return child locations without trailing slash
+   */
+  List<String> listDirectories(String prefix);
+
+  /** @return a handle for reading a file (such as a Parquet data file) with random access */
+  InputFile newInputFile(String location);
+
+  /** @return a handle for streaming a new file (such as a Parquet data file) */
+  OutputFile newOutputFile(String location);
+
+  /** Releases clients and connections; the backend is unusable afterwards. */
+  @Override
+  void close();
+}

@@ -1,0 +1,2 @@
+/** Runnable DataShard examples. */
+package io.datashard.examples;
