@@ -1,0 +1,55 @@
+package io.datashard;
+
+import java.util.Map;
+
+/**
+ * Streams records into new data files and commits them as one snapshot. Memory stays bounded however many
+ * records are added: rows go to Parquet row groups as they come, and the appender rolls to a new data file
+ * at the table's target file size ({@code write.target-file-size-bytes}).
+ *
+ * <p>Nothing is visible to readers until {@link #commit()} returns. Closing an appender that was not
+ * committed (including after a validation error) deletes the files it wrote; the table is unchanged.
+ * <pre>{@code
+ * try (Appender a = table.newAppend()) {
+ *   for (Map<String, Object> r : source) { a.add(r); }
+ *   Snapshot s = a.commit();
+ * }
+ * }</pre>
+ * Not thread-safe: use one appender per thread.
+ */
+public interface Appender extends AutoCloseable {
+
+  /**
+   * Validates and writes one record.
+   *
+   * @param record column name to value (a {@link Record} is a map)
+   * @return this appender
+   * @throws RecordValidationException when the record does not fit the schema (the appender is then
+   *     failed: close it; the table stays unchanged)
+   */
+  Appender add(Map<String, ?> record);
+
+  /** Adds every record of an iterable, in order. */
+  default Appender addAll(Iterable<? extends Map<String, ?>> records) {
+    for (Map<String, ?> r : records) {
+      add(r);
+    }
+    return this;
+  }
+
+  /** @return records added so far */
+  long recordCount();
+
+  /**
+   * Commits everything added as one snapshot, retrying against concurrent writers as the table's commit
+   * properties allow.
+   *
+   * @return the new snapshot
+   * @throws CommitConflictException when the retries ran out (nothing was committed)
+   */
+  Snapshot commit();
+
+  /** Aborts if not committed, deleting the files written. */
+  @Override
+  void close();
+}

@@ -1,0 +1,66 @@
+package io.datashard;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A handle on one table. Cheap to create; caches the metadata version it last saw, which {@link #refresh()}
+ * (and every commit) brings up to date. Handles are thread-safe, and any number of handles, in any number of
+ * processes on any number of machines, may append to one table at once: each commit is atomic and none is
+ * lost.
+ */
+public interface Table {
+
+  /** @return the table's name within its warehouse */
+  String name();
+
+  /** @return the table's root location ({@code file:/...} or {@code s3://...}) */
+  String location();
+
+  /** @return the current schema */
+  Schema schema();
+
+  /** @return the partition spec new data is written with */
+  PartitionSpec spec();
+
+  /** @return the table properties */
+  Map<String, String> properties();
+
+  /**
+   * Appends records as one atomic commit.
+   *
+   * @param records maps from column name to value (or {@link Record}s)
+   * @return the new snapshot
+   * @throws RecordValidationException when a record does not fit the schema (nothing is committed and no
+   *     data file remains)
+   * @throws CommitConflictException when concurrent commits exhausted the retries
+   */
+  Snapshot appendRecords(List<? extends Map<String, ?>> records);
+
+  /** @return a streaming appender for large or incremental appends committed as one snapshot */
+  Appender newAppend();
+
+  /** @return a scan of the current snapshot (refreshes first) */
+  TableScan scan();
+
+  /** @return every snapshot, oldest first */
+  List<Snapshot> snapshots();
+
+  /** @return the current snapshot, or null for a table without data */
+  Snapshot currentSnapshot();
+
+  /**
+   * @param snapshotId a snapshot id
+   * @return that snapshot, or null
+   */
+  Snapshot snapshot(long snapshotId);
+
+  /** @return when each snapshot became current, oldest first */
+  List<HistoryEntry> history();
+
+  /** Loads the latest committed version. @return this table */
+  Table refresh();
+
+  /** @return the number of rows in the current snapshot, read from metadata (no data file is opened) */
+  long rowCount();
+}

@@ -1,0 +1,39 @@
+package io.datashard;
+
+/**
+ * Table property keys DataShard reads, with their defaults. Keys follow Apache Iceberg's names where Iceberg
+ * has one; DataShard's defaults for commit retries are higher than Iceberg's because many writers appending
+ * to one table is the normal case here, not the exception.
+ */
+public final class TableProperties {
+  private TableProperties() {
+  }
+
+  /** Retries after the first commit attempt before giving up with {@link CommitConflictException}. */
+  public static final String COMMIT_NUM_RETRIES = "commit.retry.num-retries";
+  public static final int COMMIT_NUM_RETRIES_DEFAULT = 100;
+
+  /** Lower bound of the backoff before a retry, in milliseconds (the first retry waits up to this). */
+  public static final String COMMIT_MIN_RETRY_WAIT_MS = "commit.retry.min-wait-ms";
+  public static final long COMMIT_MIN_RETRY_WAIT_MS_DEFAULT = 5;
+
+  /** Upper bound of the backoff before a retry, in milliseconds. */
+  public static final String COMMIT_MAX_RETRY_WAIT_MS = "commit.retry.max-wait-ms";
+  public static final long COMMIT_MAX_RETRY_WAIT_MS_DEFAULT = 2_000;
+
+  /** Total time a commit may keep retrying, in milliseconds. */
+  public static final String COMMIT_TOTAL_RETRY_TIME_MS = "commit.retry.total-timeout-ms";
+  public static final long COMMIT_TOTAL_RETRY_TIME_MS_DEFAULT = 10 * 60_000;
+
+  /** Parquet compression codec for new data files: zstd, snappy, gzip or uncompressed. */
+  public static final String PARQUET_COMPRESSION = "write.parquet.compression-codec";
+  public static final String PARQUET_COMPRESSION_DEFAULT = "zstd";
+
+  /** Target size of a data file; a streaming append rolls to a new file when it is reached. */
+  public static final String WRITE_TARGET_FILE_SIZE_BYTES = "write.target-file-size-bytes";
+  public static final long WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT = 512L * 1024 * 1024;
+
+  /** How many previous metadata files the metadata log keeps. */
+  public static final String METADATA_PREVIOUS_VERSIONS_MAX = "write.metadata.previous-versions-max";
+  public static final int METADATA_PREVIOUS_VERSIONS_MAX_DEFAULT = 100;
+}

@@ -1,0 +1,207 @@
+package io.datashard;
+
+import io.datashard.commit.MetadataFiles;
+import io.datashard.commit.TableOperations;
+import io.datashard.metadata.TableMetadata;
+import io.datashard.storage.FileInfo;
+import io.datashard.storage.LocalStorageBackend;
+import io.datashard.storage.StorageBackend;
+import io.datashard.storage.StorageBackendProvider;
+import io.datashard.table.BaseTable;
+import io.datashard.table.TableNames;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * A place holding tables by name: a local directory or an S3 bucket and prefix. Table {@code name} lives at
+ * {@code <root>/<name>/} with the Iceberg layout ({@code metadata/}, {@code data/}). There is no catalog:
+ * the files are the truth, so any number of processes may open the same warehouse.
+ *
+ * <p>Closing a warehouse closes its storage backend; tables loaded from it become unusable.
+ */
+public final class Warehouse implements AutoCloseable {
+  /** Environment variable choosing the backend: {@code local} (default) or {@code s3}. */
+  public static final String ENV_STORAGE_TYPE = "DATASHARD_STORAGE_TYPE";
+  /** Environment variable naming the local warehouse directory (default {@code ./warehouse}). */
+  public static final String ENV_WAREHOUSE = "DATASHARD_WAREHOUSE";
+  /** The local warehouse directory used when {@link #ENV_WAREHOUSE} is not set. */
+  public static final String DEFAULT_LOCAL_WAREHOUSE = "warehouse";
+
+  private final StorageBackend storage;
+
+  private Warehouse(StorageBackend storage) {
+    this.storage = storage;
+  }
+
+  /** @return a warehouse in a local directory (created if missing) */
+  public static Warehouse local(Path directory) {
+    return new Warehouse(new LocalStorageBackend(directory));
+  }
+
+  /** @return a warehouse on any storage backend */
+  public static Warehouse of(StorageBackend storage) {
+    return new Warehouse(storage);
+  }
+
+  /**
+   * @return the warehouse the process environment describes ({@code DATASHARD_*} variables; local
+   *     {@code ./warehouse} when none is set)
+   */
+  public static Warehouse fromEnvironment() {
+    return fromEnvironment(System.getenv());
+  }
+
+  /**
+   * @param env {@code DATASHARD_*} settings
+   * @return the warehouse they describe
+   * @throws ValidationException for an unknown storage type, or one whose module is not on the class path
+   */
+  public static Warehouse fromEnvironment(Map<String, String> env) {
+    String type = env.getOrDefault(ENV_STORAGE_TYPE, "local").trim().toLowerCase(Locale.ROOT);
+    if (type.isEmpty() || type.equals("local")) {
+      String dir = env.get(ENV_WAREHOUSE);
+      return local(Path.of(dir == null || dir.isBlank() ? DEFAULT_LOCAL_WAREHOUSE : dir));
+    }
+    for (StorageBackendProvider p : ServiceLoader.load(StorageBackendProvider.class, Warehouse.class.getClassLoader())) {
+      if (p.storageType().equalsIgnoreCase(type)) {
+        return new Warehouse(p.create(env));
+      }
+    }
+    throw new ValidationException(ENV_STORAGE_TYPE + "=" + type + " is not available: use 'local', or 's3' with "
+        + "the io.datashard:datashard-s3 module on the class path");
+  }
+
+  /** @return the storage backend */
+  public StorageBackend storage() {
+    return storage;
+  }
+
+  /** @return the warehouse root location */
+  public String location() {
+    return storage.root();
+  }
+
+  /** Creates an unpartitioned table. @see #createTable(String, Schema, PartitionSpec, Map) */
+  public Table createTable(String name, Schema schema) {
+    return createTable(name, schema, PartitionSpec.unpartitioned(), Map.of());
+  }
+
+  /** @see #createTable(String, Schema, PartitionSpec, Map) */
+  public Table createTable(String name, Schema schema, PartitionSpec spec) {
+    return createTable(name, schema, spec, Map.of());
+  }
+
+  /**
+   * Creates a table. Atomic: of several processes creating the same name at once, exactly one succeeds.
+   *
+   * @param name letters, digits, {@code _ - .}; no path separators, no {@code ..}
+   * @param schema the columns
+   * @param spec the partitioning
+   * @param properties table properties (see {@link TableProperties})
+   * @return the new, empty table
+   * @throws TableAlreadyExistsException when the name is taken (the existing table is not touched)
+   */
+  public Table createTable(String name, Schema schema, PartitionSpec spec, Map<String, String> properties) {
+    TableNames.validate(name);
+    if (!spec.isUnpartitioned()) {
+      throw new ValidationException("partitioned writes are not supported yet; create the table unpartitioned");
+    }
+    String location = tableLocation(name);
+    if (hasAnyVersion(location)) {
+      throw new TableAlreadyExistsException(name, location);
+    }
+    TableOperations ops = new TableOperations(storage, name, location);
+    TableMetadata created = ops.create(TableMetadata.newTable(location, schema, spec, properties,
+        System.currentTimeMillis()));
+    if (created == null) {
+      throw new TableAlreadyExistsException(name, location);
+    }
+    return new BaseTable(name, ops);
+  }
+
+  /**
+   * @param name the table's name
+   * @return a handle on the table's latest version
+   * @throws TableNotFoundException when there is no such table
+   */
+  public Table loadTable(String name) {
+    TableNames.validate(name);
+    TableOperations ops = new TableOperations(storage, name, tableLocation(name));
+    ops.refresh();
+    return new BaseTable(name, ops);
+  }
+
+  /** @return whether a table of that name exists */
+  public boolean tableExists(String name) {
+    TableNames.validate(name);
+    return hasAnyVersion(tableLocation(name));
+  }
+
+  /** @return the names of the tables in this warehouse, sorted */
+  public List<String> listTables() {
+    List<String> names = new ArrayList<>();
+    for (String dir : storage.listDirectories(storage.root())) {
+      String name = dir.substring(dir.lastIndexOf('/') + 1);
+      if (TableNames.isValid(name) && hasAnyVersion(dir)) {
+        names.add(name);
+      }
+    }
+    names.sort(null);
+    return names;
+  }
+
+  /**
+   * Deletes a table and all its files. Writers still appending to it will fail.
+   *
+   * @return true when the table existed
+   */
+  public boolean dropTable(String name) {
+    TableNames.validate(name);
+    String location = tableLocation(name);
+    if (!hasAnyVersion(location)) {
+      return false;
+    }
+    // Metadata first (so the table stops existing), then data.
+    List<FileInfo> metadata = storage.list(MetadataFiles.metadataDir(location));
+    metadata.sort((a, b) -> Integer.compare(MetadataFiles.parseVersion(a.location()),
+        MetadataFiles.parseVersion(b.location())));
+    for (FileInfo f : metadata) {
+      storage.delete(f.location());
+    }
+    for (FileInfo f : storage.list(location)) {
+      storage.delete(f.location());
+    }
+    return true;
+  }
+
+  private boolean hasAnyVersion(String tableLocation) {
+    if (storage.exists(MetadataFiles.versionFile(tableLocation, 1))) {
+      return true;
+    }
+    for (FileInfo f : storage.list(MetadataFiles.metadataDir(tableLocation))) {
+      if (MetadataFiles.parseVersion(f.location()) > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** @return where table {@code name} lives */
+  public String tableLocation(String name) {
+    return storage.resolve(storage.root(), name);
+  }
+
+  @Override
+  public void close() {
+    storage.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Warehouse{" + storage.root() + "}";
+  }
+}

@@ -1,0 +1,308 @@
+package io.datashard.metadata;
+
+import io.datashard.HistoryEntry;
+import io.datashard.PartitionSpec;
+import io.datashard.Schema;
+import io.datashard.Snapshot;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One version of a table's metadata ({@code v<N>.metadata.json}): schemas, partition specs, properties,
+ * snapshots and logs. Immutable; every change returns a new instance that the commit protocol then tries to
+ * publish as version N+1.
+ */
+public final class TableMetadata {
+  public static final int FORMAT_VERSION = 2;
+  /** Table property bounding how many previous metadata files the metadata log keeps. */
+  public static final String PREVIOUS_VERSIONS_MAX = "write.metadata.previous-versions-max";
+  public static final int PREVIOUS_VERSIONS_MAX_DEFAULT = 100;
+
+  private final String metadataFileLocation;
+  private final int version;
+  private final int formatVersion;
+  private final String tableUuid;
+  private final String location;
+  private final long lastSequenceNumber;
+  private final long lastUpdatedMillis;
+  private final int lastColumnId;
+  private final List<Schema> schemas;
+  private final int currentSchemaId;
+  private final List<PartitionSpec> specs;
+  private final int defaultSpecId;
+  private final int lastPartitionId;
+  private final Map<String, String> properties;
+  private final Long currentSnapshotId;
+  private final List<Snapshot> snapshots;
+  private final List<HistoryEntry> snapshotLog;
+  private final List<MetadataLogEntry> metadataLog;
+  private final Map<Long, Snapshot> snapshotsById;
+
+  @SuppressWarnings("checkstyle:ParameterNumber")
+  TableMetadata(String metadataFileLocation, int version, int formatVersion, String tableUuid, String location,
+                long lastSequenceNumber, long lastUpdatedMillis, int lastColumnId, List<Schema> schemas,
+                int currentSchemaId, List<PartitionSpec> specs, int defaultSpecId, int lastPartitionId,
+                Map<String, String> properties, Long currentSnapshotId, List<Snapshot> snapshots,
+                List<HistoryEntry> snapshotLog, List<MetadataLogEntry> metadataLog) {
+    this.metadataFileLocation = metadataFileLocation;
+    this.version = version;
+    this.formatVersion = formatVersion;
+    this.tableUuid = Objects.requireNonNull(tableUuid, "table-uuid");
+    this.location = Objects.requireNonNull(location, "location");
+    this.lastSequenceNumber = lastSequenceNumber;
+    this.lastUpdatedMillis = lastUpdatedMillis;
+    this.lastColumnId = lastColumnId;
+    this.schemas = List.copyOf(schemas);
+    this.currentSchemaId = currentSchemaId;
+    this.specs = List.copyOf(specs);
+    this.defaultSpecId = defaultSpecId;
+    this.lastPartitionId = lastPartitionId;
+    this.properties = Collections.unmodifiableMap(new java.util.TreeMap<>(properties));
+    this.currentSnapshotId = currentSnapshotId;
+    this.snapshots = List.copyOf(snapshots);
+    this.snapshotLog = List.copyOf(snapshotLog);
+    this.metadataLog = List.copyOf(metadataLog);
+    Map<Long, Snapshot> byId = new HashMap<>();
+    for (Snapshot s : this.snapshots) {
+      byId.put(s.snapshotId(), s);
+    }
+    this.snapshotsById = byId;
+    if (schemaById(currentSchemaId) == null) {
+      throw new IllegalArgumentException("current-schema-id " + currentSchemaId + " is not among the schemas");
+    }
+    if (specById(defaultSpecId) == null) {
+      throw new IllegalArgumentException("default-spec-id " + defaultSpecId + " is not among the partition specs");
+    }
+    if (currentSnapshotId != null && !byId.containsKey(currentSnapshotId)) {
+      throw new IllegalArgumentException("current-snapshot-id " + currentSnapshotId + " is not among the snapshots");
+    }
+  }
+
+  /**
+   * Metadata of a new, empty table.
+   *
+   * @param location table location
+   * @param schema the schema (its id is set to 0)
+   * @param spec the partition spec (id 0)
+   * @param properties table properties
+   * @param nowMillis creation time
+   * @return version-1 metadata
+   */
+  public static TableMetadata newTable(String location, Schema schema, PartitionSpec spec,
+                                       Map<String, String> properties, long nowMillis) {
+    Schema s = schema.withSchemaId(0);
+    return new TableMetadata(null, 1, FORMAT_VERSION, UUID.randomUUID().toString(), location, 0, nowMillis,
+        s.highestFieldId(), List.of(s), 0, List.of(spec), spec.specId(), spec.lastAssignedFieldId(), properties,
+        null, List.of(), List.of(), List.of());
+  }
+
+  /**
+   * @param snapshot the new current snapshot (its sequence number must be lastSequenceNumber + 1)
+   * @return metadata of the next version with that snapshot current
+   */
+  public TableMetadata withNewCurrentSnapshot(Snapshot snapshot) {
+    if (snapshot.sequenceNumber() <= lastSequenceNumber) {
+      throw new IllegalArgumentException("snapshot sequence number " + snapshot.sequenceNumber()
+          + " must be greater than the table's last sequence number " + lastSequenceNumber);
+    }
+    if (snapshotsById.containsKey(snapshot.snapshotId())) {
+      throw new IllegalArgumentException("snapshot id " + snapshot.snapshotId() + " already exists");
+    }
+    List<Snapshot> newSnapshots = new ArrayList<>(snapshots.size() + 1);
+    newSnapshots.addAll(snapshots);
+    newSnapshots.add(snapshot);
+    List<HistoryEntry> newLog = new ArrayList<>(snapshotLog.size() + 1);
+    newLog.addAll(snapshotLog);
+    newLog.add(new HistoryEntry(snapshot.timestampMillis(), snapshot.snapshotId()));
+    return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, snapshot.sequenceNumber(),
+        snapshot.timestampMillis(), lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId,
+        properties, snapshot.snapshotId(), newSnapshots, newLog, nextMetadataLog(snapshot.timestampMillis()));
+  }
+
+  /**
+   * @param updates properties to set
+   * @param removals property keys to remove
+   * @param nowMillis time of the change
+   * @return metadata of the next version with the properties changed
+   */
+  public TableMetadata withProperties(Map<String, String> updates, java.util.Set<String> removals, long nowMillis) {
+    Map<String, String> p = new HashMap<>(properties);
+    removals.forEach(p::remove);
+    p.putAll(updates);
+    return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, lastSequenceNumber, nowMillis,
+        lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId, p, currentSnapshotId,
+        snapshots, snapshotLog, nextMetadataLog(nowMillis));
+  }
+
+  private List<MetadataLogEntry> nextMetadataLog(long nowMillis) {
+    if (metadataFileLocation == null) {
+      return metadataLog;
+    }
+    int max = Math.max(0, intProperty(PREVIOUS_VERSIONS_MAX, PREVIOUS_VERSIONS_MAX_DEFAULT));
+    List<MetadataLogEntry> log = new ArrayList<>(metadataLog);
+    log.add(new MetadataLogEntry(lastUpdatedMillis, metadataFileLocation));
+    while (log.size() > max) {
+      log.remove(0);
+    }
+    return log;
+  }
+
+  /** @return this metadata as read from a file (version and location known) */
+  public TableMetadata withFile(String fileLocation, int fileVersion) {
+    return new TableMetadata(fileLocation, fileVersion, formatVersion, tableUuid, location, lastSequenceNumber,
+        lastUpdatedMillis, lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId,
+        properties, currentSnapshotId, snapshots, snapshotLog, metadataLog);
+  }
+
+  /** @return the file this metadata was read from or committed as; null for an uncommitted change */
+  public String metadataFileLocation() {
+    return metadataFileLocation;
+  }
+
+  /** @return N of {@code vN.metadata.json} */
+  public int version() {
+    return version;
+  }
+
+  public int formatVersion() {
+    return formatVersion;
+  }
+
+  public String tableUuid() {
+    return tableUuid;
+  }
+
+  public String location() {
+    return location;
+  }
+
+  public long lastSequenceNumber() {
+    return lastSequenceNumber;
+  }
+
+  public long lastUpdatedMillis() {
+    return lastUpdatedMillis;
+  }
+
+  public int lastColumnId() {
+    return lastColumnId;
+  }
+
+  public List<Schema> schemas() {
+    return schemas;
+  }
+
+  public int currentSchemaId() {
+    return currentSchemaId;
+  }
+
+  /** @return the current schema */
+  public Schema schema() {
+    return schemaById(currentSchemaId);
+  }
+
+  /** @return the schema with that id, or null */
+  public Schema schemaById(int id) {
+    for (Schema s : schemas) {
+      if (s.schemaId() == id) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  public List<PartitionSpec> specs() {
+    return specs;
+  }
+
+  public int defaultSpecId() {
+    return defaultSpecId;
+  }
+
+  /** @return the spec new data is written with */
+  public PartitionSpec spec() {
+    return specById(defaultSpecId);
+  }
+
+  /** @return the spec with that id, or null */
+  public PartitionSpec specById(int id) {
+    for (PartitionSpec s : specs) {
+      if (s.specId() == id) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  public int lastPartitionId() {
+    return lastPartitionId;
+  }
+
+  public Map<String, String> properties() {
+    return properties;
+  }
+
+  /** @return a property parsed as an int, or the default when absent or malformed */
+  public int intProperty(String key, int defaultValue) {
+    String v = properties.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      return defaultValue;
+    }
+  }
+
+  /** @return a property parsed as a long, or the default when absent or malformed */
+  public long longProperty(String key, long defaultValue) {
+    String v = properties.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      return defaultValue;
+    }
+  }
+
+  /** @return the current snapshot id, or null for a table without data */
+  public Long currentSnapshotId() {
+    return currentSnapshotId;
+  }
+
+  /** @return the current snapshot, or null */
+  public Snapshot currentSnapshot() {
+    return currentSnapshotId == null ? null : snapshotsById.get(currentSnapshotId);
+  }
+
+  /** @return the snapshot with that id, or null */
+  public Snapshot snapshot(long id) {
+    return snapshotsById.get(id);
+  }
+
+  public List<Snapshot> snapshots() {
+    return snapshots;
+  }
+
+  public List<HistoryEntry> snapshotLog() {
+    return snapshotLog;
+  }
+
+  public List<MetadataLogEntry> metadataLog() {
+    return metadataLog;
+  }
+
+  @Override
+  public String toString() {
+    return "TableMetadata{v" + version + ", " + location + ", current-snapshot=" + currentSnapshotId
+        + ", snapshots=" + snapshots.size() + "}";
+  }
+}

@@ -1,0 +1,126 @@
+package io.datashard.ops;
+
+import io.datashard.CommitConflictException;
+import io.datashard.Schema;
+import io.datashard.Snapshot;
+import io.datashard.commit.RetryPolicy;
+import io.datashard.commit.TableOperations;
+import io.datashard.metadata.DataFile;
+import io.datashard.metadata.ManifestFile;
+import io.datashard.metadata.TableMetadata;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits already-written data files as a new {@code append} snapshot (DESIGN.md "Commit protocol" steps 2-6).
+ *
+ * <p>The new files go into one manifest, written once. Each attempt then builds a manifest list of that
+ * manifest plus the base snapshot's manifests, and tries to create the next metadata version exclusively.
+ * When another writer got there first, the base is refreshed and the attempt rebuilt on it: an append is valid
+ * on any base, so it only ever waits, never fails for a reason other than running out of retries. A failed
+ * commit deletes everything it wrote, data files included.
+ */
+public final class FastAppend {
+  private static final Logger LOG = LoggerFactory.getLogger(FastAppend.class);
+
+  private final TableOperations ops;
+  private final TableFiles files;
+  private final Schema writeSchema;
+  private final List<DataFile> dataFiles = new ArrayList<>();
+  private final String commitId = UUID.randomUUID().toString();
+  private int attemptsMade;
+
+  /**
+   * @param ops the table's operations
+   * @param files the table's file layout
+   * @param writeSchema the schema the data files were written with
+   */
+  public FastAppend(TableOperations ops, TableFiles files, Schema writeSchema) {
+    this.ops = ops;
+    this.files = files;
+    this.writeSchema = writeSchema;
+  }
+
+  /** Adds a written data file to the commit. */
+  public FastAppend appendFile(DataFile file) {
+    dataFiles.add(file);
+    return this;
+  }
+
+  /** @return attempts the last {@link #commit()} made (1 when it won at once) */
+  public int attempts() {
+    return attemptsMade;
+  }
+
+  /**
+   * @return the committed snapshot
+   * @throws CommitConflictException when the retries ran out; every file of this append is then deleted
+   */
+  public Snapshot commit() {
+    TableMetadata base = ops.current();
+    RetryPolicy policy = RetryPolicy.of(base);
+    long snapshotId = newSnapshotId();
+    List<String> written = new ArrayList<>();
+    for (DataFile f : dataFiles) {
+      written.add(f.location());
+    }
+    long started = System.nanoTime();
+    boolean success = false;
+    try {
+      ManifestFile manifest = files.writeAddedManifest(files.manifestLocation(commitId, 0), base.spec(), writeSchema,
+          snapshotId, dataFiles);
+      written.add(manifest.location());
+      long addedBytes = dataFiles.stream().mapToLong(DataFile::fileSizeInBytes).sum();
+      for (int attempt = 1; ; attempt++) {
+        attemptsMade = attempt;
+        Snapshot parent = base.currentSnapshot();
+        long seq = base.lastSequenceNumber() + 1;
+        List<ManifestFile> manifests = new ArrayList<>();
+        manifests.add(manifest.withSequenceNumbers(seq, seq));
+        if (parent != null) {
+          manifests.addAll(files.manifests(parent.manifestListLocation()));
+        }
+        String listLocation = files.manifestListLocation(snapshotId, attempt);
+        files.writeManifestList(listLocation, snapshotId, parent == null ? null : parent.snapshotId(), seq,
+            manifests);
+        Map<String, String> summary = SnapshotSummary.of("append", commitId, dataFiles, manifests);
+        SnapshotSummary.carryTotalSize(summary, parent, addedBytes);
+        Snapshot snapshot = new Snapshot(snapshotId, parent == null ? null : parent.snapshotId(), seq,
+            Math.max(System.currentTimeMillis(), base.lastUpdatedMillis()), listLocation, summary,
+            base.currentSchemaId());
+        TableMetadata committed = ops.commit(base, base.withNewCurrentSnapshot(snapshot));
+        if (committed != null) {
+          success = true;
+          if (attempt > 1) {
+            LOG.debug("table {}: append committed as v{} after {} attempts", ops.tableName(), committed.version(),
+                attempt);
+          }
+          return snapshot;
+        }
+        files.deleteQuietly(List.of(listLocation));
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        if (attempt > policy.numRetries() || elapsedMillis > policy.totalTimeoutMillis()) {
+          throw new CommitConflictException("table " + ops.tableName() + ": append not committed after " + attempt
+              + " attempts in " + elapsedMillis + " ms; other writers kept committing first (raise "
+              + "commit.retry.num-retries / commit.retry.total-timeout-ms, or batch appends)", attempt);
+        }
+        policy.sleepBeforeRetry(attempt);
+        base = ops.refresh();
+      }
+    } finally {
+      if (!success) {
+        files.deleteQuietly(written);
+      }
+    }
+  }
+
+  private static long newSnapshotId() {
+    // Positive, random: unique across writers without coordination.
+    return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+  }
+}

@@ -1,0 +1,91 @@
+package io.datashard.ops;
+
+import io.datashard.PartitionSpec;
+import io.datashard.Schema;
+import io.datashard.commit.MetadataFiles;
+import io.datashard.metadata.DataFile;
+import io.datashard.metadata.ManifestEntry;
+import io.datashard.metadata.ManifestFile;
+import io.datashard.storage.StorageBackend;
+import io.datashard.table.ManifestListCache;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Names, writes and reads the files of one table below the commit: data file names, manifests and manifest
+ * lists. Every name is unique (a UUID per write), so nothing here ever overwrites anything; files become part
+ * of the table only when a committed metadata version references them.
+ */
+public final class TableFiles {
+  private final StorageBackend storage;
+  private final String tableLocation;
+  private final ManifestListCache manifestLists = new ManifestListCache();
+
+  public TableFiles(StorageBackend storage, String tableLocation) {
+    this.storage = storage;
+    this.tableLocation = tableLocation;
+  }
+
+  public StorageBackend storage() {
+    return storage;
+  }
+
+  public String tableLocation() {
+    return tableLocation;
+  }
+
+  /** @return {@code <table>/data/<writeId>-<nnnnn>.parquet} */
+  public String dataFileLocation(String writeId, int fileNumber) {
+    return MetadataFiles.dataDir(tableLocation) + "/" + writeId + "-" + String.format("%05d", fileNumber) + ".parquet";
+  }
+
+  /** @return {@code <table>/metadata/<uuid>-m<n>.avro} */
+  public String manifestLocation(String writeId, int n) {
+    return MetadataFiles.metadataDir(tableLocation) + "/" + writeId + "-m" + n + ".avro";
+  }
+
+  /** @return {@code <table>/metadata/snap-<snapshot-id>-<attempt>-<uuid>.avro} */
+  public String manifestListLocation(long snapshotId, int attempt) {
+    return MetadataFiles.metadataDir(tableLocation) + "/snap-" + snapshotId + "-" + attempt + "-" + UUID.randomUUID()
+        + ".avro";
+  }
+
+  /**
+   * Writes one manifest of ADDED entries (snapshot id and sequence numbers inherited at commit).
+   *
+   * @return the manifest's entry for a manifest list, with unassigned sequence numbers
+   */
+  public ManifestFile writeAddedManifest(String location, PartitionSpec spec, Schema schema, long snapshotId,
+                                         List<DataFile> files) {
+    return ManifestIO.writeAdded(storage, location, spec, schema, snapshotId, files);
+  }
+
+  /** Writes a manifest list; manifests with unassigned sequence numbers get {@code sequenceNumber}. */
+  public void writeManifestList(String location, long snapshotId, Long parentId, long sequenceNumber,
+                                List<ManifestFile> manifests) {
+    List<ManifestFile> written = ManifestIO.writeList(storage, location, snapshotId, parentId, sequenceNumber,
+        manifests);
+    manifestLists.put(location, written);
+  }
+
+  /** @return the manifests of a snapshot's manifest list (cached: lists are immutable) */
+  public List<ManifestFile> manifests(String manifestListLocation) {
+    return manifestLists.get(manifestListLocation, loc -> ManifestIO.readList(storage, loc));
+  }
+
+  /** @return the live and deleted entries of a manifest, with inherited values resolved */
+  public List<ManifestEntry> entries(ManifestFile manifest, PartitionSpec spec, Schema schema) {
+    return ManifestIO.readEntries(storage, manifest, spec, schema);
+  }
+
+  /** Deletes files, ignoring failures (used to clean up after a failed attempt). */
+  public void deleteQuietly(Iterable<String> locations) {
+    for (String l : locations) {
+      try {
+        storage.delete(l);
+      } catch (RuntimeException e) {
+        // left for orphan-file removal
+      }
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.datashard.table;
+
+import io.datashard.Appender;
+import io.datashard.Schema;
+import io.datashard.Snapshot;
+import io.datashard.ValidationException;
+import io.datashard.commit.TableOperations;
+import io.datashard.metadata.DataFile;
+import io.datashard.metadata.TableMetadata;
+import io.datashard.ops.FastAppend;
+import io.datashard.ops.TableFiles;
+import io.datashard.parquet.ParquetOptions;
+import io.datashard.parquet.RollingDataWriter;
+import io.datashard.records.RecordValidator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The {@link Appender} implementation: validates each record, streams it into rolling Parquet data files and
+ * commits them with a {@link FastAppend}. Any failure before the commit succeeds deletes the data files.
+ */
+final class BaseAppender implements Appender {
+  private enum State { OPEN, FAILED, COMMITTED, CLOSED }
+
+  private final TableOperations ops;
+  private final TableFiles files;
+  private final TableMetadata base;
+  private final RecordValidator validator;
+  private final String writeId = UUID.randomUUID().toString();
+  private RollingDataWriter writer;
+  private long count;
+  private State state = State.OPEN;
+
+  BaseAppender(TableOperations ops, TableFiles files, TableMetadata base) {
+    this.ops = ops;
+    this.files = files;
+    this.base = base;
+    this.validator = new RecordValidator(base.schema());
+  }
+
+  @Override
+  public Appender add(Map<String, ?> record) {
+    checkOpen();
+    Object[] row;
+    try {
+      row = validator.toRow(record, count);
+    } catch (RuntimeException e) {
+      fail();
+      throw e;
+    }
+    if (writer == null) {
+      writer = newWriter();
+    }
+    try {
+      writer.write(row);
+    } catch (RuntimeException e) {
+      fail();
+      throw e;
+    }
+    count++;
+    return this;
+  }
+
+  private RollingDataWriter newWriter() {
+    Schema schema = base.schema();
+    return new RollingDataWriter(files.storage(), schema, ParquetOptions.fromProperties(base.properties()),
+        n -> files.dataFileLocation(writeId, n));
+  }
+
+  @Override
+  public long recordCount() {
+    return count;
+  }
+
+  @Override
+  public Snapshot commit() {
+    checkOpen();
+    if (count == 0) {
+      state = State.COMMITTED;
+      return ops.current().currentSnapshot();
+    }
+    List<DataFile> written;
+    try {
+      written = writer.finish();
+    } catch (RuntimeException e) {
+      fail();
+      throw e;
+    }
+    FastAppend append = new FastAppend(ops, files, base.schema());
+    written.forEach(append::appendFile);
+    try {
+      Snapshot s = append.commit(); // deletes its files itself when it fails
+      state = State.COMMITTED;
+      return s;
+    } catch (RuntimeException e) {
+      state = State.FAILED;
+      throw e;
+    }
+  }
+
+  private void checkOpen() {
+    if (state != State.OPEN) {
+      throw new ValidationException("appender is " + state.name().toLowerCase(java.util.Locale.ROOT)
+          + "; start a new append with table.newAppend()");
+    }
+  }
+
+  private void fail() {
+    state = State.FAILED;
+    if (writer != null) {
+      writer.abort();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (state == State.OPEN) {
+      fail();
+    }
+    state = state == State.COMMITTED ? State.COMMITTED : State.CLOSED;
+  }
+}

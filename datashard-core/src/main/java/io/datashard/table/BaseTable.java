@@ -1,0 +1,135 @@
+package io.datashard.table;
+
+import io.datashard.Appender;
+import io.datashard.HistoryEntry;
+import io.datashard.PartitionSpec;
+import io.datashard.Schema;
+import io.datashard.Snapshot;
+import io.datashard.Table;
+import io.datashard.TableScan;
+import io.datashard.commit.TableOperations;
+import io.datashard.metadata.ManifestFile;
+import io.datashard.metadata.TableMetadata;
+import io.datashard.ops.TableFiles;
+import io.datashard.scan.BaseTableScan;
+import java.util.List;
+import java.util.Map;
+
+/** The {@link Table} implementation: a name, the commit protocol's operations and the file layout. */
+public final class BaseTable implements Table {
+  private final String name;
+  private final TableOperations ops;
+  private final TableFiles files;
+
+  public BaseTable(String name, TableOperations ops) {
+    this.name = name;
+    this.ops = ops;
+    this.files = new TableFiles(ops.storage(), ops.tableLocation());
+  }
+
+  /** @return the commit protocol operations of this handle (for maintenance and tools) */
+  public TableOperations operations() {
+    return ops;
+  }
+
+  /** @return the file layout of this table */
+  public TableFiles files() {
+    return files;
+  }
+
+  /** @return the metadata version this handle last saw */
+  public TableMetadata metadata() {
+    return ops.current();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String location() {
+    return ops.tableLocation();
+  }
+
+  @Override
+  public Schema schema() {
+    return ops.current().schema();
+  }
+
+  @Override
+  public PartitionSpec spec() {
+    return ops.current().spec();
+  }
+
+  @Override
+  public Map<String, String> properties() {
+    return ops.current().properties();
+  }
+
+  @Override
+  public Snapshot appendRecords(List<? extends Map<String, ?>> records) {
+    try (Appender appender = newAppend()) {
+      appender.addAll(records);
+      return appender.commit();
+    }
+  }
+
+  @Override
+  public Appender newAppend() {
+    return new BaseAppender(ops, files, ops.current());
+  }
+
+  @Override
+  public TableScan scan() {
+    return BaseTableScan.of(files, ops.refresh());
+  }
+
+  @Override
+  public List<Snapshot> snapshots() {
+    return ops.current().snapshots();
+  }
+
+  @Override
+  public Snapshot currentSnapshot() {
+    return ops.current().currentSnapshot();
+  }
+
+  @Override
+  public Snapshot snapshot(long snapshotId) {
+    return ops.current().snapshot(snapshotId);
+  }
+
+  @Override
+  public List<HistoryEntry> history() {
+    return ops.current().snapshotLog();
+  }
+
+  @Override
+  public Table refresh() {
+    ops.refresh();
+    return this;
+  }
+
+  @Override
+  public long rowCount() {
+    Snapshot s = ops.current().currentSnapshot();
+    if (s == null) {
+      return 0;
+    }
+    String total = s.summary().get("total-records");
+    if (total != null) {
+      return s.summaryLong("total-records");
+    }
+    long rows = 0;
+    for (ManifestFile m : files.manifests(s.manifestListLocation())) {
+      rows += m.addedRowsCount() + m.existingRowsCount();
+    }
+    return rows;
+  }
+
+  @Override
+  public String toString() {
+    return "Table{" + name + " at " + location() + "}";
+  }
+}
