@@ -127,4 +127,20 @@ class ProjectionTest {
       assertThat(ids.get(0)).isEqualTo(firstCount);
     }
   }
+
+  @Test
+  void filesWithoutFieldIdsAreMatchedByName() throws Exception {
+    org.apache.parquet.schema.MessageType noIds = org.apache.parquet.schema.MessageTypeParser.parseMessageType(
+        "message m { required int64 id; optional binary name (STRING); }");
+    Path path = dir.resolve("foreign.parquet");
+    try (var w = org.apache.parquet.hadoop.example.ExampleParquetWriter
+        .builder(new org.apache.parquet.io.LocalOutputFile(path)).withType(noIds)
+        .withConf(HadoopConf.shared()).build()) {
+      var factory = new org.apache.parquet.example.data.simple.SimpleGroupFactory(noIds);
+      w.write(factory.newGroup().append("id", 7L).append("name", "seven"));
+    }
+    Schema projection = Schema.of(optional(5, "name", Types.STRING), required(9, "id", Types.LONG));
+    assertThat(ParquetTestSupport.readAll(storage, path.toString(), projection))
+        .containsExactly(new Object[] {"seven", 7L});
+  }
 }
