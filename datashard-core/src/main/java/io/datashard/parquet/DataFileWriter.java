@@ -35,6 +35,7 @@ public final class DataFileWriter implements AutoCloseable {
   private long recordCount;
   private DataFile result;
   private boolean closed;
+  private RuntimeException failure;
 
   private DataFileWriter(OutputFile file, Schema schema, ParquetOptions options) {
     this.location = file.location();
@@ -102,10 +103,18 @@ public final class DataFileWriter implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("writer for " + location + " is closed");
     }
+    if (failure != null) {
+      throw new IllegalStateException("writer for " + location + " failed earlier; the file is unusable", failure);
+    }
     try {
       writer.write(row);
     } catch (IOException e) {
-      throw new StorageException("failed writing Parquet file " + location + ": " + e.getMessage(), e);
+      failure = new StorageException("failed writing Parquet file " + location + ": " + e.getMessage(), e);
+      throw failure;
+    } catch (RuntimeException e) {
+      // a row that fails half-way leaves the columns misaligned: the file must not be completed
+      failure = e;
+      throw e;
     }
     recordCount++;
   }
@@ -124,7 +133,9 @@ public final class DataFileWriter implements AutoCloseable {
   }
 
   /**
-   * Finishes the file: flushes the last row group and writes the footer. Idempotent.
+   * Finishes the file: flushes the last row group and writes the footer. Idempotent. After a failed
+   * {@code write} this only releases resources; the file is then unusable and {@link #dataFile()} throws, so
+   * the caller should delete it.
    *
    * @throws StorageException when the file cannot be completed
    */
@@ -134,6 +145,14 @@ public final class DataFileWriter implements AutoCloseable {
       return;
     }
     closed = true;
+    if (failure != null) {
+      try {
+        writer.close();
+      } catch (IOException | RuntimeException e) {
+        failure.addSuppressed(e);
+      }
+      return;
+    }
     try {
       writer.close();
     } catch (IOException e) {
@@ -148,6 +167,9 @@ public final class DataFileWriter implements AutoCloseable {
    * @throws IllegalStateException before {@link #close()}
    */
   public DataFile dataFile() {
+    if (failure != null) {
+      throw new IllegalStateException("writing data file " + location + " failed; the file is unusable", failure);
+    }
     if (result == null) {
       throw new IllegalStateException("data file " + location + " is not closed yet");
     }

@@ -77,6 +77,12 @@ class DataFileRoundTripTest {
     assertThat(file.recordCount()).isEqualTo(rows.size());
     assertThat(file.fileSizeInBytes()).isEqualTo(Files.size(Path.of(location)));
 
+    // bounds of values longer than parquet-java's 4 KiB footer statistics limit are still collected
+    assertThat(io.datashard.metadata.Conversions.fromByteBuffer(io.datashard.Types.STRING,
+        file.upperBounds().get(10))).isEqualTo("x".repeat(15) + "y");
+    assertThat(file.nullValueCounts()).containsEntry(1, 0L).containsEntry(2, 2L).containsEntry(16, 3L);
+    assertThat(file.nanValueCounts()).containsEntry(4, 1L).containsEntry(5, 1L);
+
     List<Object[]> back = ParquetTestSupport.readAll(storage, location, ALL_TYPES);
     assertThat(back).hasSize(rows.size());
     for (int r = 0; r < rows.size(); r++) {
@@ -147,5 +153,21 @@ class DataFileRoundTripTest {
     for (int i = 0; i < rows.size(); i++) {
       assertThat(back.get(i)).containsExactly(rows.get(i));
     }
+  }
+
+  @Test
+  void aFailedWriteMakesTheFileUnusableInsteadOfCorruptingIt() {
+    TestLocalStorage storage = new TestLocalStorage(dir);
+    String location = dir.resolve("failed.parquet").toString();
+    DataFileWriter w = DataFileWriter.create(storage.newOutputFile(location), ALL_TYPES, ParquetOptions.defaults());
+    Object[] bad = new Object[ALL_TYPES.size()];
+    bad[0] = true;
+    bad[2] = "not a long";
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> w.write(bad)).isInstanceOf(ClassCastException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> w.write(new Object[ALL_TYPES.size()]))
+        .isInstanceOf(IllegalStateException.class);
+    w.close();
+    org.assertj.core.api.Assertions.assertThatThrownBy(w::dataFile).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(location);
   }
 }
