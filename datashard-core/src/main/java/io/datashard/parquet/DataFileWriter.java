@@ -191,6 +191,7 @@ public final class DataFileWriter implements AutoCloseable {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // abstract in parquet-java; the ParquetConfiguration variant is used
     protected WriteSupport<Object> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
       return support;
     }

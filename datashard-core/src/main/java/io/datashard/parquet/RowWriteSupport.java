@@ -102,6 +102,7 @@ final class RowWriteSupport extends WriteSupport<Object> {
   }
 
   @Override
+  @SuppressWarnings("deprecation") // abstract in parquet-java; the ParquetConfiguration variant is used
   public WriteContext init(Configuration configuration) {
     return new WriteContext(messageType, Map.of());
   }

@@ -181,6 +181,7 @@ public final class ParquetWriteReadBench {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // abstract in parquet-java; the ParquetConfiguration variant is used
     protected WriteSupport<Row> getWriteSupport(Configuration conf) {
       return new MinimalWriteSupport();
     }
@@ -195,6 +196,7 @@ public final class ParquetWriteReadBench {
     private RecordConsumer rc;
 
     @Override
+    @SuppressWarnings("deprecation") // abstract in parquet-java; the ParquetConfiguration variant is used
     public WriteContext init(Configuration configuration) {
       return new WriteContext(MESSAGE, Map.of());
     }
@@ -264,6 +266,7 @@ public final class ParquetWriteReadBench {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // abstract in parquet-java; the ParquetConfiguration variant is used
     public RecordMaterializer<Row> prepareForRead(Configuration conf, Map<String, String> meta, MessageType schema,
         ReadContext ctx) {
       return materializer();
