@@ -4,6 +4,7 @@ import io.datashard.CorruptMetadataException;
 import io.datashard.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +12,15 @@ import java.util.NoSuchElementException;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileStream;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DecoderFactory;
 
 /**
  * An open Avro metadata file (manifest or manifest list) read record by record with {@link AvroTreeReader};
  * every decoding failure becomes a {@link CorruptMetadataException} naming the file.
  */
 final class AvroMetadataFile implements AutoCloseable {
+  private static final int SYNC_SIZE = 16;
   private final String location;
   private final InputStream in;
   private final DataFileStream<Object> stream;
@@ -85,6 +89,33 @@ final class AvroMetadataFile implements AutoCloseable {
       stream.close();
     } catch (IOException e) {
       throw new StorageException("cannot close " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Checks that a whole Avro file ends with its sync marker, as every complete Avro container file does.
+   * Avro's own reader treats a file cut inside a block header as a clean end, silently dropping the rest.
+   *
+   * @throws CorruptMetadataException when it does not
+   */
+  static void checkEndsWithSync(String location, byte[] content) {
+    byte[] sync = new byte[SYNC_SIZE];
+    try {
+      BinaryDecoder in = DecoderFactory.get().binaryDecoder(content, null);
+      in.skipFixed(4); // magic, already checked when opening
+      for (long n = in.readMapStart(); n != 0; n = in.mapNext()) {
+        for (long i = 0; i < n; i++) {
+          in.skipString();
+          in.skipBytes();
+        }
+      }
+      in.readFixed(sync);
+    } catch (IOException | RuntimeException e) {
+      throw new CorruptMetadataException(location, "damaged Avro header (" + describe(e) + ")", e);
+    }
+    if (content.length < SYNC_SIZE || !Arrays.equals(content, content.length - SYNC_SIZE, content.length, sync, 0,
+        SYNC_SIZE)) {
+      throw new CorruptMetadataException(location, "truncated Avro file: it does not end with its sync marker");
     }
   }
 

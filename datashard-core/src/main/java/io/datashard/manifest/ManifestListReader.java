@@ -5,7 +5,10 @@ import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.PartitionFieldSummary;
 import io.datashard.storage.InputFile;
 import io.datashard.storage.StorageBackend;
+import io.datashard.StorageException;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,15 +63,25 @@ public final class ManifestListReader {
    * @throws CorruptMetadataException when the content is not a valid manifest list
    */
   public static List<ManifestFile> read(String location, byte[] content) {
-    return read(AvroMetadataFile.open(location, new ByteArrayInputStream(content)));
+    List<ManifestFile> manifests = read(AvroMetadataFile.open(location, new ByteArrayInputStream(content)));
+    AvroMetadataFile.checkEndsWithSync(location, content);
+    return manifests;
   }
 
   /**
+   * Reads a whole manifest list (it is loaded into memory first, so truncation can be detected).
+   *
    * @return the manifests, in file order
    * @throws CorruptMetadataException when the file is not a valid manifest list
    */
   public static List<ManifestFile> read(InputFile file) {
-    return read(AvroMetadataFile.open(file.location(), file.newStream()));
+    byte[] content;
+    try (InputStream in = file.newStream()) {
+      content = in.readAllBytes();
+    } catch (IOException e) {
+      throw new StorageException("cannot read manifest list " + file.location() + ": " + e.getMessage(), e);
+    }
+    return read(file.location(), content);
   }
 
   private static List<ManifestFile> read(AvroMetadataFile f) {

@@ -65,11 +65,13 @@ public final class ManifestReader implements CloseableIterator<ManifestEntry> {
   private final int dataFile;
   private final int[] df;
   private final Schema[] partitionTypes;
+  private final byte[] content;
   private long rowsRead;
   private boolean exhausted;
 
-  private ManifestReader(AvroMetadataFile file, ManifestFile manifest) {
+  private ManifestReader(AvroMetadataFile file, ManifestFile manifest, byte[] content) {
     this.file = file;
+    this.content = content;
     this.manifest = manifest;
     Schema entry = file.schema();
     if (entry.getType() != Schema.Type.RECORD) {
@@ -115,7 +117,7 @@ public final class ManifestReader implements CloseableIterator<ManifestEntry> {
    */
   public static ManifestReader open(InputFile file, ManifestFile manifest) {
     AvroMetadataFile f = AvroMetadataFile.open(file.location(), file.newStream());
-    return opened(f, manifest);
+    return opened(f, manifest, null);
   }
 
   /** Opens the manifest at {@code manifest.location()} in a storage backend for streaming. */
@@ -130,12 +132,12 @@ public final class ManifestReader implements CloseableIterator<ManifestEntry> {
    * @param manifest its row from the manifest list
    */
   public static ManifestReader open(byte[] content, ManifestFile manifest) {
-    return opened(AvroMetadataFile.open(manifest.location(), new ByteArrayInputStream(content)), manifest);
+    return opened(AvroMetadataFile.open(manifest.location(), new ByteArrayInputStream(content)), manifest, content);
   }
 
-  private static ManifestReader opened(AvroMetadataFile f, ManifestFile manifest) {
+  private static ManifestReader opened(AvroMetadataFile f, ManifestFile manifest, byte[] content) {
     try {
-      return new ManifestReader(f, manifest);
+      return new ManifestReader(f, manifest, content);
     } catch (RuntimeException e) {
       try {
         f.close();
@@ -186,6 +188,9 @@ public final class ManifestReader implements CloseableIterator<ManifestEntry> {
       return true;
     }
     exhausted = true;
+    if (content != null) {
+      AvroMetadataFile.checkEndsWithSync(file.location(), content);
+    }
     long expected = (long) manifest.addedFilesCount() + manifest.existingFilesCount() + manifest.deletedFilesCount();
     boolean countsKnown = manifest.addedFilesCount() >= 0 && manifest.existingFilesCount() >= 0
         && manifest.deletedFilesCount() >= 0;
