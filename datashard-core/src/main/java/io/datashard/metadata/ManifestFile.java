@@ -39,8 +39,11 @@ public record ManifestFile(String location, long length, int specId, int content
         existingFilesCount, deletedFilesCount, addedRowsCount, existingRowsCount, deletedRowsCount, partitions);
   }
 
-  /** @return whether the manifest has any ADDED or EXISTING files */
+  /**
+   * @return whether the manifest may have ADDED or EXISTING files (a negative count means unknown, as read
+   *     from v1 manifest lists, and counts as possibly live)
+   */
   public boolean hasLiveFiles() {
-    return addedFilesCount > 0 || existingFilesCount > 0;
+    return addedFilesCount != 0 || existingFilesCount != 0;
   }
 }

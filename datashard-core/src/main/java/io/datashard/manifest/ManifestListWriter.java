@@ -1,0 +1,198 @@
+package io.datashard.manifest;
+
+import io.datashard.StorageException;
+import io.datashard.metadata.ManifestFile;
+import io.datashard.metadata.PartitionFieldSummary;
+import io.datashard.storage.OutputFile;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the Iceberg v2 manifest list of one snapshot: an Avro file of {@code manifest_file} rows.
+ *
+ * <p>A manifest whose sequence number is {@link ManifestWriter#UNASSIGNED_SEQ} is new in this snapshot: it
+ * is written with the snapshot's sequence number, with that number as its minimum sequence number when the
+ * minimum is unassigned too, and with this snapshot's id as {@code added_snapshot_id} (its entries inherit
+ * that id). This is what lets a commit retry with a new sequence number, or a new snapshot id, by writing
+ * only a new manifest list. Manifests with assigned sequence numbers are written unchanged.
+ *
+ * <p>File metadata: {@code snapshot-id}, {@code parent-snapshot-id} (the string {@code null} when there is
+ * no parent, as Iceberg writes it), {@code sequence-number}, {@code format-version} ({@code 2}). Deflate
+ * codec. Not thread-safe.
+ */
+public final class ManifestListWriter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ManifestListWriter.class);
+
+  private final String location;
+  private final long snapshotId;
+  private final long sequenceNumber;
+  private final Schema schema = ManifestSchemas.manifestListSchema();
+  private final Schema summarySchema;
+  private final CountingOutputStream out;
+  private final DataFileWriter<GenericRecord> writer;
+  private final List<ManifestFile> written = new ArrayList<>();
+  private boolean closed;
+  private ManifestListFile result;
+
+  private ManifestListWriter(OutputFile file, long snapshotId, Long parentSnapshotId, long sequenceNumber) {
+    if (sequenceNumber < 0) {
+      throw new IllegalArgumentException("snapshot sequence number must not be negative, got " + sequenceNumber);
+    }
+    this.location = file.location();
+    this.snapshotId = snapshotId;
+    this.sequenceNumber = sequenceNumber;
+    this.summarySchema = ManifestWriter.nonNull(schema.getField("partitions").schema()).getElementType();
+    DataFileWriter<GenericRecord> w = new DataFileWriter<>(new GenericDatumWriter<>(schema));
+    w.setCodec(CodecFactory.deflateCodec(ManifestWriter.DEFLATE_LEVEL));
+    w.setMeta("snapshot-id", String.valueOf(snapshotId));
+    w.setMeta("parent-snapshot-id", String.valueOf(parentSnapshotId));
+    w.setMeta("sequence-number", String.valueOf(sequenceNumber));
+    w.setMeta("format-version", "2");
+    this.out = new CountingOutputStream(file.create());
+    try {
+      this.writer = w.create(schema, out);
+    } catch (IOException | RuntimeException e) {
+      try {
+        out.close();
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new StorageException("cannot create manifest list " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens a manifest list for writing.
+   *
+   * @param file where to write (a new, unique name per commit attempt)
+   * @param snapshotId the snapshot the list belongs to
+   * @param parentSnapshotId the parent snapshot, or null
+   * @param sequenceNumber the snapshot's sequence number (assigned to new manifests)
+   * @return an open writer
+   */
+  public static ManifestListWriter create(OutputFile file, long snapshotId, Long parentSnapshotId,
+                                          long sequenceNumber) {
+    return new ManifestListWriter(file, snapshotId, parentSnapshotId, sequenceNumber);
+  }
+
+  /**
+   * Writes a whole manifest list in one call.
+   *
+   * @return the written list
+   */
+  public static ManifestListFile write(OutputFile file, long snapshotId, Long parentSnapshotId, long sequenceNumber,
+                                       List<ManifestFile> manifests) {
+    ManifestListWriter w = create(file, snapshotId, parentSnapshotId, sequenceNumber);
+    try (w) {
+      for (ManifestFile m : manifests) {
+        w.add(m);
+      }
+    }
+    return w.result();
+  }
+
+  /**
+   * Adds a manifest, assigning sequence numbers and snapshot id when they are unassigned.
+   *
+   * @throws StorageException when writing fails
+   */
+  public void add(ManifestFile manifest) {
+    if (closed) {
+      throw new IllegalStateException("manifest list writer for " + location + " is closed");
+    }
+    ManifestFile m = resolve(manifest);
+    GenericData.Record r = new GenericData.Record(schema);
+    r.put(0, m.location());
+    r.put(1, m.length());
+    r.put(2, m.specId());
+    r.put(3, m.content());
+    r.put(4, m.sequenceNumber());
+    r.put(5, m.minSequenceNumber());
+    r.put(6, m.addedSnapshotId());
+    r.put(7, m.addedFilesCount());
+    r.put(8, m.existingFilesCount());
+    r.put(9, m.deletedFilesCount());
+    r.put(10, m.addedRowsCount());
+    r.put(11, m.existingRowsCount());
+    r.put(12, m.deletedRowsCount());
+    r.put(13, summaries(m.partitions()));
+    r.put(14, null); // key_metadata: no encryption
+    try {
+      writer.append(r);
+    } catch (IOException | DataFileWriter.AppendWriteException e) {
+      throw new StorageException("cannot write to manifest list " + location + ": " + e.getMessage(), e);
+    }
+    written.add(m);
+  }
+
+  private ManifestFile resolve(ManifestFile m) {
+    if (m.sequenceNumber() != ManifestWriter.UNASSIGNED_SEQ) {
+      if (m.sequenceNumber() < 0 || m.minSequenceNumber() < 0) {
+        throw new IllegalArgumentException("manifest " + m.location() + " has an invalid sequence number "
+            + m.sequenceNumber() + " / min " + m.minSequenceNumber());
+      }
+      return m;
+    }
+    long minSeq = m.minSequenceNumber() == ManifestWriter.UNASSIGNED_SEQ ? sequenceNumber : m.minSequenceNumber();
+    if (m.addedSnapshotId() != snapshotId) {
+      LOG.debug("manifest {} was written for snapshot {}; listing it as added by snapshot {}", m.location(),
+          m.addedSnapshotId(), snapshotId);
+    }
+    return new ManifestFile(m.location(), m.length(), m.specId(), m.content(), sequenceNumber, minSeq, snapshotId,
+        m.addedFilesCount(), m.existingFilesCount(), m.deletedFilesCount(), m.addedRowsCount(),
+        m.existingRowsCount(), m.deletedRowsCount(), m.partitions());
+  }
+
+  private List<GenericData.Record> summaries(List<PartitionFieldSummary> partitions) {
+    // Iceberg writes an empty list for an unpartitioned manifest.
+    List<GenericData.Record> out = new ArrayList<>(partitions.size());
+    for (PartitionFieldSummary s : partitions) {
+      GenericData.Record r = new GenericData.Record(summarySchema);
+      r.put(0, s.containsNull());
+      r.put(1, s.containsNan());
+      r.put(2, s.lowerBound() == null ? null : s.lowerBound().duplicate());
+      r.put(3, s.upperBound() == null ? null : s.upperBound().duplicate());
+      out.add(r);
+    }
+    return out;
+  }
+
+  /**
+   * Finishes the file. Idempotent.
+   *
+   * @throws StorageException when the file cannot be completed
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      writer.close();
+    } catch (IOException e) {
+      throw new StorageException("cannot finish manifest list " + location + ": " + e.getMessage(), e);
+    }
+    result = new ManifestListFile(location, out.count(), written);
+  }
+
+  /**
+   * @return the written list
+   * @throws IllegalStateException when the writer is not closed yet
+   */
+  public ManifestListFile result() {
+    if (result == null) {
+      throw new IllegalStateException("close the manifest list writer for " + location + " first");
+    }
+    return result;
+  }
+}

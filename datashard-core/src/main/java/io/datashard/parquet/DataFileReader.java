@@ -1,0 +1,285 @@
+package io.datashard.parquet;
+
+import io.datashard.CloseableIterator;
+import io.datashard.CorruptMetadataException;
+import io.datashard.DataShardException;
+import io.datashard.Field;
+import io.datashard.Record;
+import io.datashard.Schema;
+import io.datashard.StorageException;
+import io.datashard.storage.InputFile;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.Predicate;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.conf.HadoopParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Reads the rows of one Parquet data file as {@link Record}s of a projected schema.
+ *
+ * <p>Columns are matched by Iceberg field id, not by name, so renamed columns still read; a projected column
+ * the file does not have (added to the table later) reads as null. Only the projected columns are read from
+ * storage. Memory is bounded by one row group's projected column chunks. A file that is truncated or not
+ * Parquet raises {@link CorruptMetadataException} naming the file; storage failures raise
+ * {@link StorageException}. Files written without field ids (not by an Iceberg writer) are matched by name.
+ *
+ * <pre>{@code
+ * try (DataFileReader r = DataFileReader.open(storage.newInputFile(location), projection);
+ *      CloseableIterator<Record> rows = r.iterator()) { ... }
+ * }</pre>
+ *
+ * <p>Not thread-safe; {@link #iterator} may be called once.
+ */
+public final class DataFileReader implements AutoCloseable {
+  private final String location;
+  private final Schema projection;
+  private final ParquetFileReader reader;
+  private final MessageType fileSchema;
+  private final MessageType requested;
+  private final int[] targets;
+  private final Field[] projectedFields;
+  private boolean iterated;
+
+  private DataFileReader(InputFile file, Schema projection) {
+    this.location = file.location();
+    this.projection = projection;
+    ParquetReadOptions options = new ParquetReadOptions.Builder(new HadoopParquetConfiguration(HadoopConf.shared()))
+        .build();
+    try {
+      this.reader = new ParquetFileReader(new InputFileAdapter(file), options);
+    } catch (IOException | RuntimeException e) {
+      throw translate(location, "cannot open", e);
+    }
+    try {
+      this.fileSchema = reader.getFooter().getFileMetaData().getSchema();
+      boolean hasIds = false;
+      for (org.apache.parquet.schema.Type t : fileSchema.getFields()) {
+        hasIds |= t.getId() != null;
+      }
+      List<org.apache.parquet.schema.Type> columns = new ArrayList<>();
+      List<Integer> positions = new ArrayList<>();
+      List<Field> fields = new ArrayList<>();
+      for (org.apache.parquet.schema.Type t : fileSchema.getFields()) {
+        int pos;
+        if (hasIds) {
+          pos = t.getId() == null ? -1 : projection.positionOfId(t.getId().intValue());
+        } else {
+          pos = projection.positionOf(t.getName());
+        }
+        if (pos < 0) {
+          continue;
+        }
+        if (!t.isPrimitive()) {
+          throw new CorruptMetadataException(location, "column '" + t.getName() + "' is nested; DataShard tables"
+              + " have only primitive columns");
+        }
+        columns.add(t);
+        positions.add(pos);
+        fields.add(projection.field(pos));
+      }
+      this.requested = new MessageType(fileSchema.getName(), columns);
+      this.targets = positions.stream().mapToInt(Integer::intValue).toArray();
+      this.projectedFields = fields.toArray(new Field[0]);
+      reader.setRequestedSchema(requested);
+    } catch (RuntimeException e) {
+      closeQuietly();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens a data file and reads its footer.
+   *
+   * @param file the Parquet file
+   * @param projection the columns wanted, in the order wanted (a subset of the table schema)
+   * @return the reader
+   * @throws CorruptMetadataException when the file is not a readable Parquet file
+   */
+  public static DataFileReader open(InputFile file, Schema projection) {
+    return new DataFileReader(file, projection);
+  }
+
+  /**
+   * Reads every row of a file; closing the iterator closes the file.
+   *
+   * @param file the Parquet file
+   * @param projection the columns wanted
+   * @return the rows
+   */
+  public static CloseableIterator<Record> read(InputFile file, Schema projection) {
+    DataFileReader r = open(file, projection);
+    CloseableIterator<Record> rows = r.iterator();
+    return new CloseableIterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public Record next() {
+        return rows.next();
+      }
+
+      @Override
+      public void close() {
+        r.close();
+      }
+    };
+  }
+
+  /** @return the file's location */
+  public String location() {
+    return location;
+  }
+
+  /** @return the number of rows in the file, from the footer */
+  public long recordCount() {
+    return reader.getRecordCount();
+  }
+
+  /** @return the file's Parquet schema */
+  public MessageType fileSchema() {
+    return fileSchema;
+  }
+
+  /** @return the Parquet schema of the columns actually read (the projection the file has, in file order) */
+  public MessageType requestedSchema() {
+    return requested;
+  }
+
+  /**
+   * @return the footer's row-group metadata (row counts, column chunk offsets and statistics), in file order,
+   *     for row-group pruning
+   */
+  public List<BlockMetaData> rowGroups() {
+    return reader.getRowGroups();
+  }
+
+  /** @return an iterator over every row */
+  public CloseableIterator<Record> iterator() {
+    return iterator(block -> true);
+  }
+
+  /**
+   * Iterates over the rows of the row groups the filter keeps; the others are not read from storage.
+   *
+   * @param keepRowGroup decides from a row group's metadata whether to read it
+   * @return the rows; closing the iterator does not close this reader
+   */
+  public CloseableIterator<Record> iterator(Predicate<BlockMetaData> keepRowGroup) {
+    if (iterated) {
+      throw new IllegalStateException("rows of " + location + " can be iterated only once");
+    }
+    iterated = true;
+    return new Rows(keepRowGroup);
+  }
+
+  /** Closes the file. */
+  @Override
+  public void close() {
+    try {
+      reader.close();
+    } catch (IOException e) {
+      throw new StorageException("failed closing " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      reader.close();
+    } catch (IOException | RuntimeException ignored) {
+      // already failing
+    }
+  }
+
+  static DataShardException translate(String location, String action, Exception e) {
+    if (e instanceof DataShardException) {
+      return (DataShardException) e;
+    }
+    if (e instanceof InputFileAdapter.StorageReadFailure) {
+      return new StorageException("failed reading " + location + ": " + e.getMessage(), e.getCause());
+    }
+    String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return new CorruptMetadataException(location, action + " Parquet data: " + what, e);
+  }
+
+  private final class Rows implements CloseableIterator<Record> {
+    private final Predicate<BlockMetaData> keep;
+    private final List<BlockMetaData> blocks = reader.getRowGroups();
+    private final MessageColumnIO columnIO;
+    private final RowMaterializer materializer;
+    private int nextBlock;
+    private RecordReader<Object[]> records;
+    private long remaining;
+
+    Rows(Predicate<BlockMetaData> keep) {
+      this.keep = keep;
+      this.columnIO = new ColumnIOFactory(reader.getFileMetaData().getCreatedBy())
+          .getColumnIO(requested, fileSchema, true);
+      this.materializer = new RowMaterializer(location, requested, targets, projectedFields, projection.size());
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        while (remaining == 0) {
+          if (nextBlock >= blocks.size()) {
+            return false;
+          }
+          BlockMetaData block = blocks.get(nextBlock++);
+          if (!keep.test(block)) {
+            reader.skipNextRowGroup();
+            continue;
+          }
+          if (targets.length == 0) {
+            // none of the projected columns is in the file: every value is null
+            reader.skipNextRowGroup();
+            records = null;
+            remaining = block.getRowCount();
+            continue;
+          }
+          PageReadStore pages = reader.readNextRowGroup();
+          if (pages == null) {
+            throw new CorruptMetadataException(location, "row group " + (nextBlock - 1) + " is missing");
+          }
+          records = columnIO.getRecordReader(pages, materializer);
+          remaining = pages.getRowCount();
+        }
+        return true;
+      } catch (IOException | RuntimeException e) {
+        throw translate(location, "cannot read", e);
+      }
+    }
+
+    @Override
+    public Record next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      remaining--;
+      if (records == null) {
+        return Record.wrap(projection, new Object[projection.size()]);
+      }
+      try {
+        return Record.wrap(projection, records.read());
+      } catch (RuntimeException e) {
+        throw translate(location, "cannot decode", e);
+      }
+    }
+
+    @Override
+    public void close() {
+      remaining = 0;
+      nextBlock = blocks.size();
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.datashard.parquet;
+
+import io.datashard.storage.InputFile;
+import io.datashard.storage.SeekableInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.parquet.io.DelegatingSeekableInputStream;
+
+/**
+ * Presents a DataShard {@link InputFile} as a parquet-java {@link org.apache.parquet.io.InputFile}.
+ *
+ * <p>I/O failures of the underlying storage are re-thrown as {@link StorageReadFailure}, so a reader can tell
+ * a storage problem (network, permissions) from a damaged file, which parquet-java reports with plain
+ * {@code IOException}s and runtime exceptions.
+ */
+public final class InputFileAdapter implements org.apache.parquet.io.InputFile {
+  private final InputFile file;
+
+  /** @param file the DataShard file to read */
+  public InputFileAdapter(InputFile file) {
+    this.file = file;
+  }
+
+  /** @return the wrapped file's location */
+  public String location() {
+    return file.location();
+  }
+
+  @Override
+  public long getLength() {
+    return file.length();
+  }
+
+  @Override
+  public org.apache.parquet.io.SeekableInputStream newStream() {
+    SeekableInputStream in = file.newStream();
+    return new DelegatingSeekableInputStream(new MarkingStream(in)) {
+      @Override
+      public long getPos() throws IOException {
+        try {
+          return in.getPos();
+        } catch (IOException e) {
+          throw new StorageReadFailure(e);
+        }
+      }
+
+      @Override
+      public void seek(long newPos) throws IOException {
+        try {
+          in.seek(newPos);
+        } catch (IOException e) {
+          throw new StorageReadFailure(e);
+        }
+      }
+    };
+  }
+
+  @Override
+  public String toString() {
+    return file.location();
+  }
+
+  /** An I/O failure raised by the storage backend (as opposed to one detected by the Parquet decoder). */
+  public static final class StorageReadFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    StorageReadFailure(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /** Marks every I/O failure of the storage stream as a {@link StorageReadFailure}. */
+  private static final class MarkingStream extends InputStream {
+    private final InputStream in;
+
+    MarkingStream(InputStream in) {
+      this.in = in;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return in.read();
+      } catch (StorageReadFailure e) {
+        throw e;
+      } catch (IOException e) {
+        throw new StorageReadFailure(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return in.read(b, off, len);
+      } catch (StorageReadFailure e) {
+        throw e;
+      } catch (IOException e) {
+        throw new StorageReadFailure(e);
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        return in.skip(n);
+      } catch (IOException e) {
+        throw new StorageReadFailure(e);
+      }
+    }
+
+    @Override
+    public int available() throws IOException {
+      try {
+        return in.available();
+      } catch (IOException e) {
+        throw new StorageReadFailure(e);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+}
