@@ -1,5 +1,7 @@
 package io.datashard.manifest;
 
+import io.datashard.metadata.TableMetadataParser;
+
 import io.datashard.PartitionSpec;
 import io.datashard.StorageException;
 import io.datashard.Type;
@@ -94,9 +96,9 @@ public final class ManifestWriter implements AutoCloseable {
 
     DataFileWriter<GenericRecord> w = new DataFileWriter<>(new GenericDatumWriter<>(entrySchema));
     w.setCodec(CodecFactory.deflateCodec(DEFLATE_LEVEL));
-    w.setMeta("schema", MetadataJson.schema(tableSchema));
+    w.setMeta("schema", TableMetadataParser.schemaToJson(tableSchema));
     w.setMeta("schema-id", String.valueOf(tableSchema.schemaId()));
-    w.setMeta("partition-spec", MetadataJson.partitionFields(spec));
+    w.setMeta("partition-spec", TableMetadataParser.partitionFieldsToJson(spec));
     w.setMeta("partition-spec-id", String.valueOf(spec.specId()));
     w.setMeta("format-version", "2");
     w.setMeta("content", "data");

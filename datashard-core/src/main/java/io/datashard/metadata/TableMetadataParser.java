@@ -132,10 +132,40 @@ public final class TableMetadataParser {
     g.writeEndObject();
   }
 
+  /** @return the schema's JSON form (as in table metadata and manifest key-value metadata) */
+  public static String schemaToJson(Schema schema) {
+    return write(g -> writeSchema(g, schema));
+  }
+
+  /** @return the JSON array of a spec's partition fields (the {@code partition-spec} manifest metadata) */
+  public static String partitionFieldsToJson(PartitionSpec spec) {
+    return write(g -> writeSpecFields(g, spec));
+  }
+
+  private interface JsonWriter {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static String write(JsonWriter writer) {
+    java.io.StringWriter out = new java.io.StringWriter(256);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      writer.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
   private static void writeSpec(JsonGenerator g, PartitionSpec spec) throws IOException {
     g.writeStartObject();
     g.writeNumberField("spec-id", spec.specId());
-    g.writeArrayFieldStart("fields");
+    g.writeFieldName("fields");
+    writeSpecFields(g, spec);
+    g.writeEndObject();
+  }
+
+  private static void writeSpecFields(JsonGenerator g, PartitionSpec spec) throws IOException {
+    g.writeStartArray();
     for (PartitionField f : spec.fields()) {
       g.writeStartObject();
       g.writeStringField("name", f.name());
@@ -145,7 +175,6 @@ public final class TableMetadataParser {
       g.writeEndObject();
     }
     g.writeEndArray();
-    g.writeEndObject();
   }
 
   private static void writeSnapshot(JsonGenerator g, Snapshot s) throws IOException {

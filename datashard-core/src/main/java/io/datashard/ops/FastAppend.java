@@ -81,7 +81,7 @@ public final class FastAppend {
         Snapshot parent = base.currentSnapshot();
         long seq = base.lastSequenceNumber() + 1;
         List<ManifestFile> manifests = new ArrayList<>();
-        manifests.add(manifest.withSequenceNumbers(seq, seq));
+        manifests.add(manifest); // sequence numbers unassigned: the list writer gives it seq
         if (parent != null) {
           manifests.addAll(files.manifests(parent.manifestListLocation()));
         }

@@ -74,8 +74,8 @@ public final class TableFiles {
   }
 
   /** @return the live and deleted entries of a manifest, with inherited values resolved */
-  public List<ManifestEntry> entries(ManifestFile manifest, PartitionSpec spec, Schema schema) {
-    return ManifestIO.readEntries(storage, manifest, spec, schema);
+  public List<ManifestEntry> entries(ManifestFile manifest) {
+    return ManifestIO.readEntries(storage, manifest);
   }
 
   /** Deletes files, ignoring failures (used to clean up after a failed attempt). */

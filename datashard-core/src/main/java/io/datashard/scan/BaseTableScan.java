@@ -2,7 +2,6 @@ package io.datashard.scan;
 
 import io.datashard.CloseableIterator;
 import io.datashard.HistoryEntry;
-import io.datashard.PartitionSpec;
 import io.datashard.Record;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
@@ -111,8 +110,7 @@ public final class BaseTableScan implements TableScan {
       if (m.content() != ManifestFile.CONTENT_DATA || !m.hasLiveFiles()) {
         continue;
       }
-      PartitionSpec spec = metadata.specById(m.specId());
-      for (ManifestEntry e : files.entries(m, spec, metadata.schema())) {
+      for (ManifestEntry e : files.entries(m)) {
         if (e.isLive()) {
           out.add(e.file());
         }
@@ -175,7 +173,7 @@ public final class BaseTableScan implements TableScan {
           return false;
         }
         DataFile f = pending.next();
-        current = DataFileReader.open(files.storage().newInputFile(f.location()), projection);
+        current = DataFileReader.read(files.storage().newInputFile(f.location()), projection);
       }
       return true;
     }

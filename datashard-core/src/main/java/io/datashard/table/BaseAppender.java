@@ -30,6 +30,7 @@ final class BaseAppender implements Appender {
   private final String writeId = UUID.randomUUID().toString();
   private RollingDataWriter writer;
   private long count;
+  private int fileCount;
   private State state = State.OPEN;
 
   BaseAppender(TableOperations ops, TableFiles files, TableMetadata base) {
@@ -41,6 +42,19 @@ final class BaseAppender implements Appender {
 
   @Override
   public Appender add(Map<String, ?> record) {
+    return addAny(record);
+  }
+
+  @Override
+  public Appender addAll(Iterable<? extends Map<String, ?>> records) {
+    for (Object r : records) { // not Map: a raw-typed list may hold anything, and must fail validation cleanly
+      addAny(r);
+    }
+    return this;
+  }
+
+  /** Adds a record of unchecked type; anything that is not a map fails validation. */
+  Appender addAny(Object record) {
     checkOpen();
     Object[] row;
     try {
@@ -65,7 +79,7 @@ final class BaseAppender implements Appender {
   private RollingDataWriter newWriter() {
     Schema schema = base.schema();
     return new RollingDataWriter(files.storage(), schema, ParquetOptions.fromProperties(base.properties()),
-        n -> files.dataFileLocation(writeId, n));
+        () -> files.dataFileLocation(writeId, fileCount++));
   }
 
   @Override
@@ -82,7 +96,7 @@ final class BaseAppender implements Appender {
     }
     List<DataFile> written;
     try {
-      written = writer.finish();
+      written = writer.complete();
     } catch (RuntimeException e) {
       fail();
       throw e;
