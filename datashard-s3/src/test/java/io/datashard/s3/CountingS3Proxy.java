@@ -1,0 +1,456 @@
+package io.datashard.s3;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A tiny HTTP/1.1 forwarding proxy on 127.0.0.1 in front of an S3 server that counts requests by type and can
+ * misbehave on purpose: answer 501 to {@code If-None-Match} puts, strip that header (a store that ignores it),
+ * or inject faults (5xx before or after forwarding, connection reset after the server applied a request).
+ *
+ * <p>Headers are forwarded byte for byte (Host included) so AWS signatures stay valid; only stripping a
+ * signed header needs a server started with {@code authenticate(false)}.
+ */
+public final class CountingS3Proxy implements AutoCloseable {
+
+  /** How {@code PutObject} with {@code If-None-Match} is treated. */
+  public enum ConditionalWrites {
+    /** Forwarded unchanged. */
+    PASS,
+    /** Header removed: a store that silently ignores it (needs a server without authentication). */
+    STRIP,
+    /** Answered 501 NotImplemented without forwarding. */
+    REJECT_501
+  }
+
+  /** A fault to inject. */
+  public enum Fault {
+    /** Answer 500 InternalError without forwarding. */
+    STATUS_500_BEFORE,
+    /** Answer 409 ConditionalRequestConflict without forwarding. */
+    STATUS_409_BEFORE,
+    /** Answer 503 SlowDown without forwarding. */
+    STATUS_503_BEFORE,
+    /** Forward (the server applies it), then answer 500 InternalError. */
+    STATUS_500_AFTER,
+    /** Forward (the server applies it), then reset the client connection without an answer. */
+    RESET_AFTER,
+    /** Reset the client connection without forwarding. */
+    RESET_BEFORE
+  }
+
+  /**
+   * A request seen by the proxy.
+   *
+   * @param method HTTP method
+   * @param path path without query
+   * @param query query string or empty
+   * @param headers headers, names in lower case
+   * @param type operation type: PUT, GET, HEAD, DELETE, LIST, COPY, MULTIPART_INIT, MULTIPART_PART,
+   *     MULTIPART_COMPLETE, MULTIPART_ABORT, DELETE_MANY, BUCKET or OTHER
+   */
+  public record Request(String method, String path, String query, Map<String, String> headers, String type) {
+    /** @return whether the named header (lower case) was sent */
+    public boolean hasHeader(String name) {
+      return headers.containsKey(name);
+    }
+  }
+
+  private record Rule(Predicate<Request> when, Fault fault, AtomicInteger remaining) {
+  }
+
+  private final URI target;
+  private final ServerSocket server;
+  private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "counting-s3-proxy");
+    t.setDaemon(true);
+    return t;
+  });
+  private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
+  private final List<Rule> rules = new CopyOnWriteArrayList<>();
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private volatile ConditionalWrites conditionalWrites = ConditionalWrites.PASS;
+  private volatile boolean closed;
+
+  private CountingS3Proxy(URI target) throws IOException {
+    this.target = target;
+    this.server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+    pool.execute(this::acceptLoop);
+  }
+
+  /**
+   * @param target the S3 server, {@code http://host:port}
+   * @return a started proxy
+   */
+  public static CountingS3Proxy start(URI target) {
+    try {
+      return new CountingS3Proxy(target);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the counting proxy", e);
+    }
+  }
+
+  /** @return {@code http://127.0.0.1:port} of the proxy */
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.getLocalPort());
+  }
+
+  /** @param mode how to treat If-None-Match puts from now on */
+  public void conditionalWrites(ConditionalWrites mode) {
+    this.conditionalWrites = mode;
+  }
+
+  /**
+   * Injects a fault into the next {@code times} requests matching {@code when}.
+   *
+   * @param when which requests
+   * @param fault what to do
+   * @param times how many times
+   */
+  public void inject(Predicate<Request> when, Fault fault, int times) {
+    rules.add(new Rule(when, fault, new AtomicInteger(times)));
+  }
+
+  /** @return every request seen since the last {@link #reset()} */
+  public List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** @return request counts by type, sorted by type */
+  public Map<String, Integer> counts() {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (Request r : requests) {
+      counts.merge(r.type(), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  /** @return the number of requests seen */
+  public int total() {
+    return requests.size();
+  }
+
+  /** Forgets the requests seen and the pending faults. */
+  public void reset() {
+    requests.clear();
+    rules.clear();
+  }
+
+  private void acceptLoop() {
+    while (!closed) {
+      try {
+        Socket client = server.accept();
+        sockets.add(client);
+        pool.execute(() -> serve(client));
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private void serve(Socket client) {
+    Socket backend = null;
+    try (client) {
+      InputStream cin = new BufferedInputStream(client.getInputStream());
+      OutputStream cout = client.getOutputStream();
+      InputStream bin = null;
+      OutputStream bout = null;
+      while (!closed) {
+        List<String> head = readHead(cin);
+        if (head == null) {
+          return;
+        }
+        String[] requestLine = head.get(0).split(" ", 3);
+        String method = requestLine[0];
+        String uri = requestLine[1];
+        List<String> headerLines = new ArrayList<>(head.subList(1, head.size()));
+        Map<String, String> headers = headerMap(headerLines);
+        if ("100-continue".equalsIgnoreCase(headers.get("expect"))) {
+          cout.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          cout.flush();
+          headerLines.removeIf(l -> l.toLowerCase(Locale.ROOT).startsWith("expect:"));
+        }
+        byte[] body = readBody(cin, headers, false, 0);
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        String query = q < 0 ? "" : uri.substring(q + 1);
+        Request request = new Request(method, path, query, Collections.unmodifiableMap(headers), type(method, path, query, headers));
+        requests.add(request);
+
+        Fault fault = null;
+        for (Rule rule : rules) {
+          if (rule.when().test(request) && rule.remaining().getAndDecrement() > 0) {
+            fault = rule.fault();
+            break;
+          }
+        }
+        boolean conditional = "PUT".equals(method) && headers.containsKey("if-none-match");
+        if (conditional && conditionalWrites == ConditionalWrites.REJECT_501) {
+          writeError(cout, 501, "Not Implemented", "NotImplemented", "If-None-Match is not implemented");
+          continue;
+        }
+        if (conditional && conditionalWrites == ConditionalWrites.STRIP) {
+          headerLines.removeIf(l -> l.toLowerCase(Locale.ROOT).startsWith("if-none-match:"));
+        }
+        if (fault == Fault.STATUS_500_BEFORE) {
+          writeError(cout, 500, "Internal Server Error", "InternalError", "injected");
+          continue;
+        }
+        if (fault == Fault.STATUS_409_BEFORE) {
+          writeError(cout, 409, "Conflict", "ConditionalRequestConflict", "injected");
+          continue;
+        }
+        if (fault == Fault.STATUS_503_BEFORE) {
+          writeError(cout, 503, "Slow Down", "SlowDown", "injected");
+          continue;
+        }
+        if (fault == Fault.RESET_BEFORE) {
+          reset(client);
+          return;
+        }
+
+        if (backend == null || backend.isClosed()) {
+          backend = new Socket(target.getHost(), target.getPort());
+          sockets.add(backend);
+          bin = new BufferedInputStream(backend.getInputStream());
+          bout = backend.getOutputStream();
+        }
+        StringBuilder out = new StringBuilder(head.get(0)).append("\r\n");
+        for (String l : headerLines) {
+          out.append(l).append("\r\n");
+        }
+        out.append("\r\n");
+        bout.write(out.toString().getBytes(StandardCharsets.ISO_8859_1));
+        bout.write(body);
+        bout.flush();
+
+        List<String> responseHead;
+        do {
+          responseHead = readHead(bin);
+          if (responseHead == null) {
+            throw new EOFException("backend closed the connection");
+          }
+        } while (responseHead.get(0).split(" ")[1].startsWith("1"));
+        int status = Integer.parseInt(responseHead.get(0).split(" ")[1]);
+        Map<String, String> responseHeaders = headerMap(responseHead.subList(1, responseHead.size()));
+        boolean noBody = "HEAD".equals(method) || status == 204 || status == 304;
+        byte[] responseBody = noBody ? new byte[0] : readBody(bin, responseHeaders, true, status);
+        boolean backendCloses = "close".equalsIgnoreCase(responseHeaders.get("connection"))
+            || (!responseHeaders.containsKey("content-length") && !responseHeaders.containsKey("transfer-encoding") && !noBody);
+        if (backendCloses) {
+          backend.close();
+        }
+        if (fault == Fault.RESET_AFTER) {
+          reset(client);
+          return;
+        }
+        if (fault == Fault.STATUS_500_AFTER) {
+          writeError(cout, 500, "Internal Server Error", "InternalError", "injected after applying");
+          continue;
+        }
+        StringBuilder rh = new StringBuilder();
+        for (String l : responseHead) {
+          rh.append(l).append("\r\n");
+        }
+        rh.append("\r\n");
+        cout.write(rh.toString().getBytes(StandardCharsets.ISO_8859_1));
+        cout.write(responseBody);
+        cout.flush();
+        if (backendCloses) {
+          return;
+        }
+      }
+    } catch (IOException e) {
+      // the client or the server went away; drop the connection
+    } finally {
+      sockets.remove(client);
+      if (backend != null) {
+        sockets.remove(backend);
+        try {
+          backend.close();
+        } catch (IOException ignored) {
+          // nothing to do
+        }
+      }
+    }
+  }
+
+  private static void reset(Socket client) throws IOException {
+    try {
+      client.setSoLinger(true, 0);
+    } catch (SocketException ignored) {
+      // best effort
+    }
+    client.close();
+  }
+
+  private static void writeError(OutputStream out, int status, String reason, String code, String message)
+      throws IOException {
+    byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + message
+        + "</Message><RequestId>counting-proxy</RequestId></Error>").getBytes(StandardCharsets.UTF_8);
+    String head = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/xml\r\nContent-Length: "
+        + body.length + "\r\n\r\n";
+    out.write(head.getBytes(StandardCharsets.US_ASCII));
+    out.write(body);
+    out.flush();
+  }
+
+  static String type(String method, String path, String query, Map<String, String> headers) {
+    String p = path.startsWith("/") ? path.substring(1) : path;
+    boolean bucketLevel = !p.contains("/") || p.indexOf('/') == p.length() - 1;
+    switch (method) {
+      case "GET":
+        return bucketLevel ? (query.contains("list-type") || query.isEmpty() || query.contains("prefix") ? "LIST" : "BUCKET") : "GET";
+      case "HEAD":
+        return bucketLevel ? "BUCKET" : "HEAD";
+      case "PUT":
+        if (bucketLevel) {
+          return "BUCKET";
+        }
+        if (headers.containsKey("x-amz-copy-source")) {
+          return "COPY";
+        }
+        return query.contains("uploadId") ? "MULTIPART_PART" : "PUT";
+      case "POST":
+        if (query.contains("uploads")) {
+          return "MULTIPART_INIT";
+        }
+        if (query.contains("uploadId")) {
+          return "MULTIPART_COMPLETE";
+        }
+        return query.contains("delete") ? "DELETE_MANY" : "OTHER";
+      case "DELETE":
+        if (bucketLevel) {
+          return "BUCKET";
+        }
+        return query.contains("uploadId") ? "MULTIPART_ABORT" : "DELETE";
+      default:
+        return "OTHER";
+    }
+  }
+
+  private static Map<String, String> headerMap(List<String> lines) {
+    Map<String, String> map = new TreeMap<>();
+    for (String l : lines) {
+      int c = l.indexOf(':');
+      if (c > 0) {
+        map.put(l.substring(0, c).trim().toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
+      }
+    }
+    return map;
+  }
+
+  /** @return the request or status line and header lines, or null at a clean end of stream */
+  private static List<String> readHead(InputStream in) throws IOException {
+    List<String> lines = new ArrayList<>();
+    while (true) {
+      String line = readLine(in);
+      if (line == null) {
+        if (lines.isEmpty()) {
+          return null;
+        }
+        throw new EOFException("truncated HTTP head");
+      }
+      if (line.isEmpty()) {
+        if (lines.isEmpty()) {
+          continue;
+        }
+        return lines;
+      }
+      lines.add(line);
+    }
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    int c;
+    while ((c = in.read()) >= 0) {
+      if (c == '\n') {
+        byte[] b = buf.toByteArray();
+        int len = b.length > 0 && b[b.length - 1] == '\r' ? b.length - 1 : b.length;
+        return new String(b, 0, len, StandardCharsets.ISO_8859_1);
+      }
+      buf.write(c);
+    }
+    return buf.size() == 0 ? null : buf.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  /** Reads a message body as raw bytes (chunked bodies stay chunk-encoded, since they are forwarded as is). */
+  private static byte[] readBody(InputStream in, Map<String, String> headers, boolean response, int status)
+      throws IOException {
+    String te = headers.get("transfer-encoding");
+    if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
+      ByteArrayOutputStream raw = new ByteArrayOutputStream();
+      while (true) {
+        String sizeLine = readLine(in);
+        if (sizeLine == null) {
+          throw new EOFException("truncated chunked body");
+        }
+        raw.write((sizeLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        int semi = sizeLine.indexOf(';');
+        int size = Integer.parseInt((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
+        if (size == 0) {
+          String trailer;
+          while ((trailer = readLine(in)) != null && !trailer.isEmpty()) {
+            raw.write((trailer + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+          }
+          raw.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+          return raw.toByteArray();
+        }
+        raw.write(in.readNBytes(size));
+        readLine(in);
+        raw.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      }
+    }
+    String cl = headers.get("content-length");
+    if (cl != null) {
+      long n = Long.parseLong(cl.trim());
+      byte[] b = in.readNBytes((int) n);
+      if (b.length != n) {
+        throw new EOFException("truncated body");
+      }
+      return b;
+    }
+    return response ? in.readAllBytes() : new byte[0];
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      server.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+    for (Socket s : sockets) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+    pool.shutdownNow();
+  }
+}
