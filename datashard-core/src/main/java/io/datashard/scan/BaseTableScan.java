@@ -106,7 +106,10 @@ public final class BaseTableScan implements TableScan {
       return List.of();
     }
     List<DataFile> out = new ArrayList<>();
-    for (ManifestFile m : files.manifests(snapshot.manifestListLocation())) {
+    // Manifest lists hold the newest manifest first; read oldest first so rows come back in commit order.
+    List<ManifestFile> manifests = new ArrayList<>(files.manifests(snapshot.manifestListLocation()));
+    java.util.Collections.reverse(manifests);
+    for (ManifestFile m : manifests) {
       if (m.content() != ManifestFile.CONTENT_DATA || !m.hasLiveFiles()) {
         continue;
       }
