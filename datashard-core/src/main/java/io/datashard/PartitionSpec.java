@@ -6,8 +6,11 @@ import java.util.Objects;
 /**
  * How a table's rows are split into partitions. Immutable.
  *
- * <p>This release writes unpartitioned tables; specs with fields are read from metadata written by other
- * Iceberg writers so such tables load, and partitioned writes are built on this type.
+ * <p>Build one with {@link #builderFor(Schema)}:
+ * <pre>{@code
+ * PartitionSpec spec = PartitionSpec.builderFor(schema).day("ts").bucket("user_id", 16).build();
+ * }</pre>
+ * Partition values are derived from column values by Iceberg's transforms; rows are never asked for them.
  */
 public final class PartitionSpec {
   /** Field ids of partition fields start here, as in Iceberg. */
@@ -35,6 +38,14 @@ public final class PartitionSpec {
    */
   public static PartitionSpec of(int specId, List<PartitionField> fields) {
     return fields.isEmpty() && specId == 0 ? UNPARTITIONED : new PartitionSpec(specId, fields);
+  }
+
+  /**
+   * @param schema the table schema the spec's source columns come from
+   * @return a builder for a spec over that schema (spec id 0, field ids from 1000)
+   */
+  public static Builder builderFor(Schema schema) {
+    return new Builder(schema);
   }
 
   public int specId() {
@@ -78,5 +89,88 @@ public final class PartitionSpec {
   @Override
   public String toString() {
     return fields.isEmpty() ? "unpartitioned" : "PartitionSpec{id=" + specId + ", fields=" + fields + "}";
+  }
+
+  /** Builds a {@link PartitionSpec}, checking every transform against its source column's type. */
+  public static final class Builder {
+    private final Schema schema;
+    private final java.util.List<PartitionField> fields = new java.util.ArrayList<>();
+    private int specId = 0;
+    private int nextFieldId = PARTITION_DATA_ID_START;
+
+    private Builder(Schema schema) {
+      this.schema = schema;
+    }
+
+    /** Sets the spec id (0 for a new table). */
+    public Builder withSpecId(int id) {
+      this.specId = id;
+      return this;
+    }
+
+    /** Partitions by the column's value. */
+    public Builder identity(String column) {
+      return add(column, column, "identity");
+    }
+
+    /** Partitions a date or timestamp column by year. */
+    public Builder year(String column) {
+      return add(column, column + "_year", "year");
+    }
+
+    /** Partitions a date or timestamp column by month. */
+    public Builder month(String column) {
+      return add(column, column + "_month", "month");
+    }
+
+    /** Partitions a date or timestamp column by day. */
+    public Builder day(String column) {
+      return add(column, column + "_day", "day");
+    }
+
+    /** Partitions a timestamp column by hour. */
+    public Builder hour(String column) {
+      return add(column, column + "_hour", "hour");
+    }
+
+    /** Partitions by a hash of the column into {@code buckets} buckets. */
+    public Builder bucket(String column, int buckets) {
+      return add(column, column + "_bucket", "bucket[" + buckets + "]");
+    }
+
+    /** Partitions by the column truncated to {@code width} (numbers rounded down, strings cut). */
+    public Builder truncate(String column, int width) {
+      return add(column, column + "_trunc", "truncate[" + width + "]");
+    }
+
+    /**
+     * Adds a field with an explicit name and transform name.
+     *
+     * @throws IllegalArgumentException for an unknown column, an unknown transform, a transform that does not
+     *     apply to the column's type, or a repeated name
+     */
+    public Builder add(String column, String name, String transform) {
+      Field source = schema.findField(column);
+      if (source == null) {
+        throw new IllegalArgumentException("cannot partition by unknown column '" + column + "'; columns are "
+            + schema.columnNames());
+      }
+      io.datashard.partition.Transform t = io.datashard.partition.Transforms.fromName(transform);
+      if (!t.canTransform(source.type())) {
+        throw new IllegalArgumentException("cannot partition column '" + column + "' of type " + source.type()
+            + " by " + t);
+      }
+      for (PartitionField f : fields) {
+        if (f.name().equals(name)) {
+          throw new IllegalArgumentException("duplicate partition field name '" + name + "'");
+        }
+      }
+      fields.add(new PartitionField(source.id(), nextFieldId++, name, t.toString()));
+      return this;
+    }
+
+    public PartitionSpec build() {
+      return PartitionSpec.of(specId, fields);
+    }
   }
 }

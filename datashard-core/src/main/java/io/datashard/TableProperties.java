@@ -36,4 +36,11 @@ public final class TableProperties {
   /** How many previous metadata files the metadata log keeps. */
   public static final String METADATA_PREVIOUS_VERSIONS_MAX = "write.metadata.previous-versions-max";
   public static final int METADATA_PREVIOUS_VERSIONS_MAX_DEFAULT = 100;
+
+  /**
+   * Most data files a partitioned append keeps open at once; when rows of another partition arrive, the
+   * least recently used file is completed. Bounds memory to this many Parquet row-group buffers.
+   */
+  public static final String WRITE_MAX_OPEN_FILES = "write.datashard.max-open-files";
+  public static final int WRITE_MAX_OPEN_FILES_DEFAULT = 16;
 }

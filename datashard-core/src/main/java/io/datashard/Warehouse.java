@@ -107,8 +107,12 @@ public final class Warehouse implements AutoCloseable {
    */
   public Table createTable(String name, Schema schema, PartitionSpec spec, Map<String, String> properties) {
     TableNames.validate(name);
-    if (!spec.isUnpartitioned()) {
-      throw new ValidationException("partitioned writes are not supported yet; create the table unpartitioned");
+    try {
+      if (!spec.isUnpartitioned()) {
+        new io.datashard.partition.Partitioner(spec, schema); // every source column exists, every transform applies
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ValidationException("invalid partition spec for table '" + name + "': " + e.getMessage(), e);
     }
     String location = tableLocation(name);
     if (hasAnyVersion(location)) {

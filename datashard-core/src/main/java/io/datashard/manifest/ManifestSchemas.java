@@ -85,17 +85,11 @@ public final class ManifestSchemas {
   }
 
   private static Type partitionType(String transform, Type source, String name) {
-    String t = transform.trim().toLowerCase(Locale.ROOT);
-    if (t.equals("identity") || t.equals("void") || t.startsWith("truncate[")) {
-      return source;
+    try {
+      return io.datashard.partition.Transforms.fromName(transform).resultType(source);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + " (partition field '" + name + "')", e);
     }
-    if (t.equals("year") || t.equals("month") || t.equals("hour") || t.startsWith("bucket[")) {
-      return Types.INT;
-    }
-    if (t.equals("day")) {
-      return Types.DATE;
-    }
-    throw new IllegalArgumentException("unknown transform '" + transform + "' of partition field '" + name + "'");
   }
 
   /**

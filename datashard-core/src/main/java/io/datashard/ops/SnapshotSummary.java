@@ -37,7 +37,7 @@ final class SnapshotSummary {
     s.put("added-data-files", Long.toString(added.size()));
     s.put("added-records", Long.toString(addedRecords));
     s.put("added-files-size", Long.toString(addedBytes));
-    s.put("changed-partition-count", added.isEmpty() ? "0" : "1");
+    s.put("changed-partition-count", Long.toString(added.stream().map(DataFile::partition).distinct().count()));
     s.put("total-records", Long.toString(totalRecords));
     s.put("total-data-files", Long.toString(totalFiles));
     s.put("total-delete-files", "0");

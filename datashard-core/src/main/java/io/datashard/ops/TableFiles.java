@@ -34,9 +34,13 @@ public final class TableFiles {
     return tableLocation;
   }
 
-  /** @return {@code <table>/data/<writeId>-<nnnnn>.parquet} */
-  public String dataFileLocation(String writeId, int fileNumber) {
-    return MetadataFiles.dataDir(tableLocation) + "/" + writeId + "-" + String.format("%05d", fileNumber) + ".parquet";
+  /**
+   * @param partitionPath relative partition directory ({@code ts_day=2024-03-05}), or null when unpartitioned
+   * @return {@code <table>/data/[<partition path>/]<writeId>-<nnnnn>.parquet}
+   */
+  public String dataFileLocation(String partitionPath, String writeId, int fileNumber) {
+    String dir = MetadataFiles.dataDir(tableLocation) + (partitionPath == null ? "" : "/" + partitionPath);
+    return dir + "/" + writeId + "-" + String.format("%05d", fileNumber) + ".parquet";
   }
 
   /** @return {@code <table>/metadata/<uuid>-m<n>.avro} */

@@ -1,7 +1,7 @@
 package io.datashard.table;
 
 import io.datashard.Appender;
-import io.datashard.Schema;
+import io.datashard.TableProperties;
 import io.datashard.Snapshot;
 import io.datashard.ValidationException;
 import io.datashard.commit.TableOperations;
@@ -10,7 +10,6 @@ import io.datashard.metadata.TableMetadata;
 import io.datashard.ops.FastAppend;
 import io.datashard.ops.TableFiles;
 import io.datashard.parquet.ParquetOptions;
-import io.datashard.parquet.RollingDataWriter;
 import io.datashard.records.RecordValidator;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +27,8 @@ final class BaseAppender implements Appender {
   private final TableMetadata base;
   private final RecordValidator validator;
   private final String writeId = UUID.randomUUID().toString();
-  private RollingDataWriter writer;
+  private PartitionedDataWriter writer;
   private long count;
-  private int fileCount;
   private State state = State.OPEN;
 
   BaseAppender(TableOperations ops, TableFiles files, TableMetadata base) {
@@ -76,10 +74,9 @@ final class BaseAppender implements Appender {
     return this;
   }
 
-  private RollingDataWriter newWriter() {
-    Schema schema = base.schema();
-    return new RollingDataWriter(files.storage(), schema, ParquetOptions.fromProperties(base.properties()),
-        () -> files.dataFileLocation(writeId, fileCount++));
+  private PartitionedDataWriter newWriter() {
+    return new PartitionedDataWriter(files, base.schema(), base.spec(), ParquetOptions.fromProperties(base.properties()),
+        writeId, base.intProperty(TableProperties.WRITE_MAX_OPEN_FILES, TableProperties.WRITE_MAX_OPEN_FILES_DEFAULT));
   }
 
   @Override

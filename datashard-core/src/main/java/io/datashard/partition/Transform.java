@@ -1,0 +1,32 @@
+package io.datashard.partition;
+
+import io.datashard.Type;
+
+/**
+ * An Iceberg partition transform: derives a partition value from a source column value. Implementations are
+ * immutable; {@link #toString()} is the transform's name as written in metadata ({@code day},
+ * {@code bucket[16]}, ...).
+ */
+public interface Transform {
+
+  /**
+   * @param value a non-null source value in the Java representation of {@link io.datashard.Types}
+   * @return the partition value (null in, null out is handled by the caller)
+   */
+  Object apply(Object value);
+
+  /** @return the type of the partition values this transform produces from {@code sourceType} */
+  Type resultType(Type sourceType);
+
+  /** @return whether the transform can be applied to columns of that type */
+  boolean canTransform(Type sourceType);
+
+  /**
+   * @param partitionValue a value produced by this transform (may be null)
+   * @return its human-readable form used in data file paths ({@code 2024-03-05}, {@code 7}, ...)
+   */
+  String toHumanString(Object partitionValue);
+
+  /** @return whether source-value order is preserved (lets range predicates prune by partition) */
+  boolean preservesOrder();
+}

@@ -1,0 +1,86 @@
+package io.datashard.table;
+
+import io.datashard.PartitionSpec;
+import io.datashard.Schema;
+import io.datashard.metadata.DataFile;
+import io.datashard.ops.TableFiles;
+import io.datashard.parquet.ParquetOptions;
+import io.datashard.parquet.RollingDataWriter;
+import io.datashard.partition.Partitioner;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes rows into data files per partition. Unpartitioned tables get one rolling writer; partitioned tables
+ * get one per partition seen, of which at most {@code maxOpenFiles} are open at once: when another partition
+ * arrives, the least recently used writer is completed (its files are kept for the commit). Memory therefore
+ * stays bounded by {@code maxOpenFiles} Parquet row-group buffers whatever the number of partitions.
+ */
+final class PartitionedDataWriter {
+  private final TableFiles files;
+  private final Schema schema;
+  private final PartitionSpec spec;
+  private final ParquetOptions options;
+  private final String writeId;
+  private final Partitioner partitioner;
+  private final int maxOpenFiles;
+  private final LinkedHashMap<List<Object>, RollingDataWriter> open = new LinkedHashMap<>(16, 0.75f, true);
+  private final List<RollingDataWriter> all = new ArrayList<>();
+  private final List<DataFile> completed = new ArrayList<>();
+  private int fileCount;
+
+  PartitionedDataWriter(TableFiles files, Schema schema, PartitionSpec spec, ParquetOptions options, String writeId,
+                        int maxOpenFiles) {
+    this.files = files;
+    this.schema = schema;
+    this.spec = spec;
+    this.options = options;
+    this.writeId = writeId;
+    this.partitioner = spec.isUnpartitioned() ? null : new Partitioner(spec, schema);
+    this.maxOpenFiles = Math.max(1, maxOpenFiles);
+  }
+
+  void write(Object[] row) {
+    List<Object> partition = partitioner == null ? List.of() : partitioner.partition(row);
+    RollingDataWriter w = open.get(partition);
+    if (w == null) {
+      if (open.size() >= maxOpenFiles) {
+        Map.Entry<List<Object>, RollingDataWriter> eldest = open.entrySet().iterator().next();
+        open.remove(eldest.getKey());
+        completeInto(eldest.getKey(), eldest.getValue());
+      }
+      String dir = partitioner == null ? null : partitioner.path(partition);
+      w = new RollingDataWriter(files.storage(), schema, options,
+          () -> files.dataFileLocation(dir, writeId, fileCount++));
+      open.put(partition, w);
+      all.add(w);
+    }
+    w.write(row);
+  }
+
+  private void completeInto(List<Object> partition, RollingDataWriter w) {
+    for (DataFile f : w.complete()) {
+      completed.add(partitioner == null ? f : f.toBuilder().specId(spec.specId()).partition(partition).build());
+    }
+  }
+
+  /** Completes every open file. @return all data files written */
+  List<DataFile> complete() {
+    for (Map.Entry<List<Object>, RollingDataWriter> e : open.entrySet()) {
+      completeInto(e.getKey(), e.getValue());
+    }
+    open.clear();
+    return List.copyOf(completed);
+  }
+
+  /** Deletes every file written, completed or not. */
+  void abort() {
+    for (RollingDataWriter w : all) {
+      w.abort();
+    }
+    files.deleteQuietly(completed.stream().map(DataFile::location).toList());
+    open.clear();
+  }
+}
