@@ -63,4 +63,10 @@ public interface Table {
 
   /** @return the number of rows in the current snapshot, read from metadata (no data file is opened) */
   long rowCount();
+
+  /** @return a builder for a schema change, committed by {@link UpdateSchema#commit()} */
+  UpdateSchema updateSchema();
+
+  /** @return a builder for a change of table properties, committed by {@link UpdateProperties#commit()} */
+  UpdateProperties updateProperties();
 }

@@ -139,6 +139,61 @@ public final class TableMetadata {
         snapshots, snapshotLog, nextMetadataLog(nowMillis));
   }
 
+  /**
+   * @param newSchema the new current schema (its id is assigned here)
+   * @param newLastColumnId the highest field id ever assigned, including the new schema's
+   * @param nowMillis time of the change
+   * @return metadata of the next version with that schema current; an identical earlier schema is reused
+   */
+  public TableMetadata withCurrentSchema(Schema newSchema, int newLastColumnId, long nowMillis) {
+    List<Schema> newSchemas = new ArrayList<>(schemas);
+    int id = -1;
+    int maxId = -1;
+    for (Schema s : schemas) {
+      maxId = Math.max(maxId, s.schemaId());
+      if (s.sameFieldsAs(newSchema)) {
+        id = s.schemaId();
+      }
+    }
+    if (id < 0) {
+      id = maxId + 1;
+      newSchemas.add(newSchema.withSchemaId(id));
+    }
+    return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, lastSequenceNumber, nowMillis,
+        Math.max(lastColumnId, newLastColumnId), newSchemas, id, specs, defaultSpecId, lastPartitionId, properties,
+        currentSnapshotId, snapshots, snapshotLog, nextMetadataLog(nowMillis));
+  }
+
+  /**
+   * @param retained the snapshots to keep (the current snapshot must be among them)
+   * @param nowMillis time of the change
+   * @return metadata of the next version without the other snapshots (their history entries go too)
+   */
+  public TableMetadata withSnapshotsRetained(java.util.Collection<Snapshot> retained, long nowMillis) {
+    java.util.Set<Long> keep = new java.util.HashSet<>();
+    for (Snapshot s : retained) {
+      keep.add(s.snapshotId());
+    }
+    if (currentSnapshotId != null && !keep.contains(currentSnapshotId)) {
+      throw new IllegalArgumentException("the current snapshot cannot be expired");
+    }
+    List<Snapshot> newSnapshots = new ArrayList<>();
+    for (Snapshot s : snapshots) {
+      if (keep.contains(s.snapshotId())) {
+        newSnapshots.add(s);
+      }
+    }
+    List<HistoryEntry> newLog = new ArrayList<>();
+    for (HistoryEntry h : snapshotLog) {
+      if (keep.contains(h.snapshotId())) {
+        newLog.add(h);
+      }
+    }
+    return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, lastSequenceNumber, nowMillis,
+        lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId, properties, currentSnapshotId,
+        newSnapshots, newLog, nextMetadataLog(nowMillis));
+  }
+
   private List<MetadataLogEntry> nextMetadataLog(long nowMillis) {
     if (metadataFileLocation == null) {
       return metadataLog;

@@ -1,9 +1,7 @@
 package io.datashard.ops;
 
-import io.datashard.CommitConflictException;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
-import io.datashard.commit.RetryPolicy;
 import io.datashard.commit.TableOperations;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestFile;
@@ -13,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Commits already-written data files as a new {@code append} snapshot (DESIGN.md "Commit protocol" steps 2-6).
@@ -26,8 +22,6 @@ import org.slf4j.LoggerFactory;
  * commit deletes everything it wrote, data files included.
  */
 public final class FastAppend {
-  private static final Logger LOG = LoggerFactory.getLogger(FastAppend.class);
-
   private final TableOperations ops;
   private final TableFiles files;
   private final Schema writeSchema;
@@ -59,59 +53,52 @@ public final class FastAppend {
 
   /**
    * @return the committed snapshot
-   * @throws CommitConflictException when the retries ran out; every file of this append is then deleted
+   * @throws io.datashard.CommitConflictException when the retries ran out; every file of this append is then deleted
    */
   public Snapshot commit() {
-    TableMetadata base = ops.current();
-    RetryPolicy policy = RetryPolicy.of(base);
+    TableMetadata start = ops.current();
     long snapshotId = newSnapshotId();
     List<String> written = new ArrayList<>();
     for (DataFile f : dataFiles) {
       written.add(f.location());
     }
-    long started = System.nanoTime();
     boolean success = false;
     try {
-      ManifestFile manifest = files.writeAddedManifest(files.manifestLocation(commitId, 0), base.spec(), writeSchema,
+      ManifestFile manifest = files.writeAddedManifest(files.manifestLocation(commitId, 0), start.spec(), writeSchema,
           snapshotId, dataFiles);
       written.add(manifest.location());
       long addedBytes = dataFiles.stream().mapToLong(DataFile::fileSizeInBytes).sum();
-      for (int attempt = 1; ; attempt++) {
-        attemptsMade = attempt;
-        Snapshot parent = base.currentSnapshot();
-        long seq = base.lastSequenceNumber() + 1;
-        List<ManifestFile> manifests = new ArrayList<>();
-        manifests.add(manifest); // sequence numbers unassigned: the list writer gives it seq
-        if (parent != null) {
-          manifests.addAll(files.manifests(parent.manifestListLocation()));
-        }
-        String listLocation = files.manifestListLocation(snapshotId, attempt);
-        files.writeManifestList(listLocation, snapshotId, parent == null ? null : parent.snapshotId(), seq,
-            manifests);
-        Map<String, String> summary = SnapshotSummary.of("append", commitId, dataFiles, manifests);
-        SnapshotSummary.carryTotalSize(summary, parent, addedBytes);
-        Snapshot snapshot = new Snapshot(snapshotId, parent == null ? null : parent.snapshotId(), seq,
-            Math.max(System.currentTimeMillis(), base.lastUpdatedMillis()), listLocation, summary,
-            base.currentSchemaId());
-        TableMetadata committed = ops.commit(base, base.withNewCurrentSnapshot(snapshot));
-        if (committed != null) {
-          success = true;
-          if (attempt > 1) {
-            LOG.debug("table {}: append committed as v{} after {} attempts", ops.tableName(), committed.version(),
-                attempt);
+      Snapshot[] made = new Snapshot[1];
+      String[] listLocation = new String[1];
+      CommitLoop.Result result = CommitLoop.run(ops, start, "append", new CommitLoop.Attempt() {
+        @Override
+        public TableMetadata build(TableMetadata base, int attempt) {
+          Snapshot parent = base.currentSnapshot();
+          long seq = base.lastSequenceNumber() + 1;
+          List<ManifestFile> manifests = new ArrayList<>();
+          manifests.add(manifest); // sequence numbers unassigned: the list writer gives it seq
+          if (parent != null) {
+            manifests.addAll(files.manifests(parent.manifestListLocation()));
           }
-          return snapshot;
+          listLocation[0] = files.manifestListLocation(snapshotId, attempt);
+          files.writeManifestList(listLocation[0], snapshotId, parent == null ? null : parent.snapshotId(), seq,
+              manifests);
+          Map<String, String> summary = SnapshotSummary.of("append", commitId, dataFiles, manifests);
+          SnapshotSummary.carryTotalSize(summary, parent, addedBytes);
+          made[0] = new Snapshot(snapshotId, parent == null ? null : parent.snapshotId(), seq,
+              Math.max(System.currentTimeMillis(), base.lastUpdatedMillis()), listLocation[0], summary,
+              base.currentSchemaId());
+          return base.withNewCurrentSnapshot(made[0]);
         }
-        files.deleteQuietly(List.of(listLocation));
-        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
-        if (attempt > policy.numRetries() || elapsedMillis > policy.totalTimeoutMillis()) {
-          throw new CommitConflictException("table " + ops.tableName() + ": append not committed after " + attempt
-              + " attempts in " + elapsedMillis + " ms; other writers kept committing first (raise "
-              + "commit.retry.num-retries / commit.retry.total-timeout-ms, or batch appends)", attempt);
+
+        @Override
+        public void lost(int attempt) {
+          files.deleteQuietly(List.of(listLocation[0]));
         }
-        policy.sleepBeforeRetry(attempt);
-        base = ops.refresh();
-      }
+      });
+      attemptsMade = result.attempts();
+      success = true;
+      return made[0];
     } finally {
       if (!success) {
         files.deleteQuietly(written);

@@ -129,6 +129,16 @@ public final class BaseTable implements Table {
   }
 
   @Override
+  public io.datashard.UpdateSchema updateSchema() {
+    return new io.datashard.ops.SchemaUpdate(ops);
+  }
+
+  @Override
+  public io.datashard.UpdateProperties updateProperties() {
+    return new io.datashard.ops.PropertiesUpdate(ops);
+  }
+
+  @Override
   public String toString() {
     return "Table{" + name + " at " + location() + "}";
   }

@@ -1,0 +1,56 @@
+package io.datashard;
+
+/**
+ * Changes a table's schema; build the change, then {@link #commit()}. Columns are tracked by field id, so
+ * data written before the change stays readable: added columns read as null in old files, renamed columns
+ * are found by id, dropped columns are no longer returned, widened types are read widened. Ids are never
+ * reused. Like every commit, the change is retried on a refreshed table if another writer committed first,
+ * and fails with {@link ValidationException} if it no longer applies (for example, a renamed column was
+ * dropped concurrently).
+ * <pre>{@code
+ * table.updateSchema().addColumn("country", Types.STRING).renameColumn("ts", "event_time").commit();
+ * }</pre>
+ */
+public interface UpdateSchema {
+  /** Adds an optional column at the end. */
+  UpdateSchema addColumn(String name, Type type);
+
+  /** Adds an optional column with a documentation string at the end. */
+  UpdateSchema addColumn(String name, Type type, String doc);
+
+  /** Renames a column (its data stays). */
+  UpdateSchema renameColumn(String name, String newName);
+
+  /** Drops a column; its id is retired. A partition source column cannot be dropped. */
+  UpdateSchema deleteColumn(String name);
+
+  /** Makes a required column optional. */
+  UpdateSchema makeColumnOptional(String name);
+
+  /** Widens a column's type: int to long, float to double, decimal(P,S) to decimal(P',S) with P' &gt; P. */
+  UpdateSchema updateColumn(String name, Type newType);
+
+  /** Sets or clears (null) a column's documentation. */
+  UpdateSchema updateColumnDoc(String name, String doc);
+
+  /** Moves a column to the first position. */
+  UpdateSchema moveFirst(String name);
+
+  /** Moves a column to just after another. */
+  UpdateSchema moveAfter(String name, String afterName);
+
+  /** Moves a column to just before another. */
+  UpdateSchema moveBefore(String name, String beforeName);
+
+  /** @return the schema as it would be committed on the table's current version */
+  Schema apply();
+
+  /**
+   * Commits the change.
+   *
+   * @return the new current schema
+   * @throws ValidationException when a change is invalid (unknown column, name taken, narrowing type)
+   * @throws CommitConflictException when concurrent commits exhausted the retries
+   */
+  Schema commit();
+}

@@ -1,0 +1,78 @@
+package io.datashard.ops;
+
+import io.datashard.CommitConflictException;
+import io.datashard.commit.RetryPolicy;
+import io.datashard.commit.TableOperations;
+import io.datashard.metadata.TableMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The optimistic retry loop every operation commits through (DESIGN.md "Commit protocol", step 4): build the
+ * change on a base, try to create the next version exclusively, and on a lost race refresh, rebuild on the
+ * new base and try again with exponential backoff and full jitter, bounded by the table's retry properties.
+ */
+public final class CommitLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(CommitLoop.class);
+
+  /** Builds one attempt of a change. */
+  public interface Attempt {
+    /**
+     * @param base the version to build on
+     * @param attempt 1 for the first attempt
+     * @return the metadata to publish as {@code base.version() + 1}, or {@code base} itself when there is
+     *     nothing to change
+     * @throws io.datashard.DataShardException when the change is no longer valid on this base (not retried)
+     */
+    TableMetadata build(TableMetadata base, int attempt);
+
+    /** Called when the attempt lost the race, before the next one; release what it wrote. */
+    default void lost(int attempt) {
+    }
+  }
+
+  private CommitLoop() {
+  }
+
+  /**
+   * @param ops the table
+   * @param base the version to start from
+   * @param what a short description for messages ("append", "schema update")
+   * @param attempt builds each attempt
+   * @return the committed metadata (or the base, when the change was a no-op)
+   * @throws CommitConflictException when the retries ran out
+   */
+  public static Result run(TableOperations ops, TableMetadata base, String what, Attempt attempt) {
+    RetryPolicy policy = RetryPolicy.of(base);
+    long started = System.nanoTime();
+    for (int n = 1; ; n++) {
+      TableMetadata updated = attempt.build(base, n);
+      if (updated == base) {
+        return new Result(base, n);
+      }
+      TableMetadata committed = ops.commit(base, updated);
+      if (committed != null) {
+        if (n > 1) {
+          LOG.debug("table {}: {} committed as v{} after {} attempts", ops.tableName(), what, committed.version(), n);
+        }
+        return new Result(committed, n);
+      }
+      attempt.lost(n);
+      long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+      if (n > policy.numRetries() || elapsedMillis > policy.totalTimeoutMillis()) {
+        throw new CommitConflictException("table " + ops.tableName() + ": " + what + " not committed after " + n
+            + " attempts in " + elapsedMillis + " ms; other writers kept committing first (raise "
+            + "commit.retry.num-retries / commit.retry.total-timeout-ms, or batch changes)", n);
+      }
+      policy.sleepBeforeRetry(n);
+      base = ops.refresh();
+    }
+  }
+
+  /**
+   * @param metadata the committed metadata
+   * @param attempts how many attempts it took
+   */
+  public record Result(TableMetadata metadata, int attempts) {
+  }
+}
