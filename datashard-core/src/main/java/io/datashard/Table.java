@@ -69,4 +69,7 @@ public interface Table {
 
   /** @return a builder for a change of table properties, committed by {@link UpdateProperties#commit()} */
   UpdateProperties updateProperties();
+
+  /** @return a builder that expires old snapshots and deletes the files only they referenced */
+  ExpireSnapshots expireSnapshots();
 }

@@ -43,4 +43,7 @@ public final class TableProperties {
    */
   public static final String WRITE_MAX_OPEN_FILES = "write.datashard.max-open-files";
   public static final int WRITE_MAX_OPEN_FILES_DEFAULT = 16;
+
+  /** Whether to delete version files that fall out of the metadata log after each commit (Iceberg's key). */
+  public static final String METADATA_DELETE_AFTER_COMMIT = "write.metadata.delete-after-commit.enabled";
 }

@@ -165,7 +165,34 @@ public final class TableOperations {
     TableMetadata committed = updated.withFile(file, version);
     current = committed;
     writeHint(version);
+    deleteDroppedMetadataFiles(base, committed);
     return committed;
+  }
+
+  /**
+   * With {@code write.metadata.delete-after-commit.enabled}, deletes the version files that fell out of the
+   * bounded metadata log ({@code write.metadata.previous-versions-max}). Best effort.
+   */
+  private void deleteDroppedMetadataFiles(TableMetadata base, TableMetadata committed) {
+    if (!Boolean.parseBoolean(committed.properties().getOrDefault(
+        io.datashard.TableProperties.METADATA_DELETE_AFTER_COMMIT, "false"))) {
+      return;
+    }
+    java.util.Set<String> kept = new java.util.HashSet<>();
+    committed.metadataLog().forEach(e -> kept.add(e.file()));
+    java.util.List<String> dropped = new java.util.ArrayList<>();
+    base.metadataLog().forEach(e -> {
+      if (!kept.contains(e.file())) {
+        dropped.add(e.file());
+      }
+    });
+    for (String f : dropped) {
+      try {
+        storage.delete(f);
+      } catch (RuntimeException e) {
+        LOG.warn("table {}: could not delete old metadata file {} ({})", tableName, f, e.getMessage());
+      }
+    }
   }
 
   /**

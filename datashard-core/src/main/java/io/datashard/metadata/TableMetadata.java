@@ -19,9 +19,6 @@ import java.util.UUID;
  */
 public final class TableMetadata {
   public static final int FORMAT_VERSION = 2;
-  /** Table property bounding how many previous metadata files the metadata log keeps. */
-  public static final String PREVIOUS_VERSIONS_MAX = "write.metadata.previous-versions-max";
-  public static final int PREVIOUS_VERSIONS_MAX_DEFAULT = 100;
 
   private final String metadataFileLocation;
   private final int version;
@@ -198,7 +195,8 @@ public final class TableMetadata {
     if (metadataFileLocation == null) {
       return metadataLog;
     }
-    int max = Math.max(0, intProperty(PREVIOUS_VERSIONS_MAX, PREVIOUS_VERSIONS_MAX_DEFAULT));
+    int max = Math.max(0, intProperty(io.datashard.TableProperties.METADATA_PREVIOUS_VERSIONS_MAX,
+        io.datashard.TableProperties.METADATA_PREVIOUS_VERSIONS_MAX_DEFAULT));
     List<MetadataLogEntry> log = new ArrayList<>(metadataLog);
     log.add(new MetadataLogEntry(lastUpdatedMillis, metadataFileLocation));
     while (log.size() > max) {

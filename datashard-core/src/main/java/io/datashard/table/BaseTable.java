@@ -139,6 +139,11 @@ public final class BaseTable implements Table {
   }
 
   @Override
+  public io.datashard.ExpireSnapshots expireSnapshots() {
+    return new io.datashard.maintenance.SnapshotExpiry(ops, files);
+  }
+
+  @Override
   public String toString() {
     return "Table{" + name + " at " + location() + "}";
   }
