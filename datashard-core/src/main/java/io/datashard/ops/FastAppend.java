@@ -63,6 +63,7 @@ public final class FastAppend {
       written.add(f.location());
     }
     boolean success = false;
+    ManifestMerger merger = new ManifestMerger(files);
     try {
       ManifestFile manifest = files.writeAddedManifest(files.manifestLocation(commitId, 0), start.spec(), writeSchema,
           snapshotId, dataFiles);
@@ -70,6 +71,7 @@ public final class FastAppend {
       long addedBytes = dataFiles.stream().mapToLong(DataFile::fileSizeInBytes).sum();
       Snapshot[] made = new Snapshot[1];
       String[] listLocation = new String[1];
+
       CommitLoop.Result result = CommitLoop.run(ops, start, "append", new CommitLoop.Attempt() {
         @Override
         public TableMetadata build(TableMetadata base, int attempt) {
@@ -80,6 +82,7 @@ public final class FastAppend {
           if (parent != null) {
             manifests.addAll(files.manifests(parent.manifestListLocation()));
           }
+          manifests = merger.merge(base, manifests, snapshotId, commitId + "-a" + attempt);
           listLocation[0] = files.manifestListLocation(snapshotId, attempt);
           files.writeManifestList(listLocation[0], snapshotId, parent == null ? null : parent.snapshotId(), seq,
               manifests);
@@ -94,6 +97,7 @@ public final class FastAppend {
         @Override
         public void lost(int attempt) {
           files.deleteQuietly(List.of(listLocation[0]));
+          files.deleteQuietly(merger.written());
         }
       });
       attemptsMade = result.attempts();
@@ -102,6 +106,7 @@ public final class FastAppend {
     } finally {
       if (!success) {
         files.deleteQuietly(written);
+        files.deleteQuietly(merger.written());
       }
     }
   }
