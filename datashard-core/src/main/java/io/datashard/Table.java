@@ -72,4 +72,7 @@ public interface Table {
 
   /** @return a builder that expires old snapshots and deletes the files only they referenced */
   ExpireSnapshots expireSnapshots();
+
+  /** @return a builder for compaction: small data files bin-packed into larger ones in one atomic commit */
+  RewriteDataFiles rewriteDataFiles();
 }

@@ -139,6 +139,11 @@ public final class BaseTable implements Table {
   }
 
   @Override
+  public io.datashard.RewriteDataFiles rewriteDataFiles() {
+    return new io.datashard.maintenance.DataFileCompaction(ops, files);
+  }
+
+  @Override
   public io.datashard.ExpireSnapshots expireSnapshots() {
     return new io.datashard.maintenance.SnapshotExpiry(ops, files);
   }

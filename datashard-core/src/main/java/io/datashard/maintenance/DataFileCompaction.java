@@ -1,0 +1,196 @@
+package io.datashard.maintenance;
+
+import io.datashard.CloseableIterator;
+import io.datashard.PartitionSpec;
+import io.datashard.Record;
+import io.datashard.RewriteDataFiles;
+import io.datashard.Schema;
+import io.datashard.Snapshot;
+import io.datashard.TableProperties;
+import io.datashard.ValidationException;
+import io.datashard.commit.TableOperations;
+import io.datashard.metadata.DataFile;
+import io.datashard.metadata.TableMetadata;
+import io.datashard.ops.ReplaceFiles;
+import io.datashard.ops.TableFiles;
+import io.datashard.parquet.DataFileReader;
+import io.datashard.parquet.ParquetOptions;
+import io.datashard.parquet.RollingDataWriter;
+import io.datashard.partition.Partitioner;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/** {@link RewriteDataFiles} implementation: bin-packing per partition, one replace commit. */
+public final class DataFileCompaction implements RewriteDataFiles {
+  private final TableOperations ops;
+  private final TableFiles files;
+  private Long targetSize;
+  private Long minSize;
+  private List<String> sortColumns = List.of();
+
+  public DataFileCompaction(TableOperations ops, TableFiles files) {
+    this.ops = ops;
+    this.files = files;
+  }
+
+  @Override
+  public RewriteDataFiles targetFileSizeBytes(long bytes) {
+    if (bytes <= 0) {
+      throw new ValidationException("target file size must be positive");
+    }
+    this.targetSize = bytes;
+    return this;
+  }
+
+  @Override
+  public RewriteDataFiles minFileSizeBytes(long bytes) {
+    this.minSize = bytes;
+    return this;
+  }
+
+  @Override
+  public RewriteDataFiles sortBy(String... columns) {
+    this.sortColumns = List.of(columns);
+    return this;
+  }
+
+  @Override
+  public Result execute() {
+    TableMetadata base = ops.refresh();
+    Schema schema = base.schema();
+    for (String c : sortColumns) {
+      if (schema.findField(c) == null) {
+        throw new ValidationException("cannot sort by unknown column '" + c + "'; columns are " + schema.columnNames());
+      }
+    }
+    long target = targetSize != null ? targetSize : base.longProperty(TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
+        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
+    long min = minSize != null ? minSize : target * 3 / 4;
+    List<List<DataFile>> bins = plan(ReplaceFiles.liveFiles(files, base).values(), target, min);
+    if (bins.isEmpty()) {
+      return new Result(0, 0, 0, null);
+    }
+    ParquetOptions options = ParquetOptions.fromProperties(base.properties()).withTargetFileSizeBytes(target);
+    String writeId = UUID.randomUUID().toString();
+    ReplaceFiles replace = new ReplaceFiles(ops, files, "replace");
+    List<DataFile> written = new ArrayList<>();
+    int removed = 0;
+    long rows = 0;
+    int[] fileNumber = {0};
+    try {
+      for (List<DataFile> bin : bins) {
+        DataFile first = bin.get(0);
+        PartitionSpec spec = base.specById(first.specId());
+        String path = spec == null || spec.isUnpartitioned() ? null : new Partitioner(spec, schema).path(first.partition());
+        RollingDataWriter writer = new RollingDataWriter(files.storage(), schema, options,
+            () -> files.dataFileLocation(path, writeId, fileNumber[0]++));
+        try {
+          rows += copyRows(bin, schema, writer);
+          for (DataFile f : writer.complete()) {
+            DataFile withPartition = f.toBuilder().specId(first.specId()).partition(first.partition()).build();
+            written.add(withPartition);
+            replace.addFile(withPartition);
+          }
+        } finally {
+          writer.close(); // aborts only if complete() was not reached
+        }
+        for (DataFile f : bin) {
+          replace.removeFile(f);
+          removed++;
+        }
+      }
+    } catch (RuntimeException e) {
+      files.deleteQuietly(written.stream().map(DataFile::location).toList());
+      throw e;
+    }
+    Snapshot s = replace.commit(); // deletes the written files itself if it fails
+    return new Result(removed, written.size(), rows, s);
+  }
+
+  private long copyRows(List<DataFile> bin, Schema schema, RollingDataWriter writer) {
+    if (sortColumns.isEmpty()) {
+      long n = 0;
+      for (DataFile f : bin) {
+        try (CloseableIterator<Record> it = DataFileReader.read(files.storage().newInputFile(f.location()), schema)) {
+          while (it.hasNext()) {
+            writer.write(it.next());
+            n++;
+          }
+        }
+      }
+      return n;
+    }
+    List<Record> all = new ArrayList<>();
+    for (DataFile f : bin) {
+      try (CloseableIterator<Record> it = DataFileReader.read(files.storage().newInputFile(f.location()), schema)) {
+        it.forEachRemaining(all::add);
+      }
+    }
+    all.sort(comparator(schema));
+    all.forEach(writer::write);
+    return all.size();
+  }
+
+  private Comparator<Record> comparator(Schema schema) {
+    Comparator<Record> c = null;
+    for (String col : sortColumns) {
+      int pos = schema.positionOf(col);
+      Comparator<Record> next = Comparator.comparing(r -> (Comparable<Object>) comparable(r.get(pos)),
+          Comparator.nullsFirst(Comparator.naturalOrder()));
+      c = c == null ? next : c.thenComparing(next);
+    }
+    return c;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Comparable<Object> comparable(Object v) {
+    return (Comparable<Object>) v; // every DataShard value type except ByteBuffer-backed ones is Comparable; ByteBuffer is too
+  }
+
+  /** Groups small files by partition and packs each group into bins of about the target size. */
+  static List<List<DataFile>> plan(Iterable<DataFile> live, long target, long min) {
+    Map<List<Object>, List<DataFile>> groups = new LinkedHashMap<>();
+    for (DataFile f : live) {
+      if (f.fileSizeInBytes() < min) {
+        List<Object> key = new ArrayList<>();
+        key.add(f.specId());
+        key.addAll(f.partition());
+        groups.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+      }
+    }
+    List<List<DataFile>> bins = new ArrayList<>();
+    for (List<DataFile> group : groups.values()) {
+      group.sort(Comparator.comparingLong(DataFile::fileSizeInBytes));
+      List<DataFile> bin = new ArrayList<>();
+      long size = 0;
+      for (DataFile f : group) {
+        if (!bin.isEmpty() && size + f.fileSizeInBytes() > target) {
+          addIfWorthIt(bins, bin);
+          bin = new ArrayList<>();
+          size = 0;
+        }
+        bin.add(f);
+        size += f.fileSizeInBytes();
+      }
+      addIfWorthIt(bins, bin);
+    }
+    return bins;
+  }
+
+  private static void addIfWorthIt(List<List<DataFile>> bins, List<DataFile> bin) {
+    if (bin.size() >= 2) {
+      bins.add(bin);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RewriteDataFiles{" + ops.tableName() + ", sortBy=" + sortColumns + ", target=" + Objects.toString(targetSize)
+        + "}";
+  }
+}

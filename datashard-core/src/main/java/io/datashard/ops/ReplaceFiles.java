@@ -1,0 +1,215 @@
+package io.datashard.ops;
+
+import io.datashard.CommitConflictException;
+import io.datashard.PartitionSpec;
+import io.datashard.Schema;
+import io.datashard.Snapshot;
+import io.datashard.commit.TableOperations;
+import io.datashard.manifest.ManifestWriter;
+import io.datashard.metadata.DataFile;
+import io.datashard.metadata.ManifestEntry;
+import io.datashard.metadata.ManifestFile;
+import io.datashard.metadata.TableMetadata;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Commits a snapshot that removes some data files and adds others, atomically: compaction ({@code replace}),
+ * copy-on-write deletes ({@code delete}) and overwrites ({@code overwrite}).
+ *
+ * <p>On each attempt the base's manifests that hold a removed file are rewritten (the file as DELETED, the
+ * rest as EXISTING); the others are kept. The operation stays valid on a newer base as long as every file it
+ * removes is still live there: files appended concurrently are simply carried along. If a concurrent commit
+ * already removed one of them, the commit fails with {@link CommitConflictException} (not retried) and deletes
+ * what it wrote.
+ */
+public final class ReplaceFiles {
+  private final TableOperations ops;
+  private final TableFiles files;
+  private final String operation;
+  private final Set<String> toRemove = new HashSet<>();
+  private final List<DataFile> toAdd = new ArrayList<>();
+  private final String commitId = UUID.randomUUID().toString();
+  private Long requiredBaseSnapshotId;
+
+  /**
+   * @param operation the snapshot summary's operation: replace, delete or overwrite
+   */
+  public ReplaceFiles(TableOperations ops, TableFiles files, String operation) {
+    this.ops = ops;
+    this.files = files;
+    this.operation = operation;
+  }
+
+  /** Removes a live data file (by location). */
+  public ReplaceFiles removeFile(DataFile file) {
+    toRemove.add(file.location());
+    return this;
+  }
+
+  /** Adds a newly written data file. */
+  public ReplaceFiles addFile(DataFile file) {
+    toAdd.add(file);
+    return this;
+  }
+
+  /**
+   * Makes the commit fail unless no other data was added since that snapshot (serializable overwrite:
+   * a filter evaluated on that snapshot would have missed rows appended later).
+   */
+  public ReplaceFiles validateNoAppendsSince(Long snapshotId) {
+    this.requiredBaseSnapshotId = snapshotId;
+    return this;
+  }
+
+  /**
+   * @return the new snapshot, or the current one when there is nothing to remove or add
+   * @throws CommitConflictException when a removed file is gone from the latest version or retries ran out
+   */
+  public Snapshot commit() {
+    TableMetadata start = ops.refresh();
+    if (toRemove.isEmpty() && toAdd.isEmpty()) {
+      return start.currentSnapshot();
+    }
+    long snapshotId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    List<String> committedOnce = new ArrayList<>();
+    List<String> attemptFiles = new ArrayList<>();
+    Snapshot[] made = new Snapshot[1];
+    boolean success = false;
+    try {
+      ManifestFile added = null;
+      if (!toAdd.isEmpty()) {
+        added = files.writeAddedManifest(files.manifestLocation(commitId, 0), start.spec(), start.schema(), snapshotId,
+            toAdd);
+        committedOnce.add(added.location());
+      }
+      ManifestFile addedManifest = added;
+      CommitLoop.run(ops, start, operation, new CommitLoop.Attempt() {
+        @Override
+        public TableMetadata build(TableMetadata base, int attempt) {
+          attemptFiles.clear();
+          validateBase(base);
+          Snapshot parent = base.currentSnapshot();
+          long seq = base.lastSequenceNumber() + 1;
+          List<ManifestFile> manifests = new ArrayList<>();
+          if (addedManifest != null) {
+            manifests.add(addedManifest);
+          }
+          Set<String> found = new HashSet<>();
+          List<DataFile> removed = new ArrayList<>();
+          int n = 0;
+          for (ManifestFile m : parent == null ? List.<ManifestFile>of() : files.manifests(parent.manifestListLocation())) {
+            List<ManifestEntry> entries = files.entries(m);
+            boolean touches = entries.stream().anyMatch(e -> e.isLive() && toRemove.contains(e.file().location()));
+            if (!touches) {
+              manifests.add(m);
+              continue;
+            }
+            String location = files.manifestLocation(commitId + "-a" + attempt, ++n);
+            attemptFiles.add(location);
+            manifests.add(rewrite(base, m, entries, location, snapshotId, found, removed));
+          }
+          if (!found.containsAll(toRemove)) {
+            Set<String> missing = new HashSet<>(toRemove);
+            missing.removeAll(found);
+            throw new CommitConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
+                + "concurrent commit that already removed " + missing.size() + " of its files (e.g. "
+                + missing.iterator().next() + "); nothing was committed", attempt);
+          }
+          String list = files.manifestListLocation(snapshotId, attempt);
+          attemptFiles.add(list);
+          files.writeManifestList(list, snapshotId, parent == null ? null : parent.snapshotId(), seq, manifests);
+          Map<String, String> summary = SnapshotSummary.of(operation, commitId, toAdd, manifests);
+          long addedBytes = toAdd.stream().mapToLong(DataFile::fileSizeInBytes).sum();
+          long removedBytes = removed.stream().mapToLong(DataFile::fileSizeInBytes).sum();
+          summary.put("deleted-data-files", Integer.toString(removed.size()));
+          summary.put("deleted-records", Long.toString(removed.stream().mapToLong(DataFile::recordCount).sum()));
+          summary.put("removed-files-size", Long.toString(removedBytes));
+          SnapshotSummary.carryTotalSize(summary, parent, addedBytes - removedBytes);
+          made[0] = new Snapshot(snapshotId, parent == null ? null : parent.snapshotId(), seq,
+              Math.max(System.currentTimeMillis(), base.lastUpdatedMillis()), list, summary, base.currentSchemaId());
+          return base.withNewCurrentSnapshot(made[0]);
+        }
+
+        @Override
+        public void lost(int attempt) {
+          files.deleteQuietly(attemptFiles);
+        }
+      });
+      success = true;
+      return made[0];
+    } finally {
+      if (!success) {
+        files.deleteQuietly(attemptFiles);
+        files.deleteQuietly(committedOnce);
+        files.deleteQuietly(toAdd.stream().map(DataFile::location).toList());
+      }
+    }
+  }
+
+  private void validateBase(TableMetadata base) {
+    if (requiredBaseSnapshotId == null) {
+      return;
+    }
+    Long current = base.currentSnapshotId();
+    if (!requiredBaseSnapshotId.equals(current)) {
+      // Only appends since then matter: walk back to the required snapshot and fail if data was added.
+      Snapshot s = base.currentSnapshot();
+      while (s != null && s.snapshotId() != requiredBaseSnapshotId) {
+        if (s.summaryLong("added-records") > 0) {
+          throw new CommitConflictException("table " + ops.tableName() + ": " + operation + " conflicts with "
+              + "snapshot " + s.snapshotId() + ", committed meanwhile, which added rows the operation's filter was "
+              + "not evaluated on; nothing was committed", 1);
+        }
+        s = s.parentId() == null ? null : base.snapshot(s.parentId());
+      }
+    }
+  }
+
+  private ManifestFile rewrite(TableMetadata base, ManifestFile m, List<ManifestEntry> entries, String location,
+                               long snapshotId, Set<String> found, List<DataFile> removed) {
+    PartitionSpec spec = base.specById(m.specId());
+    Schema schema = base.schema();
+    ManifestWriter w = ManifestWriter.create(files.storage().newOutputFile(location), spec, schema, snapshotId);
+    try {
+      for (ManifestEntry e : entries) {
+        if (!e.isLive()) {
+          continue;
+        }
+        if (toRemove.contains(e.file().location())) {
+          found.add(e.file().location());
+          removed.add(e.file());
+          w.delete(e.file(), e.dataSequenceNumber(), e.fileSequenceNumber());
+        } else {
+          w.existing(e.file(), e.snapshotId(), e.dataSequenceNumber(), e.fileSequenceNumber());
+        }
+      }
+    } finally {
+      w.close();
+    }
+    return w.toManifestFile();
+  }
+
+  /** @return the live data files of the table's current snapshot, keyed by location */
+  public static Map<String, DataFile> liveFiles(TableFiles files, TableMetadata metadata) {
+    Map<String, DataFile> live = new LinkedHashMap<>();
+    Snapshot s = metadata.currentSnapshot();
+    if (s == null) {
+      return live;
+    }
+    for (ManifestFile m : files.manifests(s.manifestListLocation())) {
+      for (ManifestEntry e : files.entries(m)) {
+        if (e.isLive()) {
+          live.put(e.file().location(), e.file());
+        }
+      }
+    }
+    return live;
+  }
+}
