@@ -37,6 +37,7 @@ final class AppendLatencyBench {
       pass("fsync off (not durable; for comparison)", new LocalStorageBackend(dir.resolve("off"), false), warmup,
           appends, false);
       phases(new TimelineStorage(new LocalStorageBackend(dir.resolve("phases"))), warmup, appends);
+      FsyncProbe.run(dir.resolve("fsync"), 50);
     } finally {
       Bench.deleteRecursively(dir);
     }
