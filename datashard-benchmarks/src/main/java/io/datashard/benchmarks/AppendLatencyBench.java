@@ -173,6 +173,9 @@ final class AppendLatencyBench {
     if (step.equals("writeAll hint begin -> writeAll hint end")) {
       return "version hint: temp write + fsync + rename";
     }
+    if (step.equals("writeAdvisory hint begin -> writeAdvisory hint end")) {
+      return "version hint: temp write + rename (not forced)";
+    }
     if (step.endsWith("-> end")) {
       return "return to caller";
     }

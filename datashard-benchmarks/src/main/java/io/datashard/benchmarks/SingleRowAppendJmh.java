@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Thread)
 public class SingleRowAppendJmh {
   @Param({"true"})

@@ -90,6 +90,13 @@ final class TimelineStorage implements StorageBackend {
   }
 
   @Override
+  public void writeAdvisory(String location, byte[] content) {
+    mark("writeAdvisory " + kind(location) + " begin");
+    delegate.writeAdvisory(location, content);
+    mark("writeAdvisory " + kind(location) + " end");
+  }
+
+  @Override
   public boolean createExclusive(String location, byte[] content) {
     mark("createExclusive " + kind(location) + " begin");
     boolean created = delegate.createExclusive(location, content);
