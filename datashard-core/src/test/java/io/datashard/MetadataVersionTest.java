@@ -66,6 +66,20 @@ class MetadataVersionTest {
   }
 
   @Test
+  void emptyHintStillLoadsLatest() throws Exception {
+    // The hint is not forced to disk: after a power failure it can be empty (or stale, or missing).
+    Files.writeString(hint, "");
+    assertLatestIsVersion3();
+  }
+
+  @Test
+  void hintWritesLeaveNoTemporaryFiles() throws Exception {
+    try (var files = Files.list(dir.resolve("t/metadata"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+  }
+
+  @Test
   void garbageHintStillLoadsLatest() throws Exception {
     Files.writeString(hint, "garbage\u0000!");
     assertLatestIsVersion3();

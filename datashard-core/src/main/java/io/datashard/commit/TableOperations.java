@@ -242,7 +242,9 @@ public final class TableOperations {
   public void writeHint(int version) {
     try {
       // No newline: the form DuckDB's and Iceberg's Hadoop readers expect.
-      storage.writeAll(MetadataFiles.hintFile(tableLocation), Integer.toString(version).getBytes(StandardCharsets.UTF_8));
+      // Advisory, so not forced to disk: a hint lost in a crash only makes readers list metadata/.
+      storage.writeAdvisory(MetadataFiles.hintFile(tableLocation),
+          Integer.toString(version).getBytes(StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
       LOG.warn("table {}: could not update {} ({}); readers will probe for the latest version",
           tableName, MetadataFiles.VERSION_HINT, e.getMessage());

@@ -102,11 +102,25 @@ public final class LocalStorageBackend implements StorageBackend {
 
   @Override
   public void writeAll(String location, byte[] content) {
+    replace(location, content, fsync);
+  }
+
+  /**
+   * Like {@link #writeAll} (temporary file, atomic rename) but never forced to disk: forcing costs a journal
+   * commit (milliseconds) on every table commit, and a hint lost or emptied by a power failure only makes
+   * readers list {@code metadata/}.
+   */
+  @Override
+  public void writeAdvisory(String location, byte[] content) {
+    replace(location, content, false);
+  }
+
+  private void replace(String location, byte[] content, boolean force) {
     Path p = toPath(location);
     Path tmp = p.resolveSibling("." + p.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
       Files.createDirectories(p.getParent());
-      writeDurably(tmp, content);
+      writeNew(tmp, content, force);
       Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       deleteQuietly(tmp);
@@ -153,9 +167,13 @@ public final class LocalStorageBackend implements StorageBackend {
   }
 
   private void writeDurably(Path p, byte[] content) throws IOException {
+    writeNew(p, content, fsync);
+  }
+
+  private static void writeNew(Path p, byte[] content, boolean force) throws IOException {
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       writeFully(ch, content);
-      if (fsync) {
+      if (force) {
         ch.force(true);
       }
     }

@@ -37,6 +37,16 @@ public interface StorageBackend extends AutoCloseable {
   void writeAll(String location, byte[] content);
 
   /**
+   * Writes a small advisory file (the version hint), replacing any file of that name, where losing the write
+   * in a crash is harmless because readers never depend on it: readers see the old or the new content, but
+   * after a power failure the file may be stale, empty or missing. Backends may skip forcing it to disk.
+   * Not a commit primitive. The default is {@link #writeAll}.
+   */
+  default void writeAdvisory(String location, byte[] content) {
+    writeAll(location, content);
+  }
+
+  /**
    * Creates a file only if no file of that name exists, atomically with respect to every other writer of
    * every process and machine. This is the commit primitive.
    *
