@@ -97,6 +97,13 @@ final class TimelineStorage implements StorageBackend {
   }
 
   @Override
+  public void sync(java.util.Collection<String> locations) {
+    mark("sync " + locations.size() + " files begin");
+    delegate.sync(locations);
+    mark("sync " + locations.size() + " files end");
+  }
+
+  @Override
   public boolean createExclusive(String location, byte[] content) {
     mark("createExclusive " + kind(location) + " begin");
     boolean created = delegate.createExclusive(location, content);

@@ -29,6 +29,14 @@ public final class CommitLoop {
     /** Called when the attempt lost the race, before the next one; release what it wrote. */
     default void lost(int attempt) {
     }
+
+    /**
+     * @return every file the attempt's metadata references that this operation wrote (data files, manifests,
+     *     manifest lists); they are made durable together right before the commit
+     */
+    default java.util.Collection<String> written() {
+      return java.util.List.of();
+    }
   }
 
   private CommitLoop() {
@@ -45,11 +53,19 @@ public final class CommitLoop {
   public static Result run(TableOperations ops, TableMetadata base, String what, Attempt attempt) {
     RetryPolicy policy = RetryPolicy.of(base);
     long started = System.nanoTime();
+    java.util.Set<String> durable = new java.util.HashSet<>();
     for (int n = 1; ; n++) {
       TableMetadata updated = attempt.build(base, n);
       if (updated == base) {
         return new Result(base, n);
       }
+      java.util.List<String> toSync = new java.util.ArrayList<>();
+      for (String f : attempt.written()) {
+        if (durable.add(f)) {
+          toSync.add(f);
+        }
+      }
+      ops.storage().sync(toSync);
       TableMetadata committed = ops.commit(base, updated);
       if (committed != null) {
         if (n > 1) {

@@ -99,6 +99,14 @@ public final class FastAppend {
           files.deleteQuietly(List.of(listLocation[0]));
           files.deleteQuietly(merger.written());
         }
+
+        @Override
+        public java.util.Collection<String> written() {
+          List<String> all = new ArrayList<>(written);
+          all.addAll(merger.written());
+          all.add(listLocation[0]);
+          return all;
+        }
       });
       attemptsMade = result.attempts();
       success = true;

@@ -141,6 +141,14 @@ public final class ReplaceFiles {
         public void lost(int attempt) {
           files.deleteQuietly(attemptFiles);
         }
+
+        @Override
+        public java.util.Collection<String> written() {
+          List<String> all = new ArrayList<>(committedOnce);
+          toAdd.forEach(f -> all.add(f.location()));
+          all.addAll(attemptFiles);
+          return all;
+        }
       });
       success = true;
       return made[0];

@@ -47,6 +47,17 @@ public interface StorageBackend extends AutoCloseable {
   }
 
   /**
+   * Makes files written through {@link #newOutputFile(String)} durable before a commit references them.
+   * Streams from {@link OutputFile#create()} need not be durable when closed: the commit protocol calls this
+   * once with every new file of an attempt, so a backend can force them together. Object stores are durable
+   * on upload and need do nothing (the default).
+   *
+   * @param locations files written and closed
+   */
+  default void sync(java.util.Collection<String> locations) {
+  }
+
+  /**
    * Creates a file only if no file of that name exists, atomically with respect to every other writer of
    * every process and machine. This is the commit primitive.
    *

@@ -19,6 +19,8 @@ public class CountingStorageBackend implements StorageBackend {
   public final AtomicLong wholeFileReads = new AtomicLong();
   /** Calls of {@link #writeAll}, {@link #createExclusive} and {@link OutputFile#create()}. */
   public final AtomicLong writes = new AtomicLong();
+  /** Every location passed to {@link #sync}, and every exclusive create, in order ("sync:" / "create:" prefixes). */
+  public final List<String> durabilityEvents = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
   public CountingStorageBackend(StorageBackend delegate) {
     this.delegate = delegate;
@@ -54,7 +56,20 @@ public class CountingStorageBackend implements StorageBackend {
   }
 
   @Override
+  public void writeAdvisory(String location, byte[] content) {
+    writes.incrementAndGet();
+    delegate.writeAdvisory(location, content);
+  }
+
+  @Override
+  public void sync(java.util.Collection<String> locations) {
+    locations.forEach(l -> durabilityEvents.add("sync:" + l));
+    delegate.sync(locations);
+  }
+
+  @Override
   public boolean createExclusive(String location, byte[] content) {
+    durabilityEvents.add("create:" + location);
     writes.incrementAndGet();
     return delegate.createExclusive(location, content);
   }
