@@ -443,6 +443,7 @@ public final class S3StorageBackend implements StorageBackend {
    * @param length its length in bytes
    * @return the handle
    */
+  @Override
   public InputFile newInputFile(String location, long length) {
     if (length < 0) {
       throw new IllegalArgumentException("negative length " + length + " for " + location);
