@@ -139,7 +139,7 @@ public final class S3RequestCountBench {
     } else if (p.endsWith(".avro")) {
       kind = "manifest";
     } else {
-      kind = p.isEmpty() || p.equals("/") ? "bucket" : "prefix " + p;
+      kind = p.matches("/?[^/]*/?") ? "bucket" : "other " + p;
     }
     String op = r.type();
     if ("PUT".equals(op) && r.hasHeader("if-none-match")) {
