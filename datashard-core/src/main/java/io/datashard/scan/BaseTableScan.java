@@ -176,7 +176,7 @@ public final class BaseTableScan implements TableScan {
           return false;
         }
         DataFile f = pending.next();
-        current = DataFileReader.read(files.storage().newInputFile(f.location()), projection);
+        current = DataFileReader.read(files.storage().newInputFile(f.location(), f.fileSizeInBytes()), projection);
       }
       return true;
     }

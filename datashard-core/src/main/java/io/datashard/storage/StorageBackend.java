@@ -92,6 +92,18 @@ public interface StorageBackend extends AutoCloseable {
   /** @return a handle for reading a file (such as a Parquet data file) with random access */
   InputFile newInputFile(String location);
 
+  /**
+   * A handle for reading a file whose length is already known (from a manifest). Object stores use it to skip
+   * the request that would otherwise fetch the length; the default ignores the hint.
+   *
+   * @param location the file
+   * @param length its length in bytes, as recorded when it was written
+   * @return a handle for reading it
+   */
+  default InputFile newInputFile(String location, long length) {
+    return newInputFile(location);
+  }
+
   /** @return a handle for streaming a new file (such as a Parquet data file) */
   OutputFile newOutputFile(String location);
 

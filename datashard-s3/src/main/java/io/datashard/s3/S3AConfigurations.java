@@ -57,8 +57,15 @@ final class S3AConfigurations {
     conf.setInt("fs.s3a.attempts.maximum", config.maxAttempts());
     conf.setInt("fs.s3a.retry.limit", config.maxAttempts());
     conf.setInt("fs.s3a.connection.maximum", Math.max(config.maxConnections(), 16));
-    // S3A 3.4 sends checksums only when required (fs.s3a.checksum.generation=false), which every store accepts.
-    conf.setBoolean("fs.s3a.checksum.generation", false);
+    // Data files follow the same checksum mode as metadata: WHEN_SUPPORTED sends a CRC32 with every upload
+    // (the SDK's default algorithm) and validates response checksums; WHEN_REQUIRED sends checksums only where an
+    // operation requires one, which stores that reject CRC trailers accept.
+    boolean supported = config.checksumMode() == S3Config.ChecksumMode.WHEN_SUPPORTED;
+    conf.setBoolean("fs.s3a.checksum.generation", supported);
+    conf.setBoolean("fs.s3a.checksum.validation", supported);
+    if (supported) {
+      conf.set("fs.s3a.create.checksum.algorithm", "CRC32");
+    }
     return conf;
   }
 }

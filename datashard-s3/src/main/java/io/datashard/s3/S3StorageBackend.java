@@ -34,6 +34,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -83,6 +84,7 @@ public final class S3StorageBackend implements StorageBackend {
   private final String sseCustomerKeyMd5;
   private final Map<String, Boolean> conditionalWriteSupport = new ConcurrentHashMap<>();
   private final Map<String, FileSystem> fileSystems = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> verifiedBuckets = new ConcurrentHashMap<>();
   private final AtomicBoolean unsafeWarningLogged = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -202,12 +204,36 @@ public final class S3StorageBackend implements StorageBackend {
       return retrying(() -> s3.headObject(request));
     } catch (S3Exception e) {
       if (e.statusCode() == 404) {
+        checkBucketExists(loc.bucket(), location);
         return null;
       }
       throw translate("check", location, e);
     } catch (SdkException e) {
       throw translate("check", location, e);
     }
+  }
+
+  /**
+   * A HEAD answer of 404 has no body, so "no such key" and "no such bucket" look the same. The first time a
+   * bucket answers 404, ask about the bucket itself (one request per bucket and backend), so that a missing
+   * bucket fails loudly instead of looking like an empty warehouse.
+   */
+  private void checkBucketExists(String bucket, String location) {
+    if (verifiedBuckets.containsKey(bucket)) {
+      return;
+    }
+    try {
+      retrying(() -> s3.headBucket(r -> r.bucket(bucket)));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        throw translate("check", location, S3Exception.builder().statusCode(404)
+            .awsErrorDetails(AwsErrorDetails.builder().errorCode("NoSuchBucket").build()).build());
+      }
+      throw translate("check", location, e);
+    } catch (SdkException e) {
+      throw translate("check", location, e);
+    }
+    verifiedBuckets.put(bucket, Boolean.TRUE);
   }
 
   @Override
@@ -417,6 +443,7 @@ public final class S3StorageBackend implements StorageBackend {
    * @param length its length in bytes
    * @return the handle
    */
+  @Override
   public InputFile newInputFile(String location, long length) {
     if (length < 0) {
       throw new IllegalArgumentException("negative length " + length + " for " + location);

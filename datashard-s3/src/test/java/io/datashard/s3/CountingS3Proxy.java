@@ -162,6 +162,7 @@ public final class CountingS3Proxy implements AutoCloseable {
     while (!closed) {
       try {
         Socket client = server.accept();
+        client.setTcpNoDelay(true); // head and body go out in separate writes: no Nagle + delayed-ACK stalls
         sockets.add(client);
         pool.execute(() -> serve(client));
       } catch (IOException e) {
@@ -233,6 +234,7 @@ public final class CountingS3Proxy implements AutoCloseable {
 
         if (backend == null || backend.isClosed()) {
           backend = new Socket(target.getHost(), target.getPort());
+          backend.setTcpNoDelay(true);
           sockets.add(backend);
           bin = new BufferedInputStream(backend.getInputStream());
           bout = backend.getOutputStream();
