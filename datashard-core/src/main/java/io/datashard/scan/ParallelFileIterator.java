@@ -77,14 +77,21 @@ final class ParallelFileIterator implements CloseableIterator<Record> {
       if (!b.isEmpty() && !closed) {
         queue.put(b);
       }
-      queue.put(END);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // closed: nobody is waiting
+      return;
     } catch (RuntimeException | Error e) {
       if (!closed) {
         queue.clear(); // the consumer fails on this file anyway; make room for the failure
         queue.offer(e);
       }
+      return;
+    }
+    // only after the file is closed (its counts published), so a finished scan has a complete report
+    try {
+      queue.put(END);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
