@@ -1,13 +1,31 @@
 package io.datashard;
 
+import io.datashard.expressions.Expression;
+import io.datashard.scan.ScanReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * A read of one snapshot of a table. Configure with the methods returning {@code TableScan} (each returns a
- * new, immutable scan), then run with {@link #toList()}, {@link #iterator()}, {@link #stream()} or
- * {@link #count()}.
+ * new, immutable scan), then run with {@link #toList()}, {@link #iterator()}, {@link #stream()},
+ * {@link #batches(int)} or {@link #count()}; each run may be followed by {@link #report()}.
+ *
+ * <pre>{@code
+ * TableScan scan = table.scan()
+ *     .filter(Expressions.and(Expressions.equal("event", "login"), Expressions.greaterThan("user_id", 100)))
+ *     .select("user_id", "ts");
+ * try (CloseableIterator<Record> rows = scan.iterator()) {
+ *   while (rows.hasNext()) { ... }
+ * }
+ * System.out.println(scan.report()); // files pruned/read, row groups skipped, bytes read, rows returned
+ * }</pre>
+ *
+ * <p>A filtered scan reads only what it must: manifests whose partition summaries exclude the filter are
+ * skipped, data files whose partition values or column statistics (bounds, null and NaN counts) exclude it
+ * are never opened, Parquet row groups whose statistics exclude it are never read, and the remaining rows are
+ * filtered exactly. Rows come back in commit order (oldest data first), in file order within a commit, with
+ * or without {@link #parallelism(int) parallel reading}.
  */
 public interface TableScan {
 
@@ -31,6 +49,31 @@ public interface TableScan {
    */
   TableScan asOfTime(Instant instant);
 
+  /**
+   * Keeps only rows matching a filter; called more than once, keeps rows matching every filter. Columns the
+   * filter uses need not be selected: they are read for filtering and not returned.
+   *
+   * @param expr an expression built with {@link io.datashard.expressions.Expressions}
+   * @return a scan with the filter
+   * @throws ValidationException when the filter names an unknown column, applies an operation to a column
+   *     of the wrong type, or has a literal that cannot be converted to its column's type (the message names
+   *     the column)
+   */
+  TableScan filter(Expression expr);
+
+  /** @return the filter as given (unbound), or {@code Expressions.alwaysTrue()} when there is none */
+  Expression filter();
+
+  /**
+   * Reads up to {@code threads} data files at once on a pool private to each run. The rows and their order
+   * are the same as with sequential reading; memory stays bounded (a few batches of rows per file in
+   * flight). Default 1 (sequential, on the caller's thread).
+   *
+   * @param threads 1 or more
+   * @return a scan reading in parallel
+   */
+  TableScan parallelism(int threads);
+
   /** @return the schema of the rows this scan returns */
   Schema schema();
 
@@ -46,6 +89,23 @@ public interface TableScan {
   /** @return a stream over the rows; close it (try-with-resources) to release files */
   Stream<Record> stream();
 
-  /** @return the number of rows, from metadata when possible */
+  /**
+   * @param size the number of rows per batch (the last batch may be smaller), at least 1
+   * @return a streaming iterator over lists of rows; close it
+   */
+  CloseableIterator<List<Record>> batches(int size);
+
+  /**
+   * @return the number of matching rows: from metadata without opening any data file when there is no
+   *     filter; otherwise pruned as a scan is and reading only the filter's columns
+   */
   long count();
+
+  /**
+   * @return what the most recent run of this scan object ({@link #toList()}, {@link #iterator()},
+   *     {@link #count()}...) did: files considered, pruned and read, row groups skipped, bytes read, rows
+   *     returned; updated while an iterator is consumed; null before the first run. The same report is
+   *     logged at DEBUG level by {@code io.datashard.scan.BaseTableScan} when a run finishes.
+   */
+  ScanReport report();
 }

@@ -75,6 +75,20 @@ public final class Warehouse implements AutoCloseable {
         + "the io.datashard:datashard-s3 module on the class path");
   }
 
+  /**
+   * Returns a warehouse on the same storage that keeps a local, size-bounded LRU copy of the data files it
+   * reads, so repeated scans (notebook queries against S3) do not download the same files again. Off unless
+   * asked for. Use the returned warehouse in place of this one; closing either closes the shared storage.
+   *
+   * @param directory local directory for the cached files (created if missing; used only by the cache)
+   * @param maxBytes the most bytes kept
+   * @return the caching warehouse
+   * @see io.datashard.storage.CachingStorageBackend
+   */
+  public Warehouse withReadCache(Path directory, long maxBytes) {
+    return new Warehouse(new io.datashard.storage.CachingStorageBackend(storage, directory, maxBytes));
+  }
+
   /** @return the storage backend */
   public StorageBackend storage() {
     return storage;

@@ -1,50 +1,77 @@
 package io.datashard.scan;
 
 import io.datashard.CloseableIterator;
+import io.datashard.Field;
 import io.datashard.HistoryEntry;
+import io.datashard.PartitionSpec;
 import io.datashard.Record;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
 import io.datashard.TableScan;
 import io.datashard.ValidationException;
+import io.datashard.expressions.Binder;
+import io.datashard.expressions.ContentStats;
+import io.datashard.expressions.Expression;
+import io.datashard.expressions.Expressions;
+import io.datashard.expressions.InclusiveMetricsEvaluator;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.ops.TableFiles;
-import io.datashard.parquet.DataFileReader;
+import io.datashard.storage.FileNotFoundInStorageException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The {@link TableScan} implementation. Immutable: every refinement returns a new scan. Plans by reading the
- * snapshot's manifest list and manifests, then reads each live data file with only the projected columns,
- * one file open at a time.
+ * The {@link TableScan} implementation. Immutable apart from the report of its latest run: every refinement
+ * returns a new scan.
+ *
+ * <p>Planning reads the snapshot's manifest list and manifests (oldest first, so rows come back in commit
+ * order), skips manifests whose partition summaries exclude the filter and data files whose partition values
+ * or column statistics exclude it. Reading opens the remaining files with the projected columns plus the
+ * filter's columns, skips row groups whose Parquet statistics exclude the filter and filters rows exactly.
+ * An unfiltered scan takes none of these detours: rows go straight from the Parquet reader to the caller.
  */
 public final class BaseTableScan implements TableScan {
+  private static final Logger LOG = LoggerFactory.getLogger(BaseTableScan.class);
+
   private final TableFiles files;
   private final TableMetadata metadata;
   private final Snapshot snapshot;
   private final Schema projection;
+  private final Expression filter;     // as given by the user; alwaysTrue when none
+  private final Expression bound;      // bound to the table schema
+  private final int parallelism;
+  private volatile ScanMetrics lastRun;
 
-  private BaseTableScan(TableFiles files, TableMetadata metadata, Snapshot snapshot, Schema projection) {
+  private BaseTableScan(TableFiles files, TableMetadata metadata, Snapshot snapshot, Schema projection,
+                        Expression filter, Expression bound, int parallelism) {
     this.files = files;
     this.metadata = metadata;
     this.snapshot = snapshot;
     this.projection = projection;
+    this.filter = filter;
+    this.bound = bound;
+    this.parallelism = parallelism;
   }
 
   /** @return a scan of the current snapshot with every column */
   public static BaseTableScan of(TableFiles files, TableMetadata metadata) {
-    return new BaseTableScan(files, metadata, metadata.currentSnapshot(), metadata.schema());
+    return new BaseTableScan(files, metadata, metadata.currentSnapshot(), metadata.schema(),
+        Expressions.alwaysTrue(), Expressions.alwaysTrue(), 1);
   }
 
   @Override
@@ -59,10 +86,34 @@ public final class BaseTableScan implements TableScan {
           + metadata.schema().columnNames());
     }
     try {
-      return new BaseTableScan(files, metadata, snapshot, metadata.schema().select(columns));
+      return new BaseTableScan(files, metadata, snapshot, metadata.schema().select(columns), filter, bound,
+          parallelism);
     } catch (IllegalArgumentException e) {
       throw new ValidationException(e.getMessage(), e);
     }
+  }
+
+  @Override
+  public TableScan filter(Expression expr) {
+    if (expr == null) {
+      throw new ValidationException("filter must not be null; use Expressions.alwaysTrue() for no filter");
+    }
+    Expression combined = Expressions.and(filter, expr);
+    return new BaseTableScan(files, metadata, snapshot, projection, combined,
+        Binder.bind(metadata.schema(), combined), parallelism);
+  }
+
+  @Override
+  public Expression filter() {
+    return filter;
+  }
+
+  @Override
+  public TableScan parallelism(int threads) {
+    if (threads < 1) {
+      throw new ValidationException("parallelism must be at least 1, got " + threads);
+    }
+    return new BaseTableScan(files, metadata, snapshot, projection, filter, bound, threads);
   }
 
   @Override
@@ -72,7 +123,7 @@ public final class BaseTableScan implements TableScan {
       throw new ValidationException("table has no snapshot " + snapshotId + " (unknown or expired); "
           + "see table.snapshots()");
     }
-    return new BaseTableScan(files, metadata, s, projection);
+    return new BaseTableScan(files, metadata, s, projection, filter, bound, parallelism);
   }
 
   @Override
@@ -87,6 +138,9 @@ public final class BaseTableScan implements TableScan {
     if (id == null) {
       throw new ValidationException("table had no snapshot at " + instant);
     }
+    if (metadata.snapshot(id) == null) {
+      throw new ValidationException("the snapshot current at " + instant + " (" + id + ") has expired");
+    }
     return useSnapshot(id);
   }
 
@@ -100,26 +154,92 @@ public final class BaseTableScan implements TableScan {
     return snapshot;
   }
 
-  /** @return the live data files of the scanned snapshot */
+  @Override
+  public ScanReport report() {
+    ScanMetrics m = lastRun;
+    return m == null ? null : m.report();
+  }
+
+  /** @return the live data files of the scanned snapshot that the filter does not exclude */
   public List<DataFile> planFiles() {
+    return plan(newRun());
+  }
+
+  private ScanMetrics newRun() {
+    ScanMetrics m = new ScanMetrics(snapshot == null ? -1 : snapshot.snapshotId(), bound.toString());
+    lastRun = m;
+    return m;
+  }
+
+  private List<DataFile> plan(ScanMetrics m) {
     if (snapshot == null) {
+      m.planned();
       return List.of();
     }
-    List<DataFile> out = new ArrayList<>();
+    boolean filtered = bound.op() != Expression.Operation.TRUE;
+    Schema schema = metadata.schema();
+    List<ManifestFile> manifests;
+    try {
+      manifests = new ArrayList<>(files.manifests(snapshot.manifestListLocation()));
+    } catch (FileNotFoundInStorageException e) {
+      throw new ValidationException("snapshot " + snapshot.snapshotId() + " cannot be read: its manifest list "
+          + snapshot.manifestListLocation() + " is gone (the snapshot was expired)", e);
+    }
     // Manifest lists hold the newest manifest first; read oldest first so rows come back in commit order.
-    List<ManifestFile> manifests = new ArrayList<>(files.manifests(snapshot.manifestListLocation()));
-    java.util.Collections.reverse(manifests);
-    for (ManifestFile m : manifests) {
-      if (m.content() != ManifestFile.CONTENT_DATA || !m.hasLiveFiles()) {
+    Collections.reverse(manifests);
+    List<DataFile> out = new ArrayList<>();
+    for (ManifestFile manifest : manifests) {
+      if (manifest.content() != ManifestFile.CONTENT_DATA || !manifest.hasLiveFiles()) {
         continue;
       }
-      for (ManifestEntry e : files.entries(m)) {
-        if (e.isLive()) {
-          out.add(e.file());
+      m.manifestsConsidered.incrementAndGet();
+      PartitionSpec spec = metadata.specById(manifest.specId());
+      if (filtered && bound.op() == Expression.Operation.FALSE) {
+        m.manifestsSkipped.incrementAndGet();
+        continue;
+      }
+      if (filtered) {
+        ContentStats summary = PartitionStats.ofManifest(manifest, spec, schema);
+        if (summary != null && !InclusiveMetricsEvaluator.mightMatch(bound, summary)) {
+          m.manifestsSkipped.incrementAndGet();
+          continue;
         }
       }
+      for (ManifestEntry e : files.entries(manifest)) {
+        if (!e.isLive()) {
+          continue;
+        }
+        DataFile f = e.file();
+        m.filesConsidered.incrementAndGet();
+        if (filtered && !fileMightMatch(f, spec, schema)) {
+          m.filesPruned.incrementAndGet();
+          continue;
+        }
+        out.add(f);
+      }
     }
+    m.planned();
     return out;
+  }
+
+  private boolean fileMightMatch(DataFile f, PartitionSpec spec, Schema schema) {
+    ContentStats partition = PartitionStats.ofFile(f, spec, schema);
+    if (partition != null && !InclusiveMetricsEvaluator.mightMatch(bound, partition)) {
+      return false;
+    }
+    return InclusiveMetricsEvaluator.mightMatch(bound, new DataFileStats(f, schema));
+  }
+
+  /** @return the projection plus the filter's columns that are not projected (appended) */
+  private Schema readSchema(Schema wanted) {
+    Set<Integer> ids = Binder.referencedFieldIds(bound);
+    List<Field> fields = new ArrayList<>(wanted.fields());
+    for (Field f : metadata.schema().fields()) {
+      if (ids.contains(f.id()) && wanted.findField(f.id()) == null) {
+        fields.add(f);
+      }
+    }
+    return fields.size() == wanted.size() ? wanted : Schema.of(fields).withSchemaId(wanted.schemaId());
   }
 
   @Override
@@ -133,7 +253,14 @@ public final class BaseTableScan implements TableScan {
 
   @Override
   public CloseableIterator<Record> iterator() {
-    return new FileChainIterator(planFiles().iterator());
+    ScanMetrics m = newRun();
+    List<DataFile> planned = plan(m);
+    FileReads reads = new FileReads(files.storage(), metadata.schema(), readSchema(projection), projection, bound,
+        m);
+    if (parallelism > 1 && planned.size() > 1) {
+      return new Finishing(new ParallelFileIterator(planned, reads, parallelism), m);
+    }
+    return new Finishing(new FileChainIterator(planned.iterator(), reads), m);
   }
 
   @Override
@@ -144,22 +271,129 @@ public final class BaseTableScan implements TableScan {
   }
 
   @Override
-  public long count() {
-    long n = 0;
-    for (DataFile f : planFiles()) {
-      n += f.recordCount();
+  public CloseableIterator<List<Record>> batches(int size) {
+    if (size < 1) {
+      throw new ValidationException("batch size must be at least 1, got " + size);
     }
+    CloseableIterator<Record> rows = iterator();
+    return new CloseableIterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public List<Record> next() {
+        if (!rows.hasNext()) {
+          throw new NoSuchElementException();
+        }
+        List<Record> batch = new ArrayList<>(Math.min(size, 4096));
+        while (batch.size() < size && rows.hasNext()) {
+          batch.add(rows.next());
+        }
+        return batch;
+      }
+
+      @Override
+      public void close() {
+        rows.close();
+      }
+    };
+  }
+
+  @Override
+  public long count() {
+    ScanMetrics m = newRun();
+    List<DataFile> planned = plan(m);
+    long n = 0;
+    if (bound.op() == Expression.Operation.TRUE) {
+      for (DataFile f : planned) {
+        n += f.recordCount();
+      }
+      m.countedFromMetadata.set(n);
+      m.rowsReturned.set(n);
+    } else if (bound.op() != Expression.Operation.FALSE) {
+      // read only the filter's columns; the rows themselves are not needed
+      Schema filterColumns = filterOnlySchema();
+      FileReads reads = new FileReads(files.storage(), metadata.schema(), filterColumns, filterColumns, bound, m);
+      try (CloseableIterator<Record> rows = parallelism > 1 && planned.size() > 1
+          ? new ParallelFileIterator(planned, reads, parallelism)
+          : new FileChainIterator(planned.iterator(), reads)) {
+        while (rows.hasNext()) {
+          rows.next();
+          n++;
+        }
+      }
+    }
+    finish(m);
     return n;
   }
 
-  /** Reads the planned files one after another, keeping one open. */
-  private final class FileChainIterator implements CloseableIterator<Record> {
+  private Schema filterOnlySchema() {
+    Set<Integer> ids = Binder.referencedFieldIds(bound);
+    List<Field> fields = new ArrayList<>();
+    for (Field f : metadata.schema().fields()) {
+      if (ids.contains(f.id())) {
+        fields.add(f);
+      }
+    }
+    return Schema.of(fields);
+  }
+
+  private void finish(ScanMetrics m) {
+    m.finished();
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("scan of {}: {}", files.tableLocation(), m.report());
+    }
+  }
+
+  /** Marks the run finished (and logs its report) when the rows run out or the iterator is closed. */
+  private final class Finishing implements CloseableIterator<Record> {
+    private final CloseableIterator<Record> rows;
+    private final ScanMetrics m;
+    private boolean done;
+
+    Finishing(CloseableIterator<Record> rows, ScanMetrics m) {
+      this.rows = rows;
+      this.m = m;
+    }
+
+    @Override
+    public boolean hasNext() {
+      boolean more = rows.hasNext();
+      if (!more && !done) {
+        done = true;
+        rows.close();
+        finish(m);
+      }
+      return more;
+    }
+
+    @Override
+    public Record next() {
+      return rows.next();
+    }
+
+    @Override
+    public void close() {
+      rows.close();
+      if (!done) {
+        done = true;
+        finish(m);
+      }
+    }
+  }
+
+  /** Reads the planned files one after another on the caller's thread, keeping one open. */
+  private static final class FileChainIterator implements CloseableIterator<Record> {
     private final Iterator<DataFile> pending;
+    private final FileReads reads;
     private CloseableIterator<Record> current;
     private boolean closed;
 
-    FileChainIterator(Iterator<DataFile> pending) {
+    FileChainIterator(Iterator<DataFile> pending, FileReads reads) {
       this.pending = pending;
+      this.reads = reads;
     }
 
     @Override
@@ -175,8 +409,7 @@ public final class BaseTableScan implements TableScan {
         if (!pending.hasNext()) {
           return false;
         }
-        DataFile f = pending.next();
-        current = DataFileReader.read(files.storage().newInputFile(f.location(), f.fileSizeInBytes()), projection);
+        current = reads.open(pending.next());
       }
       return true;
     }

@@ -1,0 +1,173 @@
+package io.datashard.scan;
+
+import io.datashard.CloseableIterator;
+import io.datashard.Record;
+import io.datashard.Schema;
+import io.datashard.expressions.Evaluator;
+import io.datashard.expressions.Expression;
+import io.datashard.expressions.InclusiveMetricsEvaluator;
+import io.datashard.metadata.DataFile;
+import io.datashard.parquet.DataFileReader;
+import io.datashard.storage.StorageBackend;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.Predicate;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+
+/**
+ * Opens one planned data file of a scan run: skips its row groups by statistics, filters rows exactly and
+ * drops the filter-only columns. Without a filter, rows pass through untouched. Thread-safe (each
+ * {@link #open} returns an independent iterator); counts into the run's {@link ScanMetrics}.
+ */
+final class FileReads {
+  private final StorageBackend storage;
+  private final Schema tableSchema;
+  private final Schema readSchema;
+  private final Schema projection;
+  private final Expression bound;
+  private final Evaluator evaluator;   // null: no filter
+  private final ScanMetrics metrics;
+
+  FileReads(StorageBackend storage, Schema tableSchema, Schema readSchema, Schema projection, Expression bound,
+            ScanMetrics metrics) {
+    this.storage = storage;
+    this.tableSchema = tableSchema;
+    this.readSchema = readSchema;
+    this.projection = projection;
+    boolean filtered = bound.op() != Expression.Operation.TRUE;
+    this.bound = filtered ? bound : null;
+    this.evaluator = filtered ? new Evaluator(readSchema, bound) : null;
+    this.metrics = metrics;
+  }
+
+  CloseableIterator<Record> open(DataFile file) {
+    metrics.filesRead.incrementAndGet();
+    DataFileReader reader = DataFileReader.open(
+        new CountingInputFile(storage.newInputFile(file.location(), file.fileSizeInBytes()), metrics.bytesRead), readSchema);
+    try {
+      Predicate<BlockMetaData> keep;
+      if (bound == null) {
+        keep = block -> {
+          metrics.rowGroupsConsidered.incrementAndGet();
+          return true;
+        };
+      } else {
+        Map<String, Integer> ids = RowGroupStats.fieldIdsByColumn(reader.fileSchema(), tableSchema);
+        keep = block -> {
+          metrics.rowGroupsConsidered.incrementAndGet();
+          boolean k = InclusiveMetricsEvaluator.mightMatch(bound, RowGroupStats.of(block, ids, tableSchema));
+          if (!k) {
+            metrics.rowGroupsSkipped.incrementAndGet();
+          }
+          return k;
+        };
+      }
+      CloseableIterator<Record> rows = reader.iterator(keep);
+      return evaluator == null ? new Plain(reader, rows) : new Filtered(reader, rows);
+    } catch (RuntimeException e) {
+      reader.close();
+      throw e;
+    }
+  }
+
+  /** Rows straight from the reader; counts them in a plain field, published on close. */
+  private final class Plain implements CloseableIterator<Record> {
+    private final DataFileReader reader;
+    private final CloseableIterator<Record> rows;
+    private long count;
+    private boolean closed;
+
+    Plain(DataFileReader reader, CloseableIterator<Record> rows) {
+      this.reader = reader;
+      this.rows = rows;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return !closed && rows.hasNext();
+    }
+
+    @Override
+    public Record next() {
+      Record r = rows.next();
+      count++;
+      return r;
+    }
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        metrics.rowsRead.addAndGet(count);
+        metrics.rowsReturned.addAndGet(count);
+        rows.close();
+        reader.close();
+      }
+    }
+  }
+
+  /** Rows matching the filter, with only the projected columns. */
+  private final class Filtered implements CloseableIterator<Record> {
+    private final DataFileReader reader;
+    private final CloseableIterator<Record> rows;
+    private final int width = projection.size();
+    private final boolean dropColumns = readSchema.size() != projection.size();
+    private Record next;
+    private long read;
+    private long returned;
+    private boolean closed;
+
+    Filtered(DataFileReader reader, CloseableIterator<Record> rows) {
+      this.reader = reader;
+      this.rows = rows;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (closed) {
+        return false;
+      }
+      while (next == null) {
+        if (!rows.hasNext()) {
+          return false;
+        }
+        Record r = rows.next();
+        read++;
+        if (evaluator.test(r)) {
+          next = dropColumns ? project(r) : r;
+        }
+      }
+      return true;
+    }
+
+    private Record project(Record r) {
+      Object[] values = new Object[width];
+      for (int i = 0; i < width; i++) {
+        values[i] = r.get(i);
+      }
+      return Record.wrap(projection, values);
+    }
+
+    @Override
+    public Record next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      Record r = next;
+      next = null;
+      returned++;
+      return r;
+    }
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        metrics.rowsRead.addAndGet(read);
+        metrics.rowsReturned.addAndGet(returned);
+        rows.close();
+        reader.close();
+      }
+    }
+  }
+}

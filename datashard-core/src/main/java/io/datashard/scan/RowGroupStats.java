@@ -1,0 +1,191 @@
+package io.datashard.scan;
+
+import io.datashard.Field;
+import io.datashard.Schema;
+import io.datashard.Type;
+import io.datashard.expressions.ContentStats;
+import io.datashard.types.DateTimeUtil;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveComparator;
+import org.apache.parquet.schema.PrimitiveType;
+
+/**
+ * Statistics of one Parquet row group, from the footer, in the form the metrics evaluator uses.
+ *
+ * <p>Bounds are used only when parquet-java computed them in the order expressions use: signed for integers,
+ * dates, times, timestamps and decimals, unsigned bytes for strings, binary, fixed and UUID (files written by
+ * old parquet-java with signed binary order are not trusted). Float and double bounds are never used (Parquet
+ * statistics may or may not account for NaN depending on the writer); their null counts still are.
+ */
+final class RowGroupStats implements ContentStats {
+  private final BlockMetaData block;
+  private final Map<Integer, ColumnChunkMetaData> chunks;
+  private final Schema schema;
+
+  private RowGroupStats(BlockMetaData block, Map<Integer, ColumnChunkMetaData> chunks, Schema schema) {
+    this.block = block;
+    this.chunks = chunks;
+    this.schema = schema;
+  }
+
+  /** Maps a file's top-level column names to table field ids (by Parquet field id, else by name). */
+  static Map<String, Integer> fieldIdsByColumn(MessageType fileSchema, Schema tableSchema) {
+    boolean hasIds = false;
+    for (org.apache.parquet.schema.Type t : fileSchema.getFields()) {
+      hasIds |= t.getId() != null;
+    }
+    Map<String, Integer> ids = new HashMap<>();
+    for (org.apache.parquet.schema.Type t : fileSchema.getFields()) {
+      if (hasIds) {
+        if (t.getId() != null) {
+          ids.put(t.getName(), t.getId().intValue());
+        }
+      } else {
+        Field f = tableSchema.findField(t.getName());
+        if (f != null) {
+          ids.put(t.getName(), f.id());
+        }
+      }
+    }
+    return ids;
+  }
+
+  static RowGroupStats of(BlockMetaData block, Map<String, Integer> idsByColumn, Schema schema) {
+    Map<Integer, ColumnChunkMetaData> chunks = new HashMap<>();
+    for (ColumnChunkMetaData c : block.getColumns()) {
+      if (c.getPath().size() != 1) {
+        continue;
+      }
+      Integer id = idsByColumn.get(c.getPath().toDotString());
+      if (id != null) {
+        chunks.put(id, c);
+      }
+    }
+    return new RowGroupStats(block, chunks, schema);
+  }
+
+  @Override
+  public long rowCount() {
+    return block.getRowCount();
+  }
+
+  @Override
+  public long valueCount(int fieldId) {
+    ColumnChunkMetaData c = chunks.get(fieldId);
+    return c == null ? -1 : c.getValueCount();
+  }
+
+  @Override
+  public long nullCount(int fieldId) {
+    Statistics<?> s = stats(fieldId);
+    return s == null || !s.isNumNullsSet() ? -1 : s.getNumNulls();
+  }
+
+  @Override
+  public long nanCount(int fieldId) {
+    return -1;
+  }
+
+  @Override
+  public Object lowerBound(int fieldId) {
+    Statistics<?> s = boundedStats(fieldId);
+    return s == null ? null : toJava(schema.findField(fieldId).type(), s.genericGetMin());
+  }
+
+  @Override
+  public Object upperBound(int fieldId) {
+    Statistics<?> s = boundedStats(fieldId);
+    return s == null ? null : toJava(schema.findField(fieldId).type(), s.genericGetMax());
+  }
+
+  private Statistics<?> stats(int fieldId) {
+    ColumnChunkMetaData c = chunks.get(fieldId);
+    if (c == null) {
+      return null;
+    }
+    Statistics<?> s = c.getStatistics();
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  private Statistics<?> boundedStats(int fieldId) {
+    Statistics<?> s = stats(fieldId);
+    Field f = schema.findField(fieldId);
+    if (s == null || f == null || !s.hasNonNullValue()) {
+      return null;
+    }
+    return orderMatches(f.type(), chunks.get(fieldId).getPrimitiveType(), s) ? s : null;
+  }
+
+  /** @return whether parquet-java ordered these statistics as {@link io.datashard.expressions.Comparators} does */
+  private static boolean orderMatches(Type type, PrimitiveType physical, Statistics<?> s) {
+    LogicalTypeAnnotation logical = physical.getLogicalTypeAnnotation();
+    switch (physical.getPrimitiveTypeName()) {
+      case BOOLEAN:
+        return type.id() == Type.Id.BOOLEAN;
+      case INT32:
+      case INT64:
+        // signed order, unless annotated as an unsigned integer (not a type DataShard reads)
+        return type.id() != Type.Id.FLOAT && type.id() != Type.Id.DOUBLE
+            && !(logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation
+                && !((LogicalTypeAnnotation.IntLogicalTypeAnnotation) logical).isSigned());
+      case BINARY:
+      case FIXED_LEN_BYTE_ARRAY:
+        if (type.id() == Type.Id.DECIMAL) {
+          return logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation
+              && s.comparator() == physical.comparator();
+        }
+        return s.comparator() == PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
+      default:
+        return false; // float, double, int96: bounds not used
+    }
+  }
+
+  private static Object toJava(Type type, Object v) {
+    switch (type.id()) {
+      case BOOLEAN:
+      case INT:
+        return v;
+      case LONG:
+        return v instanceof Integer ? (Object) ((Integer) v).longValue() : v;
+      case DATE:
+        return DateTimeUtil.dateFromDays((Integer) v);
+      case TIME:
+        return DateTimeUtil.timeFromMicros((Long) v);
+      case TIMESTAMP:
+        return DateTimeUtil.timestampFromMicros((Long) v);
+      case TIMESTAMP_TZ:
+        return DateTimeUtil.timestamptzFromMicros((Long) v);
+      case STRING: {
+        String str = ((org.apache.parquet.io.api.Binary) v).toStringUsingUTF8();
+        return str.indexOf('\uFFFD') >= 0 ? null : str; // invalid UTF-8 (a bound cut mid-character): unknown
+      }
+      case BINARY:
+      case FIXED:
+        return ByteBuffer.wrap(((org.apache.parquet.io.api.Binary) v).getBytes()).asReadOnlyBuffer();
+      case UUID: {
+        ByteBuffer b = ((org.apache.parquet.io.api.Binary) v).toByteBuffer();
+        return new UUID(b.getLong(b.position()), b.getLong(b.position() + 8));
+      }
+      case DECIMAL:
+        if (v instanceof Integer) {
+          return BigDecimal.valueOf((Integer) v, type.scale());
+        }
+        if (v instanceof Long) {
+          return BigDecimal.valueOf((Long) v, type.scale());
+        }
+        return new BigDecimal(new BigInteger(((org.apache.parquet.io.api.Binary) v).getBytes()), type.scale());
+      default:
+        return null;
+    }
+  }
+}
