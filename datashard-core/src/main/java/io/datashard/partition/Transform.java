@@ -29,4 +29,16 @@ public interface Transform {
 
   /** @return whether source-value order is preserved (lets range predicates prune by partition) */
   boolean preservesOrder();
+
+  /**
+   * The range of source values that map to a partition value, used to prune by partition.
+   *
+   * @param sourceType the source column's type
+   * @param partitionValue a non-null value this transform produced
+   * @return {lower, upper} inclusive bounds in the source's Java representation (upper may be null when
+   *     unbounded), or null when the transform says nothing about order (bucket, void)
+   */
+  default Object[] sourceRange(Type sourceType, Object partitionValue) {
+    return null;
+  }
 }

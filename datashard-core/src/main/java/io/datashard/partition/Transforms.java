@@ -138,6 +138,11 @@ public final class Transforms {
     }
 
     @Override
+    public Object[] sourceRange(Type sourceType, Object v) {
+      return new Object[] {v, v};
+    }
+
+    @Override
     public String toString() {
       return "identity";
     }
@@ -246,6 +251,40 @@ public final class Transforms {
     @Override
     public boolean preservesOrder() {
       return true;
+    }
+
+    @Override
+    public Object[] sourceRange(Type sourceType, Object v) {
+      LocalDateTime start;
+      LocalDateTime end; // exclusive
+      switch (unit) {
+        case YEARS:
+          start = LocalDateTime.of(1970 + (Integer) v, 1, 1, 0, 0);
+          end = start.plusYears(1);
+          break;
+        case MONTHS:
+          start = LocalDateTime.of(EPOCH.plusMonths((Integer) v), LocalTime.MIDNIGHT);
+          end = start.plusMonths(1);
+          break;
+        case DAYS:
+          start = LocalDateTime.of((LocalDate) v, LocalTime.MIDNIGHT);
+          end = start.plusDays(1);
+          break;
+        default:
+          start = LocalDateTime.of(EPOCH, LocalTime.MIDNIGHT).plusHours((Integer) v);
+          end = start.plusHours(1);
+          break;
+      }
+      switch (sourceType.id()) {
+        case DATE:
+          return new Object[] {start.toLocalDate(), end.toLocalDate().minusDays(1)};
+        case TIMESTAMP:
+          return new Object[] {start, end.minusNanos(1000)};
+        case TIMESTAMP_TZ:
+          return new Object[] {start.atOffset(ZoneOffset.UTC), end.minusNanos(1000).atOffset(ZoneOffset.UTC)};
+        default:
+          return null;
+      }
     }
 
     @Override
@@ -429,6 +468,25 @@ public final class Transforms {
     @Override
     public boolean preservesOrder() {
       return true;
+    }
+
+    @Override
+    public Object[] sourceRange(Type sourceType, Object v) {
+      if (v instanceof Integer) {
+        long hi = (long) (Integer) v + width - 1;
+        return new Object[] {v, (int) Math.min(hi, Integer.MAX_VALUE)};
+      }
+      if (v instanceof Long) {
+        long lo = (Long) v;
+        long hi = lo > Long.MAX_VALUE - (width - 1) ? Long.MAX_VALUE : lo + width - 1;
+        return new Object[] {v, hi};
+      }
+      if (v instanceof BigDecimal) {
+        BigDecimal d = (BigDecimal) v;
+        return new Object[] {d, new BigDecimal(d.unscaledValue().add(BigInteger.valueOf(width - 1L)), d.scale())};
+      }
+      // strings and binary: every source value starts with the prefix, so the prefix is a lower bound only
+      return new Object[] {v, null};
     }
 
     @Override

@@ -4,6 +4,9 @@ import io.datashard.Field;
 import io.datashard.PartitionField;
 import io.datashard.PartitionSpec;
 import io.datashard.Schema;
+import io.datashard.Type;
+import io.datashard.partition.Transform;
+import io.datashard.partition.Transforms;
 import io.datashard.expressions.ContentStats;
 import io.datashard.metadata.Conversions;
 import io.datashard.metadata.DataFile;
@@ -17,10 +20,12 @@ import java.util.Map;
  * Partition information seen as column statistics, so the metrics evaluator prunes manifests (by their
  * partition summaries) and data files (by their partition values) with the same rules as column bounds.
  *
- * <p>Only {@code identity} partition fields are used: an identity partition value is the source column's
- * value, so a summary's bounds are bounds of the source column. Other transforms ({@code day}, {@code bucket},
- * {@code truncate}...) need a projection of the predicate through the transform; they are reported as unknown
- * and never prune. This is the extension point for transform projection.
+ * <p>A partition value of an order-preserving transform stands for a range of its source column:
+ * {@code day(ts) = 2024-03-05} means {@code ts} lies in that day, {@code truncate[10](x) = 20} means
+ * {@code 20 <= x <= 29}, an identity value is the value itself (see {@link Transform#sourceRange}). Those ranges
+ * become bounds of the source column; several partition fields on one column narrow them together. A null
+ * partition value means a null source value. Bucket and void transforms say nothing about order and never
+ * prune.
  */
 final class PartitionStats implements ContentStats {
   private final long rows;
@@ -40,11 +45,20 @@ final class PartitionStats implements ContentStats {
       return false;
     }
     for (PartitionField f : spec.fields()) {
-      if ("identity".equals(f.transform())) {
+      if (rangeTransform(f) != null) {
         return true;
       }
     }
     return false;
+  }
+
+  private static Transform rangeTransform(PartitionField f) {
+    try {
+      Transform t = Transforms.fromName(f.transform());
+      return t.preservesOrder() ? t : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** @return stats of a manifest from its partition summaries, or null when the spec gives nothing to prune with */
@@ -57,25 +71,33 @@ final class PartitionStats implements ContentStats {
     for (int i = 0; i < summaries.size(); i++) {
       PartitionField pf = spec.fields().get(i);
       Field source = schema.findField(pf.sourceId());
-      if (!"identity".equals(pf.transform()) || source == null) {
+      Transform t = rangeTransform(pf);
+      if (t == null || source == null) {
         continue;
       }
       PartitionFieldSummary sum = summaries.get(i);
       int id = source.id();
-      s.nulls.put(id, sum.containsNull() ? -1L : 0L);
-      if (source.type().isFloatingPoint()) {
+      if (!sum.containsNull()) {
+        s.nulls.put(id, 0L);
+      } else {
+        s.nulls.putIfAbsent(id, -1L);
+      }
+      boolean identity = "identity".equals(pf.transform());
+      if (identity && source.type().isFloatingPoint()) {
         s.nans.put(id, Boolean.FALSE.equals(sum.containsNan()) ? 0L : -1L);
       }
+      if (source.type().isFloatingPoint() && !Boolean.FALSE.equals(sum.containsNan())) {
+        continue; // a NaN partition value makes the summary bounds unusable
+      }
       try {
-        if (sum.lowerBound() != null) {
-          s.lower.put(id, Conversions.fromByteBuffer(source.type(), sum.lowerBound()));
-        }
-        if (sum.upperBound() != null) {
-          s.upper.put(id, Conversions.fromByteBuffer(source.type(), sum.upperBound()));
-        }
+        Type partType = t.resultType(source.type());
+        Object[] lo = sum.lowerBound() == null ? null
+            : t.sourceRange(source.type(), Conversions.fromByteBuffer(partType, sum.lowerBound()));
+        Object[] hi = sum.upperBound() == null ? null
+            : t.sourceRange(source.type(), Conversions.fromByteBuffer(partType, sum.upperBound()));
+        s.narrow(id, lo == null ? null : lo[0], hi == null ? null : hi[1]);
       } catch (RuntimeException e) {
-        s.lower.remove(id);
-        s.upper.remove(id);
+        // unreadable summary: no bounds from it
       }
     }
     return s;
@@ -91,7 +113,8 @@ final class PartitionStats implements ContentStats {
     for (int i = 0; i < partition.size(); i++) {
       PartitionField pf = spec.fields().get(i);
       Field source = schema.findField(pf.sourceId());
-      if (!"identity".equals(pf.transform()) || source == null) {
+      Transform t = rangeTransform(pf);
+      if (t == null || source == null) {
         continue;
       }
       int id = source.id();
@@ -107,11 +130,30 @@ final class PartitionStats implements ContentStats {
         s.nans.put(id, nan ? file.recordCount() : 0L);
       }
       if (!nan) {
-        s.lower.put(id, v);
-        s.upper.put(id, v);
+        Object[] range = t.sourceRange(source.type(), v);
+        if (range != null) {
+          s.narrow(id, range[0], range[1]);
+        }
       }
     }
     return s;
+  }
+
+  /** Intersects the known bounds of a column with [lo, hi] (either may be null: unknown). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void narrow(int id, Object lo, Object hi) {
+    if (lo != null) {
+      Object cur = lower.get(id);
+      if (cur == null || ((Comparable) lo).compareTo(cur) > 0) {
+        lower.put(id, lo);
+      }
+    }
+    if (hi != null) {
+      Object cur = upper.get(id);
+      if (cur == null || ((Comparable) hi).compareTo(cur) < 0) {
+        upper.put(id, hi);
+      }
+    }
   }
 
   @Override
