@@ -75,4 +75,26 @@ public interface Table {
 
   /** @return a builder for compaction: small data files bin-packed into larger ones in one atomic commit */
   RewriteDataFiles rewriteDataFiles();
+
+  /**
+   * Deletes the rows matching a filter, copy-on-write: files whose rows all match are dropped, files with some
+   * matching rows are rewritten without them, in one atomic {@code delete} snapshot. SQL semantics: a row for
+   * which the filter is null (e.g. {@code x = 5} with x null) is kept. Concurrent appends never conflict.
+   *
+   * @return the new snapshot, or the current one when no row matched
+   * @throws CommitConflictException when a concurrent commit removed or rewrote a file this delete rewrites
+   */
+  Snapshot deleteWhere(io.datashard.expressions.Expression filter);
+
+  /**
+   * Replaces the rows matching a filter with new records, in one atomic {@code overwrite} snapshot.
+   *
+   * @return the new snapshot
+   * @throws RecordValidationException when a record does not fit the schema (nothing is committed)
+   * @throws CommitConflictException when a concurrent commit removed or rewrote a file this overwrite rewrites
+   */
+  Snapshot overwrite(io.datashard.expressions.Expression filter, List<? extends Map<String, ?>> records);
+
+  /** @return a transaction: several changes committed as one snapshot, or none */
+  Transaction newTransaction();
 }

@@ -151,10 +151,7 @@ public final class TableOperations {
    * @return the committed metadata, or null when another writer committed that version first
    */
   public TableMetadata commit(TableMetadata base, TableMetadata updated) {
-    int version = base.version() + 1;
-    if (updated.version() != version) {
-      throw new IllegalArgumentException("metadata version " + updated.version() + " does not follow " + base.version());
-    }
+    int version = base.version() + 1; // whatever chain of changes built `updated`, it publishes as the next version
     String file = MetadataFiles.versionFile(tableLocation, version);
     byte[] json = TableMetadataParser.toJson(updated);
     boolean created = createResolvingUnknownOutcome(file, json);

@@ -37,6 +37,7 @@ public final class ReplaceFiles {
   private final List<DataFile> toAdd = new ArrayList<>();
   private final String commitId = UUID.randomUUID().toString();
   private Long requiredBaseSnapshotId;
+  private java.util.function.UnaryOperator<TableMetadata> metadataChange = java.util.function.UnaryOperator.identity();
 
   /**
    * @param operation the snapshot summary's operation: replace, delete or overwrite
@@ -60,6 +61,16 @@ public final class ReplaceFiles {
   }
 
   /**
+   * Applies a metadata change (such as new properties) in the same commit as the file changes.
+   *
+   * @param change applied to each attempt's base before the snapshot is added
+   */
+  public ReplaceFiles withMetadataChange(java.util.function.UnaryOperator<TableMetadata> change) {
+    this.metadataChange = change;
+    return this;
+  }
+
+  /**
    * Makes the commit fail unless no other data was added since that snapshot (serializable overwrite:
    * a filter evaluated on that snapshot would have missed rows appended later).
    */
@@ -75,6 +86,11 @@ public final class ReplaceFiles {
   public Snapshot commit() {
     TableMetadata start = ops.refresh();
     if (toRemove.isEmpty() && toAdd.isEmpty()) {
+      TableMetadata changed = metadataChange.apply(start);
+      if (changed != start) {
+        return CommitLoop.run(ops, start, operation, (base, attempt) -> metadataChange.apply(base))
+            .metadata().currentSnapshot();
+      }
       return start.currentSnapshot();
     }
     long snapshotId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
@@ -134,7 +150,7 @@ public final class ReplaceFiles {
           SnapshotSummary.carryTotalSize(summary, parent, addedBytes - removedBytes);
           made[0] = new Snapshot(snapshotId, parent == null ? null : parent.snapshotId(), seq,
               Math.max(System.currentTimeMillis(), base.lastUpdatedMillis()), list, summary, base.currentSchemaId());
-          return base.withNewCurrentSnapshot(made[0]);
+          return metadataChange.apply(base).withNewCurrentSnapshot(made[0]);
         }
 
         @Override

@@ -160,6 +160,11 @@ public final class BaseTableScan implements TableScan {
     return m == null ? null : m.report();
   }
 
+  /** @return a data file's column statistics as the metrics evaluator reads them */
+  public static io.datashard.expressions.ContentStats statsOf(DataFile file, Schema schema) {
+    return new DataFileStats(file, schema);
+  }
+
   /** @return the live data files of the scanned snapshot that the filter does not exclude */
   public List<DataFile> planFiles() {
     return plan(newRun());
@@ -227,7 +232,7 @@ public final class BaseTableScan implements TableScan {
     if (partition != null && !InclusiveMetricsEvaluator.mightMatch(bound, partition)) {
       return false;
     }
-    return InclusiveMetricsEvaluator.mightMatch(bound, new DataFileStats(f, schema));
+    return InclusiveMetricsEvaluator.mightMatch(bound, statsOf(f, schema));
   }
 
   /** @return the projection plus the filter's columns that are not projected (appended) */

@@ -84,6 +84,27 @@ final class BaseAppender implements Appender {
     return count;
   }
 
+  /**
+   * Completes the data files without committing them, handing them (and their cleanup) to the caller.
+   *
+   * @return the written files (empty when nothing was added)
+   */
+  List<DataFile> completeWithoutCommit() {
+    checkOpen();
+    if (count == 0) {
+      state = State.COMMITTED;
+      return List.of();
+    }
+    try {
+      List<DataFile> written = writer.complete();
+      state = State.COMMITTED;
+      return written;
+    } catch (RuntimeException e) {
+      fail();
+      throw e;
+    }
+  }
+
   @Override
   public Snapshot commit() {
     checkOpen();

@@ -139,6 +139,25 @@ public final class BaseTable implements Table {
   }
 
   @Override
+  public Snapshot deleteWhere(io.datashard.expressions.Expression filter) {
+    try (io.datashard.Transaction tx = newTransaction()) {
+      return tx.deleteWhere(filter).commit();
+    }
+  }
+
+  @Override
+  public Snapshot overwrite(io.datashard.expressions.Expression filter, List<? extends Map<String, ?>> records) {
+    try (io.datashard.Transaction tx = newTransaction()) {
+      return tx.deleteWhere(filter).appendRecords(records).commit();
+    }
+  }
+
+  @Override
+  public io.datashard.Transaction newTransaction() {
+    return new BaseTransaction(ops, files);
+  }
+
+  @Override
   public io.datashard.RewriteDataFiles rewriteDataFiles() {
     return new io.datashard.maintenance.DataFileCompaction(ops, files);
   }

@@ -1,0 +1,133 @@
+package io.datashard.table;
+
+import io.datashard.Snapshot;
+import io.datashard.Transaction;
+import io.datashard.ValidationException;
+import io.datashard.commit.TableOperations;
+import io.datashard.expressions.Expression;
+import io.datashard.expressions.Binder;
+import io.datashard.expressions.InclusiveMetricsEvaluator;
+import io.datashard.metadata.DataFile;
+import io.datashard.metadata.TableMetadata;
+import io.datashard.ops.ReplaceFiles;
+import io.datashard.ops.RowDeletion;
+import io.datashard.ops.TableFiles;
+import io.datashard.scan.BaseTableScan;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@link Transaction} implementation, also behind {@link io.datashard.Table#deleteWhere} and
+ * {@link io.datashard.Table#overwrite}: data changes accumulate as files to add and files to remove, relative to
+ * the version the transaction started on, and commit as one {@link ReplaceFiles}.
+ */
+final class BaseTransaction implements Transaction {
+  private final TableOperations ops;
+  private final TableFiles files;
+  private final TableMetadata base;
+  private final Map<String, DataFile> added = new LinkedHashMap<>();
+  private final Map<String, DataFile> removed = new LinkedHashMap<>();
+  private final Map<String, String> setProps = new HashMap<>();
+  private final Set<String> removedProps = new HashSet<>();
+  private boolean done;
+
+  BaseTransaction(TableOperations ops, TableFiles files) {
+    this.ops = ops;
+    this.files = files;
+    this.base = ops.refresh();
+  }
+
+  private void checkOpen() {
+    if (done) {
+      throw new ValidationException("transaction already committed or closed");
+    }
+  }
+
+  @Override
+  public Transaction appendRecords(List<? extends Map<String, ?>> records) {
+    checkOpen();
+    List<DataFile> written;
+    try (BaseAppender a = new BaseAppender(ops, files, base)) {
+      a.addAll(records);
+      written = a.completeWithoutCommit();
+    }
+    written.forEach(f -> added.put(f.location(), f));
+    return this;
+  }
+
+  @Override
+  public Transaction deleteWhere(Expression filter) {
+    checkOpen();
+    List<DataFile> candidates = new ArrayList<>();
+    for (DataFile f : ((BaseTableScan) BaseTableScan.of(files, base).filter(filter)).planFiles()) {
+      if (!removed.containsKey(f.location())) {
+        candidates.add(f);
+      }
+    }
+    Expression bound = Binder.bind(base.schema(), filter);
+    for (DataFile f : added.values()) {
+      if (InclusiveMetricsEvaluator.mightMatch(bound, BaseTableScan.statsOf(f, base.schema()))) {
+        candidates.add(f);
+      }
+    }
+    RowDeletion deletion = new RowDeletion(files, base, filter).apply(candidates);
+    for (DataFile f : deletion.removed()) {
+      if (added.remove(f.location()) != null) {
+        files.deleteQuietly(List.of(f.location())); // written by this transaction: simply gone
+      } else {
+        removed.put(f.location(), f);
+      }
+    }
+    deletion.added().forEach(f -> added.put(f.location(), f));
+    return this;
+  }
+
+  @Override
+  public Transaction setProperty(String key, String value) {
+    checkOpen();
+    removedProps.remove(key);
+    setProps.put(key, value);
+    return this;
+  }
+
+  @Override
+  public Transaction removeProperty(String key) {
+    checkOpen();
+    setProps.remove(key);
+    removedProps.add(key);
+    return this;
+  }
+
+  @Override
+  public Snapshot commit() {
+    checkOpen();
+    done = true;
+    String operation = removed.isEmpty() ? "append" : added.isEmpty() ? "delete" : "overwrite";
+    ReplaceFiles replace = new ReplaceFiles(ops, files, operation);
+    removed.values().forEach(replace::removeFile);
+    added.values().forEach(replace::addFile);
+    if (!setProps.isEmpty() || !removedProps.isEmpty()) {
+      Map<String, String> sets = Map.copyOf(setProps);
+      Set<String> removes = Set.copyOf(removedProps);
+      replace.withMetadataChange(m -> {
+        boolean unchanged = removes.stream().noneMatch(m.properties()::containsKey)
+            && sets.entrySet().stream().allMatch(e -> e.getValue().equals(m.properties().get(e.getKey())));
+        return unchanged ? m : m.withProperties(sets, removes, Math.max(System.currentTimeMillis(), m.lastUpdatedMillis()));
+      });
+    }
+    return replace.commit(); // deletes the added files itself when it fails
+  }
+
+  @Override
+  public void close() {
+    if (!done) {
+      done = true;
+      files.deleteQuietly(added.keySet());
+    }
+  }
+}
