@@ -63,4 +63,14 @@ public interface Table {
 
   /** @return the number of rows in the current snapshot, read from metadata (no data file is opened) */
   long rowCount();
+
+  /**
+   * Starts a removal of orphan files: files under the table's location that no committed version references
+   * (left behind by crashed or failed writers) and that are older than a grace period (3 days by default).
+   * Nothing happens until {@code execute()}:
+   * <pre>{@code table.removeOrphanFiles().olderThan(Duration.ofDays(3)).dryRun(true).execute()}</pre>
+   *
+   * @return the configurable action
+   */
+  io.datashard.maintenance.RemoveOrphanFiles removeOrphanFiles();
 }

@@ -8,6 +8,7 @@ import io.datashard.commit.TableOperations;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.TableMetadata;
+import io.datashard.storage.CommitOutcomeUnknownException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,9 @@ public final class FastAppend {
     }
     long started = System.nanoTime();
     boolean success = false;
+    // Set once an attempt's exclusive create ended with an unknown outcome: that version file may still appear
+    // (a request landing late), so nothing this append wrote may be deleted unless it is proven absent.
+    CommitOutcomeUnknownException unresolved = null;
     try {
       ManifestFile manifest = files.writeAddedManifest(files.manifestLocation(commitId, 0), base.spec(), writeSchema,
           snapshotId, dataFiles);
@@ -93,7 +97,13 @@ public final class FastAppend {
         Snapshot snapshot = new Snapshot(snapshotId, parent == null ? null : parent.snapshotId(), seq,
             Math.max(System.currentTimeMillis(), base.lastUpdatedMillis()), listLocation, summary,
             base.currentSchemaId());
-        TableMetadata committed = ops.commit(base, base.withNewCurrentSnapshot(snapshot));
+        TableMetadata committed;
+        try {
+          committed = ops.commit(base, base.withNewCurrentSnapshot(snapshot));
+        } catch (CommitOutcomeUnknownException e) {
+          unresolved = e;
+          committed = null;
+        }
         if (committed != null) {
           success = true;
           if (attempt > 1) {
@@ -102,9 +112,34 @@ public final class FastAppend {
           }
           return snapshot;
         }
-        files.deleteQuietly(List.of(listLocation));
+        if (unresolved != null) {
+          // Every later version carries our snapshot if any attempt of ours landed.
+          TableMetadata latest;
+          try {
+            latest = ops.refresh();
+          } catch (RuntimeException e) {
+            throw new CommitOutcomeUnknownException("table " + ops.tableName() + ": cannot tell whether snapshot "
+                + snapshotId + " was committed: the store failed while checking (" + e.getMessage() + "); look for"
+                + " it with table.refresh().snapshot(id)", e);
+          }
+          Snapshot mine = latest.snapshot(snapshotId);
+          if (mine != null) {
+            success = true;
+            LOG.info("table {}: append with an unknown outcome was found committed as snapshot {}", ops.tableName(),
+                snapshotId);
+            return mine;
+          }
+        } else {
+          files.deleteQuietly(List.of(listLocation));
+        }
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
         if (attempt > policy.numRetries() || elapsedMillis > policy.totalTimeoutMillis()) {
+          if (unresolved != null) {
+            throw new CommitOutcomeUnknownException("table " + ops.tableName() + ": append of snapshot " + snapshotId
+                + " not committed after " + attempt + " attempts, and the store did not say whether an earlier"
+                + " attempt took effect; its files are kept (orphan-file removal reclaims them if it did not)",
+                unresolved);
+          }
           throw new CommitConflictException("table " + ops.tableName() + ": append not committed after " + attempt
               + " attempts in " + elapsedMillis + " ms; other writers kept committing first (raise "
               + "commit.retry.num-retries / commit.retry.total-timeout-ms, or batch appends)", attempt);
@@ -114,7 +149,12 @@ public final class FastAppend {
       }
     } finally {
       if (!success) {
-        files.deleteQuietly(written);
+        if (unresolved == null) {
+          files.deleteQuietly(written);
+        } else {
+          LOG.warn("table {}: keeping the files of snapshot {}: an attempt with an unknown outcome may still land",
+              ops.tableName(), snapshotId);
+        }
       }
     }
   }

@@ -8,6 +8,7 @@ import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.TableScan;
 import io.datashard.commit.TableOperations;
+import io.datashard.maintenance.RemoveOrphanFiles;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.ops.TableFiles;
@@ -126,6 +127,11 @@ public final class BaseTable implements Table {
       rows += m.addedRowsCount() + m.existingRowsCount();
     }
     return rows;
+  }
+
+  @Override
+  public RemoveOrphanFiles removeOrphanFiles() {
+    return new RemoveOrphanFiles(ops, files);
   }
 
   @Override
