@@ -107,7 +107,7 @@ class HostileInputTest {
         bad("double for decimal", RecordValidationException.class, "amount",
             append(row("id", 3L, "event", "x", "amount", 0.1d))),
         bad("non-string key", RecordValidationException.class, "record 1",
-            t -> t.appendRecords(List.of(row("id", 2L, "event", "fine"), Map.of(7, "seven")))),
+            t -> t.appendRecords(nonStringKey())),
         bad("null record", RecordValidationException.class, "record 1",
             t -> t.appendRecords(java.util.Arrays.asList(row("id", 2L, "event", "fine"), null))),
         bad("record of a schema with other types", RecordValidationException.class, "id",
@@ -134,6 +134,11 @@ class HostileInputTest {
             t -> wh(t).createTable("d", Schema.of(Field.required(1, "a", Types.INT), Field.required(2, "a", Types.INT)))),
         bad("creating an existing table", io.datashard.TableAlreadyExistsException.class, "t",
             t -> wh(t).createTable("t", TestSchemas.EVENTS)));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static List<Map<String, ?>> nonStringKey() {
+    return (List) List.of(row("id", 2L, "event", "fine"), Map.of(7, "seven"));
   }
 
   private static Warehouse current;
