@@ -166,7 +166,7 @@ public final class RemoveOrphanFiles {
         }
         if (!dryRun) {
           storage.delete(f.location());
-          LOG.info("table {}: deleted orphan file {} ({} bytes)", ops.tableName(), f.location(), f.size());
+          LOG.debug("table {}: deleted orphan file {} ({} bytes)", ops.tableName(), f.location(), f.size());
         }
         orphans.add(f.location());
         bytes += f.size();
