@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 class StorageFaultTest {
   static final int WRITERS = 4;
-  static final int APPENDS = 10;
+  static final int APPENDS = 6;
   static final int ROWS = 3;
 
   @Test
