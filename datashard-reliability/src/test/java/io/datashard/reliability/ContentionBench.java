@@ -57,7 +57,7 @@ public final class ContentionBench {
   }
 
   static Run run(Path root, int writers, int appendsEach, int rowsPerAppend) throws Exception {
-    String table = "contention-" + writers + "-" + rowsPerAppend;
+    String table = "contention-" + writers + "-" + rowsPerAppend + "-" + System.nanoTime();
     try (Warehouse wh = Warehouse.local(root)) {
       wh.createTable(table, TestSchemas.EVENTS);
     }
