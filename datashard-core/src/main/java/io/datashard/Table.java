@@ -97,4 +97,14 @@ public interface Table {
 
   /** @return a transaction: several changes committed as one snapshot, or none */
   Transaction newTransaction();
+
+  /**
+   * Starts a removal of orphan files: files under the table's location that no committed version references
+   * (left behind by crashed or failed writers) and that are older than a grace period (3 days by default).
+   * Nothing happens until {@code execute()}:
+   * <pre>{@code table.removeOrphanFiles().olderThan(Duration.ofDays(3)).dryRun(true).execute()}</pre>
+   *
+   * @return the configurable action
+   */
+  io.datashard.maintenance.RemoveOrphanFiles removeOrphanFiles();
 }

@@ -197,10 +197,25 @@ public final class TableOperations {
    * read back: byte-identical content (which embeds a unique snapshot and commit id) means it is ours.
    */
   private boolean createResolvingUnknownOutcome(String file, byte[] json) {
+    boolean uncertain = false;
     for (int attempt = 1; ; attempt++) {
       try {
-        return storage.createExclusive(file, json);
+        boolean created = storage.createExclusive(file, json);
+        if (created || !uncertain) {
+          return created;
+        }
+        // An earlier attempt of ours had an unknown outcome: the file now present may be that attempt, landed
+        // after the read-back found nothing (or after the read-back itself failed). Only its content can tell.
+        Boolean ours = readBack(file, json);
+        if (ours != null) {
+          return ours;
+        }
+        if (attempt >= MAX_UNKNOWN_OUTCOME_ATTEMPTS) {
+          throw new CommitOutcomeUnknownException("cannot tell whether " + file + " was created by this commit: it "
+              + "exists but could not be read back", null);
+        }
       } catch (CommitOutcomeUnknownException e) {
+        uncertain = true;
         LOG.warn("table {}: outcome of creating {} unknown ({}); reading it back", tableName, file, e.getMessage());
         Boolean ours = readBack(file, json);
         if (ours != null) {
@@ -209,8 +224,8 @@ public final class TableOperations {
         if (attempt >= MAX_UNKNOWN_OUTCOME_ATTEMPTS) {
           throw e;
         }
-        // Absent: the create did not happen (yet). Creating again is safe: it is exclusive, and if the first
-        // request lands later, this one fails and the read-back finds our bytes.
+        // Absent (or unreadable): creating again is safe. It is exclusive, and if the first request lands
+        // first, this one fails and the read-back above finds our bytes.
       }
     }
   }

@@ -4,6 +4,7 @@ import io.datashard.CommitConflictException;
 import io.datashard.commit.RetryPolicy;
 import io.datashard.commit.TableOperations;
 import io.datashard.metadata.TableMetadata;
+import io.datashard.storage.CommitOutcomeUnknownException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,17 @@ public final class CommitLoop {
     default java.util.Collection<String> written() {
       return java.util.List.of();
     }
+
+    /**
+     * After an attempt whose outcome the store could not report, tells whether it (or an earlier one) landed.
+     *
+     * @param latest the refreshed table
+     * @return whether {@code latest} already contains this change (for snapshot-producing operations: its
+     *     snapshot id); the default, false, retries the change
+     */
+    default boolean landed(TableMetadata latest) {
+      return false;
+    }
   }
 
   private CommitLoop() {
@@ -49,11 +61,14 @@ public final class CommitLoop {
    * @param attempt builds each attempt
    * @return the committed metadata (or the base, when the change was a no-op)
    * @throws CommitConflictException when the retries ran out
+   * @throws CommitOutcomeUnknownException when retries ran out after an attempt whose outcome stayed unknown;
+   *     callers must then keep (not delete) what they wrote
    */
   public static Result run(TableOperations ops, TableMetadata base, String what, Attempt attempt) {
     RetryPolicy policy = RetryPolicy.of(base);
     long started = System.nanoTime();
     java.util.Set<String> durable = new java.util.HashSet<>();
+    CommitOutcomeUnknownException unresolved = null;
     for (int n = 1; ; n++) {
       TableMetadata updated = attempt.build(base, n);
       if (updated == base) {
@@ -66,16 +81,43 @@ public final class CommitLoop {
         }
       }
       ops.storage().sync(toSync);
-      TableMetadata committed = ops.commit(base, updated);
+      TableMetadata committed;
+      try {
+        committed = ops.commit(base, updated);
+      } catch (CommitOutcomeUnknownException e) {
+        unresolved = e;
+        committed = null;
+      }
       if (committed != null) {
         if (n > 1) {
           LOG.debug("table {}: {} committed as v{} after {} attempts", ops.tableName(), what, committed.version(), n);
         }
         return new Result(committed, n);
       }
-      attempt.lost(n);
+      if (unresolved != null) {
+        // The version file may exist (or still appear): check whether our change is in the latest version, and
+        // never delete what an attempt wrote, since a late landing would reference it.
+        TableMetadata latest;
+        try {
+          latest = ops.refresh();
+        } catch (RuntimeException e) {
+          throw new CommitOutcomeUnknownException("table " + ops.tableName() + ": cannot tell whether the " + what
+              + " was committed: the store failed while checking (" + e.getMessage() + ")", e);
+        }
+        if (attempt.landed(latest)) {
+          LOG.info("table {}: {} with an unknown outcome was found committed", ops.tableName(), what);
+          return new Result(latest, n);
+        }
+      } else {
+        attempt.lost(n);
+      }
       long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
       if (n > policy.numRetries() || elapsedMillis > policy.totalTimeoutMillis()) {
+        if (unresolved != null) {
+          throw new CommitOutcomeUnknownException("table " + ops.tableName() + ": " + what + " not committed after "
+              + n + " attempts, and the store did not say whether an earlier attempt took effect; its files are "
+              + "kept (orphan-file removal reclaims them if it did not)", unresolved);
+        }
         throw new CommitConflictException("table " + ops.tableName() + ": " + what + " not committed after " + n
             + " attempts in " + elapsedMillis + " ms; other writers kept committing first (raise "
             + "commit.retry.num-retries / commit.retry.total-timeout-ms, or batch changes)", n);

@@ -6,6 +6,7 @@ import io.datashard.commit.TableOperations;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.TableMetadata;
+import io.datashard.storage.CommitOutcomeUnknownException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,7 @@ public final class FastAppend {
       written.add(f.location());
     }
     boolean success = false;
+    boolean keepFiles = false;
     ManifestMerger merger = new ManifestMerger(files);
     try {
       ManifestFile manifest = files.writeAddedManifest(files.manifestLocation(commitId, 0), start.spec(), writeSchema,
@@ -101,6 +103,11 @@ public final class FastAppend {
         }
 
         @Override
+        public boolean landed(TableMetadata latest) {
+          return latest.snapshot(snapshotId) != null;
+        }
+
+        @Override
         public java.util.Collection<String> written() {
           List<String> all = new ArrayList<>(written);
           all.addAll(merger.written());
@@ -110,9 +117,12 @@ public final class FastAppend {
       });
       attemptsMade = result.attempts();
       success = true;
-      return made[0];
+      return result.metadata().snapshot(snapshotId); // the attempt that landed (may be an earlier one)
+    } catch (CommitOutcomeUnknownException e) {
+      keepFiles = true; // an attempt may still land and reference them; orphan removal reclaims them otherwise
+      throw e;
     } finally {
-      if (!success) {
+      if (!success && !keepFiles) {
         files.deleteQuietly(written);
         files.deleteQuietly(merger.written());
       }

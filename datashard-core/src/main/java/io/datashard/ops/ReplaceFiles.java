@@ -98,6 +98,7 @@ public final class ReplaceFiles {
     List<String> attemptFiles = new ArrayList<>();
     Snapshot[] made = new Snapshot[1];
     boolean success = false;
+    boolean keepFiles = false;
     try {
       ManifestFile added = null;
       if (!toAdd.isEmpty()) {
@@ -106,7 +107,7 @@ public final class ReplaceFiles {
         committedOnce.add(added.location());
       }
       ManifestFile addedManifest = added;
-      CommitLoop.run(ops, start, operation, new CommitLoop.Attempt() {
+      CommitLoop.Result result = CommitLoop.run(ops, start, operation, new CommitLoop.Attempt() {
         @Override
         public TableMetadata build(TableMetadata base, int attempt) {
           attemptFiles.clear();
@@ -159,6 +160,11 @@ public final class ReplaceFiles {
         }
 
         @Override
+        public boolean landed(TableMetadata latest) {
+          return latest.snapshot(snapshotId) != null;
+        }
+
+        @Override
         public java.util.Collection<String> written() {
           List<String> all = new ArrayList<>(committedOnce);
           toAdd.forEach(f -> all.add(f.location()));
@@ -167,9 +173,12 @@ public final class ReplaceFiles {
         }
       });
       success = true;
-      return made[0];
+      return result.metadata().snapshot(snapshotId);
+    } catch (io.datashard.storage.CommitOutcomeUnknownException e) {
+      keepFiles = true; // an attempt may still land and reference them
+      throw e;
     } finally {
-      if (!success) {
+      if (!success && !keepFiles) {
         files.deleteQuietly(attemptFiles);
         files.deleteQuietly(committedOnce);
         files.deleteQuietly(toAdd.stream().map(DataFile::location).toList());

@@ -176,6 +176,7 @@ public final class RecordValidator {
         break;
       case STRING:
         if (v instanceof String) {
+          checkWellFormed(f, (String) v, index);
           return v;
         }
         break;
@@ -207,6 +208,23 @@ public final class RecordValidator {
     }
     throw new RecordValidationException(index, f.name(), "expected " + expected(t) + " for type " + t + ", got "
         + v.getClass().getName() + (v instanceof CharSequence || v instanceof Number ? " (" + abbreviate(v) + ")" : ""));
+  }
+
+  /**
+   * A lone UTF-16 surrogate has no UTF-8 form: written as is, it would silently become '?'. Refuse it instead.
+   */
+  private static void checkWellFormed(Field f, String s, long index) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        throw new RecordValidationException(index, f.name(), String.format("string has an unpaired UTF-16 surrogate"
+            + " \\u%04x at index %d, which UTF-8 cannot store", (int) c, i));
+      }
+    }
   }
 
   private static String abbreviate(Object v) {

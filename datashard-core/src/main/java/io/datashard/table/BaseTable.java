@@ -8,6 +8,7 @@ import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.TableScan;
 import io.datashard.commit.TableOperations;
+import io.datashard.maintenance.RemoveOrphanFiles;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.ops.TableFiles;
@@ -165,6 +166,11 @@ public final class BaseTable implements Table {
   @Override
   public io.datashard.ExpireSnapshots expireSnapshots() {
     return new io.datashard.maintenance.SnapshotExpiry(ops, files);
+  }
+
+  @Override
+  public RemoveOrphanFiles removeOrphanFiles() {
+    return new RemoveOrphanFiles(ops, files);
   }
 
   @Override

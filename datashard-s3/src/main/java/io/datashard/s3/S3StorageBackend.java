@@ -303,6 +303,8 @@ public final class S3StorageBackend implements StorageBackend {
         return true;
       } catch (SdkException e) {
         failure = e;
+      } catch (java.io.UncheckedIOException e) {
+        failure = cutShort(e); // the response broke off after the request was sent: ambiguous, like a reset
       }
       int status = status(failure);
       String code = errorCode(failure);
@@ -508,7 +510,13 @@ public final class S3StorageBackend implements StorageBackend {
     for (int attempt = 1; ; attempt++) {
       checkOpen();
       try {
-        return request.get();
+        SdkException e;
+        try {
+          return request.get();
+        } catch (java.io.UncheckedIOException io) {
+          e = cutShort(io);
+        }
+        throw e;
       } catch (SdkException e) {
         if (attempt >= config.maxAttempts() || !(isRetryable(e) || notSent(e))) {
           throw e;
@@ -517,6 +525,15 @@ public final class S3StorageBackend implements StorageBackend {
         backoff(attempt);
       }
     }
+  }
+
+  /**
+   * The SDK reports a response that broke off while it was being parsed as an {@link java.io.UncheckedIOException},
+   * outside its own exception hierarchy; treat it as the I/O failure it is.
+   */
+  private static SdkException cutShort(java.io.UncheckedIOException e) {
+    return SdkClientException.builder().message("the response was cut short: " + e.getMessage()).cause(e.getCause())
+        .build();
   }
 
   private void backoff(int attempt) {

@@ -28,7 +28,9 @@ import java.util.function.Predicate;
 /**
  * A tiny HTTP/1.1 forwarding proxy on 127.0.0.1 in front of an S3 server that counts requests by type and can
  * misbehave on purpose: answer 501 to {@code If-None-Match} puts, strip that header (a store that ignores it),
- * or inject faults (5xx before or after forwarding, connection reset after the server applied a request).
+ * or inject faults (5xx before or after forwarding, connection reset before or after the server applied a
+ * request, delays, responses cut short), on chosen requests ({@link #inject}) or at random rates
+ * ({@link #injectRandomly}).
  *
  * <p>Headers are forwarded byte for byte (Host included) so AWS signatures stay valid; only stripping a
  * signed header needs a server started with {@code authenticate(false)}.
@@ -58,7 +60,11 @@ public final class CountingS3Proxy implements AutoCloseable {
     /** Forward (the server applies it), then reset the client connection without an answer. */
     RESET_AFTER,
     /** Reset the client connection without forwarding. */
-    RESET_BEFORE
+    RESET_BEFORE,
+    /** Wait {@link #faultDelayMillis(long)} milliseconds, then forward normally. */
+    DELAY_BEFORE,
+    /** Forward (the server applies it), then send the response head and only part of the body, and close. */
+    TRUNCATE_RESPONSE
   }
 
   /**
@@ -81,6 +87,9 @@ public final class CountingS3Proxy implements AutoCloseable {
   private record Rule(Predicate<Request> when, Fault fault, AtomicInteger remaining) {
   }
 
+  private record RandomRule(Predicate<Request> when, double rate, List<Fault> faults) {
+  }
+
   private final URI target;
   private final ServerSocket server;
   private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
@@ -90,6 +99,10 @@ public final class CountingS3Proxy implements AutoCloseable {
   });
   private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
+  private final List<RandomRule> randomRules = new CopyOnWriteArrayList<>();
+  private final Map<Fault, AtomicInteger> injected = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Random random = new java.util.Random();
+  private volatile long faultDelayMillis = 200;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ConditionalWrites conditionalWrites = ConditionalWrites.PASS;
   private volatile boolean closed;
@@ -133,6 +146,40 @@ public final class CountingS3Proxy implements AutoCloseable {
     rules.add(new Rule(when, fault, new AtomicInteger(times)));
   }
 
+  /**
+   * Injects faults at random into requests matching {@code when}: each such request gets, with probability
+   * {@code rate}, one of {@code faults} chosen uniformly. Rules added with {@link #inject} take precedence.
+   *
+   * @param when which requests
+   * @param rate probability per request, 0..1
+   * @param faults the faults to choose from
+   */
+  public void injectRandomly(Predicate<Request> when, double rate, Fault... faults) {
+    if (faults.length == 0 || rate < 0 || rate > 1) {
+      throw new IllegalArgumentException("need faults and a rate in [0, 1]");
+    }
+    randomRules.add(new RandomRule(when, rate, List.of(faults)));
+  }
+
+  /** Seeds the choice of random faults (for reproducible runs). @param seed the seed */
+  public void seed(long seed) {
+    synchronized (random) {
+      random.setSeed(seed);
+    }
+  }
+
+  /** @param millis how long {@link Fault#DELAY_BEFORE} waits (default 200) */
+  public void faultDelayMillis(long millis) {
+    this.faultDelayMillis = millis;
+  }
+
+  /** @return how many faults of each kind were injected since the last {@link #reset()} */
+  public Map<Fault, Integer> injected() {
+    Map<Fault, Integer> out = new TreeMap<>();
+    injected.forEach((f, n) -> out.put(f, n.get()));
+    return out;
+  }
+
   /** @return every request seen since the last {@link #reset()} */
   public List<Request> requests() {
     return List.copyOf(requests);
@@ -156,6 +203,21 @@ public final class CountingS3Proxy implements AutoCloseable {
   public void reset() {
     requests.clear();
     rules.clear();
+    randomRules.clear();
+    injected.clear();
+  }
+
+  private Fault randomFault(Request request) {
+    for (RandomRule rule : randomRules) {
+      if (rule.when().test(request)) {
+        synchronized (random) {
+          if (random.nextDouble() < rule.rate()) {
+            return rule.faults().get(random.nextInt(rule.faults().size()));
+          }
+        }
+      }
+    }
+    return null;
   }
 
   private void acceptLoop() {
@@ -205,6 +267,20 @@ public final class CountingS3Proxy implements AutoCloseable {
           if (rule.when().test(request) && rule.remaining().getAndDecrement() > 0) {
             fault = rule.fault();
             break;
+          }
+        }
+        if (fault == null) {
+          fault = randomFault(request);
+        }
+        if (fault != null) {
+          injected.computeIfAbsent(fault, f -> new AtomicInteger()).incrementAndGet();
+        }
+        if (fault == Fault.DELAY_BEFORE) {
+          try {
+            Thread.sleep(faultDelayMillis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
           }
         }
         boolean conditional = "PUT".equals(method) && headers.containsKey("if-none-match");
@@ -265,6 +341,18 @@ public final class CountingS3Proxy implements AutoCloseable {
           backend.close();
         }
         if (fault == Fault.RESET_AFTER) {
+          reset(client);
+          return;
+        }
+        if (fault == Fault.TRUNCATE_RESPONSE) {
+          StringBuilder rh = new StringBuilder();
+          for (String l : responseHead) {
+            rh.append(l).append("\r\n");
+          }
+          rh.append("\r\n");
+          cout.write(rh.toString().getBytes(StandardCharsets.ISO_8859_1));
+          cout.write(responseBody, 0, responseBody.length / 2);
+          cout.flush();
           reset(client);
           return;
         }

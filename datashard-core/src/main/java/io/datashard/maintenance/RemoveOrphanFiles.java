@@ -1,0 +1,261 @@
+package io.datashard.maintenance;
+
+import io.datashard.DataShardException;
+import io.datashard.Snapshot;
+import io.datashard.commit.MetadataFiles;
+import io.datashard.commit.TableOperations;
+import io.datashard.metadata.ManifestEntry;
+import io.datashard.metadata.ManifestFile;
+import io.datashard.metadata.TableMetadata;
+import io.datashard.ops.TableFiles;
+import io.datashard.storage.FileInfo;
+import io.datashard.storage.StorageBackend;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes the files under a table's location that no committed version references and that are older than a
+ * grace period: data files, manifests, manifest lists and temporary files left behind by writers that crashed
+ * or failed. Built by {@link io.datashard.Table#removeOrphanFiles()}:
+ *
+ * <pre>{@code
+ * RemoveOrphanFiles.Result r = table.removeOrphanFiles()
+ *     .olderThan(Duration.ofDays(3))   // the default
+ *     .dryRun(true)                     // list only
+ *     .execute();
+ * r.orphanFiles().forEach(System.out::println);
+ * }</pre>
+ *
+ * <p><b>Referenced</b> (never deleted): every {@code vN.metadata.json} and {@code version-hint.text}; the manifest
+ * list of every snapshot in the current metadata; every manifest in those lists; every data file in those
+ * manifests (live or deleted entries). Everything else below the table location is an orphan candidate.
+ *
+ * <p><b>Safety.</b>
+ * <ul>
+ *   <li>The grace period protects writers in flight: a slow writer's data files and manifests are unreferenced
+ *       until its commit lands. The default, {@link #DEFAULT_GRACE} (3 days, as in Apache Iceberg), is far longer
+ *       than any commit; shorten it only when no writer can be running.
+ *   <li>Right before deleting, the table is refreshed and the files of versions committed meanwhile are
+ *       removed from the candidates.
+ *   <li>Only files strictly below {@code <table location>/} are considered: a table {@code events2} next to
+ *       {@code events} is never touched. Symbolic links are neither followed nor deleted.
+ *   <li>Any failure to read the metadata aborts the run before anything is deleted. A referenced file that is
+ *       listed under another spelling of its location (for example a different scheme) aborts it as well.
+ * </ul>
+ *
+ * <p>Not thread-safe; create one per run.
+ */
+public final class RemoveOrphanFiles {
+  private static final Logger LOG = LoggerFactory.getLogger(RemoveOrphanFiles.class);
+
+  /** The default grace period: files younger than this are never deleted. */
+  public static final Duration DEFAULT_GRACE = Duration.ofDays(3);
+
+  private final TableOperations ops;
+  private final TableFiles files;
+  private Duration olderThan = DEFAULT_GRACE;
+  private Instant olderThanInstant;
+  private boolean dryRun;
+
+  /**
+   * @param ops the table's operations
+   * @param files the table's file layout
+   */
+  public RemoveOrphanFiles(TableOperations ops, TableFiles files) {
+    this.ops = Objects.requireNonNull(ops, "ops");
+    this.files = Objects.requireNonNull(files, "files");
+  }
+
+  /**
+   * Only files last modified more than {@code age} ago are deleted.
+   *
+   * @param age the grace period, zero or positive
+   * @return this
+   */
+  public RemoveOrphanFiles olderThan(Duration age) {
+    Objects.requireNonNull(age, "age");
+    if (age.isNegative()) {
+      throw new IllegalArgumentException("grace period must not be negative: " + age);
+    }
+    this.olderThan = age;
+    this.olderThanInstant = null;
+    return this;
+  }
+
+  /**
+   * Only files last modified before {@code time} are deleted.
+   *
+   * @param time the cut-off
+   * @return this
+   */
+  public RemoveOrphanFiles olderThan(Instant time) {
+    this.olderThanInstant = Objects.requireNonNull(time, "time");
+    return this;
+  }
+
+  /**
+   * @param dryRun when true, list what would be deleted and delete nothing
+   * @return this
+   */
+  public RemoveOrphanFiles dryRun(boolean dryRun) {
+    this.dryRun = dryRun;
+    return this;
+  }
+
+  /**
+   * Finds the orphan files and (unless a dry run) deletes them.
+   *
+   * @return what was (or would be) deleted
+   * @throws DataShardException when the metadata cannot be read completely; nothing is deleted then
+   */
+  public Result execute() {
+    StorageBackend storage = files.storage();
+    String tableLocation = ops.tableLocation();
+    String prefix = normalize(tableLocation) + "/";
+    long cutoff = olderThanInstant != null ? olderThanInstant.toEpochMilli()
+        : System.currentTimeMillis() - olderThan.toMillis();
+
+    TableMetadata metadata = ops.refresh();
+    // List after loading: anything committed before the listing is either in this metadata or younger than
+    // the cut-off or caught by the re-check below.
+    List<FileInfo> listed = new ArrayList<>();
+    for (FileInfo f : storage.list(tableLocation)) {
+      if (normalize(f.location()).startsWith(prefix)) {
+        listed.add(f);
+      }
+    }
+    Set<String> processedSnapshots = new HashSet<>();
+    Set<String> referenced = new HashSet<>();
+    collectReferences(metadata, processedSnapshots, referenced);
+
+    List<FileInfo> candidates = new ArrayList<>();
+    int tooNew = 0;
+    for (FileInfo f : listed) {
+      String loc = normalize(f.location());
+      if (referenced.contains(loc) || isVersionOrHint(loc, prefix)) {
+        continue;
+      }
+      if (f.lastModifiedMillis() >= cutoff) {
+        tooNew++;
+        continue;
+      }
+      candidates.add(f);
+    }
+    checkSpellings(referenced, listed, prefix);
+
+    List<String> orphans = new ArrayList<>();
+    long bytes = 0;
+    if (!candidates.isEmpty()) {
+      // A writer may have committed since: its files are referenced now.
+      TableMetadata latest = ops.refresh();
+      if (latest.version() != metadata.version()) {
+        collectReferences(latest, processedSnapshots, referenced);
+      }
+      for (FileInfo f : candidates) {
+        if (referenced.contains(normalize(f.location()))) {
+          continue;
+        }
+        if (!dryRun) {
+          storage.delete(f.location());
+          LOG.debug("table {}: deleted orphan file {} ({} bytes)", ops.tableName(), f.location(), f.size());
+        }
+        orphans.add(f.location());
+        bytes += f.size();
+      }
+    }
+    LOG.info("table {}: {} {} orphan files ({} bytes) of {} listed; {} referenced, {} unreferenced but newer than"
+        + " the grace period", ops.tableName(), dryRun ? "found" : "deleted", orphans.size(), bytes, listed.size(),
+        referenced.size(), tooNew);
+    return new Result(List.copyOf(orphans), bytes, dryRun, listed.size(), tooNew);
+  }
+
+  private void collectReferences(TableMetadata metadata, Set<String> processedSnapshots, Set<String> referenced) {
+    Set<String> manifestsSeen = new HashSet<>();
+    for (Snapshot s : metadata.snapshots()) {
+      String list = s.manifestListLocation();
+      if (list == null || !processedSnapshots.add(list)) {
+        continue;
+      }
+      referenced.add(normalize(list));
+      for (ManifestFile m : files.manifests(list)) {
+        if (!manifestsSeen.add(m.location()) || referenced.contains(normalize(m.location()))) {
+          continue; // manifests are immutable: one already read adds nothing new
+        }
+        referenced.add(normalize(m.location()));
+        for (ManifestEntry e : files.entries(m)) {
+          referenced.add(normalize(e.file().location()));
+        }
+      }
+    }
+  }
+
+  /** Every committed version file and the hint are kept, whichever metadata is current. */
+  private static boolean isVersionOrHint(String location, String prefix) {
+    String metadataDir = prefix + "metadata/";
+    if (!location.startsWith(metadataDir) || location.indexOf('/', metadataDir.length()) >= 0) {
+      return false;
+    }
+    return MetadataFiles.parseVersion(location) > 0 || location.endsWith("/" + MetadataFiles.VERSION_HINT);
+  }
+
+  /**
+   * Refuses to go on when a referenced file seems to be listed under another spelling of its location: the
+   * comparison by location would then call a live file an orphan.
+   */
+  private static void checkSpellings(Set<String> referenced, List<FileInfo> listed, String prefix) {
+    Map<String, String> byRelative = new HashMap<>();
+    for (FileInfo f : listed) {
+      String loc = normalize(f.location());
+      byRelative.put(loc.substring(prefix.length()), loc);
+    }
+    Set<String> listedSet = new HashSet<>(byRelative.values());
+    for (String ref : referenced) {
+      if (listedSet.contains(ref)) {
+        continue;
+      }
+      // Is some suffix of the reference listed (relative to the table)? Then the two spell one file differently.
+      for (int slash = ref.indexOf('/'); slash >= 0; slash = ref.indexOf('/', slash + 1)) {
+        String listedAs = byRelative.get(ref.substring(slash + 1));
+        if (listedAs != null && !ref.startsWith(prefix) && ref.contains("/metadata/") == listedAs.contains("/metadata/")) {
+          throw new DataShardException("refusing to remove orphan files: the table references " + ref
+              + " but storage lists it as " + listedAs + " (the locations differ in form)");
+        }
+      }
+    }
+  }
+
+  /** Compares locations by one spelling: {@code file:///x} as {@code file:/x}, {@code s3a://} as {@code s3://}. */
+  static String normalize(String location) {
+    String s = location;
+    if (s.startsWith("file:///")) {
+      s = "file:/" + s.substring("file:///".length());
+    } else if (s.startsWith("file://localhost/")) {
+      s = "file:/" + s.substring("file://localhost/".length());
+    } else if (s.startsWith("s3a://") || s.startsWith("s3n://")) {
+      s = "s3://" + s.substring(6);
+    }
+    return s;
+  }
+
+  /**
+   * What a run found.
+   *
+   * @param orphanFiles the files deleted, or that would be deleted in a dry run
+   * @param orphanBytes their total size
+   * @param dryRun whether nothing was deleted
+   * @param filesListed files found below the table location
+   * @param unreferencedTooNew unreferenced files spared because they are newer than the grace period
+   */
+  public record Result(List<String> orphanFiles, long orphanBytes, boolean dryRun, int filesListed,
+                       int unreferencedTooNew) {
+  }
+}
