@@ -152,28 +152,4 @@ class DataShardReadsIcebergTest {
       assertThat(Rows.dataShard(ds, null)).isEqualTo(Rows.iceberg(ice, null));
     }
   }
-
-  /** What Iceberg's own Parquet writer records as UUID bounds, for comparison with DataShard's. */
-  @Test
-  void uuidBoundsOfIcebergsOwnWriter() throws IOException {
-    String location = dir.resolve("uuids").toUri().toString();
-    Schema schema = new Schema(Types.NestedField.optional(1, "u", Types.UUIDType.get()));
-    Table ice = new HadoopTables(new Configuration()).create(schema, PartitionSpec.unpartitioned(), Map.of(), location);
-    List<Record> rows = new ArrayList<>();
-    for (UUID u : List.of(new UUID(0, 0), new UUID(-1, -1))) {
-      GenericRecord r = GenericRecord.create(schema);
-      r.setField("u", u);
-      rows.add(r);
-    }
-    DataFile f = writeWithIceberg(ice, rows);
-    System.out.println("ICEBERG UUID lower=" + org.apache.iceberg.types.Conversions.fromByteBuffer(Types.UUIDType.get(), f.lowerBounds().get(1))
-        + " upper=" + org.apache.iceberg.types.Conversions.fromByteBuffer(Types.UUIDType.get(), f.upperBounds().get(1)));
-    ice.newAppend().appendFile(f).commit();
-    List<Object> found = new ArrayList<>();
-    try (var it = org.apache.iceberg.data.IcebergGenerics.read(ice)
-        .where(org.apache.iceberg.expressions.Expressions.equal("u", new UUID(0, 0))).build()) {
-      it.forEach(r -> found.add(r.getField("u")));
-    }
-    System.out.println("ICEBERG UUID found=" + found);
-  }
 }

@@ -339,7 +339,13 @@ class IcebergReadsDataShardTest {
         assertThat(Rows.canonical(hi)).as("upper bound of %s", what).isEqualTo(Rows.canonical(max));
       }
     }
-    assertThat(lower != null || upper != null).as("%s has bounds", what).isTrue();
+    if (type.typeId() == Type.TypeID.UUID) {
+      // DataShard writes no UUID min/max: Iceberg <= 1.12 compares them signed (apache/iceberg#14216)
+      assertThat(lower).as("UUID lower bound of %s", what).isNull();
+      assertThat(upper).as("UUID upper bound of %s", what).isNull();
+    } else {
+      assertThat(lower != null || upper != null).as("%s has bounds", what).isTrue();
+    }
   }
 
   @SuppressWarnings("unchecked")
