@@ -51,6 +51,22 @@ public final class TableShape {
     return new TableShape("all_types", TestSchemas.ALL_TYPES, Map.of(), commits);
   }
 
+  /** {@link #allTypes()} without one column (engines that cannot read a type, such as Spark and {@code time}). */
+  public static TableShape allTypesWithout(String column) {
+    List<Field> fields = new ArrayList<>(TestSchemas.ALL_TYPES.fields());
+    fields.removeIf(f -> f.name().equals(column));
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Map<String, Object> row : TestSchemas.allTypesRows()) {
+      Map<String, Object> copy = new LinkedHashMap<>(row);
+      copy.remove(column);
+      rows.add(copy);
+    }
+    List<BiConsumer<Table, Integer>> commits = new ArrayList<>();
+    commits.add((t, i) -> t.appendRecords(rows.subList(0, 2)));
+    commits.add((t, i) -> t.appendRecords(rows.subList(2, 4)));
+    return new TableShape("all_types_without_" + column, Schema.of(fields), Map.of(), commits);
+  }
+
   /** Five appends of growing size through both write paths (appendRecords and the streaming Appender). */
   public static TableShape severalSnapshots() {
     List<BiConsumer<Table, Integer>> commits = new ArrayList<>();
