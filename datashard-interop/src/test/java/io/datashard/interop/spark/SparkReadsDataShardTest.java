@@ -1,4 +1,6 @@
-package io.datashard.interop;
+package io.datashard.interop.spark;
+
+import io.datashard.interop.TableShape;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
