@@ -43,7 +43,17 @@ public final class DataFileWriter implements AutoCloseable {
     this.output = new OutputFileAdapter(file);
     this.support = new RowWriteSupport(schema);
     try {
-      this.writer = new Builder(output, support)
+      Builder builder = new Builder(output, support);
+      for (io.datashard.Field f : schema.fields()) {
+        if (f.type().id() == io.datashard.Type.Id.UUID) {
+          // Parquet orders UUIDs as unsigned bytes; Iceberg's Java library up to at least 1.12 compares min/max
+          // (footer and manifest) as java.util.UUID, signed (apache/iceberg#14216), and so skips row groups and
+          // files that hold matching rows whenever a column's range crosses a sign bit. No UUID min/max is
+          // better than wrong query results in Iceberg and Spark; null counts are kept (they come from the rows).
+          builder.withStatisticsEnabled(f.name(), false);
+        }
+      }
+      this.writer = builder
           .withConf(HadoopConf.shared())
           .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
           .withCompressionCodec(options.codec().parquetName())

@@ -97,9 +97,9 @@ class FileMetricsTest {
     assertThat(bound(f, f.upperBounds(), 6)).isEqualTo(new BigDecimal("3.00"));
     assertThat(bound(f, f.lowerBounds(), 11)).isEqualTo(new BigDecimal("-7"));
     assertThat(bound(f, f.upperBounds(), 11)).isEqualTo(new BigDecimal("12"));
-    // UUIDs compare as unsigned bytes
-    assertThat(bound(f, f.lowerBounds(), 7)).isEqualTo(new UUID(0, 0));
-    assertThat(bound(f, f.upperBounds(), 7)).isEqualTo(new UUID(0x8000000000000000L, 0));
+    // UUIDs have no min/max (see uuidColumnsHaveNoMinMax); their counts are exact
+    assertThat(f.lowerBounds()).doesNotContainKey(7);
+    assertThat(f.upperBounds()).doesNotContainKey(7);
     // all-null and all-NaN columns have no bounds
     assertThat(f.lowerBounds()).doesNotContainKeys(8, 9);
     assertThat(f.upperBounds()).doesNotContainKeys(8, 9);
@@ -169,5 +169,39 @@ class FileMetricsTest {
       }
       assertThat(f.columnSizes().get(4)).isEqualTo(total);
     }
+  }
+
+  /**
+   * Iceberg's Java library (through 1.12) compares UUID min/max as signed java.util.UUID while Parquet orders them
+   * as unsigned bytes, so it would skip the row group and file holding {@code 00000000-...} below: neither the
+   * Parquet footer nor the manifest may carry a UUID min/max.
+   */
+  @Test
+  void uuidColumnsHaveNoMinMax() {
+    TestLocalStorage storage = new TestLocalStorage(dir);
+    String location = dir.resolve("u.parquet").toString();
+    List<Object[]> rows = List.of(
+        new Object[] {1L, null, null, null, null, null, new UUID(0, 0), null, null, null, null},
+        new Object[] {2L, null, null, null, null, null, new UUID(-1, -1), null, null, null, null},
+        new Object[] {3L, null, null, null, null, null, null, null, null, null, null});
+    DataFile f = ParquetTestSupport.write(storage, location, SCHEMA, ParquetOptions.defaults(), rows);
+    assertThat(f.lowerBounds()).doesNotContainKey(7).containsKey(1);
+    assertThat(f.upperBounds()).doesNotContainKey(7).containsKey(1);
+    assertThat(f.valueCounts()).containsEntry(7, 3L);
+    assertThat(f.nullValueCounts()).containsEntry(7, 1L);
+    try (DataFileReader r = DataFileReader.open(storage.newInputFile(location), SCHEMA)) {
+      for (BlockMetaData b : r.rowGroups()) {
+        for (ColumnChunkMetaData c : b.getColumns()) {
+          if (c.getPath().toDotString().equals("u")) {
+            assertThat(c.getStatistics() == null || !c.getStatistics().hasNonNullValue())
+                .as("footer min/max of the UUID column").isTrue();
+          } else if (c.getPath().toDotString().equals("l")) {
+            assertThat(c.getStatistics().hasNonNullValue()).isTrue();
+          }
+        }
+      }
+    }
+    assertThat(ParquetTestSupport.readAll(storage, location, SCHEMA)).extracting(row -> row[6])
+        .containsExactly(new UUID(0, 0), new UUID(-1, -1), null);
   }
 }
