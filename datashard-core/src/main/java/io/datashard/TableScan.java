@@ -37,7 +37,8 @@ public interface TableScan {
 
   /**
    * @param snapshotId a snapshot of the table
-   * @return a scan of that snapshot (time travel)
+   * @return a scan of that snapshot (time travel), returning the columns of the schema that was current when
+   *     the snapshot was committed unless columns were selected
    * @throws ValidationException when the table has no such snapshot (unknown or expired)
    */
   TableScan useSnapshot(long snapshotId);

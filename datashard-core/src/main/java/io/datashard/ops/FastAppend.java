@@ -82,7 +82,11 @@ public final class FastAppend {
           List<ManifestFile> manifests = new ArrayList<>();
           manifests.add(manifest); // sequence numbers unassigned: the list writer gives it seq
           if (parent != null) {
-            manifests.addAll(files.manifests(parent.manifestListLocation()));
+            for (ManifestFile m : files.manifests(parent.manifestListLocation())) {
+              if (m.hasLiveFiles()) { // manifests left holding only deletes are not carried forward
+                manifests.add(m);
+              }
+            }
           }
           manifests = merger.merge(base, manifests, snapshotId, commitId + "-a" + attempt);
           listLocation[0] = files.manifestListLocation(snapshotId, attempt);

@@ -125,7 +125,9 @@ public final class ReplaceFiles {
             List<ManifestEntry> entries = files.entries(m);
             boolean touches = entries.stream().anyMatch(e -> e.isLive() && toRemove.contains(e.file().location()));
             if (!touches) {
-              manifests.add(m);
+              if (m.hasLiveFiles()) { // manifests left holding only deletes are not carried forward
+                manifests.add(m);
+              }
               continue;
             }
             String location = files.manifestLocation(commitId + "-a" + attempt, ++n);

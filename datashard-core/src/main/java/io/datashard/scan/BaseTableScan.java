@@ -123,7 +123,13 @@ public final class BaseTableScan implements TableScan {
       throw new ValidationException("table has no snapshot " + snapshotId + " (unknown or expired); "
           + "see table.snapshots()");
     }
-    return new BaseTableScan(files, metadata, s, projection, filter, bound, parallelism);
+    // As in Iceberg, time travel reads with the schema the snapshot was written under, unless columns were
+    // selected explicitly (by their current names).
+    Schema p = projection;
+    if (projection.sameFieldsAs(metadata.schema()) && s.schemaId() != null && metadata.schemaById(s.schemaId()) != null) {
+      p = metadata.schemaById(s.schemaId());
+    }
+    return new BaseTableScan(files, metadata, s, p, filter, bound, parallelism);
   }
 
   @Override

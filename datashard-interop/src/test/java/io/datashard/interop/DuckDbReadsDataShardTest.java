@@ -58,7 +58,9 @@ class DuckDbReadsDataShardTest {
   }
 
   Stream<TableShape> shapes() {
-    return TableShape.all().stream().filter(s -> s.commitCount() > 0);
+    // Raw data files carry no renames or dropped columns: only DuckDB's iceberg extension (not installable
+    // offline) can apply a schema history, so evolved tables are checked by Iceberg's library instead.
+    return TableShape.all().stream().filter(s -> s.commitCount() > 0 && !s.name().equals("evolved_schema"));
   }
 
   private Table table(TableShape shape) {
@@ -74,7 +76,9 @@ class DuckDbReadsDataShardTest {
         .map(f -> "'" + localPath(f.location()).replace("'", "''") + "'")
         .toList();
     assertThat(files).isNotEmpty();
-    return "read_parquet([" + String.join(", ", files) + "])";
+    // hive_partitioning off: partition directories (region=null/...) are Iceberg layout, not values to read;
+    // the values are in the files, as the Iceberg spec requires.
+    return "read_parquet([" + String.join(", ", files) + "], hive_partitioning = false)";
   }
 
   @ParameterizedTest(name = "{0}")

@@ -57,12 +57,14 @@ final class Rows {
     if (snapshotId != null) {
       scan = scan.useSnapshot(snapshotId);
     }
-    Schema schema = table.schema();
+    // Keyed by field id, over each record's own schema: time travel reads a snapshot with the schema it was
+    // written under (in both engines), and columns may have been renamed since.
     List<List<Object>> out = new ArrayList<>();
     for (io.datashard.Record r : scan.toList()) {
-      List<Object> row = new ArrayList<>(schema.size());
-      for (Field f : schema.fields()) {
-        row.add(canonical(r.getField(f.name())));
+      List<Object> row = new ArrayList<>(r.schema().size());
+      for (int i = 0; i < r.schema().size(); i++) {
+        Field f = r.schema().field(i);
+        row.add(java.util.Arrays.asList(f.id(), f.name(), canonical(r.get(i))));
       }
       out.add(row);
     }
@@ -75,12 +77,12 @@ final class Rows {
       b = b.useSnapshot(snapshotId);
     }
     List<List<Object>> out = new ArrayList<>();
-    List<org.apache.iceberg.types.Types.NestedField> cols = table.schema().columns();
     try (CloseableIterable<org.apache.iceberg.data.Record> it = b.build()) {
       for (org.apache.iceberg.data.Record r : it) {
+        List<org.apache.iceberg.types.Types.NestedField> cols = r.struct().fields();
         List<Object> row = new ArrayList<>(cols.size());
         for (org.apache.iceberg.types.Types.NestedField f : cols) {
-          row.add(canonical(r.getField(f.name())));
+          row.add(java.util.Arrays.asList(f.fieldId(), f.name(), canonical(r.getField(f.name()))));
         }
         out.add(row);
       }

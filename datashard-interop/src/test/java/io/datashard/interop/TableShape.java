@@ -25,11 +25,18 @@ public final class TableShape {
   private final Map<String, String> properties;
   private final List<BiConsumer<Table, Integer>> commits;
   private final int commitCount;
+  private final io.datashard.PartitionSpec spec;
 
   private TableShape(String name, Schema schema, Map<String, String> properties,
       List<BiConsumer<Table, Integer>> commits) {
+    this(name, schema, io.datashard.PartitionSpec.unpartitioned(), properties, commits);
+  }
+
+  private TableShape(String name, Schema schema, io.datashard.PartitionSpec spec, Map<String, String> properties,
+      List<BiConsumer<Table, Integer>> commits) {
     this.name = name;
     this.schema = schema;
+    this.spec = spec;
     this.properties = properties;
     this.commits = commits;
     this.commitCount = commits.size();
@@ -37,8 +44,79 @@ public final class TableShape {
 
   /** @return every shape DataShard can write today */
   public static List<TableShape> all() {
-    return List.of(allTypes(), severalSnapshots(), rollingFiles(), empty());
-    // Not yet written by DataShard (later issues): partitioned(), evolvedSchema(), afterDeletes(), afterCompaction().
+    return List.of(allTypes(), severalSnapshots(), rollingFiles(), empty(), partitioned(), evolvedSchema(),
+        afterDeletesAndCompaction());
+  }
+
+  /** Partitioned by every kind of transform, over three appends. */
+  public static TableShape partitioned() {
+    Schema schema = Schema.of(
+        Field.required(1, "id", Types.LONG),
+        Field.optional(2, "region", Types.STRING),
+        Field.required(3, "ts", Types.TIMESTAMP_TZ),
+        Field.optional(4, "day", Types.DATE),
+        Field.optional(5, "name", Types.STRING),
+        Field.optional(6, "amount", Types.decimal(9, 2)));
+    io.datashard.PartitionSpec spec = io.datashard.PartitionSpec.builderFor(schema)
+        .day("ts").identity("region").bucket("id", 4).truncate("name", 3).month("day").build();
+    List<BiConsumer<Table, Integer>> commits = new ArrayList<>();
+    java.time.OffsetDateTime base = java.time.OffsetDateTime.of(2024, 2, 27, 22, 0, 0, 0, java.time.ZoneOffset.UTC);
+    for (int c = 0; c < 3; c++) {
+      commits.add((t, i) -> {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int r = 0; r < 150; r++) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          long id = i * 1000L + r;
+          m.put("id", id);
+          m.put("region", r % 4 == 0 ? null : "r" + (r % 3));
+          m.put("ts", base.plusHours(i * 30L + r));
+          m.put("day", r % 5 == 0 ? null : java.time.LocalDate.of(2023, 12, 30).plusDays(r));
+          m.put("name", r % 6 == 0 ? null : "nm" + (r % 7) + "-" + r);
+          m.put("amount", java.math.BigDecimal.valueOf(r * 101L - 5000, 2));
+          rows.add(m);
+        }
+        t.appendRecords(rows);
+      });
+    }
+    return new TableShape("partitioned", schema, spec, Map.of(), commits);
+  }
+
+  /** Appends before and after adding, renaming, widening, reordering and dropping columns. */
+  public static TableShape evolvedSchema() {
+    Schema schema = Schema.of(
+        Field.required(1, "id", Types.LONG),
+        Field.optional(2, "n", Types.INT),
+        Field.optional(3, "ratio", Types.FLOAT),
+        Field.optional(4, "label", Types.STRING),
+        Field.optional(5, "legacy", Types.STRING));
+    List<BiConsumer<Table, Integer>> commits = new ArrayList<>();
+    commits.add((t, i) -> t.appendRecords(List.of(
+        Map.of("id", 1L, "n", 7, "ratio", 0.5f, "label", "old", "legacy", "x"),
+        Map.of("id", 2L, "n", -3, "legacy", "y"))));
+    commits.add((t, i) -> {
+      t.updateSchema().addColumn("country", Types.STRING).renameColumn("label", "title")
+          .updateColumn("n", Types.LONG).updateColumn("ratio", Types.DOUBLE).deleteColumn("legacy")
+          .moveFirst("country").commit();
+      t.appendRecords(List.of(Map.of("id", 3L, "n", 5_000_000_000L, "ratio", 0.25d, "title", "new", "country", "NZ")));
+    });
+    commits.add((t, i) -> t.appendRecords(List.of(Map.of("id", 4L, "country", "FR"))));
+    return new TableShape("evolved_schema", schema, Map.of(), commits);
+  }
+
+  /** Appends, a row-level delete (one file dropped, one rewritten), compaction and snapshot expiry. */
+  public static TableShape afterDeletesAndCompaction() {
+    List<BiConsumer<Table, Integer>> commits = new ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      commits.add((t, i) -> t.appendRecords(events(i, 40)));
+    }
+    commits.add((t, i) -> t.deleteWhere(io.datashard.expressions.Expressions.or(
+        io.datashard.expressions.Expressions.lessThan("id", 1_000_000L),                  // all of the first file
+        io.datashard.expressions.Expressions.equal("event", "e3"))));                      // some rows of others
+    commits.add((t, i) -> t.rewriteDataFiles().sortBy("id").execute());
+    commits.add((t, i) -> t.overwrite(io.datashard.expressions.Expressions.equal("event", "e5"),
+        List.of(TestSchemas.event(-5, "replaced", 5.0))));
+    commits.add((t, i) -> t.expireSnapshots().expireSnapshotId(t.snapshots().get(1).snapshotId()).commit());
+    return new TableShape("after_deletes_and_compaction", TestSchemas.EVENTS, Map.of(), commits);
   }
 
   /** Every primitive type with extremes, nulls, NaN, infinities, unicode; one commit per row group of rows. */
@@ -134,7 +212,7 @@ public final class TableShape {
    * @return the table after the last commit
    */
   public Table build(Warehouse warehouse) {
-    Table t = warehouse.createTable(name, schema, io.datashard.PartitionSpec.unpartitioned(), properties);
+    Table t = warehouse.createTable(name, schema, spec, properties);
     for (int i = 0; i < commits.size(); i++) {
       commits.get(i).accept(t, i);
     }
