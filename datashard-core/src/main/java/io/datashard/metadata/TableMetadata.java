@@ -39,6 +39,8 @@ public final class TableMetadata {
   private final List<HistoryEntry> snapshotLog;
   private final List<MetadataLogEntry> metadataLog;
   private final Map<Long, Snapshot> snapshotsById;
+  /** JSON of each snapshot, serialized once: snapshots never change, and every version repeats them all. */
+  private final java.util.concurrent.ConcurrentHashMap<Long, String> snapshotJson;
 
   @SuppressWarnings("checkstyle:ParameterNumber")
   TableMetadata(String metadataFileLocation, int version, int formatVersion, String tableUuid, String location,
@@ -46,6 +48,19 @@ public final class TableMetadata {
                 int currentSchemaId, List<PartitionSpec> specs, int defaultSpecId, int lastPartitionId,
                 Map<String, String> properties, Long currentSnapshotId, List<Snapshot> snapshots,
                 List<HistoryEntry> snapshotLog, List<MetadataLogEntry> metadataLog) {
+    this(metadataFileLocation, version, formatVersion, tableUuid, location, lastSequenceNumber, lastUpdatedMillis,
+        lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId, properties, currentSnapshotId,
+        snapshots, snapshotLog, metadataLog, new java.util.concurrent.ConcurrentHashMap<>());
+  }
+
+  @SuppressWarnings("checkstyle:ParameterNumber")
+  private TableMetadata(String metadataFileLocation, int version, int formatVersion, String tableUuid, String location,
+                long lastSequenceNumber, long lastUpdatedMillis, int lastColumnId, List<Schema> schemas,
+                int currentSchemaId, List<PartitionSpec> specs, int defaultSpecId, int lastPartitionId,
+                Map<String, String> properties, Long currentSnapshotId, List<Snapshot> snapshots,
+                List<HistoryEntry> snapshotLog, List<MetadataLogEntry> metadataLog,
+                java.util.concurrent.ConcurrentHashMap<Long, String> snapshotJson) {
+    this.snapshotJson = snapshotJson;
     this.metadataFileLocation = metadataFileLocation;
     this.version = version;
     this.formatVersion = formatVersion;
@@ -118,7 +133,7 @@ public final class TableMetadata {
     newLog.add(new HistoryEntry(snapshot.timestampMillis(), snapshot.snapshotId()));
     return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, snapshot.sequenceNumber(),
         snapshot.timestampMillis(), lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId,
-        properties, snapshot.snapshotId(), newSnapshots, newLog, nextMetadataLog(snapshot.timestampMillis()));
+        properties, snapshot.snapshotId(), newSnapshots, newLog, nextMetadataLog(snapshot.timestampMillis()), snapshotJson);
   }
 
   /**
@@ -133,7 +148,7 @@ public final class TableMetadata {
     p.putAll(updates);
     return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, lastSequenceNumber, nowMillis,
         lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId, p, currentSnapshotId,
-        snapshots, snapshotLog, nextMetadataLog(nowMillis));
+        snapshots, snapshotLog, nextMetadataLog(nowMillis), snapshotJson);
   }
 
   /**
@@ -158,7 +173,7 @@ public final class TableMetadata {
     }
     return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, lastSequenceNumber, nowMillis,
         Math.max(lastColumnId, newLastColumnId), newSchemas, id, specs, defaultSpecId, lastPartitionId, properties,
-        currentSnapshotId, snapshots, snapshotLog, nextMetadataLog(nowMillis));
+        currentSnapshotId, snapshots, snapshotLog, nextMetadataLog(nowMillis), snapshotJson);
   }
 
   /**
@@ -188,7 +203,7 @@ public final class TableMetadata {
     }
     return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, lastSequenceNumber, nowMillis,
         lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId, properties, currentSnapshotId,
-        newSnapshots, newLog, nextMetadataLog(nowMillis));
+        newSnapshots, newLog, nextMetadataLog(nowMillis), snapshotJson);
   }
 
   private List<MetadataLogEntry> nextMetadataLog(long nowMillis) {
@@ -209,7 +224,12 @@ public final class TableMetadata {
   public TableMetadata withFile(String fileLocation, int fileVersion) {
     return new TableMetadata(fileLocation, fileVersion, formatVersion, tableUuid, location, lastSequenceNumber,
         lastUpdatedMillis, lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId,
-        properties, currentSnapshotId, snapshots, snapshotLog, metadataLog);
+        properties, currentSnapshotId, snapshots, snapshotLog, metadataLog, snapshotJson);
+  }
+
+  /** @return the cached JSON of a snapshot, computing it once with {@code serializer} */
+  String snapshotJson(Snapshot s, java.util.function.Function<Snapshot, String> serializer) {
+    return snapshotJson.computeIfAbsent(s.snapshotId(), id -> serializer.apply(s));
   }
 
   /** @return the file this metadata was read from or committed as; null for an uncommitted change */

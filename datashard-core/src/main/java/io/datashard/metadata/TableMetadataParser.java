@@ -37,7 +37,7 @@ public final class TableMetadataParser {
   public static byte[] toJson(TableMetadata m) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
-      g.useDefaultPrettyPrinter();
+      // compact, as Iceberg writes it: the file holds every snapshot and is rewritten on every commit
       g.writeStartObject();
       g.writeNumberField("format-version", m.formatVersion());
       g.writeStringField("table-uuid", m.tableUuid());
@@ -82,7 +82,7 @@ public final class TableMetadataParser {
       g.writeEndObject();
       g.writeArrayFieldStart("snapshots");
       for (Snapshot s : m.snapshots()) {
-        writeSnapshot(g, s);
+        g.writeRawValue(m.snapshotJson(s, TableMetadataParser::snapshotToJson));
       }
       g.writeEndArray();
       g.writeArrayFieldStart("statistics");
@@ -175,6 +175,10 @@ public final class TableMetadataParser {
       g.writeEndObject();
     }
     g.writeEndArray();
+  }
+
+  private static String snapshotToJson(Snapshot s) {
+    return write(g -> writeSnapshot(g, s));
   }
 
   private static void writeSnapshot(JsonGenerator g, Snapshot s) throws IOException {
