@@ -70,6 +70,9 @@ public interface Table {
   /** @return a builder for a change of table properties, committed by {@link UpdateProperties#commit()} */
   UpdateProperties updateProperties();
 
+  /** @return a builder for partition evolution: a new spec for new data, old files keep theirs */
+  UpdatePartitionSpec updateSpec();
+
   /** @return a builder that expires old snapshots and deletes the files only they referenced */
   ExpireSnapshots expireSnapshots();
 

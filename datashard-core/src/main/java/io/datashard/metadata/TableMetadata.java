@@ -177,6 +177,26 @@ public final class TableMetadata {
   }
 
   /**
+   * @param newSpec the partition spec for new data (its spec id must be new, or equal an existing spec's id
+   *     when that identical spec is being made the default again)
+   * @param nowMillis time of the change
+   * @return metadata of the next version with that spec as the default; earlier specs stay for existing files
+   */
+  public TableMetadata withDefaultSpec(PartitionSpec newSpec, long nowMillis) {
+    List<PartitionSpec> newSpecs = new ArrayList<>(specs);
+    PartitionSpec existing = specById(newSpec.specId());
+    if (existing == null) {
+      newSpecs.add(newSpec);
+    } else if (!existing.equals(newSpec)) {
+      throw new IllegalArgumentException("spec id " + newSpec.specId() + " already names a different spec");
+    }
+    return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, lastSequenceNumber, nowMillis,
+        lastColumnId, schemas, currentSchemaId, newSpecs, newSpec.specId(),
+        Math.max(lastPartitionId, newSpec.lastAssignedFieldId()), properties, currentSnapshotId, snapshots,
+        snapshotLog, nextMetadataLog(nowMillis), snapshotJson);
+  }
+
+  /**
    * @param retained the snapshots to keep (the current snapshot must be among them)
    * @param nowMillis time of the change
    * @return metadata of the next version without the other snapshots (their history entries go too)

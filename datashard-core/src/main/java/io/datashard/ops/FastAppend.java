@@ -67,9 +67,8 @@ public final class FastAppend {
     boolean keepFiles = false;
     ManifestMerger merger = new ManifestMerger(files);
     try {
-      ManifestFile manifest = files.writeAddedManifest(files.manifestLocation(commitId, 0), start.spec(), writeSchema,
-          snapshotId, dataFiles);
-      written.add(manifest.location());
+      List<ManifestFile> newManifests = files.writeAddedManifests(commitId, start, writeSchema, snapshotId, dataFiles);
+      newManifests.forEach(m -> written.add(m.location()));
       long addedBytes = dataFiles.stream().mapToLong(DataFile::fileSizeInBytes).sum();
       Snapshot[] made = new Snapshot[1];
       String[] listLocation = new String[1];
@@ -80,7 +79,7 @@ public final class FastAppend {
           Snapshot parent = base.currentSnapshot();
           long seq = base.lastSequenceNumber() + 1;
           List<ManifestFile> manifests = new ArrayList<>();
-          manifests.add(manifest); // sequence numbers unassigned: the list writer gives it seq
+          manifests.addAll(newManifests); // sequence numbers unassigned: the list writer gives them seq
           if (parent != null) {
             for (ManifestFile m : files.manifests(parent.manifestListLocation())) {
               if (m.hasLiveFiles()) { // manifests left holding only deletes are not carried forward

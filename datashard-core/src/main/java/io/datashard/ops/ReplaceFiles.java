@@ -100,13 +100,9 @@ public final class ReplaceFiles {
     boolean success = false;
     boolean keepFiles = false;
     try {
-      ManifestFile added = null;
-      if (!toAdd.isEmpty()) {
-        added = files.writeAddedManifest(files.manifestLocation(commitId, 0), start.spec(), start.schema(), snapshotId,
-            toAdd);
-        committedOnce.add(added.location());
-      }
-      ManifestFile addedManifest = added;
+      List<ManifestFile> addedManifests = toAdd.isEmpty() ? List.of()
+          : files.writeAddedManifests(commitId, start, start.schema(), snapshotId, toAdd);
+      addedManifests.forEach(m -> committedOnce.add(m.location()));
       CommitLoop.Result result = CommitLoop.run(ops, start, operation, new CommitLoop.Attempt() {
         @Override
         public TableMetadata build(TableMetadata base, int attempt) {
@@ -115,9 +111,7 @@ public final class ReplaceFiles {
           Snapshot parent = base.currentSnapshot();
           long seq = base.lastSequenceNumber() + 1;
           List<ManifestFile> manifests = new ArrayList<>();
-          if (addedManifest != null) {
-            manifests.add(addedManifest);
-          }
+          manifests.addAll(addedManifests);
           Set<String> found = new HashSet<>();
           List<DataFile> removed = new ArrayList<>();
           int n = 0;

@@ -64,6 +64,30 @@ public final class TableFiles {
     return ManifestIO.writeAdded(storage, location, spec, schema, snapshotId, files);
   }
 
+  /**
+   * Writes the manifests of ADDED entries for files that may belong to different partition specs (after
+   * partition evolution, a compaction or rewrite keeps each file's own spec): one manifest per spec.
+   *
+   * @return the manifests, with unassigned sequence numbers
+   */
+  public List<ManifestFile> writeAddedManifests(String writeId, io.datashard.metadata.TableMetadata metadata,
+                                               Schema schema, long snapshotId, List<DataFile> files) {
+    java.util.Map<Integer, List<DataFile>> bySpec = new java.util.TreeMap<>();
+    for (DataFile f : files) {
+      bySpec.computeIfAbsent(f.specId(), k -> new java.util.ArrayList<>()).add(f);
+    }
+    List<ManifestFile> out = new java.util.ArrayList<>();
+    int n = 0;
+    for (java.util.Map.Entry<Integer, List<DataFile>> e : bySpec.entrySet()) {
+      PartitionSpec spec = metadata.specById(e.getKey());
+      if (spec == null) {
+        throw new io.datashard.ValidationException("data file written with unknown partition spec " + e.getKey());
+      }
+      out.add(writeAddedManifest(manifestLocation(writeId, n++), spec, schema, snapshotId, e.getValue()));
+    }
+    return out;
+  }
+
   /** Writes a manifest list; manifests with unassigned sequence numbers get {@code sequenceNumber}. */
   public void writeManifestList(String location, long snapshotId, Long parentId, long sequenceNumber,
                                 List<ManifestFile> manifests) {

@@ -135,6 +135,11 @@ public final class BaseTable implements Table {
   }
 
   @Override
+  public io.datashard.UpdatePartitionSpec updateSpec() {
+    return new io.datashard.ops.SpecUpdate(ops);
+  }
+
+  @Override
   public io.datashard.UpdateProperties updateProperties() {
     return new io.datashard.ops.PropertiesUpdate(ops);
   }

@@ -62,7 +62,7 @@ final class PartitionedDataWriter {
 
   private void completeInto(List<Object> partition, RollingDataWriter w) {
     for (DataFile f : w.complete()) {
-      completed.add(partitioner == null ? f : f.toBuilder().specId(spec.specId()).partition(partition).build());
+      completed.add(f.toBuilder().specId(spec.specId()).partition(partition).build());
     }
   }
 

@@ -232,7 +232,7 @@ class IcebergReadsDataShardTest {
       int addedFiles = 0;
       for (ManifestFile m : manifests) {
         assertThat(m.content()).isEqualTo(ManifestContent.DATA);
-        assertThat(m.partitionSpecId()).isEqualTo(0);
+        assertThat(ice.specs()).containsKey(m.partitionSpecId());
         assertThat(m.sequenceNumber()).isBetween(1L, s.sequenceNumber());
         assertThat(m.minSequenceNumber()).isBetween(1L, m.sequenceNumber());
         assertThat(m.snapshotId()).isNotNull();
@@ -251,7 +251,8 @@ class IcebergReadsDataShardTest {
             assertThat(f.dataSequenceNumber()).isEqualTo(mine.dataSequenceNumber()).isLessThanOrEqualTo(m.sequenceNumber());
             assertThat(f.fileSequenceNumber()).isEqualTo(mine.fileSequenceNumber());
             assertThat(f.format().name()).isEqualTo("PARQUET");
-            assertThat(f.specId()).isEqualTo(0);
+            assertThat(f.specId()).isEqualTo(m.partitionSpecId()).isEqualTo(mine.file().specId());
+            assertThat(f.partition().size()).isEqualTo(mine.file().partition().size());
             assertThat(f.fileSizeInBytes()).isEqualTo(ice.io().newInputFile(f.location()).getLength());
           }
         }

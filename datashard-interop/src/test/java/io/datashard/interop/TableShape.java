@@ -45,7 +45,7 @@ public final class TableShape {
   /** @return every shape DataShard can write today */
   public static List<TableShape> all() {
     return List.of(allTypes(), severalSnapshots(), rollingFiles(), empty(), partitioned(), evolvedSchema(),
-        afterDeletesAndCompaction());
+        afterDeletesAndCompaction(), partitionEvolution());
   }
 
   /** Partitioned by every kind of transform, over three appends. */
@@ -79,6 +79,36 @@ public final class TableShape {
       });
     }
     return new TableShape("partitioned", schema, spec, Map.of(), commits);
+  }
+
+  /** Partitioned by day, then by region and a bucket of id: old files keep their spec; then compacted. */
+  public static TableShape partitionEvolution() {
+    Schema schema = Schema.of(
+        Field.required(1, "id", Types.LONG),
+        Field.required(2, "ts", Types.TIMESTAMP_TZ),
+        Field.optional(3, "region", Types.STRING));
+    io.datashard.PartitionSpec spec = io.datashard.PartitionSpec.builderFor(schema).day("ts").build();
+    java.time.OffsetDateTime base = java.time.OffsetDateTime.of(2024, 5, 1, 0, 0, 0, 0, java.time.ZoneOffset.UTC);
+    java.util.function.IntFunction<List<Map<String, Object>>> rows = from -> {
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (int r = from; r < from + 60; r++) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", (long) r);
+        m.put("ts", base.plusHours(r));
+        m.put("region", r % 5 == 0 ? null : (r % 2 == 0 ? "eu" : "us"));
+        out.add(m);
+      }
+      return out;
+    };
+    List<BiConsumer<Table, Integer>> commits = new ArrayList<>();
+    commits.add((t, i) -> t.appendRecords(rows.apply(0)));
+    commits.add((t, i) -> {
+      t.updateSpec().removeField("ts_day").addField("region", "identity").addField("id", "bucket[3]").commit();
+      t.appendRecords(rows.apply(100));
+    });
+    commits.add((t, i) -> t.appendRecords(rows.apply(200)));
+    commits.add((t, i) -> t.rewriteDataFiles().execute());
+    return new TableShape("partition_evolution", schema, spec, Map.of(), commits);
   }
 
   /** Appends before and after adding, renaming, widening, reordering and dropping columns. */
