@@ -76,6 +76,14 @@ public interface Table {
   /** @return a builder that expires old snapshots and deletes the files only they referenced */
   ExpireSnapshots expireSnapshots();
 
+  /**
+   * Rewrites the current snapshot's manifests into few manifests of about {@code commit.manifest.target-size-bytes}
+   * (one {@code replace} snapshot, no data change), so scan planning reads little metadata.
+   *
+   * @return the new snapshot, or the current one when the manifests were already compact
+   */
+  Snapshot rewriteManifests();
+
   /** @return a builder for compaction: small data files bin-packed into larger ones in one atomic commit */
   RewriteDataFiles rewriteDataFiles();
 

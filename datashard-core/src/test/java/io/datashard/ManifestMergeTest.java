@@ -38,10 +38,35 @@ class ManifestMergeTest {
       rows.forEach(r -> ids.add(r.get("id")));
       assertThat(rows).hasSize(45);
       assertThat(ids).hasSize(45);
+      // merging keeps rows in commit order
+      assertThat(rows).extracting(r -> r.get("id"))
+          .containsExactlyElementsOf(java.util.stream.LongStream.range(0, 45).boxed().toList());
       // time travel through merged manifests still sees exactly the older state
       assertThat(t.scan().useSnapshot(first.snapshotId()).toList()).extracting(r -> r.get("id")).containsExactly(0L);
       Snapshot mid = t.snapshots().get(20);
       assertThat(t.scan().useSnapshot(mid.snapshotId()).count()).isEqualTo(21);
+    }
+  }
+
+  @Test
+  void rewriteManifestsOnDemandCompactsThemWithoutChangingData() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("r", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
+          Map.of("commit.manifest-merge.enabled", "false"));
+      for (int i = 0; i < 30; i++) {
+        t.appendRecords(List.of(TestSchemas.event(i, "e", null)));
+      }
+      BaseTable bt = (BaseTable) t;
+      assertThat(bt.files().manifests(t.currentSnapshot().manifestListLocation())).hasSize(30);
+      List<Record> before = t.scan().toList();
+      Snapshot s = t.rewriteManifests();
+      assertThat(s.operation()).isEqualTo("replace");
+      assertThat(s.summary()).containsEntry("total-records", "30").containsEntry("added-records", "0");
+      assertThat(bt.files().manifests(s.manifestListLocation())).hasSize(1);
+      assertThat(wh.loadTable("r").scan().toList()).isEqualTo(before);
+      // already compact: nothing to do
+      assertThat(t.rewriteManifests()).isEqualTo(s);
+      assertThat(t.snapshots()).hasSize(31);
     }
   }
 }

@@ -45,10 +45,19 @@ final class ManifestMerger {
    * @return the manifests to commit: the same list, or one with small manifests merged
    */
   List<ManifestFile> merge(TableMetadata base, List<ManifestFile> manifests, long snapshotId, String writeId) {
+    return merge(base, manifests, snapshotId, writeId, false);
+  }
+
+  /**
+   * @param force merge whatever the count and the merge-enabled property (rewriteManifests on demand)
+   * @see #merge(TableMetadata, List, long, String)
+   */
+  List<ManifestFile> merge(TableMetadata base, List<ManifestFile> manifests, long snapshotId, String writeId,
+                           boolean force) {
     written.clear();
     boolean enabled = Boolean.parseBoolean(base.properties().getOrDefault(MERGE_ENABLED, "true"));
     int minCount = Math.max(2, base.intProperty(MIN_COUNT_TO_MERGE, MIN_COUNT_TO_MERGE_DEFAULT));
-    if (!enabled || manifests.size() < minCount) {
+    if (!force && (!enabled || manifests.size() < minCount)) {
       return manifests;
     }
     long target = base.longProperty(TARGET_SIZE_BYTES, TARGET_SIZE_BYTES_DEFAULT);
@@ -66,7 +75,7 @@ final class ManifestMerger {
     }
     for (Map.Entry<Integer, List<ManifestFile>> e : smallBySpec.entrySet()) {
       List<ManifestFile> group = e.getValue();
-      if (group.size() < 2) {
+      if (group.size() < 2 && !(force && group.get(0).deletedFilesCount() != 0)) {
         result.addAll(group);
         continue;
       }
@@ -80,7 +89,10 @@ final class ManifestMerger {
     List<ManifestFile> out = new ArrayList<>();
     ManifestWriter writer = null;
     try {
-      for (ManifestFile m : group) {
+      // Manifest lists hold the newest manifest first; write the oldest first so files stay in commit order.
+      List<ManifestFile> oldestFirst = new ArrayList<>(group);
+      java.util.Collections.reverse(oldestFirst);
+      for (ManifestFile m : oldestFirst) {
         for (ManifestEntry entry : files.entries(m)) {
           if (!entry.isLive()) {
             continue; // deletes recorded by older snapshots are not carried forward

@@ -164,6 +164,11 @@ public final class BaseTable implements Table {
   }
 
   @Override
+  public Snapshot rewriteManifests() {
+    return new io.datashard.ops.ManifestRewrite(ops, files).commit();
+  }
+
+  @Override
   public io.datashard.RewriteDataFiles rewriteDataFiles() {
     return new io.datashard.maintenance.DataFileCompaction(ops, files);
   }
