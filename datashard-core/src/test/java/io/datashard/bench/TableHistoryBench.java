@@ -46,16 +46,17 @@ public final class TableHistoryBench {
           if (checkpoint > max) {
             break;
           }
-          while (done < checkpoint - SAMPLES) {
+          int samples = Math.min(SAMPLES, checkpoint);
+          while (done < checkpoint - samples) {
             t.appendRecords(List.of(TestSchemas.event(id++, "e", 1.0)));
             done++;
             if (expire && done % 500 == 0) {
               t.expireSnapshots().expireOlderThan(java.time.Instant.now().plusSeconds(1)).retainLast(100).commit();
             }
           }
-          double[] wall = new double[SAMPLES];
-          double[] cpu = new double[SAMPLES];
-          for (int i = 0; i < SAMPLES; i++) {
+          double[] wall = new double[samples];
+          double[] cpu = new double[samples];
+          for (int i = 0; i < samples; i++) {
             long w0 = System.nanoTime();
             long c0 = THREADS.getCurrentThreadCpuTime();
             t.appendRecords(List.of(TestSchemas.event(id++, "e", 1.0)));
