@@ -41,11 +41,10 @@ import org.slf4j.LoggerFactory;
  * // or: Warehouse.fromEnvironment().withReadCache(Path.of("/tmp/datashard-cache"), 2L << 30)
  * }</pre>
  */
-public final class CachingStorageBackend implements StorageBackend {
+public final class CachingStorageBackend extends ForwardingStorageBackend {
   private static final Logger LOG = LoggerFactory.getLogger(CachingStorageBackend.class);
   private static final String SUFFIX = ".cached";
 
-  private final StorageBackend delegate;
   private final Path directory;
   private final long maxBytes;
   private final Object lock = new Object();
@@ -61,10 +60,10 @@ public final class CachingStorageBackend implements StorageBackend {
    * @param maxBytes the most bytes of cached files kept
    */
   public CachingStorageBackend(StorageBackend delegate, Path directory, long maxBytes) {
+    super(delegate);
     if (maxBytes <= 0) {
       throw new IllegalArgumentException("cache size must be positive, got " + maxBytes);
     }
-    this.delegate = delegate;
     this.directory = directory.toAbsolutePath().normalize();
     this.maxBytes = maxBytes;
     try {
@@ -94,10 +93,6 @@ public final class CachingStorageBackend implements StorageBackend {
     }
   }
 
-  /** @return the backend below the cache */
-  public StorageBackend delegate() {
-    return delegate;
-  }
 
   /** @return bytes of cached files currently kept */
   public long cachedBytes() {
@@ -119,9 +114,14 @@ public final class CachingStorageBackend implements StorageBackend {
   @Override
   public InputFile newInputFile(String location) {
     if (!location.endsWith(".parquet")) {
-      return delegate.newInputFile(location);
+      return super.newInputFile(location);
     }
     return new CachedInputFile(location);
+  }
+
+  @Override
+  public InputFile newInputFile(String location, long length) {
+    return newInputFile(location); // the cached copy knows its length; metadata reads go straight through
   }
 
   /** Reads through the cache: the local copy if there is one, else downloads it (once) and reads that. */
@@ -172,7 +172,7 @@ public final class CachingStorageBackend implements StorageBackend {
           hits.incrementAndGet();
           return local;
         }
-        InputFile remote = delegate.newInputFile(location);
+        InputFile remote = delegate().newInputFile(location);
         long length = remote.length();
         if (length > maxBytes) {
           return remote;
@@ -335,41 +335,11 @@ public final class CachingStorageBackend implements StorageBackend {
     }
   }
 
-  // ---- everything else goes to the underlying backend ----
-
-  @Override
-  public String root() {
-    return delegate.root();
-  }
-
-  @Override
-  public String resolve(String parent, String child) {
-    return delegate.resolve(parent, child);
-  }
-
-  @Override
-  public byte[] readAll(String location) {
-    return delegate.readAll(location);
-  }
-
-  @Override
-  public void writeAll(String location, byte[] content) {
-    delegate.writeAll(location, content);
-  }
-
-  @Override
-  public boolean createExclusive(String location, byte[] content) {
-    return delegate.createExclusive(location, content);
-  }
-
-  @Override
-  public boolean exists(String location) {
-    return delegate.exists(location);
-  }
+  // ---- everything else is forwarded (ForwardingStorageBackend); deletes also evict ----
 
   @Override
   public void delete(String location) {
-    delegate.delete(location);
+    super.delete(location);
     if (location.endsWith(".parquet")) {
       String name = cacheName(location);
       synchronized (lock) {
@@ -383,27 +353,7 @@ public final class CachingStorageBackend implements StorageBackend {
   }
 
   @Override
-  public List<FileInfo> list(String prefix) {
-    return delegate.list(prefix);
-  }
-
-  @Override
-  public List<String> listDirectories(String prefix) {
-    return delegate.listDirectories(prefix);
-  }
-
-  @Override
-  public OutputFile newOutputFile(String location) {
-    return delegate.newOutputFile(location);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
-  }
-
-  @Override
   public String toString() {
-    return "CachingStorageBackend{" + delegate + ", cache " + directory + ", max " + maxBytes + " bytes}";
+    return "CachingStorageBackend{" + delegate() + ", cache " + directory + ", max " + maxBytes + " bytes}";
   }
 }

@@ -8,6 +8,7 @@ import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
 import io.datashard.expressions.Expressions;
 import io.datashard.storage.CachingStorageBackend;
+import io.datashard.storage.CountingStorageBackend;
 import io.datashard.storage.LocalStorageBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -28,6 +28,7 @@ import io.datashard.TestSchemas;
 import io.datashard.Types;
 import io.datashard.ValidationException;
 import io.datashard.Warehouse;
+import io.datashard.storage.CountingStorageBackend;
 import io.datashard.storage.LocalStorageBackend;
 import java.nio.file.Path;
 import java.time.Instant;

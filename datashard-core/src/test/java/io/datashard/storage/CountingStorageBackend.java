@@ -2,101 +2,93 @@ package io.datashard.storage;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Test decorator that counts what passes through a {@link StorageBackend}: bytes read through input
- * streams, input files opened, whole-file reads and writes. Used to prove that projection and pruning read
- * only what they must.
+ * Test decorator that counts what passes through a {@link StorageBackend}: bytes read through input streams,
+ * streams opened per file, whole-file reads and writes, and the order of syncs and exclusive creates. Used to
+ * prove that projection and pruning read only what they must and that commits are durable before they happen.
  */
-public class CountingStorageBackend implements StorageBackend {
-  private final StorageBackend delegate;
+public class CountingStorageBackend extends ForwardingStorageBackend {
   /** Bytes read through {@link InputFile} streams. */
   public final AtomicLong bytesRead = new AtomicLong();
-  /** Streams opened through {@link InputFile#newStream()}. */
-  public final AtomicLong streamsOpened = new AtomicLong();
+  /** Streams opened through {@link InputFile#newStream()}, per location. */
+  public final Map<String, AtomicLong> streamsOpened = new ConcurrentHashMap<>();
   /** Calls of {@link #readAll(String)}. */
   public final AtomicLong wholeFileReads = new AtomicLong();
-  /** Calls of {@link #writeAll}, {@link #createExclusive} and {@link OutputFile#create()}. */
+  /** Calls of {@link #writeAll}, {@link #writeAdvisory}, {@link #createExclusive} and {@link OutputFile#create()}. */
   public final AtomicLong writes = new AtomicLong();
   /** Every location passed to {@link #sync}, and every exclusive create, in order ("sync:" / "create:" prefixes). */
   public final List<String> durabilityEvents = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
   public CountingStorageBackend(StorageBackend delegate) {
-    this.delegate = delegate;
-  }
-
-  public StorageBackend delegate() {
-    return delegate;
+    super(delegate);
   }
 
   /** Sets every counter to zero. */
   public void reset() {
     bytesRead.set(0);
-    streamsOpened.set(0);
+    streamsOpened.clear();
     wholeFileReads.set(0);
     writes.set(0);
+    durabilityEvents.clear();
   }
 
-  @Override
-  public String root() {
-    return delegate.root();
+  /** @return how many streams were opened on Parquet data files */
+  public long dataFileStreams() {
+    return streamsOpened.entrySet().stream().filter(e -> e.getKey().endsWith(".parquet"))
+        .mapToLong(e -> e.getValue().get()).sum();
+  }
+
+  /** @return how many distinct Parquet data files had a stream opened */
+  public long distinctDataFilesRead() {
+    return streamsOpened.keySet().stream().filter(k -> k.endsWith(".parquet")).count();
   }
 
   @Override
   public byte[] readAll(String location) {
     wholeFileReads.incrementAndGet();
-    return delegate.readAll(location);
+    return super.readAll(location);
   }
 
   @Override
   public void writeAll(String location, byte[] content) {
     writes.incrementAndGet();
-    delegate.writeAll(location, content);
+    super.writeAll(location, content);
   }
 
   @Override
   public void writeAdvisory(String location, byte[] content) {
     writes.incrementAndGet();
-    delegate.writeAdvisory(location, content);
+    super.writeAdvisory(location, content);
   }
 
   @Override
   public void sync(java.util.Collection<String> locations) {
     locations.forEach(l -> durabilityEvents.add("sync:" + l));
-    delegate.sync(locations);
+    super.sync(locations);
   }
 
   @Override
   public boolean createExclusive(String location, byte[] content) {
     durabilityEvents.add("create:" + location);
     writes.incrementAndGet();
-    return delegate.createExclusive(location, content);
-  }
-
-  @Override
-  public boolean exists(String location) {
-    return delegate.exists(location);
-  }
-
-  @Override
-  public void delete(String location) {
-    delegate.delete(location);
-  }
-
-  @Override
-  public List<FileInfo> list(String prefix) {
-    return delegate.list(prefix);
-  }
-
-  @Override
-  public List<String> listDirectories(String prefix) {
-    return delegate.listDirectories(prefix);
+    return super.createExclusive(location, content);
   }
 
   @Override
   public InputFile newInputFile(String location) {
-    InputFile in = delegate.newInputFile(location);
+    return counting(super.newInputFile(location));
+  }
+
+  @Override
+  public InputFile newInputFile(String location, long length) {
+    return counting(super.newInputFile(location, length));
+  }
+
+  private InputFile counting(InputFile in) {
     return new InputFile() {
       @Override
       public String location() {
@@ -110,7 +102,7 @@ public class CountingStorageBackend implements StorageBackend {
 
       @Override
       public SeekableInputStream newStream() {
-        streamsOpened.incrementAndGet();
+        streamsOpened.computeIfAbsent(in.location(), k -> new AtomicLong()).incrementAndGet();
         SeekableInputStream s = in.newStream();
         return new SeekableInputStream() {
           @Override
@@ -152,7 +144,7 @@ public class CountingStorageBackend implements StorageBackend {
 
   @Override
   public OutputFile newOutputFile(String location) {
-    OutputFile out = delegate.newOutputFile(location);
+    OutputFile out = super.newOutputFile(location);
     return new OutputFile() {
       @Override
       public String location() {
@@ -165,10 +157,5 @@ public class CountingStorageBackend implements StorageBackend {
         return out.create();
       }
     };
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }

@@ -1,14 +1,12 @@
 package io.datashard.reliability;
 
-import io.datashard.storage.FileInfo;
-import io.datashard.storage.InputFile;
+import io.datashard.storage.ForwardingStorageBackend;
 import io.datashard.storage.LocalStorageBackend;
 import io.datashard.storage.OutputFile;
 import io.datashard.storage.StorageBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -20,7 +18,7 @@ import java.util.UUID;
  * (local disk: the temporary copy of the version file is written and synced, the hard link not made yet) and
  * {@link Phase#AFTER_COMMIT} (the version file exists; the hint is about to be written).
  */
-final class PhaseHookStorage implements StorageBackend {
+final class PhaseHookStorage extends ForwardingStorageBackend {
   enum Phase { BEFORE_DATA, BEFORE_COMMIT, DURING_CREATE, AFTER_COMMIT }
 
   interface Listener {
@@ -28,36 +26,35 @@ final class PhaseHookStorage implements StorageBackend {
     void at(Phase phase);
   }
 
-  private final StorageBackend delegate;
   private final Listener listener;
 
   PhaseHookStorage(StorageBackend delegate, Listener listener) {
-    this.delegate = delegate;
+    super(delegate);
     this.listener = listener;
   }
 
   @Override
-  public String root() {
-    return delegate.root();
-  }
-
-  @Override
-  public byte[] readAll(String location) {
-    return delegate.readAll(location);
-  }
-
-  @Override
   public void writeAll(String location, byte[] content) {
+    hintHook(location);
+    super.writeAll(location, content);
+  }
+
+  @Override
+  public void writeAdvisory(String location, byte[] content) {
+    hintHook(location);
+    super.writeAdvisory(location, content);
+  }
+
+  private void hintHook(String location) {
     if (location.endsWith("/version-hint.text")) {
       listener.at(Phase.AFTER_COMMIT);
     }
-    delegate.writeAll(location, content);
   }
 
   @Override
   public boolean createExclusive(String location, byte[] content) {
     listener.at(Phase.BEFORE_COMMIT);
-    if (delegate instanceof LocalStorageBackend local) {
+    if (delegate() instanceof LocalStorageBackend local) {
       // Reproduce the local create's intermediate state: its temporary file, written and synced, no link yet.
       Path p = local.toPath(location);
       Path tmp = p.resolveSibling("." + p.getFileName() + "." + UUID.randomUUID() + ".tmp");
@@ -71,32 +68,7 @@ final class PhaseHookStorage implements StorageBackend {
     } else {
       listener.at(Phase.DURING_CREATE);
     }
-    return delegate.createExclusive(location, content);
-  }
-
-  @Override
-  public boolean exists(String location) {
-    return delegate.exists(location);
-  }
-
-  @Override
-  public void delete(String location) {
-    delegate.delete(location);
-  }
-
-  @Override
-  public List<FileInfo> list(String prefix) {
-    return delegate.list(prefix);
-  }
-
-  @Override
-  public List<String> listDirectories(String prefix) {
-    return delegate.listDirectories(prefix);
-  }
-
-  @Override
-  public InputFile newInputFile(String location) {
-    return delegate.newInputFile(location);
+    return super.createExclusive(location, content);
   }
 
   @Override
@@ -104,11 +76,6 @@ final class PhaseHookStorage implements StorageBackend {
     if (location.endsWith(".parquet")) {
       listener.at(Phase.BEFORE_DATA);
     }
-    return delegate.newOutputFile(location);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
+    return super.newOutputFile(location);
   }
 }
