@@ -114,6 +114,7 @@ public final class DataShardCli {
     cmd.setErr(new PrintWriter(err, true));
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setUsageHelpAutoWidth(true);
+    cmd.setExpandAtFiles(false); // "@schema.json" names a schema file, not an argument file
     cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       cli.reportError(e);
       return ExitCodes.of(e);
