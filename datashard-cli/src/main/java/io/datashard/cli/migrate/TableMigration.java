@@ -200,6 +200,7 @@ public final class TableMigration {
       out.add(done);
     }
     String list = rewrite(s.manifestListLocation(), srcPrefix);
+    dst.delete(list); // left by an interrupted run: referenced by no destination version yet
     ManifestListWriter.write(dst.newOutputFile(list), s.snapshotId(), s.parentId(), s.sequenceNumber(), out);
     pendingSync.add(list);
     report.manifestListsWritten++;
@@ -221,6 +222,7 @@ public final class TableMigration {
         throw new ValidationException("manifest " + mf.location() + " has partition spec " + mf.specId()
             + ", which the table metadata does not define");
       }
+      dst.delete(target); // left by an interrupted run: referenced by no destination version yet
       w = ManifestWriter.create(dst.newOutputFile(target), spec, schema, mf.addedSnapshotId());
       try (w) {
         while (r.hasNext()) {
@@ -251,6 +253,9 @@ public final class TableMigration {
       report.dataFilesPresent++;
       report.bytesPresent += have;
       return;
+    }
+    if (have != null) {
+      dst.delete(target); // a different file of that name: not referenced by any destination version
     }
     long n = 0;
     byte[] buf = new byte[1 << 20];
