@@ -65,7 +65,7 @@ public final class DistributedWorkers {
       List<Process> procs = new ArrayList<>();
       for (int w = 0; w < workers; w++) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-cp", classPath(), DistributedWorkers.class.getName(), "--worker", name,
+            "-Xmx256m", "-Dorg.slf4j.simpleLogger.log.org.apache.hadoop=warn", "-cp", classPath(), DistributedWorkers.class.getName(), "--worker", name,
             String.valueOf(w), String.valueOf(rows), String.valueOf(batch)));
         procs.add(new ProcessBuilder(cmd).inheritIO().start());
       }
