@@ -118,4 +118,14 @@ public interface Table {
    * @return the configurable action
    */
   io.datashard.maintenance.RemoveOrphanFiles removeOrphanFiles();
+
+  /** Prints the first 20 rows of the current snapshot as an aligned text table. @see TableScan#show(int) */
+  default void show() {
+    scan().show();
+  }
+
+  /** Prints up to {@code maxRows} rows of the current snapshot as an aligned text table. @see TableScan#show(int) */
+  default void show(int maxRows) {
+    scan().show(maxRows);
+  }
 }

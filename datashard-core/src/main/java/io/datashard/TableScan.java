@@ -109,4 +109,48 @@ public interface TableScan {
    *     logged at DEBUG level by {@code io.datashard.scan.BaseTableScan} when a run finishes.
    */
   ScanReport report();
+
+  /**
+   * Prints the first 20 rows as an aligned text table with column names and types (for JShell and quick
+   * looks; long values are cut). {@code table.scan().filter(...).show()}.
+   */
+  default void show() {
+    show(20);
+  }
+
+  /**
+   * Prints up to {@code maxRows} rows as an aligned text table with column names and types, followed by a line
+   * saying how many rows were shown.
+   *
+   * @param maxRows the most rows printed
+   */
+  default void show(int maxRows) {
+    System.out.print(showString(maxRows));
+  }
+
+  /**
+   * @param maxRows the most rows rendered (at least 0)
+   * @return what {@link #show(int)} prints: an aligned text table with column names and types, values longer
+   *     than 40 characters cut, and a last line saying how many rows were shown
+   */
+  default String showString(int maxRows) {
+    if (maxRows < 0) {
+      throw new IllegalArgumentException("maxRows must be 0 or more, got " + maxRows);
+    }
+    java.util.List<Record> rows = new java.util.ArrayList<>();
+    boolean more = false;
+    try (CloseableIterator<Record> it = iterator()) {
+      while (it.hasNext()) {
+        Record r = it.next();
+        if (rows.size() == maxRows) {
+          more = true;
+          break;
+        }
+        rows.add(r);
+      }
+    }
+    String table = io.datashard.display.TextTable.render(schema(), rows, io.datashard.display.TextTable.DEFAULT_MAX_WIDTH);
+    String footer = more ? "(first " + rows.size() + " rows)" : "(" + rows.size() + (rows.size() == 1 ? " row)" : " rows)");
+    return table + footer + "\n";
+  }
 }

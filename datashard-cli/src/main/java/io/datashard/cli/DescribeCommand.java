@@ -1,0 +1,123 @@
+package io.datashard.cli;
+
+import io.datashard.Field;
+import io.datashard.PartitionField;
+import io.datashard.PartitionSpec;
+import io.datashard.Schema;
+import io.datashard.Snapshot;
+import io.datashard.Table;
+import io.datashard.Warehouse;
+import io.datashard.commit.MetadataFiles;
+import io.datashard.manifest.ManifestListReader;
+import io.datashard.manifest.ManifestReader;
+import io.datashard.metadata.ManifestEntry;
+import io.datashard.metadata.ManifestFile;
+import io.datashard.metadata.TableMetadata;
+import io.datashard.storage.FileInfo;
+import io.datashard.storage.StorageBackend;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "describe", mixinStandardHelpOptions = true,
+    description = "Show a table's schema, partitioning, properties, snapshots, sizes and file counts.")
+final class DescribeCommand extends TableCommand {
+  @Parameters(index = "0", paramLabel = "TABLE", description = "Table name")
+  String table;
+
+  @Override
+  public Integer call() {
+    try (Warehouse wh = warehouse()) {
+      Table t = wh.loadTable(table);
+      TableMetadata m = metadata(t);
+      StorageBackend storage = wh.storage();
+      PrintStream out = out();
+      out.println("Table        " + t.name());
+      out.println("Location     " + t.location());
+      out.println("UUID         " + m.tableUuid());
+      out.println("Format       Iceberg v" + m.formatVersion() + ", metadata version " + m.version());
+      Snapshot cur = t.currentSnapshot();
+      out.println("Current      " + (cur == null ? "no snapshot (empty table)"
+          : "snapshot " + cur.snapshotId() + " (" + cur.operation() + ", " + cur.timestamp() + ")"));
+      out.println("Snapshots    " + t.snapshots().size());
+      out.println();
+      out.println("Schema (id " + m.currentSchemaId() + ")");
+      printSchema(out, t.schema());
+      out.println();
+      out.println("Partitioning " + partitioning(t.schema(), t.spec()));
+      out.println();
+      out.println("Properties");
+      if (t.properties().isEmpty()) {
+        out.println("  (none)");
+      }
+      for (Map.Entry<String, String> e : t.properties().entrySet()) {
+        out.println("  " + e.getKey() + " = " + e.getValue());
+      }
+      out.println();
+      long dataFiles = 0;
+      long dataBytes = 0;
+      long rows = 0;
+      long manifests = 0;
+      long manifestBytes = 0;
+      if (cur != null) {
+        List<ManifestFile> list = ManifestListReader.read(storage, cur.manifestListLocation());
+        for (ManifestFile mf : list) {
+          manifests++;
+          manifestBytes += mf.length();
+          for (ManifestEntry e : ManifestReader.readAll(storage, mf)) {
+            if (e.isLive()) {
+              dataFiles++;
+              dataBytes += e.file().fileSizeInBytes();
+              rows += e.file().recordCount();
+            }
+          }
+        }
+      }
+      long versions = 0;
+      long versionBytes = 0;
+      for (FileInfo f : storage.list(MetadataFiles.metadataDir(t.location()))) {
+        if (MetadataFiles.parseVersion(f.location()) > 0) {
+          versions++;
+          versionBytes += f.size();
+        }
+      }
+      List<FileInfo> all = storage.list(t.location());
+      long allBytes = all.stream().mapToLong(FileInfo::size).sum();
+      out.println("Current snapshot");
+      out.println("  rows           " + rows);
+      out.println("  data files     " + dataFiles + " (" + humanBytes(dataBytes) + ")");
+      out.println("  manifests      " + manifests + " (" + humanBytes(manifestBytes) + ")");
+      out.println("Storage (all snapshots and metadata)");
+      out.println("  metadata versions " + versions + " (" + humanBytes(versionBytes) + ")");
+      out.println("  files under the table location " + all.size() + " (" + humanBytes(allBytes) + ")");
+    }
+    return 0;
+  }
+
+  static void printSchema(PrintStream out, Schema schema) {
+    int w = 4;
+    for (Field f : schema.fields()) {
+      w = Math.max(w, f.name().length());
+    }
+    for (Field f : schema.fields()) {
+      out.println(String.format("  %3d  %-" + w + "s  %-14s %s%s", f.id(), f.name(), f.type(),
+          f.isRequired() ? "required" : "optional", f.doc() == null ? "" : "  -- " + f.doc()));
+    }
+  }
+
+  static String partitioning(Schema schema, PartitionSpec spec) {
+    if (spec.isUnpartitioned()) {
+      return "none (unpartitioned)";
+    }
+    List<String> terms = new ArrayList<>();
+    for (PartitionField pf : spec.fields()) {
+      Field src = schema.findField(pf.sourceId());
+      String col = src == null ? "#" + pf.sourceId() : src.name();
+      terms.add(pf.transform().equals("identity") ? col : pf.transform() + "(" + col + ")");
+    }
+    return String.join(", ", terms);
+  }
+}

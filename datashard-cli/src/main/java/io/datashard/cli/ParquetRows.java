@@ -1,0 +1,181 @@
+package io.datashard.cli;
+
+import io.datashard.Field;
+import io.datashard.Schema;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.api.ReadSupport;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+
+/** Rows of a Parquet file written by any tool; top-level primitive columns matched to the table by name. */
+final class ParquetRows extends RowSource {
+  private final ParquetReader<Group> reader;
+  private final long rows;
+  private final Field[] targets;
+  private final GroupType fileSchema;
+
+  ParquetRows(Path file, Schema schema) {
+    super(file, schema);
+    LocalInputFile in = new LocalInputFile(file);
+    try (ParquetFileReader footer = ParquetFileReader.open(in)) {
+      this.rows = footer.getRecordCount();
+      this.fileSchema = footer.getFooter().getFileMetaData().getSchema();
+    } catch (IOException | RuntimeException e) {
+      throw CliException.invalidInput("cannot read " + file + " as Parquet: " + e.getMessage());
+    }
+    List<Type> cols = fileSchema.getFields();
+    targets = new Field[cols.size()];
+    for (int i = 0; i < cols.size(); i++) {
+      Type t = cols.get(i);
+      Field f = schema.findField(t.getName());
+      if (f == null) {
+        throw error(null, null, unknownColumn(t.getName()));
+      }
+      if (!t.isPrimitive() || t.isRepetition(Type.Repetition.REPEATED)) {
+        throw error(null, t.getName(), "nested and repeated Parquet columns are not supported");
+      }
+      targets[i] = f;
+    }
+    for (Field f : schema.fields()) {
+      if (f.isRequired() && !fileSchema.containsField(f.name())) {
+        throw error(null, null, "required column '" + f.name() + "' is missing");
+      }
+    }
+    try {
+      this.reader = new ParquetReader.Builder<Group>(in) {
+        @Override
+        protected ReadSupport<Group> getReadSupport() {
+          return new GroupReadSupport();
+        }
+      }.build();
+    } catch (IOException e) {
+      throw CliException.invalidInput("cannot read " + file + " as Parquet: " + e.getMessage());
+    }
+  }
+
+  @Override
+  Map<String, Object> next() {
+    Group g;
+    try {
+      g = reader.read();
+    } catch (IOException | RuntimeException e) {
+      throw error("row " + (progress + 1), null, "cannot read: " + e.getMessage());
+    }
+    if (g == null) {
+      return null;
+    }
+    progress++;
+    String where = "row " + progress;
+    Map<String, Object> row = new HashMap<>(targets.length * 2);
+    for (int i = 0; i < targets.length; i++) {
+      Object raw = g.getFieldRepetitionCount(i) == 0 ? null : javaValue(g, i, fileSchema.getType(i).asPrimitiveType(), where);
+      row.put(targets[i].name(), convert(targets[i], raw, where));
+    }
+    checkRequired(row, where);
+    return row;
+  }
+
+  private Object javaValue(Group g, int i, PrimitiveType t, String where) {
+    LogicalTypeAnnotation l = t.getLogicalTypeAnnotation();
+    switch (t.getPrimitiveTypeName()) {
+      case BOOLEAN:
+        return g.getBoolean(i, 0);
+      case INT32: {
+        int v = g.getInteger(i, 0);
+        if (l instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
+          return LocalDate.ofEpochDay(v);
+        }
+        if (l instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation) {
+          return BigDecimal.valueOf(v, ((LogicalTypeAnnotation.DecimalLogicalTypeAnnotation) l).getScale());
+        }
+        if (l instanceof LogicalTypeAnnotation.TimeLogicalTypeAnnotation) {
+          return LocalTime.ofNanoOfDay(v * 1_000_000L);
+        }
+        return v;
+      }
+      case INT64: {
+        long v = g.getLong(i, 0);
+        if (l instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation) {
+          LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts = (LogicalTypeAnnotation.TimestampLogicalTypeAnnotation) l;
+          Instant instant;
+          switch (ts.getUnit()) {
+            case MILLIS: instant = Instant.ofEpochMilli(v); break;
+            case MICROS: instant = Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1000L); break;
+            default: instant = Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000_000L), Math.floorMod(v, 1_000_000_000L)); break;
+          }
+          return ts.isAdjustedToUTC() ? instant : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        }
+        if (l instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation) {
+          return BigDecimal.valueOf(v, ((LogicalTypeAnnotation.DecimalLogicalTypeAnnotation) l).getScale());
+        }
+        if (l instanceof LogicalTypeAnnotation.TimeLogicalTypeAnnotation) {
+          return LocalTime.ofNanoOfDay(((LogicalTypeAnnotation.TimeLogicalTypeAnnotation) l).getUnit()
+              == LogicalTypeAnnotation.TimeUnit.MICROS ? v * 1000L : v);
+        }
+        return v;
+      }
+      case FLOAT:
+        return g.getFloat(i, 0);
+      case DOUBLE:
+        return g.getDouble(i, 0);
+      case BINARY:
+      case FIXED_LEN_BYTE_ARRAY: {
+        byte[] b = g.getBinary(i, 0).getBytes();
+        if (l instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+            || l instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
+            || l instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation) {
+          return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        if (l instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation) {
+          return new BigDecimal(new BigInteger(b), ((LogicalTypeAnnotation.DecimalLogicalTypeAnnotation) l).getScale());
+        }
+        if (l instanceof LogicalTypeAnnotation.UUIDLogicalTypeAnnotation && b.length == 16) {
+          ByteBuffer bb = ByteBuffer.wrap(b);
+          return new UUID(bb.getLong(), bb.getLong());
+        }
+        return b;
+      }
+      default:
+        throw error(where, t.getName(), "Parquet type " + t.getPrimitiveTypeName() + " is not supported");
+    }
+  }
+
+  @Override
+  long size() {
+    return rows;
+  }
+
+  @Override
+  String unit() {
+    return "rows";
+  }
+
+  @Override
+  public void close() {
+    try {
+      reader.close();
+    } catch (IOException ignored) {
+      // read-only
+    }
+  }
+}

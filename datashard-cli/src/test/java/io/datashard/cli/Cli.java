@@ -1,0 +1,69 @@
+package io.datashard.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Runs the command line in-process as a user would, with a given environment, capturing output. */
+final class Cli {
+  final Map<String, String> env = new HashMap<>();
+
+  Cli(Path warehouse) {
+    env.put("DATASHARD_WAREHOUSE", warehouse.toString());
+  }
+
+  Cli(Map<String, String> env) {
+    this.env.putAll(env);
+  }
+
+  record Result(int code, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+  }
+
+  Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      int code = DataShardCli.run(args, env, o, e, false);
+      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Runs in a child JVM (the real main: System.exit, real stdout/stderr). */
+  static Result fork(Map<String, String> env, Path workDir, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-cp");
+    List<String> cp = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (!entry.contains("logback")) { // the test class path has S3Proxy's logback beside the CLI's binding
+        cp.add(entry);
+      }
+    }
+    cmd.add(String.join(java.io.File.pathSeparator, cp));
+    cmd.add(DataShardCli.class.getName());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("DATASHARD_"));
+    pb.environment().putAll(env);
+    Path out = workDir.resolve("fork.out");
+    Path err = workDir.resolve("fork.err");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("datashard did not finish: " + String.join(" ", args));
+    }
+    return new Result(p.exitValue(), java.nio.file.Files.readString(out), java.nio.file.Files.readString(err));
+  }
+}

@@ -1,0 +1,2 @@
+/** Text rendering of rows for people (JShell, the command line). */
+package io.datashard.display;
