@@ -18,7 +18,8 @@ import javax.management.openmbean.CompositeData;
  * <ul>
  *   <li>{@code cold <peer> <store> <table>}: create a table, commit one single-row append, scan it; prints
  *       {@code main|committed|scanned <epoch ms>} (the parent measured the launch time).</li>
- *   <li>{@code writer <peer> <store> <table> <index> <appends>}: load the table, print {@code READY}, wait for a line
+ *   <li>{@code writer <peer> <store> <table> <index> <appends>}: warm up on a private table, load the table,
+ *       print {@code READY}, wait for a line
  *       on stdin, then make {@code appends} single-row appends, printing {@code ACK <snapshot id> <attempts>} for
  *       every append whose commit returned and {@code FAIL <exception>} for every one that threw; then
  *       {@code DONE <start ms> <end ms>}.</li>
@@ -60,6 +61,13 @@ public final class PeerChild {
   }
 
   private static void writer(Peer peer, String table, int index, int appends) throws Exception {
+    // Warm up on a private table first (class loading, first S3 connections, some JIT), so the contended run
+    // measures commits, not JVM start-up.
+    Peer.PeerTable warm = peer.create(table + "_warm" + index);
+    for (int j = 0; j < 3; j++) {
+      warm.appendOne(j);
+    }
+    warm.scanAll();
     Peer.PeerTable t = peer.load(table);
     System.out.println("READY");
     System.out.flush();

@@ -41,7 +41,7 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
  * <p>Arguments (key=value, all optional): {@code peers=latency,append,scan,contention,cold,requests,memory},
  * {@code stores=local,s3}, {@code out=target/results.json}, {@code md=target/results.md}, and the sizes
  * {@code latency=200 latencyS3=100 warmup=30 sizes=100,10000,1000000 rounds=3 scanRows=1000000 scanFiles=20
- * writers=1,2,4,8,16 appendsEach=10 appendsEachS3=5 coldRuns=3 memoryRows=10000000 memoryHeap=256m}.
+ * writers=1,2,4,8,16 appendsEach=10 appendsEachS3=4 coldRuns=3 memoryRows=10000000 memoryHeap=256m}.
  */
 public final class PeersBench {
   static final String DS = DataShardPeer.NAME;
@@ -413,8 +413,8 @@ public final class PeersBench {
         }
         det.put(s, sd);
       }
-      metrics.add(new Metric(store, "scan", "full scan 1M rows, wall rows/s (best)", "rows/s", true, fullWall));
-      metrics.add(new Metric(store, "scan", "full scan 1M rows, thread-CPU rows/s (best)", "rows/s", true, fullCpu));
+      metrics.add(new Metric(store, "scan", "full scan " + fmtRows(rows) + " rows, wall rows/s (best)", "rows/s", true, fullWall));
+      metrics.add(new Metric(store, "scan", "full scan " + fmtRows(rows) + " rows, thread-CPU rows/s (best)", "rows/s", true, fullCpu));
       metrics.add(new Metric(store, "scan", "selective scan (1% of rows, 1 of " + files + " files), wall", "ms", false,
           selWall));
     }
@@ -431,9 +431,10 @@ public final class PeersBench {
 
   private void contention(String store, Peer.Store where) throws Exception {
     List<Integer> levels = intsOpt("writers", "1,2,4,8,16");
-    int m = intOpt(store.equals("s3") ? "appendsEachS3" : "appendsEach", store.equals("s3") ? 5 : 10);
-    Bench.out("N writer processes (child JVMs, -Xmx256m) x %d single-row appends each, started together once all "
-        + "have loaded the table; default retry settings of each library", m);
+    int m = intOpt(store.equals("s3") ? "appendsEachS3" : "appendsEach", store.equals("s3") ? 4 : 10);
+    Bench.out("N writer processes (child JVMs, -Xmx256m -XX:+UseSerialGC, each warmed up on a private table) x %d "
+        + "single-row appends each, started together once all have loaded the table; default retry settings of each "
+        + "library", m);
     Bench.out("| writers | system | acked commits | failed appends | lost (acked, not in the table) | rows in table |"
         + " seconds | commits/s | attempts per commit | max attempts |");
     Bench.out("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -506,7 +507,7 @@ public final class PeersBench {
     CountDownLatch ready = new CountDownLatch(n);
     List<Thread> readers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      Process p = child(List.of("-Xmx256m"), "writer", peer, where.toString(), table, String.valueOf(i),
+      Process p = child(List.of("-Xmx256m", "-XX:+UseSerialGC"), "writer", peer, where.toString(), table, String.valueOf(i),
           String.valueOf(m));
       procs.add(p);
       Thread t = new Thread(() -> {
