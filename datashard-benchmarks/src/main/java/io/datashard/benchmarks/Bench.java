@@ -61,16 +61,22 @@ final class Bench {
     final long[] ts;
 
     Columns(int rows) {
+      this(0, rows);
+    }
+
+    /** Rows {@code first .. first+rows-1} (ids, names, values and timestamps derived from the row number). */
+    Columns(long first, int rows) {
       this.rows = rows;
       id = new long[rows];
       name = new String[rows];
       value = new double[rows];
       ts = new long[rows];
       for (int i = 0; i < rows; i++) {
-        id[i] = i;
-        name[i] = name(i);
-        value[i] = value(i);
-        ts[i] = ts(i);
+        long r = first + i;
+        id[i] = r;
+        name[i] = name(r);
+        value[i] = value(r);
+        ts[i] = ts(r);
       }
     }
 

@@ -43,7 +43,13 @@ final class PlainParquet {
   /** Writes every row of {@code cols} to one file. */
   static void write(Path path, Bench.Columns cols, CompressionCodecName codec) throws IOException {
     Files.deleteIfExists(path);
-    try (ParquetWriter<int[]> w = new Builder(new LocalOutputFile(path), cols).withConf(CONF)
+    write(new LocalOutputFile(path), cols, codec);
+  }
+
+  /** Writes every row of {@code cols} to one file anywhere parquet-java can write (e.g. S3A). */
+  static void write(org.apache.parquet.io.OutputFile file, Bench.Columns cols, CompressionCodecName codec)
+      throws IOException {
+    try (ParquetWriter<int[]> w = new Builder(file, cols).withConf(CONF)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).withCompressionCodec(codec)
         .withRowGroupSize(ParquetOptions.DEFAULT_ROW_GROUP_SIZE_BYTES)
         .withPageSize(ParquetOptions.DEFAULT_PAGE_SIZE_BYTES)
@@ -143,10 +149,14 @@ final class PlainParquet {
    * @return the number of rows
    */
   static long read(Path path) throws IOException {
+    return read(new LocalInputFile(path));
+  }
+
+  /** {@link #read(Path)} of a file anywhere parquet-java can read (e.g. S3A). */
+  static long read(org.apache.parquet.io.InputFile file) throws IOException {
     long n = 0;
     long sum = 0;
-    try (ParquetReader<Row> r = new ReaderBuilder(new LocalInputFile(path), new HadoopParquetConfiguration(CONF))
-        .build()) {
+    try (ParquetReader<Row> r = new ReaderBuilder(file, new HadoopParquetConfiguration(CONF)).build()) {
       Row row;
       while ((row = r.read()) != null) {
         sum += row.id + row.name.length() + (long) row.value + row.ts;

@@ -13,7 +13,9 @@ import java.util.Set;
 /**
  * Runs the benchmarks of docs/benchmarks.md and prints their results as Markdown.
  *
- * <p>Arguments: any of {@code append latency scan coldstart jmh} (default {@code all} = every one), plus
+ * <p>Arguments: any of {@code append latency scan coldstart jmh} (default {@code all} = every one), or
+ * {@code peers} (DataShard against Iceberg and parquet-java, {@link PeersBench}; not part of {@code all}) and
+ * {@code charts} ({@link PeerCharts}: SVGs from the peers' results.json), plus
  * overrides {@code rows=1000000 rounds=5 warmup=100 appends=500 coldruns=5 jmh=<regex>}. The JVM property
  * {@code bench.dir} chooses where scratch tables go (default: the system temp directory).
  */
@@ -50,8 +52,11 @@ public final class RunAll {
         case "scan" -> ScanThroughputBench.run(rows, rounds);
         case "coldstart" -> ColdStartBench.run(coldRuns);
         case "jmh" -> jmh(opts.getOrDefault("jmh", ".*Jmh.*"));
+        case "peers" -> PeersBench.run(opts);
+        case "charts" -> PeerCharts.render(java.nio.file.Path.of(opts.getOrDefault("out", "target/results.json")),
+            java.nio.file.Path.of(opts.getOrDefault("img", "../docs/img")));
         default -> throw new IllegalArgumentException("unknown benchmark '" + mode
-            + "'; use append, latency, scan, coldstart, jmh or all");
+            + "'; use append, latency, scan, coldstart, jmh, all, peers or charts");
       }
     }
     Bench.out("");
