@@ -1,6 +1,6 @@
 package io.datashard.benchmarks;
 
-import io.datashard.storage.FileInfo;
+import io.datashard.storage.ForwardingStorageBackend;
 import io.datashard.storage.InputFile;
 import io.datashard.storage.OutputFile;
 import io.datashard.storage.PositionOutputStream;
@@ -17,17 +17,16 @@ import java.util.List;
  *
  * <p>Not thread-safe; for single-threaded benchmarks.
  */
-final class TimelineStorage implements StorageBackend {
+final class TimelineStorage extends ForwardingStorageBackend {
   /** One event: what happened to which kind of file, and when. */
   record Event(String label, long nanos) {
   }
 
-  private final StorageBackend delegate;
   private final List<Event> events = new ArrayList<>();
   private boolean recording;
 
   TimelineStorage(StorageBackend delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** Starts a fresh timeline with a "start" event. */
@@ -70,14 +69,9 @@ final class TimelineStorage implements StorageBackend {
   }
 
   @Override
-  public String root() {
-    return delegate.root();
-  }
-
-  @Override
   public byte[] readAll(String location) {
     mark("read " + kind(location) + " begin");
-    byte[] b = delegate.readAll(location);
+    byte[] b = delegate().readAll(location);
     mark("read " + kind(location) + " end");
     return b;
   }
@@ -85,28 +79,28 @@ final class TimelineStorage implements StorageBackend {
   @Override
   public void writeAll(String location, byte[] content) {
     mark("writeAll " + kind(location) + " begin");
-    delegate.writeAll(location, content);
+    delegate().writeAll(location, content);
     mark("writeAll " + kind(location) + " end");
   }
 
   @Override
   public void writeAdvisory(String location, byte[] content) {
     mark("writeAdvisory " + kind(location) + " begin");
-    delegate.writeAdvisory(location, content);
+    delegate().writeAdvisory(location, content);
     mark("writeAdvisory " + kind(location) + " end");
   }
 
   @Override
   public void sync(java.util.Collection<String> locations) {
     mark("sync " + locations.size() + " files begin");
-    delegate.sync(locations);
+    delegate().sync(locations);
     mark("sync " + locations.size() + " files end");
   }
 
   @Override
   public boolean createExclusive(String location, byte[] content) {
     mark("createExclusive " + kind(location) + " begin");
-    boolean created = delegate.createExclusive(location, content);
+    boolean created = delegate().createExclusive(location, content);
     mark("createExclusive " + kind(location) + " end");
     return created;
   }
@@ -114,35 +108,20 @@ final class TimelineStorage implements StorageBackend {
   @Override
   public boolean exists(String location) {
     mark("exists " + kind(location) + " begin");
-    boolean e = delegate.exists(location);
+    boolean e = delegate().exists(location);
     mark("exists " + kind(location) + " end");
     return e;
   }
 
   @Override
-  public void delete(String location) {
-    delegate.delete(location);
-  }
-
-  @Override
-  public List<FileInfo> list(String prefix) {
-    return delegate.list(prefix);
-  }
-
-  @Override
-  public List<String> listDirectories(String prefix) {
-    return delegate.listDirectories(prefix);
-  }
-
-  @Override
   public InputFile newInputFile(String location) {
     mark("open " + kind(location));
-    return delegate.newInputFile(location);
+    return delegate().newInputFile(location);
   }
 
   @Override
   public OutputFile newOutputFile(String location) {
-    OutputFile out = delegate.newOutputFile(location);
+    OutputFile out = delegate().newOutputFile(location);
     String kind = kind(location);
     return new OutputFile() {
       @Override
@@ -185,10 +164,5 @@ final class TimelineStorage implements StorageBackend {
         };
       }
     };
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }
