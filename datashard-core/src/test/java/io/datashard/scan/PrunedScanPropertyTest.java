@@ -43,25 +43,10 @@ class PrunedScanPropertyTest {
   @TempDir
   Path dir;
 
-  static final Schema SCHEMA = Schema.of(
-      Field.required(1, "id", Types.LONG),
-      Field.optional(2, "b", Types.BOOLEAN),
-      Field.optional(3, "i", Types.INT),
-      Field.optional(4, "l", Types.LONG),
-      Field.optional(5, "f", Types.FLOAT),
-      Field.optional(6, "d", Types.DOUBLE),
-      Field.optional(7, "dec9", Types.decimal(9, 2)),
-      Field.optional(8, "dec18", Types.decimal(18, 6)),
-      Field.optional(9, "dec38", Types.decimal(38, 10)),
-      Field.optional(10, "date", Types.DATE),
-      Field.optional(11, "time", Types.TIME),
-      Field.optional(12, "ts", Types.TIMESTAMP),
-      Field.optional(13, "tstz", Types.TIMESTAMP_TZ),
-      Field.optional(14, "s", Types.STRING),
-      Field.optional(15, "u", Types.UUID),
-      Field.optional(16, "fx", Types.fixed(4)),
-      Field.optional(17, "bin", Types.BINARY),
-      Field.required(18, "rs", Types.STRING));
+  /** Every type (TestSchemas.ALL_TYPES) plus a required string whose bounds get truncated. */
+  static final Schema SCHEMA = Schema.of(java.util.stream.Stream.concat(
+      io.datashard.TestSchemas.ALL_TYPES.fields().stream(),
+      java.util.stream.Stream.of(Field.required(18, "rs", Types.STRING))).toList());
 
   /** Sorted domains of values per column; files draw from narrow windows so their bounds differ. */
   static final Map<String, List<Object>> DOMAINS = new HashMap<>();
