@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -143,15 +142,6 @@ public final class Schema {
   /** @return whether both schemas have the same fields, ignoring schema ids */
   public boolean sameFieldsAs(Schema other) {
     return fields.equals(other.fields);
-  }
-
-  /** @return the fields keyed by name, in order */
-  public Map<String, Field> asMap() {
-    Map<String, Field> m = new LinkedHashMap<>();
-    for (Field f : fields) {
-      m.put(f.name(), f);
-    }
-    return m;
   }
 
   @Override

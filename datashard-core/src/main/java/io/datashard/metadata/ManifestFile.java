@@ -33,7 +33,7 @@ public record ManifestFile(String location, long length, int specId, int content
     partitions = partitions == null ? List.of() : List.copyOf(partitions);
   }
 
-  /** @return a copy with the sequence numbers a commit assigns (used when rebasing a commit attempt) */
+  /** @return a copy carrying the sequence numbers a committed manifest list assigned */
   public ManifestFile withSequenceNumbers(long seq, long minSeq) {
     return new ManifestFile(location, length, specId, content, seq, minSeq, addedSnapshotId, addedFilesCount,
         existingFilesCount, deletedFilesCount, addedRowsCount, existingRowsCount, deletedRowsCount, partitions);

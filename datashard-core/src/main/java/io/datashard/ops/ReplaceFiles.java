@@ -36,7 +36,6 @@ public final class ReplaceFiles {
   private final Set<String> toRemove = new HashSet<>();
   private final List<DataFile> toAdd = new ArrayList<>();
   private final String commitId = UUID.randomUUID().toString();
-  private Long requiredBaseSnapshotId;
   private java.util.function.UnaryOperator<TableMetadata> metadataChange = java.util.function.UnaryOperator.identity();
 
   /**
@@ -71,15 +70,6 @@ public final class ReplaceFiles {
   }
 
   /**
-   * Makes the commit fail unless no other data was added since that snapshot (serializable overwrite:
-   * a filter evaluated on that snapshot would have missed rows appended later).
-   */
-  public ReplaceFiles validateNoAppendsSince(Long snapshotId) {
-    this.requiredBaseSnapshotId = snapshotId;
-    return this;
-  }
-
-  /**
    * @return the new snapshot, or the current one when there is nothing to remove or add
    * @throws CommitConflictException when a removed file is gone from the latest version or retries ran out
    */
@@ -107,7 +97,6 @@ public final class ReplaceFiles {
         @Override
         public TableMetadata build(TableMetadata base, int attempt) {
           attemptFiles.clear();
-          validateBase(base);
           Snapshot parent = base.currentSnapshot();
           long seq = base.lastSequenceNumber() + 1;
           List<ManifestFile> manifests = new ArrayList<>();
@@ -178,25 +167,6 @@ public final class ReplaceFiles {
         files.deleteQuietly(attemptFiles);
         files.deleteQuietly(committedOnce);
         files.deleteQuietly(toAdd.stream().map(DataFile::location).toList());
-      }
-    }
-  }
-
-  private void validateBase(TableMetadata base) {
-    if (requiredBaseSnapshotId == null) {
-      return;
-    }
-    Long current = base.currentSnapshotId();
-    if (!requiredBaseSnapshotId.equals(current)) {
-      // Only appends since then matter: walk back to the required snapshot and fail if data was added.
-      Snapshot s = base.currentSnapshot();
-      while (s != null && s.snapshotId() != requiredBaseSnapshotId) {
-        if (s.summaryLong("added-records") > 0) {
-          throw new CommitConflictException("table " + ops.tableName() + ": " + operation + " conflicts with "
-              + "snapshot " + s.snapshotId() + ", committed meanwhile, which added rows the operation's filter was "
-              + "not evaluated on; nothing was committed", 1);
-        }
-        s = s.parentId() == null ? null : base.snapshot(s.parentId());
       }
     }
   }
