@@ -8,6 +8,7 @@ import io.datashard.expressions.Expression;
 import io.datashard.expressions.InclusiveMetricsEvaluator;
 import io.datashard.metadata.DataFile;
 import io.datashard.parquet.DataFileReader;
+import io.datashard.storage.CountingInputFile;
 import io.datashard.storage.StorageBackend;
 import java.util.Map;
 import java.util.NoSuchElementException;

@@ -1,6 +1,5 @@
 package io.datashard.storage;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,6 +88,7 @@ public class CountingStorageBackend extends ForwardingStorageBackend {
   }
 
   private InputFile counting(InputFile in) {
+    InputFile counted = new CountingInputFile(in, bytesRead);
     return new InputFile() {
       @Override
       public String location() {
@@ -103,41 +103,7 @@ public class CountingStorageBackend extends ForwardingStorageBackend {
       @Override
       public SeekableInputStream newStream() {
         streamsOpened.computeIfAbsent(in.location(), k -> new AtomicLong()).incrementAndGet();
-        SeekableInputStream s = in.newStream();
-        return new SeekableInputStream() {
-          @Override
-          public long getPos() throws IOException {
-            return s.getPos();
-          }
-
-          @Override
-          public void seek(long newPos) throws IOException {
-            s.seek(newPos);
-          }
-
-          @Override
-          public int read() throws IOException {
-            int b = s.read();
-            if (b >= 0) {
-              bytesRead.incrementAndGet();
-            }
-            return b;
-          }
-
-          @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            int n = s.read(b, off, len);
-            if (n > 0) {
-              bytesRead.addAndGet(n);
-            }
-            return n;
-          }
-
-          @Override
-          public void close() throws IOException {
-            s.close();
-          }
-        };
+        return counted.newStream();
       }
     };
   }

@@ -1,16 +1,21 @@
-package io.datashard.scan;
+package io.datashard.storage;
 
-import io.datashard.storage.InputFile;
-import io.datashard.storage.SeekableInputStream;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** An {@link InputFile} counting the bytes read through its streams (per read call, not per byte). */
-final class CountingInputFile implements InputFile {
+/**
+ * An {@link InputFile} adding the bytes read through its streams to a counter (per read call, not per byte):
+ * how a scan reports bytes read, and how tests prove that projection and pruning read only what they must.
+ */
+public final class CountingInputFile implements InputFile {
   private final InputFile file;
   private final AtomicLong bytes;
 
-  CountingInputFile(InputFile file, AtomicLong bytes) {
+  /**
+   * @param file the file to read
+   * @param bytes the counter to add to
+   */
+  public CountingInputFile(InputFile file, AtomicLong bytes) {
     this.file = file;
     this.bytes = bytes;
   }
