@@ -8,13 +8,12 @@ import io.datashard.Type;
 import io.datashard.partition.Transform;
 import io.datashard.partition.Transforms;
 import io.datashard.expressions.ContentStats;
+import io.datashard.expressions.MapContentStats;
 import io.datashard.metadata.Conversions;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.PartitionFieldSummary;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Partition information seen as column statistics, so the metrics evaluator prunes manifests (by their
@@ -27,16 +26,9 @@ import java.util.Map;
  * partition value means a null source value. Bucket and void transforms say nothing about order and never
  * prune.
  */
-final class PartitionStats implements ContentStats {
-  private final long rows;
-  private final Map<Integer, Object> lower = new HashMap<>();
-  private final Map<Integer, Object> upper = new HashMap<>();
-  private final Map<Integer, Long> nulls = new HashMap<>();
-  private final Map<Integer, Long> nans = new HashMap<>();
-  private final Map<Integer, Long> values = new HashMap<>();
-
+final class PartitionStats extends MapContentStats {
   private PartitionStats(long rows) {
-    this.rows = rows;
+    super(rows);
   }
 
   /** @return whether the spec has any partition field this class can prune with */
@@ -154,35 +146,5 @@ final class PartitionStats implements ContentStats {
         upper.put(id, hi);
       }
     }
-  }
-
-  @Override
-  public long rowCount() {
-    return rows;
-  }
-
-  @Override
-  public long valueCount(int fieldId) {
-    return values.getOrDefault(fieldId, -1L);
-  }
-
-  @Override
-  public long nullCount(int fieldId) {
-    return nulls.getOrDefault(fieldId, -1L);
-  }
-
-  @Override
-  public long nanCount(int fieldId) {
-    return nans.getOrDefault(fieldId, -1L);
-  }
-
-  @Override
-  public Object lowerBound(int fieldId) {
-    return lower.get(fieldId);
-  }
-
-  @Override
-  public Object upperBound(int fieldId) {
-    return upper.get(fieldId);
   }
 }

@@ -16,8 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.datashard.Field;
 import io.datashard.Schema;
 import io.datashard.Types;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ExpressionsTest {
@@ -52,7 +50,7 @@ class ExpressionsTest {
   void metricsPruneSoundlyWithTruncatedStringBoundsAndNaN() {
     // a file whose strings run from "abcdefghijklmnopXYZ" to "abcdefghijklmnopZZZ", truncated to 16 chars:
     // lower "abcdefghijklmnop", upper incremented to "abcdefghijklmnoq"
-    Stats f = new Stats(10).bounds(2, "abcdefghijklmnop", "abcdefghijklmnoq").nulls(2, 0);
+    MapContentStats f = new MapContentStats(10).bounds(2, "abcdefghijklmnop", "abcdefghijklmnoq").nulls(2, 0);
     assertThat(mightMatch(equal("s", "abcdefghijklmnopXYZ"), f)).isTrue();
     assertThat(mightMatch(equal("s", "abcdefghijklmnoo"), f)).isFalse();
     assertThat(mightMatch(startsWith("s", "abcdefghijklmnopZ"), f)).isTrue();
@@ -60,84 +58,19 @@ class ExpressionsTest {
     assertThat(mightMatch(startsWith("s", "abd"), f)).isFalse();
     assertThat(mightMatch(isNull("s"), f)).isFalse();
 
-    Stats d = new Stats(10).bounds(3, 1.0, 2.0).nulls(3, 0).nans(3, 1);
+    MapContentStats d = new MapContentStats(10).bounds(3, 1.0, 2.0).nulls(3, 0).nans(3, 1);
     assertThat(mightMatch(greaterThan("d", 5.0), d)).isTrue(); // the NaN row is > 5
     assertThat(mightMatch(lessThan("d", 1.0), d)).isFalse();
-    Stats noNan = new Stats(10).bounds(3, 1.0, 2.0).nulls(3, 0).nans(3, 0);
+    MapContentStats noNan = new MapContentStats(10).bounds(3, 1.0, 2.0).nulls(3, 0).nans(3, 0);
     assertThat(mightMatch(greaterThan("d", 5.0), noNan)).isFalse();
-    Stats unknownNan = new Stats(10).bounds(3, 1.0, 2.0);
+    MapContentStats unknownNan = new MapContentStats(10).bounds(3, 1.0, 2.0);
     assertThat(mightMatch(greaterThan("d", 5.0), unknownNan)).isTrue();
-    Stats allNull = new Stats(10).nulls(3, 10).values(3, 10);
+    MapContentStats allNull = new MapContentStats(10).nulls(3, 10).values(3, 10);
     assertThat(mightMatch(not(equal("d", 1.0)), allNull)).isFalse();
     assertThat(mightMatch(Expressions.notNaN("d"), allNull)).isTrue(); // notNaN(null) is true
   }
 
   private static boolean mightMatch(Expression e, ContentStats s) {
     return InclusiveMetricsEvaluator.mightMatch(Binder.bind(SCHEMA, e), s);
-  }
-
-  /** Hand-made statistics. */
-  static final class Stats implements ContentStats {
-    final long rows;
-    final Map<Integer, Object> lower = new HashMap<>();
-    final Map<Integer, Object> upper = new HashMap<>();
-    final Map<Integer, Long> nulls = new HashMap<>();
-    final Map<Integer, Long> nans = new HashMap<>();
-    final Map<Integer, Long> values = new HashMap<>();
-
-    Stats(long rows) {
-      this.rows = rows;
-    }
-
-    Stats bounds(int id, Object lo, Object hi) {
-      lower.put(id, lo);
-      upper.put(id, hi);
-      return this;
-    }
-
-    Stats nulls(int id, long n) {
-      nulls.put(id, n);
-      return this;
-    }
-
-    Stats nans(int id, long n) {
-      nans.put(id, n);
-      return this;
-    }
-
-    Stats values(int id, long n) {
-      values.put(id, n);
-      return this;
-    }
-
-    @Override
-    public long rowCount() {
-      return rows;
-    }
-
-    @Override
-    public long valueCount(int fieldId) {
-      return values.getOrDefault(fieldId, -1L);
-    }
-
-    @Override
-    public long nullCount(int fieldId) {
-      return nulls.getOrDefault(fieldId, -1L);
-    }
-
-    @Override
-    public long nanCount(int fieldId) {
-      return nans.getOrDefault(fieldId, -1L);
-    }
-
-    @Override
-    public Object lowerBound(int fieldId) {
-      return lower.get(fieldId);
-    }
-
-    @Override
-    public Object upperBound(int fieldId) {
-      return upper.get(fieldId);
-    }
   }
 }
