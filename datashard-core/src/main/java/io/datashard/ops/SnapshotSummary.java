@@ -48,7 +48,7 @@ final class SnapshotSummary {
     return s;
   }
 
-  /** @return total file size from the manifests' files is not in manifest lists; carried forward instead */
+  /** Sets total-files-size: manifest lists do not record file sizes, so it is carried forward from the parent. */
   static void carryTotalSize(Map<String, String> summary, Snapshot parent, long addedBytes) {
     long parentSize = parent == null ? 0 : parent.summaryLong("total-files-size");
     summary.put("total-files-size", Long.toString(parentSize + addedBytes));
