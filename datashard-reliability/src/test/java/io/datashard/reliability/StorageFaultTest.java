@@ -28,6 +28,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,12 @@ class StorageFaultTest {
   static final int WRITERS = 4;
   static final int APPENDS = 6;
   static final int ROWS = 3;
+
+  /** Matches every {@code n}-th request {@code when} matches (the n-th, 2n-th, ...), counted across threads. */
+  private static Predicate<CountingS3Proxy.Request> everyNth(int n, Predicate<CountingS3Proxy.Request> when) {
+    AtomicInteger seen = new AtomicInteger();
+    return r -> when.test(r) && seen.incrementAndGet() % n == 0;
+  }
 
   @Test
   void everyAppendUnderSteadyFaultsSucceedsAndIsPresentOrFailsClearlyAndIsAbsent() throws Exception {
@@ -62,8 +70,17 @@ class StorageFaultTest {
       long seed = Long.getLong("reliability.seed", System.nanoTime());
       proxy.seed(seed);
       proxy.faultDelayMillis(150);
-      // Version-file creates: applied, answer lost (the unknown-outcome path), or refused unapplied.
-      proxy.injectRandomly(r -> r.type().equals("PUT") && r.hasHeader("if-none-match") && r.path().endsWith(".metadata.json"),
+      Predicate<CountingS3Proxy.Request> versionCreate = r -> r.type().equals("PUT") && r.hasHeader("if-none-match")
+          && r.path().endsWith(".metadata.json");
+      // A guaranteed share of faults, spread out (never two in a row on one request's retries), so that what the
+      // floors below check happens for every seed and every thread timing: version creates applied with their
+      // answer lost (the unknown-outcome path), and refusals, resets and delays across all request types.
+      proxy.inject(everyNth(3, versionCreate), Fault.RESET_AFTER, 3);
+      proxy.inject(everyNth(11, r -> true), Fault.STATUS_503_BEFORE, 8);
+      proxy.inject(everyNth(13, r -> true), Fault.RESET_BEFORE, 8);
+      proxy.inject(everyNth(17, r -> true), Fault.DELAY_BEFORE, 6);
+      // On top of those, random faults. Version-file creates: applied, answer lost, or refused unapplied.
+      proxy.injectRandomly(versionCreate,
           0.3, Fault.RESET_AFTER, Fault.STATUS_500_AFTER, Fault.TRUNCATE_RESPONSE, Fault.RESET_BEFORE,
           Fault.STATUS_503_BEFORE);
       // Everything else: a steady background rate of every fault.

@@ -8,14 +8,22 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FutureDataInputStreamBuilder;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.s3a.S3AFileStatus;
 import org.apache.hadoop.util.functional.FutureIO;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
-/** A data file read through S3A; the length comes from one HEAD (or the caller) and is passed to S3A. */
+/**
+ * A data file read through S3A; the length comes from the caller (a manifest) or from one HEAD, and is passed to
+ * S3A together with the entity tag when that HEAD was made here, so the stream does not repeat it.
+ */
 final class S3AInputFile implements InputFile {
   private final S3StorageBackend backend;
   private final String location;
   private volatile long length;
+  /** The entity tag, when this handle made the HEAD itself; it spares the analytics stream a second HEAD. */
+  private volatile String etag;
 
   S3AInputFile(S3StorageBackend backend, String location, long length) {
     S3Location.parse(location).objectKey(location);
@@ -33,7 +41,9 @@ final class S3AInputFile implements InputFile {
   public long length() {
     long len = length;
     if (len < 0) {
-      len = backend.length(location);
+      HeadObjectResponse head = backend.headExisting(location);
+      etag = head.eTag();
+      len = head.contentLength();
       length = len;
     }
     return len;
@@ -48,10 +58,15 @@ final class S3AInputFile implements InputFile {
       // Passing the length lets S3A skip its own HEAD; the GET happens lazily on first read.
       // Data files are Parquet: footer first, then column chunks by range. Declaring that lets S3A fetch exactly
       // the ranges asked for instead of starting a whole-object GET it aborts on the first backward seek.
-      FSDataInputStream in = FutureIO.awaitFuture(fs.openFile(new Path(loc.s3aUri()))
+      Path path = fs.makeQualified(new Path(loc.s3aUri()));
+      FutureDataInputStreamBuilder open = fs.openFile(path)
           .opt("fs.option.openfile.length", Long.toString(len))
-          .opt("fs.option.openfile.read.policy", "parquet, columnar, vector, random, adaptive")
-          .build());
+          .opt("fs.option.openfile.read.policy", "parquet, columnar, vector, random, adaptive");
+      String tag = etag;
+      if (tag != null) {
+        open.withFileStatus(new S3AFileStatus(len, 0L, path, len, null, tag, null));
+      }
+      FSDataInputStream in = FutureIO.awaitFuture(open.build());
       return new HadoopSeekableInputStream(in);
     } catch (FileNotFoundException e) {
       throw new FileNotFoundInStorageException(location);

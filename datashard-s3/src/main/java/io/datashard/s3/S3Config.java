@@ -70,6 +70,22 @@ public final class S3Config {
   public static final String ENV_PATH_STYLE = "DATASHARD_S3_PATH_STYLE";
   /** Environment variable: {@code true}/{@code false}, TLS (for endpoints given without scheme). */
   public static final String ENV_SSL = "DATASHARD_S3_SSL";
+  /** How data files are read through Hadoop S3A. */
+  public enum ReadStream {
+    /**
+     * The AWS Analytics Accelerator stream, Hadoop 3.4.3's default: Parquet-aware prefetching, small objects
+     * fetched whole in one request, ranges coalesced, and an in-memory block cache shared by the reads of one
+     * backend (bounded by {@link S3Config#readMemoryLimitBytes()}). The first read of each object costs one HEAD
+     * (cached for a day). Best for scans, and what Iceberg and Spark get by default on S3A.
+     */
+    ANALYTICS,
+    /**
+     * The classic S3A stream: ranged GETs of exactly what is asked, no cache and no HEAD when the length is
+     * known. Uses the least memory; for stores the analytics stream does not work with.
+     */
+    CLASSIC
+  }
+
   /** Environment variable: {@code none}, {@code sse-s3}, {@code sse-kms} or {@code sse-c}. */
   public static final String ENV_SSE = "DATASHARD_S3_SSE";
   /** Environment variable: KMS key id or ARN for {@code sse-kms}. */
@@ -84,6 +100,10 @@ public final class S3Config {
   public static final String ENV_CONDITIONAL_WRITES = "DATASHARD_S3_CONDITIONAL_WRITES";
   /** Environment variable: maximum attempts per request for transient errors (default 6). */
   public static final String ENV_MAX_ATTEMPTS = "DATASHARD_S3_MAX_ATTEMPTS";
+  /** Environment variable: {@code analytics} (default) or {@code classic}, the S3A stream data files are read with. */
+  public static final String ENV_READ_STREAM = "DATASHARD_S3_READ_STREAM";
+  /** Environment variable: memory in MiB the analytics read stream may hold for prefetched blocks. */
+  public static final String ENV_READ_MEMORY_MB = "DATASHARD_S3_READ_MEMORY_MB";
   /** Environment variable read as a fallback for bucket and prefix: {@code s3://bucket/prefix}. */
   public static final String ENV_WAREHOUSE = "DATASHARD_WAREHOUSE";
 
@@ -109,6 +129,8 @@ public final class S3Config {
   private final Duration socketTimeout;
   private final int maxConnections;
   private final int listPageSize;
+  private final ReadStream readStream;
+  private final long readMemoryLimitBytes;
 
   private S3Config(Builder b) {
     if (b.bucket == null || b.bucket.isBlank()) {
@@ -174,6 +196,19 @@ public final class S3Config {
       throw new DataShardException("S3 list page size must be within 1..1000, got " + b.listPageSize);
     }
     this.listPageSize = b.listPageSize;
+    this.readStream = b.readStream == null ? ReadStream.ANALYTICS : b.readStream;
+    if (b.readMemoryLimitBytes < 0 || b.readMemoryLimitBytes > 0 && b.readMemoryLimitBytes < MIN_READ_MEMORY) {
+      throw new DataShardException("the S3 read memory limit must be at least " + (MIN_READ_MEMORY >> 20) + " MiB (or 0"
+          + " for the default), got " + b.readMemoryLimitBytes + " bytes");
+    }
+    this.readMemoryLimitBytes = b.readMemoryLimitBytes > 0 ? b.readMemoryLimitBytes : defaultReadMemory();
+  }
+
+  private static final long MIN_READ_MEMORY = 16L << 20;
+
+  /** An eighth of the heap, within 32..512 MiB: prefetched blocks never crowd out the application. */
+  private static long defaultReadMemory() {
+    return Math.max(32L << 20, Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 8));
   }
 
   /** @return a new builder with defaults */
@@ -206,6 +241,8 @@ public final class S3Config {
     b.socketTimeout = socketTimeout;
     b.maxConnections = maxConnections;
     b.listPageSize = listPageSize;
+    b.readStream = readStream;
+    b.readMemoryLimitBytes = readMemoryLimitBytes;
     return b;
   }
 
@@ -265,6 +302,18 @@ public final class S3Config {
     String cw = get(env, ENV_CONDITIONAL_WRITES);
     if (cw != null) {
       b.conditionalWrites(parseEnum(ENV_CONDITIONAL_WRITES, cw, ConditionalWriteMode.class));
+    }
+    String stream = get(env, ENV_READ_STREAM);
+    if (stream != null) {
+      b.readStream(parseEnum(ENV_READ_STREAM, stream, ReadStream.class));
+    }
+    String memory = get(env, ENV_READ_MEMORY_MB);
+    if (memory != null) {
+      try {
+        b.readMemoryLimitBytes(Long.parseLong(memory) << 20);
+      } catch (NumberFormatException e) {
+        throw new DataShardException(ENV_READ_MEMORY_MB + " must be an integer number of MiB, got '" + memory + "'");
+      }
     }
     String attempts = get(env, ENV_MAX_ATTEMPTS);
     if (attempts != null) {
@@ -494,6 +543,16 @@ public final class S3Config {
     return listPageSize;
   }
 
+  /** @return the S3A stream data files are read with */
+  public ReadStream readStream() {
+    return readStream;
+  }
+
+  /** @return bytes of prefetched blocks the analytics read stream may hold in memory (per backend) */
+  public long readMemoryLimitBytes() {
+    return readMemoryLimitBytes;
+  }
+
   @Override
   public String toString() {
     return "S3Config{endpoint=" + (endpoint == null ? "aws" : endpoint)
@@ -509,6 +568,7 @@ public final class S3Config {
         + ", checksumMode=" + checksumMode
         + ", conditionalWrites=" + conditionalWrites
         + ", maxAttempts=" + maxAttempts
+        + ", readStream=" + readStream
         + "}";
   }
 
@@ -541,6 +601,8 @@ public final class S3Config {
     private Duration socketTimeout = Duration.ofSeconds(60);
     private int maxConnections = 64;
     private int listPageSize = 1000;
+    private ReadStream readStream;
+    private long readMemoryLimitBytes;
 
     private Builder() {
     }
@@ -691,6 +753,22 @@ public final class S3Config {
     /** @param listPageSize keys per list page, 1..1000 @return this */
     public Builder listPageSize(int listPageSize) {
       this.listPageSize = listPageSize;
+      return this;
+    }
+
+    /** @param stream the S3A stream data files are read with, ANALYTICS by default @return this */
+    public Builder readStream(ReadStream stream) {
+      this.readStream = stream;
+      return this;
+    }
+
+    /**
+     * @param bytes memory the analytics read stream may hold for prefetched blocks, at least 16 MiB; 0 for the
+     *     default (an eighth of the heap, within 32..512 MiB)
+     * @return this
+     */
+    public Builder readMemoryLimitBytes(long bytes) {
+      this.readMemoryLimitBytes = bytes;
       return this;
     }
 

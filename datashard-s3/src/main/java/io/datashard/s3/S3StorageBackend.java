@@ -186,11 +186,16 @@ public final class S3StorageBackend implements StorageBackend {
    * @throws FileNotFoundInStorageException when it does not exist
    */
   public long length(String location) {
+    return headExisting(location).contentLength();
+  }
+
+  /** One HEAD of an object that must exist: its length and entity tag. */
+  HeadObjectResponse headExisting(String location) {
     HeadObjectResponse head = head(location);
     if (head == null) {
       throw new FileNotFoundInStorageException(location);
     }
-    return head.contentLength();
+    return head;
   }
 
   private HeadObjectResponse head(String location) {
@@ -439,7 +444,9 @@ public final class S3StorageBackend implements StorageBackend {
   }
 
   /**
-   * A handle for reading a file whose length is already known (from a manifest), which saves a HEAD request.
+   * A handle for reading a file whose length is already known (from a manifest). The classic read stream then
+   * makes no HEAD request; the analytics stream makes one on the first read of each object (it needs the
+   * entity tag) and remembers it.
    *
    * @param location the file
    * @param length its length in bytes

@@ -29,6 +29,8 @@ class S3ConfigTest {
     env.put("DATASHARD_S3_CHECKSUM_MODE", "when-supported");
     env.put("DATASHARD_S3_CONDITIONAL_WRITES", "unsafe-single-writer");
     env.put("DATASHARD_S3_MAX_ATTEMPTS", "3");
+    env.put("DATASHARD_S3_READ_STREAM", "classic");
+    env.put("DATASHARD_S3_READ_MEMORY_MB", "64");
     S3Config c = S3Config.fromEnvironment(env);
     assertThat(c.endpoint()).hasToString("https://minio.example.com:9000");
     assertThat(c.ssl()).isTrue();
@@ -45,6 +47,8 @@ class S3ConfigTest {
     assertThat(c.checksumMode()).isEqualTo(S3Config.ChecksumMode.WHEN_SUPPORTED);
     assertThat(c.conditionalWrites()).isEqualTo(S3Config.ConditionalWriteMode.UNSAFE_SINGLE_WRITER);
     assertThat(c.maxAttempts()).isEqualTo(3);
+    assertThat(c.readStream()).isEqualTo(S3Config.ReadStream.CLASSIC);
+    assertThat(c.readMemoryLimitBytes()).isEqualTo(64L << 20);
     assertThat(c.toString()).doesNotContain(SECRET).doesNotContain("token-value-123").doesNotContain("AKIAEXAMPLE")
         .contains("AKIA****").contains("lake");
   }
@@ -63,6 +67,10 @@ class S3ConfigTest {
     assertThat(aws.checksumMode()).isEqualTo(S3Config.ChecksumMode.WHEN_SUPPORTED);
     assertThat(aws.conditionalWrites()).isEqualTo(S3Config.ConditionalWriteMode.AUTO);
     assertThat(aws.toString()).contains("default-chain");
+    assertThat(aws.readStream()).isEqualTo(S3Config.ReadStream.ANALYTICS);
+    long heapEighth = Runtime.getRuntime().maxMemory() / 8;
+    assertThat(aws.readMemoryLimitBytes()).isBetween(32L << 20, 512L << 20)
+        .isEqualTo(Math.max(32L << 20, Math.min(512L << 20, heapEighth)));
 
     S3Config local = S3Config.fromEnvironment(Map.of("DATASHARD_S3_BUCKET", "b", "DATASHARD_S3_ENDPOINT", "localhost:9000"));
     assertThat(local.endpoint()).hasToString("http://localhost:9000"); // loopback: plain HTTP by default
@@ -98,6 +106,12 @@ class S3ConfigTest {
         .hasMessageContaining("DATASHARD_S3_ACCESS_KEY").message().doesNotContain(SECRET);
     assertThatThrownBy(() -> S3Config.fromEnvironment(Map.of("DATASHARD_S3_BUCKET", "b", "DATASHARD_S3_MAX_ATTEMPTS", "many")))
         .hasMessageContaining("DATASHARD_S3_MAX_ATTEMPTS");
+    assertThatThrownBy(() -> S3Config.fromEnvironment(Map.of("DATASHARD_S3_BUCKET", "b", "DATASHARD_S3_READ_STREAM", "fast")))
+        .hasMessageContaining("DATASHARD_S3_READ_STREAM").hasMessageContaining("analytics, classic");
+    assertThatThrownBy(() -> S3Config.fromEnvironment(Map.of("DATASHARD_S3_BUCKET", "b", "DATASHARD_S3_READ_MEMORY_MB", "lots")))
+        .hasMessageContaining("DATASHARD_S3_READ_MEMORY_MB");
+    assertThatThrownBy(() -> S3Config.fromEnvironment(Map.of("DATASHARD_S3_BUCKET", "b", "DATASHARD_S3_READ_MEMORY_MB", "1")))
+        .hasMessageContaining("at least 16 MiB");
     assertThatThrownBy(() -> S3Config.fromEnvironment(Map.of("DATASHARD_S3_BUCKET", "b",
         "DATASHARD_S3_ENDPOINT", "https://x.example", "DATASHARD_S3_SSL", "false"))).hasMessageContaining("contradicts");
     assertThatThrownBy(() -> S3Config.fromEnvironment(Map.of("DATASHARD_S3_BUCKET", "b", "DATASHARD_S3_ENDPOINT", "ftp://x")))
@@ -128,9 +142,12 @@ class S3ConfigTest {
   @Test
   void toBuilderRoundTrips() {
     S3Config c = S3Config.builder().bucket("b").endpoint("http://127.0.0.1:1").credentials("a", SECRET).prefix("p")
-        .sseMode(S3Config.SseMode.SSE_S3).listPageSize(10).build();
+        .sseMode(S3Config.SseMode.SSE_S3).listPageSize(10).readStream(S3Config.ReadStream.CLASSIC)
+        .readMemoryLimitBytes(100L << 20).build();
     S3Config d = c.toBuilder().build();
     assertThat(d.toString()).isEqualTo(c.toString());
+    assertThat(d.readStream()).isEqualTo(S3Config.ReadStream.CLASSIC);
+    assertThat(d.readMemoryLimitBytes()).isEqualTo(100L << 20);
     assertThat(d.secretKey()).isEqualTo(SECRET);
   }
 }

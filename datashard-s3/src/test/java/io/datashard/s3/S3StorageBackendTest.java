@@ -253,7 +253,20 @@ class S3StorageBackendTest {
 
   @Test
   void dataFilesStreamAndSeek() throws Exception {
-    String f = base + "/data/part-00000.parquet";
+    // the default read stream (analytics)
+    streamAndSeek(backend, base + "/data/part-00000.parquet");
+  }
+
+  @Test
+  void dataFilesStreamAndSeekWithTheClassicReadStream() throws Exception {
+    try (S3StorageBackend classic = new S3StorageBackend(server.configBuilder(proxy.endpoint()).prefix("warehouse")
+        .readStream(S3Config.ReadStream.CLASSIC).build())) {
+      streamAndSeek(classic, base + "/data/part-00001.parquet");
+    }
+  }
+
+  private void streamAndSeek(S3StorageBackend backend, String f) throws Exception {
+    boolean analytics = backend.config().readStream() == S3Config.ReadStream.ANALYTICS;
     byte[] data = new byte[3 * 1024 * 1024 + 17];
     new Random(42).nextBytes(data);
     proxy.reset();
@@ -290,12 +303,21 @@ class S3StorageBackendTest {
       assertThatThrownBy(() -> s.readFully(new byte[8], 0, 8)).isInstanceOf(EOFException.class);
     }
     var readCounts = proxy.counts();
-    System.out.println("S3 requests: data file write (3 MiB) " + writeCounts + ", open+4 seeks/reads " + readCounts);
+    System.out.println("S3 requests (" + backend.config().readStream() + "): data file write (3 MiB) " + writeCounts
+        + ", open+4 seeks/reads " + readCounts);
     assertThat(writeCounts).containsOnlyKeys("PUT").containsEntry("PUT", 1); // no HEAD/LIST before create
+    // one HEAD for the length; the analytics stream is handed its entity tag and does not repeat it
     assertThat(readCounts).containsEntry("HEAD", 1).doesNotContainKey("LIST");
+    proxy.reset();
     try (SeekableInputStream s = backend.newInputFile(f, data.length).newStream()) {
       byte[] all = s.readAllBytes();
       assertThat(all).isEqualTo(data);
+    }
+    // a known length (from a manifest): the classic stream makes no HEAD; the analytics stream remembers the object
+    assertThat(proxy.counts()).doesNotContainKey("HEAD").doesNotContainKey("LIST");
+    if (analytics) {
+      // a small object is fetched whole, once, and served from the stream's cache afterwards
+      assertThat(proxy.counts().getOrDefault("GET", 0)).isLessThanOrEqualTo(1);
     }
     assertThat(backend.list(base + "/data")).singleElement().extracting(FileInfo::size).isEqualTo((long) data.length);
   }
