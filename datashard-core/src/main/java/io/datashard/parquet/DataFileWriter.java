@@ -6,16 +6,21 @@ import io.datashard.StorageException;
 import io.datashard.metadata.DataFile;
 import io.datashard.storage.OutputFile;
 import java.io.IOException;
+import java.util.Map;
+import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.compression.CompressionCodecFactory;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 
 /**
  * Streams rows into one Parquet data file and, once closed, describes it as a {@link DataFile} with the
  * column statistics Iceberg manifests carry.
  *
- * <p>Rows are written straight to parquet-java's record consumer; memory is bounded by one row group's
+ * <p>Rows go straight into parquet-java's column writers (no record-assembly layer: schemas are flat); this
+ * class cuts row groups itself, the way parquet-java's own writer does, and memory is bounded by one row group's
  * buffer ({@link ParquetOptions#rowGroupSizeBytes()}). Values must already be valid for the schema (in the
  * Java representations of {@link io.datashard.Types}); this class does not validate them. Not thread-safe.
  *
@@ -30,8 +35,17 @@ public final class DataFileWriter implements AutoCloseable {
   private final String location;
   private final Schema schema;
   private final OutputFileAdapter output;
-  private final RowWriteSupport support;
-  private final ParquetWriter<Object> writer;
+  private final RowColumnWriter rows;
+  private final ParquetProperties properties;
+  private final CompressionCodecFactory codecs;
+  private final CompressionCodecFactory.BytesInputCompressor compressor;
+  private final ParquetFileWriter fileWriter;
+  private final long rowGroupSize;
+  private ColumnChunkPageWriteStore pageStore;
+  private ColumnWriteStore columnStore;
+  private long rowGroupRecords;
+  private long nextSizeCheck;
+  private ParquetMetadata footer;
   private long recordCount;
   private DataFile result;
   private boolean closed;
@@ -41,31 +55,91 @@ public final class DataFileWriter implements AutoCloseable {
     this.location = file.location();
     this.schema = schema;
     this.output = new OutputFileAdapter(file);
-    this.support = new RowWriteSupport(schema);
-    try {
-      Builder builder = new Builder(output, support);
-      for (io.datashard.Field f : schema.fields()) {
-        if (f.type().id() == io.datashard.Type.Id.UUID) {
-          // Parquet orders UUIDs as unsigned bytes; Iceberg's Java library up to at least 1.12 compares min/max
-          // (footer and manifest) as java.util.UUID, signed (apache/iceberg#14216), and so skips row groups and
-          // files that hold matching rows whenever a column's range crosses a sign bit. No UUID min/max is
-          // better than wrong query results in Iceberg and Spark; null counts are kept (they come from the rows).
-          builder.withStatisticsEnabled(f.name(), false);
-        }
+    this.rows = new RowColumnWriter(schema);
+    this.rowGroupSize = options.rowGroupSizeBytes();
+    ParquetProperties.Builder props = ParquetProperties.builder()
+        .withPageSize(options.pageSizeBytes())
+        .withDictionaryPageSize(options.dictPageSizeBytes())
+        .withDictionaryEncoding(true)
+        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0);
+    for (io.datashard.Field f : schema.fields()) {
+      if (f.type().id() == io.datashard.Type.Id.UUID) {
+        // Parquet orders UUIDs as unsigned bytes; Iceberg's Java library up to at least 1.12 compares min/max
+        // (footer and manifest) as java.util.UUID, signed (apache/iceberg#14216), and so skips row groups and
+        // files that hold matching rows whenever a column's range crosses a sign bit. No UUID min/max is
+        // better than wrong query results in Iceberg and Spark; null counts are kept (they come from the rows).
+        props.withStatisticsEnabled(f.name(), false);
       }
-      this.writer = builder
-          .withConf(HadoopConf.shared())
-          .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-          .withCompressionCodec(options.codec().parquetName())
-          .withRowGroupSize(options.rowGroupSizeBytes())
-          .withPageSize(options.pageSizeBytes())
-          .withDictionaryPageSize(options.dictPageSizeBytes())
-          .withDictionaryEncoding(true)
-          .withValidation(false)
-          .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
-          .build();
-    } catch (IOException e) {
+    }
+    this.properties = props.build();
+    this.codecs = new CodecFactory(HadoopConf.shared(), properties.getPageSizeThreshold());
+    this.compressor = codecs.getCompressor(options.codec().parquetName());
+    try {
+      this.fileWriter = new ParquetFileWriter(output, rows.messageType(), ParquetFileWriter.Mode.OVERWRITE,
+          rowGroupSize, 0, null, properties);
+      fileWriter.start();
+    } catch (IOException | RuntimeException e) {
+      codecs.release();
       throw new StorageException("cannot create Parquet file " + location + ": " + e.getMessage(), e);
+    }
+    startRowGroup();
+  }
+
+  private void startRowGroup() {
+    pageStore = new ColumnChunkPageWriteStore(compressor, rows.messageType(), properties.getAllocator(),
+        properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
+    columnStore = properties.newColumnWriteStore(rows.messageType(), pageStore, pageStore);
+    rows.bind(columnStore);
+    rowGroupRecords = 0;
+    nextSizeCheck = properties.getMinRowCountForPageSizeCheck();
+  }
+
+  /**
+   * Cuts the row group once its buffered size reaches the target. The buffered size is not free to compute, so
+   * it is checked only now and then: next halfway to where the current bytes per row say the target will be
+   * reached, within parquet-java's page-check row bounds (as parquet-java's own writer does).
+   */
+  private void maybeFlushRowGroup() throws IOException {
+    if (rowGroupRecords < nextSizeCheck) {
+      return;
+    }
+    long buffered = columnStore.getBufferedSize();
+    double bytesPerRow = (double) buffered / rowGroupRecords;
+    if (buffered > rowGroupSize - 2 * bytesPerRow) {
+      flushRowGroup();
+      closeRowGroupBuffers();
+      startRowGroup();
+      return;
+    }
+    long projected = rowGroupRecords + (long) (rowGroupSize / Math.max(bytesPerRow, 1.0));
+    nextSizeCheck = Math.min(Math.max(properties.getMinRowCountForPageSizeCheck(), (rowGroupRecords + projected) / 2),
+        rowGroupRecords + properties.getMaxRowCountForPageSizeCheck());
+  }
+
+  private void flushRowGroup() throws IOException {
+    if (rowGroupRecords == 0) {
+      return;
+    }
+    fileWriter.startBlock(rowGroupRecords);
+    columnStore.flush();
+    pageStore.flushToFileWriter(fileWriter);
+    fileWriter.endBlock();
+    rowGroupRecords = 0;
+  }
+
+  private void closeRowGroupBuffers() {
+    ColumnWriteStore columns = columnStore;
+    ColumnChunkPageWriteStore pages = pageStore;
+    columnStore = null;
+    pageStore = null;
+    try {
+      if (columns != null) {
+        columns.close();
+      }
+    } finally {
+      if (pages != null) {
+        pages.close();
+      }
     }
   }
 
@@ -117,7 +191,9 @@ public final class DataFileWriter implements AutoCloseable {
       throw new IllegalStateException("writer for " + location + " failed earlier; the file is unusable", failure);
     }
     try {
-      writer.write(row);
+      rows.write(row);
+      rowGroupRecords++;
+      maybeFlushRowGroup();
     } catch (IOException e) {
       failure = new StorageException("failed writing Parquet file " + location + ": " + e.getMessage(), e);
       throw failure;
@@ -139,7 +215,11 @@ public final class DataFileWriter implements AutoCloseable {
    *     file's size were it closed now
    */
   public long length() {
-    return writer.getDataSize();
+    try {
+      return fileWriter.getPos() + (columnStore == null ? 0 : columnStore.getBufferedSize());
+    } catch (IOException e) {
+      throw new StorageException("cannot tell the size of " + location + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -156,20 +236,41 @@ public final class DataFileWriter implements AutoCloseable {
     }
     closed = true;
     if (failure != null) {
+      // The columns of the current row group may be misaligned: write no footer, just release the stream.
       try {
-        writer.close();
-      } catch (IOException | RuntimeException e) {
+        fileWriter.abort();
+      } catch (RuntimeException e) {
         failure.addSuppressed(e);
+      } finally {
+        releaseBuffers();
       }
       return;
     }
     try {
-      writer.close();
-    } catch (IOException e) {
-      throw new StorageException("failed closing Parquet file " + location + ": " + e.getMessage(), e);
+      flushRowGroup();
+      fileWriter.end(Map.of("writer.model.name", "datashard"));
+      footer = fileWriter.getFooter();
+    } catch (IOException | RuntimeException e) {
+      failure = new StorageException("failed closing Parquet file " + location + ": " + e.getMessage(), e);
+      try {
+        fileWriter.abort();
+      } catch (RuntimeException suppressed) {
+        failure.addSuppressed(suppressed);
+      }
+      throw failure;
+    } finally {
+      releaseBuffers();
     }
     long size = output.finalLength();
-    result = FileMetrics.toDataFile(location, schema, writer.getFooter(), support, recordCount, size);
+    result = FileMetrics.toDataFile(location, schema, footer, rows, recordCount, size);
+  }
+
+  private void releaseBuffers() {
+    try {
+      closeRowGroupBuffers();
+    } finally {
+      codecs.release();
+    }
   }
 
   /**
@@ -184,31 +285,5 @@ public final class DataFileWriter implements AutoCloseable {
       throw new IllegalStateException("data file " + location + " is not closed yet");
     }
     return result;
-  }
-
-  /** parquet-java's builder, bound to our write support. */
-  private static final class Builder extends ParquetWriter.Builder<Object, Builder> {
-    private final RowWriteSupport support;
-
-    Builder(org.apache.parquet.io.OutputFile file, RowWriteSupport support) {
-      super(file);
-      this.support = support;
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    @SuppressWarnings("deprecation") // abstract in parquet-java; the ParquetConfiguration variant is used
-    protected WriteSupport<Object> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
-      return support;
-    }
-
-    @Override
-    protected WriteSupport<Object> getWriteSupport(org.apache.parquet.conf.ParquetConfiguration conf) {
-      return support;
-    }
   }
 }

@@ -22,7 +22,7 @@ import org.apache.parquet.io.api.Binary;
 
 /**
  * Builds a {@link DataFile}'s column statistics from a written file's footer and the counters
- * {@link RowWriteSupport} kept while writing.
+ * {@link RowColumnWriter} kept while writing.
  *
  * <p>Sizes, value counts and bounds of non-floating-point columns come from the footer's column chunk
  * metadata; parquet-java orders binary values unsigned (as Iceberg does) and decimals as signed integers.
@@ -34,7 +34,7 @@ final class FileMetrics {
   private FileMetrics() {
   }
 
-  static DataFile toDataFile(String location, Schema schema, ParquetMetadata footer, RowWriteSupport counters,
+  static DataFile toDataFile(String location, Schema schema, ParquetMetadata footer, RowColumnWriter counters,
       long recordCount, long fileSize) {
     int width = schema.size();
     Map<String, Integer> positionByColumn = new HashMap<>();

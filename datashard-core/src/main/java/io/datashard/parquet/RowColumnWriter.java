@@ -15,22 +15,23 @@ import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.conf.ParquetConfiguration;
-import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Writes rows ({@link Record}s or {@code Object[]} in schema order) straight to parquet-java's
- * {@link RecordConsumer}, with no intermediate object model.
+ * Writes rows ({@link Record}s or {@code Object[]} in schema order) straight into parquet-java's column
+ * writers, with no intermediate object model and no record-assembly layer: DataShard schemas are flat, so
+ * every column has repetition level 0 and definition level 0 (null) or its maximum (a value), and a row is
+ * one value (or null) per column.
  *
  * <p>While writing it counts nulls per column and, for float and double columns, NaNs and the smallest and
  * largest non-NaN value (parquet-java's own float statistics cannot be used for Iceberg bounds because of NaN).
  * Every other bound comes from the footer statistics parquet-java collects anyway (see {@link FileMetrics}).
  */
-final class RowWriteSupport extends WriteSupport<Object> {
+final class RowColumnWriter {
   private final Schema schema;
   private final MessageType messageType;
   private final int width;
@@ -47,9 +48,12 @@ final class RowWriteSupport extends WriteSupport<Object> {
   private final double[] maxs;
   private final boolean[] seenNonNaN;
 
-  private RecordConsumer consumer;
+  private final ColumnDescriptor[] descriptors;
+  private final int[] maxDefinitionLevels;
+  private ColumnWriteStore store;
+  private ColumnWriter[] columns;
 
-  RowWriteSupport(Schema schema) {
+  RowColumnWriter(Schema schema) {
     this.schema = schema;
     this.messageType = ParquetSchemas.toMessageType(schema);
     this.width = schema.size();
@@ -74,6 +78,23 @@ final class RowWriteSupport extends WriteSupport<Object> {
     this.mins = new double[width];
     this.maxs = new double[width];
     this.seenNonNaN = new boolean[width];
+    this.descriptors = messageType.getColumns().toArray(new ColumnDescriptor[0]);
+    if (descriptors.length != width) {
+      throw new IllegalStateException("schema " + schema + " does not map to one Parquet column per field");
+    }
+    this.maxDefinitionLevels = new int[width];
+    for (int i = 0; i < width; i++) {
+      maxDefinitionLevels[i] = descriptors[i].getMaxDefinitionLevel();
+    }
+  }
+
+  /** Directs the following rows to a row group's column writers. @param store the row group's store */
+  void bind(ColumnWriteStore store) {
+    this.store = store;
+    this.columns = new ColumnWriter[width];
+    for (int i = 0; i < width; i++) {
+      columns[i] = store.getColumnWriter(descriptors[i]);
+    }
   }
 
   MessageType messageType() {
@@ -101,38 +122,20 @@ final class RowWriteSupport extends WriteSupport<Object> {
     return maxs[column];
   }
 
-  @Override
-  @SuppressWarnings("deprecation") // abstract in parquet-java; the ParquetConfiguration variant is used
-  public WriteContext init(Configuration configuration) {
-    return new WriteContext(messageType, Map.of());
-  }
-
-  @Override
-  public WriteContext init(ParquetConfiguration configuration) {
-    return new WriteContext(messageType, Map.of());
-  }
-
-  @Override
-  public String getName() {
-    return "datashard";
-  }
-
-  @Override
-  public void prepareForWrite(RecordConsumer recordConsumer) {
-    this.consumer = recordConsumer;
-  }
-
-  @Override
-  public void write(Object row) {
-    RecordConsumer rc = consumer;
-    rc.startMessage();
+  /**
+   * Writes one row and ends it in the bound store.
+   *
+   * @param row a {@link Record} of this schema or one value per field in schema order
+   */
+  void write(Object row) {
+    ColumnWriter[] cw = columns;
     if (row instanceof Object[]) {
       Object[] values = (Object[]) row;
       if (values.length != width) {
         throw new IllegalArgumentException("expected " + width + " values, got " + values.length);
       }
       for (int i = 0; i < width; i++) {
-        writeField(rc, i, values[i]);
+        writeField(cw[i], i, values[i]);
       }
     } else {
       Record record = (Record) row;
@@ -141,74 +144,74 @@ final class RowWriteSupport extends WriteSupport<Object> {
             + schema);
       }
       for (int i = 0; i < width; i++) {
-        writeField(rc, i, record.get(i));
+        writeField(cw[i], i, record.get(i));
       }
     }
-    rc.endMessage();
+    store.endRecord();
   }
 
-  private void writeField(RecordConsumer rc, int i, Object v) {
+  private void writeField(ColumnWriter c, int i, Object v) {
     if (v == null) {
       if (required[i]) {
         throw new IllegalArgumentException("null value for required column '" + names[i] + "'");
       }
       nullCounts[i]++;
+      c.writeNull(0, 0);
       return;
     }
-    rc.startField(names[i], i);
+    int def = maxDefinitionLevels[i];
     switch (kinds[i]) {
       case BOOLEAN:
-        rc.addBoolean((Boolean) v);
+        c.write((Boolean) v, 0, def);
         break;
       case INT:
-        rc.addInteger(((Number) v).intValue());
+        c.write(((Number) v).intValue(), 0, def);
         break;
       case LONG:
-        rc.addLong(((Number) v).longValue());
+        c.write(((Number) v).longValue(), 0, def);
         break;
       case FLOAT: {
         float f = (Float) v;
         trackFloating(i, f);
-        rc.addFloat(f);
+        c.write(f, 0, def);
         break;
       }
       case DOUBLE: {
         double d = ((Number) v).doubleValue();
         trackFloating(i, d);
-        rc.addDouble(d);
+        c.write(d, 0, def);
         break;
       }
       case DATE:
-        rc.addInteger(DateTimeUtil.daysFromDate((LocalDate) v));
+        c.write(DateTimeUtil.daysFromDate((LocalDate) v), 0, def);
         break;
       case TIME:
-        rc.addLong(DateTimeUtil.microsFromTime((LocalTime) v));
+        c.write(DateTimeUtil.microsFromTime((LocalTime) v), 0, def);
         break;
       case TIMESTAMP:
-        rc.addLong(DateTimeUtil.microsFromTimestamp((LocalDateTime) v));
+        c.write(DateTimeUtil.microsFromTimestamp((LocalDateTime) v), 0, def);
         break;
       case TIMESTAMP_TZ:
-        rc.addLong(timestamptzMicros(v));
+        c.write(timestamptzMicros(v), 0, def);
         break;
       case STRING:
-        rc.addBinary(Binary.fromString(v.toString()));
+        c.write(Binary.fromString(v.toString()), 0, def);
         break;
       case UUID:
-        rc.addBinary(Binary.fromConstantByteArray(uuidBytes((UUID) v)));
+        c.write(Binary.fromConstantByteArray(uuidBytes((UUID) v)), 0, def);
         break;
       case FIXED:
       case BINARY:
-        rc.addBinary(v instanceof byte[]
+        c.write(v instanceof byte[]
             ? Binary.fromReusedByteArray((byte[]) v)
-            : Binary.fromReusedByteBuffer(((ByteBuffer) v).duplicate()));
+            : Binary.fromReusedByteBuffer(((ByteBuffer) v).duplicate()), 0, def);
         break;
       case DECIMAL:
-        writeDecimal(rc, i, (BigDecimal) v);
+        writeDecimal(c, i, (BigDecimal) v, def);
         break;
       default:
         throw new IllegalStateException("unsupported type " + kinds[i]);
     }
-    rc.endField(names[i], i);
   }
 
   private void trackFloating(int i, double d) {
@@ -229,15 +232,15 @@ final class RowWriteSupport extends WriteSupport<Object> {
     }
   }
 
-  private void writeDecimal(RecordConsumer rc, int i, BigDecimal value) {
+  private void writeDecimal(ColumnWriter c, int i, BigDecimal value, int def) {
     BigDecimal d = value.scale() == scales[i] ? value : value.setScale(scales[i]);
     int len = fixedLengths[i];
     if (len == 0) {
       // INT32 or INT64 storage; the type decides which by its precision.
       if (int32Decimal[i]) {
-        rc.addInteger(d.unscaledValue().intValueExact());
+        c.write(d.unscaledValue().intValueExact(), 0, def);
       } else {
-        rc.addLong(d.unscaledValue().longValueExact());
+        c.write(d.unscaledValue().longValueExact(), 0, def);
       }
       return;
     }
@@ -252,7 +255,7 @@ final class RowWriteSupport extends WriteSupport<Object> {
       out[k] = pad;
     }
     System.arraycopy(unscaled, 0, out, offset, unscaled.length);
-    rc.addBinary(Binary.fromConstantByteArray(out));
+    c.write(Binary.fromConstantByteArray(out), 0, def);
   }
 
   private static long timestamptzMicros(Object v) {
