@@ -17,10 +17,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** DataShard as shipped (fsync on locally; S3 backend with its defaults). */
+/**
+ * DataShard as shipped (fsync on locally; S3 backend with its defaults). {@code DATASHARD_S3_READ_STREAM=analytics}
+ * in the environment (inherited by the child JVMs) measures S3A's analytics read stream instead of the default
+ * classic one.
+ */
 final class DataShardPeer implements Peer {
   static final String NAME = "DataShard";
   private final Warehouse warehouse;
+
+  static S3Config.ReadStream readStream() {
+    String v = System.getenv(S3Config.ENV_READ_STREAM);
+    return v == null || v.isBlank() ? S3Config.ReadStream.CLASSIC
+        : S3Config.ReadStream.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+  }
 
   DataShardPeer(Store store) {
     if (store.isS3()) {
@@ -31,6 +41,7 @@ final class DataShardPeer implements Peer {
           .credentials(io.datashard.s3.S3ProxyServer.ACCESS_KEY, io.datashard.s3.S3ProxyServer.SECRET_KEY)
           .pathStyle(true)
           .prefix(store.prefix() + "/datashard")
+          .readStream(readStream())
           .build();
       this.warehouse = Warehouse.of(new S3StorageBackend(config));
     } else {

@@ -60,7 +60,7 @@ final class IcebergPeer implements Peer {
 
   /**
    * What S3A needs to reach the in-process server (endpoint, path-style, credentials, plain HTTP); everything else
-   * is S3A's default, as an Iceberg user gets it.
+   * is S3A's default, as an Iceberg user gets it, unless {@link #PEERS_READ_STREAM} names the input stream.
    */
   static Configuration s3aConfiguration(Store store) {
     Configuration conf = new Configuration();
@@ -71,7 +71,23 @@ final class IcebergPeer implements Peer {
     conf.set("fs.s3a.access.key", io.datashard.s3.S3ProxyServer.ACCESS_KEY);
     conf.set("fs.s3a.secret.key", io.datashard.s3.S3ProxyServer.SECRET_KEY);
     conf.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    String stream = System.getenv(PEERS_READ_STREAM);
+    if (stream != null && !stream.isBlank()) {
+      conf.set("fs.s3a.input.stream.type", stream.trim());
+    }
     return conf;
+  }
+
+  /**
+   * Environment variable (inherited by child JVMs) naming the S3A input stream Iceberg and plain parquet-java
+   * read with ({@code classic}, {@code analytics}); unset = S3A's default, which in Hadoop 3.4.3 is analytics.
+   */
+  static final String PEERS_READ_STREAM = "BENCH_PEERS_S3_READ_STREAM";
+
+  /** @return the S3A read stream the peers use in this run */
+  static String s3aReadStream() {
+    String stream = System.getenv(PEERS_READ_STREAM);
+    return stream == null || stream.isBlank() ? "analytics (S3A default)" : stream.trim();
   }
 
   @Override

@@ -777,7 +777,9 @@ public final class PeersBench {
     m.put("jvmArgs", ManagementFactory.getRuntimeMXBean().getInputArguments());
     m.put("scratch", System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")));
     m.put("iceberg", org.apache.iceberg.IcebergBuild.version());
-    m.put("s3Server", "S3Proxy 4.1.0 in-process, transient store, 127.0.0.1");
+    m.put("s3Server", "S3Proxy 4.1.0 in-process, transient store, 127.0.0.1; S3A read stream: DataShard "
+        + DataShardPeer.readStream().name().toLowerCase(java.util.Locale.ROOT) + ", Iceberg and parquet-java "
+        + IcebergPeer.s3aReadStream());
     m.put("loadAtStart", Bench.loadAverage());
     return m;
   }

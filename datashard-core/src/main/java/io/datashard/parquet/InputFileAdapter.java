@@ -4,10 +4,20 @@ import io.datashard.storage.InputFile;
 import io.datashard.storage.SeekableInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.parquet.bytes.ByteBufferAllocator;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
+import org.apache.parquet.io.ParquetFileRange;
 
 /**
  * Presents a DataShard {@link InputFile} as a parquet-java {@link org.apache.parquet.io.InputFile}.
+ *
+ * <p>Streams that support vectored reads (S3A) pass Parquet's vectored reads through, so a row group's column chunks
+ * are fetched in parallel off the reading thread, as parquet-java does on a Hadoop stream.
  *
  * <p>I/O failures of the underlying storage are re-thrown as {@link StorageReadFailure}, so a reader can tell
  * a storage problem (network, permissions) from a damaged file, which parquet-java reports with plain
@@ -50,6 +60,40 @@ public final class InputFileAdapter implements org.apache.parquet.io.InputFile {
           in.seek(newPos);
         } catch (IOException e) {
           throw new StorageReadFailure(e);
+        }
+      }
+
+      @Override
+      public boolean readVectoredAvailable(ByteBufferAllocator allocator) {
+        // Direct buffers would have to be released by the stream on failure; keep vectored reads to heap buffers.
+        return !allocator.isDirect() && in.supportsVectoredReads();
+      }
+
+      @Override
+      public void readVectored(List<ParquetFileRange> ranges, ByteBufferAllocator allocator) throws IOException {
+        List<long[]> wanted = new ArrayList<>(ranges.size());
+        for (ParquetFileRange r : ranges) {
+          wanted.add(new long[] {r.getOffset(), r.getLength()});
+        }
+        List<CompletableFuture<ByteBuffer>> futures;
+        try {
+          futures = in.readVectored(wanted, allocator::allocate);
+        } catch (IOException e) {
+          throw new StorageReadFailure(e);
+        }
+        for (int i = 0; i < ranges.size(); i++) {
+          ranges.get(i).setDataReadFuture(futures.get(i).handle((buffer, failure) -> {
+            if (failure == null) {
+              return buffer;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+            if (cause instanceof java.io.UncheckedIOException) {
+              cause = cause.getCause();
+            }
+            throw new CompletionException(cause instanceof IOException
+                ? new StorageReadFailure((IOException) cause) : cause);
+          }));
         }
       }
     };

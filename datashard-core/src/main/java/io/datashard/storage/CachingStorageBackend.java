@@ -154,6 +154,11 @@ public final class CachingStorageBackend extends ForwardingStorageBackend {
     public SeekableInputStream newStream() {
       return resolve().newStream();
     }
+
+    @Override
+    public SeekableInputStream newSequentialStream() {
+      return resolve().newSequentialStream();
+    }
   }
 
   private InputFile fetch(String location) {
@@ -205,7 +210,7 @@ public final class CachingStorageBackend extends ForwardingStorageBackend {
 
   private void download(InputFile remote, Path path) {
     Path tmp = directory.resolve(UUID.randomUUID() + ".tmp");
-    try (SeekableInputStream in = remote.newStream(); OutputStream out = Files.newOutputStream(tmp)) {
+    try (SeekableInputStream in = remote.newSequentialStream(); OutputStream out = Files.newOutputStream(tmp)) {
       in.transferTo(out);
     } catch (IOException | RuntimeException e) {
       deleteQuietly(tmp);

@@ -1,7 +1,12 @@
 package io.datashard.storage;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 
 /**
  * An {@link InputFile} adding the bytes read through its streams to a counter (per read call, not per byte):
@@ -32,7 +37,15 @@ public final class CountingInputFile implements InputFile {
 
   @Override
   public SeekableInputStream newStream() {
-    SeekableInputStream in = file.newStream();
+    return counting(file.newStream());
+  }
+
+  @Override
+  public SeekableInputStream newSequentialStream() {
+    return counting(file.newSequentialStream());
+  }
+
+  private SeekableInputStream counting(SeekableInputStream in) {
     return new SeekableInputStream() {
       @Override
       public long getPos() throws IOException {
@@ -42,6 +55,25 @@ public final class CountingInputFile implements InputFile {
       @Override
       public void seek(long newPos) throws IOException {
         in.seek(newPos);
+      }
+
+      @Override
+      public boolean supportsVectoredReads() {
+        return in.supportsVectoredReads();
+      }
+
+      @Override
+      public List<CompletableFuture<ByteBuffer>> readVectored(List<long[]> ranges,
+          IntFunction<ByteBuffer> allocate) throws IOException {
+        List<CompletableFuture<ByteBuffer>> futures = in.readVectored(ranges, allocate);
+        List<CompletableFuture<ByteBuffer>> counted = new ArrayList<>(futures.size());
+        for (CompletableFuture<ByteBuffer> f : futures) {
+          counted.add(f.thenApply(buffer -> {
+            bytes.addAndGet(buffer.remaining());
+            return buffer;
+          }));
+        }
+        return counted;
       }
 
       @Override

@@ -2,6 +2,10 @@ package io.datashard.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 
 /** An input stream that knows and can change its position. */
 public abstract class SeekableInputStream extends InputStream {
@@ -10,6 +14,30 @@ public abstract class SeekableInputStream extends InputStream {
 
   /** Moves to a byte offset. */
   public abstract void seek(long newPos) throws IOException;
+
+  /**
+   * @return whether {@link #readVectored} fetches ranges concurrently, off the caller's thread (object stores);
+   *     false means callers should read range by range
+   */
+  public boolean supportsVectoredReads() {
+    return false;
+  }
+
+  /**
+   * Starts reading several byte ranges at once, like Hadoop's vectored reads: the store may coalesce nearby ranges
+   * and fetch them in parallel. Does not move the stream's position. Only streams whose
+   * {@link #supportsVectoredReads()} is true implement it.
+   *
+   * @param ranges {@code {offset, length}} pairs, not overlapping
+   * @param allocate allocates a buffer of the given size for one range's bytes
+   * @return one future per range, in order, each completing with that range's bytes (position 0, limit length)
+   *     or with the {@link IOException} that stopped it
+   * @throws IOException when the reads cannot be started
+   */
+  public List<CompletableFuture<ByteBuffer>> readVectored(List<long[]> ranges, IntFunction<ByteBuffer> allocate)
+      throws IOException {
+    throw new UnsupportedOperationException(getClass().getName() + " does not support vectored reads");
+  }
 
   /** Reads exactly {@code len} bytes or throws {@link java.io.EOFException}. */
   public void readFully(byte[] bytes, int off, int len) throws IOException {

@@ -52,10 +52,10 @@ final class S3AConfigurations {
     conf.setInt("fs.s3a.bucket.probe", 0);
     // Fewer requests and less per-request work.
     conf.setBoolean("fs.s3a.audit.enabled", false);
-    // Data files are read with the stream the configuration names. The analytics stream (Hadoop 3.4.3's default,
-    // what Iceberg and Spark users get) prefetches Parquet column chunks, fetches small files whole and keeps
-    // blocks in a cache shared by the file system's streams; its memory is bounded here, not left at the 2 GiB
-    // library default, so a small-heap process stays within its heap.
+    // Data files are read with the stream the configuration names: classic by default (bounded memory, failures
+    // surface in the reading thread), or the analytics stream (Hadoop 3.4.3's own default: Parquet-aware prefetch,
+    // small files fetched whole, a block cache shared by the file system's streams), whose memory is bounded here
+    // instead of being left at the library's 2 GiB. See S3Config.ReadStream for why classic is the default.
     if (config.readStream() == S3Config.ReadStream.CLASSIC) {
       conf.set("fs.s3a.input.stream.type", "classic");
     } else {

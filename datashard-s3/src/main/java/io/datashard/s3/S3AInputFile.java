@@ -51,17 +51,27 @@ final class S3AInputFile implements InputFile {
 
   @Override
   public SeekableInputStream newStream() {
+    // Data files are Parquet: footer first, then column chunks by range. Declaring that lets S3A fetch exactly
+    // the ranges asked for instead of starting a whole-object GET it aborts on the first backward seek.
+    return open("parquet, columnar, vector, random, adaptive");
+  }
+
+  @Override
+  public SeekableInputStream newSequentialStream() {
+    // Whole-file reads (copies, checksums, the read cache): one GET, not one per read-ahead range.
+    return open("whole-file, sequential");
+  }
+
+  private SeekableInputStream open(String readPolicy) {
     S3Location loc = S3Location.parse(location);
     long len = length();
     FileSystem fs = backend.fileSystem(loc.bucket());
     try {
       // Passing the length lets S3A skip its own HEAD; the GET happens lazily on first read.
-      // Data files are Parquet: footer first, then column chunks by range. Declaring that lets S3A fetch exactly
-      // the ranges asked for instead of starting a whole-object GET it aborts on the first backward seek.
       Path path = fs.makeQualified(new Path(loc.s3aUri()));
       FutureDataInputStreamBuilder open = fs.openFile(path)
           .opt("fs.option.openfile.length", Long.toString(len))
-          .opt("fs.option.openfile.read.policy", "parquet, columnar, vector, random, adaptive");
+          .opt("fs.option.openfile.read.policy", readPolicy);
       String tag = etag;
       if (tag != null) {
         open.withFileStatus(new S3AFileStatus(len, 0L, path, len, null, tag, null));

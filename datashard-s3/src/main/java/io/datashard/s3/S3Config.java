@@ -73,17 +73,22 @@ public final class S3Config {
   /** How data files are read through Hadoop S3A. */
   public enum ReadStream {
     /**
-     * The AWS Analytics Accelerator stream, Hadoop 3.4.3's default: Parquet-aware prefetching, small objects
+     * The classic S3A stream (the default), opened with the Parquet read policy: ranged GETs of exactly what is
+     * asked (footer, then each row group's projected column chunks), no HEAD when the length is known, no cache.
+     * Memory stays bounded by what the Parquet reader itself holds, and a failure (including running out of heap)
+     * surfaces in the reading thread.
+     */
+    CLASSIC,
+    /**
+     * The AWS Analytics Accelerator stream, Hadoop 3.4.3's own default: Parquet-aware prefetching, small objects
      * fetched whole in one request, ranges coalesced, and an in-memory block cache shared by the reads of one
      * backend (bounded by {@link S3Config#readMemoryLimitBytes()}). The first read of each object costs one HEAD
-     * (cached for a day). Best for scans, and what Iceberg and Spark get by default on S3A.
+     * (cached for a day). Faster scans (measured 88-95% of plain parquet-java against 69-71% with CLASSIC on a
+     * loopback store), but with analytics-accelerator 1.3.1 a scan whose heap runs out can block forever instead of
+     * failing (measured: a 10-million-row scan in a 160 MiB heap hung in the stream's block wait; CLASSIC finished
+     * it with 122 MiB live). Opt in where heaps are generous.
      */
-    ANALYTICS,
-    /**
-     * The classic S3A stream: ranged GETs of exactly what is asked, no cache and no HEAD when the length is
-     * known. Uses the least memory; for stores the analytics stream does not work with.
-     */
-    CLASSIC
+    ANALYTICS
   }
 
   /** Environment variable: {@code none}, {@code sse-s3}, {@code sse-kms} or {@code sse-c}. */
@@ -100,7 +105,7 @@ public final class S3Config {
   public static final String ENV_CONDITIONAL_WRITES = "DATASHARD_S3_CONDITIONAL_WRITES";
   /** Environment variable: maximum attempts per request for transient errors (default 6). */
   public static final String ENV_MAX_ATTEMPTS = "DATASHARD_S3_MAX_ATTEMPTS";
-  /** Environment variable: {@code analytics} (default) or {@code classic}, the S3A stream data files are read with. */
+  /** Environment variable: {@code classic} (default) or {@code analytics}, the S3A stream data files are read with. */
   public static final String ENV_READ_STREAM = "DATASHARD_S3_READ_STREAM";
   /** Environment variable: memory in MiB the analytics read stream may hold for prefetched blocks. */
   public static final String ENV_READ_MEMORY_MB = "DATASHARD_S3_READ_MEMORY_MB";
@@ -196,7 +201,7 @@ public final class S3Config {
       throw new DataShardException("S3 list page size must be within 1..1000, got " + b.listPageSize);
     }
     this.listPageSize = b.listPageSize;
-    this.readStream = b.readStream == null ? ReadStream.ANALYTICS : b.readStream;
+    this.readStream = b.readStream == null ? ReadStream.CLASSIC : b.readStream;
     if (b.readMemoryLimitBytes < 0 || b.readMemoryLimitBytes > 0 && b.readMemoryLimitBytes < MIN_READ_MEMORY) {
       throw new DataShardException("the S3 read memory limit must be at least " + (MIN_READ_MEMORY >> 20) + " MiB (or 0"
           + " for the default), got " + b.readMemoryLimitBytes + " bytes");
@@ -756,7 +761,7 @@ public final class S3Config {
       return this;
     }
 
-    /** @param stream the S3A stream data files are read with, ANALYTICS by default @return this */
+    /** @param stream the S3A stream data files are read with, CLASSIC by default @return this */
     public Builder readStream(ReadStream stream) {
       this.readStream = stream;
       return this;

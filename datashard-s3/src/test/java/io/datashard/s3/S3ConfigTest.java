@@ -29,7 +29,7 @@ class S3ConfigTest {
     env.put("DATASHARD_S3_CHECKSUM_MODE", "when-supported");
     env.put("DATASHARD_S3_CONDITIONAL_WRITES", "unsafe-single-writer");
     env.put("DATASHARD_S3_MAX_ATTEMPTS", "3");
-    env.put("DATASHARD_S3_READ_STREAM", "classic");
+    env.put("DATASHARD_S3_READ_STREAM", "analytics");
     env.put("DATASHARD_S3_READ_MEMORY_MB", "64");
     S3Config c = S3Config.fromEnvironment(env);
     assertThat(c.endpoint()).hasToString("https://minio.example.com:9000");
@@ -47,7 +47,7 @@ class S3ConfigTest {
     assertThat(c.checksumMode()).isEqualTo(S3Config.ChecksumMode.WHEN_SUPPORTED);
     assertThat(c.conditionalWrites()).isEqualTo(S3Config.ConditionalWriteMode.UNSAFE_SINGLE_WRITER);
     assertThat(c.maxAttempts()).isEqualTo(3);
-    assertThat(c.readStream()).isEqualTo(S3Config.ReadStream.CLASSIC);
+    assertThat(c.readStream()).isEqualTo(S3Config.ReadStream.ANALYTICS);
     assertThat(c.readMemoryLimitBytes()).isEqualTo(64L << 20);
     assertThat(c.toString()).doesNotContain(SECRET).doesNotContain("token-value-123").doesNotContain("AKIAEXAMPLE")
         .contains("AKIA****").contains("lake");
@@ -67,7 +67,7 @@ class S3ConfigTest {
     assertThat(aws.checksumMode()).isEqualTo(S3Config.ChecksumMode.WHEN_SUPPORTED);
     assertThat(aws.conditionalWrites()).isEqualTo(S3Config.ConditionalWriteMode.AUTO);
     assertThat(aws.toString()).contains("default-chain");
-    assertThat(aws.readStream()).isEqualTo(S3Config.ReadStream.ANALYTICS);
+    assertThat(aws.readStream()).isEqualTo(S3Config.ReadStream.CLASSIC);
     long heapEighth = Runtime.getRuntime().maxMemory() / 8;
     assertThat(aws.readMemoryLimitBytes()).isBetween(32L << 20, 512L << 20)
         .isEqualTo(Math.max(32L << 20, Math.min(512L << 20, heapEighth)));
@@ -107,7 +107,7 @@ class S3ConfigTest {
     assertThatThrownBy(() -> S3Config.fromEnvironment(Map.of("DATASHARD_S3_BUCKET", "b", "DATASHARD_S3_MAX_ATTEMPTS", "many")))
         .hasMessageContaining("DATASHARD_S3_MAX_ATTEMPTS");
     assertThatThrownBy(() -> S3Config.fromEnvironment(Map.of("DATASHARD_S3_BUCKET", "b", "DATASHARD_S3_READ_STREAM", "fast")))
-        .hasMessageContaining("DATASHARD_S3_READ_STREAM").hasMessageContaining("analytics, classic");
+        .hasMessageContaining("DATASHARD_S3_READ_STREAM").hasMessageContaining("classic, analytics");
     assertThatThrownBy(() -> S3Config.fromEnvironment(Map.of("DATASHARD_S3_BUCKET", "b", "DATASHARD_S3_READ_MEMORY_MB", "lots")))
         .hasMessageContaining("DATASHARD_S3_READ_MEMORY_MB");
     assertThatThrownBy(() -> S3Config.fromEnvironment(Map.of("DATASHARD_S3_BUCKET", "b", "DATASHARD_S3_READ_MEMORY_MB", "1")))
@@ -142,11 +142,11 @@ class S3ConfigTest {
   @Test
   void toBuilderRoundTrips() {
     S3Config c = S3Config.builder().bucket("b").endpoint("http://127.0.0.1:1").credentials("a", SECRET).prefix("p")
-        .sseMode(S3Config.SseMode.SSE_S3).listPageSize(10).readStream(S3Config.ReadStream.CLASSIC)
+        .sseMode(S3Config.SseMode.SSE_S3).listPageSize(10).readStream(S3Config.ReadStream.ANALYTICS)
         .readMemoryLimitBytes(100L << 20).build();
     S3Config d = c.toBuilder().build();
     assertThat(d.toString()).isEqualTo(c.toString());
-    assertThat(d.readStream()).isEqualTo(S3Config.ReadStream.CLASSIC);
+    assertThat(d.readStream()).isEqualTo(S3Config.ReadStream.ANALYTICS);
     assertThat(d.readMemoryLimitBytes()).isEqualTo(100L << 20);
     assertThat(d.secretKey()).isEqualTo(SECRET);
   }

@@ -253,15 +253,15 @@ class S3StorageBackendTest {
 
   @Test
   void dataFilesStreamAndSeek() throws Exception {
-    // the default read stream (analytics)
+    // the default read stream (classic)
     streamAndSeek(backend, base + "/data/part-00000.parquet");
   }
 
   @Test
-  void dataFilesStreamAndSeekWithTheClassicReadStream() throws Exception {
-    try (S3StorageBackend classic = new S3StorageBackend(server.configBuilder(proxy.endpoint()).prefix("warehouse")
-        .readStream(S3Config.ReadStream.CLASSIC).build())) {
-      streamAndSeek(classic, base + "/data/part-00001.parquet");
+  void dataFilesStreamAndSeekWithTheAnalyticsReadStream() throws Exception {
+    try (S3StorageBackend analytics = new S3StorageBackend(server.configBuilder(proxy.endpoint()).prefix("warehouse")
+        .readStream(S3Config.ReadStream.ANALYTICS).build())) {
+      streamAndSeek(analytics, base + "/data/part-00001.parquet");
     }
   }
 
@@ -319,6 +319,28 @@ class S3StorageBackendTest {
       // a small object is fetched whole, once, and served from the stream's cache afterwards
       assertThat(proxy.counts().getOrDefault("GET", 0)).isLessThanOrEqualTo(1);
     }
+    // vectored reads (what Parquet uses for a row group's column chunks) return exactly the ranges asked for
+    try (SeekableInputStream s = backend.newInputFile(f, data.length).newStream()) {
+      assertThat(s.supportsVectoredReads()).isTrue();
+      var futures = s.readVectored(java.util.List.of(new long[] {10, 1000}, new long[] {2_000_000, 70_000}),
+          java.nio.ByteBuffer::allocate);
+      assertThat(futures).hasSize(2);
+      java.nio.ByteBuffer first = futures.get(0).get();
+      java.nio.ByteBuffer second = futures.get(1).get();
+      byte[] a = new byte[first.remaining()];
+      first.get(a);
+      byte[] b = new byte[second.remaining()];
+      second.get(b);
+      assertThat(a).isEqualTo(java.util.Arrays.copyOfRange(data, 10, 1010));
+      assertThat(b).isEqualTo(java.util.Arrays.copyOfRange(data, 2_000_000, 2_070_000));
+    }
+    // a whole-file read (copy, checksum, read cache) is one GET on either stream, not one per read-ahead range
+    proxy.reset();
+    try (SeekableInputStream s = backend.newInputFile(f, data.length).newSequentialStream()) {
+      assertThat(s.readAllBytes()).isEqualTo(data);
+    }
+    assertThat(proxy.counts()).doesNotContainKey("HEAD").doesNotContainKey("LIST");
+    assertThat(proxy.counts().getOrDefault("GET", 0)).isLessThanOrEqualTo(1);
     assertThat(backend.list(base + "/data")).singleElement().extracting(FileInfo::size).isEqualTo((long) data.length);
   }
 

@@ -259,7 +259,7 @@ public final class TableMigration {
     }
     long n = 0;
     byte[] buf = new byte[1 << 20];
-    try (InputStream in = src.newInputFile(f.location(), f.fileSizeInBytes()).newStream();
+    try (InputStream in = src.newInputFile(f.location(), f.fileSizeInBytes()).newSequentialStream();
          OutputStream out = dst.newOutputFile(target).create()) {
       int r;
       while ((r = in.read(buf)) > 0) {
@@ -463,7 +463,7 @@ public final class TableMigration {
   private static long crc(StorageBackend storage, String location, LongConsumer bytesRead, long[] length) {
     CRC32C crc = new CRC32C();
     byte[] buf = new byte[1 << 20];
-    try (InputStream in = storage.newInputFile(location).newStream()) {
+    try (InputStream in = storage.newInputFile(location).newSequentialStream()) {
       int r;
       while ((r = in.read(buf)) > 0) {
         crc.update(buf, 0, r);
