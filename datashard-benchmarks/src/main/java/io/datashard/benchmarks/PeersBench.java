@@ -40,7 +40,7 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
  *
  * <p>Arguments (key=value, all optional): {@code peers=latency,append,scan,contention,cold,requests,memory},
  * {@code stores=local,s3}, {@code out=target/results.json}, {@code md=target/results.md}, and the sizes
- * {@code latency=200 latencyS3=100 warmup=30 sizes=100,10000,1000000 rounds=3 scanRows=1000000 scanFiles=20
+ * {@code latency=200 latencyS3=100 warmup=30 sizes=100,10000,1000000 rounds=3 scanRounds=5 scanRows=1000000 scanFiles=20
  * writers=1,2,4,8,16 appendsEach=10 appendsEachS3=4 coldRuns=3 memoryRows=10000000 memoryHeap=256m}.
  */
 public final class PeersBench {
@@ -333,7 +333,7 @@ public final class PeersBench {
   private void scan(String store, Peer.Store where) throws Exception {
     int rows = intOpt("scanRows", 1_000_000);
     int files = intOpt("scanFiles", 20);
-    int rounds = intOpt("rounds", 3);
+    int rounds = intOpt("scanRounds", 5);
     int per = rows / files;
     Configuration conf = where.isS3() ? IcebergPeer.s3aConfiguration(where) : new Configuration(false);
     List<org.apache.parquet.io.InputFile> plainFiles = new ArrayList<>();

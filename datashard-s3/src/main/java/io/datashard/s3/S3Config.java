@@ -83,10 +83,10 @@ public final class S3Config {
      * The AWS Analytics Accelerator stream, Hadoop 3.4.3's own default: Parquet-aware prefetching, small objects
      * fetched whole in one request, ranges coalesced, and an in-memory block cache shared by the reads of one
      * backend (bounded by {@link S3Config#readMemoryLimitBytes()}). The first read of each object costs one HEAD
-     * (cached for a day). Faster scans (measured 88-95% of plain parquet-java against 69-71% with CLASSIC on a
-     * loopback store), but with analytics-accelerator 1.3.1 a scan whose heap runs out can block forever instead of
-     * failing (measured: a 10-million-row scan in a 160 MiB heap hung in the stream's block wait; CLASSIC finished
-     * it with 122 MiB live). Opt in where heaps are generous.
+     * (cached for a day). Its gain is in repeated scans of the same files, served from the cache. But with
+     * analytics-accelerator 1.3.1 a scan whose heap runs out can block forever instead of failing (measured: a
+     * 10-million-row scan in a 160 MiB heap hung in the stream's block wait; CLASSIC finished it with 122 MiB
+     * live). Opt in where heaps are generous.
      */
     ANALYTICS
   }
