@@ -111,8 +111,8 @@ public final class DataFileWriter implements AutoCloseable {
       startRowGroup();
       return;
     }
-    long projected = rowGroupRecords + (long) (rowGroupSize / Math.max(bytesPerRow, 1.0));
-    nextSizeCheck = Math.min(Math.max(properties.getMinRowCountForPageSizeCheck(), (rowGroupRecords + projected) / 2),
+    long rowsAtTarget = (long) (rowGroupSize / Math.max(bytesPerRow, 1.0));
+    nextSizeCheck = Math.min(Math.max(properties.getMinRowCountForPageSizeCheck(), (rowGroupRecords + rowsAtTarget) / 2),
         rowGroupRecords + properties.getMaxRowCountForPageSizeCheck());
   }
 

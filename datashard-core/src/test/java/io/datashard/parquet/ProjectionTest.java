@@ -117,6 +117,10 @@ class ProjectionTest {
     Schema projection = Schema.of(required(1, "id", Types.LONG));
     try (DataFileReader r = DataFileReader.open(storage.newInputFile(multi), projection)) {
       assertThat(r.rowGroups()).hasSizeGreaterThan(2);
+      // every row group but the last is cut near the 64 KiB target (sizes as buffered: encoded, uncompressed)
+      for (var block : r.rowGroups().subList(0, r.rowGroups().size() - 1)) {
+        assertThat(block.getTotalByteSize()).as("row group size").isBetween(32L * 1024, 96L * 1024);
+      }
       long firstCount = r.rowGroups().get(0).getRowCount();
       long firstStart = r.rowGroups().get(0).getStartingPos();
       List<Long> ids = new ArrayList<>();
