@@ -45,7 +45,6 @@ public final class DataFileWriter implements AutoCloseable {
   private ColumnWriteStore columnStore;
   private long rowGroupRecords;
   private long nextSizeCheck;
-  private ParquetMetadata footer;
   private long recordCount;
   private DataFile result;
   private boolean closed;
@@ -238,31 +237,35 @@ public final class DataFileWriter implements AutoCloseable {
     if (failure != null) {
       // The columns of the current row group may be misaligned: write no footer, just release the stream.
       try {
-        fileWriter.abort();
-      } catch (RuntimeException e) {
-        failure.addSuppressed(e);
+        abortInto(failure);
       } finally {
         releaseBuffers();
       }
       return;
     }
+    ParquetMetadata footer;
     try {
       flushRowGroup();
       fileWriter.end(Map.of("writer.model.name", "datashard"));
       footer = fileWriter.getFooter();
     } catch (IOException | RuntimeException e) {
       failure = new StorageException("failed closing Parquet file " + location + ": " + e.getMessage(), e);
-      try {
-        fileWriter.abort();
-      } catch (RuntimeException suppressed) {
-        failure.addSuppressed(suppressed);
-      }
+      abortInto(failure);
       throw failure;
     } finally {
       releaseBuffers();
     }
     long size = output.finalLength();
     result = FileMetrics.toDataFile(location, schema, footer, rows, recordCount, size);
+  }
+
+  /** Closes the output without a footer; a failure doing so is added to {@code cause}. */
+  private void abortInto(RuntimeException cause) {
+    try {
+      fileWriter.abort();
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
   }
 
   private void releaseBuffers() {

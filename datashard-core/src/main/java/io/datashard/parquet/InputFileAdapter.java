@@ -50,7 +50,7 @@ public final class InputFileAdapter implements org.apache.parquet.io.InputFile {
         try {
           return in.getPos();
         } catch (IOException e) {
-          throw new StorageReadFailure(e);
+          throw asStorageFailure(e);
         }
       }
 
@@ -59,7 +59,7 @@ public final class InputFileAdapter implements org.apache.parquet.io.InputFile {
         try {
           in.seek(newPos);
         } catch (IOException e) {
-          throw new StorageReadFailure(e);
+          throw asStorageFailure(e);
         }
       }
 
@@ -79,7 +79,7 @@ public final class InputFileAdapter implements org.apache.parquet.io.InputFile {
         try {
           futures = in.readVectored(wanted, allocator::allocate);
         } catch (IOException e) {
-          throw new StorageReadFailure(e);
+          throw asStorageFailure(e);
         }
         for (int i = 0; i < ranges.size(); i++) {
           ranges.get(i).setDataReadFuture(futures.get(i).handle((buffer, failure) -> {
@@ -91,8 +91,7 @@ public final class InputFileAdapter implements org.apache.parquet.io.InputFile {
             if (cause instanceof java.io.UncheckedIOException) {
               cause = cause.getCause();
             }
-            throw new CompletionException(cause instanceof IOException
-                ? new StorageReadFailure((IOException) cause) : cause);
+            throw new CompletionException(cause instanceof IOException ? asStorageFailure((IOException) cause) : cause);
           }));
         }
       }
@@ -113,6 +112,11 @@ public final class InputFileAdapter implements org.apache.parquet.io.InputFile {
     }
   }
 
+  /** @return the failure marked as the storage's (unchanged when it already is) */
+  private static StorageReadFailure asStorageFailure(IOException e) {
+    return e instanceof StorageReadFailure ? (StorageReadFailure) e : new StorageReadFailure(e);
+  }
+
   /** Marks every I/O failure of the storage stream as a {@link StorageReadFailure}. */
   private static final class MarkingStream extends InputStream {
     private final InputStream in;
@@ -125,10 +129,8 @@ public final class InputFileAdapter implements org.apache.parquet.io.InputFile {
     public int read() throws IOException {
       try {
         return in.read();
-      } catch (StorageReadFailure e) {
-        throw e;
       } catch (IOException e) {
-        throw new StorageReadFailure(e);
+        throw asStorageFailure(e);
       }
     }
 
@@ -136,10 +138,8 @@ public final class InputFileAdapter implements org.apache.parquet.io.InputFile {
     public int read(byte[] b, int off, int len) throws IOException {
       try {
         return in.read(b, off, len);
-      } catch (StorageReadFailure e) {
-        throw e;
       } catch (IOException e) {
-        throw new StorageReadFailure(e);
+        throw asStorageFailure(e);
       }
     }
 
@@ -148,7 +148,7 @@ public final class InputFileAdapter implements org.apache.parquet.io.InputFile {
       try {
         return in.skip(n);
       } catch (IOException e) {
-        throw new StorageReadFailure(e);
+        throw asStorageFailure(e);
       }
     }
 
@@ -157,7 +157,7 @@ public final class InputFileAdapter implements org.apache.parquet.io.InputFile {
       try {
         return in.available();
       } catch (IOException e) {
-        throw new StorageReadFailure(e);
+        throw asStorageFailure(e);
       }
     }
 
