@@ -20,7 +20,8 @@ package io.datashard.scan;
  * @param filesRead data files opened
  * @param rowGroupsConsidered row groups in the files read
  * @param rowGroupsSkipped row groups skipped by their statistics, never read
- * @param bytesRead bytes of data files read from storage (footers included)
+ * @param bytesRead bytes of data files read, footers included (from storage, or from a read cache such as the S3
+ *     backend's {@link io.datashard.storage.RangeCache})
  * @param rowsRead rows decoded from data files
  * @param rowsReturned rows returned (or counted) after filtering
  * @param recordsCountedFromMetadata rows counted from manifest statistics without reading data files

@@ -74,16 +74,19 @@ public final class S3Config {
   public enum ReadStream {
     /**
      * The classic S3A stream (the default), opened with the Parquet read policy: ranged GETs of exactly what is
-     * asked (footer, then each row group's projected column chunks), no HEAD when the length is known, no cache.
-     * Memory stays bounded by what the Parquet reader itself holds, and a failure (including running out of heap)
+     * asked (footer, then each row group's projected column chunks, fetched in parallel by vectored reads), no
+     * HEAD when the length is known. In front of it DataShard keeps its own cache of the ranges read
+     * ({@link io.datashard.storage.RangeCache}, bounded by {@link S3Config#readMemoryLimitBytes()}, shared by
+     * the backend's scans), so repeated scans of the same files are served from memory; small files are fetched
+     * whole and footers in one request. No background threads: a failure (including running out of heap)
      * surfaces in the reading thread.
      */
     CLASSIC,
     /**
      * The AWS Analytics Accelerator stream, Hadoop 3.4.3's own default: Parquet-aware prefetching, small objects
      * fetched whole in one request, ranges coalesced, and an in-memory block cache shared by the reads of one
-     * backend (bounded by {@link S3Config#readMemoryLimitBytes()}). The first read of each object costs one HEAD
-     * (cached for a day). Its gain is in repeated scans of the same files, served from the cache. But with
+     * backend (bounded by {@link S3Config#readMemoryLimitBytes()}; DataShard's own range cache is then off). The
+     * first read of each object costs one HEAD (cached for a day). But with
      * analytics-accelerator 1.3.1 a scan whose heap runs out can block forever instead of failing (measured: a
      * 10-million-row scan in a 160 MiB heap hung in the stream's block wait; CLASSIC finished it with 122 MiB
      * live). Opt in where heaps are generous.
@@ -107,7 +110,10 @@ public final class S3Config {
   public static final String ENV_MAX_ATTEMPTS = "DATASHARD_S3_MAX_ATTEMPTS";
   /** Environment variable: {@code classic} (default) or {@code analytics}, the S3A stream data files are read with. */
   public static final String ENV_READ_STREAM = "DATASHARD_S3_READ_STREAM";
-  /** Environment variable: memory in MiB the analytics read stream may hold for prefetched blocks. */
+  /**
+   * Environment variable: memory in MiB for caching data read from S3 (DataShard's range cache with the classic
+   * stream, the prefetched blocks of the analytics stream); {@code 0} turns the classic stream's cache off.
+   */
   public static final String ENV_READ_MEMORY_MB = "DATASHARD_S3_READ_MEMORY_MB";
   /** Environment variable read as a fallback for bucket and prefix: {@code s3://bucket/prefix}. */
   public static final String ENV_WAREHOUSE = "DATASHARD_WAREHOUSE";
@@ -202,16 +208,20 @@ public final class S3Config {
     }
     this.listPageSize = b.listPageSize;
     this.readStream = b.readStream == null ? ReadStream.CLASSIC : b.readStream;
-    if (b.readMemoryLimitBytes < 0 || b.readMemoryLimitBytes > 0 && b.readMemoryLimitBytes < MIN_READ_MEMORY) {
-      throw new DataShardException("the S3 read memory limit must be at least " + (MIN_READ_MEMORY >> 20) + " MiB (or 0"
-          + " for the default), got " + b.readMemoryLimitBytes + " bytes");
+    if (b.readMemoryLimitBytes == 0 && readStream == ReadStream.ANALYTICS) {
+      throw new DataShardException("the analytics read stream cannot run without memory: set " + ENV_READ_MEMORY_MB
+          + " to at least " + (MIN_READ_MEMORY >> 20) + " (MiB), or leave it unset for the default");
     }
-    this.readMemoryLimitBytes = b.readMemoryLimitBytes > 0 ? b.readMemoryLimitBytes : defaultReadMemory();
+    if (b.readMemoryLimitBytes > 0 && b.readMemoryLimitBytes < MIN_READ_MEMORY || b.readMemoryLimitBytes < -1) {
+      throw new DataShardException("the S3 read memory limit must be 0 (no cache) or at least " + (MIN_READ_MEMORY >> 20)
+          + " MiB, got " + b.readMemoryLimitBytes + " bytes");
+    }
+    this.readMemoryLimitBytes = b.readMemoryLimitBytes >= 0 ? b.readMemoryLimitBytes : defaultReadMemory();
   }
 
   private static final long MIN_READ_MEMORY = 16L << 20;
 
-  /** An eighth of the heap, within 32..512 MiB: prefetched blocks never crowd out the application. */
+  /** An eighth of the heap, within 32..512 MiB: cached data never crowds out the application. */
   private static long defaultReadMemory() {
     return Math.max(32L << 20, Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 8));
   }
@@ -553,7 +563,10 @@ public final class S3Config {
     return readStream;
   }
 
-  /** @return bytes of prefetched blocks the analytics read stream may hold in memory (per backend) */
+  /**
+   * @return bytes of data files the backend may hold in memory for reads (per backend): the range cache's bound
+   *     with the classic stream (0: no cache), the prefetched blocks' bound with the analytics stream
+   */
   public long readMemoryLimitBytes() {
     return readMemoryLimitBytes;
   }
@@ -573,7 +586,7 @@ public final class S3Config {
         + ", checksumMode=" + checksumMode
         + ", conditionalWrites=" + conditionalWrites
         + ", maxAttempts=" + maxAttempts
-        + ", readStream=" + readStream
+        + ", readStream=" + readStream + ", readMemory=" + (readMemoryLimitBytes >> 20) + "MiB"
         + "}";
   }
 
@@ -607,7 +620,7 @@ public final class S3Config {
     private int maxConnections = 64;
     private int listPageSize = 1000;
     private ReadStream readStream;
-    private long readMemoryLimitBytes;
+    private long readMemoryLimitBytes = -1;
 
     private Builder() {
     }
@@ -768,8 +781,9 @@ public final class S3Config {
     }
 
     /**
-     * @param bytes memory the analytics read stream may hold for prefetched blocks, at least 16 MiB; 0 for the
-     *     default (an eighth of the heap, within 32..512 MiB)
+     * @param bytes memory for caching data read from S3 (see {@link S3Config#readMemoryLimitBytes()}): at least
+     *     16 MiB, 0 for no cache (classic stream only), or -1 for the default (an eighth of the heap, within
+     *     32..512 MiB)
      * @return this
      */
     public Builder readMemoryLimitBytes(long bytes) {

@@ -7,6 +7,7 @@ import io.datashard.storage.FileInfo;
 import io.datashard.storage.FileNotFoundInStorageException;
 import io.datashard.storage.InputFile;
 import io.datashard.storage.OutputFile;
+import io.datashard.storage.RangeCache;
 import io.datashard.storage.StorageBackend;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -65,7 +67,9 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * <p>Metadata objects (small files, listings, the commit primitive) go through the AWS SDK v2 synchronous
  * client; the commit primitive {@link #createExclusive} is {@code PutObject} with {@code If-None-Match: *}.
  * Parquet data files are streamed through Hadoop S3A ({@link #newInputFile}, {@link #newOutputFile}),
- * one S3A file system per bucket and backend, created on first use.
+ * one S3A file system per bucket and backend, created on first use. With the classic read stream (the default)
+ * the ranges of data files that scans read are kept in a {@link RangeCache} bounded by
+ * {@link S3Config#readMemoryLimitBytes()} ({@link #readCache()}), so repeated scans read them from memory.
  *
  * <p>Transient failures (throttling, 5xx, connection resets, timeouts) of idempotent operations are retried
  * with exponential backoff and full jitter; permanent ones fail at once with a {@link StorageException}
@@ -87,6 +91,8 @@ public final class S3StorageBackend implements StorageBackend {
   private final Map<String, Boolean> verifiedBuckets = new ConcurrentHashMap<>();
   private final AtomicBoolean unsafeWarningLogged = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Ranges of data files read, with the classic stream; null when off or when the analytics stream caches. */
+  private final RangeCache readCache;
 
   /**
    * Creates a backend with its own HTTP connection pool.
@@ -97,6 +103,8 @@ public final class S3StorageBackend implements StorageBackend {
     this.config = config;
     this.sseCustomerKeyMd5 = config.sseCustomerKey() == null ? null : md5Base64(config.sseCustomerKey());
     this.s3 = buildClient(config);
+    this.readCache = config.readStream() == S3Config.ReadStream.CLASSIC && config.readMemoryLimitBytes() > 0
+        ? new RangeCache(config.readMemoryLimitBytes()) : null;
     LOG.info("S3 storage backend at {} ({})", config.root(), config);
   }
 
@@ -440,7 +448,20 @@ public final class S3StorageBackend implements StorageBackend {
 
   @Override
   public InputFile newInputFile(String location) {
-    return new S3AInputFile(this, location, -1L);
+    return cached(new S3AInputFile(this, location, -1L));
+  }
+
+  /**
+   * @return the cache of data-file ranges read through this backend (classic read stream with a non-zero
+   *     {@link S3Config#readMemoryLimitBytes()}), or empty
+   */
+  public Optional<RangeCache> readCache() {
+    return Optional.ofNullable(readCache);
+  }
+
+  /** Data files (immutable, uniquely named) read through the range cache; everything else directly. */
+  private InputFile cached(S3AInputFile file) {
+    return readCache != null && file.location().endsWith(".parquet") ? readCache.wrap(file) : file;
   }
 
   /**
@@ -457,7 +478,7 @@ public final class S3StorageBackend implements StorageBackend {
     if (length < 0) {
       throw new IllegalArgumentException("negative length " + length + " for " + location);
     }
-    return new S3AInputFile(this, location, length);
+    return cached(new S3AInputFile(this, location, length));
   }
 
   @Override
@@ -719,6 +740,9 @@ public final class S3StorageBackend implements StorageBackend {
       }
     }
     fileSystems.clear();
+    if (readCache != null) {
+      readCache.clear();
+    }
     s3.close();
   }
 

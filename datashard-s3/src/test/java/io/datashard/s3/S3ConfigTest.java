@@ -112,6 +112,11 @@ class S3ConfigTest {
         .hasMessageContaining("DATASHARD_S3_READ_MEMORY_MB");
     assertThatThrownBy(() -> S3Config.fromEnvironment(Map.of("DATASHARD_S3_BUCKET", "b", "DATASHARD_S3_READ_MEMORY_MB", "1")))
         .hasMessageContaining("at least 16 MiB");
+    // 0 turns the classic stream's range cache off; the analytics stream cannot run without memory
+    assertThat(S3Config.fromEnvironment(Map.of("DATASHARD_S3_BUCKET", "b", "DATASHARD_S3_READ_MEMORY_MB", "0"))
+        .readMemoryLimitBytes()).isZero();
+    assertThatThrownBy(() -> S3Config.fromEnvironment(Map.of("DATASHARD_S3_BUCKET", "b", "DATASHARD_S3_READ_MEMORY_MB", "0",
+        "DATASHARD_S3_READ_STREAM", "analytics"))).hasMessageContaining("DATASHARD_S3_READ_MEMORY_MB");
     assertThatThrownBy(() -> S3Config.fromEnvironment(Map.of("DATASHARD_S3_BUCKET", "b",
         "DATASHARD_S3_ENDPOINT", "https://x.example", "DATASHARD_S3_SSL", "false"))).hasMessageContaining("contradicts");
     assertThatThrownBy(() -> S3Config.fromEnvironment(Map.of("DATASHARD_S3_BUCKET", "b", "DATASHARD_S3_ENDPOINT", "ftp://x")))

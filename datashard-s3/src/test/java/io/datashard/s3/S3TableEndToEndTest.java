@@ -149,6 +149,48 @@ class S3TableEndToEndTest {
   }
 
   @Test
+  void repeatedScansReadDataFilesFromMemoryNotS3() {
+    Table t = wh.createTable("events", EVENTS);
+    for (int f = 0; f < 3; f++) {
+      List<Map<String, Object>> batch = new ArrayList<>();
+      for (int i = 0; i < 2000; i++) {
+        batch.add(TestSchemas.event(f * 10_000L + i, "file-" + f, (double) i));
+      }
+      t.appendRecords(batch);
+    }
+    S3StorageBackend backend = (S3StorageBackend) wh.storage();
+    assertThat(backend.readCache()).isPresent();
+    proxy.reset();
+    List<Record> first = t.scan().toList();
+    assertThat(first).hasSize(6000);
+    // small data files: one GET each, footer and column chunks together
+    assertThat(dataFileGets()).isEqualTo(3);
+
+    proxy.reset();
+    assertThat(t.scan().toList()).containsExactlyInAnyOrderElementsOf(first);
+    assertThat(t.scan().filter(io.datashard.expressions.Expressions.equal("event", "file-1")).count()).isEqualTo(2000);
+    assertThat(dataFileGets()).isZero();
+    assertThat(backend.readCache().orElseThrow().stats().hits()).isPositive();
+
+    // the same table read with the cache turned off (DATASHARD_S3_READ_MEMORY_MB=0) goes to S3 every time
+    Map<String, String> noCache = env(prefix);
+    noCache.put("DATASHARD_S3_ENDPOINT", proxy.endpoint().toString());
+    noCache.put("DATASHARD_S3_READ_MEMORY_MB", "0");
+    try (Warehouse uncached = Warehouse.fromEnvironment(noCache)) {
+      assertThat(((S3StorageBackend) uncached.storage()).readCache()).isEmpty();
+      Table u = uncached.loadTable("events");
+      proxy.reset();
+      assertThat(u.scan().toList()).containsExactlyInAnyOrderElementsOf(first);
+      assertThat(u.scan().toList()).hasSize(6000);
+      assertThat(dataFileGets()).isGreaterThanOrEqualTo(6);
+    }
+  }
+
+  private static long dataFileGets() {
+    return proxy.requests().stream().filter(r -> r.type().equals("GET") && r.path().endsWith(".parquet")).count();
+  }
+
+  @Test
   void everyTypeRoundTripsExactly() {
     Table t = wh.createTable("all_types", TestSchemas.ALL_TYPES);
     List<Map<String, Object>> rows = TestSchemas.allTypesRows();
