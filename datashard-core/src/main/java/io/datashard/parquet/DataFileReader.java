@@ -14,13 +14,14 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Predicate;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.HadoopParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
-import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.MessageColumnIO;
-import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -212,20 +213,29 @@ public final class DataFileReader implements AutoCloseable {
     return new CorruptMetadataException(location, action + " Parquet data: " + what, e);
   }
 
+  /**
+   * Rows assembled straight from the column readers: every column is flat (one value or null per row), so
+   * parquet-java's record-assembly state machine, built for nested data, would only add work per value.
+   */
   private final class Rows implements CloseableIterator<Record> {
     private final Predicate<BlockMetaData> keep;
     private final List<BlockMetaData> blocks = reader.getRowGroups();
-    private final MessageColumnIO columnIO;
+    private final String createdBy = reader.getFileMetaData().getCreatedBy();
+    private final List<ColumnDescriptor> descriptors = requested.getColumns();
+    private final int[] maxDefinition = new int[descriptors.size()];
     private final RowMaterializer materializer;
+    private final GroupConverter rowStart;
     private int nextBlock;
-    private RecordReader<Object[]> records;
+    private ColumnReader[] columns;
     private long remaining;
 
     Rows(Predicate<BlockMetaData> keep) {
       this.keep = keep;
-      this.columnIO = new ColumnIOFactory(reader.getFileMetaData().getCreatedBy())
-          .getColumnIO(requested, fileSchema, true);
       this.materializer = new RowMaterializer(location, requested, targets, projectedFields, projection.size());
+      this.rowStart = materializer.getRootConverter();
+      for (int i = 0; i < maxDefinition.length; i++) {
+        maxDefinition[i] = descriptors.get(i).getMaxDefinitionLevel();
+      }
     }
 
     @Override
@@ -243,7 +253,7 @@ public final class DataFileReader implements AutoCloseable {
           if (targets.length == 0) {
             // none of the projected columns is in the file: every value is null
             reader.skipNextRowGroup();
-            records = null;
+            columns = null;
             remaining = block.getRowCount();
             continue;
           }
@@ -251,7 +261,11 @@ public final class DataFileReader implements AutoCloseable {
           if (pages == null) {
             throw new CorruptMetadataException(location, "row group " + (nextBlock - 1) + " is missing");
           }
-          records = columnIO.getRecordReader(pages, materializer);
+          ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, rowStart, requested, createdBy);
+          columns = new ColumnReader[descriptors.size()];
+          for (int i = 0; i < columns.length; i++) {
+            columns[i] = store.getColumnReader(descriptors.get(i));
+          }
           remaining = pages.getRowCount();
         }
         return true;
@@ -266,11 +280,19 @@ public final class DataFileReader implements AutoCloseable {
         throw new NoSuchElementException();
       }
       remaining--;
-      if (records == null) {
+      if (columns == null) {
         return Record.wrap(projection, new Object[projection.size()]);
       }
       try {
-        return Record.wrap(projection, records.read());
+        rowStart.start();
+        for (int i = 0; i < columns.length; i++) {
+          ColumnReader column = columns[i];
+          if (column.getCurrentDefinitionLevel() == maxDefinition[i]) {
+            column.writeCurrentValueToConverter();
+          }
+          column.consume();
+        }
+        return Record.wrap(projection, materializer.getCurrentRecord());
       } catch (RuntimeException e) {
         throw translate(location, "cannot decode", e);
       }
