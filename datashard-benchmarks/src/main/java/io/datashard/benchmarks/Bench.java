@@ -137,6 +137,20 @@ final class Bench {
     return new Sample(w, c);
   }
 
+  /** @return the CPU model from {@code /proc/cpuinfo}, or the architecture elsewhere */
+  static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux
+    }
+    return System.getProperty("os.arch");
+  }
+
   /** @return {@code /proc/loadavg}'s first three fields, or "n/a" */
   static String loadAverage() {
     try {

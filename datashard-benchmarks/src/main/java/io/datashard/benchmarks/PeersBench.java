@@ -776,7 +776,7 @@ public final class PeersBench {
 
   private static Map<String, Object> machine() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("cpu", cpuModel());
+    m.put("cpu", Bench.cpuModel());
     m.put("cores", Runtime.getRuntime().availableProcessors());
     m.put("memTotal", memTotal());
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
@@ -790,19 +790,6 @@ public final class PeersBench {
         + IcebergPeer.s3aReadStream());
     m.put("loadAtStart", Bench.loadAverage());
     return m;
-  }
-
-  static String cpuModel() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) {
-          return line.substring(line.indexOf(':') + 1).trim();
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux
-    }
-    return System.getProperty("os.arch");
   }
 
   private static String memTotal() {

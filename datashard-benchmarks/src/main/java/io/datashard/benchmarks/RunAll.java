@@ -1,9 +1,6 @@
 package io.datashard.benchmarks;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,7 +62,7 @@ public final class RunAll {
 
   private static void machine() {
     Bench.out("## Machine");
-    Bench.out("- CPU: %s, %d cores visible to the JVM", cpuModel(), Runtime.getRuntime().availableProcessors());
+    Bench.out("- CPU: %s, %d cores visible to the JVM", Bench.cpuModel(), Runtime.getRuntime().availableProcessors());
     Bench.out("- JVM: %s %s (%s), max heap %d MiB, args %s", System.getProperty("java.vm.name"),
         System.getProperty("java.runtime.version"), System.getProperty("java.vm.vendor"),
         Runtime.getRuntime().maxMemory() >> 20, ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -73,19 +70,6 @@ public final class RunAll {
         System.getProperty("os.arch"));
     Bench.out("- scratch directory: %s", System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")));
     Bench.out("- load average (1/5/15 min) at start: %s", Bench.loadAverage());
-  }
-
-  private static String cpuModel() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) {
-          return line.substring(line.indexOf(':') + 1).trim();
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux
-    }
-    return System.getProperty("os.arch");
   }
 
   private static void jmh(String include) throws Exception {

@@ -323,13 +323,6 @@ public final class CachingStorageBackend extends ForwardingStorageBackend {
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
     public int read(byte[] b, int off, int len) throws IOException {
       return ch.read(java.nio.ByteBuffer.wrap(b, off, len));
     }

@@ -39,6 +39,22 @@ public abstract class SeekableInputStream extends InputStream {
     throw new UnsupportedOperationException(getClass().getName() + " does not support vectored reads");
   }
 
+  /**
+   * Reads up to {@code len} bytes at the current position; every stream implements it.
+   *
+   * @return the bytes read, at least 1 when {@code len > 0}, or -1 at the end of the file
+   */
+  @Override
+  public abstract int read(byte[] b, int off, int len) throws IOException;
+
+  /** Reads one byte through {@link #read(byte[], int, int)}; streams with a cheaper single-byte read override it. */
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xff;
+  }
+
   /** Reads exactly {@code len} bytes or throws {@link java.io.EOFException}. */
   public void readFully(byte[] bytes, int off, int len) throws IOException {
     int n = 0;

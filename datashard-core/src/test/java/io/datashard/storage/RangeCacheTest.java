@@ -63,12 +63,6 @@ class RangeCacheTest {
         }
 
         @Override
-        public int read() throws IOException {
-          byte[] one = new byte[1];
-          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
         public int read(byte[] b, int off, int len) throws IOException {
           requests.incrementAndGet();
           if (failing.get()) {
