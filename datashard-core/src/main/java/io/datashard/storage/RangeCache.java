@@ -297,8 +297,7 @@ public final class RangeCache {
       if (cached != null) {
         int k = (int) Math.min(n, cached.end() - pos);
         System.arraycopy(cached.bytes, (int) (pos - cached.offset), b, off, k);
-        hits.incrementAndGet();
-        bytesServed.addAndGet(k);
+        served(k);
         pos += k;
         return k;
       }
@@ -323,13 +322,7 @@ public final class RangeCache {
         }
         return k;
       }
-      byte[] data = new byte[(int) fetchLen];
-      SeekableInputStream s = in();
-      s.seek(start);
-      s.readFully(data, 0, data.length);
-      misses.incrementAndGet();
-      bytesFetched.addAndGet(data.length);
-      put(key, start, data);
+      byte[] data = fetch(start, (int) fetchLen);
       System.arraycopy(data, (int) (pos - start), b, off, n);
       pos += n;
       return n;
@@ -367,8 +360,7 @@ public final class RangeCache {
         if (cached != null && cached.end() >= r[0] + r[1]) {
           ByteBuffer buf = allocate.apply(Math.toIntExact(r[1]));
           buf.put(cached.bytes, (int) (r[0] - cached.offset), (int) r[1]).flip();
-          hits.incrementAndGet();
-          bytesServed.addAndGet(r[1]);
+          served(r[1]);
           out.add(CompletableFuture.completedFuture(buf));
         } else {
           missing.add(r);
@@ -376,43 +368,57 @@ public final class RangeCache {
           out.add(null);
         }
       }
-      if (!missing.isEmpty()) {
-        SeekableInputStream s = in();
-        List<CompletableFuture<ByteBuffer>> fetched = s.supportsVectoredReads() ? s.readVectored(missing, allocate)
-            : readOneByOne(s, missing, allocate);
+      if (missing.isEmpty()) {
+        return out;
+      }
+      SeekableInputStream s = in();
+      if (!s.supportsVectoredReads()) {
+        // No vectored reads underneath: fetch the missing ranges one by one, as plain reads are.
         for (int i = 0; i < missing.size(); i++) {
-          long offset = missing.get(i)[0];
-          out.set(missingAt.get(i), fetched.get(i).thenApply(buf -> {
-            misses.incrementAndGet();
-            bytesFetched.addAndGet(buf.remaining());
-            if (buf.remaining() <= maxRangeBytes) {
-              byte[] copy = new byte[buf.remaining()];
-              buf.duplicate().get(copy);
-              put(key, offset, copy);
-            }
-            return buf;
-          }));
+          long[] r = missing.get(i);
+          CompletableFuture<ByteBuffer> result;
+          try {
+            byte[] data = fetch(r[0], Math.toIntExact(r[1]));
+            result = CompletableFuture.completedFuture(allocate.apply(data.length).put(data).flip());
+          } catch (IOException e) {
+            result = CompletableFuture.failedFuture(e);
+          }
+          out.set(missingAt.get(i), result);
         }
+        return out;
+      }
+      List<CompletableFuture<ByteBuffer>> fetched = s.readVectored(missing, allocate);
+      for (int i = 0; i < missing.size(); i++) {
+        long offset = missing.get(i)[0];
+        out.set(missingAt.get(i), fetched.get(i).thenApply(buf -> {
+          misses.incrementAndGet();
+          bytesFetched.addAndGet(buf.remaining());
+          if (buf.remaining() <= maxRangeBytes) {
+            byte[] copy = new byte[buf.remaining()];
+            buf.duplicate().get(copy);
+            put(key, offset, copy);
+          }
+          return buf;
+        }));
       }
       return out;
     }
 
-    private List<CompletableFuture<ByteBuffer>> readOneByOne(SeekableInputStream s, List<long[]> ranges,
-        IntFunction<ByteBuffer> allocate) {
-      List<CompletableFuture<ByteBuffer>> out = new ArrayList<>(ranges.size());
-      for (long[] r : ranges) {
-        try {
-          byte[] data = new byte[Math.toIntExact(r[1])];
-          s.seek(r[0]);
-          s.readFully(data, 0, data.length);
-          ByteBuffer buf = allocate.apply(data.length);
-          buf.put(data).flip();
-          out.add(CompletableFuture.completedFuture(buf));
-        } catch (IOException e) {
-          out.add(CompletableFuture.failedFuture(e));
-        }
-      }
-      return out;
+    /** Reads {@code len} bytes at {@code start} from the file itself, counts the request and caches the bytes. */
+    private byte[] fetch(long start, int len) throws IOException {
+      byte[] data = new byte[len];
+      SeekableInputStream s = in();
+      s.seek(start);
+      s.readFully(data, 0, len);
+      misses.incrementAndGet();
+      bytesFetched.addAndGet(len);
+      put(key, start, data);
+      return data;
+    }
+
+    private void served(long bytes) {
+      hits.incrementAndGet();
+      bytesServed.addAndGet(bytes);
     }
 
     @Override
