@@ -12,38 +12,47 @@ import io.datashard.Warehouse;
 import io.datashard.expressions.Expressions;
 import io.datashard.s3.S3Config;
 import io.datashard.s3.S3StorageBackend;
+import java.net.URI;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * DataShard as shipped (fsync on locally; S3 backend with its defaults). {@code DATASHARD_S3_READ_STREAM=analytics}
- * in the environment (inherited by the child JVMs) measures S3A's analytics read stream instead of the default
- * classic one.
+ * DataShard as shipped (fsync on locally; S3 backend with its defaults). {@code DATASHARD_S3_*} tuning variables in
+ * the environment (inherited by the child JVMs) apply as they would for any user, e.g.
+ * {@code DATASHARD_S3_READ_STREAM=analytics} measures S3A's analytics read stream instead of the default classic one.
  */
 final class DataShardPeer implements Peer {
   static final String NAME = "DataShard";
   private final Warehouse warehouse;
 
+  /**
+   * The S3 settings a user of the in-process server would have: its address and credentials, on top of whatever
+   * {@code DATASHARD_S3_*} variables the environment sets (read stream, read memory), parsed by DataShard itself.
+   */
+  static S3Config s3Config(URI endpoint, String bucket, String prefix) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.put(S3Config.ENV_ENDPOINT, endpoint.toString());
+    env.put(S3Config.ENV_REGION, io.datashard.s3.S3ProxyServer.REGION);
+    env.put(S3Config.ENV_BUCKET, bucket);
+    env.put(S3Config.ENV_ACCESS_KEY, io.datashard.s3.S3ProxyServer.ACCESS_KEY);
+    env.put(S3Config.ENV_SECRET_KEY, io.datashard.s3.S3ProxyServer.SECRET_KEY);
+    env.put(S3Config.ENV_PATH_STYLE, "true");
+    env.put(S3Config.ENV_PREFIX, prefix);
+    return S3Config.fromEnvironment(env);
+  }
+
+  /** @return the read stream DataShard's S3 backend uses in this run */
   static S3Config.ReadStream readStream() {
-    String v = System.getenv(S3Config.ENV_READ_STREAM);
-    return v == null || v.isBlank() ? S3Config.ReadStream.CLASSIC
-        : S3Config.ReadStream.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+    return s3Config(URI.create("http://127.0.0.1:9000"), "bench", "").readStream();
   }
 
   DataShardPeer(Store store) {
     if (store.isS3()) {
-      S3Config config = S3Config.builder()
-          .endpoint(store.endpoint().toString())
-          .region(io.datashard.s3.S3ProxyServer.REGION)
-          .bucket(store.bucket())
-          .credentials(io.datashard.s3.S3ProxyServer.ACCESS_KEY, io.datashard.s3.S3ProxyServer.SECRET_KEY)
-          .pathStyle(true)
-          .prefix(store.prefix() + "/datashard")
-          .readStream(readStream())
-          .build();
-      this.warehouse = Warehouse.of(new S3StorageBackend(config));
+      this.warehouse = Warehouse.of(new S3StorageBackend(s3Config(store.endpoint(), store.bucket(),
+          store.prefix() + "/datashard")));
     } else {
       this.warehouse = Warehouse.local(store.dir().resolve("datashard"));
     }
