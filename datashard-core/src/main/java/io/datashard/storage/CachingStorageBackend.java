@@ -288,7 +288,7 @@ public final class CachingStorageBackend extends ForwardingStorageBackend {
       try {
         java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path,
             java.nio.file.StandardOpenOption.READ);
-        return new ChannelStream(ch);
+        return new LocalStorageBackend.LocalSeekableInputStream(ch);
       } catch (NoSuchFileException e) {
         // evicted between lookup and open: fetch it again
         synchronized (lock) {
@@ -301,35 +301,6 @@ public final class CachingStorageBackend extends ForwardingStorageBackend {
       } catch (IOException e) {
         throw new StorageException("cannot read cached copy of " + location + ": " + e, e);
       }
-    }
-  }
-
-  /** A seekable stream over a file channel. */
-  private static final class ChannelStream extends SeekableInputStream {
-    private final java.nio.channels.FileChannel ch;
-
-    ChannelStream(java.nio.channels.FileChannel ch) {
-      this.ch = ch;
-    }
-
-    @Override
-    public long getPos() throws IOException {
-      return ch.position();
-    }
-
-    @Override
-    public void seek(long newPos) throws IOException {
-      ch.position(newPos);
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      return ch.read(java.nio.ByteBuffer.wrap(b, off, len));
-    }
-
-    @Override
-    public void close() throws IOException {
-      ch.close();
     }
   }
 

@@ -394,8 +394,8 @@ public final class LocalStorageBackend implements StorageBackend {
     return "LocalStorageBackend{" + rootDir + "}";
   }
 
-  /** Seekable stream over a file channel. */
-  private static final class LocalSeekableInputStream extends SeekableInputStream {
+  /** Seekable stream over a file channel (also the local read cache's stream). */
+  static final class LocalSeekableInputStream extends SeekableInputStream {
     private final FileChannel ch;
     private final ByteBuffer one = ByteBuffer.allocate(1);
 
