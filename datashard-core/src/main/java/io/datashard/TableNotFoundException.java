@@ -10,6 +10,16 @@ public class TableNotFoundException extends DataShardException {
     this.tableName = tableName;
   }
 
+  /**
+   * @param tableName the name that was looked up
+   * @param location where
+   * @param message the whole message, for the cases with more to say (dropped, dropped and created again)
+   */
+  public TableNotFoundException(String tableName, String location, String message) {
+    super(message);
+    this.tableName = tableName;
+  }
+
   /** @return the name that was looked up */
   public String tableName() {
     return tableName;

@@ -1,9 +1,7 @@
 package io.datashard;
 
-import io.datashard.commit.MetadataFiles;
 import io.datashard.commit.TableOperations;
 import io.datashard.metadata.TableMetadata;
-import io.datashard.storage.FileInfo;
 import io.datashard.storage.LocalStorageBackend;
 import io.datashard.storage.StorageBackend;
 import io.datashard.storage.StorageBackendProvider;
@@ -129,9 +127,6 @@ public final class Warehouse implements AutoCloseable {
       throw new ValidationException("invalid partition spec for table '" + name + "': " + e.getMessage(), e);
     }
     String location = tableLocation(name);
-    if (hasAnyVersion(location)) {
-      throw new TableAlreadyExistsException(name, location);
-    }
     TableOperations ops = new TableOperations(storage, name, location);
     TableMetadata created = ops.create(TableMetadata.newTable(location, schema, spec, properties,
         System.currentTimeMillis()));
@@ -173,39 +168,22 @@ public final class Warehouse implements AutoCloseable {
   }
 
   /**
-   * Deletes a table and all its files. Writers still appending to it will fail.
+   * Drops a table: its data and metadata files are deleted, and writers still holding it fail with
+   * {@link TableNotFoundException}. The drop is itself a commit (ordered with every concurrent commit), and the
+   * version names of the dropped table stay behind as tombstones of a few hundred bytes each, so that no writer
+   * on a stale handle can ever publish into this location again; creating a table of the same name continues
+   * the numbering. See {@code docs/concurrency.md}, "Dropping a table".
    *
    * @return true when the table existed
    */
   public boolean dropTable(String name) {
     TableNames.validate(name);
-    String location = tableLocation(name);
-    if (!hasAnyVersion(location)) {
-      return false;
-    }
-    // Metadata first (so the table stops existing), then data.
-    List<FileInfo> metadata = storage.list(MetadataFiles.metadataDir(location));
-    metadata.sort((a, b) -> Integer.compare(MetadataFiles.parseVersion(a.location()),
-        MetadataFiles.parseVersion(b.location())));
-    for (FileInfo f : metadata) {
-      storage.delete(f.location());
-    }
-    for (FileInfo f : storage.list(location)) {
-      storage.delete(f.location());
-    }
-    return true;
+    return new TableOperations(storage, name, tableLocation(name)).drop();
   }
 
   private boolean hasAnyVersion(String tableLocation) {
-    if (storage.exists(MetadataFiles.versionFile(tableLocation, 1))) {
-      return true;
-    }
-    for (FileInfo f : storage.list(MetadataFiles.metadataDir(tableLocation))) {
-      if (MetadataFiles.parseVersion(f.location()) > 0) {
-        return true;
-      }
-    }
-    return false;
+    return new TableOperations(storage, tableLocation.substring(tableLocation.lastIndexOf('/') + 1), tableLocation)
+        .exists();
   }
 
   /** @return where table {@code name} lives */

@@ -105,7 +105,7 @@ class ExpireSnapshotsTest {
   }
 
   @Test
-  void oldMetadataFilesAreDeletedAfterCommitWhenEnabled() throws Exception {
+  void oldMetadataFilesAreReplacedByTombstonesAfterCommitWhenEnabled() throws Exception {
     try (Warehouse wh = Warehouse.local(dir)) {
       Table t = wh.createTable("m", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
           Map.of(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "2", TableProperties.METADATA_DELETE_AFTER_COMMIT,
@@ -114,8 +114,18 @@ class ExpireSnapshotsTest {
         t.appendRecords(List.of(TestSchemas.event(i, "x", null)));
       }
       try (Stream<Path> files = Files.list(dir.resolve("m/metadata"))) {
+        // Every name stays (so no stale writer can publish it again); only the last three keep metadata.
         assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".metadata.json")))
-            .containsExactlyInAnyOrder("v5.metadata.json", "v6.metadata.json", "v7.metadata.json");
+            .containsExactlyInAnyOrder("v1.metadata.json", "v2.metadata.json", "v3.metadata.json",
+                "v4.metadata.json", "v5.metadata.json", "v6.metadata.json", "v7.metadata.json");
+      }
+      for (int v = 1; v <= 7; v++) {
+        String content = Files.readString(dir.resolve("m/metadata/v" + v + ".metadata.json"));
+        if (v <= 4) {
+          assertThat(content).startsWith("{\"datashard-tombstone\":\"expired\"").hasSizeLessThan(400);
+        } else {
+          assertThat(content).contains("\"format-version\"");
+        }
       }
       Files.delete(dir.resolve("m/metadata/version-hint.text"));
       Table reloaded = wh.loadTable("m");

@@ -5,11 +5,12 @@ import io.datashard.commit.RetryPolicy;
 import io.datashard.commit.TableOperations;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.storage.CommitOutcomeUnknownException;
+import io.datashard.storage.FileNotFoundInStorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The optimistic retry loop every operation commits through (DESIGN.md "Commit protocol", step 4): build the
+ * The optimistic retry loop every operation commits through (docs/concurrency.md, "Retries and backoff"): build the
  * change on a base, try to create the next version exclusively, and on a lost race refresh, rebuild on the
  * new base and try again with exponential backoff and full jitter, bounded by the table's retry properties.
  */
@@ -70,7 +71,24 @@ public final class CommitLoop {
     java.util.Set<String> durable = new java.util.HashSet<>();
     CommitOutcomeUnknownException unresolved = null;
     for (int n = 1; ; n++) {
-      TableMetadata updated = attempt.build(base, n);
+      TableMetadata updated;
+      try {
+        updated = attempt.build(base, n);
+      } catch (FileNotFoundInStorageException e) {
+        // The base is stale and maintenance (snapshot expiry, compaction, a drop) already removed files it
+        // references. Build on the latest version instead; if the base was the latest, the table is damaged.
+        TableMetadata latest = ops.refresh();
+        if (latest.version() == base.version()) {
+          throw e;
+        }
+        LOG.debug("table {}: {} built on stale v{} whose files are gone ({}); rebuilding on v{}", ops.tableName(),
+            what, base.version(), e.getMessage(), latest.version());
+        if (n > policy.numRetries()) {
+          throw e;
+        }
+        base = latest; // counts as an attempt, so a table whose files keep vanishing cannot loop forever
+        continue;
+      }
       if (updated == base) {
         return new Result(base, n);
       }

@@ -14,7 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Commits already-written data files as a new {@code append} snapshot (DESIGN.md "Commit protocol" steps 2-6).
+ * Commits already-written data files as a new {@code append} snapshot (docs/concurrency.md).
  *
  * <p>The new files go into one manifest, written once. Each attempt then builds a manifest list of that
  * manifest plus the base snapshot's manifests, and tries to create the next metadata version exclusively.

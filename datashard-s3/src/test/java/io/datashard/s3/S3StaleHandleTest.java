@@ -1,0 +1,28 @@
+package io.datashard.s3;
+
+import io.datashard.StaleHandleScenarios;
+import io.datashard.Warehouse;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** {@link StaleHandleScenarios} on S3 (an in-process S3Proxy): the protocol is the same on both backends. */
+class S3StaleHandleTest extends StaleHandleScenarios {
+  private static S3ProxyServer server;
+
+  @BeforeAll
+  static void start() {
+    server = S3ProxyServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Override
+  protected Warehouse newWarehouse() {
+    return Warehouse.of(new S3StorageBackend(server.configBuilder(server.endpoint())
+        .prefix("stale-" + UUID.randomUUID()).build()));
+  }
+}
