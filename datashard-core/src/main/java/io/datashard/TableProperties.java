@@ -44,6 +44,18 @@ public final class TableProperties {
   public static final String WRITE_MAX_OPEN_FILES = "write.datashard.max-open-files";
   public static final int WRITE_MAX_OPEN_FILES_DEFAULT = 16;
 
-  /** Whether to delete version files that fall out of the metadata log after each commit (Iceberg's key). */
+  /**
+   * An {@link Appender} open longer than this (milliseconds) checks before committing that its data files still
+   * exist, and fails without committing if orphan-file removal (run with a grace period shorter than the
+   * appender's life) deleted one. See docs/concurrency.md, "Every path that deletes files, audited".
+   */
+  public static final String WRITE_VERIFY_FILES_AFTER_MS = "write.datashard.verify-files-after-ms";
+  public static final long WRITE_VERIFY_FILES_AFTER_MS_DEFAULT = 3_600_000L;
+
+  /**
+   * Whether to drop the version files that fall out of the metadata log after each commit (Iceberg's key).
+   * DataShard replaces them by small tombstones instead of deleting them, so that no version number can be
+   * published twice (docs/concurrency.md).
+   */
   public static final String METADATA_DELETE_AFTER_COMMIT = "write.metadata.delete-after-commit.enabled";
 }

@@ -71,6 +71,50 @@ class MigrateTest {
     return t;
   }
 
+  /**
+   * A table whose old versions are tombstones (metadata cleanup after every commit), dropped once and created
+   * again: the copy keeps every version name, carries tombstones as tombstones, replays the live versions, and
+   * verifies.
+   */
+  @Test
+  void tombstonedVersionsAreCarriedAsNames() throws Exception {
+    List<Record> expected;
+    try (Warehouse wh = Warehouse.local(dir.resolve("wh"))) {
+      Map<String, String> cleanup = Map.of("write.metadata.delete-after-commit.enabled", "true",
+          "write.metadata.previous-versions-max", "2");
+      io.datashard.Schema schema = io.datashard.Schema.of(
+          io.datashard.Field.required(1, "id", io.datashard.Types.LONG));
+      Table first = wh.createTable("events", schema, io.datashard.PartitionSpec.unpartitioned(), cleanup);
+      first.appendRecords(List.of(Map.of("id", -1L)));
+      assertThat(wh.dropTable("events")).isTrue();
+      Table t = wh.createTable("events", schema, io.datashard.PartitionSpec.unpartitioned(), cleanup);
+      for (long i = 0; i < 6; i++) {
+        t.appendRecords(List.of(Map.of("id", i)));
+      }
+      expected = t.scan().toList();
+      assertThat(Files.readString(dir.resolve("wh/events/metadata/v1.metadata.json")))
+          .startsWith("{\"datashard-tombstone\"");
+    }
+    String bucket = "s3://" + server.bucket() + "/tombstones";
+    Cli.Result r = cli().run("migrate", "events", "--to", bucket);
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains(": OK");
+    Map<String, String> s3 = new HashMap<>(cli().env);
+    s3.put("DATASHARD_STORAGE_TYPE", "s3");
+    s3.put("DATASHARD_S3_BUCKET", server.bucket());
+    s3.put("DATASHARD_S3_PREFIX", "tombstones");
+    try (Warehouse wh = Warehouse.fromEnvironment(s3)) {
+      Table copied = wh.loadTable("events");
+      assertThat(copied.scan().toList()).containsExactlyInAnyOrderElementsOf(expected);
+      copied.appendRecords(List.of(Map.of("id", 100L)));
+      assertThat(wh.loadTable("events").rowCount()).isEqualTo(expected.size() + 1);
+      // Every source version name exists at the destination: none is free for a stale writer.
+      List<FileInfo> files = wh.storage().list(wh.tableLocation("events") + "/metadata");
+      assertThat(files.stream().filter(f -> f.location().endsWith(".metadata.json")).count())
+          .isEqualTo(2 + 1 + 7 + 1); // old table (v1, v2), its drop (v3), new table (v4..v10), the append (v11)
+    }
+  }
+
   @Test
   void localToS3AndBackWithAllSnapshotsVerified() throws Exception {
     long[] snapshotIds;

@@ -1,5 +1,6 @@
 package io.datashard.table;
 
+import io.datashard.DataShardException;
 import io.datashard.Appender;
 import io.datashard.TableProperties;
 import io.datashard.Snapshot;
@@ -27,6 +28,7 @@ final class BaseAppender implements Appender {
   private final TableMetadata base;
   private final RecordValidator validator;
   private final String writeId = UUID.randomUUID().toString();
+  private final long openedMillis = System.currentTimeMillis();
   private PartitionedDataWriter writer;
   private long count;
   private State state = State.OPEN;
@@ -118,6 +120,19 @@ final class BaseAppender implements Appender {
     } catch (RuntimeException e) {
       fail();
       throw e;
+    }
+    // Orphan-file removal with a grace period shorter than this appender's life may have deleted its files.
+    if (System.currentTimeMillis() - openedMillis >= base.longProperty(TableProperties.WRITE_VERIFY_FILES_AFTER_MS,
+        TableProperties.WRITE_VERIFY_FILES_AFTER_MS_DEFAULT)) {
+      for (DataFile f : written) {
+        if (!ops.storage().exists(f.location())) {
+          state = State.FAILED;
+          files.deleteQuietly(written.stream().map(DataFile::location).toList());
+          throw new DataShardException("table " + ops.tableName() + ": data file " + f.location() + " of this "
+              + "append (open since " + java.time.Instant.ofEpochMilli(openedMillis) + ") was deleted before the "
+              + "commit, probably by orphan-file removal with a shorter grace period; nothing was committed");
+        }
+      }
     }
     FastAppend append = new FastAppend(ops, files, base.schema());
     written.forEach(append::appendFile);

@@ -12,6 +12,7 @@ import io.datashard.StorageException;
 import io.datashard.TableNotFoundException;
 import io.datashard.ValidationException;
 import io.datashard.commit.MetadataFiles;
+import io.datashard.commit.VersionTombstone;
 import io.datashard.manifest.ManifestListReader;
 import io.datashard.manifest.ManifestListWriter;
 import io.datashard.manifest.ManifestReader;
@@ -156,7 +157,20 @@ public final class TableMigration {
         continue;
       }
       byte[] json = src.readAll(v.getValue().location());
+      if (VersionTombstone.looksLikeTombstone(json)) {
+        // A version whose metadata the source no longer keeps: its name is copied as the same tombstone, so
+        // that the destination's version names are as occupied as the source's (docs/concurrency.md).
+        publishTombstone(n, json);
+        continue;
+      }
       TableMetadata meta = TableMetadataParser.fromJson(v.getValue().location(), n, json);
+      if (!meta.tableUuid().equals(latest.tableUuid())) {
+        // A version of an earlier table of this name, dropped before the current one was created: only its
+        // name is carried over.
+        publishTombstone(n, new VersionTombstone(VersionTombstone.Kind.EXPIRED, n, meta.tableUuid(),
+            System.currentTimeMillis()).toJson());
+        continue;
+      }
       List<Snapshot> snaps = new ArrayList<>(meta.snapshots());
       snaps.sort(Comparator.comparingLong(Snapshot::sequenceNumber));
       for (Snapshot s : snaps) {
@@ -186,6 +200,14 @@ public final class TableMigration {
     dst.writeAdvisory(MetadataFiles.hintFile(dstTable),
         String.valueOf(versions.lastKey()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return report.build(versions.lastKey());
+  }
+
+  private void publishTombstone(int version, byte[] tombstone) {
+    if (dst.createExclusive(MetadataFiles.versionFile(dstTable, version), tombstone)) {
+      report.versionsWritten++;
+    } else {
+      report.versionsPresent++;
+    }
   }
 
   private void replay(Snapshot s, TableMetadata meta, LongConsumer bytesCopied) {
@@ -358,7 +380,17 @@ public final class TableMigration {
   }
 
   static TableMetadata read(StorageBackend storage, FileInfo file, int version) {
-    return TableMetadataParser.fromJson(file.location(), version, storage.readAll(file.location()));
+    byte[] bytes = storage.readAll(file.location());
+    VersionTombstone tombstone = VersionTombstone.parse(file.location(), bytes);
+    if (tombstone != null) {
+      String table = file.location().substring(0, file.location().lastIndexOf("/metadata/"));
+      if (tombstone.kind() == VersionTombstone.Kind.DROPPED) {
+        throw new TableNotFoundException(table.substring(table.lastIndexOf('/') + 1), table,
+            "table " + table + " was dropped (v" + version + " is its drop)");
+      }
+      throw new io.datashard.CorruptMetadataException(file.location(), "the latest version is an expired tombstone");
+    }
+    return TableMetadataParser.fromJson(file.location(), version, bytes);
   }
 
   /**
