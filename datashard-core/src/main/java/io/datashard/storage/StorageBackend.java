@@ -33,7 +33,13 @@ public interface StorageBackend extends AutoCloseable {
    */
   byte[] readAll(String location);
 
-  /** Writes a whole file, replacing any file of that name. Not a commit primitive. */
+  /**
+   * Writes a whole file, replacing any file of that name. Not a commit primitive, but the replace must be
+   * atomic with respect to the name: while it runs and in every crash state, the name holds the old content or
+   * the new one, never nothing. Version tombstones depend on this (a version name is never absent once
+   * created; docs/concurrency.md). A rename over the old file (local disk) and a plain {@code PutObject} (S3)
+   * both qualify; delete-then-create does not.
+   */
   void writeAll(String location, byte[] content);
 
   /**
