@@ -19,8 +19,13 @@ public final class Schema {
   private final List<Field> fields;
   private final Map<String, Integer> positionByName;
   private final Map<Integer, Integer> positionById;
+  private final java.util.Set<Integer> identifierFieldIds;
 
   private Schema(int schemaId, List<Field> fields) {
+    this(schemaId, fields, java.util.Set.of());
+  }
+
+  private Schema(int schemaId, List<Field> fields, java.util.Set<Integer> identifierFieldIds) {
     if (fields.isEmpty()) {
       throw new IllegalArgumentException("a schema needs at least one field");
     }
@@ -39,6 +44,16 @@ public final class Schema {
     }
     this.positionByName = Collections.unmodifiableMap(byName);
     this.positionById = Collections.unmodifiableMap(byId);
+    this.identifierFieldIds = Collections.unmodifiableSet(new java.util.TreeSet<>(identifierFieldIds));
+    for (int id : this.identifierFieldIds) {
+      Field f = byId.containsKey(id) ? this.fields.get(byId.get(id)) : null;
+      if (f == null) {
+        throw new ValidationException("identifier field id " + id + " is not a field of the schema");
+      }
+      if (!f.isRequired()) {
+        throw new ValidationException("identifier field '" + f.name() + "' must be required");
+      }
+    }
   }
 
   /**
@@ -57,7 +72,22 @@ public final class Schema {
 
   /** @return this schema carrying the given schema id */
   public Schema withSchemaId(int id) {
-    return id == schemaId ? this : new Schema(id, fields);
+    return id == schemaId ? this : new Schema(id, fields, identifierFieldIds);
+  }
+
+  /**
+   * @param ids the field ids that identify a row (Iceberg's {@code identifier-field-ids}: required columns whose
+   *     values together are unique, used by engines for upserts)
+   * @return this schema with those identifier fields
+   * @throws ValidationException when an id is not a required field of this schema
+   */
+  public Schema withIdentifierFieldIds(java.util.Collection<Integer> ids) {
+    return new Schema(schemaId, fields, new java.util.HashSet<>(ids));
+  }
+
+  /** @return the identifier field ids (empty when none are declared), ascending */
+  public java.util.Set<Integer> identifierFieldIds() {
+    return identifierFieldIds;
   }
 
   /** @return the schema id assigned by the table (0 for a schema not yet part of a table) */
@@ -139,9 +169,9 @@ public final class Schema {
     return names;
   }
 
-  /** @return whether both schemas have the same fields, ignoring schema ids */
+  /** @return whether both schemas have the same fields and identifier fields, ignoring schema ids */
   public boolean sameFieldsAs(Schema other) {
-    return fields.equals(other.fields);
+    return fields.equals(other.fields) && identifierFieldIds.equals(other.identifierFieldIds);
   }
 
   @Override
@@ -153,12 +183,12 @@ public final class Schema {
       return false;
     }
     Schema s = (Schema) o;
-    return schemaId == s.schemaId && fields.equals(s.fields);
+    return schemaId == s.schemaId && fields.equals(s.fields) && identifierFieldIds.equals(s.identifierFieldIds);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(schemaId, fields);
+    return Objects.hash(schemaId, fields, identifierFieldIds);
   }
 
   @Override

@@ -4,6 +4,8 @@ import io.datashard.HistoryEntry;
 import io.datashard.PartitionSpec;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
+import io.datashard.SnapshotRef;
+import io.datashard.SortOrder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -41,16 +43,18 @@ public final class TableMetadata {
   private final Map<Long, Snapshot> snapshotsById;
   /** JSON of each snapshot, serialized once: snapshots never change, and every version repeats them all. */
   private final java.util.concurrent.ConcurrentHashMap<Long, String> snapshotJson;
+  private final CarriedMetadata carried;
 
   @SuppressWarnings("checkstyle:ParameterNumber")
   TableMetadata(String metadataFileLocation, int version, int formatVersion, String tableUuid, String location,
                 long lastSequenceNumber, long lastUpdatedMillis, int lastColumnId, List<Schema> schemas,
                 int currentSchemaId, List<PartitionSpec> specs, int defaultSpecId, int lastPartitionId,
                 Map<String, String> properties, Long currentSnapshotId, List<Snapshot> snapshots,
-                List<HistoryEntry> snapshotLog, List<MetadataLogEntry> metadataLog) {
+                List<HistoryEntry> snapshotLog, List<MetadataLogEntry> metadataLog, CarriedMetadata carried,
+                java.util.concurrent.ConcurrentHashMap<Long, String> snapshotJson) {
     this(metadataFileLocation, version, formatVersion, tableUuid, location, lastSequenceNumber, lastUpdatedMillis,
         lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId, properties, currentSnapshotId,
-        snapshots, snapshotLog, metadataLog, new java.util.concurrent.ConcurrentHashMap<>());
+        snapshots, snapshotLog, metadataLog, snapshotJson, carried);
   }
 
   @SuppressWarnings("checkstyle:ParameterNumber")
@@ -59,8 +63,9 @@ public final class TableMetadata {
                 int currentSchemaId, List<PartitionSpec> specs, int defaultSpecId, int lastPartitionId,
                 Map<String, String> properties, Long currentSnapshotId, List<Snapshot> snapshots,
                 List<HistoryEntry> snapshotLog, List<MetadataLogEntry> metadataLog,
-                java.util.concurrent.ConcurrentHashMap<Long, String> snapshotJson) {
+                java.util.concurrent.ConcurrentHashMap<Long, String> snapshotJson, CarriedMetadata carried) {
     this.snapshotJson = snapshotJson;
+    this.carried = Objects.requireNonNull(carried, "carried");
     this.metadataFileLocation = metadataFileLocation;
     this.version = version;
     this.formatVersion = formatVersion;
@@ -93,6 +98,12 @@ public final class TableMetadata {
     if (currentSnapshotId != null && !byId.containsKey(currentSnapshotId)) {
       throw new IllegalArgumentException("current-snapshot-id " + currentSnapshotId + " is not among the snapshots");
     }
+    for (Map.Entry<String, SnapshotRef> r : carried.refs().entrySet()) {
+      if (!byId.containsKey(r.getValue().snapshotId())) {
+        throw new IllegalArgumentException("ref '" + r.getKey() + "' points at snapshot " + r.getValue().snapshotId()
+            + ", which is not among the snapshots");
+      }
+    }
   }
 
   /**
@@ -110,7 +121,7 @@ public final class TableMetadata {
     Schema s = schema.withSchemaId(0);
     return new TableMetadata(null, 1, FORMAT_VERSION, UUID.randomUUID().toString(), location, 0, nowMillis,
         s.highestFieldId(), List.of(s), 0, List.of(spec), spec.specId(), spec.lastAssignedFieldId(), properties,
-        null, List.of(), List.of(), List.of());
+        null, List.of(), List.of(), List.of(), CarriedMetadata.initial(), new java.util.concurrent.ConcurrentHashMap<>());
   }
 
   /**
@@ -118,6 +129,7 @@ public final class TableMetadata {
    * @return metadata of the next version with that snapshot current
    */
   public TableMetadata withNewCurrentSnapshot(Snapshot snapshot) {
+    checkWritable();
     if (snapshot.sequenceNumber() <= lastSequenceNumber) {
       throw new IllegalArgumentException("snapshot sequence number " + snapshot.sequenceNumber()
           + " must be greater than the table's last sequence number " + lastSequenceNumber);
@@ -133,7 +145,8 @@ public final class TableMetadata {
     newLog.add(new HistoryEntry(snapshot.timestampMillis(), snapshot.snapshotId()));
     return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, snapshot.sequenceNumber(),
         snapshot.timestampMillis(), lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId,
-        properties, snapshot.snapshotId(), newSnapshots, newLog, nextMetadataLog(snapshot.timestampMillis()), snapshotJson);
+        properties, snapshot.snapshotId(), newSnapshots, newLog, nextMetadataLog(snapshot.timestampMillis()), snapshotJson,
+        carried.withRefs(refsWithMain(snapshot.snapshotId())));
   }
 
   /**
@@ -143,12 +156,13 @@ public final class TableMetadata {
    * @return metadata of the next version with the properties changed
    */
   public TableMetadata withProperties(Map<String, String> updates, java.util.Set<String> removals, long nowMillis) {
+    checkWritable();
     Map<String, String> p = new HashMap<>(properties);
     removals.forEach(p::remove);
     p.putAll(updates);
     return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, lastSequenceNumber, nowMillis,
         lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId, p, currentSnapshotId,
-        snapshots, snapshotLog, nextMetadataLog(nowMillis), snapshotJson);
+        snapshots, snapshotLog, nextMetadataLog(nowMillis), snapshotJson, carried);
   }
 
   /**
@@ -158,6 +172,7 @@ public final class TableMetadata {
    * @return metadata of the next version with that schema current; an identical earlier schema is reused
    */
   public TableMetadata withCurrentSchema(Schema newSchema, int newLastColumnId, long nowMillis) {
+    checkWritable();
     List<Schema> newSchemas = new ArrayList<>(schemas);
     int id = -1;
     int maxId = -1;
@@ -173,7 +188,7 @@ public final class TableMetadata {
     }
     return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, lastSequenceNumber, nowMillis,
         Math.max(lastColumnId, newLastColumnId), newSchemas, id, specs, defaultSpecId, lastPartitionId, properties,
-        currentSnapshotId, snapshots, snapshotLog, nextMetadataLog(nowMillis), snapshotJson);
+        currentSnapshotId, snapshots, snapshotLog, nextMetadataLog(nowMillis), snapshotJson, carried);
   }
 
   /**
@@ -183,6 +198,7 @@ public final class TableMetadata {
    * @return metadata of the next version with that spec as the default; earlier specs stay for existing files
    */
   public TableMetadata withDefaultSpec(PartitionSpec newSpec, long nowMillis) {
+    checkWritable();
     List<PartitionSpec> newSpecs = new ArrayList<>(specs);
     PartitionSpec existing = specById(newSpec.specId());
     if (existing == null) {
@@ -193,7 +209,7 @@ public final class TableMetadata {
     return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, lastSequenceNumber, nowMillis,
         lastColumnId, schemas, currentSchemaId, newSpecs, newSpec.specId(),
         Math.max(lastPartitionId, newSpec.lastAssignedFieldId()), properties, currentSnapshotId, snapshots,
-        snapshotLog, nextMetadataLog(nowMillis), snapshotJson);
+        snapshotLog, nextMetadataLog(nowMillis), snapshotJson, carried);
   }
 
   /**
@@ -202,12 +218,19 @@ public final class TableMetadata {
    * @return metadata of the next version without the other snapshots (their history entries go too)
    */
   public TableMetadata withSnapshotsRetained(java.util.Collection<Snapshot> retained, long nowMillis) {
+    checkWritable();
     java.util.Set<Long> keep = new java.util.HashSet<>();
     for (Snapshot s : retained) {
       keep.add(s.snapshotId());
     }
     if (currentSnapshotId != null && !keep.contains(currentSnapshotId)) {
       throw new IllegalArgumentException("the current snapshot cannot be expired");
+    }
+    for (Map.Entry<String, SnapshotRef> r : carried.refs().entrySet()) {
+      if (!keep.contains(r.getValue().snapshotId())) {
+        throw new IllegalArgumentException("snapshot " + r.getValue().snapshotId() + " is referenced by "
+            + r.getValue().type().jsonName() + " '" + r.getKey() + "' and cannot be expired");
+      }
     }
     List<Snapshot> newSnapshots = new ArrayList<>();
     for (Snapshot s : snapshots) {
@@ -223,7 +246,137 @@ public final class TableMetadata {
     }
     return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, lastSequenceNumber, nowMillis,
         lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId, properties, currentSnapshotId,
-        newSnapshots, newLog, nextMetadataLog(nowMillis), snapshotJson);
+        newSnapshots, newLog, nextMetadataLog(nowMillis), snapshotJson,
+        carried.retainingStatisticsOf(keep));
+  }
+
+  /**
+   * Adds a snapshot to a branch: for {@code main} this is {@link #withNewCurrentSnapshot}; for another branch the
+   * snapshot is added and the branch moves to it, while the table's current snapshot stays.
+   *
+   * @param snapshot the new snapshot (its sequence number must be lastSequenceNumber + 1)
+   * @param branch the branch it extends; created at this snapshot when it does not exist
+   * @return metadata of the next version
+   */
+  public TableMetadata withSnapshotOnBranch(Snapshot snapshot, String branch) {
+    if (SnapshotRef.MAIN.equals(branch)) {
+      return withNewCurrentSnapshot(snapshot);
+    }
+    checkWritable();
+    SnapshotRef existing = carried.refs().get(branch);
+    if (existing != null && existing.isTag()) {
+      throw new io.datashard.ValidationException("'" + branch + "' is a tag, not a branch: commits cannot extend it");
+    }
+    if (snapshot.sequenceNumber() <= lastSequenceNumber) {
+      throw new IllegalArgumentException("snapshot sequence number " + snapshot.sequenceNumber()
+          + " must be greater than the table's last sequence number " + lastSequenceNumber);
+    }
+    List<Snapshot> newSnapshots = new ArrayList<>(snapshots);
+    newSnapshots.add(snapshot);
+    Map<String, SnapshotRef> refs = new java.util.LinkedHashMap<>(carried.refs());
+    refs.put(branch, existing == null ? SnapshotRef.branch(snapshot.snapshotId())
+        : existing.withSnapshotId(snapshot.snapshotId()));
+    return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, snapshot.sequenceNumber(),
+        snapshot.timestampMillis(), lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId,
+        properties, currentSnapshotId, newSnapshots, snapshotLog, nextMetadataLog(snapshot.timestampMillis()),
+        snapshotJson, carried.withRefs(refs));
+  }
+
+  /**
+   * Creates or replaces a reference. Setting {@code main} moves the table's current snapshot (a rollback or a
+   * fast-forward) and records it in the snapshot log.
+   *
+   * @param name the reference's name
+   * @param ref where it points and its retention
+   * @param nowMillis time of the change
+   * @return metadata of the next version
+   */
+  public TableMetadata withRef(String name, SnapshotRef ref, long nowMillis) {
+    checkWritable();
+    if (snapshot(ref.snapshotId()) == null) {
+      throw new io.datashard.ValidationException("table has no snapshot " + ref.snapshotId());
+    }
+    Map<String, SnapshotRef> refs = new java.util.LinkedHashMap<>(carried.refs());
+    refs.put(name, ref);
+    Long current = currentSnapshotId;
+    List<HistoryEntry> log = snapshotLog;
+    if (SnapshotRef.MAIN.equals(name)) {
+      if (!ref.isBranch()) {
+        throw new io.datashard.ValidationException("'main' is the table's branch; it cannot be a tag");
+      }
+      if (!Long.valueOf(ref.snapshotId()).equals(currentSnapshotId)) {
+        current = ref.snapshotId();
+        log = new ArrayList<>(snapshotLog);
+        log.add(new HistoryEntry(nowMillis, ref.snapshotId()));
+      }
+    }
+    return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, lastSequenceNumber, nowMillis,
+        lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId, properties, current,
+        snapshots, log, nextMetadataLog(nowMillis), snapshotJson, carried.withRefs(refs));
+  }
+
+  /**
+   * @param name a reference other than {@code main}
+   * @param nowMillis time of the change
+   * @return metadata of the next version without that reference (its snapshots stay until expired)
+   */
+  public TableMetadata withoutRef(String name, long nowMillis) {
+    checkWritable();
+    if (SnapshotRef.MAIN.equals(name)) {
+      throw new io.datashard.ValidationException("the 'main' branch cannot be removed");
+    }
+    if (!carried.refs().containsKey(name)) {
+      throw new io.datashard.ValidationException("table has no branch or tag '" + name + "'");
+    }
+    Map<String, SnapshotRef> refs = new java.util.LinkedHashMap<>(carried.refs());
+    refs.remove(name);
+    return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, lastSequenceNumber, nowMillis,
+        lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId, properties,
+        currentSnapshotId, snapshots, snapshotLog, nextMetadataLog(nowMillis), snapshotJson, carried.withRefs(refs));
+  }
+
+  /**
+   * @param order the new default sort order (its id is assigned here; an identical existing order is reused)
+   * @param nowMillis time of the change
+   * @return metadata of the next version with that order as the default
+   */
+  public TableMetadata withDefaultSortOrder(SortOrder order, long nowMillis) {
+    checkWritable();
+    List<SortOrder> orders = new ArrayList<>(carried.sortOrders());
+    int id = -1;
+    int maxId = 0;
+    for (SortOrder o : orders) {
+      maxId = Math.max(maxId, o.orderId());
+      if (o.sameOrderAs(order)) {
+        id = o.orderId();
+      }
+    }
+    if (id < 0) {
+      id = order.isUnsorted() ? 0 : maxId + 1;
+      orders.add(new SortOrder(id, order.fields()));
+    }
+    return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, lastSequenceNumber, nowMillis,
+        lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId, properties,
+        currentSnapshotId, snapshots, snapshotLog, nextMetadataLog(nowMillis), snapshotJson,
+        carried.withSortOrders(orders, id));
+  }
+
+  private Map<String, SnapshotRef> refsWithMain(long snapshotId) {
+    Map<String, SnapshotRef> refs = new java.util.LinkedHashMap<>(carried.refs());
+    SnapshotRef main = refs.get(SnapshotRef.MAIN);
+    refs.put(SnapshotRef.MAIN, main == null ? SnapshotRef.branch(snapshotId) : main.withSnapshotId(snapshotId));
+    return refs;
+  }
+
+  /**
+   * DataShard writes format versions 1 and 2 only: a newer table is loaded (for inspection) and carried, never
+   * written, since its new required fields (row lineage, for example) would be left wrong.
+   */
+  private void checkWritable() {
+    if (formatVersion > FORMAT_VERSION) {
+      throw new io.datashard.UnsupportedTableFeatureException("table at " + location + " has format-version "
+          + formatVersion + "; DataShard writes format versions 1 and 2 only, so it does not commit to this table");
+    }
   }
 
   private List<MetadataLogEntry> nextMetadataLog(long nowMillis) {
@@ -244,7 +397,7 @@ public final class TableMetadata {
   public TableMetadata withFile(String fileLocation, int fileVersion) {
     return new TableMetadata(fileLocation, fileVersion, formatVersion, tableUuid, location, lastSequenceNumber,
         lastUpdatedMillis, lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId,
-        properties, currentSnapshotId, snapshots, snapshotLog, metadataLog, snapshotJson);
+        properties, currentSnapshotId, snapshots, snapshotLog, metadataLog, snapshotJson, carried);
   }
 
   /** @return the cached JSON of a snapshot, computing it once with {@code serializer} */
@@ -391,6 +544,49 @@ public final class TableMetadata {
 
   public List<MetadataLogEntry> metadataLog() {
     return metadataLog;
+  }
+
+  /** @return branches and tags by name ({@code main} included once the table has a snapshot) */
+  public Map<String, SnapshotRef> refs() {
+    return carried.refs();
+  }
+
+  /** @return the reference of that name, or null */
+  public SnapshotRef ref(String name) {
+    return carried.refs().get(name);
+  }
+
+  /** @return every sort order of the table */
+  public List<SortOrder> sortOrders() {
+    return carried.sortOrders();
+  }
+
+  public int defaultSortOrderId() {
+    return carried.defaultSortOrderId();
+  }
+
+  /** @return the default sort order ({@link SortOrder#UNSORTED} when none is set) */
+  public SortOrder sortOrder() {
+    for (SortOrder o : carried.sortOrders()) {
+      if (o.orderId() == carried.defaultSortOrderId()) {
+        return o;
+      }
+    }
+    return SortOrder.UNSORTED;
+  }
+
+  /** @return table statistics files, as another engine wrote them */
+  public List<StatisticsFile> statisticsFiles() {
+    return carried.statistics();
+  }
+
+  /** @return partition statistics files, as another engine wrote them */
+  public List<StatisticsFile> partitionStatisticsFiles() {
+    return carried.partitionStatistics();
+  }
+
+  CarriedMetadata carried() {
+    return carried;
   }
 
   @Override

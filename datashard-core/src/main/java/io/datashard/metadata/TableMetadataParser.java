@@ -12,6 +12,8 @@ import io.datashard.PartitionField;
 import io.datashard.PartitionSpec;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
+import io.datashard.SnapshotRef;
+import io.datashard.SortOrder;
 import io.datashard.Types;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -46,25 +48,40 @@ public final class TableMetadataParser {
       g.writeNumberField("last-updated-ms", m.lastUpdatedMillis());
       g.writeNumberField("last-column-id", m.lastColumnId());
       g.writeNumberField("current-schema-id", m.currentSchemaId());
+      CarriedMetadata carried = m.carried();
+      Map<String, JsonNode> raw = carried.rawJson();
       g.writeArrayFieldStart("schemas");
       for (Schema s : m.schemas()) {
-        writeSchema(g, s);
+        JsonNode asRead = raw.get("schema:" + s.schemaId());
+        if (asRead != null) {
+          g.writeRawValue(asRead.toString()); // exactly as its writer wrote it (keys DataShard does not know too)
+        } else {
+          writeSchema(g, s);
+        }
       }
       g.writeEndArray();
       g.writeNumberField("default-spec-id", m.defaultSpecId());
       g.writeArrayFieldStart("partition-specs");
       for (PartitionSpec spec : m.specs()) {
-        writeSpec(g, spec);
+        JsonNode asRead = raw.get("spec:" + spec.specId());
+        if (asRead != null) {
+          g.writeRawValue(asRead.toString());
+        } else {
+          writeSpec(g, spec);
+        }
       }
       g.writeEndArray();
       g.writeNumberField("last-partition-id", m.lastPartitionId());
-      g.writeNumberField("default-sort-order-id", 0);
+      g.writeNumberField("default-sort-order-id", carried.defaultSortOrderId());
       g.writeArrayFieldStart("sort-orders");
-      g.writeStartObject();
-      g.writeNumberField("order-id", 0);
-      g.writeArrayFieldStart("fields");
-      g.writeEndArray();
-      g.writeEndObject();
+      for (SortOrder o : carried.sortOrders()) {
+        JsonNode asRead = raw.get("sort-order:" + o.orderId());
+        if (asRead != null) {
+          g.writeRawValue(asRead.toString());
+        } else {
+          writeSortOrder(g, o);
+        }
+      }
       g.writeEndArray();
       g.writeObjectFieldStart("properties");
       for (Map.Entry<String, String> e : m.properties().entrySet()) {
@@ -73,11 +90,9 @@ public final class TableMetadataParser {
       g.writeEndObject();
       g.writeNumberField("current-snapshot-id", m.currentSnapshotId() == null ? -1 : m.currentSnapshotId());
       g.writeObjectFieldStart("refs");
-      if (m.currentSnapshotId() != null) {
-        g.writeObjectFieldStart("main");
-        g.writeNumberField("snapshot-id", m.currentSnapshotId());
-        g.writeStringField("type", "branch");
-        g.writeEndObject();
+      for (Map.Entry<String, SnapshotRef> r : carried.refs().entrySet()) {
+        g.writeFieldName(r.getKey());
+        writeRef(g, r.getValue(), raw.get("ref:" + r.getKey()));
       }
       g.writeEndObject();
       g.writeArrayFieldStart("snapshots");
@@ -86,8 +101,14 @@ public final class TableMetadataParser {
       }
       g.writeEndArray();
       g.writeArrayFieldStart("statistics");
+      for (StatisticsFile f : carried.statistics()) {
+        g.writeRawValue(f.json().toString());
+      }
       g.writeEndArray();
       g.writeArrayFieldStart("partition-statistics");
+      for (StatisticsFile f : carried.partitionStatistics()) {
+        g.writeRawValue(f.json().toString());
+      }
       g.writeEndArray();
       g.writeArrayFieldStart("snapshot-log");
       for (HistoryEntry h : m.snapshotLog()) {
@@ -105,6 +126,12 @@ public final class TableMetadataParser {
         g.writeEndObject();
       }
       g.writeEndArray();
+      // Keys DataShard does not know, as written, after the ones it does.
+      for (Iterator<Map.Entry<String, JsonNode>> it = carried.unknownTopLevel().fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        g.writeFieldName(e.getKey());
+        g.writeRawValue(e.getValue().toString());
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -112,10 +139,69 @@ public final class TableMetadataParser {
     return out.toByteArray();
   }
 
+  private static void writeSortOrder(JsonGenerator g, SortOrder o) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("order-id", o.orderId());
+    g.writeArrayFieldStart("fields");
+    for (SortOrder.SortField f : o.fields()) {
+      g.writeStartObject();
+      g.writeStringField("transform", f.transform());
+      g.writeNumberField("source-id", f.sourceId());
+      g.writeStringField("direction", f.direction().jsonName());
+      g.writeStringField("null-order", f.nullOrder().jsonName());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  /** Writes a ref; keys of the ref as read that DataShard does not know are kept. */
+  private static void writeRef(JsonGenerator g, SnapshotRef r, JsonNode asRead) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("snapshot-id", r.snapshotId());
+    g.writeStringField("type", r.type().jsonName());
+    if (r.minSnapshotsToKeep() != null) {
+      g.writeNumberField("min-snapshots-to-keep", r.minSnapshotsToKeep());
+    }
+    if (r.maxSnapshotAgeMs() != null) {
+      g.writeNumberField("max-snapshot-age-ms", r.maxSnapshotAgeMs());
+    }
+    if (r.maxRefAgeMs() != null) {
+      g.writeNumberField("max-ref-age-ms", r.maxRefAgeMs());
+    }
+    if (asRead != null) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = asRead.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!REF_KEYS.contains(e.getKey())) {
+          g.writeFieldName(e.getKey());
+          g.writeRawValue(e.getValue().toString());
+        }
+      }
+    }
+    g.writeEndObject();
+  }
+
+  private static final java.util.Set<String> REF_KEYS = java.util.Set.of("snapshot-id", "type",
+      "min-snapshots-to-keep", "max-snapshot-age-ms", "max-ref-age-ms");
+
+  /** The top-level keys DataShard models; every other key is carried as written. */
+  private static final java.util.Set<String> KNOWN_TOP_LEVEL = java.util.Set.of("format-version", "table-uuid",
+      "location", "last-sequence-number", "last-updated-ms", "last-column-id", "current-schema-id", "schemas",
+      "default-spec-id", "partition-specs", "last-partition-id", "default-sort-order-id", "sort-orders",
+      "properties", "current-snapshot-id", "refs", "snapshots", "statistics", "partition-statistics",
+      "snapshot-log", "metadata-log");
+
   private static void writeSchema(JsonGenerator g, Schema s) throws IOException {
     g.writeStartObject();
     g.writeStringField("type", "struct");
     g.writeNumberField("schema-id", s.schemaId());
+    if (!s.identifierFieldIds().isEmpty()) {
+      g.writeArrayFieldStart("identifier-field-ids");
+      for (int id : s.identifierFieldIds()) {
+        g.writeNumber(id);
+      }
+      g.writeEndArray();
+    }
     g.writeArrayFieldStart("fields");
     for (Field f : s.fields()) {
       g.writeStartObject();
@@ -237,9 +323,11 @@ public final class TableMetadataParser {
 
   private static TableMetadata parse(String file, int version, JsonNode root) {
     int formatVersion = integer(root, "format-version");
-    if (formatVersion < 1 || formatVersion > 2) {
-      throw new IllegalArgumentException("unsupported format-version " + formatVersion + " (DataShard reads 1 and 2)");
+    if (formatVersion < 1 || formatVersion > 3) {
+      throw new io.datashard.UnsupportedTableFeatureException("table metadata " + file + " has format-version "
+          + formatVersion + "; DataShard reads format versions 1 to 3 (and writes 1 and 2)");
     }
+    Map<String, JsonNode> raw = new LinkedHashMap<>();
     String uuid = text(root, "table-uuid");
     String location = text(root, "location");
     long lastSeq = root.has("last-sequence-number") ? longValue(root, "last-sequence-number") : 0;
@@ -250,7 +338,9 @@ public final class TableMetadataParser {
     int currentSchemaId;
     if (root.has("schemas")) {
       for (JsonNode s : root.get("schemas")) {
-        schemas.add(parseSchema(s));
+        Schema parsed = parseSchema(s);
+        schemas.add(parsed);
+        raw.put("schema:" + parsed.schemaId(), s);
       }
       currentSchemaId = integer(root, "current-schema-id");
     } else {
@@ -263,7 +353,9 @@ public final class TableMetadataParser {
     int defaultSpecId;
     if (root.has("partition-specs")) {
       for (JsonNode s : root.get("partition-specs")) {
-        specs.add(parseSpec(s));
+        PartitionSpec parsed = parseSpec(s);
+        specs.add(parsed);
+        raw.put("spec:" + parsed.specId(), s);
       }
       defaultSpecId = integer(root, "default-spec-id");
     } else {
@@ -283,20 +375,57 @@ public final class TableMetadataParser {
     }
 
     List<Snapshot> snapshots = new ArrayList<>();
+    java.util.concurrent.ConcurrentHashMap<Long, String> snapshotJson = new java.util.concurrent.ConcurrentHashMap<>();
     JsonNode snaps = root.get("snapshots");
     if (snaps != null) {
       for (JsonNode s : snaps) {
-        snapshots.add(parseSnapshot(s));
+        Snapshot parsed = parseSnapshot(s);
+        snapshots.add(parsed);
+        snapshotJson.put(parsed.snapshotId(), s.toString()); // written back exactly as read
       }
     }
     Long currentSnapshotId = null;
-    JsonNode refs = root.get("refs");
-    if (refs != null && refs.has("main") && refs.get("main").has("snapshot-id")) {
-      currentSnapshotId = refs.get("main").get("snapshot-id").asLong();
+    JsonNode refsNode = root.get("refs");
+    if (refsNode != null && refsNode.has("main") && refsNode.get("main").has("snapshot-id")) {
+      currentSnapshotId = refsNode.get("main").get("snapshot-id").asLong();
     } else if (root.has("current-snapshot-id") && !root.get("current-snapshot-id").isNull()) {
       long id = root.get("current-snapshot-id").asLong();
       currentSnapshotId = id == -1 ? null : id;
     }
+    Map<String, SnapshotRef> refs = new LinkedHashMap<>();
+    if (refsNode != null && refsNode.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = refsNode.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        refs.put(e.getKey(), parseRef(e.getKey(), e.getValue()));
+        raw.put("ref:" + e.getKey(), e.getValue());
+      }
+    }
+    if (currentSnapshotId != null && !refs.containsKey(SnapshotRef.MAIN)) {
+      refs.put(SnapshotRef.MAIN, SnapshotRef.branch(currentSnapshotId)); // v1 metadata without refs
+    }
+    List<SortOrder> sortOrders = new ArrayList<>();
+    JsonNode orders = root.get("sort-orders");
+    if (orders != null) {
+      for (JsonNode o : orders) {
+        SortOrder parsed = parseSortOrder(o);
+        sortOrders.add(parsed);
+        raw.put("sort-order:" + parsed.orderId(), o);
+      }
+    }
+    if (sortOrders.isEmpty()) {
+      sortOrders.add(SortOrder.UNSORTED);
+    }
+    int defaultSortOrderId = root.has("default-sort-order-id") ? integer(root, "default-sort-order-id")
+        : sortOrders.get(0).orderId();
+    com.fasterxml.jackson.databind.node.ObjectNode unknown = MAPPER.createObjectNode();
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!KNOWN_TOP_LEVEL.contains(e.getKey())) {
+        unknown.set(e.getKey(), e.getValue());
+      }
+    }
+    CarriedMetadata carried = new CarriedMetadata(refs, sortOrders, defaultSortOrderId,
+        parseStatistics(root.get("statistics")), parseStatistics(root.get("partition-statistics")), unknown, raw);
 
     List<HistoryEntry> log = new ArrayList<>();
     JsonNode sl = root.get("snapshot-log");
@@ -314,7 +443,46 @@ public final class TableMetadataParser {
     }
     return new TableMetadata(file, version, formatVersion, uuid, location, lastSeq, lastUpdated, lastColumnId,
         schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId, props, currentSnapshotId, snapshots, log,
-        mlog);
+        mlog, carried, snapshotJson);
+  }
+
+  private static SnapshotRef parseRef(String name, JsonNode r) {
+    String type = text(r, "type");
+    SnapshotRef.Type t = switch (type) {
+      case "branch" -> SnapshotRef.Type.BRANCH;
+      case "tag" -> SnapshotRef.Type.TAG;
+      default -> throw new IllegalArgumentException("ref '" + name + "' has unknown type '" + type + "'");
+    };
+    return new SnapshotRef(t, longValue(r, "snapshot-id"),
+        r.hasNonNull("min-snapshots-to-keep") ? integer(r, "min-snapshots-to-keep") : null,
+        r.hasNonNull("max-snapshot-age-ms") ? longValue(r, "max-snapshot-age-ms") : null,
+        r.hasNonNull("max-ref-age-ms") ? longValue(r, "max-ref-age-ms") : null);
+  }
+
+  private static SortOrder parseSortOrder(JsonNode o) {
+    List<SortOrder.SortField> fields = new ArrayList<>();
+    for (JsonNode f : required(o, "fields")) {
+      String direction = text(f, "direction");
+      String nullOrder = text(f, "null-order");
+      fields.add(new SortOrder.SortField(text(f, "transform"), integer(f, "source-id"),
+          "desc".equals(direction) ? SortOrder.Direction.DESC : SortOrder.Direction.ASC,
+          "nulls-last".equals(nullOrder) ? SortOrder.NullOrder.NULLS_LAST : SortOrder.NullOrder.NULLS_FIRST));
+    }
+    return new SortOrder(integer(o, "order-id"), fields);
+  }
+
+  private static List<StatisticsFile> parseStatistics(JsonNode list) {
+    List<StatisticsFile> out = new ArrayList<>();
+    if (list != null && list.isArray()) {
+      for (JsonNode f : list) {
+        if (!f.isObject()) {
+          throw new IllegalArgumentException("a statistics entry must be an object");
+        }
+        out.add(new StatisticsFile(longValue(f, "snapshot-id"), text(f, "statistics-path"),
+            (com.fasterxml.jackson.databind.node.ObjectNode) f));
+      }
+    }
+    return out;
   }
 
   /** @return a schema parsed from its JSON form */
@@ -334,7 +502,12 @@ public final class TableMetadataParser {
       fields.add(Field.of(integer(f, "id"), text(f, "name"), Types.fromName(type.asText()),
           required(f, "required").asBoolean(), doc));
     }
-    return Schema.of(fields).withSchemaId(id);
+    List<Integer> identifiers = new ArrayList<>();
+    JsonNode ids = node.get("identifier-field-ids");
+    if (ids != null && ids.isArray()) {
+      ids.forEach(i -> identifiers.add(i.asInt()));
+    }
+    return Schema.of(fields).withSchemaId(id).withIdentifierFieldIds(identifiers);
   }
 
   private static PartitionSpec parseSpec(JsonNode node) {

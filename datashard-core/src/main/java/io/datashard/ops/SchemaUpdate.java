@@ -188,7 +188,16 @@ public final class SchemaUpdate implements UpdateSchema {
     for (BiConsumer<Working, TableMetadata> c : changes) {
       c.accept(w, base);
     }
-    return Schema.of(w.fields);
+    // Identifier fields (set by another engine) are carried; one that was dropped or made optional cannot be.
+    java.util.Set<Integer> ids = base.schema().identifierFieldIds();
+    for (int id : ids) {
+      Field f = w.fields.stream().filter(x -> x.id() == id).findFirst().orElse(null);
+      if (f == null || !f.isRequired()) {
+        throw new ValidationException("schema update: column '" + base.schema().findField(id).name()
+            + "' is an identifier field of the table (identifier-field-ids) and must stay a required column");
+      }
+    }
+    return Schema.of(w.fields).withIdentifierFieldIds(ids);
   }
 
   @Override
