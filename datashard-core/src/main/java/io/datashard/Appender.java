@@ -41,6 +41,16 @@ public interface Appender extends AutoCloseable {
   long recordCount();
 
   /**
+   * Commits to a branch instead of {@code main} (write-audit-publish: append to a branch, check it with
+   * {@code scan().useRef(branch)}, then {@code manageSnapshots().fastForwardBranch("main", branch)}). A branch
+   * that does not exist is created at the commit, starting from the current snapshot's history.
+   *
+   * @param branch the branch's name
+   * @return this appender
+   */
+  Appender toBranch(String branch);
+
+  /**
    * Commits everything added as one snapshot, retrying against concurrent writers as the table's commit
    * properties allow.
    *

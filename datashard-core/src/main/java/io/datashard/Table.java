@@ -84,7 +84,10 @@ public interface Table {
    */
   Snapshot rewriteManifests();
 
-  /** @return a builder for compaction: small data files bin-packed into larger ones in one atomic commit */
+  /**
+   * @return a builder for compaction: small data files bin-packed into larger ones in one atomic commit, rows
+   *     sorted by {@link RewriteDataFiles#sortBy} or else by the table's default {@link #sortOrder()}
+   */
   RewriteDataFiles rewriteDataFiles();
 
   /**
@@ -105,6 +108,18 @@ public interface Table {
    * @throws CommitConflictException when a concurrent commit removed or rewrote a file this overwrite rewrites
    */
   Snapshot overwrite(io.datashard.expressions.Expression filter, List<? extends Map<String, ?>> records);
+
+  /** @return the table's branches and tags by name ({@code main} holds the current snapshot) */
+  Map<String, SnapshotRef> refs();
+
+  /** @return a builder for branch and tag changes (write-audit-publish, retention), see {@link ManageSnapshots} */
+  ManageSnapshots manageSnapshots();
+
+  /** @return the table's default sort order ({@link SortOrder#UNSORTED} when none is set) */
+  SortOrder sortOrder();
+
+  /** @return a builder that sets the default sort order, see {@link ReplaceSortOrder} */
+  ReplaceSortOrder replaceSortOrder();
 
   /** @return a transaction: several changes committed as one snapshot, or none */
   Transaction newTransaction();

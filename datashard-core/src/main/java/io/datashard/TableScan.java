@@ -51,6 +51,13 @@ public interface TableScan {
   TableScan asOfTime(Instant instant);
 
   /**
+   * Reads the snapshot a branch or tag points at ({@code "main"} is the current snapshot).
+   *
+   * @throws ValidationException when the table has no such branch or tag
+   */
+  TableScan useRef(String name);
+
+  /**
    * Keeps only rows matching a filter; called more than once, keeps rows matching every filter. Columns the
    * filter uses need not be selected: they are read for filtering and not returned.
    *

@@ -71,6 +71,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
     long target = targetSize != null ? targetSize : base.longProperty(TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
     long min = minSize != null ? minSize : target * 3 / 4;
+    List<SortKey> sort = sortKeys(base);
     List<List<DataFile>> bins = plan(ReplaceFiles.liveFiles(files, base).values(), target, min);
     if (bins.isEmpty()) {
       return new Result(0, 0, 0, null);
@@ -90,7 +91,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
         RollingDataWriter writer = new RollingDataWriter(files.storage(), schema, options,
             () -> files.dataFileLocation(path, writeId, fileNumber[0]++));
         try {
-          rows += copyRows(bin, schema, writer);
+          rows += copyRows(bin, schema, writer, sort);
           for (DataFile f : writer.complete()) {
             DataFile withPartition = f.toBuilder().specId(first.specId()).partition(first.partition()).build();
             written.add(withPartition);
@@ -112,8 +113,37 @@ public final class DataFileCompaction implements RewriteDataFiles {
     return new Result(removed, written.size(), rows, s);
   }
 
-  private long copyRows(List<DataFile> bin, Schema schema, RollingDataWriter writer) {
-    if (sortColumns.isEmpty()) {
+  /** One key of the order rows are written in. */
+  private record SortKey(int position, io.datashard.SortOrder.Direction direction,
+                         io.datashard.SortOrder.NullOrder nullOrder) {
+  }
+
+  /**
+   * The explicit {@link #sortBy} columns (ascending, nulls first), or else the table's default sort order (each
+   * key sorts by its source column: the order-preserving transforms, identity, truncate and the time ones, order
+   * rows as their source does; a bucket key orders nothing and is skipped).
+   */
+  private List<SortKey> sortKeys(TableMetadata base) {
+    Schema schema = base.schema();
+    List<SortKey> keys = new ArrayList<>();
+    if (!sortColumns.isEmpty()) {
+      for (String c : sortColumns) {
+        keys.add(new SortKey(schema.positionOf(c), io.datashard.SortOrder.Direction.ASC,
+            io.datashard.SortOrder.NullOrder.NULLS_FIRST));
+      }
+      return keys;
+    }
+    for (io.datashard.SortOrder.SortField f : base.sortOrder().fields()) {
+      if (f.transform().startsWith("bucket") || schema.findField(f.sourceId()) == null) {
+        continue;
+      }
+      keys.add(new SortKey(schema.positionOfId(f.sourceId()), f.direction(), f.nullOrder()));
+    }
+    return keys;
+  }
+
+  private long copyRows(List<DataFile> bin, Schema schema, RollingDataWriter writer, List<SortKey> sort) {
+    if (sort.isEmpty()) {
       long n = 0;
       for (DataFile f : bin) {
         try (CloseableIterator<Record> it = DataFileReader.read(files.storage().newInputFile(f.location()), schema)) {
@@ -131,17 +161,22 @@ public final class DataFileCompaction implements RewriteDataFiles {
         it.forEachRemaining(all::add);
       }
     }
-    all.sort(comparator(schema));
+    all.sort(comparator(sort));
     all.forEach(writer::write);
     return all.size();
   }
 
-  private Comparator<Record> comparator(Schema schema) {
+  private static Comparator<Record> comparator(List<SortKey> sort) {
     Comparator<Record> c = null;
-    for (String col : sortColumns) {
-      int pos = schema.positionOf(col);
-      Comparator<Record> next = Comparator.comparing(r -> (Comparable<Object>) comparable(r.get(pos)),
-          Comparator.nullsFirst(Comparator.naturalOrder()));
+    for (SortKey k : sort) {
+      Comparator<Object> values = Comparator.comparing(v -> comparable(v));
+      if (k.direction() == io.datashard.SortOrder.Direction.DESC) {
+        values = values.reversed();
+      }
+      Comparator<Object> withNulls = k.nullOrder() == io.datashard.SortOrder.NullOrder.NULLS_FIRST
+          ? Comparator.nullsFirst(values) : Comparator.nullsLast(values);
+      int pos = k.position();
+      Comparator<Record> next = Comparator.comparing(r -> r.get(pos), withNulls);
       c = c == null ? next : c.thenComparing(next);
     }
     return c;

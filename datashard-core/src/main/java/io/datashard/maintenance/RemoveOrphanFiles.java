@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Referenced</b> (never deleted): every {@code vN.metadata.json} and {@code version-hint.text}; the manifest
- * list of every snapshot in the current metadata; every manifest in those lists; every data file in those
- * manifests (live or deleted entries). Everything else below the table location is an orphan candidate.
+ * list of every snapshot in the current metadata (the snapshots of every branch and tag included); every
+ * manifest in those lists; every data file in those manifests (live or deleted entries); every statistics and
+ * partition-statistics file the metadata lists. Everything else below the table location is an orphan candidate.
  *
  * <p><b>Safety.</b>
  * <ul>
@@ -179,6 +180,9 @@ public final class RemoveOrphanFiles {
   }
 
   private void collectReferences(TableMetadata metadata, Set<String> processedSnapshots, Set<String> referenced) {
+    // Statistics files other engines registered (Puffin, partition statistics) are the table's too.
+    metadata.statisticsFiles().forEach(f -> referenced.add(normalize(f.path())));
+    metadata.partitionStatisticsFiles().forEach(f -> referenced.add(normalize(f.path())));
     Set<String> manifestsSeen = new HashSet<>();
     for (Snapshot s : metadata.snapshots()) {
       String list = s.manifestListLocation();

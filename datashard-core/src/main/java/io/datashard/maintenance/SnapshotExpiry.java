@@ -2,6 +2,7 @@ package io.datashard.maintenance;
 
 import io.datashard.ExpireSnapshots;
 import io.datashard.Snapshot;
+import io.datashard.SnapshotRef;
 import io.datashard.ValidationException;
 import io.datashard.commit.TableOperations;
 import io.datashard.metadata.ManifestEntry;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,8 @@ public final class SnapshotExpiry implements ExpireSnapshots {
   /** Iceberg's property for the default number of snapshots to keep. */
   public static final String MIN_SNAPSHOTS_TO_KEEP = "history.expire.min-snapshots-to-keep";
   public static final int MIN_SNAPSHOTS_TO_KEEP_DEFAULT = 1;
+  /** Iceberg's property for the default age limit of branches and tags other than main (default: forever). */
+  public static final String MAX_REF_AGE_MS = "history.expire.max-ref-age-ms";
 
   private final TableOperations ops;
   private final TableFiles files;
@@ -71,43 +75,88 @@ public final class SnapshotExpiry implements ExpireSnapshots {
   public Result commit() {
     TableMetadata start = ops.refresh();
     List<Snapshot> expired = new ArrayList<>();
+    List<String> expiredRefs = new ArrayList<>();
     CommitLoop.Result r = CommitLoop.run(ops, start, "snapshot expiry", (base, attempt) -> {
       expired.clear();
-      List<Snapshot> retained = retainedOf(base, expired);
-      return expired.isEmpty() ? base : base.withSnapshotsRetained(retained,
-          Math.max(System.currentTimeMillis(), base.lastUpdatedMillis()));
+      expiredRefs.clear();
+      long now = Math.max(System.currentTimeMillis(), base.lastUpdatedMillis());
+      List<Snapshot> retained = retainedOf(base, expired, expiredRefs, System.currentTimeMillis());
+      if (expired.isEmpty() && expiredRefs.isEmpty()) {
+        return base;
+      }
+      TableMetadata updated = base;
+      for (String ref : expiredRefs) {
+        updated = updated.withoutRef(ref, now);
+      }
+      return expired.isEmpty() ? updated : updated.withSnapshotsRetained(retained, now);
     });
+    if (!expiredRefs.isEmpty()) {
+      LOG.info("table {}: removed references older than their max-ref-age-ms: {}", ops.tableName(), expiredRefs);
+    }
     if (expired.isEmpty() || !deleteFiles) {
       return new Result(ids(expired), List.of(), List.of(), List.of());
     }
     return deleteUnreachable(r.metadata(), expired);
   }
 
-  private List<Snapshot> retainedOf(TableMetadata base, List<Snapshot> expired) {
-    long cutoff = cutoffMillis != null ? cutoffMillis
-        : System.currentTimeMillis() - base.longProperty(MAX_SNAPSHOT_AGE_MS, MAX_SNAPSHOT_AGE_MS_DEFAULT);
-    int keep = retainLast != null ? retainLast : Math.max(1, base.intProperty(MIN_SNAPSHOTS_TO_KEEP,
+  /**
+   * Applies the retention rules of the Apache Iceberg spec: references older than their {@code max-ref-age-ms}
+   * (never {@code main}) are removed; every tag keeps its snapshot; every branch keeps the ancestors that are
+   * among its newest {@code min-snapshots-to-keep} or younger than its {@code max-snapshot-age-ms} (the branch's
+   * own settings first, then this call's {@code retainLast}/{@code expireOlderThan}, then the table's
+   * {@code history.expire.*} properties); snapshots on no branch and under no tag expire once older than the
+   * cut-off; snapshots named by {@code expireSnapshotId} expire unless a reference keeps them.
+   */
+  private List<Snapshot> retainedOf(TableMetadata base, List<Snapshot> expired, List<String> expiredRefs, long now) {
+    long defaultCutoff = cutoffMillis != null ? cutoffMillis
+        : now - base.longProperty(MAX_SNAPSHOT_AGE_MS, MAX_SNAPSHOT_AGE_MS_DEFAULT);
+    int defaultKeep = retainLast != null ? retainLast : Math.max(1, base.intProperty(MIN_SNAPSHOTS_TO_KEEP,
         MIN_SNAPSHOTS_TO_KEEP_DEFAULT));
+    long defaultMaxRefAge = base.longProperty(MAX_REF_AGE_MS, Long.MAX_VALUE);
+    Set<Long> kept = new HashSet<>();
+    for (Map.Entry<String, SnapshotRef> e : base.refs().entrySet()) {
+      String name = e.getKey();
+      SnapshotRef ref = e.getValue();
+      Snapshot head = base.snapshot(ref.snapshotId());
+      long maxRefAge = ref.maxRefAgeMs() != null ? ref.maxRefAgeMs() : defaultMaxRefAge;
+      if (!SnapshotRef.MAIN.equals(name) && head != null && now - head.timestampMillis() > maxRefAge) {
+        expiredRefs.add(name);
+        continue;
+      }
+      if (explicitIds.contains(ref.snapshotId())) {
+        throw new ValidationException("snapshot " + ref.snapshotId() + " is " + (SnapshotRef.MAIN.equals(name)
+            ? "the current snapshot (head of branch 'main')" : "the head of " + ref.type().jsonName() + " '" + name
+            + "'") + " and cannot be expired");
+      }
+      if (ref.isTag()) {
+        kept.add(ref.snapshotId());
+        continue;
+      }
+      int keep = ref.minSnapshotsToKeep() != null ? ref.minSnapshotsToKeep() : defaultKeep;
+      long cutoff = ref.maxSnapshotAgeMs() != null ? now - ref.maxSnapshotAgeMs() : defaultCutoff;
+      int n = 0;
+      for (Snapshot s = head; s != null; s = s.parentId() == null ? null : base.snapshot(s.parentId())) {
+        if (n >= keep && s.timestampMillis() < cutoff) {
+          break;
+        }
+        kept.add(s.snapshotId());
+        n++;
+      }
+    }
     Long current = base.currentSnapshotId();
     if (current != null && explicitIds.contains(current)) {
       throw new ValidationException("snapshot " + current + " is the current snapshot and cannot be expired");
     }
-    // The newest `keep` snapshots of the current lineage are kept whatever their age.
-    Set<Long> protectedIds = new HashSet<>();
-    Snapshot s = base.currentSnapshot();
-    while (s != null && protectedIds.size() < keep) {
-      protectedIds.add(s.snapshotId());
-      s = s.parentId() == null ? null : base.snapshot(s.parentId());
+    if (current != null) {
+      kept.add(current); // also for metadata whose refs lack main (written before refs existed)
     }
     List<Snapshot> retained = new ArrayList<>();
     for (Snapshot snap : base.snapshots()) {
-      boolean expire = !protectedIds.contains(snap.snapshotId())
-          && (snap.timestampMillis() < cutoff || explicitIds.contains(snap.snapshotId()));
-      if (expire) {
-        expired.add(snap);
-      } else {
-        retained.add(snap);
-      }
+      // A named snapshot goes (heads of references were refused above); others go when no reference keeps them
+      // and they are older than the cut-off.
+      boolean expire = explicitIds.contains(snap.snapshotId())
+          || (!kept.contains(snap.snapshotId()) && snap.timestampMillis() < defaultCutoff);
+      (expire ? expired : retained).add(snap);
     }
     return retained;
   }

@@ -28,6 +28,7 @@ public final class FastAppend {
   private final Schema writeSchema;
   private final List<DataFile> dataFiles = new ArrayList<>();
   private final String commitId = UUID.randomUUID().toString();
+  private String branch = io.datashard.SnapshotRef.MAIN;
   private int attemptsMade;
 
   /**
@@ -39,6 +40,15 @@ public final class FastAppend {
     this.ops = ops;
     this.files = files;
     this.writeSchema = writeSchema;
+  }
+
+  /**
+   * @param name the branch to commit to (created at the current snapshot when it does not exist)
+   * @return this
+   */
+  public FastAppend toBranch(String name) {
+    this.branch = java.util.Objects.requireNonNull(name, "branch");
+    return this;
   }
 
   /** Adds a written data file to the commit. */
@@ -76,7 +86,12 @@ public final class FastAppend {
       CommitLoop.Result result = CommitLoop.run(ops, start, "append", new CommitLoop.Attempt() {
         @Override
         public TableMetadata build(TableMetadata base, int attempt) {
-          Snapshot parent = base.currentSnapshot();
+          io.datashard.SnapshotRef ref = base.ref(branch);
+          if (ref != null && ref.isTag()) {
+            throw new io.datashard.ValidationException("'" + branch + "' is a tag, not a branch: appends cannot "
+                + "extend it");
+          }
+          Snapshot parent = ref != null ? base.snapshot(ref.snapshotId()) : base.currentSnapshot();
           long seq = base.lastSequenceNumber() + 1;
           List<ManifestFile> manifests = new ArrayList<>();
           manifests.addAll(newManifests); // sequence numbers unassigned: the list writer gives them seq
@@ -96,7 +111,7 @@ public final class FastAppend {
           made[0] = new Snapshot(snapshotId, parent == null ? null : parent.snapshotId(), seq,
               Math.max(System.currentTimeMillis(), base.lastUpdatedMillis()), listLocation[0], summary,
               base.currentSchemaId());
-          return base.withNewCurrentSnapshot(made[0]);
+          return base.withSnapshotOnBranch(made[0], branch);
         }
 
         @Override

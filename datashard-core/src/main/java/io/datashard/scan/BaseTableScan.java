@@ -133,6 +133,15 @@ public final class BaseTableScan implements TableScan {
   }
 
   @Override
+  public TableScan useRef(String name) {
+    io.datashard.SnapshotRef ref = metadata.ref(name);
+    if (ref == null) {
+      throw new ValidationException("table has no branch or tag '" + name + "'; known: " + metadata.refs().keySet());
+    }
+    return useSnapshot(ref.snapshotId());
+  }
+
+  @Override
   public TableScan asOfTime(Instant instant) {
     long millis = instant.toEpochMilli();
     Long id = null;

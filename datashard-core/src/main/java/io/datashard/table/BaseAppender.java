@@ -28,6 +28,7 @@ final class BaseAppender implements Appender {
   private final TableMetadata base;
   private final RecordValidator validator;
   private final String writeId = UUID.randomUUID().toString();
+  private String branch = io.datashard.SnapshotRef.MAIN;
   private final long openedMillis = System.currentTimeMillis();
   private PartitionedDataWriter writer;
   private long count;
@@ -79,6 +80,13 @@ final class BaseAppender implements Appender {
   private PartitionedDataWriter newWriter() {
     return new PartitionedDataWriter(files, base.schema(), base.spec(), ParquetOptions.fromProperties(base.properties()),
         writeId, base.intProperty(TableProperties.WRITE_MAX_OPEN_FILES, TableProperties.WRITE_MAX_OPEN_FILES_DEFAULT));
+  }
+
+  @Override
+  public Appender toBranch(String name) {
+    checkOpen();
+    this.branch = java.util.Objects.requireNonNull(name, "branch");
+    return this;
   }
 
   @Override
@@ -134,7 +142,7 @@ final class BaseAppender implements Appender {
         }
       }
     }
-    FastAppend append = new FastAppend(ops, files, base.schema());
+    FastAppend append = new FastAppend(ops, files, base.schema()).toBranch(branch);
     written.forEach(append::appendFile);
     try {
       Snapshot s = append.commit(); // deletes its files itself when it fails

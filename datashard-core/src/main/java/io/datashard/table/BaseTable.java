@@ -187,4 +187,24 @@ public final class BaseTable implements Table {
   public String toString() {
     return "Table{" + name + " at " + location() + "}";
   }
+
+  @Override
+  public java.util.Map<String, io.datashard.SnapshotRef> refs() {
+    return ops.current().refs();
+  }
+
+  @Override
+  public io.datashard.ManageSnapshots manageSnapshots() {
+    return new io.datashard.ops.RefUpdate(ops);
+  }
+
+  @Override
+  public io.datashard.SortOrder sortOrder() {
+    return ops.current().sortOrder();
+  }
+
+  @Override
+  public io.datashard.ReplaceSortOrder replaceSortOrder() {
+    return new io.datashard.ops.SortOrderUpdate(ops);
+  }
 }
