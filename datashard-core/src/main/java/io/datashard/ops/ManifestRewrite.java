@@ -43,7 +43,7 @@ public final class ManifestRewrite {
         public TableMetadata build(TableMetadata base, int attempt) {
           Snapshot parent = base.currentSnapshot();
           List<ManifestFile> current = new ArrayList<>();
-          for (ManifestFile m : files.manifests(parent.manifestListLocation())) {
+          for (ManifestFile m : files.manifestsToRead(base, parent, "manifest rewrite")) {
             if (m.hasLiveFiles()) {
               current.add(m);
             }

@@ -104,7 +104,8 @@ public final class ReplaceFiles {
           Set<String> found = new HashSet<>();
           List<DataFile> removed = new ArrayList<>();
           int n = 0;
-          for (ManifestFile m : parent == null ? List.<ManifestFile>of() : files.manifests(parent.manifestListLocation())) {
+          for (ManifestFile m : parent == null ? List.<ManifestFile>of()
+              : files.manifestsToRead(base, parent, operation)) {
             List<ManifestEntry> entries = files.entries(m);
             boolean touches = entries.stream().anyMatch(e -> e.isLive() && toRemove.contains(e.file().location()));
             if (!touches) {
@@ -202,7 +203,7 @@ public final class ReplaceFiles {
     if (s == null) {
       return live;
     }
-    for (ManifestFile m : files.manifests(s.manifestListLocation())) {
+    for (ManifestFile m : files.manifestsToRead(metadata, s, "rewrite")) {
       for (ManifestEntry e : files.entries(m)) {
         if (e.isLive()) {
           live.put(e.file().location(), e.file());

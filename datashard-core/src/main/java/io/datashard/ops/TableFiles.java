@@ -1,5 +1,7 @@
 package io.datashard.ops;
 
+import io.datashard.metadata.TableMetadata;
+import io.datashard.Snapshot;
 import io.datashard.PartitionSpec;
 import io.datashard.Schema;
 import io.datashard.commit.MetadataFiles;
@@ -99,6 +101,47 @@ public final class TableFiles {
   /** @return the manifests of a snapshot's manifest list (cached: lists are immutable) */
   public List<ManifestFile> manifests(String manifestListLocation) {
     return manifestLists.get(manifestListLocation, loc -> ManifestIO.readList(storage, loc));
+  }
+
+  /**
+   * The manifests of a snapshot, for an operation that reads or rewrites its rows. DataShard does not apply
+   * row-level deletes yet, so a snapshot with live delete files (or a table of a format version above 2) is
+   * refused rather than misread: its rows are not the rows of its data files.
+   *
+   * @param metadata the table version the snapshot belongs to
+   * @param snapshot the snapshot to read
+   * @param operation what is refused, for the message ("scan", "row count", "delete", "compaction", ...)
+   * @return the snapshot's manifests (data manifests only, then)
+   * @throws io.datashard.UnsupportedTableFeatureException naming the table, the snapshot and what is unsupported
+   */
+  public List<ManifestFile> manifestsToRead(TableMetadata metadata, Snapshot snapshot, String operation) {
+    if (metadata.formatVersion() > TableMetadata.FORMAT_VERSION) {
+      throw new io.datashard.UnsupportedTableFeatureException("table " + tableLocation + ": " + operation
+          + " refused: the table has format-version " + metadata.formatVersion() + ", and DataShard reads and "
+          + "writes format versions 1 and 2 only (see docs/format.md, \"What DataShard refuses\")");
+    }
+    List<ManifestFile> manifests = manifests(snapshot.manifestListLocation());
+    long deleteFiles = 0;
+    int deleteManifests = 0;
+    for (ManifestFile m : manifests) {
+      if (m.content() != ManifestFile.CONTENT_DATA && m.hasLiveFiles()) {
+        deleteManifests++;
+        deleteFiles += m.addedFilesCount() + m.existingFilesCount();
+      }
+    }
+    if (deleteManifests > 0) {
+      java.util.Map<String, String> summary = snapshot.summary();
+      String detail = summary.containsKey("total-position-deletes") || summary.containsKey("total-equality-deletes")
+          ? " (" + summary.getOrDefault("total-position-deletes", "0") + " position deletes, "
+              + summary.getOrDefault("total-equality-deletes", "0") + " equality deletes)" : "";
+      throw new io.datashard.UnsupportedTableFeatureException("table " + tableLocation + ": " + operation
+          + " refused: snapshot " + snapshot.snapshotId() + " has " + deleteFiles + " delete file"
+          + (deleteFiles == 1 ? "" : "s") + " in " + deleteManifests + " delete manifest"
+          + (deleteManifests == 1 ? "" : "s") + detail + ", written by another engine (merge-on-read); DataShard "
+          + "does not apply row-level deletes yet, so it refuses rather than return deleted rows. Appending to the "
+          + "table is safe; compact it with that engine to remove the delete files");
+    }
+    return manifests;
   }
 
   /** @return the live and deleted entries of a manifest, with inherited values resolved */

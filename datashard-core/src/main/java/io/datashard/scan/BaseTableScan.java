@@ -200,7 +200,7 @@ public final class BaseTableScan implements TableScan {
     Schema schema = metadata.schema();
     List<ManifestFile> manifests;
     try {
-      manifests = new ArrayList<>(files.manifests(snapshot.manifestListLocation()));
+      manifests = new ArrayList<>(files.manifestsToRead(metadata, snapshot, "scan"));
     } catch (FileNotFoundInStorageException e) {
       throw new ValidationException("snapshot " + snapshot.snapshotId() + " cannot be read: its manifest list "
           + snapshot.manifestListLocation() + " is gone (the snapshot was expired)", e);

@@ -118,12 +118,14 @@ public final class BaseTable implements Table {
     if (s == null) {
       return 0;
     }
+    TableMetadata current = ops.current();
+    java.util.List<ManifestFile> manifests = files.manifestsToRead(current, s, "row count");
     String total = s.summary().get("total-records");
     if (total != null) {
       return s.summaryLong("total-records");
     }
     long rows = 0;
-    for (ManifestFile m : files.manifests(s.manifestListLocation())) {
+    for (ManifestFile m : manifests) {
       rows += m.addedRowsCount() + m.existingRowsCount();
     }
     return rows;

@@ -213,6 +213,12 @@ public final class TableMigration {
   private void replay(Snapshot s, TableMetadata meta, LongConsumer bytesCopied) {
     List<ManifestFile> out = new ArrayList<>();
     for (ManifestFile mf : ManifestListReader.read(src, s.manifestListLocation())) {
+      if (mf.content() != ManifestFile.CONTENT_DATA) {
+        // Delete files carry fields (content, equality ids) that the data-file rewrite would drop.
+        throw new io.datashard.UnsupportedTableFeatureException("cannot migrate " + srcTable + ": snapshot "
+            + s.snapshotId() + " has delete files (written by another engine); DataShard does not migrate row-level "
+            + "deletes yet. Compact the table with that engine first");
+      }
       String key = relative(mf.location(), srcPrefix);
       ManifestFile done = manifests.get(key);
       if (done == null) {
