@@ -34,6 +34,10 @@ final class AppendCommand extends TableCommand {
       description = "Input format for every file: ${COMPLETION-CANDIDATES} (default: from the file name)")
   RowSource.Format format;
 
+  @Option(names = "--branch", paramLabel = "NAME",
+      description = "Commit to this branch instead of main (created at the current snapshot if missing)")
+  String branch;
+
   @Option(names = "--delimiter", paramLabel = "CHAR", description = "CSV field delimiter (default ',')")
   char delimiter = ',';
 
@@ -62,11 +66,15 @@ final class AppendCommand extends TableCommand {
     }
   }
 
+  private Appender newAppend(Table t) {
+    return branch == null ? t.newAppend() : t.newAppend().toBranch(branch);
+  }
+
   private int append(Table t, List<RowSource> sources) {
     long rows = 0;
     int commits = 0;
     Snapshot last = null;
-    Appender appender = t.newAppend();
+    Appender appender = newAppend(t);
     try {
       for (RowSource src : sources) {
         try (Progress p = cli.progress("append " + src.file.getFileName(), src.size(), src.unit())) {
@@ -83,7 +91,7 @@ final class AppendCommand extends TableCommand {
               last = appender.commit();
               commits++;
               appender.close();
-              appender = t.newAppend();
+              appender = newAppend(t);
             }
             if ((rows & 1023) == 0) {
               p.stepBy(src.progress() - reported);

@@ -34,6 +34,9 @@ final class ScanCommand extends TableCommand {
       description = "Most rows returned (default: all for csv/jsonl, " + DEFAULT_TABLE_LIMIT + " for table)")
   Long limit;
 
+  @Option(names = "--ref", paramLabel = "NAME", description = "Read the snapshot a branch or tag points at")
+  String ref;
+
   @Option(names = "--snapshot", paramLabel = "ID", description = "Read this snapshot (time travel)")
   Long snapshot;
 
@@ -50,8 +53,8 @@ final class ScanCommand extends TableCommand {
 
   @Override
   public Integer call() {
-    if (snapshot != null && asOf != null) {
-      throw new CliException(DataShardCli.ExitCodes.USAGE, "--snapshot and --as-of cannot be used together");
+    if ((snapshot != null ? 1 : 0) + (asOf != null ? 1 : 0) + (ref != null ? 1 : 0) > 1) {
+      throw new CliException(DataShardCli.ExitCodes.USAGE, "--snapshot, --as-of and --ref cannot be used together");
     }
     if (limit != null && limit < 0) {
       throw new CliException(DataShardCli.ExitCodes.USAGE, "--limit must be 0 or more");
@@ -61,6 +64,9 @@ final class ScanCommand extends TableCommand {
       TableScan scan = t.scan();
       if (snapshot != null) {
         scan = scan.useSnapshot(snapshot);
+      }
+      if (ref != null) {
+        scan = scan.useRef(ref);
       }
       if (asOf != null) {
         scan = scan.asOfTime(instant(asOf, "--as-of"));
