@@ -38,6 +38,19 @@ final class Backend implements AutoCloseable {
     return new Backend("s3", null, server, server.endpoint(), prefix);
   }
 
+  /**
+   * @return properties for the tables the tests create: with {@code -Dreliability.metadataCleanup=true}, old
+   *     metadata versions are cleaned after every commit and only two are kept, the setting that used to lose
+   *     acknowledged commits (docs/concurrency.md)
+   */
+  static java.util.Map<String, String> tableProperties() {
+    return Boolean.getBoolean("reliability.metadataCleanup") ? CLEANUP : java.util.Map.of();
+  }
+
+  static final java.util.Map<String, String> CLEANUP = java.util.Map.of(
+      io.datashard.TableProperties.METADATA_DELETE_AFTER_COMMIT, "true",
+      io.datashard.TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "2");
+
   static Backend of(String kind, Path dir) {
     return kind.equals("s3") ? s3("wh-" + Long.toHexString(System.nanoTime())) : local(dir);
   }

@@ -52,7 +52,7 @@ class CrashTest {
     int committedWithoutAck = 0;
     int bystanders = 0;
     try (Backend backend = Backend.of(kind, dir); Warehouse wh = backend.warehouse()) {
-      wh.createTable(table, TestSchemas.EVENTS);
+      wh.createTable(table, TestSchemas.EVENTS, io.datashard.PartitionSpec.unpartitioned(), Backend.tableProperties());
 
       // A reader that scans all along: it must never see an append partially.
       AtomicBoolean stop = new AtomicBoolean();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datashard.PartitionSpec;
 import io.datashard.Table;
-import io.datashard.TableProperties;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,9 +98,7 @@ class MultiProcessStressTest {
       String table = "stress";
       try (Warehouse wh = backend.warehouse()) {
         wh.createTable(table, TestSchemas.EVENTS, PartitionSpec.unpartitioned(), cleanupAndExpiry
-            ? Map.of(TableProperties.METADATA_DELETE_AFTER_COMMIT, "true",
-                TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "2")
-            : Map.of());
+            ? Backend.CLEANUP : Backend.tableProperties());
       }
       Ledger ledger = new Ledger();
       long started = System.currentTimeMillis();

@@ -65,7 +65,7 @@ class StorageFaultTest {
     try (Backend backend = Backend.s3(prefix);
          CountingS3Proxy proxy = CountingS3Proxy.start(backend.server().endpoint())) {
       try (Warehouse wh = backend.warehouse()) {
-        wh.createTable("t", TestSchemas.EVENTS);
+        wh.createTable("t", TestSchemas.EVENTS, io.datashard.PartitionSpec.unpartitioned(), Backend.tableProperties());
       }
       long seed = Long.getLong("reliability.seed", System.nanoTime());
       proxy.seed(seed);
