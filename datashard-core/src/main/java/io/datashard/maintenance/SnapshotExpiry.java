@@ -76,7 +76,9 @@ public final class SnapshotExpiry implements ExpireSnapshots {
     TableMetadata start = ops.refresh();
     List<Snapshot> expired = new ArrayList<>();
     List<String> expiredRefs = new ArrayList<>();
+    TableMetadata[] builtOn = new TableMetadata[1];
     CommitLoop.Result r = CommitLoop.run(ops, start, "snapshot expiry", (base, attempt) -> {
+      builtOn[0] = base;
       expired.clear();
       expiredRefs.clear();
       long now = Math.max(System.currentTimeMillis(), base.lastUpdatedMillis());
@@ -96,6 +98,7 @@ public final class SnapshotExpiry implements ExpireSnapshots {
     if (expired.isEmpty() || !deleteFiles) {
       return new Result(ids(expired), List.of(), List.of(), List.of());
     }
+    deleteDroppedStatistics(builtOn[0], r.metadata());
     return deleteUnreachable(r.metadata(), expired);
   }
 
@@ -159,6 +162,21 @@ public final class SnapshotExpiry implements ExpireSnapshots {
       (expire ? expired : retained).add(snap);
     }
     return retained;
+  }
+
+  /** Statistics files whose snapshots expired go with them, as Apache Iceberg's expiry does. */
+  private void deleteDroppedStatistics(TableMetadata before, TableMetadata committed) {
+    Set<String> kept = new HashSet<>();
+    committed.statisticsFiles().forEach(f -> kept.add(f.path()));
+    committed.partitionStatisticsFiles().forEach(f -> kept.add(f.path()));
+    Set<String> dropped = new LinkedHashSet<>();
+    before.statisticsFiles().forEach(f -> dropped.add(f.path()));
+    before.partitionStatisticsFiles().forEach(f -> dropped.add(f.path()));
+    dropped.removeAll(kept);
+    if (!dropped.isEmpty()) {
+      files.deleteQuietly(dropped);
+      LOG.info("table {}: deleted {} statistics files of expired snapshots", ops.tableName(), dropped.size());
+    }
   }
 
   private Result deleteUnreachable(TableMetadata committed, List<Snapshot> expired) {

@@ -208,6 +208,20 @@ class LosslessMetadataInteropTest {
     assertThat(statsFile).exists();
     assertThat(partitionStats).exists();
 
+    // Once no reference keeps the branched snapshot, expiry removes it and its statistics (entries and files).
+    try (Warehouse wh = Warehouse.local(warehouse)) {
+      io.datashard.Table ds = wh.loadTable("shared");
+      ds.manageSnapshots().removeBranch("audit").commit();
+      ds.expireSnapshots().expireOlderThan(Instant.now().plusSeconds(60)).retainLast(1).commit();
+    }
+    ice.refresh();
+    assertThat(ice.snapshot(second)).isNull();
+    assertThat(ice.snapshot(first)).as("still tagged").isNotNull();
+    assertThat(ice.statisticsFiles()).isEmpty();
+    assertThat(ice.partitionStatisticsFiles()).isEmpty();
+    assertThat(statsFile).doesNotExist();
+    assertThat(partitionStats).doesNotExist();
+
     // Iceberg keeps committing on top of DataShard's versions, and DataShard reads what it wrote.
     ice.newAppend().appendFile(write(ice, 20)).commit();
     try (Warehouse wh = Warehouse.local(warehouse)) {
