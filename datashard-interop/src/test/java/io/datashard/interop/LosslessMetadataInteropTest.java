@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datashard.Warehouse;
 import io.datashard.expressions.Expressions;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,27 +18,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.iceberg.DataFile;
-import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.GenericBlobMetadata;
 import org.apache.iceberg.GenericStatisticsFile;
 import org.apache.iceberg.ImmutableGenericPartitionStatisticsFile;
 import org.apache.iceberg.NullOrder;
 import org.apache.iceberg.PartitionSpec;
-import org.apache.iceberg.Schema;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.StatisticsFile;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.hadoop.HadoopTables;
-import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.io.DataWriter;
-import org.apache.iceberg.io.OutputFile;
-import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,36 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LosslessMetadataInteropTest {
   @TempDir
   Path dir;
-
-  static final Schema SCHEMA = new Schema(List.of(
-      Types.NestedField.required(1, "id", Types.LongType.get()),
-      Types.NestedField.required(2, "event", Types.StringType.get()),
-      Types.NestedField.optional(3, "value", Types.DoubleType.get())), Set.of(1));
-
-  static DataFile write(Table table, long... ids) throws IOException {
-    OutputFile out = table.io().newOutputFile(table.locationProvider().newDataLocation(UUID.randomUUID() + ".parquet"));
-    DataWriter<Record> writer = Parquet.writeData(out).schema(table.schema())
-        .createWriterFunc(GenericParquetWriter::create).withSpec(PartitionSpec.unpartitioned()).overwrite().build();
-    try (writer) {
-      for (long id : ids) {
-        GenericRecord r = GenericRecord.create(table.schema());
-        r.setField("id", id);
-        r.setField("event", "e" + id);
-        writer.write(r);
-      }
-    }
-    return writer.toDataFile();
-  }
-
-  static Set<Long> icebergIds(Table table) throws IOException {
-    Set<Long> ids = new HashSet<>();
-    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
-      for (Record r : rows) {
-        assertThat(ids.add((Long) r.getField("id"))).as("row %s once", r).isTrue();
-      }
-    }
-    return ids;
-  }
 
   static Set<Long> dataShardIds(io.datashard.Table table) {
     Set<Long> ids = new HashSet<>();
@@ -120,12 +78,12 @@ class LosslessMetadataInteropTest {
     Path warehouse = dir.resolve("wh");
     String location = warehouse.resolve("shared").toUri().toString();
     HadoopTables tables = new HadoopTables(new Configuration());
-    Table ice = tables.create(SCHEMA, PartitionSpec.unpartitioned(),
+    Table ice = tables.create(IcebergEvents.SCHEMA, PartitionSpec.unpartitioned(),
         Map.of("owner", "iceberg", "write.metadata.delete-after-commit.enabled", "true",
             "write.metadata.previous-versions-max", "3"), location);
-    ice.newAppend().appendFile(write(ice, 1, 2)).commit();
+    ice.newAppend().appendFile(IcebergEvents.write(ice, 1, 2)).commit();
     long first = ice.currentSnapshot().snapshotId();
-    ice.newAppend().appendFile(write(ice, 3)).commit();
+    ice.newAppend().appendFile(IcebergEvents.write(ice, 3)).commit();
     long second = ice.currentSnapshot().snapshotId();
     ice.updateSchema().addColumn("note", Types.StringType.get()).commit();        // a second schema
     ice.updateSpec().addField("event").commit();                                   // a second spec
@@ -194,7 +152,7 @@ class LosslessMetadataInteropTest {
     // Tagged and branched snapshots were kept by DataShard's expiry; their rows are readable by Iceberg.
     assertThat(ice.snapshot(first)).isNotNull();
     assertThat(ice.snapshot(second)).isNotNull();
-    assertThat(icebergIds(ice)).containsExactlyInAnyOrder(1L, 3L, 10L, 11L);
+    assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(1L, 3L, 10L, 11L);
     // The keys Iceberg does not know itself are still there for whoever wrote them.
     int now = Integer.parseInt(Files.readString(metadataDir.resolve("version-hint.text")).trim());
     String json = Files.readString(metadataDir.resolve("v" + now + ".metadata.json"));
@@ -223,10 +181,10 @@ class LosslessMetadataInteropTest {
     assertThat(partitionStats).doesNotExist();
 
     // Iceberg keeps committing on top of DataShard's versions, and DataShard reads what it wrote.
-    ice.newAppend().appendFile(write(ice, 20)).commit();
+    ice.newAppend().appendFile(IcebergEvents.write(ice, 20)).commit();
     try (Warehouse wh = Warehouse.local(warehouse)) {
       assertThat(dataShardIds(wh.loadTable("shared"))).containsExactlyInAnyOrder(1L, 3L, 10L, 11L, 20L);
     }
-    assertThat(icebergIds(ice)).containsExactlyInAnyOrder(1L, 3L, 10L, 11L, 20L);
+    assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(1L, 3L, 10L, 11L, 20L);
   }
 }

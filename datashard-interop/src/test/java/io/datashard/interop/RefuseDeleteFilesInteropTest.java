@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
@@ -25,8 +24,6 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.deletes.EqualityDeleteWriter;
 import org.apache.iceberg.deletes.PositionDelete;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
-import org.apache.iceberg.encryption.EncryptedFiles;
-import org.apache.iceberg.encryption.EncryptedOutputFile;
 import org.apache.iceberg.hadoop.HadoopTables;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,32 +38,6 @@ class RefuseDeleteFilesInteropTest {
   @TempDir
   Path dir;
 
-  private static EncryptedOutputFile newFile(Table t) {
-    return EncryptedFiles.plainAsEncryptedOutput(
-        t.io().newOutputFile(t.locationProvider().newDataLocation(UUID.randomUUID() + ".parquet")));
-  }
-
-  static DataFile writeRows(Table t, long... ids) throws IOException {
-    var writer = new GenericFileWriterFactory.Builder(t).build().newDataWriter(newFile(t), t.spec(), null);
-    try (writer) {
-      for (long id : ids) {
-        GenericRecord r = GenericRecord.create(t.schema());
-        r.setField("id", id);
-        r.setField("event", "e" + id);
-        writer.write(r);
-      }
-    }
-    return writer.toDataFile();
-  }
-
-  static Set<Long> icebergIds(Table t) throws IOException {
-    Set<Long> ids = new HashSet<>();
-    try (var rows = org.apache.iceberg.data.IcebergGenerics.read(t).build()) {
-      rows.forEach(r -> ids.add((Long) r.getField("id")));
-    }
-    return ids;
-  }
-
   static int version(Path table) throws IOException {
     return Integer.parseInt(Files.readString(table.resolve("metadata/version-hint.text")).trim());
   }
@@ -74,16 +45,16 @@ class RefuseDeleteFilesInteropTest {
   @Test
   void deleteFilesAreRefusedNeverMisread() throws Exception {
     Path warehouse = dir.resolve("wh");
-    Table ice = new HadoopTables(new Configuration()).create(LosslessMetadataInteropTest.SCHEMA,
+    Table ice = new HadoopTables(new Configuration()).create(IcebergEvents.SCHEMA,
         PartitionSpec.unpartitioned(), Map.of("format-version", "2"), warehouse.resolve("t").toUri().toString());
-    DataFile data = writeRows(ice, 1, 2, 3);
+    DataFile data = IcebergEvents.write(ice, 1, 2, 3);
     ice.newAppend().appendFile(data).commit();
     long beforeDeletes = ice.currentSnapshot().snapshotId();
 
     // Iceberg deletes id 2 with an equality delete file.
     org.apache.iceberg.Schema idOnly = ice.schema().select("id");
     EqualityDeleteWriter<Record> eq = new GenericFileWriterFactory.Builder(ice).equalityFieldIds(new int[] {1})
-        .equalityDeleteRowSchema(idOnly).build().newEqualityDeleteWriter(newFile(ice), ice.spec(), null);
+        .equalityDeleteRowSchema(idOnly).build().newEqualityDeleteWriter(IcebergEvents.newFile(ice), ice.spec(), null);
     try (eq) {
       GenericRecord key = GenericRecord.create(idOnly);
       key.setField("id", 2L);
@@ -92,7 +63,7 @@ class RefuseDeleteFilesInteropTest {
     DeleteFile eqDeletes = eq.toDeleteFile();
     ice.newRowDelta().addDeletes(eqDeletes).commit();
     long withDeletes = ice.currentSnapshot().snapshotId();
-    assertThat(icebergIds(ice)).containsExactlyInAnyOrder(1L, 3L);
+    assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(1L, 3L);
 
     Path table = warehouse.resolve("t");
     try (Warehouse wh = Warehouse.local(warehouse)) {
@@ -123,17 +94,17 @@ class RefuseDeleteFilesInteropTest {
     }
     ice.refresh();
     // Equality deletes apply to data with a lower sequence number only: the re-appended id 2 is live.
-    assertThat(icebergIds(ice)).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
+    assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
 
     // A position delete (Iceberg deletes row 2 of the first file: id 3): still refused, still applied by Iceberg.
     PositionDeleteWriter<Record> pos = new GenericFileWriterFactory.Builder(ice).build()
-        .newPositionDeleteWriter(newFile(ice), ice.spec(), null);
+        .newPositionDeleteWriter(IcebergEvents.newFile(ice), ice.spec(), null);
     try (pos) {
       PositionDelete<Record> d = PositionDelete.create();
       pos.write(d.set(data.location(), 2L));
     }
     ice.newRowDelta().addDeletes(pos.toDeleteFile()).commit();
-    assertThat(icebergIds(ice)).containsExactlyInAnyOrder(1L, 2L, 4L);
+    assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(1L, 2L, 4L);
     try (Warehouse wh = Warehouse.local(warehouse)) {
       io.datashard.Table ds = wh.loadTable("t");
       assertThatThrownBy(() -> ds.scan().toList()).isInstanceOf(UnsupportedTableFeatureException.class)
@@ -144,9 +115,9 @@ class RefuseDeleteFilesInteropTest {
   @Test
   void formatVersion3IsRefusedForReadsAndWrites() throws Exception {
     Path warehouse = dir.resolve("wh3");
-    Table ice = new HadoopTables(new Configuration()).create(LosslessMetadataInteropTest.SCHEMA,
+    Table ice = new HadoopTables(new Configuration()).create(IcebergEvents.SCHEMA,
         PartitionSpec.unpartitioned(), Map.of("format-version", "3"), warehouse.resolve("v3").toUri().toString());
-    ice.newAppend().appendFile(writeRows(ice, 1, 2)).commit();
+    ice.newAppend().appendFile(IcebergEvents.write(ice, 1, 2)).commit();
     try (Warehouse wh = Warehouse.local(warehouse)) {
       io.datashard.Table ds = wh.loadTable("v3"); // loads: the metadata is carried, never misread
       int v = version(warehouse.resolve("v3"));
@@ -157,6 +128,6 @@ class RefuseDeleteFilesInteropTest {
           .isInstanceOf(UnsupportedTableFeatureException.class).hasMessageContaining("format-version 3");
       assertThat(version(warehouse.resolve("v3"))).isEqualTo(v);
     }
-    assertThat(icebergIds(ice)).containsExactlyInAnyOrder(1L, 2L);
+    assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(1L, 2L);
   }
 }
