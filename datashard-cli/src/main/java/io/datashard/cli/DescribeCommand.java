@@ -58,6 +58,7 @@ final class DescribeCommand extends TableCommand {
       }
       out.println();
       long dataFiles = 0;
+      long deleteFiles = 0;
       long dataBytes = 0;
       long rows = 0;
       long manifests = 0;
@@ -68,7 +69,9 @@ final class DescribeCommand extends TableCommand {
           manifests++;
           manifestBytes += mf.length();
           for (ManifestEntry e : ManifestReader.readAll(storage, mf)) {
-            if (e.isLive()) {
+            if (e.isLive() && mf.content() != ManifestFile.CONTENT_DATA) {
+              deleteFiles++;
+            } else if (e.isLive()) {
               dataFiles++;
               dataBytes += e.file().fileSizeInBytes();
               rows += e.file().recordCount();
@@ -87,7 +90,8 @@ final class DescribeCommand extends TableCommand {
       List<FileInfo> all = storage.list(t.location());
       long allBytes = all.stream().mapToLong(FileInfo::size).sum();
       out.println("Current snapshot");
-      out.println("  rows           " + rows);
+      out.println("  rows           " + rows + (deleteFiles == 0 ? "" : " before row-level deletes (" + deleteFiles
+          + " delete files written by another engine; DataShard does not apply them yet)"));
       out.println("  data files     " + dataFiles + " (" + humanBytes(dataBytes) + ")");
       out.println("  manifests      " + manifests + " (" + humanBytes(manifestBytes) + ")");
       out.println("Storage (all snapshots and metadata)");
