@@ -145,7 +145,11 @@ class S3TableEndToEndTest {
 
     assertThat(wh.dropTable("events")).isTrue();
     assertThat(wh.listTables()).isEmpty();
-    assertThat(wh.storage().list(t.location())).isEmpty();
+    // Only the version names stay, as tombstones of a few hundred bytes (docs/concurrency.md, "Dropping a table").
+    assertThat(wh.storage().list(t.location())).allSatisfy(f -> {
+      assertThat(f.location()).matches(".*/metadata/(v\\d+\\.metadata\\.json|version-hint\\.text)");
+      assertThat(f.size()).isLessThan(400);
+    }).hasSize(5);
   }
 
   @Test
