@@ -314,8 +314,8 @@ public final class TableMetadataParser {
     }
     try {
       return parse(fileLocation, version, root);
-    } catch (CorruptMetadataException e) {
-      throw e;
+    } catch (CorruptMetadataException | io.datashard.UnsupportedTableFeatureException e) {
+      throw e; // a format version DataShard does not read is not corruption
     } catch (RuntimeException e) {
       throw new CorruptMetadataException(fileLocation, e.getMessage(), e);
     }
