@@ -187,16 +187,25 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
   protected DataShardTableOperations newTableOps(TableIdentifier ident) {
     String location = tableLocation(ident);
     String fullName = fullTableName(name, ident);
-    return new DataShardTableOperations(new VersionFiles(storage, fullName, location), io, name, ident, () -> {
-      if (!namespaceExists(ident.namespace())) {
-        throw new NoSuchNamespaceException("Namespace does not exist: %s", ident.namespace());
-      }
-      if (namespaceFiles(asNamespace(ident)).live() != null) {
-        throw new AlreadyExistsException("Namespace already exists at the location of table %s: %s", ident,
-            location);
-      }
-      return true;
-    });
+    Namespace sameFolder = asNamespace(ident);
+    return new DataShardTableOperations(new VersionFiles(storage, fullName, location), io, name, ident,
+        new DataShardTableOperations.CreationGuard() {
+          @Override
+          public void beforeCreate() {
+            if (!namespaceExists(ident.namespace())) {
+              throw new NoSuchNamespaceException("Namespace does not exist: %s", ident.namespace());
+            }
+            if (conflictsAfterCreate()) {
+              throw new AlreadyExistsException("Cannot create table %s: namespace %s is at its location %s", ident,
+                  sameFolder, location);
+            }
+          }
+
+          @Override
+          public boolean conflictsAfterCreate() {
+            return namespaceFiles(sameFolder).live() != null;
+          }
+        });
   }
 
   @Override

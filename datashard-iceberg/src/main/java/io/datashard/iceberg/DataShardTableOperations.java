@@ -7,7 +7,6 @@ import io.datashard.storage.CommitOutcomeUnknownException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.apache.iceberg.LocationProviders;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.TableMetadata;
@@ -46,7 +45,7 @@ public final class DataShardTableOperations implements TableOperations {
   private final StorageFileIO io;
   private final String fullName;
   private final TableIdentifier identifier;
-  private final Supplier<Boolean> creationAllowed;
+  private final CreationGuard guard;
   private volatile TableMetadata current;
   private volatile int currentVersion;
   private volatile boolean loaded;
@@ -56,16 +55,15 @@ public final class DataShardTableOperations implements TableOperations {
    * @param io the catalog's file IO
    * @param catalogName the catalog's name, for messages
    * @param identifier the table's name
-   * @param creationAllowed checked before creating the table (its namespace exists and no namespace has its name);
-   *     throws to refuse
+   * @param guard what must hold around creating the table (its namespace exists, no namespace has its folder)
    */
   DataShardTableOperations(VersionFiles versions, StorageFileIO io, String catalogName, TableIdentifier identifier,
-      Supplier<Boolean> creationAllowed) {
+      CreationGuard guard) {
     this.versions = versions;
     this.io = io;
     this.fullName = catalogName + "." + identifier;
     this.identifier = identifier;
-    this.creationAllowed = creationAllowed;
+    this.guard = guard;
   }
 
   /** @return the table's version files */
@@ -174,6 +172,16 @@ public final class DataShardTableOperations implements TableOperations {
       throw new CommitFailedException("Cannot commit %s: version %s was published by another writer after base "
           + "version %s (refresh and retry)", fullName, version, version - 1);
     }
+    if (base == null && guard.conflictsAfterCreate()) {
+      // A namespace took this folder while we created the table: both sides check after writing, so at least one
+      // sees the other. Withdraw by a dropped tombstone (nothing is deleted: the folder is the namespace's too).
+      if (versions.create(version + 1, new VersionTombstone(VersionTombstone.Kind.DROPPED, version + 1,
+          metadata.uuid(), System.currentTimeMillis()).toJson())) {
+        versions.writeHint(version + 1);
+      }
+      throw new AlreadyExistsException("Cannot create table %s: a namespace of that name was created at %s",
+          identifier, versions.tableLocation());
+    }
     TableMetadata committed = TableMetadataParser.fromJson(versions.file(version),
         new String(json, StandardCharsets.UTF_8));
     setCurrent(committed, version);
@@ -189,7 +197,7 @@ public final class DataShardTableOperations implements TableOperations {
 
   /** Create: version 1, or the version after a dropped table's tombstone (numbering never restarts). */
   private int firstVersion() {
-    creationAllowed.get();
+    guard.beforeCreate();
     VersionFiles.Latest found = versions.findLatest(0);
     if (found == null) {
       return 1;
@@ -225,6 +233,15 @@ public final class DataShardTableOperations implements TableOperations {
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  /** What must hold around the creation of a table, checked by the catalog that knows its namespaces. */
+  interface CreationGuard {
+    /** Throws when the table may not be created (its namespace is missing, a namespace holds its folder). */
+    void beforeCreate();
+
+    /** @return whether, after the table's first version was published, a namespace holds its folder */
+    boolean conflictsAfterCreate();
   }
 
   @Override

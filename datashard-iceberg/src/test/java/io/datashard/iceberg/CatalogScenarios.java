@@ -23,6 +23,7 @@ import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
@@ -37,10 +38,12 @@ import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 
 /**
- * The DataShard library and Iceberg (through {@link DataShardCatalog}) writing one table: same table kind, same
- * commit protocol, nothing lost, no version published twice. Each backend runs these through a subclass.
+ * What users rely on beyond Iceberg's conformance suite: the DataShard library and Iceberg (through
+ * {@link DataShardCatalog}) write one table as the same kind of writer (nothing lost, no version published twice),
+ * namespace properties lose no update, and no name reaches outside the warehouse. Each backend runs these through
+ * a subclass.
  */
-abstract class MixedWriterScenarios {
+abstract class CatalogScenarios {
   /** Iceberg's view of the library's {@link TestSchemas#EVENTS}. */
   static final Schema EVENTS = new Schema(
       Types.NestedField.required(1, "id", Types.LongType.get()),
@@ -283,6 +286,116 @@ abstract class MixedWriterScenarios {
       assertThat(icebergIds(back)).containsExactly(1L);
       assertThat(version(back)).isEqualTo(4); // v3 is the dropped tombstone
       assertThat(libraryIds(wh.loadTable("k"))).containsExactly(1L);
+    }
+  }
+
+  /** Concurrent property updates of one namespace, each on a stale view: every update is in. */
+  @Test
+  void concurrentNamespacePropertyUpdatesLoseNothing() throws Exception {
+    try (StorageBackend storage = newStorage();
+         DataShardCatalog catalog = new DataShardCatalog("ds", storage, Map.of())) {
+      Namespace ns = Namespace.of("sales", "eu");
+      catalog.createNamespace(Namespace.of("sales"));
+      catalog.createNamespace(ns, Map.of("owner", "a"));
+      List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+      List<Thread> threads = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int writer = w;
+        threads.add(new Thread(() -> {
+          try {
+            for (int i = 0; i < 5; i++) {
+              catalog.setProperties(ns, Map.of("k" + writer + "-" + i, "v"));
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }));
+      }
+      threads.forEach(Thread::start);
+      for (Thread t : threads) {
+        t.join();
+      }
+      assertThat(failures).isEmpty();
+      Map<String, String> props = catalog.loadNamespaceMetadata(ns);
+      for (int w = 0; w < 4; w++) {
+        for (int i = 0; i < 5; i++) {
+          assertThat(props).containsEntry("k" + w + "-" + i, "v");
+        }
+      }
+      assertThat(props).containsEntry("owner", "a");
+      catalog.removeProperties(ns, java.util.Set.of("owner"));
+      assertThat(catalog.loadNamespaceMetadata(ns)).doesNotContainKey("owner");
+      // Dropped and created again: numbering continues, old properties are gone.
+      assertThat(catalog.dropNamespace(ns)).isTrue();
+      catalog.createNamespace(ns, Map.of("fresh", "1"));
+      assertThat(catalog.loadNamespaceMetadata(ns)).containsEntry("fresh", "1").doesNotContainKey("k0-0");
+    }
+  }
+
+  /** Names that would leave the warehouse, or that are not one folder, are refused before any storage access. */
+  @Test
+  void namesThatEscapeTheWarehouseAreRefused() throws IOException {
+    try (StorageBackend storage = newStorage();
+         DataShardCatalog catalog = new DataShardCatalog("ds", storage, Map.of())) {
+      catalog.createNamespace(Namespace.of("ns"));
+      for (String bad : List.of("..", ".", "../x", "a/b", "/etc", "x\0y", "", ".hidden", "a\\b")) {
+        String name = bad;
+        if (name.indexOf('\0') >= 0) {
+          // Iceberg refuses NUL in a namespace itself; the catalog refuses it in a table name.
+          assertThatThrownBy(() -> Namespace.of(name)).isInstanceOf(IllegalArgumentException.class);
+          assertThatThrownBy(() -> catalog.createTable(TableIdentifier.of(Namespace.of("ns"), name), EVENTS))
+              .isInstanceOf(IllegalArgumentException.class);
+          continue;
+        }
+        assertThatThrownBy(() -> catalog.createTable(TableIdentifier.of(Namespace.of("ns"), name), EVENTS))
+            .as("table name %s", bad).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> catalog.createNamespace(Namespace.of(name)))
+            .as("namespace name %s", bad).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> catalog.createTable(TableIdentifier.of(Namespace.of(name), "t"), EVENTS))
+            .as("namespace level %s", bad).isInstanceOf(RuntimeException.class);
+        assertThat(existsOrRefused(() -> catalog.tableExists(TableIdentifier.of(Namespace.of("ns"), name)))).isFalse();
+        assertThat(existsOrRefused(() -> catalog.namespaceExists(Namespace.of(name)))).isFalse();
+      }
+      assertThat(catalog.listTables(Namespace.of("ns"))).isEmpty();
+    }
+  }
+
+  /** @return the answer, or false when the name is refused (by Iceberg's own identifier rules or the catalog's) */
+  private static boolean existsOrRefused(java.util.function.BooleanSupplier exists) {
+    try {
+      return exists.getAsBoolean();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** A folder is a table or a namespace, never both. */
+  @Test
+  void aTableAndANamespaceNeverShareAFolder() throws IOException {
+    try (StorageBackend storage = newStorage();
+         DataShardCatalog catalog = new DataShardCatalog("ds", storage, Map.of())) {
+      catalog.createTable(TableIdentifier.of("t"), EVENTS);
+      assertThatThrownBy(() -> catalog.createNamespace(Namespace.of("t")))
+          .isInstanceOf(org.apache.iceberg.exceptions.AlreadyExistsException.class);
+      catalog.createNamespace(Namespace.of("n"));
+      assertThatThrownBy(() -> catalog.createTable(TableIdentifier.of("n"), EVENTS))
+          .isInstanceOf(org.apache.iceberg.exceptions.AlreadyExistsException.class);
+      assertThat(catalog.listTables(Namespace.empty())).containsExactly(TableIdentifier.of("t"));
+      assertThat(catalog.listNamespaces()).containsExactly(Namespace.of("n"));
+    }
+  }
+
+  /** Renaming is refused with a clear error, and leaves both names as they were. */
+  @Test
+  void renameIsRefusedAndChangesNothing() throws IOException {
+    try (StorageBackend storage = newStorage();
+         DataShardCatalog catalog = new DataShardCatalog("ds", storage, Map.of())) {
+      Table t = catalog.createTable(TableIdentifier.of("a"), EVENTS);
+      icebergAppend(t, 1);
+      assertThatThrownBy(() -> catalog.renameTable(TableIdentifier.of("a"), TableIdentifier.of("b")))
+          .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("cannot rename");
+      assertThat(catalog.tableExists(TableIdentifier.of("b"))).isFalse();
+      assertThat(icebergIds(catalog.loadTable(TableIdentifier.of("a")))).containsExactly(1L);
     }
   }
 }

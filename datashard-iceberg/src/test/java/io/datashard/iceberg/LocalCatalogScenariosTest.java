@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link MixedWriterScenarios} on local disk. */
-class LocalMixedWriterTest extends MixedWriterScenarios {
+/** {@link CatalogScenarios} on local disk. */
+class LocalCatalogScenariosTest extends CatalogScenarios {
   @TempDir
   Path dir;
 

@@ -7,8 +7,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** {@link MixedWriterScenarios} on S3 (an in-process S3Proxy). */
-class S3MixedWriterTest extends MixedWriterScenarios {
+/** {@link CatalogScenarios} on S3 (an in-process S3Proxy). */
+class S3CatalogScenariosTest extends CatalogScenarios {
   private static S3ProxyServer server;
 
   @BeforeAll
