@@ -72,7 +72,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
     this.name = name;
     this.properties = Map.copyOf(properties);
     this.storage = storage;
-    this.io = new StorageFileIO(storage, Map.of());
+    this.io = new StorageFileIO(storage, null); // no settings: cannot be reopened after serialization
   }
 
   @Override

@@ -31,22 +31,26 @@ public final class StorageFileIO implements FileIO {
   private static final long serialVersionUID = 1L;
 
   private final HashMap<String, String> settings;
+  /** False when made from an open backend without settings: then it cannot reopen one after serialization. */
+  private final boolean reopenable;
   private transient volatile StorageBackend storage;
   private transient boolean ownsStorage;
 
   /** For {@code io-impl}: opens the backend {@link #initialize(Map)}'s properties describe. */
   public StorageFileIO() {
     this.settings = new HashMap<>();
+    this.reopenable = true;
   }
 
   /**
    * @param storage the backend to use (not closed by {@link #close()}: its owner closes it)
    * @param settings the {@code DATASHARD_*} settings that open an equivalent backend elsewhere (after
-   *     serialization)
+   *     serialization), or null when there are none
    */
   StorageFileIO(StorageBackend storage, Map<String, String> settings) {
     this.storage = storage;
-    this.settings = new HashMap<>(settings);
+    this.settings = settings == null ? new HashMap<>() : new HashMap<>(settings);
+    this.reopenable = settings != null;
   }
 
   @Override
@@ -62,6 +66,10 @@ public final class StorageFileIO implements FileIO {
     if (s == null) {
       synchronized (this) {
         if (storage == null) {
+          if (!reopenable) {
+            throw new IllegalStateException("this FileIO was made from an open StorageBackend and cannot open one "
+                + "after serialization: configure the catalog with properties (catalog-impl) instead");
+          }
           storage = Warehouse.fromEnvironment(settings).storage();
           ownsStorage = true;
         }
