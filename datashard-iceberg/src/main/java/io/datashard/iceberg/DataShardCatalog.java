@@ -105,27 +105,14 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
 
   // ---------------------------------------------------------------- names and locations
 
+  /** Every level of a name is one folder: the library's table-name rule, as Iceberg's IllegalArgumentException. */
   private static void validateLevel(String kind, String level) {
-    if (!TableNames.isValid(level)) {
-      throw new IllegalArgumentException("Invalid " + kind + " name '" + printable(level) + "': use 1-255 letters, "
-          + "digits, '_', '-' or '.', starting with a letter, digit or '_', without '..' or '/' (names map to folders "
-          + "of the warehouse)");
+    try {
+      TableNames.validate(level);
+    } catch (io.datashard.ValidationException e) {
+      throw new IllegalArgumentException("Invalid " + kind + " name: " + e.getMessage()
+          + " (names map to folders of the warehouse)", e);
     }
-  }
-
-  private static String printable(String s) {
-    if (s == null) {
-      return "null";
-    }
-    StringBuilder sb = new StringBuilder();
-    s.codePoints().forEach(c -> {
-      if (Character.isISOControl(c)) {
-        sb.append(String.format("\\u%04x", c));
-      } else {
-        sb.appendCodePoint(c);
-      }
-    });
-    return sb.toString();
   }
 
   private static void validate(Namespace ns) {
