@@ -10,7 +10,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -287,21 +289,29 @@ public final class LocalStorageBackend implements StorageBackend {
       return List.of();
     }
     List<FileInfo> out = new ArrayList<>();
-    // Files.walk does not follow symbolic links by default: a link never leads a listing out of the table.
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.forEach(p -> {
-        try {
-          BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    // walkFileTree does not follow symbolic links by default: a link never leads a listing out of the table.
+    // Files.walk would fail on a file removed while listing (a concurrent writer's temporary file); this skips it.
+    try {
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path p, BasicFileAttributes a) {
           if (a.isRegularFile()) {
             out.add(new FileInfo(toLocation(p), a.size(), a.lastModifiedTime().toMillis()));
           }
-        } catch (NoSuchFileException e) {
-          // removed while listing
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+          if (e instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE; // removed while listing
+          }
+          throw e;
         }
       });
-    } catch (IOException | UncheckedIOException e) {
+    } catch (NoSuchFileException e) {
+      return List.of(); // the directory itself was removed while listing
+    } catch (IOException e) {
       throw new StorageException("cannot list " + prefix + ": " + e, e);
     }
     return out;

@@ -1,0 +1,314 @@
+package io.datashard.iceberg;
+
+import io.datashard.commit.MetadataFiles;
+import io.datashard.commit.VersionFiles;
+import io.datashard.commit.VersionTombstone;
+import io.datashard.storage.CommitOutcomeUnknownException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.apache.iceberg.LocationProviders;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableMetadataParser;
+import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.exceptions.NotFoundException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.LocationProvider;
+
+/**
+ * Apache Iceberg's {@link TableOperations} for one DataShard table, committing through DataShard's own protocol
+ * ({@link VersionFiles}, {@code docs/concurrency.md}), so Iceberg engines and the DataShard library are writers of
+ * the same kind on the same table:
+ * <ul>
+ *   <li><b>refresh</b>: {@link VersionFiles#findLatest} (hint, then forward probe), then {@link VersionFiles#read}
+ *       of that version, probing on past an {@code expired} tombstone; a {@code dropped} tombstone means the table
+ *       does not exist;
+ *   <li><b>commit</b>: Iceberg's own {@link TableMetadataParser#toJson} of the new metadata, published as
+ *       {@code v<base+1>.metadata.json} by {@link VersionFiles#create} (exclusive create). Taken: a
+ *       {@link CommitFailedException} (Iceberg refreshes and retries). Undecidable after the read-back: a
+ *       {@link CommitStateUnknownException}. Then the hint;
+ *   <li>{@code write.metadata.delete-after-commit.enabled}: versions that fell out of the metadata log are
+ *       replaced by tombstones ({@link VersionFiles#retire}), never deleted.
+ * </ul>
+ * A handle never moves from one table to another: after a drop and a create of the same name its refresh fails.
+ */
+public final class DataShardTableOperations implements TableOperations {
+  private final VersionFiles versions;
+  private final StorageFileIO io;
+  private final String fullName;
+  private final TableIdentifier identifier;
+  private final CreationGuard guard;
+  private volatile TableMetadata current;
+  private volatile int currentVersion;
+  private volatile boolean loaded;
+
+  /**
+   * @param versions the table's version files
+   * @param io the catalog's file IO
+   * @param catalogName the catalog's name, for messages
+   * @param identifier the table's name
+   * @param guard what must hold around creating the table (its namespace exists, no namespace has its folder)
+   */
+  DataShardTableOperations(VersionFiles versions, StorageFileIO io, String catalogName, TableIdentifier identifier,
+      CreationGuard guard) {
+    this.versions = versions;
+    this.io = io;
+    this.fullName = catalogName + "." + identifier;
+    this.identifier = identifier;
+    this.guard = guard;
+  }
+
+  /** @return the table's version files */
+  public VersionFiles versionFiles() {
+    return versions;
+  }
+
+  @Override
+  public TableMetadata current() {
+    return loaded ? current : refresh();
+  }
+
+  @Override
+  public synchronized TableMetadata refresh() {
+    TableMetadata known = current;
+    VersionFiles.Latest found = versions.findLatest(known == null ? 0 : currentVersion);
+    if (found == null) {
+      missingVersion();
+      if (known != null) {
+        throw new NoSuchTableException("Table %s was removed from storage", fullName);
+      }
+      loaded = true;
+      return null;
+    }
+    if (known != null && found.version() == currentVersion) {
+      return known;
+    }
+    int latest = found.version();
+    for (;;) {
+      VersionFiles.Content content = versions.read(latest);
+      VersionTombstone t = content.tombstone();
+      if (t != null) {
+        if (t.kind() == VersionTombstone.Kind.DROPPED) {
+          if (known != null) {
+            throw new NoSuchTableException("Table %s was dropped after this handle loaded it", fullName);
+          }
+          loaded = true;
+          return null;
+        }
+        latest = versions.probeForward(latest); // retired while we looked: a newer version exists
+        continue;
+      }
+      TableMetadata metadata = TableMetadataParser.fromJson(versions.file(latest),
+          new String(content.bytes(), StandardCharsets.UTF_8));
+      if (known != null && !known.uuid().equals(metadata.uuid())) {
+        throw new ValidationException("Table UUID does not match: current=%s != refreshed=%s (table %s was dropped "
+            + "and created again since this handle loaded it; load it again)", known.uuid(), metadata.uuid(), fullName);
+      }
+      setCurrent(metadata, latest);
+      if (known == null && (found.hintStale() || latest != found.version())) {
+        versions.writeHint(latest); // heal a missing or stale hint, as the library does
+      }
+      return metadata;
+    }
+  }
+
+  /** A hint naming a version file that is gone means the file was removed by hand: say which. */
+  private void missingVersion() {
+    byte[] hint;
+    try {
+      hint = versions.storage().readAll(MetadataFiles.hintFile(versions.tableLocation()));
+    } catch (RuntimeException e) {
+      return;
+    }
+    try {
+      int n = Integer.parseInt(new String(hint, StandardCharsets.UTF_8).trim());
+      throw new NotFoundException("Failed to open input stream for file: %s (the version-hint names it, but it is "
+          + "gone: version files must never be removed)", versions.file(n));
+    } catch (NumberFormatException e) {
+      // an unreadable hint and no version: no table here
+    }
+  }
+
+  private void setCurrent(TableMetadata metadata, int version) {
+    current = metadata;
+    currentVersion = version;
+    loaded = true;
+  }
+
+  @Override
+  public synchronized void commit(TableMetadata base, TableMetadata metadata) {
+    if (base == metadata) {
+      return; // nothing changed
+    }
+    if (!stripSlash(metadata.location()).equals(versions.tableLocation())) {
+      throw new ValidationException("Cannot commit %s: its location must stay %s (DataShardCatalog keeps each table at "
+          + "the folder its name maps to; see docs/catalog.md), not %s", fullName, versions.tableLocation(),
+          metadata.location());
+    }
+    int version = base == null ? firstVersion() : baseVersion(base) + 1;
+    byte[] json = TableMetadataParser.toJson(metadata).getBytes(StandardCharsets.UTF_8);
+    boolean created;
+    try {
+      created = versions.create(version, json);
+    } catch (CommitOutcomeUnknownException e) {
+      if (isCommitted(metadata, base)) {
+        created = true;
+      } else {
+        throw new CommitStateUnknownException(e);
+      }
+    }
+    if (!created) {
+      if (base == null) {
+        throw new AlreadyExistsException("Table already exists: %s", identifier);
+      }
+      throw new CommitFailedException("Cannot commit %s: version %s was published by another writer after base "
+          + "version %s (refresh and retry)", fullName, version, version - 1);
+    }
+    if (base == null && guard.conflictsAfterCreate()) {
+      // A namespace took this folder while we created the table: both sides check after writing, so at least one
+      // sees the other. Withdraw by a dropped tombstone (nothing is deleted: the folder is the namespace's too).
+      if (versions.create(version + 1, new VersionTombstone(VersionTombstone.Kind.DROPPED, version + 1,
+          metadata.uuid(), System.currentTimeMillis()).toJson())) {
+        versions.writeHint(version + 1);
+      }
+      throw new AlreadyExistsException("Cannot create table %s: a namespace of that name was created at %s",
+          identifier, versions.tableLocation());
+    }
+    TableMetadata committed = TableMetadataParser.fromJson(versions.file(version),
+        new String(json, StandardCharsets.UTF_8));
+    setCurrent(committed, version);
+    versions.writeHint(version);
+    if (base != null && committed.propertyAsBoolean(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED,
+        TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED_DEFAULT)) {
+      Set<String> removed = new LinkedHashSet<>();
+      base.previousFiles().forEach(e -> removed.add(e.file()));
+      committed.previousFiles().forEach(e -> removed.remove(e.file()));
+      versions.retire(removed, committed.uuid()); // tombstones, never deletions
+    }
+  }
+
+  /** Create: version 1, or the version after a dropped table's tombstone (numbering never restarts). */
+  private int firstVersion() {
+    guard.beforeCreate();
+    VersionFiles.Latest found = versions.findLatest(0);
+    if (found == null) {
+      return 1;
+    }
+    VersionTombstone t = versions.read(found.version()).tombstone();
+    if (t != null && t.kind() == VersionTombstone.Kind.DROPPED) {
+      return found.version() + 1;
+    }
+    // A live table (or a version being retired as we looked): creating must fail, so aim at a taken name.
+    return found.version();
+  }
+
+  private int baseVersion(TableMetadata base) {
+    String file = base.metadataFileLocation();
+    int n = file == null ? -1 : MetadataFiles.parseVersion(file);
+    if (n <= 0 || !versions.file(n).equals(file)) {
+      throw new CommitFailedException("Cannot commit %s: the base metadata %s is not a version of this table", fullName,
+          file);
+    }
+    return n;
+  }
+
+  /** After an undecidable create: the change is in if its new snapshot is in the latest version. */
+  private boolean isCommitted(TableMetadata metadata, TableMetadata base) {
+    Snapshot added = metadata.currentSnapshot();
+    if (added == null || (base != null && base.snapshot(added.snapshotId()) != null)) {
+      return false;
+    }
+    try {
+      loaded = false;
+      TableMetadata latest = refresh();
+      return latest != null && latest.snapshot(added.snapshotId()) != null;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** What must hold around the creation of a table, checked by the catalog that knows its namespaces. */
+  interface CreationGuard {
+    /** Throws when the table may not be created (its namespace is missing, a namespace holds its folder). */
+    void beforeCreate();
+
+    /** @return whether, after the table's first version was published, a namespace holds its folder */
+    boolean conflictsAfterCreate();
+  }
+
+  @Override
+  public FileIO io() {
+    return io;
+  }
+
+  @Override
+  public String metadataFileLocation(String fileName) {
+    return metadataFileLocation(current(), fileName);
+  }
+
+  private static String metadataFileLocation(TableMetadata metadata, String fileName) {
+    String dir = metadata.properties().get(TableProperties.WRITE_METADATA_LOCATION);
+    if (dir != null) {
+      return stripSlash(dir) + "/" + fileName;
+    }
+    return stripSlash(metadata.location()) + "/metadata/" + fileName;
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  @Override
+  public LocationProvider locationProvider() {
+    TableMetadata m = current();
+    return LocationProviders.locationsFor(m.location(), m.properties());
+  }
+
+  @Override
+  public TableOperations temp(TableMetadata uncommitted) {
+    return new TableOperations() {
+      @Override
+      public TableMetadata current() {
+        return uncommitted;
+      }
+
+      @Override
+      public TableMetadata refresh() {
+        throw new UnsupportedOperationException("Cannot call refresh on temporary table operations");
+      }
+
+      @Override
+      public void commit(TableMetadata base, TableMetadata metadata) {
+        throw new UnsupportedOperationException("Cannot call commit on temporary table operations");
+      }
+
+      @Override
+      public FileIO io() {
+        return io;
+      }
+
+      @Override
+      public String metadataFileLocation(String fileName) {
+        return DataShardTableOperations.metadataFileLocation(uncommitted, fileName);
+      }
+
+      @Override
+      public LocationProvider locationProvider() {
+        return LocationProviders.locationsFor(uncommitted.location(), uncommitted.properties());
+      }
+
+      @Override
+      public long newSnapshotId() {
+        return DataShardTableOperations.this.newSnapshotId();
+      }
+    };
+  }
+}

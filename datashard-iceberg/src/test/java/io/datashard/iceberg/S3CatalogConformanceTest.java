@@ -1,0 +1,52 @@
+package io.datashard.iceberg;
+
+import io.datashard.s3.S3ProxyServer;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.iceberg.CatalogProperties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Apache Iceberg's catalog conformance suite against {@link DataShardCatalog} on S3 (an in-process S3Proxy), each
+ * test in a fresh prefix, configured only through catalog properties as an engine would.
+ */
+class S3CatalogConformanceTest extends CatalogConformance {
+  private static S3ProxyServer server;
+
+  @BeforeAll
+  static void start() {
+    server = S3ProxyServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  /** @return catalog properties for a fresh warehouse prefix on the running S3Proxy */
+  static Map<String, String> s3Properties(S3ProxyServer s3, String prefix) {
+    return Map.of(
+        CatalogProperties.WAREHOUSE_LOCATION, "s3://" + s3.bucket() + "/" + prefix,
+        "s3.endpoint", s3.endpoint().toString(),
+        "s3.region", S3ProxyServer.REGION,
+        "s3.access-key", S3ProxyServer.ACCESS_KEY,
+        "s3.secret-key", S3ProxyServer.SECRET_KEY,
+        "s3.path-style", "true");
+  }
+
+  @Override
+  protected Map<String, String> warehouseProperties() {
+    return s3Properties(server, "conformance-" + UUID.randomUUID());
+  }
+
+  /** The suite moves the metadata file with java.nio on the local file system; on S3 there is no such path. */
+  @Test
+  @Disabled("moves a metadata file with java.nio.file: local disk only (it passes in LocalCatalogConformanceTest)")
+  @Override
+  public void testLoadTableWithMissingMetadataFile(@TempDir java.nio.file.Path tempDir) {
+  }
+}

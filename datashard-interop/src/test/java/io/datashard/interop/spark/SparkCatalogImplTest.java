@@ -1,0 +1,107 @@
+package io.datashard.interop.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.datashard.Record;
+import io.datashard.Table;
+import io.datashard.TestSchemas;
+import io.datashard.Warehouse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Spark SQL through {@code catalog-impl=io.datashard.iceberg.DataShardCatalog} (docs/catalog.md): Spark and the
+ * DataShard library write each other's tables. Runs only with {@code -Pspark}.
+ */
+@Tag("spark")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SparkCatalogImplTest {
+  private Path dir;
+  private Path root;
+  private SparkSession spark;
+
+  @BeforeAll
+  void start() throws IOException {
+    dir = Files.createTempDirectory("interop-spark-catalog");
+    root = dir.resolve("warehouse");
+    spark = SparkSession.builder()
+        .master("local[2]")
+        .appName("datashard-catalog-impl")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.warehouse.dir", dir.resolve("spark-warehouse").toString())
+        .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+        .config("spark.sql.catalog.ds", "org.apache.iceberg.spark.SparkCatalog")
+        .config("spark.sql.catalog.ds.catalog-impl", "io.datashard.iceberg.DataShardCatalog")
+        .config("spark.sql.catalog.ds.warehouse", root.toString())
+        .config("spark.sql.catalog.ds.datashard.use-environment", "false")
+        // Other writers (the library) commit to these tables: every query loads the latest version.
+        .config("spark.sql.catalog.ds.cache-enabled", "false")
+        .getOrCreate();
+  }
+
+  @AfterAll
+  void stop() throws IOException {
+    if (spark != null) {
+      spark.stop();
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private static List<Long> ids(Table t) {
+    List<Long> ids = new ArrayList<>();
+    for (Record r : t.refresh().scan().toList()) {
+      ids.add((Long) r.get("id"));
+    }
+    ids.sort(null);
+    return ids;
+  }
+
+  @Test
+  void sparkAndTheLibraryAppendToEachOthersTables() {
+    try (Warehouse wh = Warehouse.local(root)) {
+      Table events = wh.createTable("events", TestSchemas.EVENTS);
+      events.appendRecords(List.of(TestSchemas.event(1, "a", 1.0), TestSchemas.event(2, "b", null)));
+
+      // The library's table is the catalog's table `events` of the root namespace.
+      assertThat(spark.sql("SELECT count(*), sum(id) FROM ds.events").collectAsList().get(0).getLong(1)).isEqualTo(3);
+      spark.sql("INSERT INTO ds.events VALUES (3, 'c', 3.0), (4, 'd', NULL)");
+      assertThat(ids(events)).containsExactly(1L, 2L, 3L, 4L);
+
+      // A table Spark creates in the root namespace is a library table.
+      spark.sql("CREATE TABLE ds.made_by_spark (id BIGINT NOT NULL, event STRING NOT NULL, value DOUBLE) USING iceberg");
+      spark.sql("INSERT INTO ds.made_by_spark VALUES (10, 'x', 0.5)");
+      Table bySpark = wh.loadTable("made_by_spark");
+      bySpark.appendRecords(List.of(TestSchemas.event(11, "y", 1.5)));
+      List<Row> rows = spark.sql("SELECT id FROM ds.made_by_spark ORDER BY id").collectAsList();
+      assertThat(rows).extracting(r -> r.getLong(0)).containsExactly(10L, 11L);
+      assertThat(ids(bySpark)).containsExactly(10L, 11L);
+    }
+
+    // Namespaces are folders; a namespace folder is a library warehouse.
+    spark.sql("CREATE NAMESPACE ds.sales");
+    spark.sql("CREATE TABLE ds.sales.orders (id BIGINT NOT NULL, event STRING NOT NULL, value DOUBLE) USING iceberg");
+    spark.sql("INSERT INTO ds.sales.orders VALUES (20, 'o', 2.0)");
+    assertThat(spark.sql("SHOW TABLES IN ds.sales").collectAsList()).extracting(r -> r.getString(1))
+        .containsExactly("orders");
+    try (Warehouse sales = Warehouse.local(root.resolve("sales"))) {
+      assertThat(ids(sales.loadTable("orders"))).containsExactly(20L);
+    }
+  }
+}
