@@ -79,29 +79,22 @@ public final class TableOperations {
     if (known != null && found.version() == known.version()) {
       return known;
     }
-    int latest = found.version();
-    for (;;) {
-      VersionFiles.Content content = versions.read(latest);
-      VersionTombstone t = content.tombstone();
-      if (t != null) {
-        if (t.kind() == VersionTombstone.Kind.DROPPED) {
-          throw dropped(known);
-        }
-        latest = versions.probeForward(latest); // expired while we looked: a newer version exists
-        continue;
-      }
-      TableMetadata loaded = TableMetadataParser.fromJson(versions.file(latest), latest, content.bytes());
-      if (known != null && !known.tableUuid().equals(loaded.tableUuid())) {
-        throw new TableNotFoundException(tableName(), tableLocation(), "table '" + tableName() + "' was dropped "
-            + "and created again since this handle loaded it (table uuid " + known.tableUuid() + ", now "
-            + loaded.tableUuid() + "); load it again to use the new table");
-      }
-      current = loaded;
-      if (known == null && (found.hintStale() || latest != found.version())) {
-        versions.writeHint(latest); // heal a missing, garbage or stale hint
-      }
-      return loaded;
+    VersionFiles.Current cur = versions.readCurrent(found.version());
+    if (cur.dropped()) {
+      throw dropped(known);
     }
+    int latest = cur.version();
+    TableMetadata loaded = TableMetadataParser.fromJson(versions.file(latest), latest, cur.content().bytes());
+    if (known != null && !known.tableUuid().equals(loaded.tableUuid())) {
+      throw new TableNotFoundException(tableName(), tableLocation(), "table '" + tableName() + "' was dropped "
+          + "and created again since this handle loaded it (table uuid " + known.tableUuid() + ", now "
+          + loaded.tableUuid() + "); load it again to use the new table");
+    }
+    current = loaded;
+    if (known == null && (found.hintStale() || latest != found.version())) {
+      versions.writeHint(latest); // heal a missing, garbage or stale hint
+    }
+    return loaded;
   }
 
   private TableNotFoundException dropped(TableMetadata known) {

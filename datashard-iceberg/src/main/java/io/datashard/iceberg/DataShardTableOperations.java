@@ -91,33 +91,26 @@ public final class DataShardTableOperations implements TableOperations {
     if (known != null && found.version() == currentVersion) {
       return known;
     }
-    int latest = found.version();
-    for (;;) {
-      VersionFiles.Content content = versions.read(latest);
-      VersionTombstone t = content.tombstone();
-      if (t != null) {
-        if (t.kind() == VersionTombstone.Kind.DROPPED) {
-          if (known != null) {
-            throw new NoSuchTableException("Table %s was dropped after this handle loaded it", fullName);
-          }
-          loaded = true;
-          return null;
-        }
-        latest = versions.probeForward(latest); // retired while we looked: a newer version exists
-        continue;
+    VersionFiles.Current cur = versions.readCurrent(found.version());
+    if (cur.dropped()) {
+      if (known != null) {
+        throw new NoSuchTableException("Table %s was dropped after this handle loaded it", fullName);
       }
-      TableMetadata metadata = TableMetadataParser.fromJson(versions.file(latest),
-          new String(content.bytes(), StandardCharsets.UTF_8));
-      if (known != null && !known.uuid().equals(metadata.uuid())) {
-        throw new ValidationException("Table UUID does not match: current=%s != refreshed=%s (table %s was dropped "
-            + "and created again since this handle loaded it; load it again)", known.uuid(), metadata.uuid(), fullName);
-      }
-      setCurrent(metadata, latest);
-      if (known == null && (found.hintStale() || latest != found.version())) {
-        versions.writeHint(latest); // heal a missing or stale hint, as the library does
-      }
-      return metadata;
+      loaded = true;
+      return null;
     }
+    int latest = cur.version();
+    TableMetadata metadata = TableMetadataParser.fromJson(versions.file(latest),
+        new String(cur.content().bytes(), StandardCharsets.UTF_8));
+    if (known != null && !known.uuid().equals(metadata.uuid())) {
+      throw new ValidationException("Table UUID does not match: current=%s != refreshed=%s (table %s was dropped "
+          + "and created again since this handle loaded it; load it again)", known.uuid(), metadata.uuid(), fullName);
+    }
+    setCurrent(metadata, latest);
+    if (known == null && (found.hintStale() || latest != found.version())) {
+      versions.writeHint(latest); // heal a missing or stale hint, as the library does
+    }
+    return metadata;
   }
 
   /** A hint naming a version file that is gone means the file was removed by hand: say which. */
