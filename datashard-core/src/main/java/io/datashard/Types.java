@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  *   <tr><td>fixed[L]</td><td>ByteBuffer of exactly L bytes</td><td>byte[] of exactly L bytes</td></tr>
  *   <tr><td>BINARY</td><td>ByteBuffer</td><td>byte[]</td></tr>
  * </table>
- * Sub-microsecond parts of time values are rejected rather than silently truncated.
+ * Time values are stored with microsecond precision, as Apache Iceberg stores them: finer digits are truncated
+ * (so {@code Instant.now()} goes straight into a {@code timestamptz} column).
  */
 public final class Types {
   private Types() {

@@ -119,7 +119,8 @@ final class AppendCommand extends TableCommand {
     } else {
       out().println("Appended " + rows + (rows == 1 ? " row" : " rows") + " from " + sources.size()
           + (sources.size() == 1 ? " file" : " files") + " in " + commits + (commits == 1 ? " commit" : " commits")
-          + "; snapshot " + last.snapshotId() + ", table now has " + t.refresh().rowCount() + " rows");
+          + "; snapshot " + last.snapshotId() + ", table now has " + t.refresh().rowCount()
+          + (t.rowCount() == 1 ? " row" : " rows"));
     }
     return 0;
   }

@@ -35,7 +35,8 @@ class RefsCliTest {
   @Test
   void writeAuditPublish() throws Exception {
     ok("create", "events", "id long not null, event string");
-    ok("append", "events", csv("a.csv", "id,event\n1,a\n").toString());
+    assertThat(ok("append", "events", csv("a.csv", "id,event\n1,a\n").toString()).out())
+        .contains("Appended 1 row from 1 file in 1 commit", "table now has 1 row").doesNotContain("1 rows");
     assertThat(ok("branch", "events", "audit", "--min-snapshots", "3").out())
         .contains("Branch audit -> snapshot", "keep 3");
     ok("append", "events", csv("b.csv", "id,event\n2,b\n").toString(), "--branch", "audit");

@@ -16,6 +16,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 
@@ -25,8 +26,9 @@ import java.util.UUID;
  *
  * <p>Rejected, with a {@link RecordValidationException} naming the record index and the field: unknown
  * fields, missing or null required fields, values of the wrong Java type (only the widenings documented in
- * {@link Types} are applied), decimals that do not fit, fixed values of the wrong length, time values with
- * sub-microsecond precision, and records that are not maps.
+ * {@link Types} are applied), decimals that do not fit, fixed values of the wrong length, and records that are not
+ * maps. Time and timestamp values are stored in microseconds, as Apache Iceberg stores them: finer digits (an
+ * {@code Instant.now()} carries nanoseconds on most systems) are truncated, not refused.
  */
 public final class RecordValidator {
   private final Schema schema;
@@ -147,31 +149,24 @@ public final class RecordValidator {
         break;
       case TIME:
         if (v instanceof LocalTime) {
-          LocalTime lt = (LocalTime) v;
-          micros(f, lt.getNano(), index);
-          return lt;
+          return ((LocalTime) v).truncatedTo(ChronoUnit.MICROS);
         }
         break;
       case TIMESTAMP:
         if (v instanceof LocalDateTime) {
-          LocalDateTime ldt = (LocalDateTime) v;
-          micros(f, ldt.getNano(), index);
-          return ldt;
+          return ((LocalDateTime) v).truncatedTo(ChronoUnit.MICROS);
         }
         break;
       case TIMESTAMP_TZ:
         if (v instanceof OffsetDateTime) {
-          OffsetDateTime odt = (OffsetDateTime) v;
-          micros(f, odt.getNano(), index);
+          OffsetDateTime odt = ((OffsetDateTime) v).truncatedTo(ChronoUnit.MICROS);
           return odt.getOffset().equals(ZoneOffset.UTC) ? odt : odt.withOffsetSameInstant(ZoneOffset.UTC);
         }
         if (v instanceof Instant) {
-          micros(f, ((Instant) v).getNano(), index);
-          return ((Instant) v).atOffset(ZoneOffset.UTC);
+          return ((Instant) v).truncatedTo(ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
         }
         if (v instanceof ZonedDateTime) {
-          micros(f, ((ZonedDateTime) v).getNano(), index);
-          return ((ZonedDateTime) v).toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC);
+          return ((ZonedDateTime) v).truncatedTo(ChronoUnit.MICROS).toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC);
         }
         break;
       case STRING:
@@ -244,13 +239,6 @@ public final class RecordValidator {
       return copy.asReadOnlyBuffer();
     }
     return null;
-  }
-
-  private static void micros(Field f, int nanos, long index) {
-    if (nanos % 1000 != 0) {
-      throw new RecordValidationException(index, f.name(),
-          "value has sub-microsecond precision (" + nanos + " ns); " + f.type() + " stores microseconds");
-    }
   }
 
   private static BigDecimal decimal(Field f, BigDecimal d, long index) {

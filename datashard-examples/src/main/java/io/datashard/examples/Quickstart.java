@@ -56,11 +56,16 @@ public final class Quickstart {
     for (HistoryEntry h : table.history()) {
       Snapshot s = table.snapshot(h.snapshotId());
       System.out.println("  " + h.timestamp() + "  snapshot " + s.snapshotId() + "  " + s.operation()
-          + "  +" + s.summary().get("added-records") + " rows, total " + s.summary().get("total-records"));
+          + "  +" + rows(s.summary().get("added-records")) + ", total " + s.summary().get("total-records"));
     }
 
     System.out.println();
-    System.out.println("Time travel to the first snapshot: " + table.scan().useSnapshot(first.snapshotId()).count()
-        + " rows as of then");
+    System.out.println("Time travel to the first snapshot: "
+        + rows(Long.toString(table.scan().useSnapshot(first.snapshotId()).count())) + " as of then");
+  }
+
+  /** "1 row", "2 rows". */
+  static String rows(String count) {
+    return count + ("1".equals(count) ? " row" : " rows");
   }
 }

@@ -55,7 +55,8 @@ class ExamplesOnS3Test {
     String first = run(env, Quickstart.class.getName());
     String location = "s3://" + server.bucket() + "/quickstart/user-events";
     assertThat(first).contains("Table user-events at " + location, "Rows (3):", "user_id=1", "event=login",
-        "Time travel to the first snapshot: 2 rows as of then");
+        "Time travel to the first snapshot: 2 rows as of then", "+1 row, total 3");
+    assertThat(first).doesNotContain("1 rows");
     // Nothing was written to a local ./warehouse: the child's working directory stays empty of tables.
     assertThat(dir.resolve("warehouse")).doesNotExist();
 
