@@ -175,9 +175,16 @@ final class Values {
   }
 
   private static BigDecimal decimal(Type type, BigDecimal d) {
+    BigDecimal plain = d.stripTrailingZeros();
+    if (plain.scale() > type.scale()) {
+      throw new IllegalArgumentException("scale " + plain.scale() + " > " + type.scale() + ": " + plain.scale()
+          + " digits after the point, the column keeps " + type.scale() + "; round the value or widen the column");
+    }
     BigDecimal scaled = d.setScale(type.scale(), RoundingMode.UNNECESSARY);
     if (scaled.precision() > type.precision()) {
-      throw new IllegalArgumentException("more than " + type.precision() + " digits");
+      throw new IllegalArgumentException("precision " + scaled.precision() + " > " + type.precision() + ": "
+          + (scaled.precision() - type.scale()) + " digits before the point, the column holds "
+          + (type.precision() - type.scale()));
     }
     return scaled;
   }
