@@ -28,6 +28,18 @@ final class Cli {
     }
   }
 
+  /** Runs the command and fails the test unless it exits 0. */
+  Result ok(String... args) {
+    Result r = run(args);
+    org.assertj.core.api.Assertions.assertThat(r.code()).as(r.toString()).isZero();
+    return r;
+  }
+
+  /** @return a file {@code name} in {@code dir} holding {@code content} (an input for {@code append}) */
+  static Path file(Path dir, String name, String content) throws java.io.IOException {
+    return java.nio.file.Files.writeString(dir.resolve(name), content);
+  }
+
   Result run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -2,7 +2,6 @@ package io.datashard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,28 +19,15 @@ class FirstHourCliTest {
     cli = new Cli(dir.resolve("wh"));
   }
 
-  private Cli.Result ok(String... args) {
-    Cli.Result r = cli.run(args);
-    assertThat(r.code()).as(r.toString()).isZero();
-    return r;
-  }
-
-  private Path csv(String name, String content) throws Exception {
-    Path p = dir.resolve(name);
-    Files.writeString(p, content);
-    return p;
-  }
-
-  /** A decimal that does not fit says why (issue: it said only "cannot convert '12.345' to decimal(9,2)"). */
   @Test
   void decimalsThatDoNotFitSayWhy() throws Exception {
-    ok("create", "prices", "id long not null, amount decimal(9,2)");
-    Cli.Result scale = cli.run("append", "prices", csv("s.csv", "id,amount\n1,12.345\n").toString());
+    cli.ok("create", "prices", "id long not null, amount decimal(9,2)");
+    Cli.Result scale = cli.run("append", "prices", Cli.file(dir, "s.csv", "id,amount\n1,12.345\n").toString());
     assertThat(scale.code()).isNotZero();
     assertThat(scale.err()).contains("cannot convert '12.345' to decimal(9,2)", "scale 3 > 2");
-    Cli.Result precision = cli.run("append", "prices", csv("p.csv", "id,amount\n1,12345678.5\n").toString());
+    Cli.Result precision = cli.run("append", "prices", Cli.file(dir, "p.csv", "id,amount\n1,12345678.5\n").toString());
     assertThat(precision.err()).contains("precision 10 > 9", "8 digits before the point, the column holds 7");
-    assertThat(ok("append", "prices", csv("ok.csv", "id,amount\n1,12.340\n").toString()).out())
+    assertThat(cli.ok("append", "prices", Cli.file(dir, "ok.csv", "id,amount\n1,12.340\n").toString()).out())
         .contains("Appended 1 row");
   }
 }
