@@ -44,4 +44,19 @@ class LocalStaleHandleTest extends StaleHandleScenarios {
       assertThat(ids(t)).containsExactly(1L);
     }
   }
+
+  /** A latest version replaced by an expired tombstone by hand is reported as corrupt, never waited on forever. */
+  @Test
+  void aLatestVersionTombstonedByHandIsCorruptNotAHang() throws Exception {
+    try (Warehouse wh = newWarehouse()) {
+      Table t = wh.createTable("t", TestSchemas.EVENTS);
+      append(t, 1);
+      java.nio.file.Path v2 = java.nio.file.Path.of(java.net.URI.create(t.location() + "/metadata/v2.metadata.json"));
+      java.nio.file.Files.write(v2, new io.datashard.commit.VersionTombstone(
+          io.datashard.commit.VersionTombstone.Kind.EXPIRED, 2, null, 0).toJson());
+      assertThatThrownBy(() -> wh.loadTable("t")).isInstanceOf(CorruptMetadataException.class)
+          .hasMessageContaining("latest version is an expired tombstone");
+      assertThatThrownBy(() -> wh.createTable("t", TestSchemas.EVENTS)).isInstanceOf(CorruptMetadataException.class);
+    }
+  }
 }

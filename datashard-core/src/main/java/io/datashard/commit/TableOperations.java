@@ -170,12 +170,11 @@ public final class TableOperations {
         return committed;
       }
       // Taken: a live table, or the versions of a dropped one (then continue after its last version).
-      int latest = versions.findLatest(version).version();
-      VersionTombstone t = versions.read(latest).tombstone();
-      if (t == null) {
+      VersionFiles.Current cur = versions.readCurrent(versions.findLatest(version).version());
+      if (!cur.dropped()) {
         return null;
       }
-      version = t.kind() == VersionTombstone.Kind.DROPPED ? latest + 1 : latest;
+      version = cur.version() + 1;
     }
   }
 

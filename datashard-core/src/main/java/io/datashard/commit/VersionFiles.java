@@ -184,7 +184,13 @@ public final class VersionFiles {
     for (;;) {
       Content c = read(v);
       if (c.tombstone() != null && c.tombstone().kind() == VersionTombstone.Kind.EXPIRED) {
-        v = probeForward(v);
+        int next = probeForward(v);
+        if (next == v) {
+          // Only ever written after newer versions exist: the table was altered by hand.
+          throw new CorruptMetadataException(file(v), "the latest version is an expired tombstone: no version of "
+              + "table " + tableName + " holds its metadata");
+        }
+        v = next;
         continue;
       }
       return new Current(v, c);

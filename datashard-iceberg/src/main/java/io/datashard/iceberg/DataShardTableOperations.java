@@ -195,12 +195,9 @@ public final class DataShardTableOperations implements TableOperations {
     if (found == null) {
       return 1;
     }
-    VersionTombstone t = versions.read(found.version()).tombstone();
-    if (t != null && t.kind() == VersionTombstone.Kind.DROPPED) {
-      return found.version() + 1;
-    }
-    // A live table (or a version being retired as we looked): creating must fail, so aim at a taken name.
-    return found.version();
+    VersionFiles.Current cur = versions.readCurrent(found.version());
+    // After a dropped table, the next name; for a live table a taken name, so that creating fails.
+    return cur.dropped() ? cur.version() + 1 : cur.version();
   }
 
   private int baseVersion(TableMetadata base) {
