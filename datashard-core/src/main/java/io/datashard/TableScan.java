@@ -82,6 +82,15 @@ public interface TableScan {
    */
   TableScan parallelism(int threads);
 
+  /**
+   * Returns at most {@code rows} rows (in the scan's order: oldest commit first). Reading stops, and its files are
+   * closed, once that many rows were returned; {@link #count()} counts at most that many.
+   *
+   * @param rows 0 or more
+   * @throws ValidationException when negative
+   */
+  TableScan limit(long rows);
+
   /** @return the schema of the rows this scan returns */
   Schema schema();
 

@@ -55,10 +55,17 @@ public final class BaseTableScan implements TableScan {
   private final Expression filter;     // as given by the user; alwaysTrue when none
   private final Expression bound;      // bound to the table schema
   private final int parallelism;
+  private final long limit;           // Long.MAX_VALUE when none
   private volatile ScanMetrics lastRun;
 
   private BaseTableScan(TableFiles files, TableMetadata metadata, Snapshot snapshot, Schema projection,
                         Expression filter, Expression bound, int parallelism) {
+    this(files, metadata, snapshot, projection, filter, bound, parallelism, Long.MAX_VALUE);
+  }
+
+  private BaseTableScan(TableFiles files, TableMetadata metadata, Snapshot snapshot, Schema projection,
+                        Expression filter, Expression bound, int parallelism, long limit) {
+    this.limit = limit;
     this.files = files;
     this.metadata = metadata;
     this.snapshot = snapshot;
@@ -87,7 +94,7 @@ public final class BaseTableScan implements TableScan {
     }
     try {
       return new BaseTableScan(files, metadata, snapshot, metadata.schema().select(columns), filter, bound,
-          parallelism);
+          parallelism, limit);
     } catch (IllegalArgumentException e) {
       throw new ValidationException(e.getMessage(), e);
     }
@@ -100,7 +107,7 @@ public final class BaseTableScan implements TableScan {
     }
     Expression combined = Expressions.and(filter, expr);
     return new BaseTableScan(files, metadata, snapshot, projection, combined,
-        Binder.bind(metadata.schema(), combined), parallelism);
+        Binder.bind(metadata.schema(), combined), parallelism, limit);
   }
 
   @Override
@@ -113,7 +120,15 @@ public final class BaseTableScan implements TableScan {
     if (threads < 1) {
       throw new ValidationException("parallelism must be at least 1, got " + threads);
     }
-    return new BaseTableScan(files, metadata, snapshot, projection, filter, bound, threads);
+    return new BaseTableScan(files, metadata, snapshot, projection, filter, bound, threads, limit);
+  }
+
+  @Override
+  public TableScan limit(long rows) {
+    if (rows < 0) {
+      throw new ValidationException("limit must be 0 or more, got " + rows);
+    }
+    return new BaseTableScan(files, metadata, snapshot, projection, filter, bound, parallelism, rows);
   }
 
   @Override
@@ -129,7 +144,7 @@ public final class BaseTableScan implements TableScan {
     if (projection.sameFieldsAs(metadata.schema()) && s.schemaId() != null && metadata.schemaById(s.schemaId()) != null) {
       p = metadata.schemaById(s.schemaId());
     }
-    return new BaseTableScan(files, metadata, s, p, filter, bound, parallelism);
+    return new BaseTableScan(files, metadata, s, p, filter, bound, parallelism, limit);
   }
 
   @Override
@@ -277,10 +292,43 @@ public final class BaseTableScan implements TableScan {
     List<DataFile> planned = plan(m);
     FileReads reads = new FileReads(files.storage(), metadata.schema(), readSchema(projection), projection, bound,
         m);
-    if (parallelism > 1 && planned.size() > 1) {
-      return new Finishing(new ParallelFileIterator(planned, reads, parallelism), m);
+    CloseableIterator<Record> rows = parallelism > 1 && planned.size() > 1
+        ? new ParallelFileIterator(planned, reads, parallelism) : new FileChainIterator(planned.iterator(), reads);
+    return new Finishing(limit == Long.MAX_VALUE ? rows : new Limited(rows, limit), m);
+  }
+
+  /** Stops after {@code limit} rows and closes what it reads from right then (no file is read further). */
+  private static final class Limited implements CloseableIterator<Record> {
+    private final CloseableIterator<Record> rows;
+    private long left;
+
+    Limited(CloseableIterator<Record> rows, long limit) {
+      this.rows = rows;
+      this.left = limit;
     }
-    return new Finishing(new FileChainIterator(planned.iterator(), reads), m);
+
+    @Override
+    public boolean hasNext() {
+      if (left <= 0) {
+        rows.close();
+        return false;
+      }
+      return rows.hasNext();
+    }
+
+    @Override
+    public Record next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      left--;
+      return rows.next();
+    }
+
+    @Override
+    public void close() {
+      rows.close();
+    }
   }
 
   @Override
@@ -339,12 +387,14 @@ public final class BaseTableScan implements TableScan {
       try (CloseableIterator<Record> rows = parallelism > 1 && planned.size() > 1
           ? new ParallelFileIterator(planned, reads, parallelism)
           : new FileChainIterator(planned.iterator(), reads)) {
-        while (rows.hasNext()) {
+        while (n < limit && rows.hasNext()) {
           rows.next();
           n++;
         }
       }
     }
+    n = Math.min(n, limit);
+    m.rowsReturned.set(n);
     finish(m);
     return n;
   }
