@@ -59,7 +59,11 @@ public interface Appender extends AutoCloseable {
    */
   Snapshot commit();
 
-  /** Aborts if not committed, deleting the files written. */
+  /**
+   * Ends the appender. If {@link #commit()} was not called (or failed), everything added is discarded: nothing is
+   * committed and the files written so far are deleted; when records had been added this is logged as a warning,
+   * since it usually means a forgotten {@code commit()}. Use try-with-resources, and call {@code commit()} last.
+   */
   @Override
   void close();
 }

@@ -21,6 +21,7 @@ import java.util.UUID;
  * commits them with a {@link FastAppend}. Any failure before the commit succeeds deletes the data files.
  */
 final class BaseAppender implements Appender {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BaseAppender.class);
   private enum State { OPEN, FAILED, COMMITTED, CLOSED }
 
   private final TableOperations ops;
@@ -171,6 +172,10 @@ final class BaseAppender implements Appender {
   @Override
   public void close() {
     if (state == State.OPEN) {
+      if (count > 0) {
+        LOG.warn("table {}: appender closed without commit(): its {} record(s) were discarded and its files "
+            + "deleted", ops.tableName(), count);
+      }
       fail();
     }
     state = state == State.COMMITTED ? State.COMMITTED : State.CLOSED;
