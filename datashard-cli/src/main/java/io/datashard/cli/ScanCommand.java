@@ -63,6 +63,10 @@ final class ScanCommand extends TableCommand {
       Table t = wh.loadTable(table);
       TableScan scan = t.scan();
       if (snapshot != null) {
+        if (t.snapshot(snapshot) == null) {
+          throw CliException.invalidInput("table " + table + " has no snapshot " + snapshot + " (unknown or expired); "
+              + "`datashard snapshots " + table + "` lists them");
+        }
         scan = scan.useSnapshot(snapshot);
       }
       if (ref != null) {

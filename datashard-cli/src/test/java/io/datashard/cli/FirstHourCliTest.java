@@ -30,4 +30,15 @@ class FirstHourCliTest {
     assertThat(cli.ok("append", "prices", Cli.file(dir, "ok.csv", "id,amount\n1,12.340\n").toString()).out())
         .contains("Appended 1 row");
   }
+
+  /** CLI messages name the command to run, not a Java method. */
+  @Test
+  void anUnknownSnapshotPointsAtTheSnapshotsCommand() throws Exception {
+    cli.ok("create", "events", "id long not null");
+    cli.ok("append", "events", Cli.file(dir, "a.csv", "id\n1\n").toString());
+    Cli.Result r = cli.run("scan", "events", "--snapshot", "12345");
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains("has no snapshot 12345", "`datashard snapshots events` lists them")
+        .doesNotContain("table.snapshots()");
+  }
 }

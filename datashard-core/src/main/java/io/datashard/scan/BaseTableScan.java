@@ -136,7 +136,7 @@ public final class BaseTableScan implements TableScan {
     Snapshot s = metadata.snapshot(snapshotId);
     if (s == null) {
       throw new ValidationException("table has no snapshot " + snapshotId + " (unknown or expired); "
-          + "see table.snapshots()");
+          + "Table.snapshots() lists the snapshots there are");
     }
     // As in Iceberg, time travel reads with the schema the snapshot was written under, unless columns were
     // selected explicitly (by their current names).
