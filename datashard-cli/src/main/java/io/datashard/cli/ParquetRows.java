@@ -41,7 +41,8 @@ final class ParquetRows extends RowSource {
       this.rows = footer.getRecordCount();
       this.fileSchema = footer.getFooter().getFileMetaData().getSchema();
     } catch (IOException | RuntimeException e) {
-      throw CliException.invalidInput("cannot read " + file + " as Parquet: " + e.getMessage());
+      throw CliException.invalidInput(notParquet(file).orElse("cannot read " + file + " as Parquet: "
+          + e.getMessage()));
     }
     List<Type> cols = fileSchema.getFields();
     targets = new Field[cols.size()];
@@ -176,6 +177,31 @@ final class ParquetRows extends RowSource {
       reader.close();
     } catch (IOException ignored) {
       // read-only
+    }
+  }
+
+  /**
+   * @return why a file is not Parquet at all, in words (a Parquet file starts and ends with the bytes
+   *     {@code PAR1}), or empty when it looks like Parquet and the failure is elsewhere
+   */
+  static java.util.Optional<String> notParquet(Path file) {
+    byte[] magic = "PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try (java.nio.channels.SeekableByteChannel ch = java.nio.file.Files.newByteChannel(file)) {
+      long size = ch.size();
+      byte[] head = new byte[(int) Math.min(4, size)];
+      ch.read(java.nio.ByteBuffer.wrap(head));
+      byte[] tail = new byte[(int) Math.min(4, size)];
+      ch.position(Math.max(0, size - 4));
+      ch.read(java.nio.ByteBuffer.wrap(tail));
+      if (size >= 12 && java.util.Arrays.equals(head, magic) && java.util.Arrays.equals(tail, magic)) {
+        return java.util.Optional.empty();
+      }
+      String start = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1).replaceAll("[^\\x20-\\x7e]", "?");
+      return java.util.Optional.of(file + " is not a Parquet file: a Parquet file starts and ends with the bytes "
+          + "'PAR1', this one " + (size == 0 ? "is empty" : "starts with '" + start + "' (" + size + " bytes)")
+          + "; if it is CSV, TSV or JSON Lines, name it so or pass --format csv|tsv|jsonl");
+    } catch (IOException e) {
+      return java.util.Optional.empty();
     }
   }
 }

@@ -41,4 +41,15 @@ class FirstHourCliTest {
     assertThat(r.err()).contains("has no snapshot 12345", "`datashard snapshots events` lists them")
         .doesNotContain("table.snapshots()");
   }
+
+  /** A file given as Parquet that is not one says what it is and what was expected, not a parquet-java internal. */
+  @Test
+  void aNonParquetFileSaysWhatItIs() throws Exception {
+    cli.ok("create", "events", "id long not null");
+    Path fake = Cli.file(dir, "data.parquet", "id\n1\n2\n");
+    Cli.Result r = cli.run("append", "events", fake.toString());
+    assertThat(r.code()).isNotZero();
+    assertThat(r.err()).contains(fake + " is not a Parquet file", "starts and ends with the bytes 'PAR1'",
+        "starts with 'id?1'", "--format csv").doesNotContain("LocalInputFile@", "magic number");
+  }
 }
