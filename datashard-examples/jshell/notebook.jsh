@@ -1,8 +1,9 @@
 // DataShard notebook: create a table, append, scan, filter, time travel, and analyse with Tablesaw.
 // Run it with:  bin/jshell datashard-examples/jshell/notebook.jsh
-// It uses a fresh temporary warehouse, so it can run any number of times.
+// It uses a fresh temporary warehouse, so it can run any number of times, and removes it at the end.
 
-Warehouse wh = Warehouse.local(Files.createTempDirectory("datashard-notebook"));
+Path notebookDir = Files.createTempDirectory("datashard-notebook");
+Warehouse wh = Warehouse.local(notebookDir);
 
 Schema schema = Schema.of(
     Field.required(1, "user_id", Types.LONG),
@@ -37,4 +38,5 @@ var df = Tablesaw.toTable(t);
 System.out.println(df.summarize("amount", tech.tablesaw.aggregate.AggregateFunctions.sum).by("event"));
 
 wh.close();
+try (var paths = Files.walk(notebookDir)) { paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete()); }
 /exit

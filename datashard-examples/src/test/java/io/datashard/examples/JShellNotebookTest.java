@@ -34,6 +34,7 @@ class JShellNotebookTest {
     List<String> cmd = List.of(jshell.toString(), "--class-path", String.join(File.pathSeparator, cp),
         "-R-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-R-Dorg.slf4j.simpleLogger.log.org.apache.hadoop=error",
         "-J-Djava.util.prefs.userRoot=" + dir, "-R-Djava.util.prefs.userRoot=" + dir,
+        "-R-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")),
         "--startup", "DEFAULT", "--startup", module.resolve("jshell/startup.jsh").toString(),
         module.resolve("jshell/notebook.jsh").toString());
     Path out = dir.resolve("out.txt");
@@ -64,5 +65,9 @@ class JShellNotebookTest {
             "(2 rows)"))
         .contains("== time travel: the table as of the first snapshot", "(2 rows)\n== 2 snapshots, 4 rows now")
         .containsPattern("buy\\s+\\|\\s+25\\.24");
+    // The notebook's temporary warehouse is gone afterwards (it used to stay in /tmp, one per run).
+    try (var left = Files.list(dir.resolve("tmp"))) {
+      assertThat(left.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("datashard-notebook"));
+    }
   }
 }
