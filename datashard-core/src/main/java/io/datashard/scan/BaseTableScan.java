@@ -166,7 +166,16 @@ public final class BaseTableScan implements TableScan {
       }
     }
     if (id == null) {
-      throw new ValidationException("table had no snapshot at " + instant);
+      // Expiry removes the history of the snapshots it removes; the oldest one kept still names its parent, so the
+      // table is known to have had data before it.
+      HistoryEntry oldest = metadata.snapshotLog().isEmpty() ? null : metadata.snapshotLog().get(0);
+      Snapshot kept = oldest == null ? null : metadata.snapshot(oldest.snapshotId());
+      if (kept != null && kept.parentId() != null && metadata.snapshot(kept.parentId()) == null) {
+        throw new ValidationException("the snapshot current at " + instant + " has expired: the oldest snapshot "
+            + "kept is " + kept.snapshotId() + " from " + Instant.ofEpochMilli(oldest.timestampMillis()));
+      }
+      throw new ValidationException("table had no snapshot at " + instant + " (its first snapshot is from "
+          + (oldest == null ? "later: it has none yet" : Instant.ofEpochMilli(oldest.timestampMillis())) + ")");
     }
     if (metadata.snapshot(id) == null) {
       throw new ValidationException("the snapshot current at " + instant + " (" + id + ") has expired");
