@@ -422,7 +422,7 @@ public final class S3StorageBackend implements StorageBackend {
             LOG.debug("{} rejects If-None-Match: {} {}", endpointDescription(), status, code);
             return false;
           }
-          throw translate("probe conditional writes with", location, e);
+          throw translate("conditional-write probe", location, e);
         }
       }
       LOG.debug("{} ignores If-None-Match: a second conditional put of {} succeeded", endpointDescription(), location);
@@ -681,6 +681,11 @@ public final class S3StorageBackend implements StorageBackend {
         message = "access denied to " + op + " " + location + " (access key " + accessKey + "): grant s3:GetObject,"
             + " s3:PutObject, s3:DeleteObject and s3:ListBucket on the bucket and prefix, and check bucket policy and"
             + " KMS key permissions";
+      } else if ("XAmzContentSHA256Mismatch".equals(code) || "BadDigest".equals(code) || "InvalidDigest".equals(code)
+          || (awsMessage != null && awsMessage.toLowerCase(java.util.Locale.ROOT).contains("checksum"))) {
+        message = endpointDescription() + " rejected the request's checksum (HTTP " + status + " " + code + ") for "
+            + op + " " + location + ": some S3-compatible stores do not accept the checksums the AWS SDK sends; set "
+            + S3Config.ENV_CHECKSUM_MODE + "=when_required";
       } else if (code != null && code.startsWith("InvalidBucketName")) {
         message = "'" + loc.bucket() + "' is not a valid bucket name: fix " + S3Config.ENV_BUCKET;
       } else {

@@ -158,4 +158,29 @@ class S3ErrorsAndRedactionTest {
     // The SSE-C key is a request header: only Apache HttpClient's wire/header DEBUG loggers can print it.
     assertThat(logText(true)).doesNotContain(sseC);
   }
+
+  /**
+   * A store that rejects the SDK's checksums (Ceph radosgw answers XAmzContentSHA256Mismatch under
+   * when_supported) is told which variable to change; the probe's failure reads as a sentence.
+   */
+  @Test
+  void checksumRejectionNamesTheVariableToChange() {
+    S3Config config = server.configBuilder().build();
+    try (S3StorageBackend b = new S3StorageBackend(config)) {
+      software.amazon.awssdk.services.s3.model.S3Exception rejected =
+          (software.amazon.awssdk.services.s3.model.S3Exception) software.amazon.awssdk.services.s3.model.S3Exception
+              .builder().statusCode(400).message("The provided 'x-amz-content-sha256' header does not match")
+              .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                  .errorCode("XAmzContentSHA256Mismatch").errorMessage("mismatch").build()).build();
+      String message = b.translate("conditional-write probe", config.root() + "/.datashard-probe-x", rejected)
+          .getMessage();
+      assertThat(message).contains("rejected the request's checksum", "DATASHARD_S3_CHECKSUM_MODE=when_required",
+          "for conditional-write probe s3://");
+      String other = b.translate("conditional-write probe", config.root() + "/p",
+          (software.amazon.awssdk.services.s3.model.S3Exception) software.amazon.awssdk.services.s3.model.S3Exception
+              .builder().statusCode(500).awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails
+                  .builder().errorCode("InternalError").errorMessage("boom").build()).build()).getMessage();
+      assertThat(other).startsWith("S3 conditional-write probe of s3://").doesNotContain("with of");
+    }
+  }
 }
