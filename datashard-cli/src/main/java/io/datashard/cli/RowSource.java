@@ -166,7 +166,8 @@ abstract class RowSource implements AutoCloseable {
       }
       List<String> header = record();
       if (header == null) {
-        throw error(null, null, "the file is empty (a header row with column names is required)");
+        columns = new Field[0]; // an empty file holds no rows, like a header-only one: nothing to append
+        return;
       }
       columns = new Field[header.size()];
       for (int i = 0; i < header.size(); i++) {

@@ -3,6 +3,7 @@ package io.datashard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,5 +52,18 @@ class FirstHourCliTest {
     assertThat(r.code()).isNotZero();
     assertThat(r.err()).contains(fake + " is not a Parquet file", "starts and ends with the bytes 'PAR1'",
         "starts with 'id?1'", "--format csv").doesNotContain("LocalInputFile@", "magic number");
+  }
+
+  /** One rule for inputs without rows: an empty CSV, a header-only CSV and an empty JSON Lines file append nothing. */
+  @Test
+  void inputsWithoutRowsAllAppendNothingTheSameWay() throws Exception {
+    cli.ok("create", "events", "id long not null");
+    for (Path input : List.of(Cli.file(dir, "empty.csv", ""), Cli.file(dir, "header.csv", "id\n"),
+        Cli.file(dir, "empty.jsonl", ""))) {
+      Cli.Result r = cli.run("append", "events", input.toString());
+      assertThat(r.code()).as(input + ": " + r).isZero();
+      assertThat(r.out()).as(input.toString()).contains("No rows appended");
+    }
+    assertThat(cli.ok("snapshots", "events").out()).doesNotContain("append");
   }
 }
