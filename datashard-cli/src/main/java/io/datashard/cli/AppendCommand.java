@@ -102,7 +102,10 @@ final class AppendCommand extends TableCommand {
         }
       }
       if (appender.recordCount() > 0) {
-        last = appender.commit();
+        // Completing the last files and the commit take a while on big appends: show that phase too.
+        try (Progress p = cli.progress("commit " + appender.recordCount() + " rows", -1, null)) {
+          last = appender.commit();
+        }
         commits++;
       }
     } catch (RuntimeException e) {

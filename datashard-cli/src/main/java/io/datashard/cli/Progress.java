@@ -57,7 +57,7 @@ interface Progress extends AutoCloseable {
         .setUpdateIntervalMillis(200)
         .setConsumer(new ConsoleProgressBarConsumer(stream))
         .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS)
-        .showSpeed()
+        .showSpeed(new java.text.DecimalFormat("0.0", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)))
         .setMaxRenderedLength(100);
     if ("B".equals(unit)) {
       b.setUnit(" MiB", 1L << 20);
