@@ -7,10 +7,6 @@ import io.datashard.table.BaseTable;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -80,15 +76,7 @@ abstract class TableCommand implements Callable<Integer> {
       if (t.matches("\\d{10,}")) {
         return Instant.ofEpochMilli(Long.parseLong(t));
       }
-      if (t.matches("\\d{4}-\\d{2}-\\d{2}")) {
-        return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
-      }
-      String iso = t.replace(' ', 'T');
-      try {
-        return OffsetDateTime.parse(iso).toInstant();
-      } catch (DateTimeParseException e) {
-        return LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC);
-      }
+      return io.datashard.expressions.TimeText.timestampTz(t).toInstant(); // the one rule, as --where and CSV
     } catch (DateTimeParseException | NumberFormatException e) {
       throw CliException.invalidInput(option + ": cannot read '" + text + "' as a time (e.g. 2024-05-01T10:00:00Z, "
           + "2024-05-01, or epoch milliseconds)");

@@ -67,8 +67,8 @@ final class Values {
       case BOOLEAN: return " (expected true/false)";
       case DATE: return " (expected yyyy-mm-dd)";
       case TIME: return " (expected hh:mm[:ss[.f]])";
-      case TIMESTAMP: return " (expected yyyy-mm-ddThh:mm[:ss[.f]])";
-      case TIMESTAMP_TZ: return " (expected yyyy-mm-ddThh:mm[:ss[.f]]Z or +hh:mm offset)";
+      case TIMESTAMP: return " (expected yyyy-mm-dd[Thh:mm[:ss[.f]]])";
+      case TIMESTAMP_TZ: return " (expected yyyy-mm-dd[Thh:mm[:ss[.f]]][Z or +hh:mm]; no offset means UTC)";
       case UUID: return " (expected a UUID)";
       case BINARY: case FIXED: return " (expected base64)";
       default: return "";
@@ -105,9 +105,9 @@ final class Values {
       case TIME:
         return LocalTime.parse(s);
       case TIMESTAMP:
-        return LocalDateTime.parse(s.replace(' ', 'T'));
+        return io.datashard.expressions.TimeText.timestamp(s);
       case TIMESTAMP_TZ:
-        return OffsetDateTime.parse(s.replace(' ', 'T')).withOffsetSameInstant(ZoneOffset.UTC);
+        return io.datashard.expressions.TimeText.timestampTz(s);
       case UUID:
         return UUID.fromString(s);
       case BINARY:

@@ -66,4 +66,20 @@ class FirstHourCliTest {
     }
     assertThat(cli.ok("snapshots", "events").out()).doesNotContain("append");
   }
+
+  /** One rule for times as text: CSV, --where and --as-of accept the same forms; no offset means UTC. */
+  @Test
+  void timesAreReadTheSameWayEverywhere() throws Exception {
+    cli.ok("create", "events", "id long not null, ts timestamptz");
+    cli.ok("append", "events", Cli.file(dir, "t.csv", "id,ts\n1,2024-05-01 10:00:00\n2,2024-05-02\n"
+        + "3,2024-05-03T12:00:00+02:00\n4,2024-05-04T10:00:00.123456789Z\n").toString());
+    assertThat(cli.ok("scan", "events", "-f", "csv").out()).contains("1,2024-05-01T10:00", "2,2024-05-02T00:00",
+        "3,2024-05-03T10:00", "4,2024-05-04T10:00:00.123456Z");
+    assertThat(cli.ok("scan", "events", "-f", "csv", "--select", "id", "--where", "ts >= '2024-05-02'").out())
+        .isEqualTo("id\r\n2\r\n3\r\n4\r\n");
+    assertThat(cli.ok("scan", "events", "-f", "csv", "--select", "id", "--where", "ts < '2024-05-01 10:00:01'").out())
+        .isEqualTo("id\r\n1\r\n");
+    assertThat(cli.ok("scan", "events", "--as-of", "2099-01-01 00:00", "-f", "csv", "--select", "id").out())
+        .startsWith("id\r\n1\r\n");
+  }
 }

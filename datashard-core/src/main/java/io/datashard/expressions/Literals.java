@@ -112,7 +112,7 @@ final class Literals {
         return v instanceof LocalTime ? v : v instanceof String ? LocalTime.parse(((String) v).trim()) : null;
       case TIMESTAMP:
         return v instanceof LocalDateTime ? v
-            : v instanceof String ? LocalDateTime.parse(((String) v).trim()) : null;
+            : v instanceof String ? TimeText.timestamp((String) v) : null;
       case TIMESTAMP_TZ:
         if (v instanceof OffsetDateTime) {
           return ((OffsetDateTime) v).withOffsetSameInstant(ZoneOffset.UTC);
@@ -124,7 +124,7 @@ final class Literals {
           return ((ZonedDateTime) v).toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC);
         }
         if (v instanceof String) {
-          return OffsetDateTime.parse(((String) v).trim()).withOffsetSameInstant(ZoneOffset.UTC);
+          return TimeText.timestampTz((String) v);
         }
         return null;
       case STRING:

@@ -1,0 +1,60 @@
+package io.datashard.expressions;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The one rule by which DataShard reads times written as text, everywhere text becomes a time: filter literals
+ * ({@code Expressions.greaterThan("ts", "2024-05-04")}), the CLI's {@code --where}, {@code --as-of} and CSV or JSON
+ * input.
+ * <ul>
+ *   <li>{@code 2024-05-01T10:00:00Z}, {@code 2024-05-01T12:00:00+02:00}: the instant given;
+ *   <li>{@code 2024-05-01T10:00:00} or {@code 2024-05-01 10:00:00} (seconds and a fraction optional): no offset
+ *       means UTC;
+ *   <li>{@code 2024-05-01}: midnight UTC of that day.
+ * </ul>
+ * Values are kept to microseconds, as Apache Iceberg stores them (finer digits are truncated).
+ */
+public final class TimeText {
+  private TimeText() {
+  }
+
+  /**
+   * @param text a time in one of the forms above
+   * @return it as an instant, in UTC
+   * @throws DateTimeParseException when the text is none of them
+   */
+  public static OffsetDateTime timestampTz(String text) {
+    String t = text.trim();
+    if (t.length() == 10) {
+      return LocalDate.parse(t).atStartOfDay().atOffset(ZoneOffset.UTC);
+    }
+    String iso = t.length() > 10 && t.charAt(10) == ' ' ? t.substring(0, 10) + 'T' + t.substring(11) : t;
+    OffsetDateTime parsed;
+    try {
+      parsed = OffsetDateTime.parse(iso);
+    } catch (DateTimeParseException e) {
+      parsed = LocalDateTime.parse(iso).atOffset(ZoneOffset.UTC); // no offset: UTC
+    }
+    return parsed.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /**
+   * @param text a date and time without zone ({@code 2024-05-01T10:00:00}, {@code 2024-05-01 10:00}) or a date
+   *     (midnight)
+   * @return it as a local date-time
+   * @throws DateTimeParseException when the text is neither
+   */
+  public static LocalDateTime timestamp(String text) {
+    String t = text.trim();
+    if (t.length() == 10) {
+      return LocalDate.parse(t).atStartOfDay();
+    }
+    String iso = t.length() > 10 && t.charAt(10) == ' ' ? t.substring(0, 10) + 'T' + t.substring(11) : t;
+    return LocalDateTime.parse(iso).truncatedTo(ChronoUnit.MICROS);
+  }
+}
