@@ -48,7 +48,7 @@ final class AppendCommand extends TableCommand {
   @Override
   public Integer call() {
     if (batchSize < 0) {
-      throw CliException.invalidInput("--batch-size must be positive");
+      throw CliException.badOption("--batch-size must be positive");
     }
     try (Warehouse wh = warehouse()) {
       Table t = wh.loadTable(table);

@@ -18,6 +18,11 @@ final class CliException extends RuntimeException {
     return new CliException(DataShardCli.ExitCodes.INVALID_INPUT, message);
   }
 
+  /** A bad option value: exit 2, like every usage error (docs/cli.md, "Exit codes"). */
+  static CliException badOption(String message) {
+    return new CliException(DataShardCli.ExitCodes.USAGE, message);
+  }
+
   int exitCode() {
     return exitCode;
   }

@@ -122,11 +122,12 @@ public final class DataShardCli {
       return ExitCodes.of(e);
     });
     cmd.setParameterExceptionHandler((e, args1) -> {
+      // One line, like every other error: what was wrong, and where to look.
       CommandLine c = e.getCommandLine();
-      err.println("datashard: " + e.getMessage());
-      if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, c.getErr())) {
-        err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
-      }
+      String suggestions = e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()
+          ? "; did you mean " + String.join(" or ", u.getSuggestions()) + "?" : "";
+      err.println("datashard: error: " + e.getMessage().replace('\n', ' ').trim() + suggestions + " (see '"
+          + c.getCommandSpec().qualifiedName() + " --help')");
       return ExitCodes.USAGE;
     });
     int code = cmd.execute(args);

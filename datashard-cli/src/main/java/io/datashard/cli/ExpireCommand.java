@@ -38,7 +38,7 @@ final class ExpireCommand extends TableCommand {
       }
       if (retainLast != null) {
         if (retainLast < 1) {
-          throw CliException.invalidInput("--retain-last must be 1 or more");
+          throw CliException.badOption("--retain-last must be 1 or more");
         }
         e = e.retainLast(retainLast);
       }

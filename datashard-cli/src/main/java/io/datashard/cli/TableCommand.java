@@ -41,7 +41,7 @@ abstract class TableCommand implements Callable<Integer> {
       try {
         return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
       } catch (DateTimeParseException e) {
-        throw CliException.invalidInput(option + ": cannot read '" + text + "' as a duration (e.g. 7d, 12h, 30m)");
+        throw CliException.badOption(option + ": cannot read '" + text + "' as a duration (e.g. 7d, 12h, 30m)");
       }
     }
     long n = Long.parseLong(m.group(1));
@@ -60,7 +60,7 @@ abstract class TableCommand implements Callable<Integer> {
   static long bytes(String text, String option) {
     Matcher m = SIZE.matcher(text.trim());
     if (!m.matches()) {
-      throw CliException.invalidInput(option + ": cannot read '" + text + "' as a size (e.g. 256MB, 1GB)");
+      throw CliException.badOption(option + ": cannot read '" + text + "' as a size (e.g. 256MB, 1GB)");
     }
     double n = Double.parseDouble(m.group(1));
     String u = m.group(2) == null ? "" : m.group(2).toLowerCase(Locale.ROOT);
@@ -78,7 +78,7 @@ abstract class TableCommand implements Callable<Integer> {
       }
       return io.datashard.expressions.TimeText.timestampTz(t).toInstant(); // the one rule, as --where and CSV
     } catch (DateTimeParseException | NumberFormatException e) {
-      throw CliException.invalidInput(option + ": cannot read '" + text + "' as a time (e.g. 2024-05-01T10:00:00Z, "
+      throw CliException.badOption(option + ": cannot read '" + text + "' as a time (e.g. 2024-05-01T10:00:00Z, "
           + "2024-05-01, or epoch milliseconds)");
     }
   }

@@ -245,7 +245,7 @@ class CliTest {
     assertThat(stray).exists();
     assertThat(ok("remove-orphans", "events").out()).contains("Deleted 1 orphan file(s)");
     assertThat(stray).doesNotExist();
-    assertThat(cli.run("expire", "events", "--older-than", "soon").code()).isEqualTo(5);
+    assertThat(cli.run("expire", "events", "--older-than", "soon").code()).isEqualTo(2);
   }
 
   @Test

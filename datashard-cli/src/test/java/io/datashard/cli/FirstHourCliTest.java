@@ -82,4 +82,30 @@ class FirstHourCliTest {
     assertThat(cli.ok("scan", "events", "--as-of", "2099-01-01 00:00", "-f", "csv", "--select", "id").out())
         .startsWith("id\r\n1\r\n");
   }
+
+  /** Every bad option value and every usage error: exit 2, one line starting "datashard: error:". */
+  @Test
+  void badOptionValuesAreUsageErrorsOnOneLine() throws Exception {
+    cli.ok("create", "events", "id long not null");
+    String csv = Cli.file(dir, "a.csv", "id\n1\n").toString();
+    List<String[]> bad = List.of(
+        new String[] {"scan", "events", "--as-of", "yesterday"},
+        new String[] {"scan", "events", "--limit", "-1"},
+        new String[] {"scan", "events", "--limit", "ten"},
+        new String[] {"scan", "events", "--format", "xml"},
+        new String[] {"scan", "events", "--nope"},
+        new String[] {"expire", "events", "--older-than", "soon"},
+        new String[] {"expire", "events", "--retain-last", "0"},
+        new String[] {"compact", "events", "--target-size", "big"},
+        new String[] {"remove-orphans", "events", "--older-than", "soon"},
+        new String[] {"append", "events", csv, "--batch-size", "-5"},
+        new String[] {"frobnicate"});
+    for (String[] args : bad) {
+      Cli.Result r = cli.run(args);
+      String what = String.join(" ", args) + " -> " + r;
+      assertThat(r.code()).as(what).isEqualTo(2);
+      assertThat(r.err()).as(what).startsWith("datashard: error: ").endsWith("\n");
+      assertThat(r.err().strip().lines().count()).as(what).isEqualTo(1);
+    }
+  }
 }
