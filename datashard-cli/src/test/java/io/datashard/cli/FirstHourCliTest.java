@@ -108,4 +108,17 @@ class FirstHourCliTest {
       assertThat(r.err().strip().lines().count()).as(what).isEqualTo(1);
     }
   }
+
+  /** {@code snapshots} fits an 80-column terminal by default; --wide and the machine formats have every column. */
+  @Test
+  void snapshotsFitATerminalByDefault() throws Exception {
+    cli.ok("create", "events", "id long not null");
+    cli.ok("append", "events", Cli.file(dir, "a.csv", "id\n1\n").toString());
+    String narrow = cli.ok("snapshots", "events").out();
+    assertThat(narrow.lines().mapToInt(String::length).max().orElseThrow()).as(narrow).isLessThanOrEqualTo(80);
+    assertThat(narrow).contains("snapshot_id", "committed_at", "operation", "total_rows", "current")
+        .doesNotContain("parent_id", "total_files", "added_rows");
+    assertThat(cli.ok("snapshots", "events", "--wide").out()).contains("parent_id", "sequence", "total_files");
+    assertThat(cli.ok("snapshots", "events", "-f", "csv").out()).contains("parent_id", "total_files");
+  }
 }
