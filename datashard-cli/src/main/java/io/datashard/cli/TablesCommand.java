@@ -9,6 +9,16 @@ import picocli.CommandLine.Command;
 final class TablesCommand extends TableCommand {
   @Override
   public Integer call() {
+    java.util.Map<String, String> settings = cli.settings();
+    if (!"s3".equalsIgnoreCase(settings.getOrDefault(Warehouse.ENV_STORAGE_TYPE, "local").trim())) {
+      java.nio.file.Path dir = java.nio.file.Path.of(settings.getOrDefault(Warehouse.ENV_WAREHOUSE,
+          Warehouse.DEFAULT_LOCAL_WAREHOUSE));
+      if (!java.nio.file.Files.isDirectory(dir)) {
+        // Reading a warehouse that is not there is a mistake (a typo in --warehouse); only writes create it.
+        throw new CliException(DataShardCli.ExitCodes.NOT_FOUND, "the warehouse " + dir.toAbsolutePath()
+            + " does not exist: check --warehouse / DATASHARD_WAREHOUSE (the first 'datashard create' makes it)");
+      }
+    }
     try (Warehouse wh = warehouse()) {
       List<String> names = wh.listTables();
       for (String n : names) {

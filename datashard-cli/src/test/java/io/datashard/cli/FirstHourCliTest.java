@@ -121,4 +121,15 @@ class FirstHourCliTest {
     assertThat(cli.ok("snapshots", "events", "--wide").out()).contains("parent_id", "sequence", "total_files");
     assertThat(cli.ok("snapshots", "events", "-f", "csv").out()).contains("parent_id", "total_files");
   }
+
+  /** Listing a warehouse that does not exist is an error (a typo), not "no tables". */
+  @Test
+  void aMissingWarehouseIsAnErrorForReads() {
+    Cli.Result r = cli.run("--warehouse", dir.resolve("no/such/dir").toString(), "tables");
+    assertThat(r.code()).as(r.toString()).isEqualTo(3);
+    assertThat(r.err()).startsWith("datashard: error: the warehouse ").contains("does not exist", "--warehouse");
+    assertThat(dir.resolve("no/such/dir")).doesNotExist();
+    cli.ok("create", "events", "id long not null");
+    assertThat(cli.ok("tables").out()).isEqualTo("events\n");
+  }
 }
