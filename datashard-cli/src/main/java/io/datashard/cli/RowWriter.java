@@ -167,6 +167,7 @@ abstract class RowWriter implements AutoCloseable {
     if (v instanceof BigDecimal) {
       return ((BigDecimal) v).toPlainString();
     }
-    return v.toString();
+    String time = io.datashard.expressions.TimeText.format(v);
+    return time != null ? time : v.toString();
   }
 }

@@ -61,18 +61,18 @@ class CliTest {
     assertThat(appended.out()).contains("Appended 3 rows from 2 files in 1 commit", "table now has 3 rows");
 
     assertThat(ok("scan", "events").out()).isEqualTo(String.join("\n",
-        "user_id | event    | ts                | amount",
-        "long    | string   | timestamptz       | decimal(9,2)",
-        "--------+----------+-------------------+-------------",
-        "      1 | login    | 2024-05-01T10:00Z |         1.50",
-        "      2 | buy, now | 2024-05-02T09:00Z |         null",
-        "      3 | logout   | 2024-05-03T00:00Z |         2.00",
+        "user_id | event    | ts                   | amount",
+        "long    | string   | timestamptz          | decimal(9,2)",
+        "--------+----------+----------------------+-------------",
+        "      1 | login    | 2024-05-01T10:00:00Z |         1.50",
+        "      2 | buy, now | 2024-05-02T09:00:00Z |         null",
+        "      3 | logout   | 2024-05-03T00:00:00Z |         2.00",
         "(3 rows)", ""));
     assertThat(ok("scan", "events", "--select", "event,amount", "--format", "csv").out())
         .isEqualTo("event,amount\r\nlogin,1.50\r\n\"buy, now\",\r\nlogout,2.00\r\n");
     assertThat(ok("scan", "events", "--where", "event like 'log%' and amount > 1", "-f", "jsonl").out())
-        .isEqualTo("{\"user_id\":1,\"event\":\"login\",\"ts\":\"2024-05-01T10:00Z\",\"amount\":1.50}\n"
-            + "{\"user_id\":3,\"event\":\"logout\",\"ts\":\"2024-05-03T00:00Z\",\"amount\":2.00}\n");
+        .isEqualTo("{\"user_id\":1,\"event\":\"login\",\"ts\":\"2024-05-01T10:00:00Z\",\"amount\":1.50}\n"
+            + "{\"user_id\":3,\"event\":\"logout\",\"ts\":\"2024-05-03T00:00:00Z\",\"amount\":2.00}\n");
     assertThat(ok("scan", "events", "--where", "not (user_id in (1, 3)) or amount is null", "-s", "user_id",
         "-f", "csv").out()).isEqualTo("user_id\r\n2\r\n");
     assertThat(ok("scan", "events", "--where", "ts >= '2024-05-02T00:00:00Z'", "--limit", "1", "-f", "csv",

@@ -132,4 +132,17 @@ class FirstHourCliTest {
     cli.ok("create", "events", "id long not null");
     assertThat(cli.ok("tables").out()).isEqualTo("events\n");
   }
+
+  /** One fixed format per time type: seconds always, never 10:00Z next to 10:00:30Z in one column. */
+  @Test
+  void timesHaveOneFormatInEveryOutput() throws Exception {
+    cli.ok("create", "events", "id long not null, ts timestamptz, t time");
+    cli.ok("append", "events", Cli.file(dir, "t.csv", "id,ts,t\n1,2024-05-01T00:00:00Z,10:00\n"
+        + "2,2024-05-01T00:00:30Z,10:00:30\n3,2024-05-01T00:00:30.5Z,10:00:30.25\n").toString());
+    String table = cli.ok("scan", "events").out();
+    assertThat(table).contains("| 2024-05-01T00:00:00Z ", "| 2024-05-01T00:00:30Z ", "2024-05-01T00:00:30.500000Z",
+        "| 10:00:00\n", "10:00:30.250000").doesNotContain("T00:00Z", "| 10:00\n");
+    assertThat(cli.ok("scan", "events", "-f", "csv").out()).contains("1,2024-05-01T00:00:00Z,10:00:00\r\n");
+    assertThat(cli.ok("scan", "events", "-f", "jsonl").out()).contains("\"ts\":\"2024-05-01T00:00:00Z\"");
+  }
 }

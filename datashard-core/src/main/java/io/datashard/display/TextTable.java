@@ -109,7 +109,8 @@ public final class TextTable {
       b.get(bytes);
       return "0x" + HexFormat.of().formatHex(bytes);
     }
-    String s = value.toString();
+    String time = io.datashard.expressions.TimeText.format(value);
+    String s = time != null ? time : value.toString();
     if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0 || s.indexOf('\t') >= 0) {
       s = s.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
     }

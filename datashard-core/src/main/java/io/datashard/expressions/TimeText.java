@@ -57,4 +57,31 @@ public final class TimeText {
     String iso = t.length() > 10 && t.charAt(10) == ' ' ? t.substring(0, 10) + 'T' + t.substring(11) : t;
     return LocalDateTime.parse(iso).truncatedTo(ChronoUnit.MICROS);
   }
+
+  private static final java.time.format.DateTimeFormatter SECONDS =
+      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+  private static final java.time.format.DateTimeFormatter MICROS =
+      java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS");
+
+  /**
+   * The one way times are shown (tables, CSV, JSON Lines): seconds always, then six digits of microseconds when
+   * they are not zero; {@code timestamptz} in UTC with {@code Z}. So one column never mixes
+   * {@code 2024-05-01T00:00Z} and {@code 2024-05-01T00:00:30Z}, as {@code toString()} would.
+   *
+   * @param value any value
+   * @return its text when it is a {@code LocalTime}, {@code LocalDateTime} or {@code OffsetDateTime}; otherwise null
+   */
+  public static String format(Object value) {
+    if (value instanceof OffsetDateTime odt) {
+      LocalDateTime utc = odt.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+      return (utc.getNano() == 0 ? SECONDS : MICROS).format(utc) + "Z";
+    }
+    if (value instanceof LocalDateTime ldt) {
+      return (ldt.getNano() == 0 ? SECONDS : MICROS).format(ldt);
+    }
+    if (value instanceof java.time.LocalTime lt) {
+      return lt.format(java.time.format.DateTimeFormatter.ofPattern(lt.getNano() == 0 ? "HH:mm:ss" : "HH:mm:ss.SSSSSS"));
+    }
+    return null;
+  }
 }
