@@ -88,12 +88,22 @@ record TableSpec(Schema schema, List<String> partitionTerms, Map<String, String>
     return schemaOf(fields);
   }
 
+  /** An unquoted {@code decimal(P,S)} as the value after a YAML key ({@code type: decimal(9,2)}). */
+  private static final java.util.regex.Pattern UNQUOTED_DECIMAL =
+      java.util.regex.Pattern.compile("(:\\s*)decimal\\(\\s*(\\d+)\\s*,\\s*(\\d+)\\s*\\)");
+
   private static TableSpec parseFile(Path file) {
     JsonNode root;
     try {
       String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-      ObjectMapper mapper = name.endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
-      root = mapper.readTree(Files.readAllBytes(file));
+      if (name.endsWith(".json")) {
+        root = new ObjectMapper().readTree(Files.readAllBytes(file));
+      } else {
+        // In YAML's flow style ({name: amount, type: decimal(9,2)}) the comma of decimal(P,S) ends the value: quote
+        // the type before parsing, so the form docs/cli.md shows works as written.
+        String yaml = UNQUOTED_DECIMAL.matcher(Files.readString(file)).replaceAll("$1\"decimal($2,$3)\"");
+        root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+      }
     } catch (java.nio.file.NoSuchFileException e) {
       throw CliException.invalidInput("schema file " + file + " does not exist");
     } catch (IOException e) {

@@ -145,4 +145,16 @@ class FirstHourCliTest {
     assertThat(cli.ok("scan", "events", "-f", "csv").out()).contains("1,2024-05-01T00:00:00Z,10:00:00\r\n");
     assertThat(cli.ok("scan", "events", "-f", "jsonl").out()).contains("\"ts\":\"2024-05-01T00:00:00Z\"");
   }
+
+  /** The YAML schema form docs/cli.md shows, flow style with an unquoted decimal(P,S), works as written. */
+  @Test
+  void yamlFlowStyleDecimalWorksAsShown() throws Exception {
+    Path yaml = Cli.file(dir, "schema.yaml", "columns:\n"
+        + "  - {name: id, type: long, required: true}\n"
+        + "  - {name: amount, type: decimal(9,2)}\n"
+        + "  - {name: price, type: \"decimal(18, 4)\"}\n"
+        + "  - name: tax\n    type: decimal(5,1)\n");
+    assertThat(cli.ok("create", "prices", yaml.toString()).out()).contains("decimal(9,2)", "decimal(18,4)",
+        "decimal(5,1)");
+  }
 }
