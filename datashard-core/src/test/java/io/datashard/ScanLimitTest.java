@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datashard.expressions.Expressions;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,9 +15,7 @@ class ScanLimitTest {
   Path dir;
 
   static List<Long> ids(TableScan scan) {
-    List<Long> ids = new ArrayList<>();
-    scan.toList().forEach(r -> ids.add((Long) r.get("id")));
-    return ids;
+    return TestSchemas.ids(scan);
   }
 
   @Test

@@ -122,4 +122,11 @@ public final class TestSchemas {
     ordinary.put("bin", ByteBuffer.wrap(new byte[] {9}));
     return List.of(min, max, nulls, ordinary);
   }
+
+  /** @return the {@code id} column of a scan's rows, in the order the scan returns them */
+  public static List<Long> ids(TableScan scan) {
+    List<Long> ids = new java.util.ArrayList<>();
+    scan.toList().forEach(r -> ids.add((Long) r.get("id")));
+    return ids;
+  }
 }
