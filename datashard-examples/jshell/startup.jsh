@@ -1,6 +1,5 @@
 // DataShard JShell startup: the API on the class path, imported. Loaded by bin/jshell after JShell's DEFAULT imports.
 import io.datashard.*;
-import io.datashard.Record;                      // not java.lang.Record
 import io.datashard.expressions.Expression;
 import io.datashard.expressions.Expressions;
 import static io.datashard.expressions.Expressions.*;

@@ -22,7 +22,7 @@ public interface Appender extends AutoCloseable {
   /**
    * Validates and writes one record.
    *
-   * @param record column name to value (a {@link Record} is a map)
+   * @param record column name to value (a {@link Row} is a map)
    * @return this appender
    * @throws RecordValidationException when the record does not fit the schema (the appender is then
    *     failed: close it; the table stays unchanged)

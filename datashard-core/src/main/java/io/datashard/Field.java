@@ -3,10 +3,14 @@ package io.datashard;
 import java.util.Objects;
 
 /**
- * A named, typed column with a permanent Iceberg field id.
+ * A named, typed column (or field of a struct) with a permanent Iceberg field id.
  *
  * <p>The id, not the name, identifies the column in data files and metadata, so a column keeps its data
  * through renames. Instances are immutable.
+ *
+ * <p>A field made without an id ({@link #required(String, Type)}, {@link #optional(String, Type)}) has id 0,
+ * "not yet assigned": {@link Schema#of(Field...)} and {@link Schema#builder()} give such fields, and the
+ * elements, keys and values of their nested types, fresh ids above every id given explicitly.
  */
 public final class Field {
   private final int id;
@@ -16,15 +20,15 @@ public final class Field {
   private final String doc;
 
   private Field(int id, String name, Type type, boolean required, String doc) {
-    if (id <= 0) {
-      throw new IllegalArgumentException("field id must be positive, got " + id + " for field '" + name + "'");
+    if (id < 0) {
+      throw new ValidationException("field id must be positive, got " + id + " for field '" + name + "'");
     }
     if (name == null || name.isEmpty()) {
-      throw new IllegalArgumentException("field name must not be empty (field id " + id + ")");
+      throw new ValidationException("field name must not be empty (field id " + id + ")");
     }
     for (int i = 0; i < name.length(); i++) {
       if (Character.isISOControl(name.charAt(i))) {
-        throw new IllegalArgumentException("field name must not contain control characters (field id " + id + ")");
+        throw new ValidationException("field name must not contain control characters (field id " + id + ")");
       }
     }
     this.id = id;
@@ -32,6 +36,16 @@ public final class Field {
     this.type = Objects.requireNonNull(type, "type");
     this.required = required;
     this.doc = doc;
+  }
+
+  /** @return a field whose values may never be null; its id is assigned when the schema is built */
+  public static Field required(String name, Type type) {
+    return new Field(0, name, type, true, null);
+  }
+
+  /** @return a field whose values may be null; its id is assigned when the schema is built */
+  public static Field optional(String name, Type type) {
+    return new Field(0, name, type, false, null);
   }
 
   /** @return a field whose values may never be null */
@@ -54,6 +68,12 @@ public final class Field {
     return new Field(id, name, type, required, newDoc);
   }
 
+  /** @return a copy of this field with another id and type (used when ids are assigned) */
+  Field withIdAndType(int newId, Type newType) {
+    return new Field(newId, name, newType, required, doc);
+  }
+
+  /** @return the field id (0 when not yet assigned) */
   public int id() {
     return id;
   }

@@ -29,7 +29,7 @@ public interface Table {
   /**
    * Appends records as one atomic commit.
    *
-   * @param records maps from column name to value (or {@link Record}s)
+   * @param records maps from column name to value (or {@link Row}s)
    * @return the new snapshot
    * @throws RecordValidationException when a record does not fit the schema (nothing is committed and no
    *     data file remains)

@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * TableScan scan = table.scan()
  *     .filter(Expressions.and(Expressions.equal("event", "login"), Expressions.greaterThan("user_id", 100)))
  *     .select("user_id", "ts");
- * try (CloseableIterator<Record> rows = scan.iterator()) {
+ * try (CloseableIterator<Row> rows = scan.iterator()) {
  *   while (rows.hasNext()) { ... }
  * }
  * System.out.println(scan.report()); // files pruned/read, row groups skipped, bytes read, rows returned
@@ -98,19 +98,19 @@ public interface TableScan {
   Snapshot snapshot();
 
   /** @return all matching rows, in memory */
-  List<Record> toList();
+  List<Row> toList();
 
   /** @return a streaming iterator holding at most one open data file; close it */
-  CloseableIterator<Record> iterator();
+  CloseableIterator<Row> iterator();
 
   /** @return a stream over the rows; close it (try-with-resources) to release files */
-  Stream<Record> stream();
+  Stream<Row> stream();
 
   /**
    * @param size the number of rows per batch (the last batch may be smaller), at least 1
    * @return a streaming iterator over lists of rows; close it
    */
-  CloseableIterator<List<Record>> batches(int size);
+  CloseableIterator<List<Row>> batches(int size);
 
   /**
    * @return the number of matching rows: from metadata without opening any data file when there is no
@@ -153,11 +153,11 @@ public interface TableScan {
     if (maxRows < 0) {
       throw new IllegalArgumentException("maxRows must be 0 or more, got " + maxRows);
     }
-    java.util.List<Record> rows = new java.util.ArrayList<>();
+    java.util.List<Row> rows = new java.util.ArrayList<>();
     boolean more = false;
-    try (CloseableIterator<Record> it = iterator()) {
+    try (CloseableIterator<Row> it = iterator()) {
       while (it.hasNext()) {
-        Record r = it.next();
+        Row r = it.next();
         if (rows.size() == maxRows) {
           more = true;
           break;

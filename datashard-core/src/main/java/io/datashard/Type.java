@@ -3,18 +3,26 @@ package io.datashard;
 import java.util.Objects;
 
 /**
- * A primitive column type of the Apache Iceberg v2 type system.
+ * A column type of the Apache Iceberg v2 type system: a primitive type, or one of the nested types
+ * {@link StructType}, {@link ListType} and {@link MapType}.
  *
- * <p>Instances are immutable and compared by value. Obtain them from {@link Types}: the constants for
- * parameterless types and {@link Types#decimal(int, int)} / {@link Types#fixed(int)} for the others.
- * {@link #toString()} is the type's Iceberg name ({@code long}, {@code decimal(10,2)}, {@code fixed[16]}),
- * which is also its form in table metadata.
+ * <p>Instances are immutable and compared by value. Obtain primitive types from {@link Types}: the constants for
+ * parameterless types and {@link Types#decimal(int, int)} / {@link Types#fixed(int)} for the others; nested
+ * types from {@link Types#struct(Field...)}, {@link Types#list(Type)} and {@link Types#map(Type, Type)}.
+ * {@link #toString()} of a primitive type is its Iceberg name ({@code long}, {@code decimal(10,2)},
+ * {@code fixed[16]}), which is also its form in table metadata.
  */
-public final class Type {
+public sealed class Type permits StructType, ListType, MapType {
 
   /** The kind of a type. */
   public enum Id {
-    BOOLEAN, INT, LONG, FLOAT, DOUBLE, DECIMAL, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, STRING, UUID, FIXED, BINARY
+    BOOLEAN, INT, LONG, FLOAT, DOUBLE, DECIMAL, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, STRING, UUID, FIXED, BINARY,
+    STRUCT, LIST, MAP;
+
+    /** @return whether this is the kind of a primitive type */
+    public boolean isPrimitive() {
+      return this != STRUCT && this != LIST && this != MAP;
+    }
   }
 
   private final Id id;
@@ -45,6 +53,55 @@ public final class Type {
   /** @return the byte length of a fixed type; 0 for other types */
   public int length() {
     return id == Id.FIXED ? precisionOrLength : 0;
+  }
+
+  /** @return whether this is a primitive type (not a struct, list or map) */
+  public boolean isPrimitive() {
+    return id.isPrimitive();
+  }
+
+  /** @return whether this is a struct, list or map type */
+  public boolean isNested() {
+    return !id.isPrimitive();
+  }
+
+  /** @return whether this is a struct type */
+  public boolean isStruct() {
+    return id == Id.STRUCT;
+  }
+
+  /** @return whether this is a list type */
+  public boolean isList() {
+    return id == Id.LIST;
+  }
+
+  /** @return whether this is a map type */
+  public boolean isMap() {
+    return id == Id.MAP;
+  }
+
+  /**
+   * @return this type as a struct type
+   * @throws ValidationException when it is not one
+   */
+  public StructType asStruct() {
+    throw new ValidationException("type " + this + " is not a struct");
+  }
+
+  /**
+   * @return this type as a list type
+   * @throws ValidationException when it is not one
+   */
+  public ListType asList() {
+    throw new ValidationException("type " + this + " is not a list");
+  }
+
+  /**
+   * @return this type as a map type
+   * @throws ValidationException when it is not one
+   */
+  public MapType asMap() {
+    throw new ValidationException("type " + this + " is not a map");
   }
 
   /** @return whether values of this type are floating point (and so may be NaN) */

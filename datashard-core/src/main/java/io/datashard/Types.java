@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  *   <tr><td>UUID</td><td>UUID</td><td></td></tr>
  *   <tr><td>fixed[L]</td><td>ByteBuffer of exactly L bytes</td><td>byte[] of exactly L bytes</td></tr>
  *   <tr><td>BINARY</td><td>ByteBuffer</td><td>byte[]</td></tr>
+ *   <tr><td>struct</td><td>{@link Row}</td><td>Map&lt;String, ?&gt; (for example another row)</td></tr>
+ *   <tr><td>list</td><td>java.util.List</td><td>any Collection, an array</td></tr>
+ *   <tr><td>map</td><td>java.util.Map (insertion order kept)</td><td></td></tr>
  * </table>
  * Time values are stored with microsecond precision, as Apache Iceberg stores them: finer digits are truncated
  * (so {@code Instant.now()} goes straight into a {@code timestamptz} column).
@@ -58,10 +61,10 @@ public final class Types {
    */
   public static Type decimal(int precision, int scale) {
     if (precision < 1 || precision > MAX_DECIMAL_PRECISION) {
-      throw new IllegalArgumentException("decimal precision must be 1.." + MAX_DECIMAL_PRECISION + ", got " + precision);
+      throw new ValidationException("decimal precision must be 1.." + MAX_DECIMAL_PRECISION + ", got " + precision);
     }
     if (scale < 0 || scale > precision) {
-      throw new IllegalArgumentException("decimal scale must be 0.." + precision + ", got " + scale);
+      throw new ValidationException("decimal scale must be 0.." + precision + ", got " + scale);
     }
     return new Type(Type.Id.DECIMAL, precision, scale);
   }
@@ -72,9 +75,56 @@ public final class Types {
    */
   public static Type fixed(int length) {
     if (length < 1) {
-      throw new IllegalArgumentException("fixed length must be positive, got " + length);
+      throw new ValidationException("fixed length must be positive, got " + length);
     }
     return new Type(Type.Id.FIXED, length, 0);
+  }
+
+  /**
+   * @param fields the struct's fields; fields made without an id get one when the schema is built
+   * @return the struct type
+   */
+  public static StructType struct(Field... fields) {
+    return StructType.of(fields);
+  }
+
+  /** @see #struct(Field...) */
+  public static StructType struct(java.util.List<Field> fields) {
+    return StructType.of(fields);
+  }
+
+  /**
+   * @param elementType the element type
+   * @return a list whose elements may be null (the element id is assigned when the schema is built)
+   */
+  public static ListType list(Type elementType) {
+    return ListType.of(0, elementType, false);
+  }
+
+  /**
+   * @param elementType the element type
+   * @return a list whose elements may never be null (the element id is assigned when the schema is built)
+   */
+  public static ListType listOfRequired(Type elementType) {
+    return ListType.of(0, elementType, true);
+  }
+
+  /**
+   * @param keyType the key type (keys are never null)
+   * @param valueType the value type
+   * @return a map whose values may be null (key and value ids are assigned when the schema is built)
+   */
+  public static MapType map(Type keyType, Type valueType) {
+    return MapType.of(0, keyType, 0, valueType, false);
+  }
+
+  /**
+   * @param keyType the key type (keys are never null)
+   * @param valueType the value type
+   * @return a map whose values may never be null (ids are assigned when the schema is built)
+   */
+  public static MapType mapOfRequired(Type keyType, Type valueType) {
+    return MapType.of(0, keyType, 0, valueType, true);
   }
 
   /**
@@ -82,7 +132,7 @@ public final class Types {
    *
    * @param name e.g. {@code long}, {@code decimal(9,2)}, {@code fixed[16]}
    * @return the type
-   * @throws IllegalArgumentException if the name is not a known primitive type
+   * @throws ValidationException if the name is not a known primitive type
    */
   public static Type fromName(String name) {
     String n = name.trim().toLowerCase(java.util.Locale.ROOT);
@@ -108,7 +158,7 @@ public final class Types {
         if (f.matches()) {
           return fixed(Integer.parseInt(f.group(1)));
         }
-        throw new IllegalArgumentException("unknown or unsupported type: " + name);
+        throw new ValidationException("unknown or unsupported type: " + name);
     }
   }
 }

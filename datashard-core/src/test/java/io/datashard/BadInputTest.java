@@ -127,6 +127,6 @@ class BadInputTest {
         files);
   }
 
-  record TableState(long snapshotId, int snapshots, List<Record> rows, Set<String> files) {
+  record TableState(long snapshotId, int snapshots, List<Row> rows, Set<String> files) {
   }
 }

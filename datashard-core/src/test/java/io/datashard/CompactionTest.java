@@ -33,7 +33,7 @@ class CompactionTest {
         t.appendRecords(List.of(TestSchemas.event(19 - i, "e" + i, i % 3 == 0 ? null : (double) i)));
       }
       Snapshot before = t.currentSnapshot();
-      List<Record> rowsBefore = t.scan().toList();
+      List<Row> rowsBefore = t.scan().toList();
       RewriteDataFiles.Result r = t.rewriteDataFiles().sortBy("id").execute();
       assertThat(r.rewrittenFiles()).isEqualTo(20);
       assertThat(r.addedFiles()).isEqualTo(1);
@@ -43,7 +43,7 @@ class CompactionTest {
 
       Table reloaded = wh.loadTable("c");
       assertThat(((BaseTableScan) reloaded.scan()).planFiles()).hasSize(1);
-      List<Record> rowsAfter = reloaded.scan().toList();
+      List<Row> rowsAfter = reloaded.scan().toList();
       assertThat(rowsAfter).containsExactlyInAnyOrderElementsOf(rowsBefore);
       assertThat(rowsAfter).extracting(x -> x.get("id")).isSorted();
       assertThat(reloaded.rowCount()).isEqualTo(20);
@@ -115,7 +115,7 @@ class CompactionTest {
       appender.get();
       assertThat(compactor.get()).isPositive();
       pool.shutdown();
-      List<Record> rows = wh.loadTable("race").scan().toList();
+      List<Row> rows = wh.loadTable("race").scan().toList();
       assertThat(rows).hasSize(50);
       assertThat(rows).extracting(r -> r.get("id")).doesNotHaveDuplicates();
     }
@@ -134,7 +134,7 @@ class CompactionTest {
       new ReplaceFiles(bt.operations(), bt.files(), "delete").removeFile(victim).commit();
       // ...a second, built on the same knowledge, must not commit
       Snapshot before = wh.loadTable("conflict").currentSnapshot();
-      List<Record> rowsBefore = wh.loadTable("conflict").scan().toList();
+      List<Row> rowsBefore = wh.loadTable("conflict").scan().toList();
       assertThat(rowsBefore).hasSize(1);
       assertThatThrownBy(() -> new ReplaceFiles(bt.operations(), bt.files(), "replace").removeFile(victim).commit())
           .isInstanceOf(CommitConflictException.class).hasMessageContaining("already removed");

@@ -60,10 +60,10 @@ class ConcurrentAppendTest {
       assertThat(t.snapshots()).hasSize(THREADS * APPENDS);
       assertThat(t.snapshots()).extracting(Snapshot::snapshotId).containsExactlyInAnyOrderElementsOf(acknowledged);
 
-      List<Record> rows = t.scan().toList();
+      List<Row> rows = t.scan().toList();
       assertThat(rows).hasSize(THREADS * APPENDS * 2);
       Set<Long> ids = new HashSet<>();
-      for (Record r : rows) {
+      for (Row r : rows) {
         assertThat(ids.add((Long) r.get("id"))).as("duplicate row %s", r).isTrue();
       }
       for (int w = 0; w < THREADS; w++) {

@@ -23,7 +23,7 @@ class LifecycleTest {
   void timeTravelReturnsEachSnapshotsExactRowsAfterLaterAppendsAndDeletes() {
     try (Warehouse wh = Warehouse.local(dir)) {
       Table t = wh.createTable("tt", TestSchemas.EVENTS);
-      Map<Long, List<Record>> asOf = new LinkedHashMap<>();
+      Map<Long, List<Row>> asOf = new LinkedHashMap<>();
       for (int i = 0; i < 4; i++) {
         t.appendRecords(List.of(TestSchemas.event(i, i % 2 == 0 ? "even" : "odd", null),
             TestSchemas.event(100 + i, "x", (double) i)));
@@ -39,7 +39,7 @@ class LifecycleTest {
       }
       t.rewriteDataFiles().execute();
       Table reloaded = wh.loadTable("tt");
-      for (Map.Entry<Long, List<Record>> e : asOf.entrySet()) {
+      for (Map.Entry<Long, List<Row>> e : asOf.entrySet()) {
         assertThat(reloaded.scan().useSnapshot(e.getKey()).toList()).as("snapshot %s", e.getKey())
             .isEqualTo(e.getValue());
       }
@@ -57,7 +57,7 @@ class LifecycleTest {
       t.deleteWhere(Expressions.equal("event", "drop"));
       t.rewriteDataFiles().execute();
       t.rewriteManifests();
-      List<Record> expected = t.scan().toList();
+      List<Row> expected = t.scan().toList();
       t.expireSnapshots().expireOlderThan(Instant.now().plusSeconds(1)).retainLast(2).commit();
       // a leftover of a crashed writer, and an unreferenced manifest: both must go
       Path stray = dir.resolve("life/data/crashed-writer-00000.parquet");

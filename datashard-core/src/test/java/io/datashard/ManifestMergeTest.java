@@ -33,7 +33,7 @@ class ManifestMergeTest {
         assertThat(rows).isEqualTo(i + 1);
         assertThat(s.summary()).containsEntry("total-records", Long.toString(i + 1));
       }
-      List<Record> rows = wh.loadTable("m").scan().toList();
+      List<Row> rows = wh.loadTable("m").scan().toList();
       Set<Object> ids = new HashSet<>();
       rows.forEach(r -> ids.add(r.get("id")));
       assertThat(rows).hasSize(45);
@@ -58,7 +58,7 @@ class ManifestMergeTest {
       }
       BaseTable bt = (BaseTable) t;
       assertThat(bt.files().manifests(t.currentSnapshot().manifestListLocation())).hasSize(30);
-      List<Record> before = t.scan().toList();
+      List<Row> before = t.scan().toList();
       Snapshot s = t.rewriteManifests();
       assertThat(s.operation()).isEqualTo("replace");
       assertThat(s.summary()).containsEntry("total-records", "30").containsEntry("added-records", "0");

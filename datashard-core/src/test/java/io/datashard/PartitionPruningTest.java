@@ -59,7 +59,7 @@ class PartitionPruningTest {
 
   private ScanReport check(Expression filter, Predicate<Map<String, Object>> expected) {
     TableScan scan = table.scan().filter(filter);
-    List<Record> rows = scan.toList();
+    List<Row> rows = scan.toList();
     ScanReport report = scan.report();
     List<Object> want = all.stream().filter(expected).map(r -> r.get("id")).sorted().toList();
     List<Object> got = rows.stream().map(r -> r.get("id")).sorted((a, b) -> Long.compare((Long) a, (Long) b)).toList();

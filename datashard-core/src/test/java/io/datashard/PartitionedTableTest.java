@@ -58,11 +58,11 @@ class PartitionedTableTest {
         assertThat(f.location()).contains("region=" + (region == null ? "null" : region.toString().replace("/", "%2F")));
         assertThat((Integer) f.partition().get(2)).isBetween(0, 3);
       }
-      List<Record> back = t.scan().toList();
+      List<Row> back = t.scan().toList();
       assertThat(back).hasSize(200);
       // every row sits in the file of its own partition
       for (DataFile f : files) {
-        for (Record r : readAll(wh, f, t.schema())) {
+        for (Row r : readAll(wh, f, t.schema())) {
           assertThat(((OffsetDateTime) r.get("ts")).toLocalDate()).isEqualTo(f.partition().get(0));
           assertThat(r.get("region")).isEqualTo(f.partition().get(1));
         }
@@ -87,7 +87,7 @@ class PartitionedTableTest {
       assertThat(files.stream().mapToLong(DataFile::recordCount).sum()).isEqualTo(1000);
       for (DataFile f : files) {
         int bucket = (Integer) f.partition().get(0);
-        for (Record r : readAll(wh, f, t.schema())) {
+        for (Row r : readAll(wh, f, t.schema())) {
           assertThat(io.datashard.partition.Transforms.bucket(50).apply(r.get("id"))).isEqualTo(bucket);
         }
       }
@@ -120,9 +120,9 @@ class PartitionedTableTest {
     }
   }
 
-  private static List<Record> readAll(Warehouse wh, DataFile f, Schema schema) {
-    List<Record> out = new ArrayList<>();
-    try (CloseableIterator<Record> it = io.datashard.parquet.DataFileReader.read(wh.storage().newInputFile(f.location()),
+  private static List<Row> readAll(Warehouse wh, DataFile f, Schema schema) {
+    List<Row> out = new ArrayList<>();
+    try (CloseableIterator<Row> it = io.datashard.parquet.DataFileReader.read(wh.storage().newInputFile(f.location()),
         schema)) {
       it.forEachRemaining(out::add);
     }

@@ -24,7 +24,7 @@ class RoundTripTest {
       assertThat(s.summary()).containsEntry("added-records", "4").containsEntry("total-records", "4");
 
       Table reloaded = wh.loadTable("all_types");
-      List<Record> read = reloaded.scan().toList();
+      List<Row> read = reloaded.scan().toList();
       read.sort(Comparator.comparing(r -> (Long) r.get("id")));
       assertThat(read).hasSize(rows.size());
       for (int i = 0; i < rows.size(); i++) {
@@ -44,7 +44,7 @@ class RoundTripTest {
       Table t = wh.createTable("events", TestSchemas.EVENTS);
       t.appendRecords(List.of(TestSchemas.event(1, "login", 0.5), TestSchemas.event(2, "view", null)));
 
-      List<Record> rows = t.scan().select("value", "id").toList();
+      List<Row> rows = t.scan().select("value", "id").toList();
       assertThat(rows).hasSize(2);
       assertThat(rows.get(0).schema().columnNames()).containsExactly("value", "id");
       assertThat(rows).extracting(r -> r.get("id")).containsExactlyInAnyOrder(1L, 2L);
@@ -57,7 +57,7 @@ class RoundTripTest {
     try (Warehouse wh = Warehouse.local(dir)) {
       Table t = wh.createTable("events", TestSchemas.EVENTS);
       t.appendRecords(List.of(Map.of("id", 7, "event", "int widened", "value", 1.5f)));
-      List<Record> rows = t.scan().toList();
+      List<Row> rows = t.scan().toList();
       assertThat(rows.get(0).get("id")).isEqualTo(7L);
       assertThat(rows.get(0).get("value")).isEqualTo(1.5d);
 
@@ -84,7 +84,7 @@ class RoundTripTest {
       assertThat(Long.parseLong(s.summary().get("added-data-files"))).isGreaterThan(1);
       assertThat(t.rowCount()).isEqualTo(n);
       long[] seen = new long[n];
-      try (CloseableIterator<Record> it = t.scan().iterator()) {
+      try (CloseableIterator<Row> it = t.scan().iterator()) {
         while (it.hasNext()) {
           seen[(int) (long) (Long) it.next().get("id")]++;
         }

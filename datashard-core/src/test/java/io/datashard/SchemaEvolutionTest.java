@@ -55,16 +55,16 @@ class SchemaEvolutionTest {
       newRow.put("count", 5_000_000_000L);
       reloaded.appendRecords(List.of(newRow)); // title now optional
 
-      List<Record> rows = reloaded.scan().toList();
+      List<Row> rows = reloaded.scan().toList();
       assertThat(rows).hasSize(2);
-      Record old = rows.get(0);
+      Row old = rows.get(0);
       assertThat(old.schema().columnNames()).containsExactly("country", "id", "title", "count", "price", "ratio");
       assertThat(old.get("country")).isNull();
       assertThat(old.get("title")).isEqualTo("old");
       assertThat(old.get("count")).isEqualTo(7L);
       assertThat(old.get("price")).isEqualTo(new BigDecimal("1.50"));
       assertThat(old.get("ratio")).isEqualTo(0.5d);
-      Record fresh = rows.get(1);
+      Row fresh = rows.get(1);
       assertThat(fresh.get("country")).isEqualTo("NZ");
       assertThat(fresh.get("title")).isNull();
       assertThat(fresh.get("count")).isEqualTo(5_000_000_000L);

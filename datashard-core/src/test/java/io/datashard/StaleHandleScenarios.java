@@ -31,7 +31,7 @@ public abstract class StaleHandleScenarios {
 
   static List<Long> ids(Table t) {
     List<Long> ids = new ArrayList<>();
-    for (Record r : t.refresh().scan().toList()) {
+    for (Row r : t.refresh().scan().toList()) {
       ids.add((Long) r.get("id"));
     }
     ids.sort(null);

@@ -32,7 +32,7 @@ class TimePrecisionTest {
           row(2, OffsetDateTime.of(2024, 5, 1, 12, 0, 0, 123_456_789, ZoneOffset.ofHours(2)), null, null),
           row(3, ZonedDateTime.ofInstant(nanos, ZoneOffset.UTC), null, null),
           row(4, Instant.now(), null, null)));
-      Map<Long, Record> byId = new HashMap<>();
+      Map<Long, Row> byId = new HashMap<>();
       table.scan().toList().forEach(r -> byId.put((Long) r.get("id"), r));
       OffsetDateTime micros = OffsetDateTime.parse("2024-05-01T10:00:00.123456Z");
       assertThat(byId.get(1L).get("tstz")).isEqualTo(micros);

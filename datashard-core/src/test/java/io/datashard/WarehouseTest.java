@@ -66,12 +66,12 @@ class WarehouseTest {
 
   @Test
   void invalidSchemasAreRejectedUpFront() {
-    assertThatThrownBy(() -> Schema.of()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one");
+    assertThatThrownBy(() -> Schema.of()).isInstanceOf(ValidationException.class).hasMessageContaining("at least one");
     assertThatThrownBy(() -> Schema.of(Field.required(1, "a", Types.INT), Field.required(1, "b", Types.INT)))
         .hasMessageContaining("duplicate field id 1");
     assertThatThrownBy(() -> Schema.of(Field.required(1, "a", Types.INT), Field.required(2, "a", Types.INT)))
         .hasMessageContaining("duplicate field name 'a'");
     assertThatThrownBy(() -> Types.decimal(39, 0)).hasMessageContaining("precision");
-    assertThatThrownBy(() -> Field.required(0, "a", Types.INT)).hasMessageContaining("positive");
+    assertThatThrownBy(() -> Field.required(-1, "a", Types.INT)).hasMessageContaining("positive");
   }
 }

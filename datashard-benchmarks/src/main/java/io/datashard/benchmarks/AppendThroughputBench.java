@@ -2,7 +2,7 @@ package io.datashard.benchmarks;
 
 import io.datashard.Appender;
 import io.datashard.PartitionSpec;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Table;
 import io.datashard.TableProperties;
 import io.datashard.Warehouse;
@@ -22,7 +22,7 @@ import java.util.Map;
  * returns; table creation and input generation are outside the timed region):
  * <ul>
  *   <li>{@code parquet-java} - minimal {@code WriteSupport} reading primitive columns, one file (the 100%)</li>
- *   <li>{@code (a) Records} - {@code table.newAppend()}, {@code add(Record)} for pre-built {@link Record}s of
+ *   <li>{@code (a) Records} - {@code table.newAppend()}, {@code add(Row)} for pre-built {@link Row}s of
  *       the table schema, {@code commit()}</li>
  *   <li>{@code (a) Maps} - {@code table.appendRecords(list)} of pre-built {@code HashMap}s</li>
  *   <li>{@code (b) e2e maps} - {@code table.newAppend()}, then per row: build a {@code HashMap} from the
@@ -43,7 +43,7 @@ final class AppendThroughputBench {
     Bench.out("## Append throughput: %,d rows in one commit, %d rounds (+1 warm-up of %,d rows); load %s", rows,
         rounds, Math.min(rows, 200_000), Bench.loadAverage());
     Bench.Columns cols = new Bench.Columns(rows);
-    List<Record> records = new ArrayList<>(rows);
+    List<Row> records = new ArrayList<>(rows);
     List<Map<String, Object>> maps = new ArrayList<>(rows);
     for (int i = 0; i < rows; i++) {
       records.add(cols.record(i));
@@ -80,7 +80,7 @@ final class AppendThroughputBench {
   }
 
   private static Bench.Sample runOne(String variant, Warehouse wh, String tableName, Path dir, Bench.Columns cols,
-      List<Record> records, List<Map<String, Object>> maps, int n, ParquetOptions.Codec codec) throws Exception {
+      List<Row> records, List<Map<String, Object>> maps, int n, ParquetOptions.Codec codec) throws Exception {
     Table table = wh.createTable(tableName, Bench.SCHEMA, PartitionSpec.unpartitioned(),
         Map.of(TableProperties.PARQUET_COMPRESSION, codec.name().toLowerCase(java.util.Locale.ROOT)));
     Bench.Sample s;
@@ -92,10 +92,10 @@ final class AppendThroughputBench {
         Files.deleteIfExists(file);
       }
       case "(a) Records" -> {
-        List<Record> in = records.subList(0, n);
+        List<Row> in = records.subList(0, n);
         s = Bench.time(() -> {
           try (Appender a = table.newAppend()) {
-            for (Record r : in) {
+            for (Row r : in) {
               a.add(r);
             }
             a.commit();

@@ -2,7 +2,7 @@ package io.datashard.benchmarks;
 
 import static io.datashard.Field.required;
 
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.Types;
 import java.io.IOException;
@@ -90,9 +90,9 @@ final class Bench {
       return m;
     }
 
-    /** @return row i as a {@link Record} of the table schema (the positional fast path) */
-    Record record(int i) {
-      return Record.wrap(SCHEMA, new Object[] {id[i], name[i], value[i], ts[i]});
+    /** @return row i as a {@link Row} of the table schema (the positional fast path) */
+    Row record(int i) {
+      return Row.wrap(SCHEMA, new Object[] {id[i], name[i], value[i], ts[i]});
     }
   }
 

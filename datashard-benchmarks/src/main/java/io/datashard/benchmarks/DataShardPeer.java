@@ -3,7 +3,7 @@ package io.datashard.benchmarks;
 import io.datashard.Appender;
 import io.datashard.CloseableIterator;
 import io.datashard.PartitionSpec;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.TableProperties;
@@ -90,7 +90,7 @@ final class DataShardPeer implements Peer {
     public Ack append(Bench.Columns cols, int from, int n) {
       try (Appender a = table.newAppend()) {
         for (int i = from; i < from + n; i++) {
-          a.add(Record.wrap(Bench.SCHEMA, new Object[] {cols.id[i], cols.name[i], cols.value[i], cols.ts[i]}));
+          a.add(Row.wrap(Bench.SCHEMA, new Object[] {cols.id[i], cols.name[i], cols.value[i], cols.ts[i]}));
         }
         return ack(a.commit());
       }
@@ -100,7 +100,7 @@ final class DataShardPeer implements Peer {
     public Ack appendGenerated(long from, long n) {
       try (Appender a = table.newAppend()) {
         for (long i = from; i < from + n; i++) {
-          a.add(Record.wrap(Bench.SCHEMA, new Object[] {i, Bench.name(i), Bench.value(i), Bench.ts(i)}));
+          a.add(Row.wrap(Bench.SCHEMA, new Object[] {i, Bench.name(i), Bench.value(i), Bench.ts(i)}));
         }
         return ack(a.commit());
       }
@@ -130,9 +130,9 @@ final class DataShardPeer implements Peer {
     private static long consume(TableScan scan) {
       long n = 0;
       long sum = 0;
-      try (CloseableIterator<Record> it = scan.iterator()) {
+      try (CloseableIterator<Row> it = scan.iterator()) {
         while (it.hasNext()) {
-          Record r = it.next();
+          Row r = it.next();
           sum += (Long) r.get(0) + ((String) r.get(1)).length() + (long) (double) (Double) r.get(2)
               + (Long) r.get(3);
           n++;

@@ -1,6 +1,6 @@
 package io.datashard.benchmarks;
 
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.records.RecordValidator;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Micro-benchmark of the per-row costs in front of the Parquet writer: what a user pays to build a row as a
  * map, and what DataShard pays to validate and convert it ({@link RecordValidator#toRow}), for a
- * {@code HashMap}, a {@code Map.of} and a {@link Record} of the table schema (the positional fast path).
+ * {@code HashMap}, a {@code Map.of} and a {@link Row} of the table schema (the positional fast path).
  * One operation = one row. Compare with ~300-450 ns per row for the whole Parquet write (2.3-3.3 M rows/s).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -32,7 +32,7 @@ public class RecordConversionJmh {
   private RecordValidator validator;
   private Map<String, Object> hashMap;
   private Map<String, Object> immutableMap;
-  private Record record;
+  private Row record;
   private long i;
 
   @Setup

@@ -3,7 +3,7 @@ package io.datashard.benchmarks;
 import io.datashard.Appender;
 import io.datashard.CloseableIterator;
 import io.datashard.PartitionSpec;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Table;
 import io.datashard.TableProperties;
 import io.datashard.Warehouse;
@@ -78,9 +78,9 @@ final class ScanThroughputBench {
   private static long scan(Table table) {
     long n = 0;
     long sum = 0;
-    try (CloseableIterator<Record> it = table.scan().iterator()) {
+    try (CloseableIterator<Row> it = table.scan().iterator()) {
       while (it.hasNext()) {
-        Record r = it.next();
+        Row r = it.next();
         sum += (Long) r.get(0) + ((String) r.get(1)).length() + (long) (double) (Double) r.get(2) + (Long) r.get(3);
         n++;
       }

@@ -1,7 +1,7 @@
 package io.datashard.cli;
 
 import io.datashard.CloseableIterator;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Table;
 import io.datashard.TableScan;
 import io.datashard.Warehouse;
@@ -85,7 +85,7 @@ final class ScanCommand extends TableCommand {
       long n = 0;
       boolean more = false;
       RowWriter w = RowWriter.create(format, scan.schema(), out(), maxWidth);
-      try (CloseableIterator<Record> it = scan.iterator()) {
+      try (CloseableIterator<Row> it = scan.iterator()) {
         while (it.hasNext()) {
           if (n == max) {
             more = true;

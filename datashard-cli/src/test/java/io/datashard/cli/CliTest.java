@@ -2,7 +2,7 @@ package io.datashard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Table;
 import io.datashard.Warehouse;
 import java.nio.file.Files;
@@ -150,7 +150,7 @@ class CliTest {
     try (Warehouse wh = Warehouse.local(dir.resolve("wh"))) {
       Table t = wh.loadTable("events");
       assertThat(t.snapshots()).hasSize(3);
-      List<Record> rows = t.scan().filter(io.datashard.expressions.Expressions.equal("user_id", 7L)).toList();
+      List<Row> rows = t.scan().filter(io.datashard.expressions.Expressions.equal("user_id", 7L)).toList();
       assertThat(rows).hasSize(1);
       assertThat(rows.get(0).get("event")).isEqualTo("e7");
       assertThat(rows.get(0).get("amount")).isEqualTo(new java.math.BigDecimal("7.05"));

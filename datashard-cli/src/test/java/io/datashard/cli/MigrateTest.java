@@ -3,7 +3,7 @@ package io.datashard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Table;
 import io.datashard.Warehouse;
 import io.datashard.cli.migrate.CopyReport;
@@ -78,7 +78,7 @@ class MigrateTest {
    */
   @Test
   void tombstonedVersionsAreCarriedAsNames() throws Exception {
-    List<Record> expected;
+    List<Row> expected;
     try (Warehouse wh = Warehouse.local(dir.resolve("wh"))) {
       Map<String, String> cleanup = Map.of("write.metadata.delete-after-commit.enabled", "true",
           "write.metadata.previous-versions-max", "2");
@@ -118,7 +118,7 @@ class MigrateTest {
   @Test
   void localToS3AndBackWithAllSnapshotsVerified() throws Exception {
     long[] snapshotIds;
-    List<Record> expected;
+    List<Row> expected;
     try (Warehouse wh = Warehouse.local(dir.resolve("wh"))) {
       Table t = sourceTable(wh);
       snapshotIds = t.snapshots().stream().mapToLong(s -> s.snapshotId()).toArray();

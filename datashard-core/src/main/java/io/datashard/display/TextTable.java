@@ -29,7 +29,7 @@ public final class TextTable {
 
   /**
    * @param schema the columns, in order
-   * @param rows the rows (maps from column name to value; {@code io.datashard.Record}s qualify)
+   * @param rows the rows (maps from column name to value; {@code io.datashard.Row}s qualify)
    * @param maxWidth the most characters shown of one value (at least 4)
    * @return the table, lines ending in {@code \n}
    */

@@ -1,6 +1,6 @@
 package io.datashard.expressions;
 
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import java.util.Comparator;
 import java.util.NavigableSet;
@@ -11,8 +11,8 @@ import java.util.function.Predicate;
  * The expression is compiled once into a tree of small predicates reading values by position, so evaluation
  * does no lookups per row. Thread-safe.
  */
-public final class Evaluator implements Predicate<Record> {
-  private final Predicate<Record> compiled;
+public final class Evaluator implements Predicate<Row> {
+  private final Predicate<Row> compiled;
 
   /**
    * @param rowSchema the schema of the rows to evaluate; must contain every column the expression references
@@ -23,24 +23,24 @@ public final class Evaluator implements Predicate<Record> {
   }
 
   @Override
-  public boolean test(Record row) {
+  public boolean test(Row row) {
     return compiled.test(row);
   }
 
-  private static Predicate<Record> compile(Schema schema, Expression e) {
+  private static Predicate<Row> compile(Schema schema, Expression e) {
     switch (e.op()) {
       case TRUE:
         return r -> true;
       case FALSE:
         return r -> false;
       case AND: {
-        Predicate<Record> l = compile(schema, ((And) e).left());
-        Predicate<Record> r = compile(schema, ((And) e).right());
+        Predicate<Row> l = compile(schema, ((And) e).left());
+        Predicate<Row> r = compile(schema, ((And) e).right());
         return row -> l.test(row) && r.test(row);
       }
       case OR: {
-        Predicate<Record> l = compile(schema, ((Or) e).left());
-        Predicate<Record> r = compile(schema, ((Or) e).right());
+        Predicate<Row> l = compile(schema, ((Or) e).left());
+        Predicate<Row> r = compile(schema, ((Or) e).right());
         return row -> l.test(row) || r.test(row);
       }
       case NOT:
@@ -54,7 +54,7 @@ public final class Evaluator implements Predicate<Record> {
     }
   }
 
-  private static Predicate<Record> predicate(Schema schema, BoundPredicate p) {
+  private static Predicate<Row> predicate(Schema schema, BoundPredicate p) {
     int pos = schema.positionOfId(p.fieldId());
     if (pos < 0) {
       throw new IllegalArgumentException("rows do not have column '" + p.field().name() + "' (field id "

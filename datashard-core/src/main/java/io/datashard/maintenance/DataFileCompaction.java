@@ -2,7 +2,7 @@ package io.datashard.maintenance;
 
 import io.datashard.CloseableIterator;
 import io.datashard.PartitionSpec;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.RewriteDataFiles;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
@@ -146,7 +146,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
     if (sort.isEmpty()) {
       long n = 0;
       for (DataFile f : bin) {
-        try (CloseableIterator<Record> it = DataFileReader.read(files.storage().newInputFile(f.location()), schema)) {
+        try (CloseableIterator<Row> it = DataFileReader.read(files.storage().newInputFile(f.location()), schema)) {
           while (it.hasNext()) {
             writer.write(it.next());
             n++;
@@ -155,9 +155,9 @@ public final class DataFileCompaction implements RewriteDataFiles {
       }
       return n;
     }
-    List<Record> all = new ArrayList<>();
+    List<Row> all = new ArrayList<>();
     for (DataFile f : bin) {
-      try (CloseableIterator<Record> it = DataFileReader.read(files.storage().newInputFile(f.location()), schema)) {
+      try (CloseableIterator<Row> it = DataFileReader.read(files.storage().newInputFile(f.location()), schema)) {
         it.forEachRemaining(all::add);
       }
     }
@@ -166,8 +166,8 @@ public final class DataFileCompaction implements RewriteDataFiles {
     return all.size();
   }
 
-  private static Comparator<Record> comparator(List<SortKey> sort) {
-    Comparator<Record> c = null;
+  private static Comparator<Row> comparator(List<SortKey> sort) {
+    Comparator<Row> c = null;
     for (SortKey k : sort) {
       Comparator<Object> values = Comparator.comparing(v -> comparable(v));
       if (k.direction() == io.datashard.SortOrder.Direction.DESC) {
@@ -176,7 +176,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
       Comparator<Object> withNulls = k.nullOrder() == io.datashard.SortOrder.NullOrder.NULLS_FIRST
           ? Comparator.nullsFirst(values) : Comparator.nullsLast(values);
       int pos = k.position();
-      Comparator<Record> next = Comparator.comparing(r -> r.get(pos), withNulls);
+      Comparator<Row> next = Comparator.comparing(r -> r.get(pos), withNulls);
       c = c == null ? next : c.thenComparing(next);
     }
     return c;

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datashard.CorruptMetadataException;
 import io.datashard.Field;
+import io.datashard.ListType;
+import io.datashard.MapType;
 import io.datashard.HistoryEntry;
 import io.datashard.PartitionField;
 import io.datashard.PartitionSpec;
@@ -14,6 +16,8 @@ import io.datashard.Schema;
 import io.datashard.Snapshot;
 import io.datashard.SnapshotRef;
 import io.datashard.SortOrder;
+import io.datashard.StructType;
+import io.datashard.Type;
 import io.datashard.Types;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -202,20 +206,63 @@ public final class TableMetadataParser {
       }
       g.writeEndArray();
     }
+    writeFields(g, s.fields());
+    g.writeEndObject();
+  }
+
+  private static void writeFields(JsonGenerator g, List<Field> fields) throws IOException {
     g.writeArrayFieldStart("fields");
-    for (Field f : s.fields()) {
+    for (Field f : fields) {
       g.writeStartObject();
       g.writeNumberField("id", f.id());
       g.writeStringField("name", f.name());
       g.writeBooleanField("required", f.isRequired());
-      g.writeStringField("type", f.type().toString());
+      g.writeFieldName("type");
+      writeType(g, f.type());
       if (f.doc() != null) {
         g.writeStringField("doc", f.doc());
       }
       g.writeEndObject();
     }
     g.writeEndArray();
-    g.writeEndObject();
+  }
+
+  private static void writeType(JsonGenerator g, Type type) throws IOException {
+    switch (type.id()) {
+      case STRUCT:
+        g.writeStartObject();
+        g.writeStringField("type", "struct");
+        writeFields(g, type.asStruct().fields());
+        g.writeEndObject();
+        break;
+      case LIST: {
+        ListType l = type.asList();
+        g.writeStartObject();
+        g.writeStringField("type", "list");
+        g.writeNumberField("element-id", l.elementId());
+        g.writeFieldName("element");
+        writeType(g, l.elementType());
+        g.writeBooleanField("element-required", l.isElementRequired());
+        g.writeEndObject();
+        break;
+      }
+      case MAP: {
+        MapType m = type.asMap();
+        g.writeStartObject();
+        g.writeStringField("type", "map");
+        g.writeNumberField("key-id", m.keyId());
+        g.writeFieldName("key");
+        writeType(g, m.keyType());
+        g.writeNumberField("value-id", m.valueId());
+        g.writeFieldName("value");
+        writeType(g, m.valueType());
+        g.writeBooleanField("value-required", m.isValueRequired());
+        g.writeEndObject();
+        break;
+      }
+      default:
+        g.writeString(type.toString());
+    }
   }
 
   /** @return the schema's JSON form (as in table metadata and manifest key-value metadata) */
@@ -491,23 +538,44 @@ public final class TableMetadataParser {
       throw new IllegalArgumentException("schema type must be struct");
     }
     int id = node.has("schema-id") ? integer(node, "schema-id") : 0;
-    List<Field> fields = new ArrayList<>();
-    for (JsonNode f : required(node, "fields")) {
-      JsonNode type = required(f, "type");
-      if (!type.isTextual()) {
-        throw new IllegalArgumentException("field '" + text(f, "name") + "' has a nested type ("
-            + type.path("type").asText() + "); nested types are not supported by this DataShard release");
-      }
-      String doc = f.has("doc") ? f.get("doc").asText() : null;
-      fields.add(Field.of(integer(f, "id"), text(f, "name"), Types.fromName(type.asText()),
-          required(f, "required").asBoolean(), doc));
-    }
+    List<Field> fields = parseFields(node);
     List<Integer> identifiers = new ArrayList<>();
     JsonNode ids = node.get("identifier-field-ids");
     if (ids != null && ids.isArray()) {
       ids.forEach(i -> identifiers.add(i.asInt()));
     }
     return Schema.of(fields).withSchemaId(id).withIdentifierFieldIds(identifiers);
+  }
+
+  private static List<Field> parseFields(JsonNode struct) {
+    List<Field> fields = new ArrayList<>();
+    for (JsonNode f : required(struct, "fields")) {
+      String doc = f.has("doc") ? f.get("doc").asText() : null;
+      fields.add(Field.of(integer(f, "id"), text(f, "name"), parseType(required(f, "type"), text(f, "name")),
+          required(f, "required").asBoolean(), doc));
+    }
+    return fields;
+  }
+
+  private static Type parseType(JsonNode type, String where) {
+    if (type.isTextual()) {
+      return Types.fromName(type.asText());
+    }
+    String kind = type.path("type").asText();
+    switch (kind) {
+      case "struct":
+        return StructType.of(parseFields(type));
+      case "list":
+        return ListType.of(integer(type, "element-id"), parseType(required(type, "element"), where + ".element"),
+            required(type, "element-required").asBoolean());
+      case "map":
+        return MapType.of(integer(type, "key-id"), parseType(required(type, "key"), where + ".key"),
+            integer(type, "value-id"), parseType(required(type, "value"), where + ".value"),
+            required(type, "value-required").asBoolean());
+      default:
+        throw new io.datashard.UnsupportedTableFeatureException("field '" + where + "' has type '" + kind
+            + "', which this DataShard release does not support");
+    }
   }
 
   private static PartitionSpec parseSpec(JsonNode node) {

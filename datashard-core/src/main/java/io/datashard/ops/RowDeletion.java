@@ -2,7 +2,7 @@ package io.datashard.ops;
 
 import io.datashard.CloseableIterator;
 import io.datashard.PartitionSpec;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.expressions.Binder;
 import io.datashard.expressions.Evaluator;
@@ -56,7 +56,7 @@ public final class RowDeletion {
     for (DataFile f : candidates) {
       long matched = 0;
       long total = 0;
-      try (CloseableIterator<Record> it = read(f)) {   // pass 1: count, holding nothing
+      try (CloseableIterator<Row> it = read(f)) {   // pass 1: count, holding nothing
         while (it.hasNext()) {
           total++;
           if (matches.test(it.next())) {
@@ -76,7 +76,7 @@ public final class RowDeletion {
     return this;
   }
 
-  private CloseableIterator<Record> read(DataFile f) {
+  private CloseableIterator<Row> read(DataFile f) {
     return DataFileReader.read(files.storage().newInputFile(f.location(), f.fileSizeInBytes()), schema);
   }
 
@@ -87,9 +87,9 @@ public final class RowDeletion {
         () -> files.dataFileLocation(path, writeId, fileNumber++));
     List<DataFile> out = new ArrayList<>();
     try {
-      try (CloseableIterator<Record> it = read(original)) {
+      try (CloseableIterator<Row> it = read(original)) {
         while (it.hasNext()) {
-          Record r = it.next();
+          Row r = it.next();
           if (!matches.test(r)) {
             w.write(r);
           }

@@ -4,7 +4,7 @@ import io.datashard.CloseableIterator;
 import io.datashard.CorruptMetadataException;
 import io.datashard.DataShardException;
 import io.datashard.Field;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.StorageException;
 import io.datashard.storage.InputFile;
@@ -22,10 +22,14 @@ import org.apache.parquet.conf.HadoopParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.filter2.compat.FilterCompat;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Reads the rows of one Parquet data file as {@link Record}s of a projected schema.
+ * Reads the rows of one Parquet data file as {@link Row}s of a projected schema.
  *
  * <p>Columns are matched by Iceberg field id, not by name, so renamed columns still read; a projected column
  * the file does not have (added to the table later) reads as null. Only the projected columns are read from
@@ -35,7 +39,7 @@ import org.apache.parquet.schema.MessageType;
  *
  * <pre>{@code
  * try (DataFileReader r = DataFileReader.open(storage.newInputFile(location), projection);
- *      CloseableIterator<Record> rows = r.iterator()) { ... }
+ *      CloseableIterator<Row> rows = r.iterator()) { ... }
  * }</pre>
  *
  * <p>Not thread-safe; {@link #iterator} may be called once.
@@ -48,6 +52,8 @@ public final class DataFileReader implements AutoCloseable {
   private final MessageType requested;
   private final int[] targets;
   private final Field[] projectedFields;
+  /** Whether a requested column is a group: rows are then assembled by parquet-java's record reader. */
+  private final boolean nested;
   private boolean iterated;
 
   private DataFileReader(InputFile file, Schema projection) {
@@ -67,6 +73,7 @@ public final class DataFileReader implements AutoCloseable {
         hasIds |= t.getId() != null;
       }
       List<org.apache.parquet.schema.Type> columns = new ArrayList<>();
+      boolean nestedColumns = false;
       List<Integer> positions = new ArrayList<>();
       List<Field> fields = new ArrayList<>();
       for (org.apache.parquet.schema.Type t : fileSchema.getFields()) {
@@ -80,16 +87,16 @@ public final class DataFileReader implements AutoCloseable {
           continue;
         }
         if (!t.isPrimitive()) {
-          throw new CorruptMetadataException(location, "column '" + t.getName() + "' is nested; DataShard tables"
-              + " have only primitive columns");
+          nestedColumns = true;
         }
-        columns.add(t);
+        columns.add(ParquetProjection.prune(location, t, projection.field(pos)));
         positions.add(pos);
         fields.add(projection.field(pos));
       }
       this.requested = new MessageType(fileSchema.getName(), columns);
       this.targets = positions.stream().mapToInt(Integer::intValue).toArray();
       this.projectedFields = fields.toArray(new Field[0]);
+      this.nested = nestedColumns;
       reader.setRequestedSchema(requested);
     } catch (RuntimeException e) {
       closeQuietly();
@@ -116,9 +123,9 @@ public final class DataFileReader implements AutoCloseable {
    * @param projection the columns wanted
    * @return the rows
    */
-  public static CloseableIterator<Record> read(InputFile file, Schema projection) {
+  public static CloseableIterator<Row> read(InputFile file, Schema projection) {
     DataFileReader r = open(file, projection);
-    CloseableIterator<Record> rows = r.iterator();
+    CloseableIterator<Row> rows = r.iterator();
     return new CloseableIterator<>() {
       @Override
       public boolean hasNext() {
@@ -126,7 +133,7 @@ public final class DataFileReader implements AutoCloseable {
       }
 
       @Override
-      public Record next() {
+      public Row next() {
         return rows.next();
       }
 
@@ -166,7 +173,7 @@ public final class DataFileReader implements AutoCloseable {
   }
 
   /** @return an iterator over every row */
-  public CloseableIterator<Record> iterator() {
+  public CloseableIterator<Row> iterator() {
     return iterator(block -> true);
   }
 
@@ -176,7 +183,7 @@ public final class DataFileReader implements AutoCloseable {
    * @param keepRowGroup decides from a row group's metadata whether to read it
    * @return the rows; closing the iterator does not close this reader
    */
-  public CloseableIterator<Record> iterator(Predicate<BlockMetaData> keepRowGroup) {
+  public CloseableIterator<Row> iterator(Predicate<BlockMetaData> keepRowGroup) {
     if (iterated) {
       throw new IllegalStateException("rows of " + location + " can be iterated only once");
     }
@@ -217,7 +224,7 @@ public final class DataFileReader implements AutoCloseable {
    * Rows assembled straight from the column readers: every column is flat (one value or null per row), so
    * parquet-java's record-assembly state machine, built for nested data, would only add work per value.
    */
-  private final class Rows implements CloseableIterator<Record> {
+  private final class Rows implements CloseableIterator<Row> {
     private final Predicate<BlockMetaData> keep;
     private final List<BlockMetaData> blocks = reader.getRowGroups();
     private final String createdBy = reader.getFileMetaData().getCreatedBy();
@@ -227,6 +234,8 @@ public final class DataFileReader implements AutoCloseable {
     private final GroupConverter rowStart;
     private int nextBlock;
     private ColumnReader[] columns;
+    private RecordReader<Object[]> records;
+    private final MessageColumnIO columnIO = nested ? new ColumnIOFactory().getColumnIO(requested, fileSchema) : null;
     private long remaining;
 
     Rows(Predicate<BlockMetaData> keep) {
@@ -254,12 +263,19 @@ public final class DataFileReader implements AutoCloseable {
             // none of the projected columns is in the file: every value is null
             reader.skipNextRowGroup();
             columns = null;
+            records = null;
             remaining = block.getRowCount();
             continue;
           }
           PageReadStore pages = reader.readNextRowGroup();
           if (pages == null) {
             throw new CorruptMetadataException(location, "row group " + (nextBlock - 1) + " is missing");
+          }
+          remaining = pages.getRowCount();
+          if (nested) {
+            records = columnIO.getRecordReader(pages, materializer, FilterCompat.NOOP);
+            columns = new ColumnReader[0];
+            continue;
           }
           ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, rowStart, requested, createdBy);
           columns = new ColumnReader[descriptors.size()];
@@ -275,15 +291,18 @@ public final class DataFileReader implements AutoCloseable {
     }
 
     @Override
-    public Record next() {
+    public Row next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
       remaining--;
       if (columns == null) {
-        return Record.wrap(projection, new Object[projection.size()]);
+        return Row.wrap(projection, new Object[projection.size()]);
       }
       try {
+        if (records != null) {
+          return Row.wrap(projection, records.read());
+        }
         rowStart.start();
         for (int i = 0; i < columns.length; i++) {
           ColumnReader column = columns[i];
@@ -292,7 +311,7 @@ public final class DataFileReader implements AutoCloseable {
           }
           column.consume();
         }
-        return Record.wrap(projection, materializer.getCurrentRecord());
+        return Row.wrap(projection, materializer.getCurrentRecord());
       } catch (RuntimeException e) {
         throw translate(location, "cannot decode", e);
       }

@@ -1,6 +1,6 @@
 package io.datashard.parquet;
 
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.StorageException;
 import io.datashard.metadata.DataFile;
@@ -169,7 +169,7 @@ public final class DataFileWriter implements AutoCloseable {
    *
    * @param record a valid record
    */
-  public void write(Record record) {
+  public void write(Row record) {
     writeRow(record);
   }
 

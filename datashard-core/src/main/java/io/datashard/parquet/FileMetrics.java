@@ -36,10 +36,11 @@ final class FileMetrics {
 
   static DataFile toDataFile(String location, Schema schema, ParquetMetadata footer, RowColumnWriter counters,
       long recordCount, long fileSize) {
-    int width = schema.size();
+    List<RowColumnWriter.Leaf> leaves = counters.leaves();
+    int width = leaves.size();
     Map<String, Integer> positionByColumn = new HashMap<>();
     for (int i = 0; i < width; i++) {
-      positionByColumn.put(schema.field(i).name(), i);
+      positionByColumn.put(leaves.get(i).parquetPath, i);
     }
     long[] sizes = new long[width];
     long[] values = new long[width];
@@ -83,13 +84,19 @@ final class FileMetrics {
     long[] nans = counters.nanCounts();
 
     for (int i = 0; i < width; i++) {
-      Field f = schema.field(i);
+      Field f = leaves.get(i).field;
       int id = f.id();
       Type type = f.type();
       columnSizes.put(id, sizes[i]);
       valueCounts.put(id, values[i]);
       nullCounts.put(id, nulls[i]);
-      if (type.isFloatingPoint()) {
+      if (leaves.get(i).repeated) {
+        // Inside a list or map: counts only. A bound over all elements of all rows cannot prune rows whose
+        // predicate is about one element, and Iceberg's metrics keep none for such leaves either.
+        if (type.isFloatingPoint()) {
+          nanCounts.put(id, nans[i]);
+        }
+      } else if (type.isFloatingPoint()) {
         nanCounts.put(id, nans[i]);
         if (counters.hasFloatingBounds(i)) {
           Object min = type.id() == Type.Id.FLOAT ? (Object) (float) counters.floatingMin(i) : counters.floatingMin(i);

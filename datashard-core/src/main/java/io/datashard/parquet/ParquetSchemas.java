@@ -6,6 +6,7 @@ import io.datashard.Type;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
@@ -32,6 +33,11 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  *   <tr><td>binary</td><td>BINARY</td></tr>
  *   <tr><td>decimal(P,S)</td><td>DECIMAL(P,S) on INT32 (P &le; 9), INT64 (P &le; 18), else
  *       FIXED_LEN_BYTE_ARRAY of the fewest bytes that hold P digits</td></tr>
+ *   <tr><td>struct</td><td>group of the fields</td></tr>
+ *   <tr><td>list</td><td>three-level LIST: {@code group NAME (LIST) { repeated group list { ELEMENT element } }}, the
+ *       element carrying the element id</td></tr>
+ *   <tr><td>map</td><td>{@code group NAME (MAP) { repeated group key_value { required KEY key; VALUE value } }}, key and
+ *       value carrying their ids</td></tr>
  * </table>
  */
 public final class ParquetSchemas {
@@ -54,10 +60,47 @@ public final class ParquetSchemas {
   }
 
   /**
-   * @param field a DataShard column
+   * @param field a DataShard column or nested field
+   * @return the Parquet type (a primitive column or a group), named as the field and carrying its id
+   */
+  public static org.apache.parquet.schema.Type toParquetType(Field field) {
+    if (field.type().isPrimitive()) {
+      return toPrimitiveType(field);
+    }
+    org.apache.parquet.schema.Type.Repetition repetition = field.isRequired()
+        ? org.apache.parquet.schema.Type.Repetition.REQUIRED
+        : org.apache.parquet.schema.Type.Repetition.OPTIONAL;
+    Type type = field.type();
+    switch (type.id()) {
+      case STRUCT: {
+        org.apache.parquet.schema.Types.GroupBuilder<GroupType> g =
+            org.apache.parquet.schema.Types.buildGroup(repetition);
+        for (Field child : type.asStruct().fields()) {
+          g.addField(toParquetType(child));
+        }
+        return g.id(field.id()).named(field.name());
+      }
+      case LIST:
+        return org.apache.parquet.schema.Types.buildGroup(repetition).as(LogicalTypeAnnotation.listType())
+            .addField(org.apache.parquet.schema.Types.repeatedGroup()
+                .addField(toParquetType(type.asList().elementField())).named("list"))
+            .id(field.id()).named(field.name());
+      case MAP:
+        return org.apache.parquet.schema.Types.buildGroup(repetition).as(LogicalTypeAnnotation.mapType())
+            .addField(org.apache.parquet.schema.Types.repeatedGroup()
+                .addField(toParquetType(type.asMap().keyField()))
+                .addField(toParquetType(type.asMap().valueField())).named("key_value"))
+            .id(field.id()).named(field.name());
+      default:
+        throw new IllegalStateException("unknown nested type " + type);
+    }
+  }
+
+  /**
+   * @param field a DataShard column of a primitive type
    * @return the Parquet column, named as the field and carrying its id
    */
-  public static PrimitiveType toParquetType(Field field) {
+  public static PrimitiveType toPrimitiveType(Field field) {
     org.apache.parquet.schema.Type.Repetition repetition = field.isRequired()
         ? org.apache.parquet.schema.Type.Repetition.REQUIRED
         : org.apache.parquet.schema.Type.Repetition.OPTIONAL;

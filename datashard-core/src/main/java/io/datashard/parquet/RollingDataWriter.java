@@ -1,6 +1,6 @@
 package io.datashard.parquet;
 
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.metadata.DataFile;
 import io.datashard.storage.StorageBackend;
@@ -55,7 +55,7 @@ public final class RollingDataWriter implements AutoCloseable {
   }
 
   /** @param record a valid record of the writer's schema */
-  public void write(Record record) {
+  public void write(Row record) {
     writer().write(record);
     afterRow();
   }

@@ -1,7 +1,7 @@
 package io.datashard.parquet;
 
 import io.datashard.Field;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.Type;
 import io.datashard.types.DateTimeUtil;
@@ -13,6 +13,8 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -22,12 +24,15 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Writes rows ({@link Record}s or {@code Object[]} in schema order) straight into parquet-java's column
- * writers, with no intermediate object model and no record-assembly layer: DataShard schemas are flat, so
- * every column has repetition level 0 and definition level 0 (null) or its maximum (a value), and a row is
- * one value (or null) per column.
+ * Writes rows ({@link Row}s or {@code Object[]} in schema order) straight into parquet-java's column
+ * writers, with no intermediate object model and no record-assembly layer.
  *
- * <p>While writing it counts nulls per column and, for float and double columns, NaNs and the smallest and
+ * <p>A flat schema (primitive columns only) is written column by column: repetition level 0 and definition level
+ * 0 (null) or the column's maximum (a value). A schema with structs, lists or maps is striped by a tree of
+ * {@link Node}s that computes each leaf's repetition and definition levels as the Dremel encoding defines them
+ * (Iceberg's three-level lists and {@code key_value} maps, see {@link ParquetSchemas}).
+ *
+ * <p>While writing it counts nulls per leaf column and, for float and double leaves, NaNs and the smallest and
  * largest non-NaN value (parquet-java's own float statistics cannot be used for Iceberg bounds because of NaN).
  * Every other bound comes from the footer statistics parquet-java collects anyway (see {@link FileMetrics}).
  */
@@ -35,6 +40,10 @@ final class RowColumnWriter {
   private final Schema schema;
   private final MessageType messageType;
   private final int width;
+  private final boolean flat;
+  private final Node[] roots;
+  private final List<Leaf> leaves;
+  private final int leafCount;
   private final String[] names;
   private final Type.Id[] kinds;
   private final boolean[] required;
@@ -53,46 +62,164 @@ final class RowColumnWriter {
   private ColumnWriteStore store;
   private ColumnWriter[] columns;
 
+  /** A leaf (primitive) column of the schema tree, in Parquet column order. */
+  static final class Leaf {
+    final Field field;
+    final String path;
+    final String parquetPath;
+    final boolean repeated;
+
+    Leaf(Field field, String path, String parquetPath, boolean repeated) {
+      this.field = field;
+      this.path = path;
+      this.parquetPath = parquetPath;
+      this.repeated = repeated;
+    }
+  }
+
   RowColumnWriter(Schema schema) {
     this.schema = schema;
     this.messageType = ParquetSchemas.toMessageType(schema);
     this.width = schema.size();
-    this.names = new String[width];
-    this.kinds = new Type.Id[width];
-    this.required = new boolean[width];
-    this.scales = new int[width];
-    this.fixedLengths = new int[width];
-    this.int32Decimal = new boolean[width];
+    this.descriptors = messageType.getColumns().toArray(new ColumnDescriptor[0]);
+    List<Leaf> leafList = new ArrayList<>();
+    this.roots = new Node[width];
+    boolean allPrimitive = true;
     for (int i = 0; i < width; i++) {
       Field f = schema.field(i);
-      names[i] = f.name();
+      allPrimitive &= f.type().isPrimitive();
+      roots[i] = build(f, f.name(), f.name(), 0, 0, false, leafList);
+    }
+    this.flat = allPrimitive;
+    this.leaves = List.copyOf(leafList);
+    this.leafCount = leaves.size();
+    if (descriptors.length != leafCount) {
+      throw new IllegalStateException("schema " + schema + " maps to " + descriptors.length + " Parquet columns, not "
+          + leafCount);
+    }
+    this.names = new String[leafCount];
+    this.kinds = new Type.Id[leafCount];
+    this.required = new boolean[leafCount];
+    this.scales = new int[leafCount];
+    this.fixedLengths = new int[leafCount];
+    this.int32Decimal = new boolean[leafCount];
+    this.maxDefinitionLevels = new int[leafCount];
+    for (int i = 0; i < leafCount; i++) {
+      Field f = leaves.get(i).field;
+      names[i] = leaves.get(i).path;
       kinds[i] = f.type().id();
       required[i] = f.isRequired();
       scales[i] = f.type().scale();
       fixedLengths[i] = f.type().id() == Type.Id.DECIMAL && f.type().precision() > 18
           ? ParquetSchemas.decimalBytes(f.type().precision()) : f.type().length();
       int32Decimal[i] = f.type().id() == Type.Id.DECIMAL && f.type().precision() <= 9;
-    }
-    this.nullCounts = new long[width];
-    this.nanCounts = new long[width];
-    this.mins = new double[width];
-    this.maxs = new double[width];
-    this.seenNonNaN = new boolean[width];
-    this.descriptors = messageType.getColumns().toArray(new ColumnDescriptor[0]);
-    if (descriptors.length != width) {
-      throw new IllegalStateException("schema " + schema + " does not map to one Parquet column per field");
-    }
-    this.maxDefinitionLevels = new int[width];
-    for (int i = 0; i < width; i++) {
       maxDefinitionLevels[i] = descriptors[i].getMaxDefinitionLevel();
     }
+    for (Node root : roots) {
+      root.check(descriptors);
+    }
+    this.nullCounts = new long[leafCount];
+    this.nanCounts = new long[leafCount];
+    this.mins = new double[leafCount];
+    this.maxs = new double[leafCount];
+    this.seenNonNaN = new boolean[leafCount];
+  }
+
+  private static Node build(Field f, String path, String parquetPath, int parentDef, int parentRep,
+      boolean repeated, List<Leaf> leaves) {
+    int def = f.isRequired() ? parentDef : parentDef + 1;
+    Type t = f.type();
+    switch (t.id()) {
+      case STRUCT: {
+        List<Field> fields = t.asStruct().fields();
+        Node[] children = new Node[fields.size()];
+        for (int i = 0; i < children.length; i++) {
+          Field c = fields.get(i);
+          children[i] = build(c, path + "." + c.name(), parquetPath + "." + c.name(), def, parentRep, repeated, leaves);
+        }
+        return new Node(Kind.STRUCT, f, path, parentDef, def, parentRep, children, -1);
+      }
+      case LIST: {
+        Field e = t.asList().elementField();
+        Node element = build(e, path + "[]", parquetPath + ".list.element", def + 1, parentRep + 1, true, leaves);
+        return new Node(Kind.LIST, f, path, parentDef, def, parentRep + 1, new Node[] {element}, -1);
+      }
+      case MAP: {
+        Field k = t.asMap().keyField();
+        Field v = t.asMap().valueField();
+        Node key = build(k, path + ".key", parquetPath + ".key_value.key", def + 1, parentRep + 1, true, leaves);
+        Node value = build(v, path + ".value", parquetPath + ".key_value.value", def + 1, parentRep + 1, true,
+            leaves);
+        return new Node(Kind.MAP, f, path, parentDef, def, parentRep + 1, new Node[] {key, value}, -1);
+      }
+      default:
+        leaves.add(new Leaf(f, path, parquetPath, repeated));
+        return new Node(Kind.LEAF, f, path, parentDef, def, parentRep, new Node[0], leaves.size() - 1);
+    }
+  }
+
+  private enum Kind { LEAF, STRUCT, LIST, MAP }
+
+  /**
+   * One field of the schema tree with its levels: {@code nullDef} is written when the field is null,
+   * {@code presentDef} when it is present, {@code repLevel} is the repetition level of a list's or map's entries.
+   */
+  private static final class Node {
+    final Kind kind;
+    final Field field;
+    final String path;
+    final boolean required;
+    final int nullDef;
+    final int presentDef;
+    final int repLevel;
+    final Node[] children;
+    final int leaf;
+    final int[] leafIndexes;
+
+    Node(Kind kind, Field field, String path, int nullDef, int presentDef, int repLevel, Node[] children, int leaf) {
+      this.kind = kind;
+      this.field = field;
+      this.path = path;
+      this.required = field.isRequired();
+      this.nullDef = nullDef;
+      this.presentDef = presentDef;
+      this.repLevel = repLevel;
+      this.children = children;
+      this.leaf = leaf;
+      List<Integer> idx = new ArrayList<>();
+      collect(this, idx);
+      this.leafIndexes = idx.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static void collect(Node n, List<Integer> out) {
+      if (n.kind == Kind.LEAF) {
+        out.add(n.leaf);
+      }
+      for (Node c : n.children) {
+        collect(c, out);
+      }
+    }
+
+    void check(ColumnDescriptor[] descriptors) {
+      if (kind == Kind.LEAF && descriptors[leaf].getMaxDefinitionLevel() != presentDef) {
+        throw new IllegalStateException("definition levels of '" + path + "' disagree with the Parquet schema");
+      }
+      for (Node c : children) {
+        c.check(descriptors);
+      }
+    }
+  }
+
+  /** @return the leaf columns in Parquet column order */
+  List<Leaf> leaves() {
+    return leaves;
   }
 
   /** Directs the following rows to a row group's column writers. @param store the row group's store */
   void bind(ColumnWriteStore store) {
     this.store = store;
-    this.columns = new ColumnWriter[width];
-    for (int i = 0; i < width; i++) {
+    this.columns = new ColumnWriter[leafCount];
+    for (int i = 0; i < leafCount; i++) {
       columns[i] = store.getColumnWriter(descriptors[i]);
     }
   }
@@ -109,23 +236,23 @@ final class RowColumnWriter {
     return nanCounts;
   }
 
-  /** @return whether a float/double column saw a value that is not NaN (then min/max are set) */
-  boolean hasFloatingBounds(int column) {
-    return seenNonNaN[column];
+  /** @return whether a float/double leaf saw a value that is not NaN (then min/max are set) */
+  boolean hasFloatingBounds(int leaf) {
+    return seenNonNaN[leaf];
   }
 
-  double floatingMin(int column) {
-    return mins[column];
+  double floatingMin(int leaf) {
+    return mins[leaf];
   }
 
-  double floatingMax(int column) {
-    return maxs[column];
+  double floatingMax(int leaf) {
+    return maxs[leaf];
   }
 
   /**
    * Writes one row and ends it in the bound store.
    *
-   * @param row a {@link Record} of this schema or one value per field in schema order
+   * @param row a {@link Row} of this schema or one value per field in schema order
    */
   void write(Object row) {
     ColumnWriter[] cw = columns;
@@ -134,20 +261,92 @@ final class RowColumnWriter {
       if (values.length != width) {
         throw new IllegalArgumentException("expected " + width + " values, got " + values.length);
       }
-      for (int i = 0; i < width; i++) {
-        writeField(cw[i], i, values[i]);
+      if (flat) {
+        for (int i = 0; i < width; i++) {
+          writeField(cw[i], i, values[i]);
+        }
+      } else {
+        for (int i = 0; i < width; i++) {
+          writeNode(roots[i], values[i], 0);
+        }
       }
     } else {
-      Record record = (Record) row;
+      Row record = (Row) row;
       if (record.schema() != schema && !record.schema().sameFieldsAs(schema)) {
         throw new IllegalArgumentException("record schema " + record.schema() + " differs from writer schema "
             + schema);
       }
-      for (int i = 0; i < width; i++) {
-        writeField(cw[i], i, record.get(i));
+      if (flat) {
+        for (int i = 0; i < width; i++) {
+          writeField(cw[i], i, record.get(i));
+        }
+      } else {
+        for (int i = 0; i < width; i++) {
+          writeNode(roots[i], record.get(i), 0);
+        }
       }
     }
     store.endRecord();
+  }
+
+  private void writeNode(Node n, Object v, int rep) {
+    if (v == null) {
+      if (n.required) {
+        throw new IllegalArgumentException("null value for required field '" + n.path + "'");
+      }
+      writeNulls(n, rep, n.nullDef);
+      return;
+    }
+    switch (n.kind) {
+      case LEAF:
+        writeValue(columns[n.leaf], n.leaf, v, rep, n.presentDef);
+        return;
+      case STRUCT: {
+        Row r = (Row) v;
+        for (int i = 0; i < n.children.length; i++) {
+          writeNode(n.children[i], r.get(i), rep);
+        }
+        return;
+      }
+      case LIST: {
+        List<?> list = (List<?>) v;
+        if (list.isEmpty()) {
+          writeNulls(n, rep, n.presentDef);
+          return;
+        }
+        Node element = n.children[0];
+        int r = rep;
+        for (Object e : list) {
+          writeNode(element, e, r);
+          r = n.repLevel;
+        }
+        return;
+      }
+      case MAP: {
+        Map<?, ?> map = (Map<?, ?>) v;
+        if (map.isEmpty()) {
+          writeNulls(n, rep, n.presentDef);
+          return;
+        }
+        int r = rep;
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+          writeNode(n.children[0], e.getKey(), r);
+          writeNode(n.children[1], e.getValue(), r);
+          r = n.repLevel;
+        }
+        return;
+      }
+      default:
+        throw new IllegalStateException("unknown node kind " + n.kind);
+    }
+  }
+
+  /** Writes "absent at definition level {@code def}" to every leaf under a node. */
+  private void writeNulls(Node n, int rep, int def) {
+    for (int leaf : n.leafIndexes) {
+      nullCounts[leaf]++;
+      columns[leaf].writeNull(rep, def);
+    }
   }
 
   private void writeField(ColumnWriter c, int i, Object v) {
@@ -159,55 +358,58 @@ final class RowColumnWriter {
       c.writeNull(0, 0);
       return;
     }
-    int def = maxDefinitionLevels[i];
+    writeValue(c, i, v, 0, maxDefinitionLevels[i]);
+  }
+
+  private void writeValue(ColumnWriter c, int i, Object v, int rep, int def) {
     switch (kinds[i]) {
       case BOOLEAN:
-        c.write((Boolean) v, 0, def);
+        c.write((Boolean) v, rep, def);
         break;
       case INT:
-        c.write(((Number) v).intValue(), 0, def);
+        c.write(((Number) v).intValue(), rep, def);
         break;
       case LONG:
-        c.write(((Number) v).longValue(), 0, def);
+        c.write(((Number) v).longValue(), rep, def);
         break;
       case FLOAT: {
         float f = (Float) v;
         trackFloating(i, f);
-        c.write(f, 0, def);
+        c.write(f, rep, def);
         break;
       }
       case DOUBLE: {
         double d = ((Number) v).doubleValue();
         trackFloating(i, d);
-        c.write(d, 0, def);
+        c.write(d, rep, def);
         break;
       }
       case DATE:
-        c.write(DateTimeUtil.daysFromDate((LocalDate) v), 0, def);
+        c.write(DateTimeUtil.daysFromDate((LocalDate) v), rep, def);
         break;
       case TIME:
-        c.write(DateTimeUtil.microsFromTime((LocalTime) v), 0, def);
+        c.write(DateTimeUtil.microsFromTime((LocalTime) v), rep, def);
         break;
       case TIMESTAMP:
-        c.write(DateTimeUtil.microsFromTimestamp((LocalDateTime) v), 0, def);
+        c.write(DateTimeUtil.microsFromTimestamp((LocalDateTime) v), rep, def);
         break;
       case TIMESTAMP_TZ:
-        c.write(timestamptzMicros(v), 0, def);
+        c.write(timestamptzMicros(v), rep, def);
         break;
       case STRING:
-        c.write(Binary.fromString(v.toString()), 0, def);
+        c.write(Binary.fromString(v.toString()), rep, def);
         break;
       case UUID:
-        c.write(Binary.fromConstantByteArray(uuidBytes((UUID) v)), 0, def);
+        c.write(Binary.fromConstantByteArray(uuidBytes((UUID) v)), rep, def);
         break;
       case FIXED:
       case BINARY:
         c.write(v instanceof byte[]
             ? Binary.fromReusedByteArray((byte[]) v)
-            : Binary.fromReusedByteBuffer(((ByteBuffer) v).duplicate()), 0, def);
+            : Binary.fromReusedByteBuffer(((ByteBuffer) v).duplicate()), rep, def);
         break;
       case DECIMAL:
-        writeDecimal(c, i, (BigDecimal) v, def);
+        writeDecimal(c, i, (BigDecimal) v, rep, def);
         break;
       default:
         throw new IllegalStateException("unsupported type " + kinds[i]);
@@ -232,15 +434,15 @@ final class RowColumnWriter {
     }
   }
 
-  private void writeDecimal(ColumnWriter c, int i, BigDecimal value, int def) {
+  private void writeDecimal(ColumnWriter c, int i, BigDecimal value, int rep, int def) {
     BigDecimal d = value.scale() == scales[i] ? value : value.setScale(scales[i]);
     int len = fixedLengths[i];
     if (len == 0) {
       // INT32 or INT64 storage; the type decides which by its precision.
       if (int32Decimal[i]) {
-        c.write(d.unscaledValue().intValueExact(), 0, def);
+        c.write(d.unscaledValue().intValueExact(), rep, def);
       } else {
-        c.write(d.unscaledValue().longValueExact(), 0, def);
+        c.write(d.unscaledValue().longValueExact(), rep, def);
       }
       return;
     }
@@ -255,7 +457,7 @@ final class RowColumnWriter {
       out[k] = pad;
     }
     System.arraycopy(unscaled, 0, out, offset, unscaled.length);
-    c.write(Binary.fromConstantByteArray(out), 0, def);
+    c.write(Binary.fromConstantByteArray(out), rep, def);
   }
 
   private static long timestamptzMicros(Object v) {

@@ -1,7 +1,10 @@
 package io.datashard.records;
 
 import io.datashard.Field;
-import io.datashard.Record;
+import io.datashard.ListType;
+import io.datashard.MapType;
+import io.datashard.StructType;
+import io.datashard.Row;
 import io.datashard.RecordValidationException;
 import io.datashard.Schema;
 import io.datashard.Type;
@@ -17,6 +20,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -42,27 +51,32 @@ public final class RecordValidator {
   }
 
   /**
-   * @param record a {@code Map<String, ?>} (a {@link Record} is one)
+   * @param record a {@code Map<String, ?>} (a {@link Row} is one)
    * @param index the record's position in its append, for error messages
    * @return the values in schema order
    */
   public Object[] toRow(Object record, long index) {
-    if (record instanceof Record && ((Record) record).schema().sameFieldsAs(schema)) {
-      return fromRecord((Record) record, index); // positional: no name lookups
+    if (record instanceof Row && ((Row) record).schema().sameFieldsAs(schema)) {
+      return fromRecord((Row) record, index); // positional: no name lookups
     }
     if (!(record instanceof Map)) {
-      throw new RecordValidationException(index, null, "expected a Map<String, ?> or Record, got "
+      throw new RecordValidationException(index, null, "expected a Map<String, ?> or Row, got "
           + (record == null ? "null" : record.getClass().getName()));
     }
-    Map<?, ?> map = (Map<?, ?>) record;
-    Object[] row = new Object[schema.size()];
+    return structValues(schema, (Map<?, ?>) record, "", index);
+  }
+
+  /** Converts a map to the values of a struct (or the top-level row), in field order. */
+  private static Object[] structValues(Schema fields, Map<?, ?> map, String prefix, long index) {
+    Object[] row = new Object[fields.size()];
     int matched = 0;
     for (int i = 0; i < row.length; i++) {
-      Field f = schema.field(i);
+      Field f = fields.field(i);
+      String path = prefix + f.name();
       Object v = map.get(f.name());
       if (v == null) {
         if (f.isRequired()) {
-          throw new RecordValidationException(index, f.name(),
+          throw new RecordValidationException(index, path,
               map.containsKey(f.name()) ? "null value for required field" : "missing required field");
         }
         if (map.containsKey(f.name())) {
@@ -71,20 +85,21 @@ public final class RecordValidator {
         continue;
       }
       matched++;
-      row[i] = convert(f, v, index);
+      row[i] = convert(f, path, v, index);
     }
     if (matched != map.size()) {
       for (Object key : map.keySet()) {
-        if (!(key instanceof String) || schema.findField((String) key) == null) {
-          throw new RecordValidationException(index, String.valueOf(key),
-              "unknown field; table columns are " + schema.columnNames());
+        if (!(key instanceof String) || fields.positionOf((String) key) < 0) {
+          throw new RecordValidationException(index, prefix + key,
+              "unknown field; " + (prefix.isEmpty() ? "table columns are " : "fields of '"
+                  + prefix.substring(0, prefix.length() - 1) + "' are ") + fields.columnNames());
         }
       }
     }
     return row;
   }
 
-  private Object[] fromRecord(Record r, long index) {
+  private Object[] fromRecord(Row r, long index) {
     Object[] row = r.toArray();
     for (int i = 0; i < row.length; i++) {
       Field f = schema.field(i);
@@ -93,7 +108,7 @@ public final class RecordValidator {
           throw new RecordValidationException(index, f.name(), "null value for required field");
         }
       } else {
-        row[i] = convert(f, row[i], index);
+        row[i] = convert(f, f.name(), row[i], index);
       }
     }
     return row;
@@ -101,7 +116,104 @@ public final class RecordValidator {
 
   /** @return the value converted to the field type's canonical Java representation */
   static Object convert(Field f, Object v, long index) {
+    return convert(f, f.name(), v, index);
+  }
+
+  private static Object nested(Field f, String path, Object v, long index) {
     Type t = f.type();
+    switch (t.id()) {
+      case STRUCT:
+        if (v instanceof Map) {
+          StructType struct = t.asStruct();
+          if (v instanceof Row && ((Row) v).schema().asStruct().equals(struct)) {
+            Row r = (Row) v;
+            Object[] values = r.toArray();
+            for (int i = 0; i < values.length; i++) {
+              Field c = struct.fields().get(i);
+              if (values[i] == null) {
+                if (c.isRequired()) {
+                  throw new RecordValidationException(index, path + "." + c.name(), "null value for required field");
+                }
+              } else {
+                values[i] = convert(c, path + "." + c.name(), values[i], index);
+              }
+            }
+            return Row.wrap(struct.asSchema(), values);
+          }
+          return Row.wrap(struct.asSchema(), structValues(struct.asSchema(), (Map<?, ?>) v, path + ".", index));
+        }
+        return null;
+      case LIST: {
+        ListType l = t.asList();
+        Iterable<?> items;
+        if (v instanceof Collection) {
+          items = (Collection<?>) v;
+        } else if (v instanceof Object[]) {
+          items = Arrays.asList((Object[]) v);
+        } else {
+          return null;
+        }
+        List<Object> out = new ArrayList<>();
+        int i = 0;
+        for (Object e : items) {
+          String p = path + "[" + i + "]";
+          if (e == null) {
+            if (l.isElementRequired()) {
+              throw new RecordValidationException(index, p, "null element in a list of required elements");
+            }
+            out.add(null);
+          } else {
+            out.add(convert(l.elementField(), p, e, index));
+          }
+          i++;
+        }
+        return Collections.unmodifiableList(out);
+      }
+      case MAP: {
+        if (!(v instanceof Map)) {
+          return null;
+        }
+        MapType m = t.asMap();
+        Map<Object, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+          if (e.getKey() == null) {
+            throw new RecordValidationException(index, path, "null map key (map keys are required)");
+          }
+          Object key = convert(m.keyField(), path + ".key", e.getKey(), index);
+          String p = path + "[" + abbreviate(e.getKey()) + "]";
+          Object value = e.getValue();
+          if (value == null) {
+            if (m.isValueRequired()) {
+              throw new RecordValidationException(index, p, "null value in a map of required values");
+            }
+          } else {
+            value = convert(m.valueField(), p, value, index);
+          }
+          out.put(key, value);
+        }
+        // Keys that become equal after conversion (Integer 1 and Long 1 into a long key) would lose a value.
+        if (out.size() != ((Map<?, ?>) v).size()) {
+          throw new RecordValidationException(index, path, "two keys become the same " + m.keyType()
+              + " value; a map cannot hold both");
+        }
+        return Collections.unmodifiableMap(out);
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** @return the value converted to the field type's canonical Java representation */
+  private static Object convert(Field f, String path, Object v, long index) {
+    Type t = f.type();
+    if (t.isNested()) {
+      Object converted = nested(f, path, v, index);
+      if (converted != null) {
+        return converted;
+      }
+      throw new RecordValidationException(index, path, "expected " + expected(t) + " for type " + t + ", got "
+          + v.getClass().getName());
+    }
     switch (t.id()) {
       case BOOLEAN:
         if (v instanceof Boolean) {
@@ -139,7 +251,7 @@ public final class RecordValidator {
         break;
       case DECIMAL:
         if (v instanceof BigDecimal) {
-          return decimal(f, (BigDecimal) v, index);
+          return decimal(f, path, (BigDecimal) v, index);
         }
         break;
       case DATE:
@@ -171,7 +283,7 @@ public final class RecordValidator {
         break;
       case STRING:
         if (v instanceof String) {
-          checkWellFormed(f, (String) v, index);
+          checkWellFormed(path, (String) v, index);
           return v;
         }
         break;
@@ -184,7 +296,7 @@ public final class RecordValidator {
         ByteBuffer b = bytes(v);
         if (b != null) {
           if (b.remaining() != t.length()) {
-            throw new RecordValidationException(index, f.name(),
+            throw new RecordValidationException(index, path,
                 "fixed[" + t.length() + "] value has " + b.remaining() + " bytes");
           }
           return b;
@@ -201,14 +313,14 @@ public final class RecordValidator {
       default:
         break;
     }
-    throw new RecordValidationException(index, f.name(), "expected " + expected(t) + " for type " + t + ", got "
+    throw new RecordValidationException(index, path, "expected " + expected(t) + " for type " + t + ", got "
         + v.getClass().getName() + (v instanceof CharSequence || v instanceof Number ? " (" + abbreviate(v) + ")" : ""));
   }
 
   /**
    * A lone UTF-16 surrogate has no UTF-8 form: written as is, it would silently become '?'. Refuse it instead.
    */
-  private static void checkWellFormed(Field f, String s, long index) {
+  private static void checkWellFormed(String path, String s, long index) {
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
       if (Character.isSurrogate(c)) {
@@ -216,7 +328,7 @@ public final class RecordValidator {
           i++;
           continue;
         }
-        throw new RecordValidationException(index, f.name(), String.format("string has an unpaired UTF-16 surrogate"
+        throw new RecordValidationException(index, path, String.format("string has an unpaired UTF-16 surrogate"
             + " \\u%04x at index %d, which UTF-8 cannot store", (int) c, i));
       }
     }
@@ -241,18 +353,18 @@ public final class RecordValidator {
     return null;
   }
 
-  private static BigDecimal decimal(Field f, BigDecimal d, long index) {
+  private static BigDecimal decimal(Field f, String path, BigDecimal d, long index) {
     Type t = f.type();
     BigDecimal scaled = d;
     if (d.scale() != t.scale()) {
       if (d.scale() > t.scale()) {
-        throw new RecordValidationException(index, f.name(), "decimal " + d.toPlainString() + " has scale "
+        throw new RecordValidationException(index, path, "decimal " + d.toPlainString() + " has scale "
             + d.scale() + " but the column is " + t + " (would lose digits)");
       }
       scaled = d.setScale(t.scale(), RoundingMode.UNNECESSARY);
     }
     if (scaled.precision() > t.precision()) {
-      throw new RecordValidationException(index, f.name(), "decimal " + d.toPlainString() + " needs precision "
+      throw new RecordValidationException(index, path, "decimal " + d.toPlainString() + " needs precision "
           + scaled.precision() + " but the column is " + t);
     }
     return scaled;
@@ -273,6 +385,9 @@ public final class RecordValidator {
       case STRING: return "String";
       case UUID: return "UUID";
       case FIXED: case BINARY: return "byte[] or ByteBuffer";
+      case STRUCT: return "a Map<String, ?> or Row";
+      case LIST: return "a List (or any Collection, or an Object[])";
+      case MAP: return "a Map";
       default: return t.toString();
     }
   }

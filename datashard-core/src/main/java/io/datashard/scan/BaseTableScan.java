@@ -4,7 +4,7 @@ import io.datashard.CloseableIterator;
 import io.datashard.Field;
 import io.datashard.HistoryEntry;
 import io.datashard.PartitionSpec;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
 import io.datashard.TableScan;
@@ -287,31 +287,31 @@ public final class BaseTableScan implements TableScan {
   }
 
   @Override
-  public List<Record> toList() {
-    List<Record> rows = new ArrayList<>();
-    try (CloseableIterator<Record> it = iterator()) {
+  public List<Row> toList() {
+    List<Row> rows = new ArrayList<>();
+    try (CloseableIterator<Row> it = iterator()) {
       it.forEachRemaining(rows::add);
     }
     return rows;
   }
 
   @Override
-  public CloseableIterator<Record> iterator() {
+  public CloseableIterator<Row> iterator() {
     ScanMetrics m = newRun();
     List<DataFile> planned = plan(m);
     FileReads reads = new FileReads(files.storage(), metadata.schema(), readSchema(projection), projection, bound,
         m);
-    CloseableIterator<Record> rows = parallelism > 1 && planned.size() > 1
+    CloseableIterator<Row> rows = parallelism > 1 && planned.size() > 1
         ? new ParallelFileIterator(planned, reads, parallelism) : new FileChainIterator(planned.iterator(), reads);
     return new Finishing(limit == Long.MAX_VALUE ? rows : new Limited(rows, limit), m);
   }
 
   /** Stops after {@code limit} rows and closes what it reads from right then (no file is read further). */
-  private static final class Limited implements CloseableIterator<Record> {
-    private final CloseableIterator<Record> rows;
+  private static final class Limited implements CloseableIterator<Row> {
+    private final CloseableIterator<Row> rows;
     private long left;
 
-    Limited(CloseableIterator<Record> rows, long limit) {
+    Limited(CloseableIterator<Row> rows, long limit) {
       this.rows = rows;
       this.left = limit;
     }
@@ -326,7 +326,7 @@ public final class BaseTableScan implements TableScan {
     }
 
     @Override
-    public Record next() {
+    public Row next() {
       if (!hasNext()) {
         throw new java.util.NoSuchElementException();
       }
@@ -341,18 +341,18 @@ public final class BaseTableScan implements TableScan {
   }
 
   @Override
-  public Stream<Record> stream() {
-    CloseableIterator<Record> it = iterator();
+  public Stream<Row> stream() {
+    CloseableIterator<Row> it = iterator();
     return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL),
         false).onClose(it::close);
   }
 
   @Override
-  public CloseableIterator<List<Record>> batches(int size) {
+  public CloseableIterator<List<Row>> batches(int size) {
     if (size < 1) {
       throw new ValidationException("batch size must be at least 1, got " + size);
     }
-    CloseableIterator<Record> rows = iterator();
+    CloseableIterator<Row> rows = iterator();
     return new CloseableIterator<>() {
       @Override
       public boolean hasNext() {
@@ -360,11 +360,11 @@ public final class BaseTableScan implements TableScan {
       }
 
       @Override
-      public List<Record> next() {
+      public List<Row> next() {
         if (!rows.hasNext()) {
           throw new NoSuchElementException();
         }
-        List<Record> batch = new ArrayList<>(Math.min(size, 4096));
+        List<Row> batch = new ArrayList<>(Math.min(size, 4096));
         while (batch.size() < size && rows.hasNext()) {
           batch.add(rows.next());
         }
@@ -393,7 +393,7 @@ public final class BaseTableScan implements TableScan {
       // read only the filter's columns; the rows themselves are not needed
       Schema filterColumns = filterOnlySchema();
       FileReads reads = new FileReads(files.storage(), metadata.schema(), filterColumns, filterColumns, bound, m);
-      try (CloseableIterator<Record> rows = parallelism > 1 && planned.size() > 1
+      try (CloseableIterator<Row> rows = parallelism > 1 && planned.size() > 1
           ? new ParallelFileIterator(planned, reads, parallelism)
           : new FileChainIterator(planned.iterator(), reads)) {
         while (n < limit && rows.hasNext()) {
@@ -427,12 +427,12 @@ public final class BaseTableScan implements TableScan {
   }
 
   /** Marks the run finished (and logs its report) when the rows run out or the iterator is closed. */
-  private final class Finishing implements CloseableIterator<Record> {
-    private final CloseableIterator<Record> rows;
+  private final class Finishing implements CloseableIterator<Row> {
+    private final CloseableIterator<Row> rows;
     private final ScanMetrics m;
     private boolean done;
 
-    Finishing(CloseableIterator<Record> rows, ScanMetrics m) {
+    Finishing(CloseableIterator<Row> rows, ScanMetrics m) {
       this.rows = rows;
       this.m = m;
     }
@@ -449,7 +449,7 @@ public final class BaseTableScan implements TableScan {
     }
 
     @Override
-    public Record next() {
+    public Row next() {
       return rows.next();
     }
 
@@ -464,10 +464,10 @@ public final class BaseTableScan implements TableScan {
   }
 
   /** Reads the planned files one after another on the caller's thread, keeping one open. */
-  private static final class FileChainIterator implements CloseableIterator<Record> {
+  private static final class FileChainIterator implements CloseableIterator<Row> {
     private final Iterator<DataFile> pending;
     private final FileReads reads;
-    private CloseableIterator<Record> current;
+    private CloseableIterator<Row> current;
     private boolean closed;
 
     FileChainIterator(Iterator<DataFile> pending, FileReads reads) {
@@ -494,7 +494,7 @@ public final class BaseTableScan implements TableScan {
     }
 
     @Override
-    public Record next() {
+    public Row next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }

@@ -1,7 +1,7 @@
 package io.datashard.scan;
 
 import io.datashard.CloseableIterator;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.expressions.Evaluator;
 import io.datashard.expressions.Expression;
@@ -41,7 +41,7 @@ final class FileReads {
     this.metrics = metrics;
   }
 
-  CloseableIterator<Record> open(DataFile file) {
+  CloseableIterator<Row> open(DataFile file) {
     metrics.filesRead.incrementAndGet();
     DataFileReader reader = DataFileReader.open(
         new CountingInputFile(storage.newInputFile(file.location(), file.fileSizeInBytes()), metrics.bytesRead), readSchema);
@@ -63,7 +63,7 @@ final class FileReads {
           return k;
         };
       }
-      CloseableIterator<Record> rows = reader.iterator(keep);
+      CloseableIterator<Row> rows = reader.iterator(keep);
       return evaluator == null ? new Plain(reader, rows) : new Filtered(reader, rows);
     } catch (RuntimeException e) {
       reader.close();
@@ -72,13 +72,13 @@ final class FileReads {
   }
 
   /** Rows straight from the reader; counts them in a plain field, published on close. */
-  private final class Plain implements CloseableIterator<Record> {
+  private final class Plain implements CloseableIterator<Row> {
     private final DataFileReader reader;
-    private final CloseableIterator<Record> rows;
+    private final CloseableIterator<Row> rows;
     private long count;
     private boolean closed;
 
-    Plain(DataFileReader reader, CloseableIterator<Record> rows) {
+    Plain(DataFileReader reader, CloseableIterator<Row> rows) {
       this.reader = reader;
       this.rows = rows;
     }
@@ -89,8 +89,8 @@ final class FileReads {
     }
 
     @Override
-    public Record next() {
-      Record r = rows.next();
+    public Row next() {
+      Row r = rows.next();
       count++;
       return r;
     }
@@ -108,17 +108,17 @@ final class FileReads {
   }
 
   /** Rows matching the filter, with only the projected columns. */
-  private final class Filtered implements CloseableIterator<Record> {
+  private final class Filtered implements CloseableIterator<Row> {
     private final DataFileReader reader;
-    private final CloseableIterator<Record> rows;
+    private final CloseableIterator<Row> rows;
     private final int width = projection.size();
     private final boolean dropColumns = readSchema.size() != projection.size();
-    private Record next;
+    private Row next;
     private long read;
     private long returned;
     private boolean closed;
 
-    Filtered(DataFileReader reader, CloseableIterator<Record> rows) {
+    Filtered(DataFileReader reader, CloseableIterator<Row> rows) {
       this.reader = reader;
       this.rows = rows;
     }
@@ -132,7 +132,7 @@ final class FileReads {
         if (!rows.hasNext()) {
           return false;
         }
-        Record r = rows.next();
+        Row r = rows.next();
         read++;
         if (evaluator.test(r)) {
           next = dropColumns ? project(r) : r;
@@ -141,20 +141,20 @@ final class FileReads {
       return true;
     }
 
-    private Record project(Record r) {
+    private Row project(Row r) {
       Object[] values = new Object[width];
       for (int i = 0; i < width; i++) {
         values[i] = r.get(i);
       }
-      return Record.wrap(projection, values);
+      return Row.wrap(projection, values);
     }
 
     @Override
-    public Record next() {
+    public Row next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      Record r = next;
+      Row r = next;
       next = null;
       returned++;
       return r;

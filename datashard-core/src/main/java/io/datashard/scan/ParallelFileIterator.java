@@ -2,7 +2,7 @@ package io.datashard.scan;
 
 import io.datashard.CloseableIterator;
 import io.datashard.DataShardException;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.metadata.DataFile;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rows are buffered, however large the files. The pool never has more tasks than threads, so the file the
  * consumer waits on is always being read. Closing cancels the tasks and closes their files.
  */
-final class ParallelFileIterator implements CloseableIterator<Record> {
+final class ParallelFileIterator implements CloseableIterator<Row> {
   static final int BATCH_ROWS = 1024;
   static final int QUEUE_BATCHES = 4;
   private static final Object END = new Object();
@@ -38,7 +38,7 @@ final class ParallelFileIterator implements CloseableIterator<Record> {
   private final Deque<BlockingQueue<Object>> window = new ArrayDeque<>();
   private final int threads;
   private volatile boolean closed;
-  private List<Record> batch = List.of();
+  private List<Row> batch = List.of();
   private int index;
 
   ParallelFileIterator(List<DataFile> files, FileReads reads, int threads) {
@@ -65,8 +65,8 @@ final class ParallelFileIterator implements CloseableIterator<Record> {
   }
 
   private void readInto(DataFile file, BlockingQueue<Object> queue) {
-    try (CloseableIterator<Record> rows = reads.open(file)) {
-      List<Record> b = new ArrayList<>(BATCH_ROWS);
+    try (CloseableIterator<Row> rows = reads.open(file)) {
+      List<Row> b = new ArrayList<>(BATCH_ROWS);
       while (!closed && rows.hasNext()) {
         b.add(rows.next());
         if (b.size() == BATCH_ROWS) {
@@ -126,7 +126,7 @@ final class ParallelFileIterator implements CloseableIterator<Record> {
         throw (Error) item;
       } else {
         @SuppressWarnings("unchecked")
-        List<Record> b = (List<Record>) item;
+        List<Row> b = (List<Row>) item;
         batch = b;
         index = 0;
       }
@@ -135,7 +135,7 @@ final class ParallelFileIterator implements CloseableIterator<Record> {
   }
 
   @Override
-  public Record next() {
+  public Row next() {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }

@@ -5,7 +5,7 @@ package io.datashard.scan;
  *
  * <pre>{@code
  * TableScan scan = table.scan().filter(equal("event", "login"));
- * List<Record> rows = scan.toList();
+ * List<Row> rows = scan.toList();
  * System.out.println(scan.report());
  * // snapshot 42: filter event = 'login'; manifests 3 (skipped 0); data files 100: pruned 99, read 1;
  * //   row groups 4, skipped 3; 1,204,331 bytes read; 52,100 rows read, 1,020 returned; planning 12 ms, total 80 ms

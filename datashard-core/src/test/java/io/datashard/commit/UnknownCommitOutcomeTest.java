@@ -3,7 +3,7 @@ package io.datashard.commit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Snapshot;
 import io.datashard.StorageException;
 import io.datashard.Table;
@@ -74,7 +74,7 @@ class UnknownCommitOutcomeTest {
 
       Table fresh = wh.loadTable("t");
       assertThat(fresh.snapshots()).extracting(Snapshot::snapshotId).containsExactly(s.snapshotId());
-      List<Record> rows = fresh.scan().toList();
+      List<Row> rows = fresh.scan().toList();
       assertThat(rows).extracting(r -> r.get("id")).containsExactly(1L);
     }
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datashard.DataShardException;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
@@ -68,7 +68,7 @@ class RemoveOrphanFilesTest {
           oldFile(table.resolve("metadata/.v4.metadata.json.00000000-dead.tmp"), "temp of a create"),
           oldFile(table.resolve("data/nested/dir/stray.bin"), "anything"));
       ageEverything(table);
-      List<Record> before = t.scan().toList();
+      List<Row> before = t.scan().toList();
 
       RemoveOrphanFiles.Result dry = t.removeOrphanFiles().dryRun(true).execute();
       assertThat(dry.dryRun()).isTrue();

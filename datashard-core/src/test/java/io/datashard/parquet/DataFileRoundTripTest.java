@@ -4,7 +4,7 @@ import static io.datashard.parquet.ParquetTestSupport.ALL_TYPES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datashard.CloseableIterator;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.metadata.DataFile;
 import io.datashard.types.DateTimeUtil;
 import java.math.BigDecimal;
@@ -109,12 +109,12 @@ class DataFileRoundTripTest {
     DataFileWriter w = DataFileWriter.create(storage.newOutputFile(location), ALL_TYPES,
         ParquetOptions.defaults());
     try (w) {
-      w.write(Record.wrap(ALL_TYPES, values));
+      w.write(Row.wrap(ALL_TYPES, values));
     }
     assertThat(w.dataFile().recordCount()).isEqualTo(1);
 
-    try (CloseableIterator<Record> it = DataFileReader.read(storage.newInputFile(location), ALL_TYPES)) {
-      Record r = it.next();
+    try (CloseableIterator<Row> it = DataFileReader.read(storage.newInputFile(location), ALL_TYPES)) {
+      Row r = it.next();
       assertThat(r.get("l")).isEqualTo(7L);
       assertThat(r.get("d")).isEqualTo(1.5d);
       assertThat(r.get("tstz")).isEqualTo(OffsetDateTime.of(2020, 1, 1, 0, 0, 0, 1000, ZoneOffset.UTC));

@@ -4,7 +4,7 @@ import static io.datashard.Field.optional;
 import static io.datashard.Field.required;
 
 import io.datashard.CloseableIterator;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.Types;
 import io.datashard.metadata.DataFile;
@@ -48,7 +48,7 @@ final class ParquetTestSupport {
 
   static List<Object[]> readAll(TestLocalStorage storage, String location, Schema projection) {
     List<Object[]> out = new ArrayList<>();
-    try (CloseableIterator<Record> it = DataFileReader.read(storage.newInputFile(location), projection)) {
+    try (CloseableIterator<Row> it = DataFileReader.read(storage.newInputFile(location), projection)) {
       while (it.hasNext()) {
         out.add(it.next().toArray());
       }

@@ -2,7 +2,7 @@ package io.datashard.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
@@ -45,14 +45,14 @@ class CachingStorageBackendTest {
       fill(t, 5);
       remote.reset();
 
-      List<Record> first = t.scan().toList();
+      List<Row> first = t.scan().toList();
       assertThat(remote.distinctDataFilesRead()).isEqualTo(5);
       long downloaded = remote.dataFileStreams();
       assertThat(downloaded).isEqualTo(5); // each file downloaded once, whole
 
       remote.reset();
-      List<Record> second = t.scan().toList();
-      List<Record> filtered = t.scan().filter(Expressions.equal("event", "file-3")).toList();
+      List<Row> second = t.scan().toList();
+      List<Row> filtered = t.scan().filter(Expressions.equal("event", "file-3")).toList();
       assertThat(second).isEqualTo(first);
       assertThat(filtered).hasSize(200);
       assertThat(remote.dataFileStreams()).isZero(); // served locally
@@ -111,7 +111,7 @@ class CachingStorageBackendTest {
     try (Warehouse wh = Warehouse.of(remote).withReadCache(dir.resolve("cache"), 64L << 20)) {
       Table t = wh.createTable("events", TestSchemas.EVENTS);
       fill(t, 4);
-      List<Record> expected = t.scan().toList();
+      List<Row> expected = t.scan().toList();
       remote.reset();
       Path cacheDir = dir.resolve("cache");
       try (Stream<Path> s = Files.list(cacheDir)) {
@@ -122,11 +122,11 @@ class CachingStorageBackendTest {
         Table ft = fresh.loadTable("events");
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-          List<Future<List<Record>>> results = new ArrayList<>();
+          List<Future<List<Row>>> results = new ArrayList<>();
           for (int i = 0; i < 8; i++) {
             results.add(pool.submit(() -> ft.scan().parallelism(2).toList()));
           }
-          for (Future<List<Record>> f : results) {
+          for (Future<List<Row>> f : results) {
             assertThat(f.get()).isEqualTo(expected);
           }
         } finally {

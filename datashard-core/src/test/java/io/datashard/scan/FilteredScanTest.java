@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.datashard.CloseableIterator;
 import io.datashard.Field;
 import io.datashard.PartitionSpec;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
 import io.datashard.Table;
@@ -65,7 +65,7 @@ class FilteredScanTest {
       storage.reset();
 
       TableScan scan = t.scan().filter(equal("id", 42_007)).select("event");
-      List<Record> rows = scan.toList();
+      List<Row> rows = scan.toList();
 
       assertThat(rows).extracting(r -> r.get("event")).containsExactly("file-042-7");
       assertThat(rows.get(0).schema().columnNames()).containsExactly("event"); // filter column not returned
@@ -242,17 +242,17 @@ class FilteredScanTest {
         }
         t.appendRecords(rows);
       }
-      List<Record> sequential = t.scan().filter(notEqual("event", "e3")).toList();
+      List<Row> sequential = t.scan().filter(notEqual("event", "e3")).toList();
       TableScan parallel = t.scan().filter(notEqual("event", "e3")).parallelism(4);
       assertThat(parallel.toList()).isEqualTo(sequential);
       assertThat(parallel.report().filesRead()).isEqualTo(7);
       assertThat(t.scan().parallelism(3).toList()).isEqualTo(t.scan().toList());
       assertThat(t.scan().filter(notEqual("event", "e3")).parallelism(4).count()).isEqualTo(sequential.size());
 
-      List<Record> batched = new ArrayList<>();
-      try (CloseableIterator<List<Record>> batches = t.scan().filter(notEqual("event", "e3")).batches(1000)) {
+      List<Row> batched = new ArrayList<>();
+      try (CloseableIterator<List<Row>> batches = t.scan().filter(notEqual("event", "e3")).batches(1000)) {
         while (batches.hasNext()) {
-          List<Record> b = batches.next();
+          List<Row> b = batches.next();
           assertThat(b.size()).isBetween(1, 1000);
           batched.addAll(b);
         }
@@ -264,7 +264,7 @@ class FilteredScanTest {
 
       // closing a parallel iterator early releases everything and stops
       TableScan early = t.scan().parallelism(4);
-      try (CloseableIterator<Record> it = early.iterator()) {
+      try (CloseableIterator<Row> it = early.iterator()) {
         for (int i = 0; i < 10; i++) {
           it.next();
         }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datashard.Field;
 import io.datashard.PartitionSpec;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.Table;
 import io.datashard.TableScan;
@@ -173,7 +173,7 @@ class PrunedScanPropertyTest {
           t.appendRecords(batch);
         }
 
-        List<Record> all = t.scan().toList();
+        List<Row> all = t.scan().toList();
         assertThat(all).hasSize((int) id);
 
         for (int trial = 0; trial < 100; trial++) {
@@ -183,7 +183,7 @@ class PrunedScanPropertyTest {
           Collections.shuffle(columns, rnd);
           List<String> selected = columns.subList(0, 1 + rnd.nextInt(columns.size()));
           List<Map<String, Object>> expected = new ArrayList<>();
-          for (Record r : all) {
+          for (Row r : all) {
             if (Boolean.TRUE.equals(tree.eval(r))) {
               Map<String, Object> m = new java.util.LinkedHashMap<>();
               for (String c : selected) {
@@ -194,7 +194,7 @@ class PrunedScanPropertyTest {
           }
           String what = "seed " + seed + ", table " + table + ", filter " + tree.expr + ", select " + selected;
           TableScan scan = t.scan().filter(tree.expr).select(selected).parallelism(1 + rnd.nextInt(3));
-          List<Record> actual = scan.toList();
+          List<Row> actual = scan.toList();
           assertThat(actual).as(what).hasSize(expected.size());
           for (int i = 0; i < expected.size(); i++) {
             assertThat(equalRows(actual.get(i), expected.get(i), selected)).as(what + " row " + i + ": "
@@ -219,7 +219,7 @@ class PrunedScanPropertyTest {
     assertThat(matched).isPositive();
   }
 
-  private static boolean equalRows(Record actual, Map<String, Object> expected, List<String> columns) {
+  private static boolean equalRows(Row actual, Map<String, Object> expected, List<String> columns) {
     if (!actual.schema().columnNames().equals(columns)) {
       return false;
     }
@@ -238,7 +238,7 @@ class PrunedScanPropertyTest {
     Expression expr;
 
     /** @return TRUE, FALSE or null (unknown) */
-    abstract Boolean eval(Record r);
+    abstract Boolean eval(Row r);
   }
 
   static final class Gen {
@@ -257,7 +257,7 @@ class PrunedScanPropertyTest {
         Node c = tree(depth - 1);
         Node n = new Node() {
           @Override
-          Boolean eval(Record r) {
+          Boolean eval(Row r) {
             Boolean v = c.eval(r);
             return v == null ? null : !v;
           }
@@ -270,7 +270,7 @@ class PrunedScanPropertyTest {
       boolean and = kind <= 2;
       Node n = new Node() {
         @Override
-        Boolean eval(Record r) {
+        Boolean eval(Row r) {
           Boolean x = a.eval(r);
           Boolean y = b.eval(r);
           if (and) {
@@ -333,7 +333,7 @@ class PrunedScanPropertyTest {
           boolean neg = op.equals("notStartsWith");
           n = new Node() {
             @Override
-            Boolean eval(Record r) {
+            Boolean eval(Row r) {
               Object v = r.get(pos);
               return v == null ? null : ((String) v).startsWith(prefix) != neg;
             }
@@ -354,7 +354,7 @@ class PrunedScanPropertyTest {
           boolean neg = op.equals("notIn");
           n = new Node() {
             @Override
-            Boolean eval(Record r) {
+            Boolean eval(Row r) {
               Object v = r.get(pos);
               if (v == null) {
                 return null;
@@ -374,7 +374,7 @@ class PrunedScanPropertyTest {
           Object lit = alternate(type, v);
           n = new Node() {
             @Override
-            Boolean eval(Record r) {
+            Boolean eval(Row r) {
               Object x = r.get(pos);
               if (x == null) {
                 return null;
@@ -441,10 +441,10 @@ class PrunedScanPropertyTest {
       }
     }
 
-    private static Node node(java.util.function.Predicate<Record> p) {
+    private static Node node(java.util.function.Predicate<Row> p) {
       return new Node() {
         @Override
-        Boolean eval(Record r) {
+        Boolean eval(Row r) {
           return p.test(r);
         }
       };

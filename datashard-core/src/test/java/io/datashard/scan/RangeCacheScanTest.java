@@ -2,7 +2,7 @@ package io.datashard.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
@@ -66,13 +66,13 @@ class RangeCacheScanTest {
     try (Warehouse wh = Warehouse.of(new CachedDataFiles(remote, cache))) {
       Table t = wh.createTable("events", TestSchemas.EVENTS);
       fill(t, 4, 500);
-      List<Record> written = new ArrayList<>();
+      List<Row> written = new ArrayList<>();
       try (Warehouse plain = Warehouse.of(new LocalStorageBackend(dir, false))) {
         written.addAll(plain.loadTable("events").scan().toList());
       }
       remote.reset();
 
-      List<Record> first = t.scan().toList();
+      List<Row> first = t.scan().toList();
       assertThat(first).containsExactlyInAnyOrderElementsOf(written).hasSize(2000);
       // small files: one request each, footer and all
       assertThat(remote.dataFileStreams()).isEqualTo(4);
@@ -100,7 +100,7 @@ class RangeCacheScanTest {
     try (Warehouse wh = Warehouse.of(new CachedDataFiles(remote, cache))) {
       Table t = wh.loadTable("events");
       for (int round = 0; round < 3; round++) {
-        List<Record> rows = t.scan().toList();
+        List<Row> rows = t.scan().toList();
         assertThat(rows).hasSize(120_000);
         assertThat(rows.stream().mapToLong(r -> (Long) r.get("id")).sum())
             .isEqualTo(6L * (20_000L * 19_999 / 2) + 20_000L * 100_000 * (0 + 1 + 2 + 3 + 4 + 5));

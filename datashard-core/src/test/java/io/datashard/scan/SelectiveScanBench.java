@@ -9,7 +9,7 @@ import io.datashard.Appender;
 import io.datashard.CloseableIterator;
 import io.datashard.Field;
 import io.datashard.PartitionSpec;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.Table;
 import io.datashard.TableScan;
@@ -86,7 +86,7 @@ public final class SelectiveScanBench {
       TableScan scan = scans.get();
       long start = System.nanoTime();
       long n = 0;
-      try (CloseableIterator<Record> rows = scan.iterator()) {
+      try (CloseableIterator<Row> rows = scan.iterator()) {
         while (rows.hasNext()) {
           rows.next();
           n++;

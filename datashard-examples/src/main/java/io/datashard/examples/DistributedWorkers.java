@@ -1,7 +1,7 @@
 package io.datashard.examples;
 
 import io.datashard.Field;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
 import io.datashard.Table;
@@ -86,7 +86,7 @@ public final class DistributedWorkers {
       Map<Integer, BitSet> seen = new HashMap<>();
       long found = 0;
       long duplicates = 0;
-      for (Record r : t.scan().select("worker", "seq").toList()) {
+      for (Row r : t.scan().select("worker", "seq").toList()) {
         BitSet bits = seen.computeIfAbsent((Integer) r.get(0), k -> new BitSet());
         int seq = (int) (long) (Long) r.get(1);
         if (bits.get(seq)) {

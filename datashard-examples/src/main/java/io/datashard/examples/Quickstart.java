@@ -3,7 +3,7 @@ package io.datashard.examples;
 import io.datashard.DataShard;
 import io.datashard.Field;
 import io.datashard.HistoryEntry;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
 import io.datashard.Table;
@@ -43,7 +43,7 @@ public final class Quickstart {
 
     System.out.println();
     System.out.println("Rows (" + table.rowCount() + "):");
-    for (Record r : table.scan().toList()) {
+    for (Row r : table.scan().toList()) {
       System.out.println("  " + r);
     }
 

@@ -3,7 +3,7 @@ package io.datashard.examples;
 import io.datashard.Appender;
 import io.datashard.DataShard;
 import io.datashard.Field;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
 import io.datashard.Table;
@@ -75,7 +75,7 @@ public final class S3Example {
     long total = table.scan().count();
     System.out.println("Table now has " + total + " rows in " + table.snapshots().size() + " snapshots");
     double sum = 0;
-    for (Record r : table.scan().select("reading").toList()) {
+    for (Row r : table.scan().select("reading").toList()) {
       sum += (Double) r.get("reading");
     }
     System.out.printf("Sum of readings: %.2f%n", sum);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.datashard.Field;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Table;
 import io.datashard.Type;
 import io.datashard.Warehouse;
@@ -85,7 +85,7 @@ class DuckDbReadsDataShardTest {
   @MethodSource("shapes")
   void duckDbAgreesOnCountsAndSums(TableShape shape) throws SQLException {
     Table table = table(shape);
-    List<Record> rows = table.scan().toList();
+    List<Row> rows = table.scan().toList();
     List<Field> fields = table.schema().fields();
     StringBuilder sql = new StringBuilder("SELECT count(*)");
     for (Field f : fields) {
@@ -117,7 +117,7 @@ class DuckDbReadsDataShardTest {
     };
   }
 
-  private static void assertSum(Field f, String duckSum, List<Record> rows) {
+  private static void assertSum(Field f, String duckSum, List<Row> rows) {
     List<Object> values = rows.stream().map(r -> r.getField(f.name())).filter(v -> v != null).toList();
     if (values.isEmpty()) {
       assertThat(duckSum).as("sum of %s", f.name()).isNull();
@@ -176,11 +176,11 @@ class DuckDbReadsDataShardTest {
         duckRows.add(row);
       }
     }
-    List<Record> rows = new ArrayList<>(table.scan().toList());
+    List<Row> rows = new ArrayList<>(table.scan().toList());
     rows.sort(Comparator.comparing(r -> (Long) r.getField("id")));
     assertThat(duckRows).hasSize(rows.size());
     for (int i = 0; i < rows.size(); i++) {
-      Record r = rows.get(i);
+      Row r = rows.get(i);
       List<Object> d = duckRows.get(i);
       String what = "row id=" + r.getField("id");
       assertThat(d.get(0)).as(what).isEqualTo(r.getField("id"));

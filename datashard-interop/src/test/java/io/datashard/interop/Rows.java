@@ -60,7 +60,7 @@ final class Rows {
     // Keyed by field id, over each record's own schema: time travel reads a snapshot with the schema it was
     // written under (in both engines), and columns may have been renamed since.
     List<List<Object>> out = new ArrayList<>();
-    for (io.datashard.Record r : scan.toList()) {
+    for (io.datashard.Row r : scan.toList()) {
       List<Object> row = new ArrayList<>(r.schema().size());
       for (int i = 0; i < r.schema().size(); i++) {
         Field f = r.schema().field(i);

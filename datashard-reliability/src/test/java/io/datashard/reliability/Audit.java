@@ -2,7 +2,7 @@ package io.datashard.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.commit.MetadataFiles;
@@ -38,10 +38,10 @@ final class Audit {
    */
   static Set<Long> check(Table table, Ledger ledger, int rowsPerAppend, boolean unackedMayBePresent,
                          boolean snapshotsExpired) {
-    List<Record> rows = table.scan().toList();
+    List<Row> rows = table.scan().toList();
     Map<Long, Set<Long>> rowsByAppend = new HashMap<>();
     Set<Long> ids = new HashSet<>();
-    for (Record r : rows) {
+    for (Row r : rows) {
       long id = (Long) r.get("id");
       assertThat(ids.add(id)).as("row %d appears once", id).isTrue();
       int w = StressWorker.workerOf(id);

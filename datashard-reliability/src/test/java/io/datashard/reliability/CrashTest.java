@@ -2,7 +2,7 @@ package io.datashard.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
@@ -64,7 +64,7 @@ class CrashTest {
           while (!stop.get()) {
             Map<Long, Integer> groups = new HashMap<>();
             Set<Long> ids = new HashSet<>();
-            for (Record r : rt.scan().toList()) {
+            for (Row r : rt.scan().toList()) {
               long id = (Long) r.get("id");
               if (!ids.add(id)) {
                 throw new AssertionError("duplicate row " + id);
@@ -159,7 +159,7 @@ class CrashTest {
       Set<String> referenced = Audit.referencedFiles(t, listed);
       Set<String> leftovers = new HashSet<>(listed);
       leftovers.removeAll(referenced);
-      List<Record> before = t.scan().toList();
+      List<Row> before = t.scan().toList();
       RemoveOrphanFiles.Result removed = t.removeOrphanFiles().olderThan(Duration.ZERO).execute();
       assertThat(new HashSet<>(removed.orphanFiles())).isEqualTo(leftovers);
       assertThat(leftovers).as("dead writers left files behind").isNotEmpty();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datashard.DataShardException;
 import io.datashard.Field;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.RecordValidationException;
 import io.datashard.Schema;
 import io.datashard.Table;
@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The table of hostile and careless inputs, in one place, each with the error it must raise, and each leaving
- * the table exactly as it was (same version, same files, same rows). Record-level validation details (record
+ * the table exactly as it was (same version, same files, same rows). Row-level validation details (record
  * index, field name) are covered case by case in core's BadInputTest; schema rules in WarehouseTest; this
  * table adds the cases they lack and checks them all end to end.
  */
@@ -111,12 +111,12 @@ class HostileInputTest {
         bad("null record", RecordValidationException.class, "record 1",
             t -> t.appendRecords(java.util.Arrays.asList(row("id", 2L, "event", "fine"), null))),
         bad("record of a schema with other types", RecordValidationException.class, "id",
-            append(Record.wrap(otherTypes, new Object[] {"3", "x"}))),
+            append(Row.wrap(otherTypes, new Object[] {"3", "x"}))),
         bad("record of a schema with an extra field", RecordValidationException.class, "colour",
-            append(Record.wrap(extraField, new Object[] {3L, "x", "red"}))),
+            append(Row.wrap(extraField, new Object[] {3L, "x", "red"}))),
         bad("record of the same fields positionally misread", RecordValidationException.class, "id",
             // values in the table's order, but labelled by a reordered schema: read by name, they do not fit
-            append(Record.wrap(reordered, new Object[] {3L, "x", 1.0, null, null}))),
+            append(Row.wrap(reordered, new Object[] {3L, "x", 1.0, null, null}))),
         bad("table name '..'", ValidationException.class, "invalid table name", t -> wh(t).createTable("..", SCHEMA)),
         bad("table name with '/'", ValidationException.class, "invalid table name", t -> wh(t).createTable("a/b", SCHEMA)),
         bad("table name escaping the warehouse", ValidationException.class, "invalid table name",
@@ -147,7 +147,7 @@ class HostileInputTest {
     return current;
   }
 
-  record State(int version, Set<String> files, List<Record> rows, List<String> tables) {
+  record State(int version, Set<String> files, List<Row> rows, List<String> tables) {
   }
 
   private State state() {
@@ -170,8 +170,8 @@ class HostileInputTest {
   void recordOfTheSameFieldsInAnotherOrderIsReadByName() {
     Schema reordered = Schema.of(Field.optional(3, "value", Types.DOUBLE), Field.required(2, "event", Types.STRING),
         Field.required(1, "id", Types.LONG));
-    table.appendRecords(List.of(Record.wrap(reordered, new Object[] {2.5, "by name", 7L})));
-    Record r = table.scan().toList().stream().filter(x -> x.get("id").equals(7L)).findFirst().orElseThrow();
+    table.appendRecords(List.of(Row.wrap(reordered, new Object[] {2.5, "by name", 7L})));
+    Row r = table.scan().toList().stream().filter(x -> x.get("id").equals(7L)).findFirst().orElseThrow();
     assertThat(r.get("event")).isEqualTo("by name");
     assertThat(r.get("value")).isEqualTo(2.5);
   }
@@ -198,7 +198,7 @@ class HostileInputTest {
         .filter(f -> f.recordCount() == 1 && f.nanValueCounts().getOrDefault(3, 0L) == 1L).findFirst().orElseThrow();
     assertThat(onlyNan.lowerBounds().get(3)).as("no bound from NaN only").isNull();
     assertThat(onlyNan.upperBounds().get(3)).isNull();
-    List<Record> back = t.scan().toList();
+    List<Row> back = t.scan().toList();
     assertThat(back.stream().filter(r -> r.get("value") instanceof Double d && d.isNaN())).hasSize(3);
   }
 
@@ -211,7 +211,7 @@ class HostileInputTest {
     String huge = "x".repeat(4 << 20) + "\u00e9\uD83C\uDF89end";
     table.appendRecords(List.of(row("id", 9L, "event", huge)));
     BaseTable t = (BaseTable) wh.loadTable("t");
-    Record r = t.scan().toList().stream().filter(x -> x.get("id").equals(9L)).findFirst().orElseThrow();
+    Row r = t.scan().toList().stream().filter(x -> x.get("id").equals(9L)).findFirst().orElseThrow();
     assertThat(r.get("event")).isEqualTo(huge);
     for (ManifestFile m : t.files().manifests(t.currentSnapshot().manifestListLocation())) {
       t.files().entries(m).forEach(e -> {

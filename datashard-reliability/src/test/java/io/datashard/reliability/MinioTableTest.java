@@ -2,7 +2,7 @@ package io.datashard.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
@@ -79,7 +79,7 @@ class MinioTableTest {
       pool.shutdown();
       Table t = wh.loadTable("events");
       assertThat(t.snapshots()).extracting(Snapshot::snapshotId).containsExactlyInAnyOrderElementsOf(acknowledged);
-      List<Record> rows = t.scan().toList();
+      List<Row> rows = t.scan().toList();
       assertThat(rows).hasSize(40);
       assertThat(rows).extracting(r -> r.get("id")).doesNotHaveDuplicates();
       assertThat(t.rowCount()).isEqualTo(40);

@@ -1,6 +1,6 @@
 package io.datashard.s3;
 
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
@@ -61,7 +61,7 @@ public final class S3RequestCountBench {
         Table loaded = cold.loadTable("events");
         coldLoad = breakdown(proxy.requests());
         proxy.reset();
-        List<Record> all = loaded.scan().toList();
+        List<Row> all = loaded.scan().toList();
         rows = all.size();
         coldScan = breakdown(proxy.requests());
         proxy.reset();

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.datashard.Appender;
 import io.datashard.Field;
 import io.datashard.HistoryEntry;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.RecordValidationException;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
@@ -127,7 +127,7 @@ class S3TableEndToEndTest {
     assertThat(loaded.snapshots()).containsExactly(s1, s2);
     assertThat(loaded.history()).extracting(HistoryEntry::snapshotId).containsExactly(s1.snapshotId(), s2.snapshotId());
     assertThat(loaded.rowCount()).isEqualTo(1000);
-    List<Record> rows = loaded.scan().toList();
+    List<Row> rows = loaded.scan().toList();
     assertThat(rows).extracting(r -> (Long) r.get("id")).doesNotHaveDuplicates().hasSize(1000);
     assertThat(rows.stream().filter(r -> (Long) r.get("id") == 2L).findFirst().orElseThrow())
         .containsEntry("event", "view").containsEntry("value", null);
@@ -165,7 +165,7 @@ class S3TableEndToEndTest {
     S3StorageBackend backend = (S3StorageBackend) wh.storage();
     assertThat(backend.readCache()).isPresent();
     proxy.reset();
-    List<Record> first = t.scan().toList();
+    List<Row> first = t.scan().toList();
     assertThat(first).hasSize(6000);
     // small data files: one GET each, footer and column chunks together
     assertThat(dataFileGets()).isEqualTo(3);
@@ -200,7 +200,7 @@ class S3TableEndToEndTest {
     List<Map<String, Object>> rows = TestSchemas.allTypesRows();
     t.appendRecords(rows);
 
-    List<Record> read = wh.loadTable("all_types").scan().toList();
+    List<Row> read = wh.loadTable("all_types").scan().toList();
     read.sort(Comparator.comparing(r -> (Long) r.get("id")));
     assertThat(read).hasSize(rows.size());
     for (int i = 0; i < rows.size(); i++) {
@@ -280,7 +280,7 @@ class S3TableEndToEndTest {
         objects);
   }
 
-  record TableState(long snapshotId, int snapshots, List<Record> rows, Set<String> objects) {
+  record TableState(long snapshotId, int snapshots, List<Row> rows, Set<String> objects) {
   }
 
   // -----------------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ package io.datashard.tablesaw;
 
 import io.datashard.CloseableIterator;
 import io.datashard.Field;
-import io.datashard.Record;
+import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.TableScan;
 import java.math.BigDecimal;
@@ -75,9 +75,9 @@ public final class Tablesaw {
       columns.add(column(f));
     }
     long n = 0;
-    try (CloseableIterator<Record> it = scan.iterator()) {
+    try (CloseableIterator<Row> it = scan.iterator()) {
       while (it.hasNext() && n < maxRows) {
-        Record r = it.next();
+        Row r = it.next();
         for (int i = 0; i < columns.size(); i++) {
           append(columns.get(i), r.get(i));
         }

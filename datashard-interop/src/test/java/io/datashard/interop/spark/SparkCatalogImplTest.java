@@ -2,7 +2,6 @@ package io.datashard.interop.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datashard.Record;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
@@ -66,7 +65,7 @@ class SparkCatalogImplTest {
 
   private static List<Long> ids(Table t) {
     List<Long> ids = new ArrayList<>();
-    for (Record r : t.refresh().scan().toList()) {
+    for (io.datashard.Row r : t.refresh().scan().toList()) {
       ids.add((Long) r.get("id"));
     }
     ids.sort(null);

@@ -4,7 +4,6 @@ import io.datashard.interop.TableShape;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datashard.Record;
 import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.Warehouse;
@@ -84,7 +83,7 @@ class SparkReadsDataShardTest {
     byPath(table).createOrReplaceTempView("events");
     Row row = spark.sql("SELECT count(*), sum(id), count(value), sum(value), count(DISTINCT event) FROM events")
         .collectAsList().get(0);
-    List<Record> rows = table.scan().toList();
+    List<io.datashard.Row> rows = table.scan().toList();
     assertThat(row.getLong(0)).isEqualTo(rows.size());
     assertThat(row.getLong(1)).isEqualTo(rows.stream().mapToLong(r -> (Long) r.getField("id")).sum());
     assertThat(row.getLong(2)).isEqualTo(rows.stream().filter(r -> r.getField("value") != null).count());
@@ -110,7 +109,7 @@ class SparkReadsDataShardTest {
     Table table = TableShape.rollingFiles().build(warehouse);
     byPath(table).createOrReplaceTempView("rolling");
     Row row = spark.sql("SELECT count(*), sum(amount), count(name), max(n) FROM rolling").collectAsList().get(0);
-    List<Record> rows = table.scan().toList();
+    List<io.datashard.Row> rows = table.scan().toList();
     assertThat(row.getLong(0)).isEqualTo(rows.size());
     assertThat(row.getDecimal(1)).isEqualByComparingTo(rows.stream().map(r -> (BigDecimal) r.getField("amount"))
         .filter(Objects::nonNull).reduce(BigDecimal.ZERO, BigDecimal::add));

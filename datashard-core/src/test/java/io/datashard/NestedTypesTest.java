@@ -1,0 +1,233 @@
+package io.datashard;
+
+import static io.datashard.Types.LONG;
+import static io.datashard.Types.STRING;
+import static io.datashard.Types.DOUBLE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.datashard.metadata.TableMetadataParser;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NestedTypesTest {
+  @TempDir
+  Path dir;
+
+  /** id, payload struct<user struct<id, name>, tags list<string>>, items list<struct<sku, price, qty>>, attrs map. */
+  static Schema eventSchema() {
+    return Schema.builder()
+        .required("id", LONG)
+        .optional("payload", Types.struct(
+            Field.optional("user", Types.struct(Field.required("id", LONG), Field.optional("name", STRING))),
+            Field.optional("tags", Types.list(STRING))))
+        .optional("items", Types.list(Types.struct(
+            Field.required("sku", STRING), Field.optional("price", Types.decimal(9, 2)),
+            Field.optional("qty", Types.INT))))
+        .optional("attrs", Types.map(STRING, Types.listOfRequired(DOUBLE)))
+        .build();
+  }
+
+  static Map<String, Object> event(long id, Map<String, Object> payload, List<Object> items,
+      Map<String, Object> attrs) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("id", id);
+    m.put("payload", payload);
+    m.put("items", items);
+    m.put("attrs", attrs);
+    return m;
+  }
+
+  static Map<String, Object> map(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  static List<Map<String, Object>> sampleRows() {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    rows.add(event(1, map("user", map("id", 7L, "name", "ann"), "tags", List.of("a", "b")),
+        List.of(map("sku", "x1", "price", new BigDecimal("12.50"), "qty", 2),
+            map("sku", "x2", "price", null, "qty", null)),
+        map("scores", List.of(1.5, 2.5), "empty", List.of())));
+    rows.add(event(2, null, null, null));
+    rows.add(event(3, map("user", null, "tags", null), List.of(), map()));
+    rows.add(event(4, map("user", map("id", 8L, "name", null), "tags", Arrays.asList("c", null, "")),
+        Arrays.asList(null, map("sku", "y", "price", new BigDecimal("0.01"), "qty", -1)),
+        map("n", null)));
+    return rows;
+  }
+
+  @Test
+  void builderAssignsFreshIdsUniqueAcrossTheTreeTopLevelFirst() {
+    Schema s = eventSchema();
+    assertThat(s.fields()).extracting(Field::id).containsExactly(1, 2, 3, 4);
+    List<Integer> all = new ArrayList<>();
+    for (int id = 1; id <= s.highestFieldId(); id++) {
+      assertThat(s.findField(id)).as("id %d", id).isNotNull();
+      all.add(id);
+    }
+    assertThat(all).hasSize(s.highestFieldId());
+    assertThat(s.findField("payload.user.id").type()).isEqualTo(LONG);
+    assertThat(s.findColumnName(s.findField("payload.user.name").id())).isEqualTo("payload.user.name");
+    assertThat(s.findField("items.element.sku").type()).isEqualTo(STRING);
+    assertThat(s.findField("attrs.value").type().asList().elementType()).isEqualTo(DOUBLE);
+    assertThat(s.findField("attrs.value").type().asList().isElementRequired()).isTrue();
+    assertThat(s.isInsideListOrMap(s.findField("items.element.sku").id())).isTrue();
+    assertThat(s.isInsideListOrMap(s.findField("payload.user.id").id())).isFalse();
+  }
+
+  @Test
+  void explicitIdsAreKeptAndDuplicatesAnywhereInTheTreeAreRefused() {
+    Schema s = Schema.of(Field.required(10, "id", LONG),
+        Field.optional(20, "tags", ListType.of(21, STRING, true)));
+    assertThat(s.findField("tags.element").id()).isEqualTo(21);
+    assertThatThrownBy(() -> Schema.of(Field.required(1, "id", LONG),
+        Field.optional(2, "tags", ListType.of(1, STRING, true))))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("duplicate field id 1").hasMessageContaining("tags.element");
+    // unassigned ids mixed with explicit ones are placed above the highest explicit id
+    Schema mixed = Schema.of(Field.required(5, "id", LONG), Field.optional("tags", Types.list(STRING)));
+    assertThat(mixed.findField("tags").id()).isEqualTo(6);
+    assertThat(mixed.findField("tags.element").id()).isEqualTo(7);
+  }
+
+  @Test
+  void schemaJsonRoundTripsNestedTypesInIcebergForm() throws Exception {
+    Schema s = eventSchema();
+    String json = TableMetadataParser.schemaToJson(s);
+    assertThat(json).contains("\"type\":\"list\"").contains("\"element-id\"").contains("\"element-required\":false")
+        .contains("\"type\":\"map\"").contains("\"key-id\"").contains("\"value-required\":false");
+    Schema back = TableMetadataParser.parseSchema(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json));
+    assertThat(back.sameFieldsAs(s)).isTrue();
+  }
+
+  @Test
+  void nestedValuesComeBackExactlyWithNullsAtEveryLevel() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("events", eventSchema());
+      List<Map<String, Object>> rows = sampleRows();
+      t.appendRecords(rows);
+      List<Row> read = wh.loadTable("events").scan().toList();
+      read.sort(Comparator.comparing(r -> r.getLong("id")));
+      assertThat(read).hasSize(4);
+      for (int i = 0; i < rows.size(); i++) {
+        assertThat(read.get(i)).as("row %d", i).isEqualTo(rows.get(i));
+      }
+      Row first = read.get(0);
+      assertThat(first.getStruct("payload").getStruct("user").getLong("id")).isEqualTo(7L);
+      assertThat(first.getLong("payload.user.id")).isEqualTo(7L);
+      assertThat(first.<String>getList("payload.tags")).containsExactly("a", "b");
+      assertThat(first.<Row>getList("items").get(0).getDecimal("price")).isEqualByComparingTo("12.50");
+      assertThat(first.<String, List<Double>>getMap("attrs")).containsEntry("scores", List.of(1.5, 2.5));
+      assertThat(read.get(1).getLong("payload.user.id")).isNull();
+      assertThat(read.get(2).getStruct("payload")).isNotNull();
+      assertThat(read.get(2).getStruct("payload.user")).isNull();
+      assertThat(read.get(2).getList("items")).isEmpty();
+      assertThat(read.get(2).getMap("attrs")).isEmpty();
+    }
+  }
+
+  @Test
+  void manyRowsAcrossRowGroupsAndRowObjectsAsInput() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("events", eventSchema());
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (int i = 0; i < 5000; i++) {
+        List<Object> items = new ArrayList<>();
+        for (int k = 0; k < i % 4; k++) {
+          items.add(map("sku", "s" + i + "-" + k, "price", BigDecimal.valueOf(i * 10 + k, 2), "qty", k));
+        }
+        rows.add(event(i, i % 5 == 0 ? null : map("user", map("id", (long) i, "name", "u" + (i % 7)),
+            "tags", List.of("t" + (i % 3))), items, map("k" + (i % 2), List.of((double) i))));
+      }
+      t.appendRecords(rows);
+      List<Row> read = t.scan().toList();
+      // rows read back (Row objects with nested Rows) go back in unchanged
+      Table copy = wh.createTable("copy", eventSchema());
+      copy.appendRecords(read);
+      List<Row> again = copy.scan().toList();
+      again.sort(Comparator.comparing(r -> r.getLong("id")));
+      for (int i = 0; i < rows.size(); i++) {
+        assertThat(again.get(i)).as("row %d", i).isEqualTo(rows.get(i));
+      }
+    }
+  }
+
+  @Test
+  void projectionOfANestedPathReturnsTheStructPrunedToThatPath() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("events", eventSchema());
+      t.appendRecords(sampleRows());
+      List<Row> read = t.scan().select("id", "payload.user.id").toList();
+      read.sort(Comparator.comparing(r -> r.getLong("id")));
+      assertThat(read.get(0).schema().columnNames()).containsExactly("id", "payload");
+      Row payload = read.get(0).getStruct("payload");
+      assertThat(payload.schema().columnNames()).containsExactly("user");
+      assertThat(payload.getStruct("user").schema().columnNames()).containsExactly("id");
+      assertThat(read.get(0).getLong("payload.user.id")).isEqualTo(7L);
+      assertThat(read.get(1).getStruct("payload")).isNull();
+      assertThat(read.get(3).getLong("payload.user.id")).isEqualTo(8L);
+      assertThatThrownBy(() -> t.scan().select("items.element.sku").toList())
+          .isInstanceOf(ValidationException.class).hasMessageContaining("inside a list or a map");
+    }
+  }
+
+  @Test
+  void badNestedValueNamesItsFullPathAndLeavesTheTableUnchanged() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("events", eventSchema());
+      t.appendRecords(List.of(sampleRows().get(0)));
+      List<Object> items = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        items.add(map("sku", "s", "price", BigDecimal.ONE, "qty", 1));
+      }
+      items.add(map("sku", "bad", "price", "12,5", "qty", 1));
+      List<Map<String, Object>> batch = List.of(sampleRows().get(1), event(9, null, items, null));
+      assertThatThrownBy(() -> t.appendRecords(batch))
+          .isInstanceOf(RecordValidationException.class)
+          .hasMessageContaining("record 1").hasMessageContaining("items[3].price")
+          .hasMessageContaining("BigDecimal").hasMessageContaining("12,5");
+      assertThatThrownBy(() -> t.appendRecords(List.of(event(5, map("user", map("name", "x")), null, null))))
+          .isInstanceOf(RecordValidationException.class).hasMessageContaining("payload.user.id")
+          .hasMessageContaining("missing required field");
+      assertThatThrownBy(() -> t.appendRecords(List.of(event(5, map("usr", map()), null, null))))
+          .isInstanceOf(RecordValidationException.class).hasMessageContaining("payload.usr")
+          .hasMessageContaining("fields of 'payload' are [user, tags]");
+      assertThatThrownBy(() -> t.appendRecords(List.of(event(5, null, null, map("k", Arrays.asList(1.0, null))))))
+          .isInstanceOf(RecordValidationException.class).hasMessageContaining("attrs[k][1]")
+          .hasMessageContaining("null element");
+      assertThat(t.refresh().scan().toList()).hasSize(1);
+    }
+  }
+
+  @Test
+  void rowLookupsOfMissingColumnsFailLoudly() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("events", eventSchema());
+      t.appendRecords(List.of(sampleRows().get(0)));
+      Row r = t.scan().toList().get(0);
+      assertThatThrownBy(() -> r.get("idd")).isInstanceOf(NoSuchColumnException.class)
+          .hasMessageContaining("'idd'").hasMessageContaining("[id, payload, items, attrs]");
+      assertThatThrownBy(() -> r.get((Object) Integer.valueOf(0))).isInstanceOf(NoSuchColumnException.class)
+          .hasMessageContaining("get(int)");
+      assertThatThrownBy(() -> r.getField("payload.usr.id")).isInstanceOf(NoSuchColumnException.class);
+      assertThatThrownBy(() -> r.getString("id")).isInstanceOf(ValidationException.class)
+          .hasMessageContaining("Long");
+      assertThat(r.containsKey("idd")).isFalse();
+      assertThat(r.getOrDefault("idd", "none")).isEqualTo("none");
+      assertThat(r.get(0)).isEqualTo(1L);
+    }
+  }
+}
