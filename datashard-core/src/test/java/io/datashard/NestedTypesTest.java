@@ -23,55 +23,9 @@ class NestedTypesTest {
   @TempDir
   Path dir;
 
-  /** id, payload struct<user struct<id, name>, tags list<string>>, items list<struct<sku, price, qty>>, attrs map. */
-  static Schema eventSchema() {
-    return Schema.builder()
-        .required("id", LONG)
-        .optional("payload", Types.struct(
-            Field.optional("user", Types.struct(Field.required("id", LONG), Field.optional("name", STRING))),
-            Field.optional("tags", Types.list(STRING))))
-        .optional("items", Types.list(Types.struct(
-            Field.required("sku", STRING), Field.optional("price", Types.decimal(9, 2)),
-            Field.optional("qty", Types.INT))))
-        .optional("attrs", Types.map(STRING, Types.listOfRequired(DOUBLE)))
-        .build();
-  }
-
-  static Map<String, Object> event(long id, Map<String, Object> payload, List<Object> items,
-      Map<String, Object> attrs) {
-    Map<String, Object> m = new HashMap<>();
-    m.put("id", id);
-    m.put("payload", payload);
-    m.put("items", items);
-    m.put("attrs", attrs);
-    return m;
-  }
-
-  static Map<String, Object> map(Object... kv) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
-    }
-    return m;
-  }
-
-  static List<Map<String, Object>> sampleRows() {
-    List<Map<String, Object>> rows = new ArrayList<>();
-    rows.add(event(1, map("user", map("id", 7L, "name", "ann"), "tags", List.of("a", "b")),
-        List.of(map("sku", "x1", "price", new BigDecimal("12.50"), "qty", 2),
-            map("sku", "x2", "price", null, "qty", null)),
-        map("scores", List.of(1.5, 2.5), "empty", List.of())));
-    rows.add(event(2, null, null, null));
-    rows.add(event(3, map("user", null, "tags", null), List.of(), map()));
-    rows.add(event(4, map("user", map("id", 8L, "name", null), "tags", Arrays.asList("c", null, "")),
-        Arrays.asList(null, map("sku", "y", "price", new BigDecimal("0.01"), "qty", -1)),
-        map("n", null)));
-    return rows;
-  }
-
   @Test
   void builderAssignsFreshIdsUniqueAcrossTheTreeTopLevelFirst() {
-    Schema s = eventSchema();
+    Schema s = TestSchemas.nestedEvents();
     assertThat(s.fields()).extracting(Field::id).containsExactly(1, 2, 3, 4);
     List<Integer> all = new ArrayList<>();
     for (int id = 1; id <= s.highestFieldId(); id++) {
@@ -105,7 +59,7 @@ class NestedTypesTest {
 
   @Test
   void schemaJsonRoundTripsNestedTypesInIcebergForm() throws Exception {
-    Schema s = eventSchema();
+    Schema s = TestSchemas.nestedEvents();
     String json = TableMetadataParser.schemaToJson(s);
     assertThat(json).contains("\"type\":\"list\"").contains("\"element-id\"").contains("\"element-required\":false")
         .contains("\"type\":\"map\"").contains("\"key-id\"").contains("\"value-required\":false");
@@ -116,8 +70,8 @@ class NestedTypesTest {
   @Test
   void nestedValuesComeBackExactlyWithNullsAtEveryLevel() {
     try (Warehouse wh = Warehouse.local(dir)) {
-      Table t = wh.createTable("events", eventSchema());
-      List<Map<String, Object>> rows = sampleRows();
+      Table t = wh.createTable("events", TestSchemas.nestedEvents());
+      List<Map<String, Object>> rows = TestSchemas.nestedEventRows();
       t.appendRecords(rows);
       List<Row> read = wh.loadTable("events").scan().toList();
       read.sort(Comparator.comparing(r -> r.getLong("id")));
@@ -142,20 +96,20 @@ class NestedTypesTest {
   @Test
   void manyRowsAcrossRowGroupsAndRowObjectsAsInput() {
     try (Warehouse wh = Warehouse.local(dir)) {
-      Table t = wh.createTable("events", eventSchema());
+      Table t = wh.createTable("events", TestSchemas.nestedEvents());
       List<Map<String, Object>> rows = new ArrayList<>();
       for (int i = 0; i < 5000; i++) {
         List<Object> items = new ArrayList<>();
         for (int k = 0; k < i % 4; k++) {
-          items.add(map("sku", "s" + i + "-" + k, "price", BigDecimal.valueOf(i * 10 + k, 2), "qty", k));
+          items.add(TestSchemas.map("sku", "s" + i + "-" + k, "price", BigDecimal.valueOf(i * 10 + k, 2), "qty", k));
         }
-        rows.add(event(i, i % 5 == 0 ? null : map("user", map("id", (long) i, "name", "u" + (i % 7)),
-            "tags", List.of("t" + (i % 3))), items, map("k" + (i % 2), List.of((double) i))));
+        rows.add(TestSchemas.nestedEvent(i, i % 5 == 0 ? null : TestSchemas.map("user", TestSchemas.map("id", (long) i, "name", "u" + (i % 7)),
+            "tags", List.of("t" + (i % 3))), items, TestSchemas.map("k" + (i % 2), List.of((double) i))));
       }
       t.appendRecords(rows);
       List<Row> read = t.scan().toList();
       // rows read back (Row objects with nested Rows) go back in unchanged
-      Table copy = wh.createTable("copy", eventSchema());
+      Table copy = wh.createTable("copy", TestSchemas.nestedEvents());
       copy.appendRecords(read);
       List<Row> again = copy.scan().toList();
       again.sort(Comparator.comparing(r -> r.getLong("id")));
@@ -168,8 +122,8 @@ class NestedTypesTest {
   @Test
   void projectionOfANestedPathReturnsTheStructPrunedToThatPath() {
     try (Warehouse wh = Warehouse.local(dir)) {
-      Table t = wh.createTable("events", eventSchema());
-      t.appendRecords(sampleRows());
+      Table t = wh.createTable("events", TestSchemas.nestedEvents());
+      t.appendRecords(TestSchemas.nestedEventRows());
       List<Row> read = t.scan().select("id", "payload.user.id").toList();
       read.sort(Comparator.comparing(r -> r.getLong("id")));
       assertThat(read.get(0).schema().columnNames()).containsExactly("id", "payload");
@@ -187,25 +141,25 @@ class NestedTypesTest {
   @Test
   void badNestedValueNamesItsFullPathAndLeavesTheTableUnchanged() {
     try (Warehouse wh = Warehouse.local(dir)) {
-      Table t = wh.createTable("events", eventSchema());
-      t.appendRecords(List.of(sampleRows().get(0)));
+      Table t = wh.createTable("events", TestSchemas.nestedEvents());
+      t.appendRecords(List.of(TestSchemas.nestedEventRows().get(0)));
       List<Object> items = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        items.add(map("sku", "s", "price", BigDecimal.ONE, "qty", 1));
+        items.add(TestSchemas.map("sku", "s", "price", BigDecimal.ONE, "qty", 1));
       }
-      items.add(map("sku", "bad", "price", "12,5", "qty", 1));
-      List<Map<String, Object>> batch = List.of(sampleRows().get(1), event(9, null, items, null));
+      items.add(TestSchemas.map("sku", "bad", "price", "12,5", "qty", 1));
+      List<Map<String, Object>> batch = List.of(TestSchemas.nestedEventRows().get(1), TestSchemas.nestedEvent(9, null, items, null));
       assertThatThrownBy(() -> t.appendRecords(batch))
           .isInstanceOf(RecordValidationException.class)
           .hasMessageContaining("record 1").hasMessageContaining("items[3].price")
           .hasMessageContaining("BigDecimal").hasMessageContaining("12,5");
-      assertThatThrownBy(() -> t.appendRecords(List.of(event(5, map("user", map("name", "x")), null, null))))
+      assertThatThrownBy(() -> t.appendRecords(List.of(TestSchemas.nestedEvent(5, TestSchemas.map("user", TestSchemas.map("name", "x")), null, null))))
           .isInstanceOf(RecordValidationException.class).hasMessageContaining("payload.user.id")
           .hasMessageContaining("missing required field");
-      assertThatThrownBy(() -> t.appendRecords(List.of(event(5, map("usr", map()), null, null))))
+      assertThatThrownBy(() -> t.appendRecords(List.of(TestSchemas.nestedEvent(5, TestSchemas.map("usr", TestSchemas.map()), null, null))))
           .isInstanceOf(RecordValidationException.class).hasMessageContaining("payload.usr")
           .hasMessageContaining("fields of 'payload' are [user, tags]");
-      assertThatThrownBy(() -> t.appendRecords(List.of(event(5, null, null, map("k", Arrays.asList(1.0, null))))))
+      assertThatThrownBy(() -> t.appendRecords(List.of(TestSchemas.nestedEvent(5, null, null, TestSchemas.map("k", Arrays.asList(1.0, null))))))
           .isInstanceOf(RecordValidationException.class).hasMessageContaining("attrs[k][1]")
           .hasMessageContaining("null element");
       assertThat(t.refresh().scan().toList()).hasSize(1);
@@ -215,8 +169,8 @@ class NestedTypesTest {
   @Test
   void rowLookupsOfMissingColumnsFailLoudly() {
     try (Warehouse wh = Warehouse.local(dir)) {
-      Table t = wh.createTable("events", eventSchema());
-      t.appendRecords(List.of(sampleRows().get(0)));
+      Table t = wh.createTable("events", TestSchemas.nestedEvents());
+      t.appendRecords(List.of(TestSchemas.nestedEventRows().get(0)));
       Row r = t.scan().toList().get(0);
       assertThatThrownBy(() -> r.get("idd")).isInstanceOf(NoSuchColumnException.class)
           .hasMessageContaining("'idd'").hasMessageContaining("[id, payload, items, attrs]");

@@ -1,5 +1,7 @@
 package io.datashard;
 
+import java.util.Arrays;
+import java.util.ArrayList;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -129,4 +131,51 @@ public final class TestSchemas {
     scan.toList().forEach(r -> ids.add((Long) r.get("id")));
     return ids;
   }
+
+  /** Nested shapes: id, payload struct<user struct<id, name>, tags list<string>>, items list<struct<sku, price, qty>>, attrs map. */
+  public static Schema nestedEvents() {
+    return Schema.builder()
+        .required("id", Types.LONG)
+        .optional("payload", Types.struct(
+            Field.optional("user", Types.struct(Field.required("id", Types.LONG), Field.optional("name", Types.STRING))),
+            Field.optional("tags", Types.list(Types.STRING))))
+        .optional("items", Types.list(Types.struct(
+            Field.required("sku", Types.STRING), Field.optional("price", Types.decimal(9, 2)),
+            Field.optional("qty", Types.INT))))
+        .optional("attrs", Types.map(Types.STRING, Types.listOfRequired(Types.DOUBLE)))
+        .build();
+  }
+
+  public static Map<String, Object> nestedEvent(long id, Map<String, Object> payload, List<Object> items,
+      Map<String, Object> attrs) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("id", id);
+    m.put("payload", payload);
+    m.put("items", items);
+    m.put("attrs", attrs);
+    return m;
+  }
+
+  public static Map<String, Object> map(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  public static List<Map<String, Object>> nestedEventRows() {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    rows.add(nestedEvent(1, map("user", map("id", 7L, "name", "ann"), "tags", List.of("a", "b")),
+        List.of(map("sku", "x1", "price", new BigDecimal("12.50"), "qty", 2),
+            map("sku", "x2", "price", null, "qty", null)),
+        map("scores", List.of(1.5, 2.5), "empty", List.of())));
+    rows.add(nestedEvent(2, null, null, null));
+    rows.add(nestedEvent(3, map("user", null, "tags", null), List.of(), map()));
+    rows.add(nestedEvent(4, map("user", map("id", 8L, "name", null), "tags", Arrays.asList("c", null, "")),
+        Arrays.asList(null, map("sku", "y", "price", new BigDecimal("0.01"), "qty", -1)),
+        map("n", null)));
+    return rows;
+  }
+
 }

@@ -88,15 +88,14 @@ final class FileMetrics {
       int id = f.id();
       Type type = f.type();
       columnSizes.put(id, sizes[i]);
+      if (leaves.get(i).repeated) {
+        // Inside a list or map: no counts and no bounds, as Iceberg's own metrics keep none for such leaves (a
+        // count of elements is not a count of rows, and a bound over all elements cannot prune rows).
+        continue;
+      }
       valueCounts.put(id, values[i]);
       nullCounts.put(id, nulls[i]);
-      if (leaves.get(i).repeated) {
-        // Inside a list or map: counts only. A bound over all elements of all rows cannot prune rows whose
-        // predicate is about one element, and Iceberg's metrics keep none for such leaves either.
-        if (type.isFloatingPoint()) {
-          nanCounts.put(id, nans[i]);
-        }
-      } else if (type.isFloatingPoint()) {
+      if (type.isFloatingPoint()) {
         nanCounts.put(id, nans[i]);
         if (counters.hasFloatingBounds(i)) {
           Object min = type.id() == Type.Id.FLOAT ? (Object) (float) counters.floatingMin(i) : counters.floatingMin(i);

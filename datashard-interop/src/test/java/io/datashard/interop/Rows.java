@@ -41,6 +41,29 @@ final class Rows {
       return o.toInstant();
     } else if (v instanceof CharSequence s) {
       return s.toString();
+    } else if (v instanceof io.datashard.Row r) {
+      List<Object> out = new ArrayList<>();
+      for (int i = 0; i < r.schema().size(); i++) {
+        Field f = r.schema().field(i);
+        out.add(java.util.Arrays.asList(f.id(), f.name(), canonical(r.get(i))));
+      }
+      return out;
+    } else if (v instanceof org.apache.iceberg.data.Record r) {
+      List<Object> out = new ArrayList<>();
+      for (org.apache.iceberg.types.Types.NestedField f : r.struct().fields()) {
+        out.add(java.util.Arrays.asList(f.fieldId(), f.name(), canonical(r.getField(f.name()))));
+      }
+      return out;
+    } else if (v instanceof java.util.Map<?, ?> m) {
+      // maps compare as sets of entries: sorted, since neither engine promises an order
+      List<List<Object>> entries = new ArrayList<>();
+      m.forEach((k, val) -> entries.add(java.util.Arrays.asList(canonical(k), canonical(val))));
+      entries.sort(Comparator.comparing(Object::toString));
+      return java.util.Arrays.asList("map", entries);
+    } else if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      l.forEach(e -> out.add(canonical(e)));
+      return out;
     }
     return v;
   }
