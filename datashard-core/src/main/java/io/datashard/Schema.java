@@ -300,32 +300,10 @@ public final class Schema {
       }
       Field top = path.get(0);
       Field already = selected.get(top.id());
-      selected.put(top.id(), already == null ? prune(path, 0) : merge(already, prune(path, 0)));
+      Field pruned = io.datashard.types.StructProjection.prune(path);
+      selected.put(top.id(), already == null ? pruned : io.datashard.types.StructProjection.merge(already, pruned));
     }
     return new Schema(schemaId, new ArrayList<>(selected.values()), Set.of());
-  }
-
-  private static Field prune(List<Field> path, int depth) {
-    Field f = path.get(depth);
-    if (depth == path.size() - 1) {
-      return f;
-    }
-    return f.withIdAndType(f.id(), StructType.of(prune(path, depth + 1)));
-  }
-
-  private static Field merge(Field a, Field b) {
-    if (!a.type().isStruct() || !b.type().isStruct() || a.type().equals(b.type())) {
-      return a.type().isStruct() && !b.type().isStruct() ? b : a;
-    }
-    LinkedHashMap<Integer, Field> children = new LinkedHashMap<>();
-    for (Field c : a.type().asStruct().fields()) {
-      children.put(c.id(), c);
-    }
-    for (Field c : b.type().asStruct().fields()) {
-      Field existing = children.get(c.id());
-      children.put(c.id(), existing == null ? c : merge(existing, c));
-    }
-    return a.withIdAndType(a.id(), StructType.of(new ArrayList<>(children.values())));
   }
 
   /** @return the top-level column names in order */

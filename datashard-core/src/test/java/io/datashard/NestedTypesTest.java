@@ -184,4 +184,40 @@ class NestedTypesTest {
       assertThat(r.get(0)).isEqualTo(1L);
     }
   }
+
+  @Test
+  void filtersOnStructLeavesSelectExactlyAndPruneFilesByTheirMetrics() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("events", TestSchemas.nestedEvents());
+      t.appendRecords(TestSchemas.nestedEventRows()); // user ids 7 and 8, plus nulls
+      List<Map<String, Object>> more = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        more.add(TestSchemas.nestedEvent(100 + i, TestSchemas.map("user", TestSchemas.map("id", 1000L + i)), null, null));
+      }
+      t.appendRecords(more);
+
+      TableScan eq = t.scan().filter(io.datashard.expressions.Expressions.equal("payload.user.id", 7));
+      assertThat(TestSchemas.ids(eq)).containsExactly(1L);
+      assertThat(eq.report().filesPruned()).as("the file of ids >= 1000 is pruned by its bounds").isEqualTo(1);
+
+      TableScan ge = t.scan().filter(io.datashard.expressions.Expressions.greaterThanOrEqual("payload.user.id", 1005));
+      assertThat(TestSchemas.ids(ge)).containsExactlyInAnyOrder(105L, 106L, 107L, 108L, 109L);
+      assertThat(ge.report().filesPruned()).isEqualTo(1);
+
+      // a required leaf inside an optional struct is null where the struct is
+      assertThat(TestSchemas.ids(t.scan().filter(io.datashard.expressions.Expressions.isNull("payload.user.id"))))
+          .containsExactlyInAnyOrder(2L, 3L);
+      // the filter column is read but not returned when not selected
+      List<Row> names = t.scan().select("id", "payload.user.name")
+          .filter(io.datashard.expressions.Expressions.equal("payload.user.id", 8)).toList();
+      assertThat(names).hasSize(1);
+      assertThat(names.get(0).getStruct("payload").getStruct("user").schema().columnNames()).containsExactly("name");
+      assertThat(names.get(0).getString("payload.user.name")).isNull();
+
+      assertThatThrownBy(() -> t.scan().filter(io.datashard.expressions.Expressions.equal("items.element.sku", "x"))
+          .toList()).isInstanceOf(ValidationException.class).hasMessageContaining("inside a list or a map");
+      assertThatThrownBy(() -> t.scan().filter(io.datashard.expressions.Expressions.isNull("payload")).toList())
+          .isInstanceOf(ValidationException.class).hasMessageContaining("payload.user");
+    }
+  }
 }

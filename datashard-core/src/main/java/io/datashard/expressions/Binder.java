@@ -70,6 +70,18 @@ public final class Binder {
       throw new ValidationException("unknown column '" + p.column() + "' in filter " + p + "; columns are "
           + schema.columnNames());
     }
+    if (!field.type().isPrimitive()) {
+      throw new ValidationException("filter " + p + ": column '" + p.column() + "' is a " + field.type().id()
+          .name().toLowerCase(java.util.Locale.ROOT) + "; filters apply to primitive columns and struct fields "
+          + "(for example '" + p.column() + "." + firstChildName(field) + "')");
+    }
+    if (schema.isInsideListOrMap(field.id())) {
+      throw new ValidationException("filter " + p + ": '" + p.column() + "' is inside a list or a map; filters "
+          + "apply to columns and fields of structs");
+    }
+    if (!field.isRequired() || !schema.pathTo(field.id()).stream().allMatch(Field::isRequired)) {
+      field = field.isRequired() ? Field.of(field.id(), field.name(), field.type(), false, field.doc()) : field;
+    }
     Type type = field.type();
     Expression.Operation op = negated ? p.op().negate() : p.op();
     String text = p.toString();
@@ -121,6 +133,14 @@ public final class Binder {
         return new BoundPredicate(op, field, Literals.convert(field, single(p), text), null);
       default:
         throw new IllegalArgumentException("not a predicate operation: " + op);
+    }
+  }
+
+  private static String firstChildName(Field f) {
+    switch (f.type().id()) {
+      case STRUCT: return f.type().asStruct().fields().get(0).name();
+      case LIST: return "element";
+      default: return "key";
     }
   }
 

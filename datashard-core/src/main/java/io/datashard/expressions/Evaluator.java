@@ -1,7 +1,10 @@
 package io.datashard.expressions;
 
+import io.datashard.Field;
 import io.datashard.Row;
 import io.datashard.Schema;
+import io.datashard.StructType;
+import java.util.List;
 import java.util.Comparator;
 import java.util.NavigableSet;
 import java.util.function.Predicate;
@@ -54,75 +57,101 @@ public final class Evaluator implements Predicate<Row> {
     }
   }
 
-  private static Predicate<Row> predicate(Schema schema, BoundPredicate p) {
-    int pos = schema.positionOfId(p.fieldId());
-    if (pos < 0) {
+  /** Reads one value of a row: a top-level column, or a struct field through its enclosing structs. */
+  private interface ValueGetter {
+    Object get(Row r);
+  }
+
+  private static ValueGetter getter(Schema schema, BoundPredicate p) {
+    List<Field> path = schema.pathTo(p.fieldId());
+    if (path.isEmpty()) {
       throw new IllegalArgumentException("rows do not have column '" + p.field().name() + "' (field id "
           + p.fieldId() + ") used by " + p);
     }
+    int top = schema.positionOfId(path.get(0).id());
+    if (path.size() == 1) {
+      return r -> r.get(top);
+    }
+    int[] positions = new int[path.size()];
+    positions[0] = top;
+    for (int i = 1; i < positions.length; i++) {
+      StructType parent = path.get(i - 1).type().asStruct();
+      positions[i] = parent.fields().indexOf(path.get(i));
+    }
+    return r -> {
+      Object v = r.get(positions[0]);
+      for (int i = 1; i < positions.length && v != null; i++) {
+        v = ((Row) v).get(positions[i]);
+      }
+      return v;
+    };
+  }
+
+  private static Predicate<Row> predicate(Schema schema, BoundPredicate p) {
+    ValueGetter value = getter(schema, p);
     Comparator<Object> cmp = p.comparator();
     Object lit = p.literal();
     NavigableSet<Object> set = p.literalSet();
     switch (p.op()) {
       case IS_NULL:
-        return r -> r.get(pos) == null;
+        return r -> value.get(r) == null;
       case NOT_NULL:
-        return r -> r.get(pos) != null;
+        return r -> value.get(r) != null;
       case IS_NAN:
-        return r -> isNaN(r.get(pos));
+        return r -> isNaN(value.get(r));
       case NOT_NAN:
-        return r -> !isNaN(r.get(pos));
+        return r -> !isNaN(value.get(r));
       case LT:
         return r -> {
-          Object v = r.get(pos);
+          Object v = value.get(r);
           return v != null && cmp.compare(v, lit) < 0;
         };
       case LT_EQ:
         return r -> {
-          Object v = r.get(pos);
+          Object v = value.get(r);
           return v != null && cmp.compare(v, lit) <= 0;
         };
       case GT:
         return r -> {
-          Object v = r.get(pos);
+          Object v = value.get(r);
           return v != null && cmp.compare(v, lit) > 0;
         };
       case GT_EQ:
         return r -> {
-          Object v = r.get(pos);
+          Object v = value.get(r);
           return v != null && cmp.compare(v, lit) >= 0;
         };
       case EQ:
         return r -> {
-          Object v = r.get(pos);
+          Object v = value.get(r);
           return v != null && cmp.compare(v, lit) == 0;
         };
       case NOT_EQ:
         return r -> {
-          Object v = r.get(pos);
+          Object v = value.get(r);
           return v != null && cmp.compare(v, lit) != 0;
         };
       case IN:
         return r -> {
-          Object v = r.get(pos);
+          Object v = value.get(r);
           return v != null && set.contains(v);
         };
       case NOT_IN:
         return r -> {
-          Object v = r.get(pos);
+          Object v = value.get(r);
           return v != null && !set.contains(v);
         };
       case STARTS_WITH: {
         String prefix = (String) lit;
         return r -> {
-          Object v = r.get(pos);
+          Object v = value.get(r);
           return v != null && ((String) v).startsWith(prefix);
         };
       }
       case NOT_STARTS_WITH: {
         String prefix = (String) lit;
         return r -> {
-          Object v = r.get(pos);
+          Object v = value.get(r);
           return v != null && !((String) v).startsWith(prefix);
         };
       }

@@ -14,6 +14,7 @@ import io.datashard.expressions.ContentStats;
 import io.datashard.expressions.Expression;
 import io.datashard.expressions.Expressions;
 import io.datashard.expressions.InclusiveMetricsEvaluator;
+import io.datashard.types.StructProjection;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
@@ -276,14 +278,7 @@ public final class BaseTableScan implements TableScan {
 
   /** @return the projection plus the filter's columns that are not projected (appended) */
   private Schema readSchema(Schema wanted) {
-    Set<Integer> ids = Binder.referencedFieldIds(bound);
-    List<Field> fields = new ArrayList<>(wanted.fields());
-    for (Field f : metadata.schema().fields()) {
-      if (ids.contains(f.id()) && wanted.findField(f.id()) == null) {
-        fields.add(f);
-      }
-    }
-    return fields.size() == wanted.size() ? wanted : Schema.of(fields).withSchemaId(wanted.schemaId());
+    return StructProjection.widen(metadata.schema(), wanted, Binder.referencedFieldIds(bound));
   }
 
   @Override
@@ -410,13 +405,12 @@ public final class BaseTableScan implements TableScan {
 
   private Schema filterOnlySchema() {
     Set<Integer> ids = Binder.referencedFieldIds(bound);
-    List<Field> fields = new ArrayList<>();
-    for (Field f : metadata.schema().fields()) {
-      if (ids.contains(f.id())) {
-        fields.add(f);
-      }
+    LinkedHashMap<Integer, Field> fields = new LinkedHashMap<>();
+    for (int id : ids) {
+      Field pruned = StructProjection.prune(metadata.schema().pathTo(id));
+      fields.merge(pruned.id(), pruned, StructProjection::merge);
     }
-    return Schema.of(fields);
+    return Schema.of(new ArrayList<>(fields.values()));
   }
 
   private void finish(ScanMetrics m) {

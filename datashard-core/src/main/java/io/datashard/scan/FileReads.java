@@ -6,6 +6,7 @@ import io.datashard.Schema;
 import io.datashard.expressions.Evaluator;
 import io.datashard.expressions.Expression;
 import io.datashard.expressions.InclusiveMetricsEvaluator;
+import io.datashard.types.StructProjection;
 import io.datashard.metadata.DataFile;
 import io.datashard.parquet.DataFileReader;
 import io.datashard.storage.CountingInputFile;
@@ -112,7 +113,7 @@ final class FileReads {
     private final DataFileReader reader;
     private final CloseableIterator<Row> rows;
     private final int width = projection.size();
-    private final boolean dropColumns = readSchema.size() != projection.size();
+    private final boolean dropColumns = !readSchema.sameFieldsAs(projection);
     private Row next;
     private long read;
     private long returned;
@@ -142,11 +143,7 @@ final class FileReads {
     }
 
     private Row project(Row r) {
-      Object[] values = new Object[width];
-      for (int i = 0; i < width; i++) {
-        values[i] = r.get(i);
-      }
-      return Row.wrap(projection, values);
+      return StructProjection.project(r, projection);
     }
 
     @Override

@@ -38,34 +38,49 @@ final class RowGroupStats implements ContentStats {
     this.schema = schema;
   }
 
-  /** Maps a file's top-level column names to table field ids (by Parquet field id, else by name). */
+  /**
+   * Maps a file's leaf column paths (dotted) to table field ids, by Parquet field id, else by name: top-level
+   * columns and fields of structs; leaves inside lists and maps are left out (their statistics cover elements, not
+   * rows).
+   */
   static Map<String, Integer> fieldIdsByColumn(MessageType fileSchema, Schema tableSchema) {
     boolean hasIds = false;
     for (org.apache.parquet.schema.Type t : fileSchema.getFields()) {
       hasIds |= t.getId() != null;
     }
     Map<String, Integer> ids = new HashMap<>();
-    for (org.apache.parquet.schema.Type t : fileSchema.getFields()) {
-      if (hasIds) {
+    collect(fileSchema, "", hasIds, tableSchema, ids);
+    return ids;
+  }
+
+  private static void collect(org.apache.parquet.schema.GroupType group, String prefix, boolean hasIds,
+      Schema tableSchema, Map<String, Integer> ids) {
+    for (org.apache.parquet.schema.Type t : group.getFields()) {
+      String path = prefix + t.getName();
+      if (!t.isPrimitive()) {
+        if (t.isRepetition(org.apache.parquet.schema.Type.Repetition.REPEATED)
+            || t.getLogicalTypeAnnotation() != null) {
+          continue; // a list or a map
+        }
+        collect(t.asGroupType(), path + ".", hasIds, tableSchema, ids);
+      } else if (t.isRepetition(org.apache.parquet.schema.Type.Repetition.REPEATED)) {
+        continue;
+      } else if (hasIds) {
         if (t.getId() != null) {
-          ids.put(t.getName(), t.getId().intValue());
+          ids.put(path, t.getId().intValue());
         }
       } else {
-        Field f = tableSchema.findField(t.getName());
+        Field f = tableSchema.findField(path);
         if (f != null) {
-          ids.put(t.getName(), f.id());
+          ids.put(path, f.id());
         }
       }
     }
-    return ids;
   }
 
   static RowGroupStats of(BlockMetaData block, Map<String, Integer> idsByColumn, Schema schema) {
     Map<Integer, ColumnChunkMetaData> chunks = new HashMap<>();
     for (ColumnChunkMetaData c : block.getColumns()) {
-      if (c.getPath().size() != 1) {
-        continue;
-      }
       Integer id = idsByColumn.get(c.getPath().toDotString());
       if (id != null) {
         chunks.put(id, c);
