@@ -7,8 +7,15 @@ package io.datashard;
  * reused. Like every commit, the change is retried on a refreshed table if another writer committed first,
  * and fails with {@link ValidationException} if it no longer applies (for example, a renamed column was
  * dropped concurrently).
+ *
+ * <p>Names are top-level column names or dotted paths to nested fields: {@code payload.user.email} is a field of a
+ * struct, {@code items.element} a list's element, {@code attrs.key} / {@code attrs.value} a map's key and value.
+ * Fields are added, dropped and moved within structs; an element, key or value can be widened, and an element or
+ * value made optional.
  * <pre>{@code
  * table.updateSchema().addColumn("country", Types.STRING).renameColumn("ts", "event_time").commit();
+ * table.updateSchema().addColumn("payload.user", "email", Types.STRING).updateColumn("items.element.qty", Types.LONG)
+ *     .commit();
  * }</pre>
  */
 public interface UpdateSchema {
@@ -18,7 +25,18 @@ public interface UpdateSchema {
   /** Adds an optional column with a documentation string at the end. */
   UpdateSchema addColumn(String name, Type type, String doc);
 
-  /** Renames a column (its data stays). */
+  /**
+   * Adds an optional field to a struct column (or nested struct) at its end; the new field, and every element, key,
+   * value and field of its type, get fresh ids.
+   *
+   * @param parent the dotted path of a struct ({@code payload.user}), or null for a top-level column
+   * @param name the new field's name within that struct
+   * @param type its type
+   * @return this
+   */
+  UpdateSchema addColumn(String parent, String name, Type type);
+
+  /** Renames a column or nested field within its struct (its data stays). */
   UpdateSchema renameColumn(String name, String newName);
 
   /** Drops a column; its id is retired. A partition source column cannot be dropped. */

@@ -220,4 +220,79 @@ class NestedTypesTest {
           .isInstanceOf(ValidationException.class).hasMessageContaining("payload.user");
     }
   }
+
+  @Test
+  void nestedSchemaEvolutionKeepsOldFilesReadableByIdAndNeverReusesIds() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("events", TestSchemas.nestedEvents());
+      t.appendRecords(TestSchemas.nestedEventRows());
+      int before = t.schema().highestFieldId();
+      int qtyId = t.schema().findField("items.element.qty").id();
+      int nameId = t.schema().findField("payload.user.name").id();
+
+      Schema evolved = t.updateSchema()
+          .addColumn("payload.user", "email", Types.STRING)
+          .addColumn("payload", "geo", Types.struct(Field.optional("lat", DOUBLE), Field.optional("lon", DOUBLE)))
+          .renameColumn("payload.user.name", "display_name")
+          .updateColumn("items.element.qty", LONG)
+          .makeColumnOptional("items.element.sku")
+          .makeColumnOptional("attrs.value.element")
+          .deleteColumn("payload.tags")
+          .moveFirst("payload.geo")
+          .commit();
+
+      assertThat(evolved.findField("payload.user.email").id()).isEqualTo(before + 1);
+      assertThat(evolved.findField("payload.geo").id()).isGreaterThan(before + 1);
+      assertThat(evolved.findField("payload.geo.lon").id()).isGreaterThan(before + 1);
+      assertThat(evolved.findField("payload.user.display_name").id()).isEqualTo(nameId);
+      assertThat(evolved.findField("items.element.qty").id()).isEqualTo(qtyId);
+      assertThat(evolved.findField("items.element.qty").type()).isEqualTo(LONG);
+      assertThat(evolved.findField("payload.tags")).isNull();
+      assertThat(evolved.findField("payload").type().asStruct().fieldNames()).containsExactly("geo", "user");
+
+      t.appendRecords(List.of(TestSchemas.nestedEvent(50, TestSchemas.map("geo", TestSchemas.map("lat", 1.5),
+          "user", TestSchemas.map("id", 9L, "email", "a@b")), List.of(TestSchemas.map("qty", 5_000_000_000L)), null)));
+
+      List<Row> read = wh.loadTable("events").scan().toList();
+      read.sort(Comparator.comparing(r -> r.getLong("id")));
+      Row old = read.get(0);
+      assertThat(old.getString("payload.user.display_name")).isEqualTo("ann");
+      assertThat(old.getString("payload.user.email")).isNull();
+      assertThat(old.getStruct("payload.geo")).isNull();
+      assertThat(old.<Row>getList("items").get(0).getLong("qty")).isEqualTo(2L);
+      assertThat(old.getStruct("payload").schema().columnNames()).containsExactly("geo", "user");
+      Row added = read.get(4);
+      assertThat(added.getDouble("payload.geo.lat")).isEqualTo(1.5);
+      assertThat(added.getString("payload.user.email")).isEqualTo("a@b");
+      assertThat(added.<Row>getList("items").get(0).getLong("qty")).isEqualTo(5_000_000_000L);
+      assertThat(added.<Row>getList("items").get(0).getString("sku")).isNull();
+
+      // dropping and re-adding a field gives it a new id; the old values do not come back
+      t.updateSchema().deleteColumn("payload.user.email").commit();
+      t.updateSchema().addColumn("payload.user", "email", Types.STRING).commit();
+      assertThat(t.schema().findField("payload.user.email").id()).isGreaterThan(evolved.highestFieldId());
+      assertThat(t.scan().toList()).allSatisfy(r -> assertThat(r.getString("payload.user.email")).isNull());
+    }
+  }
+
+  @Test
+  void invalidNestedSchemaChangesAreRefusedAndChangeNothing() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("events", TestSchemas.nestedEvents());
+      Schema before = t.schema();
+      assertThatThrownBy(() -> t.updateSchema().addColumn("items", "x", Types.INT).commit())
+          .isInstanceOf(ValidationException.class).hasMessageContaining("fields are added, dropped and moved in structs");
+      assertThatThrownBy(() -> t.updateSchema().renameColumn("payload.usr", "u").commit())
+          .isInstanceOf(ValidationException.class).hasMessageContaining("fields of 'payload' are [user, tags]");
+      assertThatThrownBy(() -> t.updateSchema().makeColumnOptional("attrs.key").commit())
+          .isInstanceOf(ValidationException.class).hasMessageContaining("map keys are always required");
+      assertThatThrownBy(() -> t.updateSchema().moveAfter("payload.tags", "id").commit())
+          .isInstanceOf(ValidationException.class).hasMessageContaining("within their own struct");
+      assertThatThrownBy(() -> t.updateSchema().updateColumn("payload.user.id", Types.INT).commit())
+          .isInstanceOf(ValidationException.class).hasMessageContaining("cannot change");
+      assertThatThrownBy(() -> t.updateSchema().addColumn("payload.user", "id", Types.INT).commit())
+          .isInstanceOf(ValidationException.class).hasMessageContaining("already exists");
+      assertThat(t.refresh().schema()).isEqualTo(before);
+    }
+  }
 }

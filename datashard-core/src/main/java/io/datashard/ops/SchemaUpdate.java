@@ -1,21 +1,27 @@
 package io.datashard.ops;
 
 import io.datashard.Field;
+import io.datashard.ListType;
+import io.datashard.MapType;
 import io.datashard.PartitionField;
 import io.datashard.Schema;
+import io.datashard.StructType;
 import io.datashard.Type;
 import io.datashard.UpdateSchema;
 import io.datashard.ValidationException;
 import io.datashard.commit.TableOperations;
 import io.datashard.metadata.TableMetadata;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 
 /**
- * {@link UpdateSchema} implementation. Changes are recorded by column name and replayed on whatever version
- * is current at commit time, so a retry after a concurrent commit re-validates them.
+ * {@link UpdateSchema} implementation. Changes are recorded by column name (or dotted path) and replayed on
+ * whatever version is current at commit time, so a retry after a concurrent commit re-validates them.
  */
 public final class SchemaUpdate implements UpdateSchema {
   private final TableOperations ops;
@@ -25,9 +31,13 @@ public final class SchemaUpdate implements UpdateSchema {
     this.ops = ops;
   }
 
-  /** The schema being built: a list of fields plus the next id to assign. */
+  /**
+   * The schema being built: the top-level fields plus the last assigned id. Nested fields are reached by paths of
+   * names (a struct's field names; {@code element}; {@code key}, {@code value}) and edited by rebuilding the
+   * types on the path.
+   */
   private static final class Working {
-    final List<Field> fields;
+    List<Field> fields;
     int lastColumnId;
 
     Working(Schema schema, int lastColumnId) {
@@ -35,46 +45,195 @@ public final class SchemaUpdate implements UpdateSchema {
       this.lastColumnId = lastColumnId;
     }
 
-    int indexOf(String name) {
-      for (int i = 0; i < fields.size(); i++) {
-        if (fields.get(i).name().equals(name)) {
+    /** @return the path of names to a field: the exact top-level name first, else the dotted path */
+    List<String> path(String name) {
+      if (name == null || name.isEmpty()) {
+        throw new ValidationException("schema update: column name must not be empty");
+      }
+      if (indexOf(fields, name) >= 0 || !name.contains(".")) {
+        return List.of(name);
+      }
+      return List.of(name.split("\\.", -1));
+    }
+
+    /** @return the field at the path */
+    Field get(List<String> path) {
+      List<Field> level = fields;
+      Field f = null;
+      for (int d = 0; d < path.size(); d++) {
+        int i = indexOf(level, path.get(d));
+        if (i < 0) {
+          throw noSuch(path, d, level);
+        }
+        f = level.get(i);
+        level = children(f.type());
+      }
+      return f;
+    }
+
+    /** Replaces the children of the struct (or root) at {@code parent}. */
+    void editChildren(List<String> parent, UnaryOperator<List<Field>> edit) {
+      fields = edit(fields, parent, 0, edit);
+    }
+
+    private static List<Field> edit(List<Field> level, List<String> parent, int depth, UnaryOperator<List<Field>> op) {
+      if (depth == parent.size()) {
+        return op.apply(new ArrayList<>(level));
+      }
+      int i = indexOf(level, parent.get(depth));
+      if (i < 0) {
+        throw noSuch(parent, depth, level);
+      }
+      Field f = level.get(i);
+      List<Field> newChildren = edit(children(f.type()), parent, depth + 1, op);
+      List<Field> out = new ArrayList<>(level);
+      out.set(i, Field.of(f.id(), f.name(), rebuild(f.type(), newChildren), f.isRequired(), f.doc()));
+      return out;
+    }
+
+    /** Replaces the field at the path. */
+    void editField(List<String> path, UnaryOperator<Field> edit) {
+      String name = path.get(path.size() - 1);
+      editChildren(path.subList(0, path.size() - 1), level -> {
+        int i = indexOf(level, name);
+        level.set(i, edit.apply(level.get(i)));
+        return level;
+      });
+    }
+
+    /** Checks that the field at {@code parent} is a struct (or the root) whose fields can be added, dropped, moved. */
+    void requireStruct(List<String> parent, String what) {
+      if (!parent.isEmpty() && !get(parent).type().isStruct()) {
+        throw new ValidationException("schema update: cannot " + what + " in '" + String.join(".", parent)
+            + "', which is a " + get(parent).type() + "; fields are added, dropped and moved in structs");
+      }
+    }
+
+    void requireFree(List<String> parent, String name) {
+      if (name == null || name.isEmpty()) {
+        throw new ValidationException("schema update: column name must not be empty");
+      }
+      List<Field> level = parent.isEmpty() ? fields : children(get(parent).type());
+      if (indexOf(level, name) >= 0) {
+        throw new ValidationException("schema update: a " + (parent.isEmpty() ? "column" : "field of '"
+            + String.join(".", parent) + "'") + " named '" + name + "' already exists");
+      }
+    }
+
+    private static ValidationException noSuch(List<String> path, int depth, List<Field> level) {
+      List<String> names = level.stream().map(Field::name).toList();
+      if (depth == 0) {
+        return new ValidationException("schema update: no column '" + String.join(".", path) + "'; columns are "
+            + names);
+      }
+      return new ValidationException("schema update: no field '" + String.join(".", path) + "'; fields of '"
+          + String.join(".", path.subList(0, depth)) + "' are " + names);
+    }
+
+    static int indexOf(List<Field> level, String name) {
+      for (int i = 0; i < level.size(); i++) {
+        if (level.get(i).name().equals(name)) {
           return i;
         }
       }
       return -1;
     }
 
-    int require(String name) {
-      int i = indexOf(name);
-      if (i < 0) {
-        List<String> names = fields.stream().map(Field::name).toList();
-        throw new ValidationException("schema update: no column '" + name + "'; columns are " + names);
+    /** @return a type with every nested id replaced by fresh ones */
+    Type fresh(Type t) {
+      switch (t.id()) {
+        case STRUCT: {
+          List<Field> out = new ArrayList<>();
+          for (Field f : t.asStruct().fields()) {
+            out.add(Field.of(++lastColumnId, f.name(), f.type(), f.isRequired(), f.doc()));
+          }
+          for (int i = 0; i < out.size(); i++) {
+            Field f = out.get(i);
+            out.set(i, Field.of(f.id(), f.name(), fresh(f.type()), f.isRequired(), f.doc()));
+          }
+          return StructType.of(out);
+        }
+        case LIST: {
+          ListType l = t.asList();
+          int id = ++lastColumnId;
+          return ListType.of(id, fresh(l.elementType()), l.isElementRequired());
+        }
+        case MAP: {
+          MapType m = t.asMap();
+          int k = ++lastColumnId;
+          int v = ++lastColumnId;
+          return MapType.of(k, fresh(m.keyType()), v, fresh(m.valueType()), m.isValueRequired());
+        }
+        default:
+          return t;
       }
-      return i;
     }
+  }
 
-    void requireFree(String name) {
-      if (name == null || name.isEmpty()) {
-        throw new ValidationException("schema update: column name must not be empty");
+  static List<Field> children(Type t) {
+    switch (t.id()) {
+      case STRUCT: return t.asStruct().fields();
+      case LIST: return t.asList().fields();
+      case MAP: return t.asMap().fields();
+      default: return List.of();
+    }
+  }
+
+  static Type rebuild(Type t, List<Field> children) {
+    switch (t.id()) {
+      case STRUCT:
+        return StructType.of(children);
+      case LIST: {
+        Field e = children.get(0);
+        return ListType.of(e.id(), e.type(), e.isRequired());
       }
-      if (indexOf(name) >= 0) {
-        throw new ValidationException("schema update: a column named '" + name + "' already exists");
+      case MAP: {
+        Field k = children.get(0);
+        Field v = children.get(1);
+        return MapType.of(k.id(), k.type(), v.id(), v.type(), v.isRequired());
       }
+      default:
+        throw new IllegalStateException(t + " has no children");
+    }
+  }
+
+  private static void collectIds(Field f, Set<Integer> out) {
+    out.add(f.id());
+    for (Field c : children(f.type())) {
+      collectIds(c, out);
     }
   }
 
   @Override
   public UpdateSchema addColumn(String name, Type type) {
-    return addColumn(name, type, null);
+    return addColumn(null, name, type, null);
   }
 
   @Override
   public UpdateSchema addColumn(String name, Type type, String doc) {
+    return addColumn(null, name, type, doc);
+  }
+
+  @Override
+  public UpdateSchema addColumn(String parent, String name, Type type) {
+    return addColumn(parent, name, type, null);
+  }
+
+  private UpdateSchema addColumn(String parent, String name, Type type, String doc) {
     Objects.requireNonNull(type, "type");
     changes.add((w, m) -> {
-      w.requireFree(name);
-      w.lastColumnId++;
-      w.fields.add(Field.of(w.lastColumnId, name, type, false, doc));
+      List<String> parentPath = parent == null ? List.of() : w.path(parent);
+      if (!parentPath.isEmpty()) {
+        w.get(parentPath);
+      }
+      w.requireStruct(parentPath, "add a field");
+      w.requireFree(parentPath, name);
+      int id = ++w.lastColumnId;
+      Field added = Field.of(id, name, w.fresh(type), false, doc);
+      w.editChildren(parentPath, level -> {
+        level.add(added);
+        return level;
+      });
     });
     return this;
   }
@@ -82,10 +241,12 @@ public final class SchemaUpdate implements UpdateSchema {
   @Override
   public UpdateSchema renameColumn(String name, String newName) {
     changes.add((w, m) -> {
-      int i = w.require(name);
-      w.requireFree(newName);
-      Field f = w.fields.get(i);
-      w.fields.set(i, Field.of(f.id(), newName, f.type(), f.isRequired(), f.doc()));
+      List<String> path = w.path(name);
+      w.get(path);
+      List<String> parent = path.subList(0, path.size() - 1);
+      w.requireStruct(parent, "rename a field");
+      w.requireFree(parent, newName);
+      w.editField(path, f -> Field.of(f.id(), newName, f.type(), f.isRequired(), f.doc()));
     });
     return this;
   }
@@ -93,20 +254,28 @@ public final class SchemaUpdate implements UpdateSchema {
   @Override
   public UpdateSchema deleteColumn(String name) {
     changes.add((w, m) -> {
-      int i = w.require(name);
-      int id = w.fields.get(i).id();
+      List<String> path = w.path(name);
+      Field dropped = w.get(path);
+      List<String> parent = path.subList(0, path.size() - 1);
+      w.requireStruct(parent, "drop a field");
+      Set<Integer> ids = new HashSet<>();
+      collectIds(dropped, ids);
       for (io.datashard.PartitionSpec spec : m.specs()) {
         for (PartitionField pf : spec.fields()) {
-          if (pf.sourceId() == id) {
+          if (ids.contains(pf.sourceId())) {
             throw new ValidationException("schema update: column '" + name + "' cannot be dropped: partition field '"
-                + pf.name() + "' is derived from it");
+                + pf.name() + "' is derived from " + (pf.sourceId() == dropped.id() ? "it" : "a field inside it"));
           }
         }
       }
-      if (w.fields.size() == 1) {
-        throw new ValidationException("schema update: cannot drop '" + name + "', the last column");
-      }
-      w.fields.remove(i);
+      w.editChildren(parent, level -> {
+        if (level.size() == 1) {
+          throw new ValidationException("schema update: cannot drop '" + name + "', the last "
+              + (parent.isEmpty() ? "column" : "field of '" + String.join(".", parent) + "'"));
+        }
+        level.remove(Working.indexOf(level, path.get(path.size() - 1)));
+        return level;
+      });
     });
     return this;
   }
@@ -114,9 +283,13 @@ public final class SchemaUpdate implements UpdateSchema {
   @Override
   public UpdateSchema makeColumnOptional(String name) {
     changes.add((w, m) -> {
-      int i = w.require(name);
-      Field f = w.fields.get(i);
-      w.fields.set(i, Field.of(f.id(), f.name(), f.type(), false, f.doc()));
+      List<String> path = w.path(name);
+      w.get(path);
+      List<String> parent = path.subList(0, path.size() - 1);
+      if (!parent.isEmpty() && w.get(parent).type().isMap() && path.get(path.size() - 1).equals("key")) {
+        throw new ValidationException("schema update: map keys are always required ('" + name + "')");
+      }
+      w.editField(path, f -> Field.of(f.id(), f.name(), f.type(), false, f.doc()));
     });
     return this;
   }
@@ -124,13 +297,13 @@ public final class SchemaUpdate implements UpdateSchema {
   @Override
   public UpdateSchema updateColumn(String name, Type newType) {
     changes.add((w, m) -> {
-      int i = w.require(name);
-      Field f = w.fields.get(i);
+      List<String> path = w.path(name);
+      Field f = w.get(path);
       if (!isPromotion(f.type(), newType)) {
         throw new ValidationException("schema update: cannot change column '" + name + "' from " + f.type() + " to "
             + newType + "; allowed: int to long, float to double, decimal(P,S) to decimal(P2,S) with P2 > P");
       }
-      w.fields.set(i, Field.of(f.id(), f.name(), newType, f.isRequired(), f.doc()));
+      w.editField(path, x -> Field.of(x.id(), x.name(), newType, x.isRequired(), x.doc()));
     });
     return this;
   }
@@ -150,16 +323,25 @@ public final class SchemaUpdate implements UpdateSchema {
   @Override
   public UpdateSchema updateColumnDoc(String name, String doc) {
     changes.add((w, m) -> {
-      int i = w.require(name);
-      Field f = w.fields.get(i);
-      w.fields.set(i, Field.of(f.id(), f.name(), f.type(), f.isRequired(), doc));
+      List<String> path = w.path(name);
+      w.get(path);
+      w.editField(path, f -> Field.of(f.id(), f.name(), f.type(), f.isRequired(), doc));
     });
     return this;
   }
 
   @Override
   public UpdateSchema moveFirst(String name) {
-    changes.add((w, m) -> w.fields.add(0, w.fields.remove(w.require(name))));
+    changes.add((w, m) -> {
+      List<String> path = w.path(name);
+      w.get(path);
+      List<String> parent = path.subList(0, path.size() - 1);
+      w.requireStruct(parent, "move a field");
+      w.editChildren(parent, level -> {
+        level.add(0, level.remove(Working.indexOf(level, path.get(path.size() - 1))));
+        return level;
+      });
+    });
     return this;
   }
 
@@ -178,8 +360,21 @@ public final class SchemaUpdate implements UpdateSchema {
       if (name.equals(anchor)) {
         throw new ValidationException("schema update: cannot move '" + name + "' relative to itself");
       }
-      Field f = w.fields.remove(w.require(name));
-      w.fields.add(w.require(anchor) + offset, f);
+      List<String> path = w.path(name);
+      List<String> anchorPath = w.path(anchor);
+      w.get(path);
+      w.get(anchorPath);
+      List<String> parent = path.subList(0, path.size() - 1);
+      if (!parent.equals(anchorPath.subList(0, anchorPath.size() - 1))) {
+        throw new ValidationException("schema update: cannot move '" + name + "' next to '" + anchor
+            + "': fields move only within their own struct");
+      }
+      w.requireStruct(parent, "move a field");
+      w.editChildren(parent, level -> {
+        Field f = level.remove(Working.indexOf(level, path.get(path.size() - 1)));
+        level.add(Working.indexOf(level, anchorPath.get(anchorPath.size() - 1)) + offset, f);
+        return level;
+      });
     });
     return this;
   }
@@ -188,16 +383,17 @@ public final class SchemaUpdate implements UpdateSchema {
     for (BiConsumer<Working, TableMetadata> c : changes) {
       c.accept(w, base);
     }
+    Schema updated = Schema.of(w.fields);
     // Identifier fields (set by another engine) are carried; one that was dropped or made optional cannot be.
-    java.util.Set<Integer> ids = base.schema().identifierFieldIds();
+    Set<Integer> ids = base.schema().identifierFieldIds();
     for (int id : ids) {
-      Field f = w.fields.stream().filter(x -> x.id() == id).findFirst().orElse(null);
+      Field f = updated.findField(id);
       if (f == null || !f.isRequired()) {
-        throw new ValidationException("schema update: column '" + base.schema().findField(id).name()
+        throw new ValidationException("schema update: column '" + base.schema().findColumnName(id)
             + "' is an identifier field of the table (identifier-field-ids) and must stay a required column");
       }
     }
-    return Schema.of(w.fields).withIdentifierFieldIds(ids);
+    return updated.withIdentifierFieldIds(ids);
   }
 
   @Override
