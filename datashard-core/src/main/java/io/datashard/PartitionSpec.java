@@ -146,23 +146,28 @@ public final class PartitionSpec {
     /**
      * Adds a field with an explicit name and transform name.
      *
-     * @throws IllegalArgumentException for an unknown column, an unknown transform, a transform that does not
+     * @throws ValidationException for an unknown column, an unknown transform, a transform that does not
      *     apply to the column's type, or a repeated name
      */
     public Builder add(String column, String name, String transform) {
       Field source = schema.findField(column);
       if (source == null) {
-        throw new IllegalArgumentException("cannot partition by unknown column '" + column + "'; columns are "
+        throw new ValidationException("cannot partition by unknown column '" + column + "'; columns are "
             + schema.columnNames());
+      }
+      if (!source.type().isPrimitive() || schema.isInsideListOrMap(source.id())) {
+        throw new ValidationException("cannot partition by '" + column + "': partition sources are primitive "
+            + "columns or fields of structs, not " + (source.type().isPrimitive() ? "fields inside a list or a map"
+            : source.type().id().name().toLowerCase(java.util.Locale.ROOT) + " columns"));
       }
       io.datashard.partition.Transform t = io.datashard.partition.Transforms.fromName(transform);
       if (!t.canTransform(source.type())) {
-        throw new IllegalArgumentException("cannot partition column '" + column + "' of type " + source.type()
+        throw new ValidationException("cannot partition column '" + column + "' of type " + source.type()
             + " by " + t);
       }
       for (PartitionField f : fields) {
         if (f.name().equals(name)) {
-          throw new IllegalArgumentException("duplicate partition field name '" + name + "'");
+          throw new ValidationException("duplicate partition field name '" + name + "'");
         }
       }
       fields.add(new PartitionField(source.id(), nextFieldId++, name, t.toString()));

@@ -295,4 +295,31 @@ class NestedTypesTest {
       assertThat(t.refresh().schema()).isEqualTo(before);
     }
   }
+
+  @Test
+  void partitionTransformsOnStructFieldsButNotOnListElements() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Schema schema = TestSchemas.nestedEvents();
+      PartitionSpec spec = PartitionSpec.builderFor(schema).bucket("payload.user.id", 4).build();
+      Table t = wh.createTable("events", schema, spec);
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        rows.add(TestSchemas.nestedEvent(i, i % 10 == 0 ? null
+            : TestSchemas.map("user", TestSchemas.map("id", (long) i)), null, null));
+      }
+      t.appendRecords(rows);
+      assertThat(t.scan().toList()).hasSize(40);
+      TableScan one = t.scan().filter(io.datashard.expressions.Expressions.equal("payload.user.id", 17));
+      assertThat(TestSchemas.ids(one)).containsExactly(17L);
+      assertThat(one.report().filesPruned()).as("buckets other than 17's are pruned").isPositive();
+
+      t.updateSpec().addField("payload.user.name", "identity").commit();
+      assertThatThrownBy(() -> t.updateSpec().addField("items.element.sku", "identity").commit())
+          .isInstanceOf(ValidationException.class).hasMessageContaining("fields of structs");
+      assertThatThrownBy(() -> PartitionSpec.builderFor(schema).identity("payload"))
+          .isInstanceOf(ValidationException.class).hasMessageContaining("struct columns");
+      assertThatThrownBy(() -> t.updateSchema().deleteColumn("payload.user").commit())
+          .isInstanceOf(ValidationException.class).hasMessageContaining("a field inside it");
+    }
+  }
 }

@@ -163,7 +163,7 @@ record TableSpec(Schema schema, List<String> partitionTerms, Map<String, String>
   private static Schema schemaOf(List<Field> fields) {
     try {
       return Schema.of(fields);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | io.datashard.ValidationException e) {
       throw CliException.invalidInput("invalid schema: " + e.getMessage());
     }
   }
@@ -183,7 +183,7 @@ record TableSpec(Schema schema, List<String> partitionTerms, Map<String, String>
     }
     try {
       return Types.fromName(n);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | io.datashard.ValidationException e) {
       throw CliException.invalidInput("column '" + column + "': unknown type '" + name + "' (use boolean, int, long, "
           + "float, double, decimal(P,S), date, time, timestamp, timestamptz, string, uuid, binary, fixed[L])");
     }
@@ -226,7 +226,7 @@ record TableSpec(Schema schema, List<String> partitionTerms, Map<String, String>
           default:
             throw CliException.invalidInput("unknown partition transform '" + fn + "' in '" + term + "'");
         }
-      } catch (IllegalArgumentException e) {
+      } catch (IllegalArgumentException | io.datashard.ValidationException e) {
         throw CliException.invalidInput("invalid partitioning '" + term + "': " + e.getMessage());
       }
     }

@@ -51,7 +51,7 @@ final class Values {
       return v;
     } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
       throw fail(raw, type, null);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | io.datashard.ValidationException e) {
       throw fail(raw, type, e.getMessage());
     }
   }

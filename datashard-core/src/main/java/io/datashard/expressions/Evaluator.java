@@ -1,10 +1,8 @@
 package io.datashard.expressions;
 
-import io.datashard.Field;
 import io.datashard.Row;
 import io.datashard.Schema;
-import io.datashard.StructType;
-import java.util.List;
+import io.datashard.types.FieldAccessor;
 import java.util.Comparator;
 import java.util.NavigableSet;
 import java.util.function.Predicate;
@@ -57,38 +55,17 @@ public final class Evaluator implements Predicate<Row> {
     }
   }
 
-  /** Reads one value of a row: a top-level column, or a struct field through its enclosing structs. */
-  private interface ValueGetter {
-    Object get(Row r);
-  }
-
-  private static ValueGetter getter(Schema schema, BoundPredicate p) {
-    List<Field> path = schema.pathTo(p.fieldId());
-    if (path.isEmpty()) {
+  private static FieldAccessor getter(Schema schema, BoundPredicate p) {
+    FieldAccessor a = FieldAccessor.of(schema, p.fieldId());
+    if (a == null) {
       throw new IllegalArgumentException("rows do not have column '" + p.field().name() + "' (field id "
           + p.fieldId() + ") used by " + p);
     }
-    int top = schema.positionOfId(path.get(0).id());
-    if (path.size() == 1) {
-      return r -> r.get(top);
-    }
-    int[] positions = new int[path.size()];
-    positions[0] = top;
-    for (int i = 1; i < positions.length; i++) {
-      StructType parent = path.get(i - 1).type().asStruct();
-      positions[i] = parent.fields().indexOf(path.get(i));
-    }
-    return r -> {
-      Object v = r.get(positions[0]);
-      for (int i = 1; i < positions.length && v != null; i++) {
-        v = ((Row) v).get(positions[i]);
-      }
-      return v;
-    };
+    return a;
   }
 
   private static Predicate<Row> predicate(Schema schema, BoundPredicate p) {
-    ValueGetter value = getter(schema, p);
+    FieldAccessor value = getter(schema, p);
     Comparator<Object> cmp = p.comparator();
     Object lit = p.literal();
     NavigableSet<Object> set = p.literalSet();

@@ -64,6 +64,10 @@ public final class SpecUpdate implements UpdatePartitionSpec {
         throw new ValidationException("partition spec update: unknown column '" + a[1] + "'; columns are "
             + base.schema().columnNames());
       }
+      if (!source.type().isPrimitive() || base.schema().isInsideListOrMap(source.id())) {
+        throw new ValidationException("partition spec update: cannot partition by '" + a[1] + "': partition "
+            + "sources are primitive columns or fields of structs");
+      }
       Transform t;
       try {
         t = Transforms.fromName(a[2]);

@@ -4,6 +4,7 @@ import io.datashard.Field;
 import io.datashard.PartitionField;
 import io.datashard.PartitionSpec;
 import io.datashard.Schema;
+import io.datashard.types.FieldAccessor;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.List;
  */
 public final class Partitioner {
   private final PartitionSpec spec;
-  private final int[] sourcePositions;
+  private final FieldAccessor[] sources;
   private final Transform[] transforms;
 
   /**
@@ -26,22 +27,22 @@ public final class Partitioner {
   public Partitioner(PartitionSpec spec, Schema schema) {
     this.spec = spec;
     int n = spec.fields().size();
-    this.sourcePositions = new int[n];
+    this.sources = new FieldAccessor[n];
     this.transforms = new Transform[n];
     for (int i = 0; i < n; i++) {
       PartitionField pf = spec.fields().get(i);
-      int pos = schema.positionOfId(pf.sourceId());
-      if (pos < 0) {
+      FieldAccessor accessor = FieldAccessor.of(schema, pf.sourceId());
+      if (accessor == null) {
         throw new IllegalArgumentException("partition field '" + pf.name() + "' refers to column id "
-            + pf.sourceId() + ", which is not in the schema");
+            + pf.sourceId() + ", which is not in the schema (or lies inside a list or a map)");
       }
-      Field source = schema.field(pos);
+      Field source = schema.findField(pf.sourceId());
       Transform t = Transforms.fromName(pf.transform());
       if (!t.canTransform(source.type())) {
         throw new IllegalArgumentException("transform " + t + " cannot be applied to column '" + source.name()
             + "' of type " + source.type());
       }
-      sourcePositions[i] = pos;
+      sources[i] = accessor;
       transforms[i] = t;
     }
   }
@@ -58,7 +59,7 @@ public final class Partitioner {
   public List<Object> partition(Object[] row) {
     Object[] values = new Object[transforms.length];
     for (int i = 0; i < transforms.length; i++) {
-      Object source = row[sourcePositions[i]];
+      Object source = sources[i].get(row);
       values[i] = source == null ? null : transforms[i].apply(source);
     }
     return java.util.Collections.unmodifiableList(Arrays.asList(values));
