@@ -30,6 +30,16 @@ public interface Appender extends AutoCloseable {
   Appender add(Map<String, ?> record);
 
   /** Adds every record of an iterable, in order. */
+  /**
+   * Adds a plain Java object: a {@code record} by its components, another class by its properties (getters or
+   * fields); nested records become structs, collections lists, maps maps, enums strings. Validated like a map.
+   *
+   * @param object the object
+   * @return this
+   * @throws RecordValidationException when it does not fit the schema (the appender is then unusable)
+   */
+  Appender addObject(Object object);
+
   default Appender addAll(Iterable<? extends Map<String, ?>> records) {
     for (Map<String, ?> r : records) {
       add(r);

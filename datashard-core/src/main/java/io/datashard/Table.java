@@ -37,6 +37,17 @@ public interface Table {
    */
   Snapshot appendRecords(List<? extends Map<String, ?>> records);
 
+  /**
+   * Appends plain Java objects in one commit: {@code record}s by their components (or classes by their
+   * properties), nested records as structs, collections as lists, maps as maps. Read them back with
+   * {@code scan().as(Type.class)}.
+   *
+   * @param objects the objects
+   * @return the new snapshot
+   * @throws RecordValidationException when an object does not fit the schema (nothing is committed)
+   */
+  Snapshot appendObjects(List<?> objects);
+
   /** @return a streaming appender for large or incremental appends committed as one snapshot */
   Appender newAppend();
 

@@ -100,6 +100,19 @@ public interface TableScan {
   /** @return all matching rows, in memory */
   List<Row> toList();
 
+  /**
+   * Reads rows as plain Java objects, mapped by name: {@code record} components (or class properties) to columns,
+   * nested records to structs, {@code List}s to lists, {@code Map}s to maps; only those columns are read. Column
+   * values convert to the declared types where no information is lost ({@code int} to {@code long},
+   * {@code timestamptz} to {@code Instant}, {@code binary} to {@code byte[]}, a string to an enum).
+   *
+   * @param type a record class, or a class with a constructor without parameters
+   * @param <T> the class
+   * @return the typed scan
+   * @throws ValidationException when a property has no column of its name
+   */
+  <T> TypedScan<T> as(Class<T> type);
+
   /** @return a streaming iterator holding at most one open data file; close it */
   CloseableIterator<Row> iterator();
 

@@ -59,8 +59,11 @@ public final class RecordValidator {
     if (record instanceof Row && ((Row) record).schema().sameFieldsAs(schema)) {
       return fromRecord((Row) record, index); // positional: no name lookups
     }
+    if (JavaObjects.isMappable(record)) {
+      record = JavaObjects.toMap(record);
+    }
     if (!(record instanceof Map)) {
-      throw new RecordValidationException(index, null, "expected a Map<String, ?> or Row, got "
+      throw new RecordValidationException(index, null, "expected a Map<String, ?>, a Row or a Java record, got "
           + (record == null ? "null" : record.getClass().getName()));
     }
     return structValues(schema, (Map<?, ?>) record, "", index);
@@ -123,6 +126,9 @@ public final class RecordValidator {
     Type t = f.type();
     switch (t.id()) {
       case STRUCT:
+        if (JavaObjects.isMappable(v)) {
+          v = JavaObjects.toMap(v);
+        }
         if (v instanceof Map) {
           StructType struct = t.asStruct();
           if (v instanceof Row && ((Row) v).schema().asStruct().equals(struct)) {

@@ -8,12 +8,14 @@ import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
 import io.datashard.TableScan;
+import io.datashard.TypedScan;
 import io.datashard.ValidationException;
 import io.datashard.expressions.Binder;
 import io.datashard.expressions.ContentStats;
 import io.datashard.expressions.Expression;
 import io.datashard.expressions.Expressions;
 import io.datashard.expressions.InclusiveMetricsEvaluator;
+import io.datashard.records.JavaObjects;
 import io.datashard.types.StructProjection;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestEntry;
@@ -340,6 +342,50 @@ public final class BaseTableScan implements TableScan {
     CloseableIterator<Row> it = iterator();
     return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL),
         false).onClose(it::close);
+  }
+
+  @Override
+  public <T> TypedScan<T> as(Class<T> type) {
+    JavaObjects.checkReadable(type, projection);
+    TableScan rows = select(JavaObjects.propertyNames(type));
+    return new TypedScan<>() {
+      @Override
+      public List<T> toList() {
+        List<T> out = new ArrayList<>();
+        try (CloseableIterator<T> it = iterator()) {
+          it.forEachRemaining(out::add);
+        }
+        return out;
+      }
+
+      @Override
+      public CloseableIterator<T> iterator() {
+        CloseableIterator<Row> it = rows.iterator();
+        return new CloseableIterator<>() {
+          @Override
+          public boolean hasNext() {
+            return it.hasNext();
+          }
+
+          @Override
+          public T next() {
+            return JavaObjects.fromRow(it.next(), type);
+          }
+
+          @Override
+          public void close() {
+            it.close();
+          }
+        };
+      }
+
+      @Override
+      public Stream<T> stream() {
+        CloseableIterator<T> it = iterator();
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL),
+            false).onClose(it::close);
+      }
+    };
   }
 
   @Override

@@ -48,6 +48,11 @@ final class BaseAppender implements Appender {
   }
 
   @Override
+  public Appender addObject(Object object) {
+    return addAny(object);
+  }
+
+  @Override
   public Appender addAll(Iterable<? extends Map<String, ?>> records) {
     for (Object r : records) { // not Map: a raw-typed list may hold anything, and must fail validation cleanly
       addAny(r);

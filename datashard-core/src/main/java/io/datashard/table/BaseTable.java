@@ -77,6 +77,16 @@ public final class BaseTable implements Table {
   }
 
   @Override
+  public Snapshot appendObjects(List<?> objects) {
+    try (Appender appender = newAppend()) {
+      for (Object o : objects) {
+        appender.addObject(o);
+      }
+      return appender.commit();
+    }
+  }
+
+  @Override
   public Appender newAppend() {
     return new BaseAppender(ops, files, ops.current());
   }
