@@ -101,14 +101,37 @@ final class DescribeCommand extends TableCommand {
     return 0;
   }
 
+  /** Prints the columns as a tree: nested fields, list elements and map keys and values indented under them. */
   static void printSchema(PrintStream out, Schema schema) {
-    int w = 4;
+    List<String[]> lines = new ArrayList<>();
     for (Field f : schema.fields()) {
-      w = Math.max(w, f.name().length());
+      tree(f, "", lines);
     }
-    for (Field f : schema.fields()) {
-      out.println(String.format("  %3d  %-" + w + "s  %-14s %s%s", f.id(), f.name(), f.type(),
-          f.isRequired() ? "required" : "optional", f.doc() == null ? "" : "  -- " + f.doc()));
+    int w = 4;
+    int tw = 6;
+    for (String[] l : lines) {
+      w = Math.max(w, l[1].length());
+      tw = Math.max(tw, Math.min(l[2].length(), 14));
+    }
+    for (String[] l : lines) {
+      out.println(String.format("  %3s  %-" + w + "s  %-" + tw + "s %s", l[0], l[1], l[2], l[3]).stripTrailing());
+    }
+  }
+
+  private static void tree(Field f, String indent, List<String[]> lines) {
+    io.datashard.Type t = f.type();
+    String type = t.isPrimitive() ? t.toString() : t.id().name().toLowerCase(java.util.Locale.ROOT);
+    lines.add(new String[] {String.valueOf(f.id()), indent + f.name(), type,
+        (f.isRequired() ? "required" : "optional") + (f.doc() == null ? "" : "  -- " + f.doc())});
+    if (t.isStruct()) {
+      for (Field c : t.asStruct().fields()) {
+        tree(c, indent + "  ", lines);
+      }
+    } else if (t.isList()) {
+      tree(t.asList().elementField(), indent + "  ", lines);
+    } else if (t.isMap()) {
+      tree(t.asMap().keyField(), indent + "  ", lines);
+      tree(t.asMap().valueField(), indent + "  ", lines);
     }
   }
 
@@ -118,8 +141,8 @@ final class DescribeCommand extends TableCommand {
     }
     List<String> terms = new ArrayList<>();
     for (PartitionField pf : spec.fields()) {
-      Field src = schema.findField(pf.sourceId());
-      String col = src == null ? "#" + pf.sourceId() : src.name();
+      String col = schema.findColumnName(pf.sourceId());
+      col = col == null ? "#" + pf.sourceId() : col;
       terms.add(pf.transform().equals("identity") ? col : pf.transform() + "(" + col + ")");
     }
     return String.join(", ", terms);

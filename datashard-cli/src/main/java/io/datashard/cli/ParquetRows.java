@@ -52,8 +52,13 @@ final class ParquetRows extends RowSource {
       if (f == null) {
         throw error(null, null, unknownColumn(t.getName()));
       }
-      if (!t.isPrimitive() || t.isRepetition(Type.Repetition.REPEATED)) {
-        throw error(null, t.getName(), "nested and repeated Parquet columns are not supported");
+      if (t.isRepetition(Type.Repetition.REPEATED)) {
+        throw error(null, t.getName(), "a repeated top-level Parquet column (legacy list layout) is not supported; "
+            + "write lists in the standard LIST layout");
+      }
+      if (t.isPrimitive() != f.type().isPrimitive()) {
+        throw error(null, t.getName(), "the file's column is " + (t.isPrimitive() ? "a primitive" : "nested")
+            + " but the table's is " + f.type());
       }
       targets[i] = f;
     }
@@ -89,20 +94,83 @@ final class ParquetRows extends RowSource {
     String where = "row " + progress;
     Map<String, Object> row = new HashMap<>(targets.length * 2);
     for (int i = 0; i < targets.length; i++) {
-      Object raw = g.getFieldRepetitionCount(i) == 0 ? null : javaValue(g, i, fileSchema.getType(i).asPrimitiveType(), where);
-      row.put(targets[i].name(), convert(targets[i], raw, where));
+      Type t = fileSchema.getType(i);
+      if (t.isPrimitive()) {
+        Object raw = g.getFieldRepetitionCount(i) == 0 ? null : javaValue(g, i, t.asPrimitiveType(), where);
+        row.put(targets[i].name(), convert(targets[i], raw, where));
+      } else {
+        row.put(targets[i].name(), g.getFieldRepetitionCount(i) == 0 ? null : nested(g, i, t, targets[i].name(), where));
+      }
     }
     checkRequired(row, where);
     return row;
   }
 
+  /**
+   * A nested value as maps and lists of plain Java values (validated against the table when appended): a group as
+   * a map of its fields, a LIST as a list, a MAP as a map; standard three-level layouts, and two-level lists.
+   */
+  private Object nested(Group g, int i, Type t, String path, String where) {
+    return nestedAt(g, i, 0, t, path, where);
+  }
+
+  private Object nestedAt(Group g, int i, int index, Type t, String path, String where) {
+    if (t.isPrimitive()) {
+      return javaValueAt(g, i, index, t.asPrimitiveType(), where);
+    }
+    Group v = g.getGroup(i, index);
+    GroupType gt = t.asGroupType();
+    LogicalTypeAnnotation l = gt.getLogicalTypeAnnotation();
+    if (l instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation) {
+      Type rep = gt.getType(0);
+      List<Object> out = new java.util.ArrayList<>();
+      int n = v.getFieldRepetitionCount(0);
+      for (int k = 0; k < n; k++) {
+        if (rep.isPrimitive()) {
+          out.add(javaValueAt(v, 0, k, rep.asPrimitiveType(), where));
+        } else {
+          Group e = v.getGroup(0, k);
+          Type elementType = rep.asGroupType().getType(0);
+          out.add(e.getFieldRepetitionCount(0) == 0 ? null
+              : nestedAt(e, 0, 0, elementType, path + "[" + k + "]", where));
+        }
+      }
+      return out;
+    }
+    if (l instanceof LogicalTypeAnnotation.MapLogicalTypeAnnotation
+        || l instanceof LogicalTypeAnnotation.MapKeyValueTypeAnnotation) {
+      GroupType kv = gt.getType(0).asGroupType();
+      Map<Object, Object> out = new java.util.LinkedHashMap<>();
+      int n = v.getFieldRepetitionCount(0);
+      for (int k = 0; k < n; k++) {
+        Group e = v.getGroup(0, k);
+        Object key = nestedAt(e, 0, 0, kv.getType(0), path + ".key", where);
+        Object value = e.getFieldRepetitionCount(1) == 0 ? null
+            : nestedAt(e, 1, 0, kv.getType(1), path + "[" + key + "]", where);
+        out.put(key, value);
+      }
+      return out;
+    }
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    for (int k = 0; k < gt.getFieldCount(); k++) {
+      Type child = gt.getType(k);
+      out.put(child.getName(), v.getFieldRepetitionCount(k) == 0 ? null
+          : nestedAt(v, k, 0, child, path + "." + child.getName(), where));
+    }
+    return out;
+  }
+
   private Object javaValue(Group g, int i, PrimitiveType t, String where) {
+    return javaValueAt(g, i, 0, t, where);
+  }
+
+  private Object javaValueAt(Group g, int i, int index, PrimitiveType t, String where) {
     LogicalTypeAnnotation l = t.getLogicalTypeAnnotation();
     switch (t.getPrimitiveTypeName()) {
       case BOOLEAN:
-        return g.getBoolean(i, 0);
+        return g.getBoolean(i, index);
       case INT32: {
-        int v = g.getInteger(i, 0);
+        int v = g.getInteger(i, index);
         if (l instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
           return LocalDate.ofEpochDay(v);
         }
@@ -115,7 +183,7 @@ final class ParquetRows extends RowSource {
         return v;
       }
       case INT64: {
-        long v = g.getLong(i, 0);
+        long v = g.getLong(i, index);
         if (l instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation) {
           LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts = (LogicalTypeAnnotation.TimestampLogicalTypeAnnotation) l;
           Instant instant;
@@ -136,12 +204,12 @@ final class ParquetRows extends RowSource {
         return v;
       }
       case FLOAT:
-        return g.getFloat(i, 0);
+        return g.getFloat(i, index);
       case DOUBLE:
-        return g.getDouble(i, 0);
+        return g.getDouble(i, index);
       case BINARY:
       case FIXED_LEN_BYTE_ARRAY: {
-        byte[] b = g.getBinary(i, 0).getBytes();
+        byte[] b = g.getBinary(i, index).getBytes();
         if (l instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
             || l instanceof LogicalTypeAnnotation.EnumLogicalTypeAnnotation
             || l instanceof LogicalTypeAnnotation.JsonLogicalTypeAnnotation) {

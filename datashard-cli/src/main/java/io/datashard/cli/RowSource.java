@@ -100,10 +100,14 @@ abstract class RowSource implements AutoCloseable {
   }
 
   protected Object convert(Field f, Object raw, String where) {
+    return convert(f, raw, where, f.name());
+  }
+
+  protected Object convert(Field f, Object raw, String where, String path) {
     try {
       return Values.convert(f, raw);
     } catch (Values.ConversionException e) {
-      throw error(where, f.name(), e.getMessage());
+      throw error(where, path, e.getMessage());
     }
   }
 
@@ -353,13 +357,79 @@ abstract class RowSource implements AutoCloseable {
         if (f == null) {
           throw error(where, null, unknownColumn(e.getKey()));
         }
-        row.put(f.name(), convert(f, value(e.getValue(), f, where), where));
+        row.put(f.name(), jsonValue(e.getValue(), f, f.name(), where));
       }
       checkRequired(row, where);
       return row;
     }
 
-    private Object value(JsonNode v, Field f, String where) {
+    /** A JSON value for a field of any type: objects become structs or maps, arrays lists. */
+    private Object jsonValue(JsonNode v, Field f, String path, String where) {
+      if (v == null || v.isNull() || v.isMissingNode()) {
+        return null;
+      }
+      io.datashard.Type t = f.type();
+      switch (t.id()) {
+        case STRUCT: {
+          if (!v.isObject()) {
+            throw error(where, path, "expected a JSON object for " + t + ", got " + abbreviate(v.toString()));
+          }
+          io.datashard.StructType struct = t.asStruct();
+          Map<String, Object> out = new java.util.LinkedHashMap<>();
+          for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Field child = struct.field(e.getKey());
+            if (child == null) {
+              throw error(where, path, "field '" + e.getKey() + "' is not in the struct (fields: "
+                  + String.join(", ", struct.fieldNames()) + ")");
+            }
+            out.put(child.name(), jsonValue(e.getValue(), child, path + "." + child.name(), where));
+          }
+          for (Field child : struct.fields()) {
+            if (child.isRequired() && out.get(child.name()) == null) {
+              throw error(where, path + "." + child.name(), "no value for required field");
+            }
+          }
+          return out;
+        }
+        case LIST: {
+          if (!v.isArray()) {
+            throw error(where, path, "expected a JSON array for " + t + ", got " + abbreviate(v.toString()));
+          }
+          List<Object> out = new ArrayList<>(v.size());
+          Field element = t.asList().elementField();
+          for (int i = 0; i < v.size(); i++) {
+            Object e = jsonValue(v.get(i), element, path + "[" + i + "]", where);
+            if (e == null && element.isRequired()) {
+              throw error(where, path + "[" + i + "]", "null element in a list of required elements");
+            }
+            out.add(e);
+          }
+          return out;
+        }
+        case MAP: {
+          if (!v.isObject()) {
+            throw error(where, path, "expected a JSON object for " + t + ", got " + abbreviate(v.toString()));
+          }
+          io.datashard.MapType m = t.asMap();
+          Map<Object, Object> out = new java.util.LinkedHashMap<>();
+          for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            Object key = convert(m.keyField(), e.getKey(), where, path + ".key");
+            Object value = jsonValue(e.getValue(), m.valueField(), path + "[" + e.getKey() + "]", where);
+            if (value == null && m.isValueRequired()) {
+              throw error(where, path + "[" + e.getKey() + "]", "null value in a map of required values");
+            }
+            out.put(key, value);
+          }
+          return out;
+        }
+        default:
+          return convert(f, value(v, f, path, where), where, path);
+      }
+    }
+
+    private Object value(JsonNode v, Field f, String path, String where) {
       if (v == null || v.isNull() || v.isMissingNode()) {
         return null;
       }
@@ -375,7 +445,7 @@ abstract class RowSource implements AutoCloseable {
       if (v.isNumber()) {
         return v.isBigDecimal() ? v.decimalValue() : (Object) v.doubleValue();
       }
-      throw error(where, f.name(), "cannot convert " + v.getNodeType().toString().toLowerCase(Locale.ROOT)
+      throw error(where, path, "cannot convert " + v.getNodeType().toString().toLowerCase(Locale.ROOT)
           + " " + abbreviate(v.toString()) + " to " + f.type());
     }
 

@@ -119,25 +119,7 @@ abstract class RowWriter implements AutoCloseable {
         g.writeStartObject();
         for (Field f : schema.fields()) {
           g.writeFieldName(f.name());
-          Object v = row.get(f.name());
-          if (v == null) {
-            g.writeNull();
-          } else if (v instanceof Boolean) {
-            g.writeBoolean((Boolean) v);
-          } else if (v instanceof Integer || v instanceof Long) {
-            g.writeNumber(((Number) v).longValue());
-          } else if (v instanceof Float || v instanceof Double) {
-            double d = ((Number) v).doubleValue();
-            if (Double.isFinite(d)) {
-              g.writeNumber(d);
-            } else {
-              g.writeString(Double.toString(d));
-            }
-          } else if (v instanceof BigDecimal) {
-            g.writeNumber((BigDecimal) v);
-          } else {
-            g.writeString(text(v));
-          }
+          io.datashard.display.ValueText.writeJson(g, row.get(f.name()));
         }
         g.writeEndObject();
       } catch (IOException e) {
@@ -153,21 +135,8 @@ abstract class RowWriter implements AutoCloseable {
     }
   }
 
-  /** @return a value as text: ISO-8601 for times, base64 for binary values, plain text otherwise */
+  /** @return a value as text: ISO-8601 for times, base64 for binary values, JSON for nested values */
   static String text(Object v) {
-    if (v instanceof byte[]) {
-      return Base64.getEncoder().encodeToString((byte[]) v);
-    }
-    if (v instanceof ByteBuffer) {
-      ByteBuffer b = ((ByteBuffer) v).duplicate();
-      byte[] bytes = new byte[b.remaining()];
-      b.get(bytes);
-      return Base64.getEncoder().encodeToString(bytes);
-    }
-    if (v instanceof BigDecimal) {
-      return ((BigDecimal) v).toPlainString();
-    }
-    String time = io.datashard.expressions.TimeText.format(v);
-    return time != null ? time : v.toString();
+    return io.datashard.display.ValueText.text(v);
   }
 }

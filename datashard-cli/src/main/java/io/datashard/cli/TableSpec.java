@@ -169,7 +169,12 @@ record TableSpec(Schema schema, List<String> partitionTerms, Map<String, String>
   }
 
   private static Type type(String name, String column) {
-    String n = name.trim().toLowerCase(Locale.ROOT).replace(" ", "");
+    String trimmed = name.trim();
+    String lower = trimmed.toLowerCase(Locale.ROOT);
+    if (lower.endsWith(">") && lower.matches("(struct|list|array|map)\\s*<.*")) {
+      return nestedType(trimmed, column);
+    }
+    String n = lower.replace(" ", "");
     switch (n) {
       case "bigint": case "int64": n = "long"; break;
       case "int32": n = "int"; break;
@@ -185,8 +190,72 @@ record TableSpec(Schema schema, List<String> partitionTerms, Map<String, String>
       return Types.fromName(n);
     } catch (IllegalArgumentException | io.datashard.ValidationException e) {
       throw CliException.invalidInput("column '" + column + "': unknown type '" + name + "' (use boolean, int, long, "
-          + "float, double, decimal(P,S), date, time, timestamp, timestamptz, string, uuid, binary, fixed[L])");
+          + "float, double, decimal(P,S), date, time, timestamp, timestamptz, string, uuid, binary, fixed[L], "
+          + "struct<name: type, ...>, list<type>, map<keytype, valuetype>)");
     }
+  }
+
+  /**
+   * Parses {@code struct<name: type [not null], ...>}, {@code list<type [not null]>} (or {@code array<...>}) and
+   * {@code map<keytype, valuetype [not null]>}; field ids are assigned when the schema is built.
+   */
+  private static Type nestedType(String text, String column) {
+    int open = text.indexOf('<');
+    String kind = text.substring(0, open).trim().toLowerCase(Locale.ROOT);
+    String inner = text.substring(open + 1, text.length() - 1).trim();
+    switch (kind) {
+      case "struct": {
+        List<Field> fields = new ArrayList<>();
+        for (String part : splitTopLevel(inner)) {
+          String p = part.trim();
+          int colon = p.indexOf(':');
+          int space = p.indexOf(' ');
+          int cut = colon > 0 && (space < 0 || colon < space) ? colon : space;
+          if (cut <= 0) {
+            throw CliException.invalidInput("column '" + column + "': struct field '" + p + "' has no type: write "
+                + "struct<name: type, ...>");
+          }
+          String fieldName = p.substring(0, cut).trim();
+          String[] typeAndNull = requiredSuffix(p.substring(cut + 1).trim());
+          Type t = type(typeAndNull[0], column + "." + fieldName);
+          fields.add(typeAndNull[1] != null ? Field.required(fieldName, t) : Field.optional(fieldName, t));
+        }
+        if (fields.isEmpty()) {
+          throw CliException.invalidInput("column '" + column + "': a struct needs at least one field");
+        }
+        return Types.struct(fields);
+      }
+      case "list":
+      case "array": {
+        String[] e = requiredSuffix(inner);
+        Type t = type(e[0], column + ".element");
+        return e[1] != null ? Types.listOfRequired(t) : Types.list(t);
+      }
+      default: {
+        List<String> kv = splitTopLevel(inner);
+        if (kv.size() != 2) {
+          throw CliException.invalidInput("column '" + column + "': write map<keytype, valuetype>, got '" + text + "'");
+        }
+        Type key = type(kv.get(0), column + ".key");
+        String[] v = requiredSuffix(kv.get(1).trim());
+        Type value = type(v[0], column + ".value");
+        return v[1] != null ? Types.mapOfRequired(key, value) : Types.map(key, value);
+      }
+    }
+  }
+
+  /** @return {type text, "required" or null}: strips a trailing {@code not null} / {@code required} / {@code null} */
+  private static String[] requiredSuffix(String text) {
+    String lower = text.toLowerCase(Locale.ROOT);
+    for (String suffix : new String[] {" not null", " required"}) {
+      if (lower.endsWith(suffix)) {
+        return new String[] {text.substring(0, text.length() - suffix.length()).trim(), "required"};
+      }
+    }
+    if (lower.endsWith(" null") && !lower.endsWith(">null")) {
+      return new String[] {text.substring(0, text.length() - " null".length()).trim(), null};
+    }
+    return new String[] {text, null};
   }
 
   /**
@@ -251,9 +320,9 @@ record TableSpec(Schema schema, List<String> partitionTerms, Map<String, String>
     int depth = 0;
     StringBuilder cur = new StringBuilder();
     for (char ch : text.toCharArray()) {
-      if (ch == '(' || ch == '[') {
+      if (ch == '(' || ch == '[' || ch == '<') {
         depth++;
-      } else if (ch == ')' || ch == ']') {
+      } else if (ch == ')' || ch == ']' || ch == '>') {
         depth--;
       }
       if (ch == ',' && depth == 0) {

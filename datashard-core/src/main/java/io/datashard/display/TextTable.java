@@ -94,7 +94,8 @@ public final class TextTable {
 
   /**
    * @param value a column value
-   * @return its text for display: {@code null}, hex for binary values, {@code toString()} otherwise
+   * @return its text for display: {@code null}, hex for binary values, JSON for structs, lists and maps,
+   *     {@code toString()} otherwise
    */
   public static String format(Object value) {
     if (value == null) {
@@ -109,8 +110,13 @@ public final class TextTable {
       b.get(bytes);
       return "0x" + HexFormat.of().formatHex(bytes);
     }
-    String time = io.datashard.expressions.TimeText.format(value);
-    String s = time != null ? time : value.toString();
+    String s;
+    if (value instanceof io.datashard.Row || value instanceof Map || value instanceof List) {
+      s = ValueText.json(value);
+    } else {
+      String time = io.datashard.expressions.TimeText.format(value);
+      s = time != null ? time : value.toString();
+    }
     if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0 || s.indexOf('\t') >= 0) {
       s = s.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t");
     }

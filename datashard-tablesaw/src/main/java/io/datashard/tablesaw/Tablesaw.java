@@ -4,6 +4,7 @@ import io.datashard.CloseableIterator;
 import io.datashard.Field;
 import io.datashard.Row;
 import io.datashard.Schema;
+import io.datashard.types.FieldAccessor;
 import io.datashard.TableScan;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -39,7 +40,9 @@ import tech.tablesaw.columns.Column;
  * <p>Column types: boolean, int, long, float, double map to the Tablesaw columns of those names; decimal to
  * {@code DoubleColumn} (values rounded to the nearest double); date, time and timestamp to {@code DateColumn},
  * {@code TimeColumn}, {@code DateTimeColumn}; timestamptz to {@code InstantColumn}; string and uuid to
- * {@code StringColumn}; binary and fixed to {@code StringColumn} holding base64. Nulls become Tablesaw's
+ * {@code StringColumn}; binary and fixed to {@code StringColumn} holding base64. A struct's fields become
+ * columns of their own, named by path ({@code payload.user.id}); lists and maps become a {@code StringColumn} of
+ * JSON text. Nulls become Tablesaw's
  * missing values. All rows are held in memory: filter and select in the scan first.
  */
 public final class Tablesaw {
@@ -71,15 +74,16 @@ public final class Tablesaw {
   public static Table toTable(TableScan scan, long maxRows, String name) {
     Schema schema = scan.schema();
     List<Column<?>> columns = new ArrayList<>();
+    List<FieldAccessor> accessors = new ArrayList<>();
     for (Field f : schema.fields()) {
-      columns.add(column(f));
+      flatten(schema, f, f.name(), columns, accessors);
     }
     long n = 0;
     try (CloseableIterator<Row> it = scan.iterator()) {
       while (it.hasNext() && n < maxRows) {
         Row r = it.next();
         for (int i = 0; i < columns.size(); i++) {
-          append(columns.get(i), r.get(i));
+          append(columns.get(i), accessors.get(i).get(r));
         }
         n++;
       }
@@ -87,8 +91,20 @@ public final class Tablesaw {
     return Table.create(name, columns);
   }
 
-  private static Column<?> column(Field f) {
-    String n = f.name();
+  /** Struct fields become their own columns ({@code payload.user.id}); lists and maps one JSON text column. */
+  private static void flatten(Schema schema, Field f, String name, List<Column<?>> columns,
+      List<FieldAccessor> accessors) {
+    if (f.type().isStruct()) {
+      for (Field child : f.type().asStruct().fields()) {
+        flatten(schema, child, name + "." + child.name(), columns, accessors);
+      }
+      return;
+    }
+    columns.add(column(f, name));
+    accessors.add(FieldAccessor.of(schema, f.id()));
+  }
+
+  private static Column<?> column(Field f, String n) {
     switch (f.type().id()) {
       case BOOLEAN: return BooleanColumn.create(n);
       case INT: return IntColumn.create(n);
@@ -130,15 +146,6 @@ public final class Tablesaw {
   }
 
   private static String text(Object v) {
-    if (v instanceof byte[]) {
-      return Base64.getEncoder().encodeToString((byte[]) v);
-    }
-    if (v instanceof ByteBuffer) {
-      ByteBuffer b = ((ByteBuffer) v).duplicate();
-      byte[] bytes = new byte[b.remaining()];
-      b.get(bytes);
-      return Base64.getEncoder().encodeToString(bytes);
-    }
-    return v.toString();
+    return io.datashard.display.ValueText.text(v);
   }
 }
