@@ -103,4 +103,51 @@ class SparkCatalogImplTest {
       assertThat(ids(sales.loadTable("orders"))).containsExactly(20L);
     }
   }
+
+  @Test
+  void sparkWritesAndReadsNestedRowsOfTheLibrarysTables() {
+    try (Warehouse wh = Warehouse.local(root)) {
+      Table t = wh.createTable("nested", TestSchemas.nestedEvents());
+      t.appendRecords(TestSchemas.nestedEventRows());
+
+      // Spark reads the library's structs, lists of structs and maps
+      Row first = spark.sql("SELECT payload.user.id, payload.user.name, size(payload.tags), items[0].sku, "
+          + "CAST(items[0].price AS STRING), size(items), attrs['scores'][1] FROM ds.nested WHERE id = 1")
+          .collectAsList().get(0);
+      assertThat(first.getLong(0)).isEqualTo(7L);
+      assertThat(first.getString(1)).isEqualTo("ann");
+      assertThat(first.getInt(2)).isEqualTo(2);
+      assertThat(first.getString(3)).isEqualTo("x1");
+      assertThat(first.getString(4)).isEqualTo("12.50");
+      assertThat(first.getInt(5)).isEqualTo(2);
+      assertThat(first.getDouble(6)).isEqualTo(2.5);
+      assertThat(spark.sql("SELECT count(*) FROM ds.nested WHERE payload.user.id IS NULL").collectAsList().get(0)
+          .getLong(0)).isEqualTo(2);
+
+      // Spark writes nested rows into the library's table; the library reads them exactly
+      spark.sql("INSERT INTO ds.nested VALUES (20, named_struct('user', named_struct('id', 70L, 'name', 'spark'), "
+          + "'tags', array('s', NULL)), array(named_struct('sku', 'z', 'price', CAST(3.25 AS DECIMAL(9,2)), "
+          + "'qty', 4), NULL), map('k', array(0.5D, 1.5D)))");
+      spark.sql("INSERT INTO ds.nested VALUES (21, NULL, array(), map())");
+      List<io.datashard.Row> rows = new ArrayList<>(t.refresh().scan()
+          .filter(io.datashard.expressions.Expressions.greaterThanOrEqual("id", 20)).toList());
+      rows.sort(Comparator.comparing(r -> r.getLong("id")));
+      assertThat(rows).hasSize(2);
+      io.datashard.Row a = rows.get(0);
+      assertThat(a.getLong("payload.user.id")).isEqualTo(70L);
+      assertThat(a.getString("payload.user.name")).isEqualTo("spark");
+      assertThat(a.<String>getList("payload.tags")).containsExactly("s", null);
+      List<io.datashard.Row> items = a.getList("items");
+      assertThat(items).hasSize(2);
+      assertThat(items.get(0).getString("sku")).isEqualTo("z");
+      assertThat(items.get(0).getDecimal("price")).isEqualByComparingTo("3.25");
+      assertThat(items.get(0).getInt("qty")).isEqualTo(4);
+      assertThat(items.get(1)).isNull();
+      assertThat(a.<String, List<Double>>getMap("attrs")).containsExactly(java.util.Map.entry("k", List.of(0.5, 1.5)));
+      io.datashard.Row b = rows.get(1);
+      assertThat(b.getStruct("payload")).isNull();
+      assertThat(b.getList("items")).isEmpty();
+      assertThat(b.getMap("attrs")).isEmpty();
+    }
+  }
 }
