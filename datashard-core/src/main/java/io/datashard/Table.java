@@ -72,7 +72,11 @@ public interface Table {
   /** Loads the latest committed version. @return this table */
   Table refresh();
 
-  /** @return the number of rows in the current snapshot, read from metadata (no data file is opened) */
+  /**
+   * @return the number of rows in the current snapshot: from metadata alone (no data file opened) when the table has
+   *     no delete files; with delete files written by another engine (their deleted rows are still counted in the
+   *     files' record counts), by reading the files' rows with the deletes applied
+   */
   long rowCount();
 
   /** @return a builder for a schema change, committed by {@link UpdateSchema#commit()} */

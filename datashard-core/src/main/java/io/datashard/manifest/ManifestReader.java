@@ -55,6 +55,8 @@ public final class ManifestReader implements CloseableIterator<ManifestEntry> {
   private static final int UPPER = 128;
   private static final int SPLIT_OFFSETS = 132;
   private static final int SORT_ORDER_ID = 140;
+  private static final int EQUALITY_IDS = 135;
+  private static final int REFERENCED_DATA_FILE = 143;
 
   private final AvroMetadataFile file;
   private final ManifestFile manifest;
@@ -95,7 +97,8 @@ public final class ManifestReader implements CloseableIterator<ManifestEntry> {
         requiredPos(dp, FILE_SIZE, "file_size_in_bytes"), dp.getOrDefault(COLUMN_SIZES, -1),
         dp.getOrDefault(VALUE_COUNTS, -1), dp.getOrDefault(NULL_COUNTS, -1), dp.getOrDefault(NAN_COUNTS, -1),
         dp.getOrDefault(LOWER, -1), dp.getOrDefault(UPPER, -1), dp.getOrDefault(SPLIT_OFFSETS, -1),
-        dp.getOrDefault(SORT_ORDER_ID, -1)};
+        dp.getOrDefault(SORT_ORDER_ID, -1), dp.getOrDefault(EQUALITY_IDS, -1),
+        dp.getOrDefault(REFERENCED_DATA_FILE, -1)};
     Schema partition = ManifestWriter.nonNull(dfSchema.getFields().get(df[3]).schema());
     if (partition.getType() != Schema.Type.RECORD) {
       throw corrupt("field partition is not a record");
@@ -265,7 +268,14 @@ public final class ManifestReader implements CloseableIterator<ManifestEntry> {
         .upperBounds(this.<ByteBuffer>intMap(at(d, df[11])))
         .splitOffsets(splits)
         .sortOrderId((Integer) at(d, df[13]))
+        .equalityIds(this.<Integer>list(at(d, df[14])))
+        .referencedDataFile((String) at(d, df[15]))
         .build();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <V> List<V> list(Object raw) {
+    return raw == null ? null : new ArrayList<>((List<V>) raw);
   }
 
   /** Decodes an int-keyed map: an array of key/value records (or, tolerated, an Avro map). */

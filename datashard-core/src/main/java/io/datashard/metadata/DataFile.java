@@ -14,6 +14,10 @@ import java.util.Objects;
 public final class DataFile {
   /** Content type of a data file (as opposed to position or equality deletes). */
   public static final int CONTENT_DATA = 0;
+  /** Content type of a position delete file. */
+  public static final int CONTENT_POSITION_DELETES = 1;
+  /** Content type of an equality delete file. */
+  public static final int CONTENT_EQUALITY_DELETES = 2;
 
   private final int content;
   private final String location;
@@ -30,6 +34,8 @@ public final class DataFile {
   private final Map<Integer, ByteBuffer> upperBounds;
   private final List<Long> splitOffsets;
   private final Integer sortOrderId;
+  private final List<Integer> equalityIds;
+  private final String referencedDataFile;
 
   private DataFile(Builder b) {
     this.content = b.content;
@@ -48,6 +54,8 @@ public final class DataFile {
     this.upperBounds = copyBuffers(b.upperBounds);
     this.splitOffsets = b.splitOffsets == null ? null : List.copyOf(b.splitOffsets);
     this.sortOrderId = b.sortOrderId;
+    this.equalityIds = b.equalityIds == null ? null : List.copyOf(b.equalityIds);
+    this.referencedDataFile = b.referencedDataFile;
   }
 
   private static <V> Map<Integer, V> copy(Map<Integer, V> m) {
@@ -72,7 +80,8 @@ public final class DataFile {
     return new Builder().content(content).location(location).fileFormat(fileFormat).specId(specId)
         .partition(partition).recordCount(recordCount).fileSizeInBytes(fileSizeInBytes).columnSizes(columnSizes)
         .valueCounts(valueCounts).nullValueCounts(nullValueCounts).nanValueCounts(nanValueCounts)
-        .lowerBounds(lowerBounds).upperBounds(upperBounds).splitOffsets(splitOffsets).sortOrderId(sortOrderId);
+        .lowerBounds(lowerBounds).upperBounds(upperBounds).splitOffsets(splitOffsets).sortOrderId(sortOrderId)
+        .equalityIds(equalityIds).referencedDataFile(referencedDataFile);
   }
 
   /** @return 0 for data; 1 and 2 are position and equality deletes */
@@ -148,6 +157,16 @@ public final class DataFile {
     return sortOrderId;
   }
 
+  /** @return for an equality delete file, the field ids its rows are compared on; otherwise null */
+  public List<Integer> equalityIds() {
+    return equalityIds;
+  }
+
+  /** @return for a position delete file that applies to one data file only, that file's location; else null */
+  public String referencedDataFile() {
+    return referencedDataFile;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -163,7 +182,8 @@ public final class DataFile {
         && Objects.equals(columnSizes, d.columnSizes) && Objects.equals(valueCounts, d.valueCounts)
         && Objects.equals(nullValueCounts, d.nullValueCounts) && Objects.equals(nanValueCounts, d.nanValueCounts)
         && Objects.equals(lowerBounds, d.lowerBounds) && Objects.equals(upperBounds, d.upperBounds)
-        && Objects.equals(splitOffsets, d.splitOffsets) && Objects.equals(sortOrderId, d.sortOrderId);
+        && Objects.equals(splitOffsets, d.splitOffsets) && Objects.equals(sortOrderId, d.sortOrderId)
+        && Objects.equals(equalityIds, d.equalityIds) && Objects.equals(referencedDataFile, d.referencedDataFile);
   }
 
   @Override
@@ -193,6 +213,8 @@ public final class DataFile {
     private Map<Integer, ByteBuffer> upperBounds;
     private List<Long> splitOffsets;
     private Integer sortOrderId;
+    private List<Integer> equalityIds;
+    private String referencedDataFile;
 
     private Builder() {
     }
@@ -212,6 +234,8 @@ public final class DataFile {
     public Builder upperBounds(Map<Integer, ByteBuffer> v) { this.upperBounds = v; return this; }
     public Builder splitOffsets(List<Long> v) { this.splitOffsets = v; return this; }
     public Builder sortOrderId(Integer v) { this.sortOrderId = v; return this; }
+    public Builder equalityIds(List<Integer> v) { this.equalityIds = v; return this; }
+    public Builder referencedDataFile(String v) { this.referencedDataFile = v; return this; }
 
     public DataFile build() {
       return new DataFile(this);

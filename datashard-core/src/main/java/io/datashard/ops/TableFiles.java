@@ -115,12 +115,30 @@ public final class TableFiles {
    * @throws io.datashard.UnsupportedTableFeatureException naming the table, the snapshot and what is unsupported
    */
   public List<ManifestFile> manifestsToRead(TableMetadata metadata, Snapshot snapshot, String operation) {
+    return manifestsToRead(metadata, snapshot, operation, false);
+  }
+
+  /**
+   * @param metadata the table
+   * @param snapshot the snapshot to read
+   * @param operation what reads it (for the error)
+   * @param appliesDeletes whether the caller applies position and equality delete files (scans do; rewrites,
+   *     which would have to carry them, do not yet)
+   * @return the snapshot's manifests
+   * @throws io.datashard.UnsupportedTableFeatureException for a format version above 2, or for delete files the
+   *     caller does not apply
+   */
+  public List<ManifestFile> manifestsToRead(TableMetadata metadata, Snapshot snapshot, String operation,
+      boolean appliesDeletes) {
     if (metadata.formatVersion() > TableMetadata.FORMAT_VERSION) {
       throw new io.datashard.UnsupportedTableFeatureException("table " + tableLocation + ": " + operation
           + " refused: the table has format-version " + metadata.formatVersion() + ", and DataShard reads and "
           + "writes format versions 1 and 2 only (see docs/format.md, \"What DataShard refuses\")");
     }
     List<ManifestFile> manifests = manifests(snapshot.manifestListLocation());
+    if (appliesDeletes) {
+      return manifests;
+    }
     long deleteFiles = 0;
     int deleteManifests = 0;
     for (ManifestFile m : manifests) {
@@ -138,8 +156,8 @@ public final class TableFiles {
           + " refused: snapshot " + snapshot.snapshotId() + " has " + deleteFiles + " delete file"
           + (deleteFiles == 1 ? "" : "s") + " in " + deleteManifests + " delete manifest"
           + (deleteManifests == 1 ? "" : "s") + detail + ", written by another engine (merge-on-read); DataShard "
-          + "does not apply row-level deletes yet, so it refuses rather than return deleted rows. Appending to the "
-          + "table is safe; compact it with that engine to remove the delete files");
+          + "reads such tables but does not rewrite them yet, so it refuses rather than drop the deletes. Scans and "
+          + "appends work; compact the table with that engine to remove the delete files");
     }
     return manifests;
   }

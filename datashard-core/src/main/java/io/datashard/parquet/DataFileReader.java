@@ -224,6 +224,17 @@ public final class DataFileReader implements AutoCloseable {
    * Rows assembled straight from the column readers: every column is flat (one value or null per row), so
    * parquet-java's record-assembly state machine, built for nested data, would only add work per value.
    */
+  /**
+   * @return the position in the file (0-based, counting every row of the file, skipped row groups included) of
+   *     the row the latest iterator returned last; -1 before the first. Position deletes refer to rows by it.
+   */
+  public long lastRowPosition() {
+    return lastPosition;
+  }
+
+  private long nextPosition;
+  private long lastPosition = -1;
+
   private final class Rows implements CloseableIterator<Row> {
     private final Predicate<BlockMetaData> keep;
     private final List<BlockMetaData> blocks = reader.getRowGroups();
@@ -257,6 +268,7 @@ public final class DataFileReader implements AutoCloseable {
           BlockMetaData block = blocks.get(nextBlock++);
           if (!keep.test(block)) {
             reader.skipNextRowGroup();
+            nextPosition += block.getRowCount();
             continue;
           }
           if (targets.length == 0) {
@@ -296,6 +308,7 @@ public final class DataFileReader implements AutoCloseable {
         throw new NoSuchElementException();
       }
       remaining--;
+      lastPosition = nextPosition++;
       if (columns == null) {
         return Row.wrap(projection, new Object[projection.size()]);
       }

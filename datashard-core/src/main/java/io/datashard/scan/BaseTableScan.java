@@ -30,6 +30,8 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.Spliterator;
@@ -210,7 +212,14 @@ public final class BaseTableScan implements TableScan {
 
   /** @return the live data files of the scanned snapshot that the filter does not exclude */
   public List<DataFile> planFiles() {
-    return plan(newRun());
+    return plan(newRun()).files();
+  }
+
+  /** A planned run: the data files to read and the deletes that apply to each (empty without delete files). */
+  private record Plan(List<DataFile> files, Map<String, RowDeletes.Applicable> deletes, Set<Integer> equalityIds) {
+    boolean hasDeletes() {
+      return !deletes.isEmpty();
+    }
   }
 
   private ScanMetrics newRun() {
@@ -219,22 +228,35 @@ public final class BaseTableScan implements TableScan {
     return m;
   }
 
-  private List<DataFile> plan(ScanMetrics m) {
+  private Plan plan(ScanMetrics m) {
     if (snapshot == null) {
       m.planned();
-      return List.of();
+      return new Plan(List.of(), Map.of(), Set.of());
     }
     boolean filtered = bound.op() != Expression.Operation.TRUE;
     Schema schema = metadata.schema();
     List<ManifestFile> manifests;
     try {
-      manifests = new ArrayList<>(files.manifestsToRead(metadata, snapshot, "scan"));
+      manifests = new ArrayList<>(files.manifestsToRead(metadata, snapshot, "scan", true));
     } catch (FileNotFoundInStorageException e) {
       throw new ValidationException("snapshot " + snapshot.snapshotId() + " cannot be read: its manifest list "
           + snapshot.manifestListLocation() + " is gone (the snapshot was expired)", e);
     }
     // Manifest lists hold the newest manifest first; read oldest first so rows come back in commit order.
     Collections.reverse(manifests);
+    RowDeletes deletes = new RowDeletes();
+    for (ManifestFile manifest : manifests) {
+      if (manifest.content() != ManifestFile.CONTENT_DATA && manifest.hasLiveFiles()) {
+        PartitionSpec spec = metadata.specById(manifest.specId());
+        for (ManifestEntry e : files.entries(manifest)) {
+          if (e.isLive()) {
+            deletes.add(e, spec);
+          }
+        }
+      }
+    }
+    m.deleteFiles.set(deletes.size());
+    Map<String, RowDeletes.Applicable> applicable = new HashMap<>();
     List<DataFile> out = new ArrayList<>();
     for (ManifestFile manifest : manifests) {
       if (manifest.content() != ManifestFile.CONTENT_DATA || !manifest.hasLiveFiles()) {
@@ -264,10 +286,17 @@ public final class BaseTableScan implements TableScan {
           continue;
         }
         out.add(f);
+        if (!deletes.isEmpty()) {
+          RowDeletes.Applicable a = deletes.forDataFile(f, e.dataSequenceNumber() == null ? 0
+              : e.dataSequenceNumber());
+          if (a != null) {
+            applicable.put(f.location(), a);
+          }
+        }
       }
     }
     m.planned();
-    return out;
+    return new Plan(out, applicable, applicable.isEmpty() ? Set.of() : deletes.equalityIds());
   }
 
   private boolean fileMightMatch(DataFile f, PartitionSpec spec, Schema schema) {
@@ -279,8 +308,10 @@ public final class BaseTableScan implements TableScan {
   }
 
   /** @return the projection plus the filter's columns that are not projected (appended) */
-  private Schema readSchema(Schema wanted) {
-    return StructProjection.widen(metadata.schema(), wanted, Binder.referencedFieldIds(bound));
+  private Schema readSchema(Schema wanted, Plan plan) {
+    Set<Integer> ids = new java.util.TreeSet<>(Binder.referencedFieldIds(bound));
+    ids.addAll(plan.equalityIds());
+    return StructProjection.widen(metadata.schema(), wanted, ids);
   }
 
   @Override
@@ -295,9 +326,10 @@ public final class BaseTableScan implements TableScan {
   @Override
   public CloseableIterator<Row> iterator() {
     ScanMetrics m = newRun();
-    List<DataFile> planned = plan(m);
-    FileReads reads = new FileReads(files.storage(), metadata.schema(), readSchema(projection), projection, bound,
-        m);
+    Plan plan = plan(m);
+    List<DataFile> planned = plan.files();
+    FileReads reads = new FileReads(files.storage(), metadata.schema(), readSchema(projection, plan), projection,
+        bound, m, plan.deletes());
     CloseableIterator<Row> rows = parallelism > 1 && planned.size() > 1
         ? new ParallelFileIterator(planned, reads, parallelism) : new FileChainIterator(planned.iterator(), reads);
     return new Finishing(limit == Long.MAX_VALUE ? rows : new Limited(rows, limit), m);
@@ -422,18 +454,21 @@ public final class BaseTableScan implements TableScan {
   @Override
   public long count() {
     ScanMetrics m = newRun();
-    List<DataFile> planned = plan(m);
+    Plan plan = plan(m);
+    List<DataFile> planned = plan.files();
     long n = 0;
-    if (bound.op() == Expression.Operation.TRUE) {
+    if (bound.op() == Expression.Operation.TRUE && !plan.hasDeletes()) {
       for (DataFile f : planned) {
         n += f.recordCount();
       }
       m.countedFromMetadata.set(n);
       m.rowsReturned.set(n);
     } else if (bound.op() != Expression.Operation.FALSE) {
-      // read only the filter's columns; the rows themselves are not needed
-      Schema filterColumns = filterOnlySchema();
-      FileReads reads = new FileReads(files.storage(), metadata.schema(), filterColumns, filterColumns, bound, m);
+      // with a filter, or with delete files (the file's record count includes deleted rows): read
+      // read only the filter's (and equality deletes') columns; the rows themselves are not needed
+      Schema filterColumns = filterOnlySchema(plan);
+      FileReads reads = new FileReads(files.storage(), metadata.schema(), filterColumns, filterColumns, bound, m,
+          plan.deletes());
       try (CloseableIterator<Row> rows = parallelism > 1 && planned.size() > 1
           ? new ParallelFileIterator(planned, reads, parallelism)
           : new FileChainIterator(planned.iterator(), reads)) {
@@ -449,8 +484,12 @@ public final class BaseTableScan implements TableScan {
     return n;
   }
 
-  private Schema filterOnlySchema() {
-    Set<Integer> ids = Binder.referencedFieldIds(bound);
+  private Schema filterOnlySchema(Plan plan) {
+    Set<Integer> ids = new java.util.TreeSet<>(Binder.referencedFieldIds(bound));
+    ids.addAll(plan.equalityIds());
+    if (ids.isEmpty()) {
+      ids.add(metadata.schema().field(0).id()); // some column must be read to see the rows
+    }
     LinkedHashMap<Integer, Field> fields = new LinkedHashMap<>();
     for (int id : ids) {
       Field pruned = StructProjection.prune(metadata.schema().pathTo(id));

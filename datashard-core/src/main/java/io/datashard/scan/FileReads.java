@@ -29,9 +29,12 @@ final class FileReads {
   private final Expression bound;
   private final Evaluator evaluator;   // null: no filter
   private final ScanMetrics metrics;
+  private final Map<String, RowDeletes.Applicable> deletes;
+  private final RowDeletes.Loader deleteLoader;
+  private final boolean project;
 
   FileReads(StorageBackend storage, Schema tableSchema, Schema readSchema, Schema projection, Expression bound,
-            ScanMetrics metrics) {
+            ScanMetrics metrics, Map<String, RowDeletes.Applicable> deletes) {
     this.storage = storage;
     this.tableSchema = tableSchema;
     this.readSchema = readSchema;
@@ -40,6 +43,9 @@ final class FileReads {
     this.bound = filtered ? bound : null;
     this.evaluator = filtered ? new Evaluator(readSchema, bound) : null;
     this.metrics = metrics;
+    this.deletes = deletes;
+    this.deleteLoader = deletes.isEmpty() ? null : new RowDeletes.Loader(storage, tableSchema, metrics);
+    this.project = !readSchema.sameFieldsAs(projection);
   }
 
   CloseableIterator<Row> open(DataFile file) {
@@ -65,7 +71,12 @@ final class FileReads {
         };
       }
       CloseableIterator<Row> rows = reader.iterator(keep);
-      return evaluator == null ? new Plain(reader, rows) : new Filtered(reader, rows);
+      RowDeletes.Applicable d = deletes.get(file.location());
+      if (d != null) {
+        rows = new RowDeletes.Filtered(reader, rows, deleteLoader.deletedPositions(d, file.location()), readSchema,
+            d.equalityDeletes(), deleteLoader, metrics);
+      }
+      return evaluator == null && !project ? new Plain(reader, rows) : new Filtered(reader, rows);
     } catch (RuntimeException e) {
       reader.close();
       throw e;
@@ -113,7 +124,7 @@ final class FileReads {
     private final DataFileReader reader;
     private final CloseableIterator<Row> rows;
     private final int width = projection.size();
-    private final boolean dropColumns = !readSchema.sameFieldsAs(projection);
+    private final boolean dropColumns = project;
     private Row next;
     private long read;
     private long returned;
@@ -135,7 +146,7 @@ final class FileReads {
         }
         Row r = rows.next();
         read++;
-        if (evaluator.test(r)) {
+        if (evaluator == null || evaluator.test(r)) {
           next = dropColumns ? project(r) : r;
         }
       }

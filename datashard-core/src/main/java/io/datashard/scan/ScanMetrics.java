@@ -18,6 +18,8 @@ final class ScanMetrics {
   final AtomicLong rowsRead = new AtomicLong();
   final AtomicLong rowsReturned = new AtomicLong();
   final AtomicLong countedFromMetadata = new AtomicLong();
+  final AtomicLong deleteFiles = new AtomicLong();
+  final AtomicLong rowsDeleted = new AtomicLong();
   volatile long planningNanos = -1;
   volatile long endNanos = -1;
 
@@ -41,6 +43,7 @@ final class ScanMetrics {
     return new ScanReport(snapshotId, filter, manifestsConsidered.get(), manifestsSkipped.get(),
         filesConsidered.get(), filesPruned.get(), filesRead.get(), rowGroupsConsidered.get(),
         rowGroupsSkipped.get(), bytesRead.get(), rowsRead.get(), rowsReturned.get(), countedFromMetadata.get(),
-        Math.max(0, planningNanos) / 1_000_000, (end - startNanos) / 1_000_000, endNanos >= 0);
+        Math.max(0, planningNanos) / 1_000_000, (end - startNanos) / 1_000_000, endNanos >= 0, deleteFiles.get(),
+        rowsDeleted.get());
   }
 }

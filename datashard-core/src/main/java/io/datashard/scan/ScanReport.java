@@ -28,21 +28,26 @@ package io.datashard.scan;
  * @param planningMillis time spent reading manifests and pruning files
  * @param totalMillis time from the start of planning until the rows were consumed or the iterator closed
  * @param complete whether the execution finished (false while iterating, or when closed early)
+ * @param deleteFiles live delete files (position and equality deletes written by another engine) in the snapshot
+ * @param rowsDeleted rows read but not returned because a delete file deletes them
  */
 public record ScanReport(long snapshotId, String filter, long manifestsConsidered, long manifestsSkipped,
                          long filesConsidered, long filesPruned, long filesRead, long rowGroupsConsidered,
                          long rowGroupsSkipped, long bytesRead, long rowsRead, long rowsReturned,
-                         long recordsCountedFromMetadata, long planningMillis, long totalMillis, boolean complete) {
+                         long recordsCountedFromMetadata, long planningMillis, long totalMillis, boolean complete,
+                         long deleteFiles, long rowsDeleted) {
 
   @Override
   public String toString() {
     return String.format(java.util.Locale.ROOT,
         "snapshot %d: filter %s; manifests %d (skipped %d); data files %d: pruned %d, read %d; row groups %d, "
-            + "skipped %d; %,d bytes read; %,d rows read, %,d returned%s; planning %d ms, total %d ms%s",
+            + "skipped %d; %,d bytes read; %,d rows read, %,d returned%s%s; planning %d ms, total %d ms%s",
         snapshotId, filter, manifestsConsidered, manifestsSkipped, filesConsidered, filesPruned, filesRead,
         rowGroupsConsidered, rowGroupsSkipped, bytesRead, rowsRead, rowsReturned,
         recordsCountedFromMetadata > 0 ? String.format(java.util.Locale.ROOT, " (%,d counted from metadata)",
             recordsCountedFromMetadata) : "",
+        deleteFiles > 0 ? String.format(java.util.Locale.ROOT, "; %d delete files, %,d rows deleted", deleteFiles,
+            rowsDeleted) : "",
         planningMillis, totalMillis, complete ? "" : " (incomplete)");
   }
 }

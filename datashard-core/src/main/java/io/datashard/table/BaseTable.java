@@ -129,7 +129,13 @@ public final class BaseTable implements Table {
       return 0;
     }
     TableMetadata current = ops.current();
-    java.util.List<ManifestFile> manifests = files.manifestsToRead(current, s, "row count");
+    java.util.List<ManifestFile> manifests = files.manifestsToRead(current, s, "row count", true);
+    for (ManifestFile m : manifests) {
+      if (m.content() != ManifestFile.CONTENT_DATA && m.hasLiveFiles()) {
+        // record counts include rows that delete files delete: count by reading (only the needed columns)
+        return scan().count();
+      }
+    }
     String total = s.summary().get("total-records");
     if (total != null) {
       return s.summaryLong("total-records");

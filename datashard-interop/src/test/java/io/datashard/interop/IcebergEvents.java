@@ -60,4 +60,101 @@ final class IcebergEvents {
     }
     return ids;
   }
+
+  /** @return the partition of a row with this id in the table's current spec (null when unpartitioned) */
+  static org.apache.iceberg.PartitionKey partitionOf(Table t, long id) {
+    if (t.spec().isUnpartitioned()) {
+      return null;
+    }
+    GenericRecord r = GenericRecord.create(t.schema());
+    r.setField("id", id);
+    r.setField("event", "e" + id);
+    org.apache.iceberg.PartitionKey key = new org.apache.iceberg.PartitionKey(t.spec(), t.schema());
+    key.partition(r);
+    return key;
+  }
+
+  /** @return data files (not committed) holding rows {@code (id, "e" + id)}, one per partition of the ids */
+  static java.util.List<DataFile> writePartitioned(Table t, java.util.List<Long> ids) throws IOException {
+    java.util.Map<org.apache.iceberg.StructLike, java.util.List<Long>> byPartition = new java.util.LinkedHashMap<>();
+    for (long id : ids) {
+      org.apache.iceberg.PartitionKey k = partitionOf(t, id);
+      byPartition.computeIfAbsent(k == null ? null : k.copy(), x -> new java.util.ArrayList<>()).add(id);
+    }
+    java.util.List<DataFile> out = new java.util.ArrayList<>();
+    for (var e : byPartition.entrySet()) {
+      var writer = new GenericFileWriterFactory.Builder(t).build().newDataWriter(newFile(t), t.spec(), e.getKey());
+      try (writer) {
+        for (long id : e.getValue()) {
+          GenericRecord r = GenericRecord.create(t.schema());
+          r.setField("id", id);
+          r.setField("event", "e" + id);
+          writer.write(r);
+        }
+      }
+      out.add(writer.toDataFile());
+    }
+    return out;
+  }
+
+  /** @return equality delete files on {@code id}, one per partition of the ids */
+  static java.util.List<org.apache.iceberg.DeleteFile> equalityDeletesPartitioned(Table t, long... ids)
+      throws IOException {
+    org.apache.iceberg.Schema idOnly = t.schema().select("id");
+    java.util.Map<org.apache.iceberg.StructLike, java.util.List<Long>> byPartition = new java.util.LinkedHashMap<>();
+    for (long id : ids) {
+      org.apache.iceberg.PartitionKey k = partitionOf(t, id);
+      byPartition.computeIfAbsent(k == null ? null : k.copy(), x -> new java.util.ArrayList<>()).add(id);
+    }
+    java.util.List<org.apache.iceberg.DeleteFile> out = new java.util.ArrayList<>();
+    for (var e : byPartition.entrySet()) {
+      org.apache.iceberg.deletes.EqualityDeleteWriter<Record> eq = new GenericFileWriterFactory.Builder(t)
+          .equalityFieldIds(new int[] {1}).equalityDeleteRowSchema(idOnly).build()
+          .newEqualityDeleteWriter(newFile(t), t.spec(), e.getKey());
+      try (eq) {
+        for (long id : e.getValue()) {
+          GenericRecord key = GenericRecord.create(idOnly);
+          key.setField("id", id);
+          eq.write(key);
+        }
+      }
+      out.add(eq.toDeleteFile());
+    }
+    return out;
+  }
+
+  /** @return a position delete file deleting the given rows of one data file, in that file's partition */
+  static org.apache.iceberg.DeleteFile positionDeletes(Table t, DataFile file, long... positions) throws IOException {
+    org.apache.iceberg.PartitionSpec spec = t.specs().get(file.specId());
+    org.apache.iceberg.PartitionKey key = null;
+    if (!spec.isUnpartitioned()) {
+      key = new org.apache.iceberg.PartitionKey(spec, t.schema());
+      for (int i = 0; i < spec.fields().size(); i++) {
+        key.set(i, file.partition().get(i, Object.class));
+      }
+    }
+    org.apache.iceberg.deletes.PositionDeleteWriter<Record> pos = new GenericFileWriterFactory.Builder(t).build()
+        .newPositionDeleteWriter(newFile(t), spec, key);
+    long[] sorted = positions.clone();
+    java.util.Arrays.sort(sorted);
+    try (pos) {
+      for (long p : sorted) {
+        org.apache.iceberg.deletes.PositionDelete<Record> d = org.apache.iceberg.deletes.PositionDelete.create();
+        pos.write(d.set(file.location(), p));
+      }
+    }
+    return pos.toDeleteFile();
+  }
+
+  /** @return the ids Iceberg's generic reader returns, sorted, duplicates kept */
+  static java.util.List<Long> idList(Table t) throws IOException {
+    java.util.List<Long> ids = new java.util.ArrayList<>();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(t).build()) {
+      for (Record r : rows) {
+        ids.add((Long) r.getField("id"));
+      }
+    }
+    ids.sort(null);
+    return ids;
+  }
 }

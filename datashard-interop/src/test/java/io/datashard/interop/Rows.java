@@ -105,6 +105,9 @@ final class Rows {
         List<org.apache.iceberg.types.Types.NestedField> cols = r.struct().fields();
         List<Object> row = new ArrayList<>(cols.size());
         for (org.apache.iceberg.types.Types.NestedField f : cols) {
+          if (org.apache.iceberg.MetadataColumns.isMetadataColumn(f.fieldId())) {
+            continue; // _pos and friends, which Iceberg's reader adds when it applies position deletes
+          }
           row.add(java.util.Arrays.asList(f.fieldId(), f.name(), canonical(r.getField(f.name()))));
         }
         out.add(row);

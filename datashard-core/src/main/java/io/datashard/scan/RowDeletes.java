@@ -1,0 +1,304 @@
+package io.datashard.scan;
+
+import io.datashard.CloseableIterator;
+import io.datashard.Field;
+import io.datashard.PartitionSpec;
+import io.datashard.Row;
+import io.datashard.Schema;
+import io.datashard.Types;
+import io.datashard.metadata.DataFile;
+import io.datashard.metadata.ManifestEntry;
+import io.datashard.parquet.DataFileReader;
+import io.datashard.storage.CountingInputFile;
+import io.datashard.storage.StorageBackend;
+import io.datashard.types.FieldAccessor;
+import io.datashard.types.StructProjection;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Row-level deletes of a snapshot (Iceberg v2 position and equality delete files) and their application to data
+ * files, with the spec's rules: a position delete applies to data files of the same partition whose data sequence
+ * number is at most its own; an equality delete to data files whose data sequence number is lower than its own, in
+ * the same partition, or in every partition when it was written unpartitioned. Each delete file is read once per
+ * scan run (position deletes indexed by data file, equality deletes as a set of keys), then shared by every data
+ * file it applies to.
+ */
+final class RowDeletes {
+  /** Iceberg's reserved field ids of a position delete file's columns. */
+  static final int FILE_PATH_ID = 2147483546;
+  static final int POS_ID = 2147483545;
+  private static final Schema POSITION_SCHEMA = Schema.of(Field.required(FILE_PATH_ID, "file_path", Types.STRING),
+      Field.required(POS_ID, "pos", Types.LONG));
+
+  /** A live delete file with what decides where it applies. */
+  private record Delete(DataFile file, long dataSequenceNumber, boolean global) {
+  }
+
+  /** The delete files that apply to one data file. */
+  record Applicable(List<DataFile> positionDeletes, List<DataFile> equalityDeletes) {
+  }
+
+  private final List<Delete> positionDeletes = new ArrayList<>();
+  private final List<Delete> equalityDeletes = new ArrayList<>();
+  private final Set<Integer> equalityIds = new java.util.TreeSet<>();
+
+  /**
+   * @param entry a live entry of a delete manifest
+   * @param spec the spec the delete file was written with
+   */
+  void add(ManifestEntry entry, PartitionSpec spec) {
+    DataFile f = entry.file();
+    long seq = entry.dataSequenceNumber() == null ? 0 : entry.dataSequenceNumber();
+    if (f.content() == DataFile.CONTENT_POSITION_DELETES) {
+      positionDeletes.add(new Delete(f, seq, false));
+    } else {
+      if (f.equalityIds() == null || f.equalityIds().isEmpty()) {
+        throw new io.datashard.CorruptMetadataException(f.location(), "equality delete file without equality ids");
+      }
+      equalityDeletes.add(new Delete(f, seq, spec.isUnpartitioned()));
+      equalityIds.addAll(f.equalityIds());
+    }
+  }
+
+  boolean isEmpty() {
+    return positionDeletes.isEmpty() && equalityDeletes.isEmpty();
+  }
+
+  /** @return the field ids equality deletes compare on (they must be read along with the projection) */
+  Set<Integer> equalityIds() {
+    return equalityIds;
+  }
+
+  /** @return the number of live delete files */
+  int size() {
+    return positionDeletes.size() + equalityDeletes.size();
+  }
+
+  /**
+   * @param data a live data file
+   * @param dataSequenceNumber its data sequence number
+   * @return the deletes that apply to it, or null when none do
+   */
+  Applicable forDataFile(DataFile data, long dataSequenceNumber) {
+    List<DataFile> pos = new ArrayList<>();
+    for (Delete d : positionDeletes) {
+      if (d.dataSequenceNumber >= dataSequenceNumber && samePartition(d.file, data)
+          && (d.file.referencedDataFile() == null || d.file.referencedDataFile().equals(data.location()))
+          && mayReference(d.file, data.location())) {
+        pos.add(d.file);
+      }
+    }
+    List<DataFile> eq = new ArrayList<>();
+    for (Delete d : equalityDeletes) {
+      if (d.dataSequenceNumber > dataSequenceNumber && (d.global || samePartition(d.file, data))) {
+        eq.add(d.file);
+      }
+    }
+    return pos.isEmpty() && eq.isEmpty() ? null : new Applicable(pos, eq);
+  }
+
+  private static boolean samePartition(DataFile delete, DataFile data) {
+    return delete.specId() == data.specId() && delete.partition().equals(data.partition());
+  }
+
+  /** Prunes a position delete file by the bounds of its file_path column. */
+  private static boolean mayReference(DataFile delete, String location) {
+    ByteBuffer lo = delete.lowerBounds() == null ? null : delete.lowerBounds().get(FILE_PATH_ID);
+    ByteBuffer hi = delete.upperBounds() == null ? null : delete.upperBounds().get(FILE_PATH_ID);
+    if (lo != null && location.compareTo(utf8(lo)) < 0) {
+      return false;
+    }
+    // an upper bound may be truncated: compare on its length only
+    if (hi != null) {
+      String upper = utf8(hi);
+      String prefix = location.length() > upper.length() ? location.substring(0, upper.length()) : location;
+      return prefix.compareTo(upper) <= 0;
+    }
+    return true;
+  }
+
+  private static String utf8(ByteBuffer b) {
+    return StandardCharsets.UTF_8.decode(b.duplicate()).toString();
+  }
+
+  /** Reads delete files for one scan run, each once, and filters a data file's rows. Thread-safe. */
+  static final class Loader {
+    private final StorageBackend storage;
+    private final Schema tableSchema;
+    private final ScanMetrics metrics;
+    private final Map<String, Map<String, long[]>> positionsByDeleteFile = new ConcurrentHashMap<>();
+    private final Map<String, Set<List<Object>>> keysByDeleteFile = new ConcurrentHashMap<>();
+
+    Loader(StorageBackend storage, Schema tableSchema, ScanMetrics metrics) {
+      this.storage = storage;
+      this.tableSchema = tableSchema;
+      this.metrics = metrics;
+    }
+
+    /** @return the sorted deleted positions of a data file, from all its position delete files */
+    long[] deletedPositions(Applicable deletes, String dataLocation) {
+      long[] all = new long[0];
+      for (DataFile d : deletes.positionDeletes()) {
+        long[] p = positionsByDeleteFile.computeIfAbsent(d.location(), k -> readPositions(d)).get(dataLocation);
+        if (p != null) {
+          long[] merged = Arrays.copyOf(all, all.length + p.length);
+          System.arraycopy(p, 0, merged, all.length, p.length);
+          all = merged;
+        }
+      }
+      Arrays.sort(all);
+      return all;
+    }
+
+    private Map<String, long[]> readPositions(DataFile d) {
+      Map<String, List<Long>> lists = new HashMap<>();
+      try (CloseableIterator<Row> rows = DataFileReader.read(open(d), POSITION_SCHEMA)) {
+        while (rows.hasNext()) {
+          Row r = rows.next();
+          lists.computeIfAbsent((String) r.get(0), k -> new ArrayList<>()).add((Long) r.get(1));
+        }
+      }
+      Map<String, long[]> out = new HashMap<>();
+      lists.forEach((k, v) -> out.put(k, v.stream().mapToLong(Long::longValue).toArray()));
+      return out;
+    }
+
+    /** @return the keys an equality delete file deletes, in the order of its equality ids */
+    Set<List<Object>> keys(DataFile d) {
+      return keysByDeleteFile.computeIfAbsent(d.location(), k -> readKeys(d));
+    }
+
+    private Set<List<Object>> readKeys(DataFile d) {
+      Schema keySchema = keySchema(tableSchema, d.equalityIds());
+      FieldAccessor[] accessors = accessors(keySchema, d.equalityIds());
+      Set<List<Object>> keys = new HashSet<>();
+      try (CloseableIterator<Row> rows = DataFileReader.read(open(d), keySchema)) {
+        while (rows.hasNext()) {
+          keys.add(key(rows.next(), accessors));
+        }
+      }
+      return keys;
+    }
+
+    private io.datashard.storage.InputFile open(DataFile d) {
+      metrics.filesRead.incrementAndGet();
+      return new CountingInputFile(storage.newInputFile(d.location(), d.fileSizeInBytes()), metrics.bytesRead);
+    }
+  }
+
+  /** @return the table's columns holding the given field ids (pruned to them through structs) */
+  static Schema keySchema(Schema tableSchema, List<Integer> ids) {
+    LinkedHashMap<Integer, Field> fields = new LinkedHashMap<>();
+    for (int id : ids) {
+      if (tableSchema.findField(id) == null) {
+        throw new io.datashard.UnsupportedTableFeatureException("an equality delete compares on field id " + id
+            + ", which is not in the table schema");
+      }
+      Field pruned = StructProjection.prune(tableSchema.pathTo(id));
+      fields.merge(pruned.id(), pruned, StructProjection::merge);
+    }
+    return Schema.of(new ArrayList<>(fields.values()));
+  }
+
+  static FieldAccessor[] accessors(Schema schema, List<Integer> ids) {
+    FieldAccessor[] out = new FieldAccessor[ids.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = FieldAccessor.of(schema, ids.get(i));
+      if (out[i] == null) {
+        throw new io.datashard.UnsupportedTableFeatureException("an equality delete compares on field id "
+            + ids.get(i) + ", which lies inside a list or a map");
+      }
+    }
+    return out;
+  }
+
+  static List<Object> key(Row row, FieldAccessor[] accessors) {
+    Object[] k = new Object[accessors.length];
+    for (int i = 0; i < k.length; i++) {
+      k[i] = accessors[i].get(row);
+    }
+    return Arrays.asList(k);
+  }
+
+  /** A data file's rows without the deleted ones: by position (from the reader) and by equality keys. */
+  static final class Filtered implements CloseableIterator<Row> {
+    private final DataFileReader reader;
+    private final CloseableIterator<Row> rows;
+    private final long[] positions;
+    private final FieldAccessor[][] keyAccessors;
+    private final List<Set<List<Object>>> keySets;
+    private final ScanMetrics metrics;
+    private int nextDeleted;
+    private Row next;
+
+    Filtered(DataFileReader reader, CloseableIterator<Row> rows, long[] positions, Schema readSchema,
+        List<DataFile> equalityDeletes, Loader loader, ScanMetrics metrics) {
+      this.reader = reader;
+      this.rows = rows;
+      this.positions = positions;
+      this.metrics = metrics;
+      this.keyAccessors = new FieldAccessor[equalityDeletes.size()][];
+      this.keySets = new ArrayList<>();
+      for (int i = 0; i < equalityDeletes.size(); i++) {
+        DataFile d = equalityDeletes.get(i);
+        keyAccessors[i] = accessors(readSchema, d.equalityIds());
+        keySets.add(loader.keys(d));
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null && rows.hasNext()) {
+        Row r = rows.next();
+        long pos = reader.lastRowPosition();
+        while (nextDeleted < positions.length && positions[nextDeleted] < pos) {
+          nextDeleted++;
+        }
+        if (nextDeleted < positions.length && positions[nextDeleted] == pos) {
+          metrics.rowsDeleted.incrementAndGet();
+          continue;
+        }
+        if (isEqualityDeleted(r)) {
+          metrics.rowsDeleted.incrementAndGet();
+          continue;
+        }
+        next = r;
+      }
+      return next != null;
+    }
+
+    private boolean isEqualityDeleted(Row r) {
+      for (int i = 0; i < keyAccessors.length; i++) {
+        if (keySets.get(i).contains(key(r, keyAccessors[i]))) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      Row r = next;
+      next = null;
+      return r;
+    }
+
+    @Override
+    public void close() {
+      rows.close();
+    }
+  }
+}

@@ -1,0 +1,267 @@
+package io.datashard.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.datashard.UnsupportedTableFeatureException;
+import io.datashard.Warehouse;
+import io.datashard.expressions.Expressions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.deletes.EqualityDeleteWriter;
+import org.apache.iceberg.deletes.PositionDelete;
+import org.apache.iceberg.deletes.PositionDeleteWriter;
+import org.apache.iceberg.hadoop.HadoopTables;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Row-level deletes written by Apache Iceberg (merge-on-read: equality and position delete files) are applied by
+ * DataShard's scans exactly as Iceberg's own reader applies them, snapshot by snapshot; operations that would have
+ * to rewrite or carry delete files (copy-on-write deletes, compaction, manifest rewrite) refuse with a clear error and
+ * change nothing; appending stays allowed and keeps Iceberg's deletes in force. A format-version 3 table is refused.
+ */
+class DeleteFilesInteropTest {
+  @TempDir
+  Path dir;
+
+  static int version(Path table) throws IOException {
+    return Integer.parseInt(Files.readString(table.resolve("metadata/version-hint.text")).trim());
+  }
+
+  static DeleteFile equalityDeletes(Table ice, long... ids) throws IOException {
+    org.apache.iceberg.Schema idOnly = ice.schema().select("id");
+    EqualityDeleteWriter<Record> eq = new GenericFileWriterFactory.Builder(ice).equalityFieldIds(new int[] {1})
+        .equalityDeleteRowSchema(idOnly).build().newEqualityDeleteWriter(IcebergEvents.newFile(ice), ice.spec(), null);
+    try (eq) {
+      for (long id : ids) {
+        GenericRecord key = GenericRecord.create(idOnly);
+        key.setField("id", id);
+        eq.write(key);
+      }
+    }
+    return eq.toDeleteFile();
+  }
+
+  static DeleteFile positionDeletes(Table ice, Map<DataFile, long[]> positions) throws IOException {
+    PositionDeleteWriter<Record> pos = new GenericFileWriterFactory.Builder(ice).build()
+        .newPositionDeleteWriter(IcebergEvents.newFile(ice), ice.spec(), null);
+    try (pos) {
+      List<Map.Entry<DataFile, long[]>> sorted = new ArrayList<>(positions.entrySet());
+      sorted.sort(Map.Entry.comparingByKey(java.util.Comparator.comparing(f -> f.location())));
+      for (Map.Entry<DataFile, long[]> e : sorted) {
+        long[] p = e.getValue().clone();
+        java.util.Arrays.sort(p);
+        for (long x : p) {
+          PositionDelete<Record> d = PositionDelete.create();
+          pos.write(d.set(e.getKey().location(), x));
+        }
+      }
+    }
+    return pos.toDeleteFile();
+  }
+
+  static Set<Long> dsIds(io.datashard.Table ds, Long snapshot) {
+    Set<Long> out = new HashSet<>();
+    (snapshot == null ? ds.scan() : ds.scan().useSnapshot(snapshot)).toList().forEach(r -> out.add(r.getLong("id")));
+    return out;
+  }
+
+  @Test
+  void icebergsDeletesAreAppliedAndRewritesRefused() throws Exception {
+    Path warehouse = dir.resolve("wh");
+    Table ice = new HadoopTables(new Configuration()).create(IcebergEvents.SCHEMA,
+        PartitionSpec.unpartitioned(), Map.of("format-version", "2"), warehouse.resolve("t").toUri().toString());
+    DataFile data = IcebergEvents.write(ice, 1, 2, 3);
+    ice.newAppend().appendFile(data).commit();
+    long beforeDeletes = ice.currentSnapshot().snapshotId();
+
+    ice.newRowDelta().addDeletes(equalityDeletes(ice, 2)).commit();
+    long withDeletes = ice.currentSnapshot().snapshotId();
+    assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(1L, 3L);
+
+    Path table = warehouse.resolve("t");
+    try (Warehouse wh = Warehouse.local(warehouse)) {
+      io.datashard.Table ds = wh.loadTable("t");
+      assertThat(dsIds(ds, null)).containsExactlyInAnyOrder(1L, 3L);
+      assertThat(ds.rowCount()).isEqualTo(2);
+      assertThat(ds.scan().filter(Expressions.equal("id", 2L)).count()).isZero();
+      assertThat(ds.scan().count()).isEqualTo(2);
+      assertThat(dsIds(ds, beforeDeletes)).containsExactlyInAnyOrder(1L, 2L, 3L);
+      io.datashard.TableScan scan = ds.scan();
+      scan.toList();
+      assertThat(scan.report().deleteFiles()).isEqualTo(1);
+      assertThat(scan.report().rowsDeleted()).isEqualTo(1);
+
+      int v = version(table);
+      for (Runnable refused : List.<Runnable>of(
+          () -> ds.deleteWhere(Expressions.equal("id", 1L)),
+          () -> ds.rewriteDataFiles().execute(),
+          ds::rewriteManifests)) {
+        assertThatThrownBy(refused::run).isInstanceOf(UnsupportedTableFeatureException.class)
+            .hasMessageContaining(table.toUri().toString().replaceAll("/$", "").replace("file:///", "file:/"))
+            .hasMessageContaining("snapshot " + withDeletes)
+            .hasMessageContaining("1 delete file")
+            .hasMessageContaining("does not rewrite them yet");
+      }
+      assertThat(version(table)).as("refused operations change nothing").isEqualTo(v);
+
+      // Appending is safe: the delete manifest is carried as it is, and both engines still apply it.
+      ds.appendRecords(List.of(Map.of("id", 4L, "event", "ds"), Map.of("id", 2L, "event", "again")));
+      // Equality deletes apply to data with a lower sequence number only: the re-appended id 2 is live.
+      assertThat(dsIds(ds.refresh(), null)).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
+    }
+    ice.refresh();
+    assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(1L, 2L, 3L, 4L);
+
+    // A position delete (Iceberg deletes row 2 of the first file: id 3).
+    ice.newRowDelta().addDeletes(positionDeletes(ice, Map.of(data, new long[] {2}))).commit();
+    assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(1L, 2L, 4L);
+    try (Warehouse wh = Warehouse.local(warehouse)) {
+      io.datashard.Table ds = wh.loadTable("t");
+      for (org.apache.iceberg.Snapshot s : ice.snapshots()) {
+        assertThat(Rows.dataShard(ds, s.snapshotId())).as("snapshot %d", s.snapshotId())
+            .isEqualTo(Rows.iceberg(ice, s.snapshotId()));
+      }
+      assertThat(ds.rowCount()).isEqualTo(3);
+    }
+  }
+
+  /**
+   * Random interleavings of appends (Iceberg's and DataShard's), equality deletes and position deletes, in a
+   * partitioned table: DataShard returns exactly the rows Iceberg returns, for every snapshot, with and without a
+   * filter. The seed is printed first and named in every assertion ({@code -Ddeletes.seed} reruns one).
+   */
+  @Test
+  void randomInterleavingsReadExactlyAsIcebergReads() throws Exception {
+    long base = Long.getLong("deletes.seed", System.nanoTime());
+    int cases = Long.getLong("deletes.seed") != null ? 1 : 6;
+    System.out.println("DeleteFilesInteropTest seed " + base);
+    for (int c = 0; c < cases; c++) {
+      long seed = base + c;
+      java.util.Random r = new java.util.Random(seed);
+      Path warehouse = dir.resolve("rand" + c);
+      PartitionSpec spec = r.nextBoolean() ? PartitionSpec.unpartitioned()
+          : PartitionSpec.builderFor(IcebergEvents.SCHEMA).bucket("id", 3).build();
+      Table ice = new HadoopTables(new Configuration()).create(IcebergEvents.SCHEMA, spec,
+          Map.of("format-version", "2"), warehouse.resolve("t").toUri().toString());
+      List<DataFile> written = new ArrayList<>();
+      long nextId = 0;
+      try (Warehouse wh = Warehouse.local(warehouse)) {
+        for (int step = 0; step < 8; step++) {
+          int op = r.nextInt(5);
+          if (op == 0 || written.isEmpty()) {
+            // Iceberg appends one file per partition of some new ids
+            List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 5 + r.nextInt(20); i++) {
+              ids.add(nextId++);
+            }
+            var append = ice.newAppend();
+            for (DataFile f : IcebergEvents.writePartitioned(ice, ids)) {
+              append.appendFile(f);
+              written.add(f);
+            }
+            append.commit();
+          } else if (op == 1) {
+            // DataShard appends, sometimes re-using ids that were deleted
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < 1 + r.nextInt(10); i++) {
+              long id = r.nextInt(4) == 0 && nextId > 0 ? r.nextInt((int) nextId) : nextId++;
+              rows.add(Map.of("id", id, "event", "ds"));
+            }
+            wh.loadTable("t").appendRecords(rows);
+            ice.refresh();
+          } else if (op == 2 && nextId > 0) {
+            long[] ids = new long[1 + r.nextInt(3)];
+            for (int i = 0; i < ids.length; i++) {
+              ids[i] = r.nextInt((int) nextId);
+            }
+            if (spec.isUnpartitioned()) {
+              ice.newRowDelta().addDeletes(equalityDeletes(ice, ids)).commit();
+            } else {
+              // partitioned equality deletes apply within their partition: write one per partition of the ids
+              var delta = ice.newRowDelta();
+              for (DeleteFile d : IcebergEvents.equalityDeletesPartitioned(ice, ids)) {
+                delta.addDeletes(d);
+              }
+              delta.commit();
+            }
+          } else if (op == 4 && nextId > 0) {
+            // an upsert: one commit deletes a key by equality and adds a row with that key (same sequence number:
+            // the equality delete must not apply to the new row)
+            long k = r.nextInt((int) nextId);
+            var delta = ice.newRowDelta();
+            for (DeleteFile d : IcebergEvents.equalityDeletesPartitioned(ice, k)) {
+              delta.addDeletes(d);
+            }
+            for (DataFile f : IcebergEvents.writePartitioned(ice, List.of(k))) {
+              delta.addRows(f);
+              written.add(f);
+            }
+            delta.commit();
+          } else {
+            DataFile f = written.get(r.nextInt(written.size()));
+            long[] p = new long[1 + r.nextInt(3)];
+            for (int i = 0; i < p.length; i++) {
+              p[i] = r.nextInt((int) f.recordCount());
+            }
+            p = java.util.Arrays.stream(p).distinct().toArray();
+            ice.newRowDelta().addDeletes(IcebergEvents.positionDeletes(ice, f, p)).commit();
+          }
+          ice.refresh();
+          io.datashard.Table ds = wh.loadTable("t");
+          String where = "seed " + seed + ", step " + step + ", spec " + spec;
+          for (org.apache.iceberg.Snapshot s : ice.snapshots()) {
+            assertThat(Rows.dataShard(ds, s.snapshotId())).as("%s, snapshot %d", where, s.snapshotId())
+                .isEqualTo(Rows.iceberg(ice, s.snapshotId()));
+          }
+          assertThat(ds.rowCount()).as(where).isEqualTo(Rows.iceberg(ice, null).size());
+          long limit = nextId / 2;
+          List<Long> expected = new ArrayList<>(IcebergEvents.idList(ice));
+          expected.removeIf(id -> id >= limit);
+          assertThat(dsIdsWhere(ds, limit)).as(where).isEqualTo(expected);
+        }
+      }
+    }
+  }
+
+  static List<Long> dsIdsWhere(io.datashard.Table ds, long below) {
+    List<Long> out = new ArrayList<>();
+    ds.scan().filter(Expressions.lessThan("id", below)).toList().forEach(r -> out.add(r.getLong("id")));
+    out.sort(null);
+    return out;
+  }
+
+  @Test
+  void formatVersion3IsRefusedForReadsAndWrites() throws Exception {
+    Path warehouse = dir.resolve("wh3");
+    Table ice = new HadoopTables(new Configuration()).create(IcebergEvents.SCHEMA,
+        PartitionSpec.unpartitioned(), Map.of("format-version", "3"), warehouse.resolve("v3").toUri().toString());
+    ice.newAppend().appendFile(IcebergEvents.write(ice, 1, 2)).commit();
+    try (Warehouse wh = Warehouse.local(warehouse)) {
+      io.datashard.Table ds = wh.loadTable("v3"); // loads: the metadata is carried, never misread
+      int v = version(warehouse.resolve("v3"));
+      assertThatThrownBy(() -> ds.scan().toList()).isInstanceOf(UnsupportedTableFeatureException.class)
+          .hasMessageContaining("format-version 3");
+      assertThatThrownBy(ds::rowCount).isInstanceOf(UnsupportedTableFeatureException.class);
+      assertThatThrownBy(() -> ds.appendRecords(List.of(Map.of("id", 3L, "event", "x"))))
+          .isInstanceOf(UnsupportedTableFeatureException.class).hasMessageContaining("format-version 3");
+      assertThat(version(warehouse.resolve("v3"))).isEqualTo(v);
+    }
+    assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(1L, 2L);
+  }
+}
