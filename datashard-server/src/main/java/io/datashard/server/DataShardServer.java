@@ -99,6 +99,7 @@ public final class DataShardServer implements AutoCloseable {
     jetty.addConnector(c);
     GracefulHandler graceful = new GracefulHandler(new RestHandler(catalog, auth, metrics, b.maxRequestBytes));
     jetty.setHandler(graceful);
+    jetty.setErrorHandler(new JsonErrorHandler());
     jetty.setStopTimeout(b.stopTimeoutMillis);
     jetty.setStopAtShutdown(true);
   }
