@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -101,7 +102,13 @@ public final class DataShardServer implements AutoCloseable {
     jetty.setHandler(graceful);
     jetty.setErrorHandler(new JsonErrorHandler());
     jetty.setStopTimeout(b.stopTimeoutMillis);
-    jetty.setStopAtShutdown(true);
+    jetty.setStopAtShutdown(true); // SIGTERM / Ctrl-C: stop gracefully (requests in flight finish)
+    jetty.addEventListener(new LifeCycle.Listener() {
+      @Override
+      public void lifeCycleStopped(LifeCycle event) {
+        LOG.info("stopped serving warehouse {}", catalog.storage().root());
+      }
+    });
   }
 
   private static TokenSigner defaultSigner() {
@@ -127,6 +134,9 @@ public final class DataShardServer implements AutoCloseable {
    */
   public DataShardServer start() throws Exception {
     jetty.start();
+    if (config.insecure) {
+      LOG.warn("authentication is OFF (--insecure-no-auth): every caller can read, write and drop tables");
+    }
     LOG.info("serving the Iceberg REST catalog for warehouse {} at {} (authentication {})",
         catalog.storage().root(), uri(), config.insecure ? "OFF" : "on");
     return this;

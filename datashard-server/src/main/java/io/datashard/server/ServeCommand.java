@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The {@code datashard serve} command line. */
-@Command(name = "serve", mixinStandardHelpOptions = true, version = "datashard serve 0.1.0-SNAPSHOT",
+@Command(name = "datashard serve", mixinStandardHelpOptions = true, version = "datashard serve 0.1.0-SNAPSHOT",
     description = "Serve a DataShard warehouse as an Apache Iceberg REST catalog (no database; see docs/catalog.md).",
     footerHeading = "%nEnvironment:%n",
     footer = {
