@@ -1,6 +1,8 @@
 package io.datashard.server;
 
 import io.datashard.iceberg.DataShardCatalog;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -174,9 +176,16 @@ public final class DataShardServer implements AutoCloseable {
 
   /** Stops gracefully: no new requests, requests in flight finish (up to the stop timeout), then the catalog. */
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     try {
       jetty.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while stopping");
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("could not stop the server", e);
     } finally {
       if (ownsCatalog) {
         catalog.close();

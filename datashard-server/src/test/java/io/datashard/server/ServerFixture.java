@@ -77,7 +77,7 @@ final class ServerFixture implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws java.io.IOException {
     server.close();
   }
 }
