@@ -516,8 +516,7 @@ final class RestHandler extends Handler.Abstract {
     } else if (e instanceof UnsupportedOperationException) {
       status = 406;
     } else if (e instanceof BadRequestException || e instanceof IllegalArgumentException
-        || e instanceof ValidationException || e instanceof io.datashard.ValidationException
-        || e instanceof IllegalStateException && message != null && message.startsWith("Invalid")) {
+        || e instanceof ValidationException || e instanceof io.datashard.ValidationException) {
       status = 400;
     } else {
       String id = UUID.randomUUID().toString();
