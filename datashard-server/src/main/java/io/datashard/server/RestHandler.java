@@ -37,6 +37,7 @@ import org.apache.iceberg.exceptions.ServiceUnavailableException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.rest.CatalogHandlers;
 import org.apache.iceberg.rest.Endpoint;
+import org.apache.iceberg.rest.RESTCatalogProperties;
 import org.apache.iceberg.rest.RESTSerializers;
 import org.apache.iceberg.rest.RESTUtil;
 import org.apache.iceberg.rest.requests.CreateNamespaceRequest;
@@ -264,7 +265,7 @@ final class RestHandler extends Handler.Abstract {
       }
       switch (method) {
         case "GET":
-          return json(200, CatalogHandlers.loadTable(catalog, ident));
+          return json(200, CatalogHandlers.loadTable(catalog, ident, snapshotMode(query.getValue("snapshots"))));
         case "HEAD":
           CatalogHandlers.tableExists(catalog, ident);
           return Reply.noContent();
@@ -304,6 +305,17 @@ final class RestHandler extends Handler.Abstract {
       metrics.commitUnknown.incrementAndGet();
       throw e;
     }
+  }
+
+  /** The {@code snapshots} query parameter of load-table: {@code all} (default) or {@code refs}. */
+  private static RESTCatalogProperties.SnapshotMode snapshotMode(String value) {
+    if (value == null || value.isEmpty() || value.equalsIgnoreCase("all")) {
+      return RESTCatalogProperties.SnapshotMode.ALL;
+    }
+    if (value.equalsIgnoreCase("refs")) {
+      return RESTCatalogProperties.SnapshotMode.REFS;
+    }
+    throw new BadRequestException("Invalid snapshots mode: %s (all or refs)", value);
   }
 
   /** The folder a table's name maps to (the catalog keeps every table there). */
