@@ -131,11 +131,14 @@ final class RestHandler extends Handler.Abstract {
     Reply reply;
     try {
       reply = route(request, method, path, principal);
-    } catch (Throwable e) {
+    } catch (Exception e) {
       reply = error(e, method, path);
     }
     metrics.response(reply.status());
     response.setStatus(reply.status());
+    if (reply.status() == 401) {
+      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"datashard\"");
+    }
     if (reply.body() != null && !"HEAD".equals(method)) {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
       response.write(true, ByteBuffer.wrap(reply.body()), callback);

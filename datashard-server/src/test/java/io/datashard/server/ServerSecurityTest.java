@@ -59,6 +59,7 @@ class ServerSecurityTest {
     HttpResponse<String> r = Http.get(fixture.server.uri(), "/v1/config", null);
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(error(r).get("type").asText()).isEqualTo("NotAuthorizedException");
+    assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
     assertThat(Http.get(fixture.server.uri(), "/v1/namespaces", null).statusCode()).isEqualTo(401);
     assertThat(Http.get(fixture.server.uri(), "/metrics", null).statusCode()).isEqualTo(401);
   }
