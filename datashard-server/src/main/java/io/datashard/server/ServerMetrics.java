@@ -1,0 +1,58 @@
+package io.datashard.server;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A few counters, served as text at {@code GET /metrics} (Prometheus text format). */
+public final class ServerMetrics {
+  final AtomicLong requests = new AtomicLong();
+  final AtomicLong responses2xx = new AtomicLong();
+  final AtomicLong responses4xx = new AtomicLong();
+  final AtomicLong responses5xx = new AtomicLong();
+  final AtomicLong authFailures = new AtomicLong();
+  final AtomicLong commits = new AtomicLong();
+  final AtomicLong commitConflicts = new AtomicLong();
+  final AtomicLong commitUnknown = new AtomicLong();
+
+  void response(int status) {
+    requests.incrementAndGet();
+    if (status >= 500) {
+      responses5xx.incrementAndGet();
+    } else if (status >= 400) {
+      responses4xx.incrementAndGet();
+    } else {
+      responses2xx.incrementAndGet();
+    }
+  }
+
+  /** @return commits acknowledged so far */
+  public long commits() {
+    return commits.get();
+  }
+
+  /** @return commits answered 409 (requirements no longer held, or retries exhausted) */
+  public long commitConflicts() {
+    return commitConflicts.get();
+  }
+
+  /** @return the counters in Prometheus' text format */
+  public String text() {
+    StringBuilder sb = new StringBuilder();
+    counter(sb, "datashard_server_requests_total", "Requests answered", requests.get());
+    sb.append("# TYPE datashard_server_responses_total counter\n");
+    sb.append("datashard_server_responses_total{class=\"2xx\"} ").append(responses2xx.get()).append('\n');
+    sb.append("datashard_server_responses_total{class=\"4xx\"} ").append(responses4xx.get()).append('\n');
+    sb.append("datashard_server_responses_total{class=\"5xx\"} ").append(responses5xx.get()).append('\n');
+    counter(sb, "datashard_server_auth_failures_total", "Requests refused 401", authFailures.get());
+    counter(sb, "datashard_server_commits_total", "Table commits acknowledged", commits.get());
+    counter(sb, "datashard_server_commit_conflicts_total", "Table commits answered 409", commitConflicts.get());
+    counter(sb, "datashard_server_commit_unknown_total", "Table commits whose outcome was unknown",
+        commitUnknown.get());
+    return sb.toString();
+  }
+
+  private static void counter(StringBuilder sb, String name, String help, long value) {
+    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    sb.append("# TYPE ").append(name).append(" counter\n");
+    sb.append(name).append(' ').append(value).append('\n');
+  }
+}
