@@ -90,8 +90,8 @@ final class DescribeCommand extends TableCommand {
       List<FileInfo> all = storage.list(t.location());
       long allBytes = all.stream().mapToLong(FileInfo::size).sum();
       out.println("Current snapshot");
-      out.println("  rows           " + rows + (deleteFiles == 0 ? "" : " before row-level deletes (" + deleteFiles
-          + " delete files written by another engine; DataShard does not apply them yet)"));
+      out.println("  rows           " + (deleteFiles == 0 ? String.valueOf(rows) : t.rowCount() + " (" + rows
+          + " in data files, less the rows " + deleteFiles + " delete files written by another engine delete)"));
       out.println("  data files     " + dataFiles + " (" + humanBytes(dataBytes) + ")");
       out.println("  manifests      " + manifests + " (" + humanBytes(manifestBytes) + ")");
       out.println("Storage (all snapshots and metadata)");
