@@ -31,6 +31,10 @@ public final class Warehouse implements AutoCloseable {
 
   private final StorageBackend storage;
 
+  /** Group commit per table location, shared by every handle this warehouse opens on the table. */
+  private final java.util.concurrent.ConcurrentHashMap<String, io.datashard.table.GroupCommit> groupCommits =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private Warehouse(StorageBackend storage) {
     this.storage = storage;
   }
@@ -133,7 +137,7 @@ public final class Warehouse implements AutoCloseable {
     if (created == null) {
       throw new TableAlreadyExistsException(name, location);
     }
-    return new BaseTable(name, ops);
+    return new BaseTable(name, ops, groupCommit(location));
   }
 
   /**
@@ -145,7 +149,7 @@ public final class Warehouse implements AutoCloseable {
     TableNames.validate(name);
     TableOperations ops = new TableOperations(storage, name, tableLocation(name));
     ops.refresh();
-    return new BaseTable(name, ops);
+    return new BaseTable(name, ops, groupCommit(ops.tableLocation()));
   }
 
   /** @return whether a table of that name exists */
@@ -187,6 +191,10 @@ public final class Warehouse implements AutoCloseable {
   }
 
   /** @return where table {@code name} lives */
+  private io.datashard.table.GroupCommit groupCommit(String location) {
+    return groupCommits.computeIfAbsent(location, l -> new io.datashard.table.GroupCommit());
+  }
+
   public String tableLocation(String name) {
     return storage.resolve(storage.root(), name);
   }
