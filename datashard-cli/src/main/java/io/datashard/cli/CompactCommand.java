@@ -20,7 +20,7 @@ final class CompactCommand extends TableCommand {
       description = "Target file size (default: write.target-file-size-bytes, 512MB)")
   String targetSize;
 
-  @Option(names = "--min-size", paramLabel = "SIZE", description = "Rewrite files smaller than this (default 75% of target)")
+  @Option(names = "--min-size", paramLabel = "SIZE", description = "Rewrite files smaller than this (default 75%% of target)")
   String minSize;
 
   @Option(names = "--sort-by", split = ",", paramLabel = "COLUMN", description = "Sort the rows of each group")

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "scan", mixinStandardHelpOptions = true,
     description = {"Read rows: all, or those matching --where, of the current or an earlier snapshot."},
     footer = {"", "--where syntax: comparisons (= != < <= > >=), in (...), not in (...), is [not] null,",
-        "like 'prefix%', joined with and / or / not and parentheses. Strings, dates and times in quotes.", "",
+        "like 'prefix%%', joined with and / or / not and parentheses. Strings, dates and times in quotes.", "",
         "Examples:",
         "  datashard scan events --where \"event = 'login' and user_id >= 100\" --select user_id,ts",
         "  datashard scan events --as-of 2024-05-01T12:00:00Z --format csv > events.csv",
