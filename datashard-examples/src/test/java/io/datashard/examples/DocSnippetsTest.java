@@ -1,6 +1,7 @@
 package io.datashard.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datashard.DataShard;
 import io.datashard.Warehouse;
@@ -30,6 +31,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import javax.tools.StandardJavaFileManager;
+import javax.tools.StandardLocation;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -69,6 +71,9 @@ class DocSnippetsTest {
   private static final String IMPORTS = "import io.datashard.*; import io.datashard.expressions.*; "
       + "import static io.datashard.expressions.Expressions.*; import java.util.*; import java.time.*;";
   private static final List<String> SUMMARY = new ArrayList<>();
+  private static final JavaCompiler JAVAC = ToolProvider.getSystemJavaCompiler();
+  /** One file manager for every block: it opens the class path's jars once, not once per block. */
+  private static StandardJavaFileManager files;
 
   @TempDir
   static Path work;
@@ -96,9 +101,26 @@ class DocSnippetsTest {
         && s.skip() == null && s.compileOnly() == null);
   }
 
+  /** The checks themselves: a block that does not compile, or fails on its second run, fails the test. */
+  @Test
+  void brokenBlocksAndStrayMarkersFail() {
+    List<Snippet> blocks = parse("x.md", List.of("```java", "undeclared.run();", "```", "",
+        "```java", "DataShard.createTable(\"t\", Schema.builder().required(\"id\", Types.LONG).build());", "```"));
+    assertThat(blocks).hasSize(2);
+    assertThatThrownBy(() -> check(blocks.get(0))).hasMessageContaining("x.md:1 does not compile")
+        .hasMessageContaining("cannot find symbol");
+    assertThatThrownBy(() -> check(blocks.get(1))).hasMessageContaining("x.md:5 failed on run 2 of 2")
+        .hasMessageContaining("TableAlreadyExistsException");
+    assertThatThrownBy(() -> parse("y.md", List.of("<!-- snippet: skip why -->", "text", "```java", "```")))
+        .hasMessageContaining("y.md:1: a snippet marker not followed by a ```java block");
+  }
+
   @AfterAll
-  static void printSummary() {
+  static void printSummary() throws IOException {
     DataShard.setWarehouse(null);
+    if (files != null) {
+      files.close();
+    }
     System.out.println("Documentation snippets:\n  " + String.join("\n  ", SUMMARY));
   }
 
@@ -160,8 +182,16 @@ class DocSnippetsTest {
   }
 
   private static void compile(Snippet s, String className, String source, Path classes) throws IOException {
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    assertThat(javac).as("this Java has a compiler").isNotNull();
+    assertThat(JAVAC).as("this Java has a compiler").isNotNull();
+    if (files == null) {
+      files = JAVAC.getStandardFileManager(null, null, StandardCharsets.UTF_8);
+      List<Path> classPath = new ArrayList<>();
+      for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        classPath.add(Path.of(entry));
+      }
+      files.setLocationFromPaths(StandardLocation.CLASS_PATH, classPath);
+    }
+    files.setLocationFromPaths(StandardLocation.CLASS_OUTPUT, List.of(classes));
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     String simpleName = className.substring(className.lastIndexOf('.') + 1);
     JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///" + simpleName + ".java"),
@@ -171,20 +201,15 @@ class DocSnippetsTest {
         return source;
       }
     };
-    StringWriter out = new StringWriter();
-    try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
-      List<String> options = List.of("-d", classes.toString(), "-classpath", System.getProperty("java.class.path"),
-          "-proc:none", "-nowarn", "-Xlint:none");
-      boolean ok = javac.getTask(out, files, diagnostics, options, null, List.of(file)).call();
-      if (!ok) {
-        StringBuilder why = new StringBuilder(s.where() + " does not compile:\n");
-        for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-          if (d.getKind() == Diagnostic.Kind.ERROR) {
-            why.append("  line ").append(d.getLineNumber()).append(": ").append(d.getMessage(null)).append('\n');
-          }
+    List<String> options = List.of("-proc:none", "-nowarn", "-Xlint:none");
+    if (!JAVAC.getTask(new StringWriter(), files, diagnostics, options, null, List.of(file)).call()) {
+      StringBuilder why = new StringBuilder(s.where() + " does not compile:\n");
+      for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+        if (d.getKind() == Diagnostic.Kind.ERROR) {
+          why.append("  line ").append(d.getLineNumber()).append(": ").append(d.getMessage(null)).append('\n');
         }
-        throw new AssertionError(why.append("generated source:\n").append(numbered(source)).toString());
       }
+      throw new AssertionError(why.append("generated source:\n").append(numbered(source)).toString());
     }
   }
 
