@@ -55,6 +55,16 @@ public final class DataShard {
     return warehouse().createTable(name, schema, spec);
   }
 
+  /** @see Warehouse#createTableIfAbsent(String, Schema, PartitionSpec) */
+  public static Table createTableIfAbsent(String name, Schema schema) {
+    return warehouse().createTableIfAbsent(name, schema);
+  }
+
+  /** @see Warehouse#createTableIfAbsent(String, Schema, PartitionSpec) */
+  public static Table createTableIfAbsent(String name, Schema schema, PartitionSpec spec) {
+    return warehouse().createTableIfAbsent(name, schema, spec);
+  }
+
   /** @see Warehouse#loadTable(String) */
   public static Table loadTable(String name) {
     return warehouse().loadTable(name);

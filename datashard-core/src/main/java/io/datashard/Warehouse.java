@@ -140,6 +140,30 @@ public final class Warehouse implements AutoCloseable {
     return new BaseTable(name, ops, groupCommit(location));
   }
 
+  /** Creates an unpartitioned table unless one exists. @see #createTableIfAbsent(String, Schema, PartitionSpec) */
+  public Table createTableIfAbsent(String name, Schema schema) {
+    return createTableIfAbsent(name, schema, PartitionSpec.unpartitioned());
+  }
+
+  /**
+   * Creates a table, or loads it when the name is already taken: the start of a program that may run again, or
+   * on several machines at once. Safe under concurrency: of several processes calling this at once, one creates
+   * the table and the others load it. An existing table is returned as it is; its schema and partitioning are
+   * not compared with {@code schema} and {@code spec}.
+   *
+   * @param name letters, digits, {@code _ - .}; no path separators, no {@code ..}
+   * @param schema the columns, for a new table
+   * @param spec the partitioning, for a new table
+   * @return the new table, or a handle on the existing table's latest version
+   */
+  public Table createTableIfAbsent(String name, Schema schema, PartitionSpec spec) {
+    try {
+      return createTable(name, schema, spec);
+    } catch (TableAlreadyExistsException e) {
+      return loadTable(name);
+    }
+  }
+
   /**
    * @param name the table's name
    * @return a handle on the table's latest version

@@ -47,6 +47,21 @@ class WarehouseTest {
   }
 
   @Test
+  void createTableIfAbsentCreatesOnceThenLoadsTheExistingTableUntouched() throws Exception {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table created = wh.createTableIfAbsent("t", TestSchemas.EVENTS);
+      created.appendRecords(List.of(TestSchemas.event(1, "x", null)));
+      byte[] before = Files.readAllBytes(dir.resolve("t/metadata/v2.metadata.json"));
+      Schema other = Schema.of(Field.required(1, "other", Types.INT));
+      Table again = wh.createTableIfAbsent("t", other);
+      assertThat(again.schema().sameFieldsAs(TestSchemas.EVENTS)).isTrue();
+      assertThat(again.scan().count()).isEqualTo(1);
+      assertThat(Files.readAllBytes(dir.resolve("t/metadata/v2.metadata.json"))).isEqualTo(before);
+      assertThat(Files.exists(dir.resolve("t/metadata/v3.metadata.json"))).isFalse();
+    }
+  }
+
+  @Test
   void loadingAMissingTableIsAClearError() {
     try (Warehouse wh = Warehouse.local(dir)) {
       assertThatThrownBy(() -> wh.loadTable("nope")).isInstanceOf(TableNotFoundException.class)
