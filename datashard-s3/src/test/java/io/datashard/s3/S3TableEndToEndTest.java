@@ -380,7 +380,9 @@ class S3TableEndToEndTest {
   @Test
   void handlesRacingOnTheSameBaseAllCommitOneVersionEach() throws Exception {
     int racers = 6;
-    Table t = wh.createTable("race", EVENTS);
+    // group commit off: every racer must race for its own version
+    Table t = wh.createTable("race", EVENTS, io.datashard.PartitionSpec.unpartitioned(),
+        java.util.Map.of(io.datashard.TableProperties.WRITE_GROUP_COMMIT, "false"));
     Snapshot base = t.appendRecords(List.of(TestSchemas.event(0, "base", null)));
     List<Table> handles = new ArrayList<>();
     for (int i = 0; i < racers; i++) {
