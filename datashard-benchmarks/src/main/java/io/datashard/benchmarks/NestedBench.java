@@ -62,8 +62,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  *
  * <ul>
  *   <li><b>append</b>: one commit of {@code rows} rows per round. DataShard: {@code table.newAppend()}, {@code add}
- *       of a {@link Row} tree per row (structs as {@code Row}, lists as {@code ArrayList}, the map as a {@code HashMap}),
- *       {@code commit()}; "DataShard (maps)": the same with nested {@code HashMap}s for structs (the input a program
+ *       of a {@link Row} tree per row (structs as {@code Row}, lists as {@code ArrayList}, the map as a
+ *       {@code HashMap}), {@code commit()}; "DataShard (maps)": the same with nested {@code HashMap}s for structs (the input a program
  *       parsing JSON has), validated by name.
  *       Iceberg: a {@code GenericRecord} tree per row into {@code Parquet.writeData(..)} with
  *       {@code GenericParquetWriter}, then a fast-append commit (HadoopTables). parquet-java: its record consumer
@@ -146,6 +146,37 @@ final class NestedBench {
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), results);
     Bench.out("");
     Bench.out("results: %s; load at end %s", out.toAbsolutePath(), Bench.loadAverage());
+  }
+
+  /**
+   * Renders a results file of {@link #run} as {@code nested.svg} in the style of {@link PeerCharts}: append and scan,
+   * median wall-clock and median thread-CPU rows/s, one bar per system.
+   */
+  @SuppressWarnings("unchecked")
+  static void chart(Path results, Path outDir) throws IOException {
+    Map<String, Object> root = new ObjectMapper().readValue(results.toFile(), Map.class);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (String workload : List.of("append", "scan")) {
+      Map<String, Map<String, Object>> bySystem = (Map<String, Map<String, Object>>) root.get(workload);
+      for (String[] m : new String[][] {{"medianWallRowsPerSec", "median wall-clock rows/s"},
+          {"medianCpuRowsPerSec", "median thread-CPU rows/s"}}) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        bySystem.forEach((system, d) -> values.put(system, d.get(m[0])));
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("store", workload);
+        row.put("metric", m[1]);
+        row.put("unit", "rows/s");
+        row.put("values", values);
+        rows.add(row);
+      }
+    }
+    String caption = Bench.fmt("%s; %s nested rows, median of %s rounds; load %s → %s; %s", Bench.cpuModel(),
+        root.get("rows"), root.get("rounds"), root.get("loadAtStart"), root.get("loadAtEnd"), root.get("started"));
+    Files.createDirectories(outDir);
+    Path file = outDir.resolve("nested.svg");
+    Files.writeString(file, PeerCharts.svg("Nested rows (struct of struct, list of structs, map): append and full scan,"
+        + " higher is better", caption, rows));
+    Bench.out("wrote %s", file.toAbsolutePath().normalize());
   }
 
   // ---------------------------------------------------------------- append
