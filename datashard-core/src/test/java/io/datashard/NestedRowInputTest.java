@@ -97,4 +97,21 @@ class NestedRowInputTest {
       assertThat(t.refresh().scan().toList()).isEmpty();
     }
   }
+
+  @Test
+  void surrogatePairsAreKeptAndLoneSurrogatesRefusedWithTheirPosition() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("events", SCHEMA);
+      String emoji = "ok \uD83D\uDE00 fine"; // a pair: one code point
+      t.appendRecords(List.of(event(0, Row.wrap(PAYLOAD, new Object[] {null, List.of(emoji, "plain")}), null, null)));
+      assertThat(t.scan().toList().get(0).getList("payload.tags")).containsExactly(emoji, "plain");
+      for (String bad : List.of("ab\uD800c", "ab\uDE00", "ab\uD83D")) {
+        assertThatThrownBy(() -> t.appendRecords(List.of(event(1, Row.wrap(PAYLOAD, new Object[] {null,
+            List.of("fine \uD83D\uDE00", bad)}), null, null))))
+            .isInstanceOf(RecordValidationException.class).hasMessageContaining("payload.tags[1]")
+            .hasMessageContaining("unpaired UTF-16 surrogate").hasMessageContaining("at index 2");
+      }
+      assertThat(t.refresh().scan().toList()).hasSize(1);
+    }
+  }
 }

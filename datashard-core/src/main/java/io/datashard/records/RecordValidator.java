@@ -373,9 +373,21 @@ public final class RecordValidator {
 
   /**
    * A lone UTF-16 surrogate has no UTF-8 form: written as is, it would silently become '?'. Refuse it instead.
+   * The scan is kept small enough to be inlined into the caller (it runs for every string value); strings with
+   * surrogates, rare, are checked pair by pair in {@link #checkSurrogates}.
    */
   private static void checkWellFormed(Object path, String s, long index) {
     for (int i = 0, n = s.length(); i < n; i++) {
+      if (Character.isSurrogate(s.charAt(i))) {
+        checkSurrogates(path, s, i, index);
+        return;
+      }
+    }
+  }
+
+  /** {@link #checkWellFormed} from the first surrogate, at {@code from}, on. */
+  private static void checkSurrogates(Object path, String s, int from, long index) {
+    for (int i = from, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
       if (Character.isSurrogate(c)) {
         if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
