@@ -21,8 +21,9 @@ import java.util.Map;
  */
 public final class PeerCharts {
   private static final Map<String, String> COLORS = Map.of(
-      PeersBench.DS, "#1f77b4", PeersBench.ICE, "#ff7f0e", PeersBench.PQ, "#7f7f7f");
-  private static final List<String> ORDER = List.of(PeersBench.DS, PeersBench.ICE, PeersBench.PQ);
+      PeersBench.DS, "#1f77b4", NestedBench.DS_MAPS, "#aec7e8", PeersBench.ICE, "#ff7f0e", PeersBench.PQ, "#7f7f7f");
+  private static final List<String> ORDER = List.of(PeersBench.DS, NestedBench.DS_MAPS, PeersBench.ICE,
+      PeersBench.PQ);
   private static final Map<String, String> TITLES = Map.of(
       "latency", "Single-row append latency on a warm handle (lower is better)",
       "append", "Append throughput, one commit of N rows (higher is better)",

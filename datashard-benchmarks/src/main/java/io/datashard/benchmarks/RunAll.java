@@ -11,7 +11,9 @@ import java.util.Set;
  * Runs the benchmarks of docs/benchmarks.md and prints their results as Markdown.
  *
  * <p>Arguments: any of {@code append latency scan coldstart jmh} (default {@code all} = every one), or
- * {@code peers} (DataShard against Iceberg and parquet-java, {@link PeersBench}; not part of {@code all}) and
+ * {@code peers} (DataShard against Iceberg and parquet-java, {@link PeersBench}; not part of {@code all}),
+ * {@code nested} (the nested-data workload against the same peers, {@link NestedBench}; not part of {@code all}),
+ * {@code nested-chart} (its SVG from nested.json) and
  * {@code charts} ({@link PeerCharts}: SVGs from the peers' results.json), plus
  * overrides {@code rows=1000000 rounds=5 warmup=100 appends=500 coldruns=5 jmh=<regex>}. The JVM property
  * {@code bench.dir} chooses where scratch tables go (default: the system temp directory).
@@ -50,10 +52,13 @@ public final class RunAll {
         case "coldstart" -> ColdStartBench.run(coldRuns);
         case "jmh" -> jmh(opts.getOrDefault("jmh", ".*Jmh.*"));
         case "peers" -> PeersBench.run(opts);
+        case "nested" -> NestedBench.run(opts);
+        case "nested-chart" -> NestedBench.chart(java.nio.file.Path.of(opts.getOrDefault("out", "target/nested.json")),
+            java.nio.file.Path.of(opts.getOrDefault("img", "../docs/img")));
         case "charts" -> PeerCharts.render(java.nio.file.Path.of(opts.getOrDefault("out", "target/results.json")),
             java.nio.file.Path.of(opts.getOrDefault("img", "../docs/img")));
         default -> throw new IllegalArgumentException("unknown benchmark '" + mode
-            + "'; use append, latency, scan, coldstart, jmh, all, peers or charts");
+            + "'; use append, latency, scan, coldstart, jmh, all, peers, nested, nested-chart or charts");
       }
     }
     Bench.out("");

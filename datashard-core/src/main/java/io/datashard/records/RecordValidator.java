@@ -66,20 +66,24 @@ public final class RecordValidator {
       throw new RecordValidationException(index, null, "expected a Map<String, ?>, a Row or a Java record, got "
           + (record == null ? "null" : record.getClass().getName()));
     }
-    return structValues(schema, (Map<?, ?>) record, "", index);
+    return structValues(schema, (Map<?, ?>) record, null, index);
   }
 
-  /** Converts a map to the values of a struct (or the top-level row), in field order. */
-  private static Object[] structValues(Schema fields, Map<?, ?> map, String prefix, long index) {
+  /**
+   * Converts a map to the values of a struct (or the top-level row), in field order.
+   *
+   * @param parent the struct's path ({@link Path} or String), null for the top-level row
+   */
+  private static Object[] structValues(Schema fields, Map<?, ?> map, Object parent, long index) {
     Object[] row = new Object[fields.size()];
     int matched = 0;
     for (int i = 0; i < row.length; i++) {
       Field f = fields.field(i);
-      String path = prefix + f.name();
+      Object path = parent == null ? f.name() : Path.field(parent, f.name());
       Object v = map.get(f.name());
       if (v == null) {
         if (f.isRequired()) {
-          throw new RecordValidationException(index, path,
+          throw new RecordValidationException(index, path.toString(),
               map.containsKey(f.name()) ? "null value for required field" : "missing required field");
         }
         if (map.containsKey(f.name())) {
@@ -93,9 +97,9 @@ public final class RecordValidator {
     if (matched != map.size()) {
       for (Object key : map.keySet()) {
         if (!(key instanceof String) || fields.positionOf((String) key) < 0) {
-          throw new RecordValidationException(index, prefix + key,
-              "unknown field; " + (prefix.isEmpty() ? "table columns are " : "fields of '"
-                  + prefix.substring(0, prefix.length() - 1) + "' are ") + fields.columnNames());
+          throw new RecordValidationException(index, parent == null ? String.valueOf(key) : parent + "." + key,
+              "unknown field; " + (parent == null ? "table columns are " : "fields of '" + parent + "' are ")
+                  + fields.columnNames());
         }
       }
     }
@@ -122,31 +126,43 @@ public final class RecordValidator {
     return convert(f, f.name(), v, index);
   }
 
-  private static Object nested(Field f, String path, Object v, long index) {
+  private static Object nested(Field f, Object path, Object v, long index) {
     Type t = f.type();
     switch (t.id()) {
       case STRUCT:
-        if (JavaObjects.isMappable(v)) {
+        if (!(v instanceof Row) && JavaObjects.isMappable(v)) { // a Row is never a bean; skip the class checks
           v = JavaObjects.toMap(v);
         }
         if (v instanceof Map) {
           StructType struct = t.asStruct();
-          if (v instanceof Row && ((Row) v).schema().asStruct().equals(struct)) {
+          // Same fields: the struct's own schema (rows built with struct.asSchema(), and rows read back), else the
+          // field lists compared, without building a StructType per value.
+          if (v instanceof Row && (((Row) v).schema() == struct.asSchema()
+              || ((Row) v).schema().fields().equals(struct.fields()))) {
             Row r = (Row) v;
-            Object[] values = r.toArray();
-            for (int i = 0; i < values.length; i++) {
+            Object[] values = null; // copied only once a value changes: rows are written at once, never kept
+            int n = struct.fields().size();
+            for (int i = 0; i < n; i++) {
               Field c = struct.fields().get(i);
-              if (values[i] == null) {
+              Object value = r.get(i);
+              if (value == null) {
                 if (c.isRequired()) {
                   throw new RecordValidationException(index, path + "." + c.name(), "null value for required field");
                 }
-              } else {
-                values[i] = convert(c, path + "." + c.name(), values[i], index);
+                continue;
+              }
+              Object converted = convert(c, Path.field(path, c.name()), value, index);
+              if (converted != value && values == null) {
+                values = r.toArray();
+              }
+              if (values != null) {
+                values[i] = converted;
               }
             }
-            return Row.wrap(struct.asSchema(), values);
+            return values == null && r.schema() == struct.asSchema() ? r
+                : Row.wrap(struct.asSchema(), values == null ? r.toArray() : values);
           }
-          return Row.wrap(struct.asSchema(), structValues(struct.asSchema(), (Map<?, ?>) v, path + ".", index));
+          return Row.wrap(struct.asSchema(), structValues(struct.asSchema(), (Map<?, ?>) v, path, index));
         }
         return null;
       case LIST: {
@@ -159,47 +175,74 @@ public final class RecordValidator {
         } else {
           return null;
         }
-        List<Object> out = new ArrayList<>();
+        // A List whose elements all stay as they are is passed on as it is (rows are written at once, never
+        // kept); the copy starts at the first element that changes, and is always made for arrays and other
+        // collections.
+        List<Object> out = v instanceof List ? null : new ArrayList<>();
         int i = 0;
         for (Object e : items) {
-          String p = path + "[" + i + "]";
+          Object converted = null;
           if (e == null) {
             if (l.isElementRequired()) {
-              throw new RecordValidationException(index, p, "null element in a list of required elements");
+              throw new RecordValidationException(index, path + "[" + i + "]",
+                  "null element in a list of required elements");
             }
-            out.add(null);
           } else {
-            out.add(convert(l.elementField(), p, e, index));
+            converted = convert(l.elementField(), Path.element(path, i), e, index);
+          }
+          if (out == null && converted != e) {
+            out = new ArrayList<>(((List<?>) v).subList(0, i));
+          }
+          if (out != null) {
+            out.add(converted);
           }
           i++;
         }
-        return Collections.unmodifiableList(out);
+        return out == null ? v : Collections.unmodifiableList(out);
       }
       case MAP: {
         if (!(v instanceof Map)) {
           return null;
         }
         MapType m = t.asMap();
-        Map<Object, Object> out = new LinkedHashMap<>();
+        // As for lists: the map is passed on as it is unless a key or value changes; then copied in its order.
+        Map<Object, Object> out = null;
+        int done = 0;
         for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
           if (e.getKey() == null) {
-            throw new RecordValidationException(index, path, "null map key (map keys are required)");
+            throw new RecordValidationException(index, path.toString(), "null map key (map keys are required)");
           }
-          Object key = convert(m.keyField(), path + ".key", e.getKey(), index);
-          String p = path + "[" + abbreviate(e.getKey()) + "]";
+          Object key = convert(m.keyField(), Path.field(path, "key"), e.getKey(), index);
           Object value = e.getValue();
           if (value == null) {
             if (m.isValueRequired()) {
-              throw new RecordValidationException(index, p, "null value in a map of required values");
+              throw new RecordValidationException(index, path + "[" + abbreviate(e.getKey()) + "]",
+                  "null value in a map of required values");
             }
           } else {
-            value = convert(m.valueField(), p, value, index);
+            value = convert(m.valueField(), Path.value(path, e.getKey()), value, index);
           }
-          out.put(key, value);
+          if (out == null && (key != e.getKey() || value != e.getValue())) {
+            out = new LinkedHashMap<>();
+            int k = 0;
+            for (Map.Entry<?, ?> before : ((Map<?, ?>) v).entrySet()) {
+              if (k++ == done) {
+                break;
+              }
+              out.put(before.getKey(), before.getValue()); // unchanged by conversion
+            }
+          }
+          if (out != null) {
+            out.put(key, value);
+          }
+          done++;
+        }
+        if (out == null) {
+          return v;
         }
         // Keys that become equal after conversion (Integer 1 and Long 1 into a long key) would lose a value.
         if (out.size() != ((Map<?, ?>) v).size()) {
-          throw new RecordValidationException(index, path, "two keys become the same " + m.keyType()
+          throw new RecordValidationException(index, path.toString(), "two keys become the same " + m.keyType()
               + " value; a map cannot hold both");
         }
         return Collections.unmodifiableMap(out);
@@ -209,16 +252,20 @@ public final class RecordValidator {
     }
   }
 
-  /** @return the value converted to the field type's canonical Java representation */
-  private static Object convert(Field f, String path, Object v, long index) {
+  /**
+   * @param path where the value is, for error messages: a String, or a {@link Path} that becomes one only when a
+   *     message needs it
+   * @return the value converted to the field type's canonical Java representation
+   */
+  private static Object convert(Field f, Object path, Object v, long index) {
     Type t = f.type();
     if (t.isNested()) {
       Object converted = nested(f, path, v, index);
       if (converted != null) {
         return converted;
       }
-      throw new RecordValidationException(index, path, "expected " + expected(t) + " for type " + t + ", got "
-          + v.getClass().getName());
+      throw new RecordValidationException(index, path.toString(), "expected " + expected(t) + " for type " + t
+          + ", got " + v.getClass().getName());
     }
     switch (t.id()) {
       case BOOLEAN:
@@ -302,7 +349,7 @@ public final class RecordValidator {
         ByteBuffer b = bytes(v);
         if (b != null) {
           if (b.remaining() != t.length()) {
-            throw new RecordValidationException(index, path,
+            throw new RecordValidationException(index, path.toString(),
                 "fixed[" + t.length() + "] value has " + b.remaining() + " bytes");
           }
           return b;
@@ -319,24 +366,78 @@ public final class RecordValidator {
       default:
         break;
     }
-    throw new RecordValidationException(index, path, "expected " + expected(t) + " for type " + t + ", got "
-        + v.getClass().getName() + (v instanceof CharSequence || v instanceof Number ? " (" + abbreviate(v) + ")" : ""));
+    throw new RecordValidationException(index, path.toString(), "expected " + expected(t) + " for type " + t
+        + ", got " + v.getClass().getName()
+        + (v instanceof CharSequence || v instanceof Number ? " (" + abbreviate(v) + ")" : ""));
   }
 
   /**
    * A lone UTF-16 surrogate has no UTF-8 form: written as is, it would silently become '?'. Refuse it instead.
+   * The scan is kept small enough to be inlined into the caller (it runs for every string value); strings with
+   * surrogates, rare, are checked pair by pair in {@link #checkSurrogates}.
    */
-  private static void checkWellFormed(String path, String s, long index) {
+  private static void checkWellFormed(Object path, String s, long index) {
     for (int i = 0, n = s.length(); i < n; i++) {
+      if (Character.isSurrogate(s.charAt(i))) {
+        checkSurrogates(path, s, i, index);
+        return;
+      }
+    }
+  }
+
+  /** {@link #checkWellFormed} from the first surrogate, at {@code from}, on. */
+  private static void checkSurrogates(Object path, String s, int from, long index) {
+    for (int i = from, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
       if (Character.isSurrogate(c)) {
         if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
           i++;
           continue;
         }
-        throw new RecordValidationException(index, path, String.format("string has an unpaired UTF-16 surrogate"
-            + " \\u%04x at index %d, which UTF-8 cannot store", (int) c, i));
+        throw new RecordValidationException(index, path.toString(), String.format(
+            "string has an unpaired UTF-16 surrogate \\u%04x at index %d, which UTF-8 cannot store", (int) c, i));
       }
+    }
+  }
+
+  /**
+   * The path of a nested value ({@code items[3].price}, {@code attrs[k1]}), turned into text only when an error
+   * message needs it: building the string for every value of every row costs more than checking the value.
+   */
+  private static final class Path {
+    private final Object parent;
+    private final String field;
+    private final int element;
+    private final Object key;
+
+    private Path(Object parent, String field, int element, Object key) {
+      this.parent = parent;
+      this.field = field;
+      this.element = element;
+      this.key = key;
+    }
+
+    /** @return {@code parent.name} */
+    static Path field(Object parent, String name) {
+      return new Path(parent, name, -1, null);
+    }
+
+    /** @return {@code parent[i]} */
+    static Path element(Object parent, int i) {
+      return new Path(parent, null, i, null);
+    }
+
+    /** @return {@code parent[key]} (the key abbreviated) */
+    static Path value(Object parent, Object key) {
+      return new Path(parent, null, -1, key);
+    }
+
+    @Override
+    public String toString() {
+      if (field != null) {
+        return parent + "." + field;
+      }
+      return parent + "[" + (key != null ? abbreviate(key) : String.valueOf(element)) + "]";
     }
   }
 
@@ -359,18 +460,18 @@ public final class RecordValidator {
     return null;
   }
 
-  private static BigDecimal decimal(Field f, String path, BigDecimal d, long index) {
+  private static BigDecimal decimal(Field f, Object path, BigDecimal d, long index) {
     Type t = f.type();
     BigDecimal scaled = d;
     if (d.scale() != t.scale()) {
       if (d.scale() > t.scale()) {
-        throw new RecordValidationException(index, path, "decimal " + d.toPlainString() + " has scale "
+        throw new RecordValidationException(index, path.toString(), "decimal " + d.toPlainString() + " has scale "
             + d.scale() + " but the column is " + t + " (would lose digits)");
       }
       scaled = d.setScale(t.scale(), RoundingMode.UNNECESSARY);
     }
     if (scaled.precision() > t.precision()) {
-      throw new RecordValidationException(index, path, "decimal " + d.toPlainString() + " needs precision "
+      throw new RecordValidationException(index, path.toString(), "decimal " + d.toPlainString() + " needs precision "
           + scaled.precision() + " but the column is " + t);
     }
     return scaled;
