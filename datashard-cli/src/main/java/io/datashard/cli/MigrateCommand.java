@@ -1,9 +1,9 @@
 package io.datashard.cli;
 
 import io.datashard.Warehouse;
-import io.datashard.cli.migrate.CopyReport;
-import io.datashard.cli.migrate.TableMigration;
-import io.datashard.cli.migrate.VerifyReport;
+import io.datashard.replication.CopyReport;
+import io.datashard.replication.TableMigration;
+import io.datashard.replication.VerifyReport;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
