@@ -50,10 +50,11 @@ public final class RunAll {
         case "coldstart" -> ColdStartBench.run(coldRuns);
         case "jmh" -> jmh(opts.getOrDefault("jmh", ".*Jmh.*"));
         case "peers" -> PeersBench.run(opts);
+        case "replication" -> ReplicationBench.run(opts);
         case "charts" -> PeerCharts.render(java.nio.file.Path.of(opts.getOrDefault("out", "target/results.json")),
             java.nio.file.Path.of(opts.getOrDefault("img", "../docs/img")));
         default -> throw new IllegalArgumentException("unknown benchmark '" + mode
-            + "'; use append, latency, scan, coldstart, jmh, all, peers or charts");
+            + "'; use append, latency, scan, coldstart, jmh, all, peers, replication or charts");
       }
     }
     Bench.out("");

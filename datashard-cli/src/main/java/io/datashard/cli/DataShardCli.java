@@ -205,6 +205,9 @@ public final class DataShardCli {
       if (e instanceof CliException) {
         return ((CliException) e).exitCode();
       }
+      if (e instanceof io.datashard.replication.ReplicationVerificationException) {
+        return VERIFICATION_FAILED;
+      }
       if (e instanceof TableNotFoundException) {
         return NOT_FOUND;
       }

@@ -204,6 +204,11 @@ public final class TableMigration {
         throw new ValidationException("the destination " + dstTable + " already holds another table (uuid "
             + dstLatest.tableUuid() + ", the source is " + latest.tableUuid() + "); choose another destination");
       }
+      String diverged = divergence(dstVersions, versions, latest);
+      if (diverged != null) {
+        throw new ValidationException("the destination " + dstTable + " has diverged from the source: " + diverged
+            + " (was it written to, e.g. promoted after a failover?). Copy into an empty location instead");
+      }
       // Snapshots committed at the destination are done; remember their manifests for reuse by later snapshots.
       for (Snapshot s : dstLatest.snapshots()) {
         if (dst.exists(s.manifestListLocation())) {
@@ -275,6 +280,10 @@ public final class TableMigration {
             versionFiles, versionBytes));
       } else {
         report.versionsPresent++;
+        if (verifyCopies && !java.util.Arrays.equals(dst.readAll(target), rewritten)) {
+          throw new ValidationException("the destination " + dstTable + " has diverged from the source: v" + n
+              + " was published there by another writer while it was being copied");
+        }
       }
       newest = n;
     }
@@ -635,6 +644,18 @@ public final class TableMigration {
       }
     }
     return new VerifyReport(dv.size(), snapshots, srcCrc.size(), bytes, rowsCurrent, rowsAll, problems);
+  }
+
+  /** @return how the destination's newest version differs from the source's version of that number, or null */
+  private String divergence(TreeMap<Integer, FileInfo> dv, TreeMap<Integer, FileInfo> sv, TableMetadata latest) {
+    int n = dv.lastKey();
+    FileInfo sf = sv.get(n);
+    if (sf == null) {
+      return "it has v" + n + ", the source only up to v" + sv.lastKey();
+    }
+    List<String> problems = new ArrayList<>();
+    compareVersion(n, src.readAll(sf.location()), dst.readAll(dv.get(n).location()), latest.tableUuid(), problems);
+    return problems.isEmpty() ? null : problems.get(0);
   }
 
   private void compareVersion(int n, byte[] source, byte[] replica, String uuid, List<String> problems) {

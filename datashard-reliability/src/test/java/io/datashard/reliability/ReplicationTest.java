@@ -43,6 +43,7 @@ class ReplicationTest {
   private static final int WRITERS = 4;
   private static final int APPENDS = 6;
   private static final int ROWS = 40;
+  private static final int MIN_CYCLES = 16;
 
   @TempDir
   Path dir;
@@ -71,7 +72,7 @@ class ReplicationTest {
                 rows.add(Map.of("id", worker * 1_000_000L + a * 1_000L + i, "event", "w" + worker, "value", 1.0 * i));
               }
               t.appendRecords(rows);
-              Thread.sleep(r.nextInt(60));
+              Thread.sleep(r.nextInt(200));
             }
           }
           return null;
@@ -84,7 +85,8 @@ class ReplicationTest {
       int kills = 0;
       int stops = 0;
       int checks = 0;
-      while (!writers.stream().allMatch(Future::isDone)) {
+      // Kill cycles go on while the writers append, and at least MIN_CYCLES times (catching up after them).
+      for (int cycle = 0; cycle < MIN_CYCLES || !writers.stream().allMatch(Future::isDone); cycle++) {
         if (rnd.nextInt(4) == 0) {
           // Follow, then stop from another thread at a random moment: the loop ends between two versions.
           Replication r = new Replication(srcWh.storage(), srcLoc, dstWh.storage(), dstLoc);
@@ -97,7 +99,7 @@ class ReplicationTest {
           assertThat(follower.isAlive()).as("follow() returns after stop(), seed %d", seed).isFalse();
           stops++;
         } else {
-          KillingStorage killing = new KillingStorage(dstWh.storage(), 1 + rnd.nextInt(80));
+          KillingStorage killing = new KillingStorage(dstWh.storage(), 1 + rnd.nextInt(40));
           Replication r = new Replication(srcWh.storage(), srcLoc, killing, dstLoc);
           try {
             r.runOnce(b -> { });
