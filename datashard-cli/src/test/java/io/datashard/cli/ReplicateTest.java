@@ -51,7 +51,7 @@ class ReplicateTest {
       assertThat(ids(replica.loadTable("events"))).isEqualTo(ids(t));
 
       append(t, 200, 50);
-      t.updateSchema().addColumn("extra", Types.INTEGER, null).commit();
+      t.updateSchema().addColumn("extra", Types.INT, null).commit();
       r = cli.ok("replicate", "events", replicaDir, "--verify-all");
       assertThat(r.out()).contains("Replicated v4..v5 (2 version(s), 1 new data file(s) verified",
           "Verification: 5 metadata version(s)", ": OK");

@@ -198,6 +198,7 @@ public final class TableMigration {
     latest.snapshots().forEach(s -> liveInLatest.add(s.snapshotId()));
 
     TreeMap<Integer, FileInfo> dstVersions = versionsOrEmpty(dst, dstTable);
+    boolean firstPass = !primed;
     if (!dstVersions.isEmpty() && !primed) {
       TableMetadata dstLatest = read(dst, dstVersions.lastEntry().getValue(), dstVersions.lastKey());
       if (!dstLatest.tableUuid().equals(latest.tableUuid())) {
@@ -287,7 +288,7 @@ public final class TableMigration {
       }
       newest = n;
     }
-    if (newest > 0) {
+    if (newest > 0 && (firstPass || report.versionsWritten > 0)) {
       // The hint last, after every version it may name (advisory: readers probe forward from it).
       dst.writeAdvisory(MetadataFiles.hintFile(dstTable),
           String.valueOf(newest).getBytes(java.nio.charset.StandardCharsets.UTF_8));
