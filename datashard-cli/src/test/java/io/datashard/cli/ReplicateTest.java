@@ -51,6 +51,14 @@ class ReplicateTest {
       assertThat(ids(replica.loadTable("events"))).isEqualTo(ids(t));
 
       append(t, 200, 50);
+      // A killed run left a file of the right size but other bytes where the new data file goes: replaced.
+      Path newFile;
+      try (var files = Files.list(dir.resolve("wh/events/data"))) {
+        newFile = files.filter(f -> !Files.exists(dir.resolve("replica/events/data").resolve(f.getFileName())))
+            .findFirst().orElseThrow();
+      }
+      byte[] garbage = new byte[(int) Files.size(newFile)];
+      Files.write(dir.resolve("replica/events/data").resolve(newFile.getFileName()), garbage);
       t.updateSchema().addColumn("extra", Types.INT, null).commit();
       r = cli.ok("replicate", "events", replicaDir, "--verify-all");
       assertThat(r.out()).contains("Replicated v4..v5 (2 version(s), 1 new data file(s) verified",

@@ -383,11 +383,12 @@ public final class TableMigration {
       return;
     }
     Long have = dstSizes.get(target);
+    if (have != null && have == f.fileSizeInBytes() && verifyCopies
+        && crc(dst, target, b -> { }, new long[1]) != crc(src, f.location(), b -> { }, new long[1])) {
+      // Present from an interrupted run but not the source's bytes: referenced by no version yet, so replaced.
+      have = -1L;
+    }
     if (have != null && have == f.fileSizeInBytes()) {
-      if (verifyCopies) {
-        // Present from an interrupted run: its bytes are compared with the source's before anything uses it.
-        checkCopy(f, target, crc(src, f.location(), b -> { }, new long[1]));
-      }
       copiedData.add(target);
       versionFiles.add(target);
       versionBytes += have;
