@@ -38,7 +38,7 @@ class ReplicateTest {
   }
 
   @Test
-  void passesCopyWhatIsMissingAndVerify() {
+  void passesCopyWhatIsMissingAndVerify() throws Exception {
     Cli cli = new Cli(dir.resolve("wh"));
     String replicaDir = dir.resolve("replica").toString();
     try (Warehouse wh = Warehouse.local(dir.resolve("wh")); Warehouse replica = Warehouse.local(dir.resolve("replica"))) {
