@@ -43,7 +43,7 @@ class ReplicationTest {
   private static final int WRITERS = 4;
   private static final int APPENDS = 6;
   private static final int ROWS = 40;
-  private static final int MIN_CYCLES = 16;
+  private static final int MIN_CYCLES = 12;
 
   @TempDir
   Path dir;
