@@ -223,6 +223,27 @@ public final class Warehouse implements AutoCloseable {
     return storage.resolve(storage.root(), name);
   }
 
+  /**
+   * Replication of a table of this warehouse to another warehouse (or another name in this one): see
+   * {@link io.datashard.replication.Replication} and docs/operations.md ("Replication and failover").
+   *
+   * @param name the source table in this warehouse
+   * @param target the warehouse of the replica
+   * @param targetName the replica's name there
+   * @return a replicator; nothing is copied until it is run
+   * @throws TableNotFoundException when this warehouse has no table {@code name}
+   */
+  public io.datashard.replication.Replication replication(String name, Warehouse target, String targetName) {
+    loadTable(name);
+    target.tableExists(targetName); // validates the name
+    String src = tableLocation(name);
+    String dst = target.tableLocation(targetName);
+    if (src.equals(dst) && storage == target.storage) {
+      throw new ValidationException("the replica would be the table itself (" + src + ")");
+    }
+    return new io.datashard.replication.Replication(storage, src, target.storage, dst);
+  }
+
   @Override
   public void close() {
     storage.close();

@@ -55,10 +55,11 @@ public final class RunAll {
         case "nested" -> NestedBench.run(opts);
         case "nested-chart" -> NestedBench.chart(java.nio.file.Path.of(opts.getOrDefault("out", "target/nested.json")),
             java.nio.file.Path.of(opts.getOrDefault("img", "../docs/img")));
+        case "replication" -> ReplicationBench.run(opts);
         case "charts" -> PeerCharts.render(java.nio.file.Path.of(opts.getOrDefault("out", "target/results.json")),
             java.nio.file.Path.of(opts.getOrDefault("img", "../docs/img")));
         default -> throw new IllegalArgumentException("unknown benchmark '" + mode
-            + "'; use append, latency, scan, coldstart, jmh, all, peers, nested, nested-chart or charts");
+            + "'; use append, latency, scan, coldstart, jmh, all, peers, nested, nested-chart, replication or charts");
       }
     }
     Bench.out("");

@@ -1,12 +1,12 @@
 package io.datashard.cli;
 
 import io.datashard.Warehouse;
-import io.datashard.cli.migrate.CopyReport;
-import io.datashard.cli.migrate.TableMigration;
-import io.datashard.cli.migrate.VerifyReport;
-import java.util.HashMap;
+import io.datashard.replication.CopyReport;
+import io.datashard.replication.TableMigration;
+import io.datashard.replication.VerifyReport;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,14 +30,8 @@ final class MigrateCommand extends TableCommand {
       description = "Destination warehouse: a directory or s3://bucket[/prefix]")
   String to;
 
-  @Option(names = "--to-table", paramLabel = "NAME", description = "Table name at the destination (default: the same)")
-  String toTable;
-
-  @Option(names = "--to-s3-endpoint", paramLabel = "URL", description = "Destination S3 endpoint")
-  String toEndpoint;
-
-  @Option(names = "--to-s3-region", paramLabel = "REGION", description = "Destination S3 region")
-  String toRegion;
+  @Mixin
+  Destination destination = new Destination();
 
   @Option(names = "--no-verify", description = "Skip the verification (which reads every data file on both sides)")
   boolean noVerify;
@@ -45,28 +39,12 @@ final class MigrateCommand extends TableCommand {
   @Override
   public Integer call() {
     Map<String, String> from = cli.settings();
-    Map<String, String> dest = new HashMap<>(from);
-    from.forEach((k, v) -> {
-      if (k.startsWith("DATASHARD_TO_S3_")) {
-        dest.put("DATASHARD_S3_" + k.substring("DATASHARD_TO_S3_".length()), v);
-      }
-    });
-    Locations.applyWarehouse(dest, to);
-    if (toEndpoint != null) {
-      dest.put("DATASHARD_S3_ENDPOINT", toEndpoint);
-    }
-    if (toRegion != null) {
-      dest.put("DATASHARD_S3_REGION", toRegion);
-    }
-    String name = toTable == null ? table : toTable;
+    Map<String, String> dest = destination.settings(from, to);
+    String name = destination.name(table);
     try (Warehouse source = Warehouse.fromEnvironment(from); Warehouse target = Warehouse.fromEnvironment(dest)) {
-      source.loadTable(table); // a clear "table not found" before anything is written
-      String srcLoc = source.tableLocation(table);
-      String dstLoc = target.tableLocation(name);
-      if (srcLoc.equals(dstLoc)) {
-        throw CliException.invalidInput("the destination is the source table itself (" + srcLoc + ")");
-      }
-      target.tableExists(name); // validates the name
+      String[] locs = Destination.locations(source, table, target, name);
+      String srcLoc = locs[0];
+      String dstLoc = locs[1];
       out().println("Migrating " + table + ": " + srcLoc + " -> " + dstLoc);
       TableMigration m = new TableMigration(source.storage(), srcLoc, target.storage(), dstLoc);
       CopyReport c;

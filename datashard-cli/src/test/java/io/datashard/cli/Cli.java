@@ -52,6 +52,17 @@ final class Cli {
 
   /** Runs in a child JVM (the real main: System.exit, real stdout/stderr). */
   static Result fork(Map<String, String> env, Path workDir, String... args) throws Exception {
+    Process p = start(env, workDir, args);
+    if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("datashard did not finish: " + String.join(" ", args));
+    }
+    return new Result(p.exitValue(), java.nio.file.Files.readString(workDir.resolve("fork.out")),
+        java.nio.file.Files.readString(workDir.resolve("fork.err")));
+  }
+
+  /** Starts a child JVM running the real main; stdout and stderr go to {@code fork.out}/{@code fork.err}. */
+  static Process start(Map<String, String> env, Path workDir, String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
@@ -71,11 +82,6 @@ final class Cli {
     Path out = workDir.resolve("fork.out");
     Path err = workDir.resolve("fork.err");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process p = pb.start();
-    if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("datashard did not finish: " + String.join(" ", args));
-    }
-    return new Result(p.exitValue(), java.nio.file.Files.readString(out), java.nio.file.Files.readString(err));
+    return pb.start();
   }
 }

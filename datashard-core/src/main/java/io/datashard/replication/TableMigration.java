@@ -1,4 +1,4 @@
-package io.datashard.cli.migrate;
+package io.datashard.replication;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,7 +71,12 @@ public final class TableMigration {
   private final Set<String> copiedData = new HashSet<>();
   private Map<String, Long> dstSizes;
   private final List<String> pendingSync = new ArrayList<>();
-  private final CopyReport.Builder report = new CopyReport.Builder();
+  private CopyReport.Builder report = new CopyReport.Builder();
+  private boolean primed;
+  private boolean verifyCopies;
+  private final List<Long> versionSnapshots = new ArrayList<>();
+  private final List<String> versionFiles = new ArrayList<>();
+  private long versionBytes;
 
   /**
    * @param src source storage
@@ -84,6 +89,48 @@ public final class TableMigration {
     this.srcTable = strip(srcTable);
     this.dst = dst;
     this.dstTable = strip(dstTable);
+  }
+
+  /**
+   * Makes the copy check every data file it copies or finds present before anything refers to it: the size the
+   * manifest records, and CRC32C of the destination's bytes equal to the source's (the source's checksum is taken
+   * while streaming the copy, so a copied file costs one extra read of the destination only). Every version is
+   * also read back after it is published and compared byte for byte with what was meant to be written.
+   *
+   * @return this
+   */
+  public TableMigration verifyEachVersion() {
+    this.verifyCopies = true;
+    return this;
+  }
+
+  /** Told of each metadata version this copy publishes at the destination, in order. */
+  @FunctionalInterface
+  public interface VersionListener {
+    /**
+     * @param version what was published
+     */
+    void published(PublishedVersion version);
+  }
+
+  /**
+   * One metadata version published at the destination by a copy.
+   *
+   * @param version the version number (the same at source and destination)
+   * @param location the destination's version file
+   * @param tombstone whether the version is a tombstone (its name carried over, no metadata)
+   * @param commitMillis when the source committed it (the metadata's last-updated time, or the tombstone's)
+   * @param snapshotIds snapshots replayed for this version (those that no earlier version held)
+   * @param dataFiles data files this version was the first to need (destination locations), copied or found
+   * @param dataBytes their bytes
+   */
+  public record PublishedVersion(int version, String location, boolean tombstone, long commitMillis,
+                                 List<Long> snapshotIds, List<String> dataFiles, long dataBytes) {
+    /** Copies the lists. */
+    public PublishedVersion {
+      snapshotIds = List.copyOf(snapshotIds);
+      dataFiles = List.copyOf(dataFiles);
+    }
   }
 
   private static String strip(String l) {
@@ -125,6 +172,25 @@ public final class TableMigration {
    * @throws ValidationException when the destination holds another table
    */
   public CopyReport copy(LongConsumer bytesCopied) {
+    return copy(bytesCopied, () -> false, v -> { });
+  }
+
+  /**
+   * Copies the versions the destination lacks, in order, and may stop between two versions. A copy interrupted
+   * at any point (an exception, a killed process) leaves the destination a readable table at one of the source's
+   * versions; running a copy again continues. After a failed copy, use a new instance.
+   *
+   * @param bytesCopied told of every chunk of data-file bytes copied
+   * @param stopRequested asked before each version is started; when it answers true the copy stops there
+   * @param listener told of each version published
+   * @return what was copied; its latest version is the newest now at the destination
+   * @throws TableNotFoundException when there is no table at the source
+   * @throws ValidationException when the destination holds another table
+   * @throws ReplicationVerificationException when {@link #verifyEachVersion()} is on and a copy differs
+   */
+  public CopyReport copy(LongConsumer bytesCopied, java.util.function.BooleanSupplier stopRequested,
+      VersionListener listener) {
+    report = new CopyReport.Builder();
     TreeMap<Integer, FileInfo> versions = versions(src, srcTable);
     TableMetadata latest = read(src, versions.lastEntry().getValue(), versions.lastKey());
     srcPrefix = strip(latest.location());
@@ -132,11 +198,17 @@ public final class TableMigration {
     latest.snapshots().forEach(s -> liveInLatest.add(s.snapshotId()));
 
     TreeMap<Integer, FileInfo> dstVersions = versionsOrEmpty(dst, dstTable);
-    if (!dstVersions.isEmpty()) {
+    boolean firstPass = !primed;
+    if (!dstVersions.isEmpty() && !primed) {
       TableMetadata dstLatest = read(dst, dstVersions.lastEntry().getValue(), dstVersions.lastKey());
       if (!dstLatest.tableUuid().equals(latest.tableUuid())) {
         throw new ValidationException("the destination " + dstTable + " already holds another table (uuid "
             + dstLatest.tableUuid() + ", the source is " + latest.tableUuid() + "); choose another destination");
+      }
+      String diverged = divergence(dstVersions, versions, latest);
+      if (diverged != null) {
+        throw new ValidationException("the destination " + dstTable + " has diverged from the source: " + diverged
+            + " (was it written to, e.g. promoted after a failover?). Copy into an empty location instead");
       }
       // Snapshots committed at the destination are done; remember their manifests for reuse by later snapshots.
       for (Snapshot s : dstLatest.snapshots()) {
@@ -148,19 +220,29 @@ public final class TableMigration {
         }
       }
     }
+    primed = true;
     dstSizes();
 
+    int newest = dstVersions.isEmpty() ? 0 : dstVersions.lastKey();
     for (Map.Entry<Integer, FileInfo> v : versions.entrySet()) {
       int n = v.getKey();
       if (dstVersions.containsKey(n)) {
         report.versionsPresent++;
         continue;
       }
+      if (stopRequested.getAsBoolean()) {
+        break;
+      }
+      versionSnapshots.clear();
+      versionFiles.clear();
+      versionBytes = 0;
       byte[] json = src.readAll(v.getValue().location());
       if (VersionTombstone.looksLikeTombstone(json)) {
         // A version whose metadata the source no longer keeps: its name is copied as the same tombstone, so
         // that the destination's version names are as occupied as the source's (docs/concurrency.md).
-        publishTombstone(n, json);
+        VersionTombstone t = VersionTombstone.parse(v.getValue().location(), json);
+        publishTombstone(n, json, t == null ? 0 : t.timestampMillis(), listener);
+        newest = n;
         continue;
       }
       TableMetadata meta = TableMetadataParser.fromJson(v.getValue().location(), n, json);
@@ -168,7 +250,8 @@ public final class TableMigration {
         // A version of an earlier table of this name, dropped before the current one was created: only its
         // name is carried over.
         publishTombstone(n, new VersionTombstone(VersionTombstone.Kind.EXPIRED, n, meta.tableUuid(),
-            System.currentTimeMillis()).toJson());
+            System.currentTimeMillis()).toJson(), meta.lastUpdatedMillis(), listener);
+        newest = n;
         continue;
       }
       List<Snapshot> snaps = new ArrayList<>(meta.snapshots());
@@ -193,20 +276,42 @@ public final class TableMigration {
       }
       if (dst.createExclusive(target, rewritten)) {
         report.versionsWritten++;
+        checkPublished(target, rewritten);
+        listener.published(new PublishedVersion(n, target, false, meta.lastUpdatedMillis(), versionSnapshots,
+            versionFiles, versionBytes));
       } else {
         report.versionsPresent++;
+        if (verifyCopies && !java.util.Arrays.equals(dst.readAll(target), rewritten)) {
+          throw new ValidationException("the destination " + dstTable + " has diverged from the source: v" + n
+              + " was published there by another writer while it was being copied");
+        }
       }
+      newest = n;
     }
-    dst.writeAdvisory(MetadataFiles.hintFile(dstTable),
-        String.valueOf(versions.lastKey()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    return report.build(versions.lastKey());
+    if (newest > 0 && (firstPass || report.versionsWritten > 0)) {
+      // The hint last, after every version it may name (advisory: readers probe forward from it).
+      dst.writeAdvisory(MetadataFiles.hintFile(dstTable),
+          String.valueOf(newest).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return report.build(newest);
   }
 
-  private void publishTombstone(int version, byte[] tombstone) {
-    if (dst.createExclusive(MetadataFiles.versionFile(dstTable, version), tombstone)) {
+  private void publishTombstone(int version, byte[] tombstone, long commitMillis, VersionListener listener) {
+    String target = MetadataFiles.versionFile(dstTable, version);
+    if (dst.createExclusive(target, tombstone)) {
       report.versionsWritten++;
+      checkPublished(target, tombstone);
+      listener.published(new PublishedVersion(version, target, true, commitMillis, List.of(), List.of(), 0));
     } else {
       report.versionsPresent++;
+    }
+  }
+
+  /** Reads a version back after publishing it: the destination holds exactly the bytes meant. */
+  private void checkPublished(String target, byte[] expected) {
+    if (verifyCopies && !java.util.Arrays.equals(dst.readAll(target), expected)) {
+      throw new ReplicationVerificationException("version " + target + " differs from what was written ("
+          + expected.length + " bytes expected)");
     }
   }
 
@@ -233,6 +338,7 @@ public final class TableMigration {
     pendingSync.add(list);
     report.manifestListsWritten++;
     replayed.add(s.snapshotId());
+    versionSnapshots.add(s.snapshotId());
   }
 
   private ManifestFile rewriteManifest(ManifestFile mf, TableMetadata meta, LongConsumer bytesCopied) {
@@ -273,11 +379,19 @@ public final class TableMigration {
 
   private void copyData(DataFile f, LongConsumer bytesCopied) {
     String target = rewrite(f.location(), srcPrefix);
-    if (!copiedData.add(target)) {
+    if (copiedData.contains(target)) {
       return;
     }
     Long have = dstSizes.get(target);
+    if (have != null && have == f.fileSizeInBytes() && verifyCopies
+        && crc(dst, target, b -> { }, new long[1]) != crc(src, f.location(), b -> { }, new long[1])) {
+      // Present from an interrupted run but not the source's bytes: referenced by no version yet, so replaced.
+      have = -1L;
+    }
     if (have != null && have == f.fileSizeInBytes()) {
+      copiedData.add(target);
+      versionFiles.add(target);
+      versionBytes += have;
       report.dataFilesPresent++;
       report.bytesPresent += have;
       return;
@@ -287,10 +401,12 @@ public final class TableMigration {
     }
     long n = 0;
     byte[] buf = new byte[1 << 20];
+    CRC32C sourceCrc = new CRC32C();
     try (InputStream in = src.newInputFile(f.location(), f.fileSizeInBytes()).newSequentialStream();
          OutputStream out = dst.newOutputFile(target).create()) {
       int r;
       while ((r = in.read(buf)) > 0) {
+        sourceCrc.update(buf, 0, r);
         out.write(buf, 0, r);
         n += r;
         bytesCopied.accept(r);
@@ -302,9 +418,25 @@ public final class TableMigration {
       throw new StorageException("copied " + n + " bytes of " + f.location() + " but its manifest records "
           + f.fileSizeInBytes() + " (file changed or truncated at the source?)");
     }
+    if (verifyCopies) {
+      checkCopy(f, target, sourceCrc.getValue());
+    }
+    copiedData.add(target);
+    versionFiles.add(target);
+    versionBytes += n;
     pendingSync.add(target);
     report.dataFilesCopied++;
     report.bytesCopied += n;
+  }
+
+  private void checkCopy(DataFile f, String target, long sourceCrc) {
+    long[] len = new long[1];
+    long targetCrc = crc(dst, target, b -> { }, len);
+    if (len[0] != f.fileSizeInBytes() || targetCrc != sourceCrc) {
+      throw new ReplicationVerificationException("the copy " + target + " of " + f.location() + " differs: "
+          + len[0] + " bytes, crc32c " + Long.toHexString(targetCrc) + "; the source has " + f.fileSizeInBytes()
+          + " bytes, crc32c " + Long.toHexString(sourceCrc));
+    }
   }
 
   private Map<String, Long> dstSizes() {
@@ -408,6 +540,23 @@ public final class TableMigration {
    * @return the verification report
    */
   public VerifyReport verify(LongConsumer bytesRead) {
+    return verify(bytesRead, false);
+  }
+
+  /**
+   * Compares a replica, which may lag behind the source, with the source up to the replica's newest version:
+   * the same version names; each version's bytes equal to the source's with locations rewritten (unless the
+   * source has since replaced it by a tombstone); then as {@link #verify(LongConsumer)} for the replica's newest
+   * version against the source's version of the same number.
+   *
+   * @param bytesRead told of every chunk read for checksums (both sides)
+   * @return the verification report
+   */
+  public VerifyReport verifyReplica(LongConsumer bytesRead) {
+    return verify(bytesRead, true);
+  }
+
+  private VerifyReport verify(LongConsumer bytesRead, boolean replica) {
     TreeMap<Integer, FileInfo> sv = versions(src, srcTable);
     TreeMap<Integer, FileInfo> dv = versionsOrEmpty(dst, dstTable);
     List<String> problems = new ArrayList<>();
@@ -415,11 +564,33 @@ public final class TableMigration {
       problems.add("the destination has no metadata version");
       return new VerifyReport(0, 0, 0, 0, 0, 0, problems);
     }
-    if (!sv.keySet().equals(dv.keySet())) {
-      problems.add("metadata versions differ: source " + sv.keySet().size() + " (v" + sv.firstKey() + "..v"
-          + sv.lastKey() + "), destination " + dv.keySet().size() + " (v" + dv.firstKey() + "..v" + dv.lastKey() + ")");
+    TableMetadata srcLatest = read(src, sv.lastEntry().getValue(), sv.lastKey());
+    if (replica) {
+      sv = new TreeMap<>(sv.headMap(dv.lastKey(), true));
+      srcPrefix = strip(srcLatest.location());
+      for (Map.Entry<Integer, FileInfo> e : dv.entrySet()) {
+        FileInfo sf = sv.get(e.getKey());
+        if (sf != null) {
+          compareVersion(e.getKey(), src.readAll(sf.location()), dst.readAll(e.getValue().location()),
+              srcLatest.tableUuid(), problems);
+        }
+      }
     }
-    TableMetadata s = read(src, sv.lastEntry().getValue(), sv.lastKey());
+    if (sv.isEmpty() || !sv.keySet().equals(dv.keySet())) {
+      problems.add("metadata versions differ: source " + sv.keySet().size() + (sv.isEmpty() ? "" : " (v"
+          + sv.firstKey() + "..v" + sv.lastKey() + ")") + ", destination " + dv.keySet().size() + " (v"
+          + dv.firstKey() + "..v" + dv.lastKey() + ")");
+      if (sv.isEmpty()) {
+        return new VerifyReport(dv.size(), 0, 0, 0, 0, 0, problems);
+      }
+    }
+    TableMetadata s = srcLatest;
+    if (replica) {
+      byte[] b = src.readAll(sv.lastEntry().getValue().location());
+      // Tombstoned at the source since it was replicated: compare with the source's newest metadata instead.
+      s = VersionTombstone.looksLikeTombstone(b) ? srcLatest
+          : TableMetadataParser.fromJson(sv.lastEntry().getValue().location(), sv.lastKey(), b);
+    }
     TableMetadata d = read(dst, dv.lastEntry().getValue(), dv.lastKey());
     String sp = strip(s.location());
     if (!strip(d.location()).equals(dstTable)) {
@@ -428,7 +599,7 @@ public final class TableMigration {
     if (!s.tableUuid().equals(d.tableUuid())) {
       problems.add("table uuid differs: " + s.tableUuid() + " vs " + d.tableUuid());
     }
-    if (!java.util.Objects.equals(s.currentSnapshotId(), d.currentSnapshotId())) {
+    if (s.version() == d.version() && !java.util.Objects.equals(s.currentSnapshotId(), d.currentSnapshotId())) {
       problems.add("current snapshot differs: " + s.currentSnapshotId() + " vs " + d.currentSnapshotId());
     }
     Map<String, Long> srcCrc = new HashMap<>();
@@ -475,6 +646,39 @@ public final class TableMigration {
       }
     }
     return new VerifyReport(dv.size(), snapshots, srcCrc.size(), bytes, rowsCurrent, rowsAll, problems);
+  }
+
+  /** @return how the destination's newest version differs from the source's version of that number, or null */
+  private String divergence(TreeMap<Integer, FileInfo> dv, TreeMap<Integer, FileInfo> sv, TableMetadata latest) {
+    int n = dv.lastKey();
+    FileInfo sf = sv.get(n);
+    if (sf == null) {
+      return "it has v" + n + ", the source only up to v" + sv.lastKey();
+    }
+    List<String> problems = new ArrayList<>();
+    compareVersion(n, src.readAll(sf.location()), dst.readAll(dv.get(n).location()), latest.tableUuid(), problems);
+    return problems.isEmpty() ? null : problems.get(0);
+  }
+
+  private void compareVersion(int n, byte[] source, byte[] replica, String uuid, List<String> problems) {
+    boolean srcTomb = VersionTombstone.looksLikeTombstone(source);
+    boolean dstTomb = VersionTombstone.looksLikeTombstone(replica);
+    if (srcTomb) {
+      if (dstTomb && !java.util.Arrays.equals(source, replica)) {
+        problems.add("v" + n + ": the tombstones differ");
+      }
+      return; // a full replica version tombstoned at the source since it was copied is fine
+    }
+    if (dstTomb) {
+      TableMetadata meta = TableMetadataParser.fromJson("v" + n, n, source);
+      if (meta.tableUuid().equals(uuid)) {
+        problems.add("v" + n + " is a tombstone at the destination but metadata at the source");
+      }
+      return;
+    }
+    if (!java.util.Arrays.equals(rewriteJson(source), replica)) {
+      problems.add("v" + n + ": the destination's metadata differs from the source's (locations rewritten)");
+    }
   }
 
   private static Long summaryLong(Snapshot s, String key) {

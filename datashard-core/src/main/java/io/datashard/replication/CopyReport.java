@@ -1,4 +1,4 @@
-package io.datashard.cli.migrate;
+package io.datashard.replication;
 
 import java.util.ArrayList;
 import java.util.List;
