@@ -181,18 +181,8 @@ final class RestTableCatalog implements TableCatalog {
    */
   private StorageBackend storageFor(String table, String location, Map<String, String> config) {
     if (location.startsWith("s3://") || location.startsWith("s3a://")) {
-      String rest = location.substring(location.indexOf("://") + 3);
-      String bucket = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
-      Map<String, String> env = new HashMap<>(environment);
-      env.put("DATASHARD_STORAGE_TYPE", "s3");
-      env.put("DATASHARD_S3_BUCKET", bucket);
-      env.remove("DATASHARD_S3_PREFIX");
-      vend(config, "s3.access-key-id", env, "DATASHARD_S3_ACCESS_KEY");
-      vend(config, "s3.secret-access-key", env, "DATASHARD_S3_SECRET_KEY");
-      vend(config, "s3.session-token", env, "DATASHARD_S3_SESSION_TOKEN");
-      vend(config, "s3.endpoint", env, "DATASHARD_S3_ENDPOINT");
-      vend(config, "s3.path-style-access", env, "DATASHARD_S3_PATH_STYLE");
-      vend(config, "client.region", env, "DATASHARD_S3_REGION");
+      Map<String, String> env = s3Environment(environment, location, config);
+      String bucket = env.get("DATASHARD_S3_BUCKET");
       String key = bucket + "\n" + env.getOrDefault("DATASHARD_S3_ENDPOINT", "") + "\n"
           + env.getOrDefault("DATASHARD_S3_ACCESS_KEY", "") + "\n" + env.getOrDefault("DATASHARD_S3_SESSION_TOKEN", "");
       return s3Backends.computeIfAbsent(key, k -> {
@@ -214,6 +204,29 @@ final class RestTableCatalog implements TableCatalog {
     }
     throw new ValidationException("table '" + table + "' is at " + location + ": DataShard has no storage backend "
         + "for that location (supported: local paths, file:, s3://)");
+  }
+
+  /**
+   * @param environment the {@code DATASHARD_*} settings
+   * @param location an {@code s3://bucket/...} table location
+   * @param config the table's configuration from the catalog (vended credentials win over the environment's)
+   * @return the settings of the S3 backend for the table
+   */
+  static Map<String, String> s3Environment(Map<String, String> environment, String location,
+      Map<String, String> config) {
+    String rest = location.substring(location.indexOf("://") + 3);
+    String bucket = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
+    Map<String, String> env = new HashMap<>(environment);
+    env.put("DATASHARD_STORAGE_TYPE", "s3");
+    env.put("DATASHARD_S3_BUCKET", bucket);
+    env.remove("DATASHARD_S3_PREFIX");
+    vend(config, "s3.access-key-id", env, "DATASHARD_S3_ACCESS_KEY");
+    vend(config, "s3.secret-access-key", env, "DATASHARD_S3_SECRET_KEY");
+    vend(config, "s3.session-token", env, "DATASHARD_S3_SESSION_TOKEN");
+    vend(config, "s3.endpoint", env, "DATASHARD_S3_ENDPOINT");
+    vend(config, "s3.path-style-access", env, "DATASHARD_S3_PATH_STYLE");
+    vend(config, "client.region", env, "DATASHARD_S3_REGION");
+    return env;
   }
 
   private static void vend(Map<String, String> config, String key, Map<String, String> env, String envKey) {

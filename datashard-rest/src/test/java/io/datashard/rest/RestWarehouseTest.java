@@ -150,6 +150,45 @@ class RestWarehouseTest {
   }
 
   @Test
+  void transactionsSpecsSortOrdersBranchesAndMaintenanceThroughRest() {
+    try (Warehouse wh = rest()) {
+      Table t = wh.createTable("sales.orders", ORDERS);
+      for (long i = 0; i < 4; i++) {
+        t.appendRecords(List.of(order(i * 10, "a"), order(i * 10 + 1, "b")));
+      }
+      try (io.datashard.Transaction tx = t.newTransaction()) {
+        tx.deleteWhere(Expressions.equal("id", 0L)).appendRecords(List.of(order(99, "z"))).setProperty("k", "v")
+            .commit();
+      }
+      t.updateSpec().addField("item", "identity").commit();
+      t.appendRecords(List.of(order(100, "p")));
+      t.replaceSortOrder().asc("id").commit();
+      long main = t.refresh().currentSnapshot().snapshotId();
+      t.manageSnapshots().createTag("v1", main).createBranch("audit", main).commit();
+      try (io.datashard.Appender a = t.newAppend()) {
+        a.add(order(500, "branch-only"));
+        a.toBranch("audit").commit();
+      }
+      assertThat(t.rewriteDataFiles().execute()).isNotNull();
+      t.rewriteManifests();
+
+      Table fresh = wh.loadTable("sales.orders");
+      assertThat(fresh.spec().isUnpartitioned()).isFalse();
+      assertThat(fresh.sortOrder().isUnsorted()).isFalse();
+      assertThat(fresh.refs()).containsKeys("main", "v1", "audit");
+      assertThat(fresh.properties()).containsEntry("k", "v");
+      assertThat(ids(fresh)).containsExactly(1L, 10L, 11L, 20L, 21L, 30L, 31L, 99L, 100L);
+      assertThat(fresh.scan().useRef("audit").count()).isEqualTo(10);
+
+      // Orphan-file removal keeps every version file the catalog wrote, whatever their names.
+      io.datashard.maintenance.RemoveOrphanFiles.Result r = fresh.removeOrphanFiles()
+          .olderThan(java.time.Instant.now().plusSeconds(60)).execute();
+      assertThat(r.orphanFiles()).noneMatch(f -> f.endsWith(".metadata.json"));
+      assertThat(ids(wh.loadTable("sales.orders"))).hasSize(9);
+    }
+  }
+
+  @Test
   void theEnvironmentPicksTheCatalog() {
     try (Warehouse wh = Warehouse.fromEnvironment(Map.of(Warehouse.ENV_CATALOG_URI, server.uri().toString()))) {
       assertThat(wh.isCatalog()).isTrue();
