@@ -119,8 +119,7 @@ final class RestTableOperations implements TableOperations {
         return null;
       });
     } catch (CommitFailedException e) {
-      LOG.debug("table {}: commit lost the race at the catalog ({})", name, e.getMessage());
-      return null;
+      return conflict(base, updated, e);
     } catch (CommitStateUnknownException | RESTException e) {
       throw new CommitOutcomeUnknownException("table " + name + ": REST catalog " + catalogUri + " did not say "
           + "whether the commit took effect (" + e.getMessage() + ")", e);
@@ -131,6 +130,36 @@ final class RestTableOperations implements TableOperations {
     TableMetadata committed = toDataShard(rest.current(), base.version());
     current = committed;
     return committed;
+  }
+
+  /**
+   * A 409 is normally a lost race. But an HTTP client may resend a commit whose first attempt landed (Iceberg's
+   * retries 503s), and the resend then fails its requirements: before treating a 409 as a lost race (whose files
+   * the operation would delete), look for the snapshots this commit adds.
+   *
+   * @return the latest metadata when the commit is found there, else null (a lost race)
+   */
+  private TableMetadata conflict(TableMetadata base, TableMetadata updated, CommitFailedException e) {
+    Set<Long> added = new HashSet<>();
+    updated.snapshots().forEach(s -> added.add(s.snapshotId()));
+    base.snapshots().forEach(s -> added.remove(s.snapshotId()));
+    if (!added.isEmpty()) {
+      TableMetadata latest;
+      try {
+        latest = refresh();
+      } catch (RuntimeException failed) {
+        throw new CommitOutcomeUnknownException("table " + name + ": REST catalog " + catalogUri + " answered 409 "
+            + "and reloading the table to check the commit failed (" + failed.getMessage() + ")", failed);
+      }
+      Set<Long> present = new HashSet<>();
+      latest.snapshots().forEach(s -> present.add(s.snapshotId()));
+      if (present.containsAll(added)) {
+        LOG.info("table {}: commit answered 409 but its snapshot is committed (an earlier send landed)", name);
+        return latest;
+      }
+    }
+    LOG.debug("table {}: commit lost the race at the catalog ({})", name, e.getMessage());
+    return null;
   }
 
   /** @return base plus the changes that turn it into updated, as Iceberg metadata updates */
