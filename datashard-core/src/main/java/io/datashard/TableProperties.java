@@ -53,6 +53,15 @@ public final class TableProperties {
   public static final long WRITE_VERIFY_FILES_AFTER_MS_DEFAULT = 3_600_000L;
 
   /**
+   * Whether concurrent appends to the table within one JVM (through the handles of one {@link Warehouse}) are
+   * coalesced into one commit: appends arriving while a commit is in flight go together into the next version,
+   * each acknowledged only when its rows are committed (docs/concurrency.md, "Group commit"). Off: every append
+   * commits its own snapshot.
+   */
+  public static final String WRITE_GROUP_COMMIT = "write.datashard.group-commit.enabled";
+  public static final boolean WRITE_GROUP_COMMIT_DEFAULT = true;
+
+  /**
    * Whether to drop the version files that fall out of the metadata log after each commit (Iceberg's key).
    * DataShard replaces them by small tombstones instead of deleting them, so that no version number can be
    * published twice (docs/concurrency.md).

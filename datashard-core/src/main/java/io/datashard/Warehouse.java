@@ -48,6 +48,10 @@ public final class Warehouse implements AutoCloseable {
   private final StorageBackend storage;
   private final TableCatalog catalog;
 
+  /** Group commit per table location, shared by every handle this warehouse opens on the table. */
+  private final java.util.concurrent.ConcurrentHashMap<String, io.datashard.table.GroupCommit> groupCommits =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private Warehouse(StorageBackend storage) {
     this.storage = storage;
     this.catalog = null;
@@ -228,7 +232,7 @@ public final class Warehouse implements AutoCloseable {
     if (created == null) {
       throw new TableAlreadyExistsException(name, location);
     }
-    return new BaseTable(name, ops);
+    return new BaseTable(name, ops, groupCommit(location));
   }
 
   /**
@@ -243,7 +247,7 @@ public final class Warehouse implements AutoCloseable {
     }
     TableOperations ops = new FileTableOperations(storage, name, tableLocation(name));
     ops.refresh();
-    return new BaseTable(name, ops);
+    return new BaseTable(name, ops, groupCommit(ops.tableLocation()));
   }
 
   /** @return whether a table of that name exists */
@@ -294,6 +298,10 @@ public final class Warehouse implements AutoCloseable {
   }
 
   /** @return where table {@code name} lives */
+  private io.datashard.table.GroupCommit groupCommit(String location) {
+    return groupCommits.computeIfAbsent(location, l -> new io.datashard.table.GroupCommit());
+  }
+
   public String tableLocation(String name) {
     if (catalog != null) {
       return catalog.load(name).tableLocation();

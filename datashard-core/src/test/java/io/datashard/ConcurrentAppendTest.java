@@ -28,7 +28,10 @@ class ConcurrentAppendTest {
   @Test
   void eightThreadsTimesTwentyFiveAppendsGiveExactlyTwoHundredSnapshots() throws Exception {
     try (Warehouse wh = Warehouse.local(dir)) {
-      wh.createTable("shared", TestSchemas.EVENTS);
+      // Group commit off: this test is about the exclusive-create protocol, one version per append, each racing
+      // (GroupCommitTest covers coalescing).
+      wh.createTable("shared", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
+          Map.of(TableProperties.WRITE_GROUP_COMMIT, "false"));
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       CountDownLatch start = new CountDownLatch(1);
       List<Future<List<Long>>> results = new ArrayList<>();

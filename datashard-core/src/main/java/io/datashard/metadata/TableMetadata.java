@@ -507,6 +507,20 @@ public final class TableMetadata {
   }
 
   /** @return a property parsed as a long, or the default when absent or malformed */
+  /**
+   * @param key a table property
+   * @param defaultValue the value when the property is absent
+   * @return the property as a boolean ({@code true} or {@code false}, any case; anything else is the default)
+   */
+  public boolean booleanProperty(String key, boolean defaultValue) {
+    String v = properties.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    String t = v.trim().toLowerCase(java.util.Locale.ROOT);
+    return t.equals("true") || (!t.equals("false") && defaultValue);
+  }
+
   public long longProperty(String key, long defaultValue) {
     String v = properties.get(key);
     if (v == null) {

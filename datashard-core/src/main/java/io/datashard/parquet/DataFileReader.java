@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Predicate;
 import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
@@ -60,6 +61,7 @@ public final class DataFileReader implements AutoCloseable {
     this.location = file.location();
     this.projection = projection;
     ParquetReadOptions options = new ParquetReadOptions.Builder(new HadoopParquetConfiguration(HadoopConf.shared()))
+        .withCodecFactory(new ParquetCodecs(HadoopConf.shared(), ParquetProperties.DEFAULT_PAGE_SIZE))
         .build();
     try {
       this.reader = new ParquetFileReader(new InputFileAdapter(file), options);

@@ -10,7 +10,6 @@ import java.util.Map;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.compression.CompressionCodecFactory;
-import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
@@ -71,7 +70,7 @@ public final class DataFileWriter implements AutoCloseable {
       }
     }
     this.properties = props.build();
-    this.codecs = new CodecFactory(HadoopConf.shared(), properties.getPageSizeThreshold());
+    this.codecs = new ParquetCodecs(HadoopConf.shared(), properties.getPageSizeThreshold());
     this.compressor = codecs.getCompressor(options.codec().parquetName());
     try {
       this.fileWriter = new ParquetFileWriter(output, rows.messageType(), ParquetFileWriter.Mode.OVERWRITE,

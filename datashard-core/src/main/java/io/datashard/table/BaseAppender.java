@@ -35,7 +35,12 @@ final class BaseAppender implements Appender {
   private long count;
   private State state = State.OPEN;
 
-  BaseAppender(TableOperations ops, TableFiles files, TableMetadata base) {
+  /** Coalesces this append's commit with concurrent ones; null: commit alone. */
+  private final GroupCommit groupCommit;
+
+  BaseAppender(TableOperations ops, TableFiles files, TableMetadata base, GroupCommit groupCommit) {
+    this.groupCommit = groupCommit != null && base.booleanProperty(TableProperties.WRITE_GROUP_COMMIT,
+        TableProperties.WRITE_GROUP_COMMIT_DEFAULT) ? groupCommit : null;
     this.ops = ops;
     this.files = files;
     this.base = base;
@@ -148,10 +153,15 @@ final class BaseAppender implements Appender {
         }
       }
     }
-    FastAppend append = new FastAppend(ops, files, base.schema()).toBranch(branch);
-    written.forEach(append::appendFile);
     try {
-      Snapshot s = append.commit(); // deletes its files itself when it fails
+      Snapshot s; // a failed commit deletes its files itself
+      if (groupCommit != null) {
+        s = groupCommit.commit(ops, files, base.schema(), branch, written);
+      } else {
+        FastAppend append = new FastAppend(ops, files, base.schema()).toBranch(branch);
+        written.forEach(append::appendFile);
+        s = append.commit();
+      }
       state = State.COMMITTED;
       return s;
     } catch (RuntimeException e) {

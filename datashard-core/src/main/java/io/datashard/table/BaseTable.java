@@ -21,11 +21,22 @@ public final class BaseTable implements Table {
   private final String name;
   private final TableOperations ops;
   private final TableFiles files;
+  private final GroupCommit groupCommit;
 
   public BaseTable(String name, TableOperations ops) {
+    this(name, ops, new GroupCommit());
+  }
+
+  /**
+   * @param name the table's name
+   * @param ops the handle's table operations
+   * @param groupCommit the table's group commit, shared by the handles of one warehouse
+   */
+  public BaseTable(String name, TableOperations ops, GroupCommit groupCommit) {
     this.name = name;
     this.ops = ops;
     this.files = new TableFiles(ops.storage(), ops.tableLocation());
+    this.groupCommit = groupCommit;
   }
 
   /** @return the commit protocol operations of this handle (for maintenance and tools) */
@@ -88,7 +99,7 @@ public final class BaseTable implements Table {
 
   @Override
   public Appender newAppend() {
-    return new BaseAppender(ops, files, ops.current());
+    return new BaseAppender(ops, files, ops.current(), groupCommit);
   }
 
   @Override

@@ -52,7 +52,7 @@ final class BaseTransaction implements Transaction {
   public Transaction appendRecords(List<? extends Map<String, ?>> records) {
     checkOpen();
     List<DataFile> written;
-    try (BaseAppender a = new BaseAppender(ops, files, base)) {
+    try (BaseAppender a = new BaseAppender(ops, files, base, null)) {
       a.addAll(records);
       written = a.completeWithoutCommit();
     }

@@ -1,0 +1,161 @@
+package io.datashard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.datashard.storage.ForwardingStorageBackend;
+import io.datashard.storage.LocalStorageBackend;
+import io.datashard.storage.StorageBackend;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Group commit: concurrent appends through the handles of one warehouse are coalesced into fewer versions, each
+ * acknowledged append is present exactly once (in the snapshot it was acknowledged with), and under storage faults
+ * every failed append is absent and no append is acknowledged for another caller's failed group.
+ */
+class GroupCommitTest {
+  @TempDir
+  Path dir;
+
+  private static final int THREADS = 16;
+  private static final int APPENDS = 20;
+
+  @Test
+  void concurrentAppendsAreCoalescedAndEachAcknowledgedRowIsThereOnce() throws Exception {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      wh.createTable("shared", TestSchemas.EVENTS);
+      Map<Long, Long> ackedIn = run(wh, THREADS, APPENDS);
+      Table t = wh.loadTable("shared");
+      assertThat(ackedIn).hasSize(THREADS * APPENDS);
+      List<Long> ids = TestSchemas.ids(t.scan());
+      assertThat(ids).hasSize(THREADS * APPENDS).doesNotHaveDuplicates()
+          .containsExactlyInAnyOrderElementsOf(ackedIn.keySet());
+      // each append is in the snapshot it was acknowledged with
+      for (Map.Entry<Long, Long> e : ackedIn.entrySet()) {
+        if (e.getKey() % 7 == 0) {
+          assertThat(t.scan().useSnapshot(e.getValue()).filter(io.datashard.expressions.Expressions.equal("id",
+              e.getKey())).count()).as("id %d in snapshot %d", e.getKey(), e.getValue()).isEqualTo(1);
+        }
+      }
+      System.out.println("GroupCommitTest: " + THREADS * APPENDS + " appends in " + t.snapshots().size() + " snapshots");
+      // the race happened: appends were coalesced into fewer versions than appends
+      assertThat(t.snapshots().size()).as("snapshots for %d appends", THREADS * APPENDS)
+          .isLessThan(THREADS * APPENDS);
+      assertThat(new HashSet<>(ackedIn.values())).hasSize(t.snapshots().size());
+    }
+  }
+
+  @Test
+  void withGroupCommitOffEveryAppendIsItsOwnSnapshot() throws Exception {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      wh.createTable("shared", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
+          Map.of(TableProperties.WRITE_GROUP_COMMIT, "false"));
+      Map<Long, Long> ackedIn = run(wh, 4, 10);
+      assertThat(wh.loadTable("shared").snapshots()).hasSize(40);
+      assertThat(new HashSet<>(ackedIn.values())).hasSize(40);
+    }
+  }
+
+  @Test
+  void underStorageFaultsFailedAppendsAreAbsentAndAcknowledgedOnesPresentOnce() throws Exception {
+    long seed = System.nanoTime();
+    System.out.println("GroupCommitTest fault seed " + seed);
+    Random random = new Random(seed);
+    AtomicInteger faults = new AtomicInteger();
+    StorageBackend faulty = new ForwardingStorageBackend(new LocalStorageBackend(dir)) {
+      @Override
+      public boolean createExclusive(String location, byte[] content) {
+        if (location.endsWith(".metadata.json") && !location.endsWith("v1.metadata.json") && nextFault(random)) {
+          faults.incrementAndGet();
+          throw new StorageException("injected failure before creating " + location);
+        }
+        return super.createExclusive(location, content);
+      }
+    };
+    try (Warehouse wh = Warehouse.of(faulty)) {
+      wh.createTable("shared", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
+          Map.of("commit.retry.num-retries", "0"));
+      Set<Long> acked = new HashSet<>();
+      Set<Long> failed = new HashSet<>();
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int w = 0; w < 8; w++) {
+        int worker = w;
+        futures.add(pool.submit(() -> {
+          Table mine = wh.loadTable("shared");
+          for (int i = 0; i < 15; i++) {
+            long id = worker * 1000L + i;
+            try {
+              mine.appendRecords(List.of(Map.of("id", id, "event", "e", "value", 1.0)));
+              synchronized (acked) {
+                acked.add(id);
+              }
+            } catch (DataShardException e) {
+              synchronized (failed) {
+                failed.add(id);
+              }
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+      pool.shutdown();
+      String where = "seed " + seed + ", injected faults " + faults.get();
+      List<Long> ids = TestSchemas.ids(Warehouse.local(dir).loadTable("shared").scan());
+      assertThat(ids).as(where).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(acked);
+      assertThat(failed).as(where).doesNotContainAnyElementsOf(ids);
+      assertThat(acked.size() + failed.size()).as(where).isEqualTo(120);
+      assertThat(faults.get()).as("faults were injected, " + where).isPositive();
+    }
+  }
+
+  private static boolean nextFault(Random random) {
+    synchronized (random) {
+      return random.nextInt(4) == 0;
+    }
+  }
+
+  /** @return each appended id and the snapshot its append was acknowledged with */
+  private static Map<Long, Long> run(Warehouse wh, int threads, int appends) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Map<Long, Long>>> results = new ArrayList<>();
+    for (int w = 0; w < threads; w++) {
+      int worker = w;
+      results.add(pool.submit(() -> {
+        Table mine = wh.loadTable("shared");
+        start.await();
+        Map<Long, Long> acked = new HashMap<>();
+        for (int i = 0; i < appends; i++) {
+          long id = worker * 1000L + i;
+          Snapshot s = mine.appendRecords(List.of(Map.of("id", id, "event", "w" + worker, "value", (double) i)));
+          acked.put(id, s.snapshotId());
+        }
+        return acked;
+      }));
+    }
+    start.countDown();
+    Map<Long, Long> all = new HashMap<>();
+    for (Future<Map<Long, Long>> f : results) {
+      all.putAll(f.get());
+    }
+    pool.shutdown();
+    return all;
+  }
+}
