@@ -223,7 +223,7 @@ public final class Warehouse implements AutoCloseable {
       if (created == null) {
         throw new TableAlreadyExistsException(name, catalog.location());
       }
-      return new BaseTable(name, created);
+      return new BaseTable(name, created, groupCommit(created.tableLocation()));
     }
     String location = tableLocation(name);
     FileTableOperations ops = new FileTableOperations(storage, name, location);
@@ -243,7 +243,8 @@ public final class Warehouse implements AutoCloseable {
   public Table loadTable(String name) {
     TableNames.validate(name);
     if (catalog != null) {
-      return new BaseTable(name, catalog.load(name));
+      TableOperations loaded = catalog.load(name);
+      return new BaseTable(name, loaded, groupCommit(loaded.tableLocation()));
     }
     TableOperations ops = new FileTableOperations(storage, name, tableLocation(name));
     ops.refresh();
