@@ -1,5 +1,8 @@
 package io.datashard;
 
+import io.datashard.catalog.TableCatalog;
+import io.datashard.catalog.TableCatalogProvider;
+import io.datashard.commit.FileTableOperations;
 import io.datashard.commit.TableOperations;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.storage.LocalStorageBackend;
@@ -19,6 +22,10 @@ import java.util.ServiceLoader;
  * {@code <root>/<name>/} with the Iceberg layout ({@code metadata/}, {@code data/}). There is no catalog:
  * the files are the truth, so any number of processes may open the same warehouse.
  *
+ * <p>Or an Iceberg REST catalog ({@link #rest(String, Map)}, or {@code DATASHARD_CATALOG_URI}): then the catalog
+ * keeps the tables and commits them, and every table's data files are read and written through the storage its
+ * location needs (module {@code datashard-rest}; see {@code docs/catalog.md}).
+ *
  * <p>Closing a warehouse closes its storage backend; tables loaded from it become unusable.
  */
 public final class Warehouse implements AutoCloseable {
@@ -29,7 +36,17 @@ public final class Warehouse implements AutoCloseable {
   /** The local warehouse directory used when {@link #ENV_WAREHOUSE} is not set. */
   public static final String DEFAULT_LOCAL_WAREHOUSE = "warehouse";
 
+  /** Environment variable naming an Iceberg REST catalog's URI: when set, tables live in that catalog. */
+  public static final String ENV_CATALOG_URI = "DATASHARD_CATALOG_URI";
+  /** Environment variable holding a bearer token for the REST catalog. */
+  public static final String ENV_CATALOG_TOKEN = "DATASHARD_CATALOG_TOKEN";
+  /** Environment variable holding OAuth2 client credentials ({@code client_id:client_secret}) for the catalog. */
+  public static final String ENV_CATALOG_CREDENTIAL = "DATASHARD_CATALOG_CREDENTIAL";
+  /** Environment variable naming the warehouse to ask the REST catalog for. */
+  public static final String ENV_CATALOG_WAREHOUSE = "DATASHARD_CATALOG_WAREHOUSE";
+
   private final StorageBackend storage;
+  private final TableCatalog catalog;
 
   /** Group commit per table location, shared by every handle this warehouse opens on the table. */
   private final java.util.concurrent.ConcurrentHashMap<String, io.datashard.table.GroupCommit> groupCommits =
@@ -37,6 +54,46 @@ public final class Warehouse implements AutoCloseable {
 
   private Warehouse(StorageBackend storage) {
     this.storage = storage;
+    this.catalog = null;
+  }
+
+  private Warehouse(TableCatalog catalog) {
+    this.storage = null;
+    this.catalog = catalog;
+  }
+
+  /**
+   * A warehouse on an Iceberg REST catalog: the catalog creates, lists, drops and commits the tables; data files
+   * go through the storage backend each table's location needs (local, or S3 with {@code datashard-s3}), with
+   * credentials from the environment or vended by the catalog. Needs {@code io.datashard:datashard-rest} on the
+   * class path.
+   *
+   * @param uri the catalog's base URI ({@code http://host:8181})
+   * @param options {@code token} (a bearer token), or {@code credential} ({@code client_id:client_secret} for
+   *     OAuth2 client credentials), {@code warehouse}, and any other Iceberg REST client property
+   * @return the warehouse
+   * @throws ValidationException when no REST catalog module is on the class path
+   */
+  public static Warehouse rest(String uri, Map<String, String> options) {
+    return rest(uri, options, System.getenv());
+  }
+
+  /**
+   * @param environment {@code DATASHARD_*} settings for the storage of the tables' data files (S3 endpoint and
+   *     credentials, ...)
+   * @see #rest(String, Map)
+   */
+  public static Warehouse rest(String uri, Map<String, String> options, Map<String, String> environment) {
+    if (uri == null || uri.isBlank()) {
+      throw new ValidationException("a REST catalog needs a URI");
+    }
+    for (TableCatalogProvider p : ServiceLoader.load(TableCatalogProvider.class, Warehouse.class.getClassLoader())) {
+      if (p.catalogType().equalsIgnoreCase("rest")) {
+        return new Warehouse(p.create(uri, options, environment));
+      }
+    }
+    throw new ValidationException("REST catalog " + uri + " is not available: put the io.datashard:datashard-rest "
+        + "module on the class path");
   }
 
   /** @return a warehouse in a local directory (created if missing) */
@@ -63,6 +120,14 @@ public final class Warehouse implements AutoCloseable {
    * @throws ValidationException for an unknown storage type, or one whose module is not on the class path
    */
   public static Warehouse fromEnvironment(Map<String, String> env) {
+    String catalogUri = env.get(ENV_CATALOG_URI);
+    if (catalogUri != null && !catalogUri.isBlank()) {
+      Map<String, String> options = new java.util.HashMap<>();
+      putIfSet(options, "token", env.get(ENV_CATALOG_TOKEN));
+      putIfSet(options, "credential", env.get(ENV_CATALOG_CREDENTIAL));
+      putIfSet(options, "warehouse", env.get(ENV_CATALOG_WAREHOUSE));
+      return rest(catalogUri.trim(), options, env);
+    }
     String type = env.getOrDefault(ENV_STORAGE_TYPE, "local").trim().toLowerCase(Locale.ROOT);
     if (type.isEmpty() || type.equals("local")) {
       String dir = env.get(ENV_WAREHOUSE);
@@ -77,6 +142,17 @@ public final class Warehouse implements AutoCloseable {
         + "the io.datashard:datashard-s3 module on the class path");
   }
 
+  private static void putIfSet(Map<String, String> options, String key, String value) {
+    if (value != null && !value.isBlank()) {
+      options.put(key, value.trim());
+    }
+  }
+
+  /** @return whether this warehouse is a catalog's (its tables each have their own storage) */
+  public boolean isCatalog() {
+    return catalog != null;
+  }
+
   /**
    * Returns a warehouse on the same storage that keeps a local, size-bounded LRU copy of the data files it
    * reads, so repeated scans (notebook queries against S3) do not download the same files again. Off unless
@@ -88,17 +164,29 @@ public final class Warehouse implements AutoCloseable {
    * @see io.datashard.storage.CachingStorageBackend
    */
   public Warehouse withReadCache(Path directory, long maxBytes) {
+    requireFiles("a read cache");
     return new Warehouse(new io.datashard.storage.CachingStorageBackend(storage, directory, maxBytes));
   }
 
-  /** @return the storage backend */
+  /**
+   * @return the storage backend
+   * @throws ValidationException for a catalog's warehouse, where each table has its own ({@code table.location()})
+   */
   public StorageBackend storage() {
+    requireFiles("one storage backend");
     return storage;
   }
 
-  /** @return the warehouse root location */
+  /** @return the warehouse root location (for a catalog's warehouse: the catalog's URI) */
   public String location() {
-    return storage.root();
+    return catalog != null ? catalog.location() : storage.root();
+  }
+
+  private void requireFiles(String what) {
+    if (catalog != null) {
+      throw new ValidationException("warehouse on REST catalog " + catalog.location() + " has no " + what
+          + ": each table's files live at its own location");
+    }
   }
 
   /** Creates an unpartitioned table. @see #createTable(String, Schema, PartitionSpec, Map) */
@@ -130,8 +218,15 @@ public final class Warehouse implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new ValidationException("invalid partition spec for table '" + name + "': " + e.getMessage(), e);
     }
+    if (catalog != null) {
+      TableOperations created = catalog.create(name, schema, spec, properties);
+      if (created == null) {
+        throw new TableAlreadyExistsException(name, catalog.location());
+      }
+      return new BaseTable(name, created, groupCommit(created.tableLocation()));
+    }
     String location = tableLocation(name);
-    TableOperations ops = new TableOperations(storage, name, location);
+    FileTableOperations ops = new FileTableOperations(storage, name, location);
     TableMetadata created = ops.create(TableMetadata.newTable(location, schema, spec, properties,
         System.currentTimeMillis()));
     if (created == null) {
@@ -171,7 +266,11 @@ public final class Warehouse implements AutoCloseable {
    */
   public Table loadTable(String name) {
     TableNames.validate(name);
-    TableOperations ops = new TableOperations(storage, name, tableLocation(name));
+    if (catalog != null) {
+      TableOperations loaded = catalog.load(name);
+      return new BaseTable(name, loaded, groupCommit(loaded.tableLocation()));
+    }
+    TableOperations ops = new FileTableOperations(storage, name, tableLocation(name));
     ops.refresh();
     return new BaseTable(name, ops, groupCommit(ops.tableLocation()));
   }
@@ -179,11 +278,17 @@ public final class Warehouse implements AutoCloseable {
   /** @return whether a table of that name exists */
   public boolean tableExists(String name) {
     TableNames.validate(name);
+    if (catalog != null) {
+      return catalog.exists(name);
+    }
     return hasAnyVersion(tableLocation(name));
   }
 
   /** @return the names of the tables in this warehouse, sorted */
   public List<String> listTables() {
+    if (catalog != null) {
+      return catalog.list();
+    }
     List<String> names = new ArrayList<>();
     for (String dir : storage.listDirectories(storage.root())) {
       String name = dir.substring(dir.lastIndexOf('/') + 1);
@@ -206,11 +311,14 @@ public final class Warehouse implements AutoCloseable {
    */
   public boolean dropTable(String name) {
     TableNames.validate(name);
-    return new TableOperations(storage, name, tableLocation(name)).drop();
+    if (catalog != null) {
+      return catalog.drop(name);
+    }
+    return new FileTableOperations(storage, name, tableLocation(name)).drop();
   }
 
   private boolean hasAnyVersion(String tableLocation) {
-    return new TableOperations(storage, tableLocation.substring(tableLocation.lastIndexOf('/') + 1), tableLocation)
+    return new FileTableOperations(storage, tableLocation.substring(tableLocation.lastIndexOf('/') + 1), tableLocation)
         .exists();
   }
 
@@ -220,6 +328,9 @@ public final class Warehouse implements AutoCloseable {
   }
 
   public String tableLocation(String name) {
+    if (catalog != null) {
+      return catalog.load(name).tableLocation();
+    }
     return storage.resolve(storage.root(), name);
   }
 
@@ -246,11 +357,15 @@ public final class Warehouse implements AutoCloseable {
 
   @Override
   public void close() {
-    storage.close();
+    if (catalog != null) {
+      catalog.close();
+    } else {
+      storage.close();
+    }
   }
 
   @Override
   public String toString() {
-    return "Warehouse{" + storage.root() + "}";
+    return "Warehouse{" + location() + "}";
   }
 }

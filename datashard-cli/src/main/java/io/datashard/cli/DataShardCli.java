@@ -50,13 +50,20 @@ import picocli.CommandLine.ScopeType;
         "  DATASHARD_STORAGE_TYPE   local (default) or s3",
         "  DATASHARD_WAREHOUSE      local warehouse directory (default ./warehouse)",
         "  DATASHARD_S3_ENDPOINT, DATASHARD_S3_BUCKET, DATASHARD_S3_PREFIX, DATASHARD_S3_REGION,",
-        "  DATASHARD_S3_ACCESS_KEY, DATASHARD_S3_SECRET_KEY, ... (see docs/s3.md)"})
+        "  DATASHARD_S3_ACCESS_KEY, DATASHARD_S3_SECRET_KEY, ... (see docs/s3.md)",
+        "  DATASHARD_CATALOG_URI    an Iceberg REST catalog (like --catalog), with DATASHARD_CATALOG_TOKEN or",
+        "  DATASHARD_CATALOG_CREDENTIAL (client_id:client_secret), DATASHARD_CATALOG_WAREHOUSE (see docs/catalog.md)"})
 public final class DataShardCli {
 
   @Option(names = {"-w", "--warehouse"}, scope = ScopeType.INHERIT, paramLabel = "LOCATION",
       description = "Warehouse: a local directory or s3://bucket[/prefix] (default: from DATASHARD_* variables, "
           + "else ./warehouse)")
   String warehouse;
+
+  @Option(names = "--catalog", scope = ScopeType.INHERIT, paramLabel = "URI",
+      description = "An Iceberg REST catalog keeps the tables (overrides DATASHARD_CATALOG_URI; credentials from "
+          + "DATASHARD_CATALOG_TOKEN or DATASHARD_CATALOG_CREDENTIAL)")
+  String catalog;
 
   @Option(names = "--s3-endpoint", scope = ScopeType.INHERIT, paramLabel = "URL",
       description = "S3 endpoint, e.g. http://localhost:9000 (overrides DATASHARD_S3_ENDPOINT)")
@@ -171,6 +178,9 @@ public final class DataShardCli {
     });
     if (warehouse != null) {
       Locations.applyWarehouse(s, warehouse);
+    }
+    if (catalog != null) {
+      s.put("DATASHARD_CATALOG_URI", catalog);
     }
     if (s3Endpoint != null) {
       s.put("DATASHARD_S3_ENDPOINT", s3Endpoint);

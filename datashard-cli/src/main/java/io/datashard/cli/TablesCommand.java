@@ -10,7 +10,9 @@ final class TablesCommand extends TableCommand {
   @Override
   public Integer call() {
     java.util.Map<String, String> settings = cli.settings();
-    if (!"s3".equalsIgnoreCase(settings.getOrDefault(Warehouse.ENV_STORAGE_TYPE, "local").trim())) {
+    String catalogUri = settings.get(Warehouse.ENV_CATALOG_URI);
+    boolean local = !"s3".equalsIgnoreCase(settings.getOrDefault(Warehouse.ENV_STORAGE_TYPE, "local").trim());
+    if ((catalogUri == null || catalogUri.isBlank()) && local) {
       java.nio.file.Path dir = java.nio.file.Path.of(settings.getOrDefault(Warehouse.ENV_WAREHOUSE,
           Warehouse.DEFAULT_LOCAL_WAREHOUSE));
       if (!java.nio.file.Files.isDirectory(dir)) {

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * r.orphanFiles().forEach(System.out::println);
  * }</pre>
  *
- * <p><b>Referenced</b> (never deleted): every {@code vN.metadata.json} and {@code version-hint.text}; the manifest
+ * <p><b>Referenced</b> (never deleted): every {@code vN.metadata.json} (every {@code *.metadata.json} in
+ * {@code metadata/}, so the version files a REST catalog names its own way are kept too) and {@code version-hint.text}; the manifest
  * list of every snapshot in the current metadata (the snapshots of every branch and tag included); every
  * manifest in those lists; every data file in those manifests (live or deleted entries); every statistics and
  * partition-statistics file the metadata lists. Everything else below the table location is an orphan candidate.
@@ -208,7 +209,10 @@ public final class RemoveOrphanFiles {
     if (!location.startsWith(metadataDir) || location.indexOf('/', metadataDir.length()) >= 0) {
       return false;
     }
-    return MetadataFiles.parseVersion(location) > 0 || location.endsWith("/" + MetadataFiles.VERSION_HINT);
+    // Every table-metadata file too, whatever its naming: a catalog (REST) names its versions its own way
+    // ({@code 00001-<uuid>.metadata.json}) and keeps them; they are never ours to delete.
+    return MetadataFiles.parseVersion(location) > 0 || location.endsWith("/" + MetadataFiles.VERSION_HINT)
+        || location.endsWith(".metadata.json") || location.endsWith(".metadata.json.gz");
   }
 
   /**

@@ -11,8 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The optimistic retry loop every operation commits through (docs/concurrency.md, "Retries and backoff"): build the
- * change on a base, try to create the next version exclusively, and on a lost race refresh, rebuild on the
- * new base and try again with exponential backoff and full jitter, bounded by the table's retry properties.
+ * change on a base, hand it to the table's {@link TableOperations} (the exclusive create of the next version on a
+ * file system, an update-table request on a REST catalog), and on a lost race refresh, rebuild on the new base and
+ * try again with exponential backoff and full jitter, bounded by the table's retry properties. An unknown outcome
+ * is resolved by refreshing and asking the attempt whether its change landed.
  */
 public final class CommitLoop {
   private static final Logger LOG = LoggerFactory.getLogger(CommitLoop.class);

@@ -126,7 +126,7 @@ class IcebergReadsDataShardTest {
         }
         assertThat(s.path("summary").path("operation").asText()).isIn("append", "overwrite", "delete", "replace");
       }
-      TableMetadata dsV = ((BaseTable) table).operations().load(v);
+      TableMetadata dsV = ((io.datashard.commit.FileTableOperations) ((BaseTable) table).operations()).load(v);
 
       // Iceberg's own parser: rejects any missing or mistyped field.
       org.apache.iceberg.TableMetadata ice = TableMetadataParser.read(store(store).icebergIO(), location);

@@ -20,6 +20,7 @@ import io.datashard.ValidationException;
 import io.datashard.Warehouse;
 import io.datashard.commit.MetadataFiles;
 import io.datashard.commit.TableOperations;
+import io.datashard.commit.FileTableOperations;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.storage.FileInfo;
 import io.datashard.table.BaseTable;
@@ -423,7 +424,7 @@ class S3TableEndToEndTest {
   void concurrentCommitsOfTheSameVersionHaveExactlyOneWinner() throws Exception {
     int racers = 8;
     Table t = wh.createTable("same_version", EVENTS);
-    TableOperations probe = new TableOperations(wh.storage(), "same_version", t.location());
+    TableOperations probe = new FileTableOperations(wh.storage(), "same_version", t.location());
     TableMetadata base = probe.refresh();
     for (int round = 0; round < 5; round++) {
       TableMetadata roundBase = base;
@@ -434,7 +435,7 @@ class S3TableEndToEndTest {
         for (int i = 0; i < racers; i++) {
           long snapshotId = round * 100L + i + 1;
           futures.add(pool.submit(() -> {
-            TableOperations ops = new TableOperations(wh.storage(), "same_version", t.location());
+            TableOperations ops = new FileTableOperations(wh.storage(), "same_version", t.location());
             Snapshot s = new Snapshot(snapshotId, null, roundBase.lastSequenceNumber() + 1, System.currentTimeMillis(),
                 t.location() + "/metadata/snap-" + snapshotId + "-1-x.avro", Map.of("operation", "append"),
                 roundBase.currentSchemaId());

@@ -1,0 +1,277 @@
+package io.datashard.rest;
+
+import io.datashard.TableNotFoundException;
+import io.datashard.commit.TableOperations;
+import io.datashard.metadata.TableMetadata;
+import io.datashard.storage.CommitOutcomeUnknownException;
+import io.datashard.storage.StorageBackend;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.StatisticsFile;
+import org.apache.iceberg.TableMetadataParser;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.exceptions.RESTException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link TableOperations} on an Iceberg REST catalog: refresh is a load-table request, and a commit is an
+ * update-table request carrying the change between base and updated metadata as the REST specification's
+ * updates ({@code add-snapshot}, {@code set-snapshot-ref}, {@code remove-snapshots}, {@code add-schema},
+ * {@code set-current-schema}, {@code add-spec}, {@code set-default-spec}, {@code set-default-sort-order},
+ * {@code set-properties}, {@code remove-properties}, statistics) with the requirements Iceberg derives from them
+ * ({@code assert-table-uuid} always, {@code assert-ref-snapshot-id} for every ref moved, the schema/spec/sort-order
+ * assertions for those changes).
+ *
+ * <p>Outcomes map onto the seam's contract: 409 (a requirement failed: another writer committed first) returns
+ * null, so {@link io.datashard.ops.CommitLoop} rebuilds on the new base and retries within the table's retry
+ * settings; a 5xx or a broken connection during the commit raises {@link CommitOutcomeUnknownException}, which the
+ * loop resolves by reloading the table and looking for its snapshot id.
+ *
+ * <p>Metadata is converted through JSON in both directions (DataShard's and Iceberg's parsers read and write the
+ * same Iceberg table-metadata format), so nothing DataShard does not model is lost.
+ */
+final class RestTableOperations implements TableOperations {
+  private static final Logger LOG = LoggerFactory.getLogger(RestTableOperations.class);
+  private static final Pattern VERSION = Pattern.compile("^v?(\\d+)[-.]");
+
+  private final String name;
+  private final String catalogUri;
+  private final org.apache.iceberg.TableOperations rest;
+  private final StorageBackend storage;
+  private final String location;
+  private volatile TableMetadata current;
+
+  RestTableOperations(String name, String catalogUri, org.apache.iceberg.TableOperations rest,
+      StorageBackend storage) {
+    this.name = name;
+    this.catalogUri = catalogUri;
+    this.rest = rest;
+    this.storage = storage;
+    this.location = stripSlash(rest.current().location());
+    this.current = toDataShard(rest.current(), 0);
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  @Override
+  public StorageBackend storage() {
+    return storage;
+  }
+
+  @Override
+  public String tableName() {
+    return name;
+  }
+
+  @Override
+  public String tableLocation() {
+    return location;
+  }
+
+  @Override
+  public TableMetadata current() {
+    TableMetadata m = current;
+    return m != null ? m : refresh();
+  }
+
+  @Override
+  public synchronized TableMetadata refresh() {
+    TableMetadata known = current;
+    org.apache.iceberg.TableMetadata loaded;
+    try {
+      loaded = RestTableCatalog.call(catalogUri, "load table " + name, rest::refresh);
+    } catch (NoSuchTableException e) {
+      throw new TableNotFoundException(name, catalogUri, "table '" + name + "' no longer exists in REST catalog "
+          + catalogUri);
+    } catch (IllegalStateException e) {
+      // Iceberg's client refuses a table whose uuid changed: dropped and created again.
+      throw new TableNotFoundException(name, catalogUri, "table '" + name + "' was dropped and created again "
+          + "since this handle loaded it; load it again to use the new table");
+    }
+    TableMetadata m = toDataShard(loaded, known == null ? 0 : known.version());
+    current = m;
+    return m;
+  }
+
+  @Override
+  public synchronized TableMetadata commit(TableMetadata base, TableMetadata updated) {
+    org.apache.iceberg.TableMetadata iceBase = toIceberg(base, base.metadataFileLocation());
+    org.apache.iceberg.TableMetadata iceUpdated = toIceberg(updated, base.metadataFileLocation());
+    org.apache.iceberg.TableMetadata next = diff(iceBase, iceUpdated);
+    try {
+      RestTableCatalog.call(catalogUri, "commit to table " + name, () -> {
+        rest.commit(iceBase, next);
+        return null;
+      });
+    } catch (CommitFailedException e) {
+      return conflict(base, updated, e);
+    } catch (CommitStateUnknownException | RESTException e) {
+      throw new CommitOutcomeUnknownException("table " + name + ": REST catalog " + catalogUri + " did not say "
+          + "whether the commit took effect (" + e.getMessage() + ")", e);
+    } catch (java.io.UncheckedIOException e) {
+      throw new CommitOutcomeUnknownException("table " + name + ": the connection to REST catalog " + catalogUri
+          + " broke during the commit (" + e.getMessage() + ")", e);
+    }
+    TableMetadata committed = toDataShard(rest.current(), base.version());
+    current = committed;
+    return committed;
+  }
+
+  /**
+   * A 409 is normally a lost race. But an HTTP client may resend a commit whose first attempt landed (Iceberg's
+   * retries 503s), and the resend then fails its requirements: before treating a 409 as a lost race (whose files
+   * the operation would delete), look for the snapshots this commit adds.
+   *
+   * @return the latest metadata when the commit is found there, else null (a lost race)
+   */
+  private TableMetadata conflict(TableMetadata base, TableMetadata updated, CommitFailedException e) {
+    Set<Long> added = new HashSet<>();
+    updated.snapshots().forEach(s -> added.add(s.snapshotId()));
+    base.snapshots().forEach(s -> added.remove(s.snapshotId()));
+    if (!added.isEmpty()) {
+      TableMetadata latest;
+      try {
+        latest = refresh();
+      } catch (RuntimeException failed) {
+        throw new CommitOutcomeUnknownException("table " + name + ": REST catalog " + catalogUri + " answered 409 "
+            + "and reloading the table to check the commit failed (" + failed.getMessage() + ")", failed);
+      }
+      Set<Long> present = new HashSet<>();
+      latest.snapshots().forEach(s -> present.add(s.snapshotId()));
+      if (present.containsAll(added)) {
+        LOG.info("table {}: commit answered 409 but its snapshot is committed (an earlier send landed)", name);
+        return latest;
+      }
+    }
+    LOG.debug("table {}: commit lost the race at the catalog ({})", name, e.getMessage());
+    return null;
+  }
+
+  /** @return base plus the changes that turn it into updated, as Iceberg metadata updates */
+  static org.apache.iceberg.TableMetadata diff(org.apache.iceberg.TableMetadata base,
+      org.apache.iceberg.TableMetadata updated) {
+    org.apache.iceberg.TableMetadata.Builder b = org.apache.iceberg.TableMetadata.buildFrom(base);
+    if (updated.formatVersion() > base.formatVersion()) {
+      b.upgradeFormatVersion(updated.formatVersion());
+    }
+    Set<Integer> schemaIds = new HashSet<>(base.schemasById().keySet());
+    for (org.apache.iceberg.Schema s : updated.schemas()) {
+      if (!schemaIds.contains(s.schemaId()) && s.schemaId() != updated.currentSchemaId()) {
+        b.addSchema(s);
+      }
+    }
+    if (updated.currentSchemaId() != base.currentSchemaId()) {
+      b.setCurrentSchema(updated.schema(), updated.lastColumnId());
+    }
+    if (updated.defaultSpecId() != base.defaultSpecId()) {
+      b.setDefaultPartitionSpec(updated.spec());
+    } else {
+      for (org.apache.iceberg.PartitionSpec spec : updated.specs()) {
+        if (!base.specsById().containsKey(spec.specId())) {
+          b.addPartitionSpec(spec);
+        }
+      }
+    }
+    if (updated.defaultSortOrderId() != base.defaultSortOrderId()) {
+      b.setDefaultSortOrder(updated.sortOrder());
+    }
+    Set<Long> baseSnapshots = new HashSet<>();
+    base.snapshots().forEach(s -> baseSnapshots.add(s.snapshotId()));
+    Set<Long> updatedSnapshots = new HashSet<>();
+    for (Snapshot s : updated.snapshots()) {
+      updatedSnapshots.add(s.snapshotId());
+      if (!baseSnapshots.contains(s.snapshotId())) {
+        b.addSnapshot(s);
+      }
+    }
+    for (Map.Entry<String, SnapshotRef> e : updated.refs().entrySet()) {
+      if (!e.getValue().equals(base.refs().get(e.getKey()))) {
+        b.setRef(e.getKey(), e.getValue());
+      }
+    }
+    for (String ref : base.refs().keySet()) {
+      if (!updated.refs().containsKey(ref)) {
+        b.removeRef(ref);
+      }
+    }
+    List<Long> removed = new ArrayList<>();
+    for (Long id : baseSnapshots) {
+      if (!updatedSnapshots.contains(id)) {
+        removed.add(id);
+      }
+    }
+    if (!removed.isEmpty()) {
+      b.removeSnapshots(removed);
+    }
+    Map<String, StatisticsFile> baseStats = new HashMap<>();
+    base.statisticsFiles().forEach(f -> baseStats.put(f.path(), f));
+    Set<Long> statsKept = new HashSet<>();
+    for (StatisticsFile f : updated.statisticsFiles()) {
+      statsKept.add(f.snapshotId());
+      if (!baseStats.containsKey(f.path())) {
+        b.setStatistics(f);
+      }
+    }
+    for (StatisticsFile f : base.statisticsFiles()) {
+      if (!statsKept.contains(f.snapshotId()) && updatedSnapshots.contains(f.snapshotId())) {
+        b.removeStatistics(f.snapshotId());
+      }
+    }
+    Map<String, String> set = new HashMap<>();
+    updated.properties().forEach((k, v) -> {
+      if (!Objects.equals(base.properties().get(k), v)) {
+        set.put(k, v);
+      }
+    });
+    if (!set.isEmpty()) {
+      b.setProperties(set);
+    }
+    Set<String> gone = new HashSet<>(base.properties().keySet());
+    gone.removeAll(updated.properties().keySet());
+    if (!gone.isEmpty()) {
+      b.removeProperties(gone);
+    }
+    return b.build();
+  }
+
+  static org.apache.iceberg.TableMetadata toIceberg(TableMetadata m, String metadataLocation) {
+    String json = new String(io.datashard.metadata.TableMetadataParser.toJson(m), StandardCharsets.UTF_8);
+    return TableMetadataParser.fromJson(metadataLocation, json);
+  }
+
+  /**
+   * @param previousVersion the version this handle knew (0 for none): when the catalog's metadata file name
+   *     carries no number, versions count on from it
+   */
+  static TableMetadata toDataShard(org.apache.iceberg.TableMetadata m, int previousVersion) {
+    String file = m.metadataFileLocation();
+    int version = previousVersion + 1;
+    if (file != null) {
+      Matcher v = VERSION.matcher(file.substring(file.lastIndexOf('/') + 1));
+      if (v.find()) {
+        try {
+          version = Integer.parseInt(v.group(1));
+        } catch (NumberFormatException e) {
+          // keep counting
+        }
+      }
+    }
+    byte[] json = TableMetadataParser.toJson(m).getBytes(StandardCharsets.UTF_8);
+    return io.datashard.metadata.TableMetadataParser.fromJson(file, version, json);
+  }
+}

@@ -1,0 +1,304 @@
+package io.datashard.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.datashard.Field;
+import io.datashard.Row;
+import io.datashard.Schema;
+import io.datashard.Snapshot;
+import io.datashard.Table;
+import io.datashard.TableAlreadyExistsException;
+import io.datashard.TableNotFoundException;
+import io.datashard.Types;
+import io.datashard.Warehouse;
+import io.datashard.expressions.Expressions;
+import io.datashard.iceberg.DataShardCatalog;
+import io.datashard.server.Credentials;
+import io.datashard.server.DataShardServer;
+import io.datashard.server.Role;
+import io.datashard.server.TokenSigner;
+import io.datashard.storage.CommitOutcomeUnknownException;
+import io.datashard.storage.ForwardingStorageBackend;
+import io.datashard.storage.LocalStorageBackend;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The DataShard library on a REST catalog: a {@link DataShardServer} started in-process on 127.0.0.1. */
+class RestWarehouseTest {
+  static final Schema ORDERS = Schema.of(Field.required("id", Types.LONG), Field.optional("item", Types.STRING));
+
+  @TempDir
+  Path root;
+
+  /** Server-side storage that can make the next commit's outcome unknown (landed or not) to the client. */
+  static final class Injecting extends ForwardingStorageBackend {
+    static final int NONE = 0;
+    static final int LANDED = 1;
+    static final int LOST = 2;
+    final AtomicInteger next = new AtomicInteger(NONE);
+
+    Injecting(Path root) {
+      super(new LocalStorageBackend(root, false));
+    }
+
+    @Override
+    public boolean createExclusive(String location, byte[] content) {
+      if (location.endsWith(".metadata.json")) {
+        int mode = next.getAndSet(NONE);
+        if (mode == LANDED) {
+          super.createExclusive(location, content);
+          throw new CommitOutcomeUnknownException("injected: connection reset after creating " + location, null);
+        }
+        if (mode == LOST) {
+          throw new CommitOutcomeUnknownException("injected: connection reset before creating " + location, null);
+        }
+      }
+      return super.createExclusive(location, content);
+    }
+  }
+
+  Injecting storage;
+  DataShardCatalog catalog;
+  DataShardServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    storage = new Injecting(root);
+    catalog = new DataShardCatalog("datashard", storage, Map.of());
+    server = DataShardServer.builder().catalog(catalog).bind("127.0.0.1").port(0).insecureNoAuth().build().start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+    catalog.close();
+  }
+
+  Warehouse rest() {
+    return Warehouse.rest(server.uri().toString(), Map.of(), Map.of());
+  }
+
+  static Map<String, Object> order(long id, String item) {
+    return Map.of("id", id, "item", item);
+  }
+
+  static List<Long> ids(Table t) {
+    List<Long> ids = new ArrayList<>();
+    for (Row r : t.scan().toList()) {
+      ids.add(r.getLong("id"));
+    }
+    ids.sort(null);
+    return ids;
+  }
+
+  @Test
+  void createAppendScanStreamSchemaUpdateDeleteAndExpireThroughRest() {
+    try (Warehouse wh = rest()) {
+      Table t = wh.createTable("sales.orders", ORDERS);
+      assertThat(t.location()).startsWith("file:/").endsWith("/sales/orders");
+      assertThat(wh.listTables()).containsExactly("sales.orders");
+      assertThatThrownBy(() -> wh.createTable("sales.orders", ORDERS)).isInstanceOf(TableAlreadyExistsException.class);
+
+      t.appendRecords(List.of(order(1, "a"), order(2, "b")));
+      try (io.datashard.Appender a = t.newAppend()) {
+        for (long i = 3; i <= 100; i++) {
+          a.add(order(i, "item-" + i));
+        }
+        a.commit();
+      }
+      t.updateSchema().addColumn("qty", Types.INT).commit();
+      t.appendRecords(List.of(Map.of("id", 101L, "item", "c", "qty", 7)));
+      t.updateProperties().set("owner", "sales").commit();
+
+      Table again = wh.loadTable("sales.orders");
+      assertThat(again.schema().columnNames()).containsExactly("id", "item", "qty");
+      assertThat(again.properties()).containsEntry("owner", "sales");
+      assertThat(again.snapshots()).hasSize(3);
+      assertThat(again.rowCount()).isEqualTo(101);
+      assertThat(ids(again)).hasSize(101).doesNotHaveDuplicates();
+
+      again.deleteWhere(Expressions.lessThan("id", 51L));
+      assertThat(ids(t.refresh())).hasSize(51).allMatch(id -> id >= 51);
+
+      again.expireSnapshots().expireOlderThan(java.time.Instant.now().plusSeconds(1)).retainLast(1).commit();
+      Table reloaded = wh.loadTable("sales.orders");
+      assertThat(reloaded.snapshots()).hasSize(1);
+      assertThat(ids(reloaded)).hasSize(51);
+
+      // The catalog's own view (what Iceberg engines see) agrees.
+      assertThat(catalog.loadTable(org.apache.iceberg.catalog.TableIdentifier.of("sales", "orders"))
+          .currentSnapshot().snapshotId()).isEqualTo(reloaded.currentSnapshot().snapshotId());
+
+      assertThat(wh.dropTable("sales.orders")).isTrue();
+      assertThat(wh.tableExists("sales.orders")).isFalse();
+      assertThatThrownBy(() -> wh.loadTable("sales.orders")).isInstanceOf(TableNotFoundException.class)
+          .hasMessageContaining(server.uri().toString());
+    }
+  }
+
+  @Test
+  void transactionsSpecsSortOrdersBranchesAndMaintenanceThroughRest() {
+    try (Warehouse wh = rest()) {
+      Table t = wh.createTable("sales.orders", ORDERS);
+      for (long i = 0; i < 4; i++) {
+        t.appendRecords(List.of(order(i * 10, "a"), order(i * 10 + 1, "b")));
+      }
+      try (io.datashard.Transaction tx = t.newTransaction()) {
+        tx.deleteWhere(Expressions.equal("id", 0L)).appendRecords(List.of(order(99, "z"))).setProperty("k", "v")
+            .commit();
+      }
+      t.updateSpec().addField("item", "identity").commit();
+      t.appendRecords(List.of(order(100, "p")));
+      t.replaceSortOrder().asc("id").commit();
+      long main = t.refresh().currentSnapshot().snapshotId();
+      t.manageSnapshots().createTag("v1", main).createBranch("audit", main).commit();
+      try (io.datashard.Appender a = t.newAppend()) {
+        a.add(order(500, "branch-only"));
+        a.toBranch("audit").commit();
+      }
+      assertThat(t.rewriteDataFiles().execute()).isNotNull();
+      t.rewriteManifests();
+
+      Table fresh = wh.loadTable("sales.orders");
+      assertThat(fresh.spec().isUnpartitioned()).isFalse();
+      assertThat(fresh.sortOrder().isUnsorted()).isFalse();
+      assertThat(fresh.refs()).containsKeys("main", "v1", "audit");
+      assertThat(fresh.properties()).containsEntry("k", "v");
+      assertThat(ids(fresh)).containsExactly(1L, 10L, 11L, 20L, 21L, 30L, 31L, 99L, 100L);
+      assertThat(fresh.scan().useRef("audit").count()).isEqualTo(10);
+
+      // Orphan-file removal keeps every version file the catalog wrote, whatever their names.
+      io.datashard.maintenance.RemoveOrphanFiles.Result r = fresh.removeOrphanFiles()
+          .olderThan(java.time.Instant.now().plusSeconds(60)).execute();
+      assertThat(r.orphanFiles()).noneMatch(f -> f.endsWith(".metadata.json"));
+      assertThat(ids(wh.loadTable("sales.orders"))).hasSize(9);
+    }
+  }
+
+  @Test
+  void theEnvironmentPicksTheCatalog() {
+    try (Warehouse wh = Warehouse.fromEnvironment(Map.of(Warehouse.ENV_CATALOG_URI, server.uri().toString()))) {
+      assertThat(wh.isCatalog()).isTrue();
+      wh.createTable("events", ORDERS).appendRecords(List.of(order(1, "x")));
+      assertThat(wh.listTables()).containsExactly("default.events");
+      assertThat(wh.loadTable("default.events").rowCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aLostRaceIsRebuiltOnTheNewBaseAndRetried() {
+    try (Warehouse a = rest(); Warehouse b = rest()) {
+      a.createTable("sales.orders", ORDERS);
+      Table first = a.loadTable("sales.orders");
+      Table stale = b.loadTable("sales.orders");
+      first.appendRecords(List.of(order(1, "first")));
+      // `stale` still holds the empty table: its commit asserts main is empty, gets 409, rebuilds and retries.
+      Snapshot s = stale.appendRecords(List.of(order(2, "second")));
+      assertThat(s.parentId()).isEqualTo(first.currentSnapshot().snapshotId());
+      assertThat(ids(a.loadTable("sales.orders"))).containsExactly(1L, 2L);
+    }
+  }
+
+  @Test
+  void aCommitWhoseOutcomeIsUnknownIsResolvedByCheckingNeverByGuessing() {
+    try (Warehouse wh = rest()) {
+      Table t = wh.createTable("sales.orders", ORDERS);
+      storage.next.set(Injecting.LANDED); // the server answers 500 although the commit took effect
+      t.appendRecords(List.of(order(1, "landed")));
+      storage.next.set(Injecting.LOST); // the server answers 500 and the commit did not take effect
+      t.appendRecords(List.of(order(2, "retried")));
+      Table fresh = wh.loadTable("sales.orders");
+      assertThat(ids(fresh)).containsExactly(1L, 2L); // each exactly once
+      assertThat(fresh.snapshots()).hasSize(2);
+    }
+  }
+
+  @Test
+  void restWritersAndAFileSystemWriterShareOneTable() throws Exception {
+    int restWriters = 3;
+    int appends = 8;
+    try (Warehouse setup = rest()) {
+      setup.createTable("sales.orders", ORDERS);
+    }
+    List<Warehouse> warehouses = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(restWriters + 1);
+    try {
+      List<Future<List<Long>>> acked = new ArrayList<>();
+      for (int w = 0; w <= restWriters; w++) {
+        Warehouse wh = w < restWriters ? rest() : Warehouse.local(root.resolve("sales"));
+        warehouses.add(wh);
+        String name = w < restWriters ? "sales.orders" : "orders";
+        long base = w * 1000L;
+        acked.add(pool.submit(() -> {
+          Table t = wh.loadTable(name);
+          List<Long> done = new ArrayList<>();
+          for (int i = 0; i < appends; i++) {
+            t.appendRecords(List.of(order(base + i, "w" + base)));
+            done.add(base + i);
+          }
+          return done;
+        }));
+      }
+      Set<Long> expected = new HashSet<>();
+      for (Future<List<Long>> f : acked) {
+        expected.addAll(f.get());
+      }
+      try (Warehouse check = rest()) {
+        List<Long> ids = ids(check.loadTable("sales.orders"));
+        assertThat(ids).hasSize((restWriters + 1) * appends).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(ids)).isEqualTo(expected);
+      }
+    } finally {
+      pool.shutdownNow();
+      warehouses.forEach(Warehouse::close);
+    }
+  }
+
+  @Test
+  void refusalsNameTheCatalogAndTheOperationNeverTheSecret() throws Exception {
+    String writerSecret = "writer-secret-0123456789";
+    String readerSecret = "reader-secret-0123456789";
+    try (DataShardCatalog secured = new DataShardCatalog("secured", new LocalStorageBackend(root.resolve("s"), false),
+             Map.of());
+         DataShardServer s = DataShardServer.builder().catalog(secured).bind("127.0.0.1").port(0)
+             .credentials(Credentials.builder().add("writer", Role.READ_WRITE, writerSecret)
+                 .add("reader", Role.READ_ONLY, readerSecret).build())
+             .tokenSigner(new TokenSigner("test-signing-key-0123456789abcdef".getBytes(), java.time.Clock.systemUTC()))
+             .build().start()) {
+      String uri = s.uri().toString();
+      assertThatThrownBy(() -> Warehouse.rest(uri, Map.of("token", "not-a-valid-token-42"), Map.of()))
+          .isInstanceOf(CatalogAccessException.class)
+          .hasMessageContaining(uri).hasMessageContaining("401").hasMessageContaining("connect")
+          .hasMessageNotContaining("not-a-valid-token-42");
+      assertThatThrownBy(() -> Warehouse.rest(uri, Map.of("credential", "writer:wrong-secret-987"), Map.of()))
+          .isInstanceOf(CatalogAccessException.class)
+          .hasMessageContaining(uri).hasMessageNotContaining("wrong-secret-987");
+
+      try (Warehouse writer = Warehouse.fromEnvironment(Map.of(Warehouse.ENV_CATALOG_URI, uri,
+          Warehouse.ENV_CATALOG_CREDENTIAL, "writer:" + writerSecret))) {
+        writer.createTable("sales.orders", ORDERS).appendRecords(List.of(order(1, "a")));
+      }
+      try (Warehouse reader = Warehouse.rest(uri, Map.of("credential", "reader:" + readerSecret), Map.of())) {
+        Table t = reader.loadTable("sales.orders");
+        assertThat(ids(t)).containsExactly(1L);
+        assertThatThrownBy(() -> t.appendRecords(List.of(order(2, "b"))))
+            .isInstanceOf(CatalogAccessException.class)
+            .hasMessageContaining(uri).hasMessageContaining("403").hasMessageContaining("commit to table sales.orders")
+            .hasMessageNotContaining(readerSecret);
+      }
+    }
+  }
+}
