@@ -3,6 +3,7 @@ package io.datashard.benchmarks;
 import io.datashard.PartitionSpec;
 import io.datashard.Row;
 import io.datashard.Warehouse;
+import io.datashard.s3.CountingS3Proxy;
 import io.datashard.s3.S3ProxyServer;
 import io.datashard.s3.S3StorageBackend;
 import io.datashard.server.DataShardServer;
@@ -58,10 +59,11 @@ import org.apache.iceberg.rest.RESTCatalog;
  * Per path, on one table: rounds of single-client appends on a warm handle (p50/p95), rounds of load-table on a fresh
  * handle (p50/p95), then 1, 2, 4, 8, 16 concurrent clients (threads, each with its own client, catalog and handle)
  * appending single rows. Afterwards every acknowledged append is looked for in the table: present exactly once,
- * lost, or duplicated.
+ * lost, or duplicated. Between the two, a few appends and loads per path go through a {@link CountingS3Proxy}, to
+ * count the S3 requests each path makes.
  *
  * <p>Arguments (key=value, all optional): {@code paths=library,rest,hadoop rounds=3 warmup=3 appends=20 loads=10
- * writers=1,2,4,8,16 commitsPerLevel=16 minEach=2} (each concurrency level makes max(minEach, commitsPerLevel / W)
+ * writers=1,2,4,8,16 commitsPerLevel=16 minEach=2 requests=5} (each concurrency level makes max(minEach, commitsPerLevel / W)
  * appends per client). Iceberg's and Hadoop's retry warnings are silenced (level ERROR), as they are expected here.
  */
 public final class CatalogBench {
@@ -183,6 +185,8 @@ public final class CatalogBench {
       }
     }
 
+    Map<String, String> requestCounts = countRequests(paths, intOpt("requests", 5));
+
     Map<String, Map<Integer, double[]>> sweep = new LinkedHashMap<>();
     for (int w : writers) {
       for (String p : paths) {
@@ -218,6 +222,9 @@ public final class CatalogBench {
       row.append(Bench.fmt(" %d | %d | %d | %d | %d |", c[0], c[1], c[2], c[3], failed.get(p).get()));
       Bench.out("%s", row);
     }
+    Bench.out("");
+    Bench.out("S3 requests (counted by a proxy in front of S3Proxy, one warm client, server included):");
+    requestCounts.forEach((p, c) -> Bench.out("- %s: %s", label(p), c));
     if (appendRounds.containsKey(LIB) && appendRounds.containsKey(REST)) {
       double lib = median(appendRounds.get(LIB), 50);
       double rest = median(appendRounds.get(REST), 50);
@@ -276,6 +283,60 @@ public final class CatalogBench {
       failed.get(p).incrementAndGet();
       failures.get(p).add(e.getClass().getSimpleName() + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * S3 requests per single-row append (warm handle) and per load-table, per path, through a {@link CountingS3Proxy}
+   * in front of the same S3Proxy (for the REST path a second server on the same warehouse reaches S3 through it).
+   */
+  private Map<String, String> countRequests(List<String> paths, int n) throws Exception {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (n <= 0) {
+      return out;
+    }
+    try (CountingS3Proxy proxy = CountingS3Proxy.start(s3.endpoint())) {
+      for (String p : paths) {
+        DataShardServer counted = null;
+        Client c;
+        switch (p) {
+          case LIB -> c = new LibraryClient(libraryWarehouse(proxy.endpoint()));
+          case REST -> {
+            Map<String, String> props = new HashMap<>(s3Properties("rest", proxy.endpoint()));
+            props.put("datashard.use-environment", "false");
+            counted = DataShardServer.builder().catalogProperties(props).port(0).insecureNoAuth().build().start();
+            c = new IcebergClient(restCatalog(counted, proxy.endpoint()));
+          }
+          default -> c = new IcebergClient(hadoopCatalog(proxy.endpoint()));
+        }
+        try (c) {
+          append(p, c); // warm
+          proxy.reset();
+          for (int i = 0; i < n; i++) {
+            append(p, c);
+          }
+          Map<String, Integer> appendCounts = proxy.counts();
+          int appendTotal = proxy.total();
+          proxy.reset();
+          for (int i = 0; i < n; i++) {
+            c.loadTable();
+          }
+          int loadTotal = proxy.total();
+          out.put(p, Bench.fmt("%.1f per append %s; %.1f per load-table", appendTotal / (double) n,
+              perOp(appendCounts, n), loadTotal / (double) n));
+        } finally {
+          if (counted != null) {
+            counted.close();
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> perOp(Map<String, Integer> counts, int n) {
+    Map<String, String> m = new java.util.TreeMap<>();
+    counts.forEach((k, v) -> m.put(k, Bench.fmt("%.1f", v / (double) n)));
+    return m;
   }
 
   /** @return {acknowledged, seconds, failed} for w clients appending {@code each} rows each at once */
@@ -404,9 +465,13 @@ public final class CatalogBench {
   }
 
   private Map<String, String> s3Properties(String prefix) {
+    return s3Properties(prefix, s3.endpoint());
+  }
+
+  private Map<String, String> s3Properties(String prefix, java.net.URI endpoint) {
     return Map.of(
         CatalogProperties.WAREHOUSE_LOCATION, "s3://" + s3.bucket() + "/" + prefix,
-        "s3.endpoint", s3.endpoint().toString(),
+        "s3.endpoint", endpoint.toString(),
         "s3.region", S3ProxyServer.REGION,
         "s3.access-key", S3ProxyServer.ACCESS_KEY,
         "s3.secret-key", S3ProxyServer.SECRET_KEY,
@@ -414,13 +479,21 @@ public final class CatalogBench {
   }
 
   private Warehouse libraryWarehouse() {
-    return Warehouse.of(new S3StorageBackend(DataShardPeer.s3Config(s3.endpoint(), s3.bucket(), "library")));
+    return libraryWarehouse(s3.endpoint());
+  }
+
+  private Warehouse libraryWarehouse(java.net.URI endpoint) {
+    return Warehouse.of(new S3StorageBackend(DataShardPeer.s3Config(endpoint, s3.bucket(), "library")));
   }
 
   private RESTCatalog restCatalog() {
-    Map<String, String> p = new HashMap<>(s3Properties("rest"));
+    return restCatalog(server, s3.endpoint());
+  }
+
+  private RESTCatalog restCatalog(DataShardServer to, java.net.URI endpoint) {
+    Map<String, String> p = new HashMap<>(s3Properties("rest", endpoint));
     p.put("datashard.use-environment", "false");
-    p.put(CatalogProperties.URI, server.uri().toString());
+    p.put(CatalogProperties.URI, to.uri().toString());
     p.put(CatalogProperties.FILE_IO_IMPL, "io.datashard.iceberg.StorageFileIO");
     RESTCatalog c = new RESTCatalog();
     c.initialize("bench-" + UUID.randomUUID(), p);
@@ -428,7 +501,12 @@ public final class CatalogBench {
   }
 
   private HadoopCatalog hadoopCatalog() {
-    Configuration conf = IcebergPeer.s3aConfiguration(Peer.Store.s3(s3.endpoint(), s3.bucket(), "hadoop"));
+    return hadoopCatalog(s3.endpoint());
+  }
+
+  private HadoopCatalog hadoopCatalog(java.net.URI endpoint) {
+    Configuration conf = IcebergPeer.s3aConfiguration(Peer.Store.s3(endpoint, s3.bucket(), "hadoop"));
+    conf.setBoolean("fs.s3a.impl.disable.cache", !endpoint.equals(s3.endpoint()));
     HadoopCatalog c = new HadoopCatalog();
     c.setConf(conf);
     c.initialize("hadoop", Map.of(CatalogProperties.WAREHOUSE_LOCATION, "s3a://" + s3.bucket() + "/hadoop",
