@@ -63,7 +63,8 @@ import org.apache.iceberg.rest.RESTCatalog;
  * count the S3 requests each path makes.
  *
  * <p>Arguments (key=value, all optional): {@code paths=library,rest,hadoop rounds=3 warmup=3 appends=20 loads=10
- * writers=1,2,4,8,16 commitsPerLevel=16 minEach=2 requests=5} (each concurrency level makes max(minEach, commitsPerLevel / W)
+ * writers=1,2,4,8,16 commitsPerLevel=16 minEach=2 requests=5 requestLog=false} ({@code requestLog=true} prints each S3 request of one more append per
+ * path) (each concurrency level makes max(minEach, commitsPerLevel / W)
  * appends per client). Iceberg's and Hadoop's retry warnings are silenced (level ERROR), as they are expected here.
  */
 public final class CatalogBench {
@@ -316,6 +317,12 @@ public final class CatalogBench {
           }
           Map<String, Integer> appendCounts = proxy.counts();
           int appendTotal = proxy.total();
+          if (Boolean.parseBoolean(opts.getOrDefault("requestLog", "false"))) {
+            proxy.reset();
+            append(p, c);
+            proxy.requests().forEach(q -> Bench.out("  %s append request: %s %s%s", p, q.method(), q.path(),
+                q.query() == null || q.query().isEmpty() ? "" : "?" + q.query()));
+          }
           proxy.reset();
           for (int i = 0; i < n; i++) {
             c.loadTable();
