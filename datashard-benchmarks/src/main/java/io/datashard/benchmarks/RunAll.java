@@ -13,7 +13,9 @@ import java.util.Set;
  * <p>Arguments: any of {@code append latency scan coldstart jmh} (default {@code all} = every one), or
  * {@code peers} (DataShard against Iceberg and parquet-java, {@link PeersBench}; not part of {@code all}),
  * {@code nested} (the nested-data workload against the same peers, {@link NestedBench}; not part of {@code all}),
- * {@code nested-chart} (its SVG from nested.json) and
+ * {@code nested-chart} (its SVG from nested.json),
+ * {@code catalog} (library vs REST server vs HadoopCatalog on loopback S3, {@link CatalogBench}; not part of
+ * {@code all}) and
  * {@code charts} ({@link PeerCharts}: SVGs from the peers' results.json), plus
  * overrides {@code rows=1000000 rounds=5 warmup=100 appends=500 coldruns=5 jmh=<regex>}. The JVM property
  * {@code bench.dir} chooses where scratch tables go (default: the system temp directory).
@@ -56,10 +58,12 @@ public final class RunAll {
         case "nested-chart" -> NestedBench.chart(java.nio.file.Path.of(opts.getOrDefault("out", "target/nested.json")),
             java.nio.file.Path.of(opts.getOrDefault("img", "../docs/img")));
         case "replication" -> ReplicationBench.run(opts);
+        case "catalog" -> CatalogBench.run(opts);
         case "charts" -> PeerCharts.render(java.nio.file.Path.of(opts.getOrDefault("out", "target/results.json")),
             java.nio.file.Path.of(opts.getOrDefault("img", "../docs/img")));
         default -> throw new IllegalArgumentException("unknown benchmark '" + mode
-            + "'; use append, latency, scan, coldstart, jmh, all, peers, nested, nested-chart, replication or charts");
+            + "'; use append, latency, scan, coldstart, jmh, all, peers, nested, nested-chart, replication, catalog "
+            + "or charts");
       }
     }
     Bench.out("");

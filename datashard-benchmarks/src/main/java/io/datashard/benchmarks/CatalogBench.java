@@ -1,0 +1,635 @@
+package io.datashard.benchmarks;
+
+import io.datashard.PartitionSpec;
+import io.datashard.Row;
+import io.datashard.Warehouse;
+import io.datashard.s3.CountingS3Proxy;
+import io.datashard.s3.S3ProxyServer;
+import io.datashard.s3.S3StorageBackend;
+import io.datashard.server.DataShardServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
+import org.apache.iceberg.hadoop.HadoopCatalog;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.rest.RESTCatalog;
+
+/**
+ * The three doors to a table on loopback S3 (in-process S3Proxy), in one run (issue 17, "Performance"):
+ * <ol>
+ *   <li>{@code library}: the DataShard library directly ({@link Warehouse} on its S3 backend,
+ *       {@code Table.appendRecords} of one row);</li>
+ *   <li>{@code rest}: Apache Iceberg's {@link RESTCatalog} client talking HTTP to an in-process {@link DataShardServer}
+ *       (127.0.0.1, free port, authentication off) on the same S3; each append writes a one-row Parquet file with
+ *       Iceberg's generic writer through the client's FileIO ({@code io.datashard.iceberg.StorageFileIO}) and commits
+ *       it with {@code table.newAppend().appendFile(..).commit()};</li>
+ *   <li>{@code hadoop}: Apache Iceberg's {@link HadoopCatalog} on the same S3 through Hadoop S3A, the same one-row
+ *       file and fast append. Each client gets its own lock manager ({@link PerClientLock}), as separate engine
+ *       processes would: Iceberg's default in-memory lock is JVM-wide and would serialise this run's threads, which
+ *       no set of separate writers on an object store gets.</li>
+ * </ol>
+ * Per path, on one table: rounds of single-client appends on a warm handle (p50/p95), rounds of load-table on a fresh
+ * handle (p50/p95), then 1, 2, 4, 8, 16 concurrent clients (threads, each with its own client, catalog and handle)
+ * appending single rows. Afterwards every acknowledged append is looked for in the table: present exactly once,
+ * lost, or duplicated. Between the two, a few appends and loads per path go through a {@link CountingS3Proxy}, to
+ * count the S3 requests each path makes.
+ *
+ * <p>Arguments (key=value, all optional): {@code paths=library,rest,hadoop rounds=3 warmup=3 appends=20 loads=10
+ * writers=1,2,4,8,16 commitsPerLevel=16 minEach=2 requests=5 requestLog=false} ({@code requestLog=true} prints each S3 request of one more append per
+ * path) (each concurrency level makes max(minEach, commitsPerLevel / W)
+ * appends per client). Iceberg's and Hadoop's retry warnings are silenced (level ERROR), as they are expected here.
+ */
+public final class CatalogBench {
+  static final String LIB = "library";
+  static final String REST = "rest";
+  static final String HADOOP = "hadoop";
+  static final TableIdentifier ID = TableIdentifier.of("ns", "t");
+  /** The same retry budget on every path: enough that contention at 16 clients never exhausts it. */
+  static final Map<String, String> RETRIES = Map.of(
+      TableProperties.COMMIT_NUM_RETRIES, "1000",
+      TableProperties.COMMIT_MIN_RETRY_WAIT_MS, "5",
+      TableProperties.COMMIT_MAX_RETRY_WAIT_MS, "1000",
+      TableProperties.COMMIT_TOTAL_RETRY_TIME_MS, "600000");
+
+  private final Map<String, String> opts;
+  private final S3ProxyServer s3;
+  private DataShardServer server;
+  private final Map<String, AtomicLong> nextId = new ConcurrentHashMap<>();
+  private final Map<String, Set<Long>> acked = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> failed = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> failures = new ConcurrentHashMap<>();
+
+  private CatalogBench(Map<String, String> opts, S3ProxyServer s3) {
+    this.opts = opts;
+    this.s3 = s3;
+  }
+
+  /** One client of one path: its own connection to the table. */
+  interface Client extends AutoCloseable {
+    /** Appends one row with this id and returns when the commit is acknowledged. */
+    void appendOne(long id);
+
+    /** Loads the table afresh (a new handle), as a new query or job would. */
+    void loadTable();
+
+    @Override
+    void close();
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (String a : args) {
+      if (a.contains("=")) {
+        opts.put(a.substring(0, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+      }
+    }
+    run(opts);
+  }
+
+  static void run(Map<String, String> opts) throws Exception {
+    // Commit retries (Iceberg's Tasks, HadoopTableOperations) are expected under contention; keep the report readable.
+    for (String quiet : List.of("org.apache.iceberg", "org.apache.hadoop")) {
+      System.setProperty("org.slf4j.simpleLogger.log." + quiet, "error");
+    }
+    try (S3ProxyServer s3 = S3ProxyServer.builder().maxThreads(128).start()) {
+      CatalogBench b = new CatalogBench(opts, s3);
+      try {
+        b.runAll();
+      } finally {
+        if (b.server != null) {
+          b.server.close();
+        }
+      }
+    }
+  }
+
+  private int intOpt(String key, int def) {
+    return Integer.parseInt(opts.getOrDefault(key, String.valueOf(def)));
+  }
+
+  private void runAll() throws Exception {
+    List<String> paths = List.of(opts.getOrDefault("paths", LIB + "," + REST + "," + HADOOP).split(","));
+    int rounds = intOpt("rounds", 3);
+    int warmup = intOpt("warmup", 3);
+    int appends = intOpt("appends", 20);
+    int loads = intOpt("loads", 10);
+    List<Integer> writers = Arrays.stream(opts.getOrDefault("writers", "1,2,4,8,16").split(","))
+        .map(String::trim).map(Integer::parseInt).toList();
+    int perLevel = intOpt("commitsPerLevel", 16);
+    int minEach = intOpt("minEach", 2);
+    long t0 = System.nanoTime();
+    Bench.out("## Catalog paths on loopback S3 (S3Proxy %s); Iceberg %s; load %s", s3.endpoint(),
+        org.apache.iceberg.IcebergBuild.version(), Bench.loadAverage());
+    for (String p : paths) {
+      setUp(p);
+      nextId.put(p, new AtomicLong());
+      acked.put(p, ConcurrentHashMap.newKeySet());
+      failed.put(p, new AtomicInteger());
+      failures.put(p, Collections.synchronizedList(new ArrayList<>()));
+    }
+
+    Map<String, List<double[]>> appendRounds = new LinkedHashMap<>();
+    Map<String, List<double[]>> loadRounds = new LinkedHashMap<>();
+    for (int r = 0; r < rounds; r++) {
+      for (int k = 0; k < paths.size(); k++) {
+        String p = paths.get((k + r) % paths.size()); // rotate the order, so no path always goes first
+        try (Client c = client(p)) {
+          for (int i = 0; i < warmup; i++) {
+            append(p, c);
+          }
+          double[] a = new double[appends];
+          for (int i = 0; i < appends; i++) {
+            long s = System.nanoTime();
+            append(p, c);
+            a[i] = (System.nanoTime() - s) / 1e6;
+          }
+          double[] l = new double[loads];
+          for (int i = 0; i < loads; i++) {
+            long s = System.nanoTime();
+            c.loadTable();
+            l[i] = (System.nanoTime() - s) / 1e6;
+          }
+          appendRounds.computeIfAbsent(p, x -> new ArrayList<>()).add(Bench.sortedCopy(a));
+          loadRounds.computeIfAbsent(p, x -> new ArrayList<>()).add(Bench.sortedCopy(l));
+          Bench.out("round %d %-8s append p50 %7.2f p95 %7.2f ms | load p50 %7.2f p95 %7.2f ms (load %s)", r + 1,
+              p, Bench.percentile(a = Bench.sortedCopy(a), 50), Bench.percentile(a, 95),
+              Bench.percentile(l = Bench.sortedCopy(l), 50), Bench.percentile(l, 95), Bench.loadAverage());
+        }
+      }
+    }
+
+    Map<String, String> requestCounts = countRequests(paths, intOpt("requests", 5));
+
+    Map<String, Map<Integer, double[]>> sweep = new LinkedHashMap<>();
+    for (int w : writers) {
+      for (String p : paths) {
+        int each = Math.max(minEach, perLevel / w);
+        double[] res = concurrent(p, w, each);
+        sweep.computeIfAbsent(p, x -> new LinkedHashMap<>()).put(w, res);
+        Bench.out("%-8s %2d clients x %2d appends: %4.0f acknowledged in %6.2f s = %6.1f commits/s, %d failed "
+            + "(load %s)", p, w, each, res[0], res[1], res[0] / res[1], (int) res[2], Bench.loadAverage());
+      }
+    }
+
+    Map<String, int[]> checks = new LinkedHashMap<>();
+    for (String p : paths) {
+      checks.put(p, verify(p));
+    }
+
+    // ---------------------------------------------------------------- report
+    Bench.out("");
+    Bench.out("| path | single-row append p50 ms (median of rounds; min-max) | append p95 ms | load-table p50 ms "
+        + "(median; min-max) | load-table p95 ms | " + String.join(" | ", writers.stream()
+        .map(w -> w + " client" + (w == 1 ? "" : "s") + " commits/s").toList())
+        + " | acknowledged | present once | lost | duplicated | failed appends |");
+    Bench.out("|" + " --- |".repeat(5 + writers.size() + 5));
+    for (String p : paths) {
+      StringBuilder row = new StringBuilder("| " + label(p) + " | " + spread(appendRounds.get(p), 50) + " | "
+          + spread(appendRounds.get(p), 95) + " | " + spread(loadRounds.get(p), 50) + " | "
+          + spread(loadRounds.get(p), 95) + " |");
+      for (int w : writers) {
+        double[] res = sweep.get(p).get(w);
+        row.append(Bench.fmt(" %.1f |", res[0] / res[1]));
+      }
+      int[] c = checks.get(p);
+      row.append(Bench.fmt(" %d | %d | %d | %d | %d |", c[0], c[1], c[2], c[3], failed.get(p).get()));
+      Bench.out("%s", row);
+    }
+    Bench.out("");
+    Bench.out("S3 requests (counted by a proxy in front of S3Proxy, one warm client, server included):");
+    requestCounts.forEach((p, c) -> Bench.out("- %s: %s", label(p), c));
+    if (appendRounds.containsKey(LIB) && appendRounds.containsKey(REST)) {
+      double lib = median(appendRounds.get(LIB), 50);
+      double rest = median(appendRounds.get(REST), 50);
+      Bench.out("");
+      Bench.out("REST server / library, single-row append p50: %.2f / %.2f ms = %.2f (target <= 1.20)", rest, lib,
+          rest / lib);
+    }
+    for (String p : paths) {
+      List<String> f = failures.get(p);
+      if (!f.isEmpty()) {
+        Bench.out("%s: first failures: %s", p, f.subList(0, Math.min(3, f.size())));
+      }
+    }
+    COMMIT_NANOS.forEach((k, v) -> {
+      double[] ms;
+      synchronized (v) {
+        ms = Bench.sortedCopy(v.stream().mapToDouble(n -> n / 1e6).toArray());
+      }
+      Bench.out("%s: newAppend().appendFile(..).commit() alone (data file already written), all appends: p50 %.1f ms, "
+          + "p95 %.1f ms", k, Bench.percentile(ms, 50), Bench.percentile(ms, 95));
+    });
+    if (server != null) {
+      Bench.out("DataShardServer: %d commits, %d commit conflicts answered 409", server.metrics().commits(),
+          server.metrics().commitConflicts());
+    }
+    Bench.out("catalog bench done in %.0f s; load %s", (System.nanoTime() - t0) / 1e9, Bench.loadAverage());
+  }
+
+  private static String label(String p) {
+    return switch (p) {
+      case LIB -> "DataShard library";
+      case REST -> "Iceberg RESTCatalog -> DataShardServer";
+      case HADOOP -> "Iceberg HadoopCatalog (S3A)";
+      default -> p;
+    };
+  }
+
+  private static double median(List<double[]> rounds, double pct) {
+    double[] v = rounds.stream().mapToDouble(a -> Bench.percentile(a, pct)).sorted().toArray();
+    return v[v.length / 2];
+  }
+
+  private static String spread(List<double[]> rounds, double pct) {
+    double[] v = rounds.stream().mapToDouble(a -> Bench.percentile(a, pct)).sorted().toArray();
+    return Bench.fmt("%.1f (%.1f-%.1f)", v[v.length / 2], v[0], v[v.length - 1]);
+  }
+
+  private void append(String p, Client c) {
+    long id = nextId.get(p).getAndIncrement();
+    try {
+      c.appendOne(id);
+      if (!acked.get(p).add(id)) {
+        throw new IllegalStateException("id " + id + " acknowledged twice");
+      }
+    } catch (RuntimeException e) {
+      failed.get(p).incrementAndGet();
+      failures.get(p).add(e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * S3 requests per single-row append (warm handle) and per load-table, per path, through a {@link CountingS3Proxy}
+   * in front of the same S3Proxy (for the REST path a second server on the same warehouse reaches S3 through it).
+   */
+  private Map<String, String> countRequests(List<String> paths, int n) throws Exception {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (n <= 0) {
+      return out;
+    }
+    try (CountingS3Proxy proxy = CountingS3Proxy.start(s3.endpoint())) {
+      for (String p : paths) {
+        DataShardServer counted = null;
+        Client c;
+        switch (p) {
+          case LIB -> c = new LibraryClient(libraryWarehouse(proxy.endpoint()));
+          case REST -> {
+            Map<String, String> props = new HashMap<>(s3Properties("rest", proxy.endpoint()));
+            props.put("datashard.use-environment", "false");
+            counted = DataShardServer.builder().catalogProperties(props).port(0).insecureNoAuth().build().start();
+            c = new IcebergClient(restCatalog(counted, proxy.endpoint()));
+          }
+          default -> c = new IcebergClient(hadoopCatalog(proxy.endpoint()));
+        }
+        try (c) {
+          append(p, c); // warm
+          proxy.reset();
+          for (int i = 0; i < n; i++) {
+            append(p, c);
+          }
+          Map<String, Integer> appendCounts = proxy.counts();
+          int appendTotal = proxy.total();
+          if (Boolean.parseBoolean(opts.getOrDefault("requestLog", "false"))) {
+            proxy.reset();
+            append(p, c);
+            proxy.requests().forEach(q -> Bench.out("  %s append request: %s %s%s", p, q.method(), q.path(),
+                q.query() == null || q.query().isEmpty() ? "" : "?" + q.query()));
+          }
+          proxy.reset();
+          for (int i = 0; i < n; i++) {
+            c.loadTable();
+          }
+          int loadTotal = proxy.total();
+          out.put(p, Bench.fmt("%.1f per append %s; %.1f per load-table", appendTotal / (double) n,
+              perOp(appendCounts, n), loadTotal / (double) n));
+        } finally {
+          if (counted != null) {
+            counted.close();
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> perOp(Map<String, Integer> counts, int n) {
+    Map<String, String> m = new java.util.TreeMap<>();
+    counts.forEach((k, v) -> m.put(k, Bench.fmt("%.1f", v / (double) n)));
+    return m;
+  }
+
+  /** @return {acknowledged, seconds, failed} for w clients appending {@code each} rows each at once */
+  private double[] concurrent(String p, int w, int each) throws Exception {
+    List<Client> clients = new ArrayList<>();
+    for (int i = 0; i < w; i++) {
+      Client c = client(p);
+      c.loadTable();
+      clients.add(c);
+    }
+    int ackedBefore = acked.get(p).size();
+    int failedBefore = failed.get(p).get();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (Client c : clients) {
+      Thread t = new Thread(() -> {
+        try {
+          start.await();
+          for (int i = 0; i < each; i++) {
+            append(p, c);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, p + "-writer");
+      threads.add(t);
+      t.start();
+    }
+    long s = System.nanoTime();
+    start.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    double seconds = (System.nanoTime() - s) / 1e9;
+    clients.forEach(Client::close);
+    return new double[] {acked.get(p).size() - ackedBefore, seconds, failed.get(p).get() - failedBefore};
+  }
+
+  /** @return {acknowledged, present exactly once, lost, duplicated} */
+  private int[] verify(String p) {
+    List<Long> ids = new ArrayList<>();
+    if (p.equals(LIB)) {
+      try (Warehouse wh = libraryWarehouse()) {
+        for (Row r : wh.loadTable("t").scan().toList()) {
+          ids.add((Long) r.get("id"));
+        }
+      }
+    } else {
+      Catalog cat = p.equals(REST) ? restCatalog() : hadoopCatalog();
+      try (CloseableIterable<Record> rows = IcebergGenerics.read(cat.loadTable(ID)).build()) {
+        for (Record r : rows) {
+          ids.add((Long) r.getField("id"));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } finally {
+        closeQuietly(cat);
+      }
+    }
+    Map<Long, Integer> count = new HashMap<>();
+    ids.forEach(id -> count.merge(id, 1, Integer::sum));
+    Set<Long> ack = acked.get(p);
+    int once = 0;
+    int lost = 0;
+    int dup = 0;
+    for (long id : ack) {
+      int n = count.getOrDefault(id, 0);
+      if (n == 0) {
+        lost++;
+      } else if (n == 1) {
+        once++;
+      } else {
+        dup++;
+      }
+    }
+    long unacked = count.keySet().stream().filter(id -> !ack.contains(id)).count();
+    Bench.out("%-8s check: %d acknowledged, %d present exactly once, %d lost, %d duplicated; %d rows in table, %d of "
+        + "them from appends that reported failure", p, ack.size(), once, lost, dup, ids.size(), unacked);
+    return new int[] {ack.size(), once, lost, dup};
+  }
+
+  private static void closeQuietly(Catalog c) {
+    if (c instanceof AutoCloseable a) {
+      try {
+        a.close();
+      } catch (Exception e) {
+        // nothing to do at the end of a benchmark
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- set-up and clients
+
+  private void setUp(String p) throws Exception {
+    switch (p) {
+      case LIB -> {
+        try (Warehouse wh = libraryWarehouse()) {
+          wh.createTable("t", Bench.SCHEMA, PartitionSpec.unpartitioned(), RETRIES);
+        }
+      }
+      case REST -> {
+        Map<String, String> props = new HashMap<>(s3Properties("rest"));
+        props.put("datashard.use-environment", "false");
+        server = DataShardServer.builder().catalogProperties(props).port(0).insecureNoAuth().build().start();
+        Bench.out("DataShardServer on %s (no authentication), warehouse %s", server.uri(),
+            props.get(CatalogProperties.WAREHOUSE_LOCATION));
+        RESTCatalog c = restCatalog();
+        try {
+          c.createNamespace(Namespace.of("ns"));
+          c.createTable(ID, IcebergPeer.SCHEMA, org.apache.iceberg.PartitionSpec.unpartitioned(), RETRIES);
+        } finally {
+          closeQuietly(c);
+        }
+      }
+      case HADOOP -> {
+        HadoopCatalog c = hadoopCatalog();
+        try {
+          c.createNamespace(Namespace.of("ns"));
+          c.createTable(ID, IcebergPeer.SCHEMA, org.apache.iceberg.PartitionSpec.unpartitioned(), RETRIES);
+        } finally {
+          closeQuietly(c);
+        }
+      }
+      default -> throw new IllegalArgumentException("unknown path " + p + "; use library, rest or hadoop");
+    }
+  }
+
+  private Map<String, String> s3Properties(String prefix) {
+    return s3Properties(prefix, s3.endpoint());
+  }
+
+  private Map<String, String> s3Properties(String prefix, java.net.URI endpoint) {
+    return Map.of(
+        CatalogProperties.WAREHOUSE_LOCATION, "s3://" + s3.bucket() + "/" + prefix,
+        "s3.endpoint", endpoint.toString(),
+        "s3.region", S3ProxyServer.REGION,
+        "s3.access-key", S3ProxyServer.ACCESS_KEY,
+        "s3.secret-key", S3ProxyServer.SECRET_KEY,
+        "s3.path-style", "true");
+  }
+
+  private Warehouse libraryWarehouse() {
+    return libraryWarehouse(s3.endpoint());
+  }
+
+  private Warehouse libraryWarehouse(java.net.URI endpoint) {
+    return Warehouse.of(new S3StorageBackend(DataShardPeer.s3Config(endpoint, s3.bucket(), "library")));
+  }
+
+  private RESTCatalog restCatalog() {
+    return restCatalog(server, s3.endpoint());
+  }
+
+  private RESTCatalog restCatalog(DataShardServer to, java.net.URI endpoint) {
+    Map<String, String> p = new HashMap<>(s3Properties("rest", endpoint));
+    p.put("datashard.use-environment", "false");
+    p.put(CatalogProperties.URI, to.uri().toString());
+    p.put(CatalogProperties.FILE_IO_IMPL, "io.datashard.iceberg.StorageFileIO");
+    RESTCatalog c = new RESTCatalog();
+    c.initialize("bench-" + UUID.randomUUID(), p);
+    return c;
+  }
+
+  private HadoopCatalog hadoopCatalog() {
+    return hadoopCatalog(s3.endpoint());
+  }
+
+  private HadoopCatalog hadoopCatalog(java.net.URI endpoint) {
+    Configuration conf = IcebergPeer.s3aConfiguration(Peer.Store.s3(endpoint, s3.bucket(), "hadoop"));
+    conf.setBoolean("fs.s3a.impl.disable.cache", !endpoint.equals(s3.endpoint()));
+    HadoopCatalog c = new HadoopCatalog();
+    c.setConf(conf);
+    c.initialize("hadoop", Map.of(CatalogProperties.WAREHOUSE_LOCATION, "s3a://" + s3.bucket() + "/hadoop",
+        CatalogProperties.LOCK_IMPL, PerClientLock.class.getName()));
+    return c;
+  }
+
+  private Client client(String p) {
+    return switch (p) {
+      case LIB -> new LibraryClient(libraryWarehouse());
+      case REST -> new IcebergClient(restCatalog());
+      case HADOOP -> new IcebergClient(hadoopCatalog());
+      default -> throw new IllegalArgumentException(p);
+    };
+  }
+
+  private static final class LibraryClient implements Client {
+    private final Warehouse warehouse;
+    private io.datashard.Table table;
+
+    LibraryClient(Warehouse warehouse) {
+      this.warehouse = warehouse;
+      this.table = warehouse.loadTable("t");
+    }
+
+    @Override
+    public void appendOne(long i) {
+      table.appendRecords(List.of(Map.of("id", i, "name", Bench.name(i), "value", Bench.value(i), "ts",
+          Bench.ts(i))));
+    }
+
+    @Override
+    public void loadTable() {
+      table = warehouse.loadTable("t");
+    }
+
+    @Override
+    public void close() {
+      warehouse.close();
+    }
+  }
+
+  /** Per catalog class: time spent in {@code newAppend().appendFile(..).commit()} alone (after the data file). */
+  static final Map<String, List<Long>> COMMIT_NANOS = new ConcurrentHashMap<>();
+
+  private static final class IcebergClient implements Client {
+    private final Catalog catalog;
+    private Table table;
+
+    IcebergClient(Catalog catalog) {
+      this.catalog = catalog;
+      this.table = catalog.loadTable(ID);
+    }
+
+    @Override
+    public void appendOne(long i) {
+      OutputFile out = table.io().newOutputFile(table.locationProvider().newDataLocation(
+          FileFormat.PARQUET.addExtension(UUID.randomUUID().toString())));
+      Record r = GenericRecord.create(table.schema());
+      r.setField("id", i);
+      r.setField("name", Bench.name(i));
+      r.setField("value", Bench.value(i));
+      r.setField("ts", Bench.ts(i));
+      DataWriter<Record> writer;
+      try {
+        writer = Parquet.writeData(out).forTable(table).createWriterFunc(GenericParquetWriter::create)
+            .withSpec(table.spec()).overwrite().build();
+        try (writer) {
+          writer.write(r);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      DataFile file = writer.toDataFile();
+      long c0 = System.nanoTime();
+      table.newAppend().appendFile(file).commit();
+      COMMIT_NANOS.computeIfAbsent(catalog.getClass().getSimpleName(), k -> Collections.synchronizedList(
+          new ArrayList<>())).add(System.nanoTime() - c0);
+    }
+
+    @Override
+    public void loadTable() {
+      table = catalog.loadTable(ID);
+    }
+
+    @Override
+    public void close() {
+      closeQuietly(catalog);
+    }
+  }
+
+  /**
+   * A lock manager of one client's own, so that clients in this JVM contend on the object store as separate
+   * processes do (each process's Iceberg in-memory lock is its own): acquiring always succeeds.
+   */
+  public static final class PerClientLock implements org.apache.iceberg.LockManager {
+    /** Loaded by class name ({@code lock-impl}). */
+    public PerClientLock() {
+    }
+
+    @Override
+    public boolean acquire(String entityId, String ownerId) {
+      return true;
+    }
+
+    @Override
+    public boolean release(String entityId, String ownerId) {
+      return true;
+    }
+
+    @Override
+    public void initialize(Map<String, String> properties) {
+    }
+
+    @Override
+    public void close() {
+    }
+  }
+}
