@@ -3,7 +3,6 @@ package io.datashard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -65,6 +64,9 @@ class MultiProcessAppendTest {
     }
     // no stray temp files in metadata/
     assertThat(dir.resolve("mp/metadata").toFile().list((d, n) -> n.endsWith(".tmp"))).isEmpty();
-    assertThat(new File(dir.toFile(), "mp").exists()).isTrue();
+    // every acknowledged append is its own snapshot and its own table version (v1 is the creation)
+    assertThat(ackedSnapshots).hasSize(PROCESSES * APPENDS);
+    assertThat(dir.resolve("mp/metadata").toFile().list((d, n) -> n.endsWith(".metadata.json")))
+        .hasSize(PROCESSES * APPENDS + 1);
   }
 }

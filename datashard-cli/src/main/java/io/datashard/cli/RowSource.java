@@ -183,6 +183,11 @@ abstract class RowSource implements AutoCloseable {
         if (f == null) {
           throw error("header", null, unknownColumn(name));
         }
+        for (int j = 0; j < i; j++) {
+          if (columns[j] == f) {
+            throw error("header", null, "column '" + name + "' appears more than once");
+          }
+        }
         columns[i] = f;
       }
       for (Field f : schema.fields()) {
@@ -305,7 +310,9 @@ abstract class RowSource implements AutoCloseable {
   static final class JsonLines extends RowSource {
     private static final ObjectMapper MAPPER = new ObjectMapper()
         .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-        .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS)
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private final long[] bytes = {0};
     private final long size;
     private final BufferedReader reader;
@@ -337,6 +344,9 @@ abstract class RowSource implements AutoCloseable {
       progress = bytes[0];
       if (text == null) {
         return null;
+      }
+      if (line == 1 && text.startsWith("\uFEFF")) {
+        text = text.substring(1); // a byte-order mark, as some Windows tools write
       }
       String where = "line " + line;
       JsonNode node;

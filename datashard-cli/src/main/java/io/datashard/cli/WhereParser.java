@@ -20,10 +20,14 @@ import java.util.Locale;
  * Keywords are case-insensitive.
  */
 final class WhereParser {
+  /** How deep parentheses and {@code not} may nest; deeper input is an input error, not a stack overflow. */
+  static final int MAX_NESTING = 200;
+
   private final String text;
   private final List<String> tokens;
   private final List<Boolean> quoted;
   private int pos;
+  private int nesting;
 
   private WhereParser(String text) {
     this.text = text;
@@ -145,15 +149,26 @@ final class WhereParser {
 
   private Expression not() {
     if (keyword("not")) {
-      return Expressions.not(not());
+      enter();
+      Expression e = Expressions.not(not());
+      nesting--;
+      return e;
     }
     return primary();
   }
 
+  private void enter() {
+    if (++nesting > MAX_NESTING) {
+      throw error("filter nested more than " + MAX_NESTING + " deep");
+    }
+  }
+
   private Expression primary() {
     if (keyword("(")) {
+      enter();
       Expression e = or();
       expect(")");
+      nesting--;
       return e;
     }
     if (pos >= tokens.size()) {
@@ -161,6 +176,9 @@ final class WhereParser {
     }
     if (quoted.get(pos)) {
       throw error("expected a column name, not a quoted string");
+    }
+    if ("(),=!<>".indexOf(tokens.get(pos).charAt(0)) >= 0) {
+      throw error("expected a column name");
     }
     String column = tokens.get(pos++);
     if (keyword("is")) {
@@ -191,6 +209,9 @@ final class WhereParser {
     if (quoted.get(pos)) {
       throw error("expected an operator after '" + column + "'");
     }
+    if (!java.util.Set.of("=", "==", "!=", "<>", "<", "<=", ">", ">=").contains(op)) {
+      throw error("unknown operator '" + op + "'"); // before reading the value, so the error points at it
+    }
     pos++;
     Object value = literal();
     switch (op) {
@@ -199,10 +220,7 @@ final class WhereParser {
       case "<": return Expressions.lessThan(column, value);
       case "<=": return Expressions.lessThanOrEqual(column, value);
       case ">": return Expressions.greaterThan(column, value);
-      case ">=": return Expressions.greaterThanOrEqual(column, value);
-      default:
-        pos--;
-        throw error("unknown operator '" + op + "'");
+      default: return Expressions.greaterThanOrEqual(column, value);
     }
   }
 

@@ -34,12 +34,22 @@ public record RetryPolicy(int numRetries, long minWaitMillis, long maxWaitMillis
    * @return milliseconds to wait: uniformly random in [0, min(max, min * 2^(retry-1))]
    */
   public long backoffMillis(int retry) {
-    int shift = Math.min(30, Math.max(0, retry - 1));
-    long ceiling = Math.min(maxWaitMillis, minWaitMillis << shift);
-    if (ceiling <= 0) {
-      ceiling = maxWaitMillis;
-    }
-    return ThreadLocalRandom.current().nextLong(ceiling + 1);
+    long ceiling = backoffCeilingMillis(retry);
+    return ceiling == Long.MAX_VALUE ? ThreadLocalRandom.current().nextLong(Long.MAX_VALUE)
+        : ThreadLocalRandom.current().nextLong(ceiling + 1);
+  }
+
+  /**
+   * @param retry 1 for the first retry, 2 for the second... (values below 1 count as 1)
+   * @return the largest wait {@link #backoffMillis} may return: {@code min(max, min * 2^(retry-1))}, without
+   *     overflowing for large settings
+   */
+  public long backoffCeilingMillis(int retry) {
+    int shift = retry <= 1 ? 0 : Math.min(62, retry - 1);
+    long min = Math.max(0, minWaitMillis);
+    long max = Math.max(0, maxWaitMillis);
+    long doubled = min > (Long.MAX_VALUE >> shift) ? Long.MAX_VALUE : min << shift;
+    return Math.min(max, doubled);
   }
 
   /** Sleeps for the backoff of a retry; restores the interrupt flag if interrupted. */

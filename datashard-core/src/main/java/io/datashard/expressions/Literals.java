@@ -99,12 +99,14 @@ final class Literals {
           return null;
         }
         // Rescale exactly when possible so equal values are equal; otherwise keep the value: compared
-        // numerically it still matches exactly the right rows (none, for equality).
-        try {
-          return d.setScale(type.scale());
-        } catch (ArithmeticException e) {
+        // numerically it still matches exactly the right rows (none, for equality). Values with more integer
+        // digits than the type holds, or more fraction digits than its scale, are kept as they are: rescaling
+        // "1e999999999" would expand a billion digits.
+        BigDecimal stripped = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+        if (stripped.scale() > type.scale() || (long) stripped.precision() - stripped.scale() > type.precision()) {
           return d;
         }
+        return stripped.setScale(type.scale());
       }
       case DATE:
         return v instanceof LocalDate ? v : v instanceof String ? LocalDate.parse(((String) v).trim()) : null;
@@ -156,7 +158,16 @@ final class Literals {
     }
     BigDecimal d = v instanceof BigDecimal ? (BigDecimal) v : v instanceof String ? new BigDecimal(((String) v).trim())
         : null;
-    return d == null ? null : d.toBigIntegerExact();
+    if (d == null) {
+      return null;
+    }
+    // More than 19 integer digits never fits a long; check before expanding, since "1e999999999" would take a
+    // billion digits. A huge negative scale with a zero value ("0e999999999") is still zero.
+    BigDecimal stripped = d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+    if (stripped.scale() > 0 || (long) stripped.precision() - stripped.scale() > 19) {
+      throw new ArithmeticException("not an integer in range");
+    }
+    return stripped.toBigIntegerExact();
   }
 
   private static Double floating(Object v) {

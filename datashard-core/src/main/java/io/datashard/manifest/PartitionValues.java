@@ -71,8 +71,14 @@ final class PartitionValues {
           }
           return b.asReadOnlyBuffer();
         }
-        case DECIMAL:
-          return ((BigDecimal) value).setScale(type.scale(), RoundingMode.UNNECESSARY);
+        case DECIMAL: {
+          BigDecimal scaled = ((BigDecimal) value).setScale(type.scale(), RoundingMode.UNNECESSARY);
+          if (scaled.precision() > type.precision()) {
+            throw new IllegalArgumentException("partition value " + value + " has more than " + type.precision()
+                + " digits: it does not fit type " + type);
+          }
+          return scaled;
+        }
         default:
           throw new IllegalArgumentException("unsupported type " + type);
       }

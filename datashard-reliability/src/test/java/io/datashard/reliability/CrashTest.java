@@ -42,9 +42,13 @@ class CrashTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({"local, 1.0", "s3, 0.34"})
   void writersKilledAtEveryPhaseAndAtRandomLoseNothing(String kind, double share) throws Exception {
+    Seed.run("crash " + kind, seed -> run(kind, share, seed));
+  }
+
+  private void run(String kind, double share, long seed) throws Exception {
     int kills = Math.max(8, (int) Math.round(Integer.getInteger("reliability.kills", 24) * share));
-    long seed = Long.getLong("reliability.seed", System.nanoTime());
     Random random = new Random(seed);
+    String seedTag = Seed.tag(seed);
     String table = "crash";
     Ledger ledger = new Ledger();
     Map<PhaseHookStorage.Phase, Integer> killsAtPhase = new EnumMap<>(PhaseHookStorage.Phase.class);
@@ -67,13 +71,13 @@ class CrashTest {
             for (Row r : rt.scan().toList()) {
               long id = (Long) r.get("id");
               if (!ids.add(id)) {
-                throw new AssertionError("duplicate row " + id);
+                throw new AssertionError(seedTag + "duplicate row " + id);
               }
               groups.merge(Ledger.key(StressWorker.workerOf(id), StressWorker.seqOf(id)), 1, Integer::sum);
             }
             groups.forEach((k, n) -> {
               if (n != ROWS) {
-                throw new AssertionError("reader saw " + n + " of " + ROWS + " rows of append " + k);
+                throw new AssertionError(seedTag + "reader saw " + n + " of " + ROWS + " rows of append " + k);
               }
             });
             scans.incrementAndGet();
@@ -108,7 +112,7 @@ class CrashTest {
           boolean killed = false;
           while (!killed) {
             String line = victim.next(120_000);
-            assertThat(line).as("victim %d output (stderr in %s)", worker, dir).isNotNull().isNotEqualTo(Child.EOF);
+            assertThat(line).as(seedTag + "victim %d output (stderr in %s)", worker, dir).isNotNull().isNotEqualTo(Child.EOF);
             ledger.record(line);
             String[] p = line.split(" ");
             if (deterministic && p[0].equals("AT")) {
@@ -138,11 +142,11 @@ class CrashTest {
         boolean acked = ledger.ackedSnapshotByAppend.containsKey(killedAppend);
         if (deterministic) {
           if (phase == PhaseHookStorage.Phase.AFTER_COMMIT) {
-            assertThat(present).as("killed after its commit: append %d is in the table", killedAppend)
+            assertThat(present).as(seedTag + "killed after its commit: append %d is in the table", killedAppend)
                 .contains(killedAppend);
             committedWithoutAck++;
           } else {
-            assertThat(present).as("killed at %s: append %d is absent", phase, killedAppend)
+            assertThat(present).as(seedTag + "killed at %s: append %d is absent", phase, killedAppend)
                 .doesNotContain(killedAppend);
           }
         } else if (!acked && present.contains(killedAppend)) {
@@ -151,7 +155,7 @@ class CrashTest {
       }
       stop.set(true);
       reader.join(60_000);
-      assertThat(readerFailure.get()).as("concurrent reader").isNull();
+      assertThat(readerFailure.get()).as(seedTag + "concurrent reader").isNull();
 
       // Orphan removal reclaims exactly what the dead writers left behind.
       BaseTable t = (BaseTable) wh.loadTable(table);
@@ -161,12 +165,12 @@ class CrashTest {
       leftovers.removeAll(referenced);
       List<Row> before = t.scan().toList();
       RemoveOrphanFiles.Result removed = t.removeOrphanFiles().olderThan(Duration.ZERO).execute();
-      assertThat(new HashSet<>(removed.orphanFiles())).isEqualTo(leftovers);
-      assertThat(leftovers).as("dead writers left files behind").isNotEmpty();
+      assertThat(new HashSet<>(removed.orphanFiles())).as(seedTag + "orphans removed").isEqualTo(leftovers);
+      assertThat(leftovers).as(seedTag + "dead writers left files behind").isNotEmpty();
       Set<String> after = new HashSet<>(wh.storage().list(t.location()).stream().map(FileInfo::location).toList());
-      assertThat(after).isEqualTo(referenced);
+      assertThat(after).as(seedTag + "files after orphan removal").isEqualTo(referenced);
       Table reloaded = wh.loadTable(table);
-      assertThat(reloaded.scan().toList()).isEqualTo(before);
+      assertThat(reloaded.scan().toList()).as(seedTag + "rows after orphan removal").isEqualTo(before);
       Audit.check(reloaded, ledger, ROWS, true);
 
       System.out.printf("crash %s (seed %d): %d kills (%s at phases, %d at random moments), %d bystander writers,"

@@ -53,6 +53,11 @@ class StorageFaultTest {
 
   @Test
   void everyAppendUnderSteadyFaultsSucceedsAndIsPresentOrFailsClearlyAndIsAbsent() throws Exception {
+    Seed.run("faults", this::run);
+  }
+
+  private void run(long seed) throws Exception {
+    String seedTag = Seed.tag(seed);
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
     logs.start();
@@ -67,7 +72,6 @@ class StorageFaultTest {
       try (Warehouse wh = backend.warehouse()) {
         wh.createTable("t", TestSchemas.EVENTS, io.datashard.PartitionSpec.unpartitioned(), Backend.tableProperties());
       }
-      long seed = Long.getLong("reliability.seed", System.nanoTime());
       proxy.seed(seed);
       proxy.faultDelayMillis(150);
       Predicate<CountingS3Proxy.Request> versionCreate = r -> r.type().equals("PUT") && r.hasHeader("if-none-match")
@@ -109,7 +113,7 @@ class StorageFaultTest {
                   e.printStackTrace(new PrintWriter(sw));
                   exceptionTexts.add(sw.toString());
                 }
-                assertThat(e.getMessage()).as("a failure says what failed").isNotBlank();
+                assertThat(e.getMessage()).as(seedTag + "a failure says what failed").isNotBlank();
                 ledger.record("FAIL " + worker + " " + seq + " " + e.getClass().getName() + " " + e.getMessage());
               }
             }
@@ -131,12 +135,12 @@ class StorageFaultTest {
       try (Warehouse wh = backend.warehouse()) {
         BaseTable t = (BaseTable) wh.loadTable("t");
         Set<Long> present = Audit.check(t, ledger, ROWS, false);
-        assertThat(present).hasSize(ledger.ackedSnapshotByAppend.size() + (int) ledger.unknown.keySet().stream()
+        assertThat(present).as(seedTag + "appends present").hasSize(ledger.ackedSnapshotByAppend.size() + (int) ledger.unknown.keySet().stream()
             .filter(present::contains).count());
         int faults = injected.values().stream().mapToInt(Integer::intValue).sum();
-        assertThat(faults).as("faults injected").isGreaterThan(20);
-        assertThat(unknownResolved).as("commits whose outcome was unknown and read back").isPositive();
-        assertThat(ledger.ackedSnapshotByAppend).as("most appends survive the faults").hasSizeGreaterThan(WRITERS * APPENDS / 2);
+        assertThat(faults).as(seedTag + "faults injected").isGreaterThan(20);
+        assertThat(unknownResolved).as(seedTag + "commits whose outcome was unknown and read back").isPositive();
+        assertThat(ledger.ackedSnapshotByAppend).as(seedTag + "most appends survive the faults").hasSizeGreaterThan(WRITERS * APPENDS / 2);
 
         // What failed appends or lost answers left behind is reclaimed; what is referenced stays.
         List<String> listed = wh.storage().list(t.location()).stream().map(FileInfo::location).toList();
@@ -144,7 +148,7 @@ class StorageFaultTest {
         Set<String> leftovers = new HashSet<>(listed);
         leftovers.removeAll(referenced);
         RemoveOrphanFiles.Result removed = t.removeOrphanFiles().olderThan(Duration.ZERO).execute();
-        assertThat(new HashSet<>(removed.orphanFiles())).isEqualTo(leftovers);
+        assertThat(new HashSet<>(removed.orphanFiles())).as(seedTag + "orphans removed").isEqualTo(leftovers);
         Audit.check(wh.loadTable("t"), ledger, ROWS, false);
 
         System.out.printf("faults (seed %d): %d requests, %d faults injected %s; %d appends acknowledged, %d failed"
@@ -162,11 +166,11 @@ class StorageFaultTest {
     for (ILoggingEvent e : logs.list) {
       String text = e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
           : ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(e.getThrowableProxy()));
-      assertThat(text).doesNotContain(S3ProxyServer.SECRET_KEY);
+      assertThat(text).as(seedTag + "log line").doesNotContain(S3ProxyServer.SECRET_KEY);
     }
     for (String t : exceptionTexts) {
-      assertThat(t).doesNotContain(S3ProxyServer.SECRET_KEY);
+      assertThat(t).as(seedTag + "exception text").doesNotContain(S3ProxyServer.SECRET_KEY);
     }
-    assertThat(logs.list).isNotEmpty();
+    assertThat(logs.list).as(seedTag + "log lines captured").isNotEmpty();
   }
 }

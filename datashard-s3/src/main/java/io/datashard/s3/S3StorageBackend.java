@@ -1,6 +1,5 @@
 package io.datashard.s3;
 
-import io.datashard.DataShardException;
 import io.datashard.StorageException;
 import io.datashard.storage.CommitOutcomeUnknownException;
 import io.datashard.storage.FileInfo;
@@ -10,46 +9,23 @@ import io.datashard.storage.OutputFile;
 import io.datashard.storage.RangeCache;
 import io.datashard.storage.StorageBackend;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
-import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
@@ -59,7 +35,6 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * {@link StorageBackend} for AWS S3 and S3-compatible stores.
@@ -85,7 +60,9 @@ public final class S3StorageBackend implements StorageBackend {
 
   private final S3Config config;
   private final S3Client s3;
-  private final String sseCustomerKeyMd5;
+  private final SseHeaders sse;
+  private final S3Errors errors;
+  private final S3Retry retry;
   private final Map<String, Boolean> conditionalWriteSupport = new ConcurrentHashMap<>();
   private final Map<String, FileSystem> fileSystems = new ConcurrentHashMap<>();
   private final Map<String, Boolean> verifiedBuckets = new ConcurrentHashMap<>();
@@ -101,8 +78,10 @@ public final class S3StorageBackend implements StorageBackend {
    */
   public S3StorageBackend(S3Config config) {
     this.config = config;
-    this.sseCustomerKeyMd5 = config.sseCustomerKey() == null ? null : md5Base64(config.sseCustomerKey());
-    this.s3 = buildClient(config);
+    this.sse = new SseHeaders(config);
+    this.errors = new S3Errors(config);
+    this.retry = new S3Retry(config, errors, this::checkOpen);
+    this.s3 = S3Clients.build(config);
     this.readCache = config.readStream() == S3Config.ReadStream.CLASSIC && config.readMemoryLimitBytes() > 0
         ? new RangeCache(config.readMemoryLimitBytes()) : null;
     LOG.info("S3 storage backend at {} ({})", config.root(), config);
@@ -123,43 +102,6 @@ public final class S3StorageBackend implements StorageBackend {
     return config;
   }
 
-  private static S3Client buildClient(S3Config config) {
-    boolean required = config.checksumMode() == S3Config.ChecksumMode.WHEN_REQUIRED;
-    S3ClientBuilder b = S3Client.builder()
-        .httpClientBuilder(ApacheHttpClient.builder()
-            .maxConnections(config.maxConnections())
-            .connectionTimeout(config.connectionTimeout())
-            .socketTimeout(config.socketTimeout())
-            // Metadata objects are small: waiting for "100 Continue" costs a round trip and buys nothing.
-            .expectContinueEnabled(false))
-        .region(Region.of(config.region()))
-        .credentialsProvider(credentials(config))
-        .forcePathStyle(config.pathStyle())
-        .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(!required).build())
-        .requestChecksumCalculation(required
-            ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED)
-        .responseChecksumValidation(required
-            ? ResponseChecksumValidation.WHEN_REQUIRED : ResponseChecksumValidation.WHEN_SUPPORTED)
-        // Retries are ours: the commit primitive must never be retried blindly (a retried conditional put
-        // after a lost response answers 412 for our own object).
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
-    if (config.endpoint() != null) {
-      b.endpointOverride(config.endpoint());
-    }
-    return b.build();
-  }
-
-  private static AwsCredentialsProvider credentials(S3Config config) {
-    if (!config.hasStaticCredentials()) {
-      return DefaultCredentialsProvider.builder().build();
-    }
-    if (config.sessionToken() != null) {
-      return StaticCredentialsProvider.create(
-          AwsSessionCredentials.create(config.accessKey(), config.secretKey(), config.sessionToken()));
-    }
-    return StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey()));
-  }
-
   @Override
   public String root() {
     return config.root();
@@ -168,11 +110,7 @@ public final class S3StorageBackend implements StorageBackend {
   @Override
   public byte[] readAll(String location) {
     S3Location loc = S3Location.parse(location);
-    GetObjectRequest.Builder req = GetObjectRequest.builder().bucket(loc.bucket()).key(loc.objectKey(location));
-    if (config.sseMode() == S3Config.SseMode.SSE_C) {
-      req.sseCustomerAlgorithm("AES256").sseCustomerKey(config.sseCustomerKey()).sseCustomerKeyMD5(sseCustomerKeyMd5);
-    }
-    GetObjectRequest request = req.build();
+    GetObjectRequest request = sse.getRequest(loc.bucket(), loc.objectKey(location)).build();
     return call("read", location, () -> s3.getObjectAsBytes(request).asByteArray());
   }
 
@@ -208,11 +146,7 @@ public final class S3StorageBackend implements StorageBackend {
 
   private HeadObjectResponse head(String location) {
     S3Location loc = S3Location.parse(location);
-    HeadObjectRequest.Builder req = HeadObjectRequest.builder().bucket(loc.bucket()).key(loc.objectKey(location));
-    if (config.sseMode() == S3Config.SseMode.SSE_C) {
-      req.sseCustomerAlgorithm("AES256").sseCustomerKey(config.sseCustomerKey()).sseCustomerKeyMD5(sseCustomerKeyMd5);
-    }
-    HeadObjectRequest request = req.build();
+    HeadObjectRequest request = sse.headRequest(loc.bucket(), loc.objectKey(location)).build();
     try {
       return retrying(() -> s3.headObject(request));
     } catch (S3Exception e) {
@@ -504,24 +438,48 @@ public final class S3StorageBackend implements StorageBackend {
   // Requests, retries and errors
 
   private PutObjectRequest.Builder putRequest(String bucket, String key) {
-    PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(bucket).key(key);
-    switch (config.sseMode()) {
-      case SSE_S3:
-        b.serverSideEncryption(ServerSideEncryption.AES256);
-        break;
-      case SSE_KMS:
-        b.serverSideEncryption(ServerSideEncryption.AWS_KMS);
-        if (config.sseKmsKeyId() != null) {
-          b.ssekmsKeyId(config.sseKmsKeyId());
-        }
-        break;
-      case SSE_C:
-        b.sseCustomerAlgorithm("AES256").sseCustomerKey(config.sseCustomerKey()).sseCustomerKeyMD5(sseCustomerKeyMd5);
-        break;
-      default:
-        break;
-    }
-    return b;
+    return sse.putRequest(bucket, key);
+  }
+
+  private <T> T retrying(Supplier<T> request) {
+    return retry.retrying(request);
+  }
+
+  private static SdkException cutShort(java.io.UncheckedIOException e) {
+    return S3Retry.cutShort(e);
+  }
+
+  private void backoff(int attempt) {
+    retry.backoff(attempt);
+  }
+
+  private static int status(SdkException e) {
+    return S3Errors.status(e);
+  }
+
+  private static String errorCode(SdkException e) {
+    return S3Errors.errorCode(e);
+  }
+
+  private static boolean isRetryable(SdkException e) {
+    return S3Errors.isRetryable(e);
+  }
+
+  private static boolean notSent(SdkException e) {
+    return S3Errors.notSent(e);
+  }
+
+  private String describe(SdkException e) {
+    return errors.describe(e);
+  }
+
+  String endpointDescription() {
+    return errors.endpointDescription();
+  }
+
+  /** Turns an SDK failure into a StorageException that tells the user what to fix. */
+  StorageException translate(String op, String location, SdkException e) {
+    return errors.translate(op, location, e);
   }
 
   /** Runs an idempotent request with retries; translates the final failure. */
@@ -530,199 +488,6 @@ public final class S3StorageBackend implements StorageBackend {
       return retrying(request);
     } catch (SdkException e) {
       throw translate(op, location, e);
-    }
-  }
-
-  /** Runs an idempotent request, retrying transient failures; rethrows the last failure untranslated. */
-  private <T> T retrying(Supplier<T> request) {
-    for (int attempt = 1; ; attempt++) {
-      checkOpen();
-      try {
-        SdkException e;
-        try {
-          return request.get();
-        } catch (java.io.UncheckedIOException io) {
-          e = cutShort(io);
-        }
-        throw e;
-      } catch (SdkException e) {
-        if (attempt >= config.maxAttempts() || !(isRetryable(e) || notSent(e))) {
-          throw e;
-        }
-        LOG.debug("S3 request attempt {} failed ({}), retrying", attempt, describe(e));
-        backoff(attempt);
-      }
-    }
-  }
-
-  /**
-   * The SDK reports a response that broke off while it was being parsed as an {@link java.io.UncheckedIOException},
-   * outside its own exception hierarchy; treat it as the I/O failure it is.
-   */
-  private static SdkException cutShort(java.io.UncheckedIOException e) {
-    return SdkClientException.builder().message("the response was cut short: " + e.getMessage()).cause(e.getCause())
-        .build();
-  }
-
-  private void backoff(int attempt) {
-    long base = config.baseRetryDelay().toMillis();
-    long cap = config.maxRetryDelay().toMillis();
-    long ceiling = Math.min(cap, base << Math.min(attempt - 1, 20));
-    long sleep = ThreadLocalRandom.current().nextLong(ceiling / 2, Math.max(ceiling, 1) + 1); // "equal jitter"
-    try {
-      Thread.sleep(sleep);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StorageException("interrupted while waiting to retry an S3 request", e);
-    }
-  }
-
-  static int status(SdkException e) {
-    return e instanceof S3Exception ? ((S3Exception) e).statusCode() : 0;
-  }
-
-  static String errorCode(SdkException e) {
-    if (e instanceof S3Exception && ((S3Exception) e).awsErrorDetails() != null) {
-      return ((S3Exception) e).awsErrorDetails().errorCode();
-    }
-    return null;
-  }
-
-  /** Throttling, server errors, timeouts and broken connections; retrying an idempotent request is safe. */
-  static boolean isRetryable(SdkException e) {
-    if (e instanceof S3Exception) {
-      int status = status(e);
-      String code = errorCode(e);
-      return status == 500 || status == 502 || status == 503 || status == 504 || status == 429
-          || "SlowDown".equals(code) || "Throttling".equals(code) || "ThrottlingException".equals(code)
-          || "RequestTimeout".equals(code) || "InternalError".equals(code);
-    }
-    if (e instanceof ApiCallAttemptTimeoutException || e instanceof ApiCallTimeoutException) {
-      return true;
-    }
-    if (e instanceof SdkClientException) {
-      for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-        if (t instanceof UnknownHostException || t instanceof javax.net.ssl.SSLHandshakeException) {
-          return false;
-        }
-        if (t instanceof IOException) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /** The request certainly did not reach the store (or was refused unprocessed), so it had no effect. */
-  static boolean notSent(SdkException e) {
-    int status = status(e);
-    if (status == 503 || status == 429 || "SlowDown".equals(errorCode(e))) {
-      return true;
-    }
-    if (e instanceof SdkClientException) {
-      for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-        if (t instanceof ConnectException || t instanceof NoRouteToHostException
-            || t instanceof org.apache.http.conn.ConnectTimeoutException) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private String describe(SdkException e) {
-    if (e instanceof S3Exception) {
-      return "HTTP " + status(e) + " " + errorCode(e);
-    }
-    Throwable root = e;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    return Redaction.redact(root.getClass().getSimpleName() + ": " + root.getMessage(), config);
-  }
-
-  String endpointDescription() {
-    return config.endpoint() == null ? "AWS S3 (region " + config.region() + ")" : "the S3 endpoint " + config.endpoint();
-  }
-
-  /** Turns an SDK failure into a StorageException that tells the user what to fix. */
-  StorageException translate(String op, String location, SdkException e) {
-    String accessKey = config.hasStaticCredentials() ? S3Config.maskAccessKey(config.accessKey()) : "from the default chain";
-    S3Location loc = S3Location.parse(location);
-    String message;
-    if (e instanceof S3Exception) {
-      int status = status(e);
-      String code = errorCode(e);
-      String awsMessage = ((S3Exception) e).awsErrorDetails() == null ? null : ((S3Exception) e).awsErrorDetails().errorMessage();
-      if ("NoSuchKey".equals(code) || (status == 404 && code == null)) {
-        return new FileNotFoundInStorageException(location);
-      }
-      if ("NoSuchBucket".equals(code)) {
-        message = "S3 bucket '" + loc.bucket() + "' does not exist at " + endpointDescription()
-            + ": create it, or fix " + S3Config.ENV_BUCKET + (config.endpoint() == null ? "" : " / " + S3Config.ENV_ENDPOINT);
-      } else if ("InvalidAccessKeyId".equals(code)) {
-        message = endpointDescription() + " does not know the access key id " + accessKey + ": check "
-            + S3Config.ENV_ACCESS_KEY + " and that " + S3Config.ENV_ENDPOINT + " points at the right store";
-      } else if ("SignatureDoesNotMatch".equals(code)) {
-        message = endpointDescription() + " rejected the request signature for access key " + accessKey
-            + ": the secret key is wrong (check " + S3Config.ENV_SECRET_KEY + "), or " + S3Config.ENV_REGION
-            + " or the system clock is off";
-      } else if ("ExpiredToken".equals(code) || "TokenRefreshRequired".equals(code) || "InvalidToken".equals(code)) {
-        message = "the S3 session credentials have expired or are invalid: refresh them ("
-            + S3Config.ENV_SESSION_TOKEN + " or the default credential chain)";
-      } else if ("AuthorizationHeaderMalformed".equals(code) || "PermanentRedirect".equals(code) || status == 301) {
-        String region = ((S3Exception) e).awsErrorDetails() == null ? null
-            : ((S3Exception) e).awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region").orElse(null);
-        message = "bucket '" + loc.bucket() + "' is not in region " + config.region()
-            + (region == null ? "" : " but in " + region) + ": set " + S3Config.ENV_REGION;
-      } else if ("RequestTimeTooSkewed".equals(code)) {
-        message = "the system clock differs too much from " + endpointDescription() + "'s: synchronise the clock (NTP)";
-      } else if ("AccessDenied".equals(code) || status == 403) {
-        message = "access denied to " + op + " " + location + " (access key " + accessKey + "): grant s3:GetObject,"
-            + " s3:PutObject, s3:DeleteObject and s3:ListBucket on the bucket and prefix, and check bucket policy and"
-            + " KMS key permissions";
-      } else if ("XAmzContentSHA256Mismatch".equals(code) || "BadDigest".equals(code) || "InvalidDigest".equals(code)
-          || (awsMessage != null && awsMessage.toLowerCase(java.util.Locale.ROOT).contains("checksum"))) {
-        message = endpointDescription() + " rejected the request's checksum (HTTP " + status + " " + code + ") for "
-            + op + " " + location + ": some S3-compatible stores do not accept the checksums the AWS SDK sends; set "
-            + S3Config.ENV_CHECKSUM_MODE + "=when_required";
-      } else if (code != null && code.startsWith("InvalidBucketName")) {
-        message = "'" + loc.bucket() + "' is not a valid bucket name: fix " + S3Config.ENV_BUCKET;
-      } else {
-        message = "S3 " + op + " of " + location + " failed: HTTP " + status + " " + code
-            + (awsMessage == null ? "" : ": " + awsMessage);
-      }
-      return new StorageException(Redaction.redact(message, config), e);
-    }
-    Throwable root = e;
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      root = t;
-      if (t instanceof UnknownHostException) {
-        message = "cannot resolve the host of " + endpointDescription() + ": check " + S3Config.ENV_ENDPOINT;
-        return new StorageException(Redaction.redact(message, config), e);
-      }
-      if (t instanceof ConnectException) {
-        message = "cannot connect to " + endpointDescription() + " to " + op + " " + location
-            + ": is the store running, and are " + S3Config.ENV_ENDPOINT + " and " + S3Config.ENV_SSL + " right?";
-        return new StorageException(Redaction.redact(message, config), e);
-      }
-    }
-    String text = String.valueOf(e.getMessage());
-    if (text.contains("Unable to load credentials")) {
-      message = "no S3 credentials found: set " + S3Config.ENV_ACCESS_KEY + " and " + S3Config.ENV_SECRET_KEY
-          + ", or configure the AWS default credential chain (AWS_ACCESS_KEY_ID, ~/.aws/credentials, instance role)";
-    } else {
-      message = "S3 " + op + " of " + location + " failed: " + text
-          + (root == e ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")");
-    }
-    return new StorageException(Redaction.redact(message, config), e);
-  }
-
-  private static String md5Base64(String base64Key) {
-    try {
-      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(Base64.getDecoder().decode(base64Key)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new DataShardException("MD5 is not available in this JVM", e);
     }
   }
 
