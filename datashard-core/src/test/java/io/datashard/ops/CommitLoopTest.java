@@ -10,7 +10,7 @@ import io.datashard.PartitionSpec;
 import io.datashard.Schema;
 import io.datashard.TableProperties;
 import io.datashard.Types;
-import io.datashard.commit.TableOperations;
+import io.datashard.commit.FileTableOperations;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.storage.ForwardingStorageBackend;
 import io.datashard.storage.LocalStorageBackend;
@@ -33,8 +33,8 @@ class CommitLoopTest {
   /** Commits of a competing writer made right before each of our version creates, while {@code competing > 0}. */
   private final AtomicInteger competing = new AtomicInteger();
   private final AtomicInteger competitorCommits = new AtomicInteger();
-  private TableOperations ours;
-  private TableOperations theirs;
+  private FileTableOperations ours;
+  private FileTableOperations theirs;
 
   @BeforeEach
   void createTable() {
@@ -50,8 +50,8 @@ class CommitLoopTest {
         return super.createExclusive(location, content);
       }
     };
-    ours = new TableOperations(hooked, "t", plain.resolve(plain.root(), "t"));
-    theirs = new TableOperations(plain, "t", plain.resolve(plain.root(), "t"));
+    ours = new FileTableOperations(hooked, "t", plain.resolve(plain.root(), "t"));
+    theirs = new FileTableOperations(plain, "t", plain.resolve(plain.root(), "t"));
     ours.create(TableMetadata.newTable(ours.tableLocation(), Schema.of(Field.required(1, "id", Types.LONG)),
         PartitionSpec.unpartitioned(), Map.of(TableProperties.COMMIT_NUM_RETRIES, "2",
             TableProperties.COMMIT_MIN_RETRY_WAIT_MS, "1", TableProperties.COMMIT_MAX_RETRY_WAIT_MS, "1"), 0L));
