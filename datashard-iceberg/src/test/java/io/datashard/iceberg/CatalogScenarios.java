@@ -54,7 +54,9 @@ abstract class CatalogScenarios {
   static final Map<String, String> CONTENDED = Map.of(
       TableProperties.COMMIT_NUM_RETRIES, "200",
       TableProperties.COMMIT_MIN_RETRY_WAIT_MS, "2",
-      TableProperties.COMMIT_MAX_RETRY_WAIT_MS, "100");
+      TableProperties.COMMIT_MAX_RETRY_WAIT_MS, "100",
+      // every commit its own version (the scenarios count them): no group commit of the library's appenders
+      TableProperties.WRITE_GROUP_COMMIT, "false");
 
   /** Versions that fall out of the metadata log become tombstones after every commit, keeping two. */
   static final Map<String, String> AGGRESSIVE_CLEANUP = Map.of(
