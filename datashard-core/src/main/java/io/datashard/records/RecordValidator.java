@@ -80,7 +80,8 @@ public final class RecordValidator {
     for (int i = 0; i < row.length; i++) {
       Field f = fields.field(i);
       Object path = parent == null ? f.name() : Path.field(parent, f.name());
-      Object v = map.get(f.name());
+      // a Row of another schema answers a name it lacks with an error, a plain map with null
+      Object v = map instanceof Row r ? r.getOrDefault(f.name(), null) : map.get(f.name());
       if (v == null) {
         if (f.isRequired()) {
           throw new RecordValidationException(index, path.toString(),

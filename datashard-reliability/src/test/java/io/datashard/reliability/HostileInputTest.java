@@ -127,10 +127,10 @@ class HostileInputTest {
         bad("table name with a newline", ValidationException.class, "invalid table name",
             t -> wh(t).createTable("a\nb", SCHEMA)),
         bad("empty table name", ValidationException.class, "invalid table name", t -> wh(t).createTable("", SCHEMA)),
-        bad("empty schema", IllegalArgumentException.class, "at least one", t -> wh(t).createTable("e", Schema.of())),
-        bad("duplicate field ids", IllegalArgumentException.class, "duplicate field id",
+        bad("empty schema", io.datashard.ValidationException.class, "at least one", t -> wh(t).createTable("e", Schema.of())),
+        bad("duplicate field ids", io.datashard.ValidationException.class, "duplicate field id",
             t -> wh(t).createTable("d", Schema.of(Field.required(1, "a", Types.INT), Field.required(1, "b", Types.INT)))),
-        bad("duplicate field names", IllegalArgumentException.class, "duplicate field name",
+        bad("duplicate field names", io.datashard.ValidationException.class, "duplicate field name",
             t -> wh(t).createTable("d", Schema.of(Field.required(1, "a", Types.INT), Field.required(2, "a", Types.INT)))),
         bad("creating an existing table", io.datashard.TableAlreadyExistsException.class, "t",
             t -> wh(t).createTable("t", TestSchemas.EVENTS)));
