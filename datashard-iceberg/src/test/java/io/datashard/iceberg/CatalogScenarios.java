@@ -56,7 +56,7 @@ abstract class CatalogScenarios {
       TableProperties.COMMIT_MIN_RETRY_WAIT_MS, "2",
       TableProperties.COMMIT_MAX_RETRY_WAIT_MS, "100",
       // every commit its own version (the scenarios count them): no group commit of the library's appenders
-      TableProperties.WRITE_GROUP_COMMIT, "false");
+      io.datashard.TableProperties.WRITE_GROUP_COMMIT, "false");
 
   /** Versions that fall out of the metadata log become tombstones after every commit, keeping two. */
   static final Map<String, String> AGGRESSIVE_CLEANUP = Map.of(
