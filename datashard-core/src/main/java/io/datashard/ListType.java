@@ -50,6 +50,7 @@ public final class ListType extends Type {
   }
 
   /** @return the element field, as a one-field list (for code that walks the type tree) */
+  @Override
   public List<Field> fields() {
     return List.of(element);
   }

@@ -69,6 +69,7 @@ public final class MapType extends Type {
   }
 
   /** @return the key and value fields (for code that walks the type tree) */
+  @Override
   public List<Field> fields() {
     return List.of(key, value);
   }

@@ -107,18 +107,8 @@ public final class Schema {
     if (parentName != null) {
       parents.put(f.id(), parentId);
     }
-    for (Field child : children(f.type())) {
+    for (Field child : f.type().fields()) {
       index(child, name, f.id(), all, parents, names, ids);
-    }
-  }
-
-  /** @return the direct children of a type: a struct's fields, a list's element, a map's key and value */
-  static List<Field> children(Type type) {
-    switch (type.id()) {
-      case STRUCT: return type.asStruct().fields();
-      case LIST: return type.asList().fields();
-      case MAP: return type.asMap().fields();
-      default: return List.of();
     }
   }
 
@@ -397,7 +387,7 @@ public final class Schema {
 
     private static int maxId(Field f) {
       int max = f.id();
-      for (Field c : children(f.type())) {
+      for (Field c : f.type().fields()) {
         max = Math.max(max, maxId(c));
       }
       return max;

@@ -47,6 +47,7 @@ public final class StructType extends Type {
   }
 
   /** @return the fields in order */
+  @Override
   public List<Field> fields() {
     return fields;
   }

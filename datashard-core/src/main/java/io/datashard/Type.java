@@ -65,6 +65,14 @@ public sealed class Type permits StructType, ListType, MapType {
     return !id.isPrimitive();
   }
 
+  /**
+   * @return the direct children of a nested type as fields: a struct's fields, a list's {@code element}, a map's
+   *     {@code key} and {@code value}; empty for a primitive type
+   */
+  public java.util.List<Field> fields() {
+    return java.util.List.of();
+  }
+
   /** @return whether this is a struct type */
   public boolean isStruct() {
     return id == Id.STRUCT;

@@ -66,7 +66,7 @@ public final class SchemaUpdate implements UpdateSchema {
           throw noSuch(path, d, level);
         }
         f = level.get(i);
-        level = children(f.type());
+        level = f.type().fields();
       }
       return f;
     }
@@ -85,7 +85,7 @@ public final class SchemaUpdate implements UpdateSchema {
         throw noSuch(parent, depth, level);
       }
       Field f = level.get(i);
-      List<Field> newChildren = edit(children(f.type()), parent, depth + 1, op);
+      List<Field> newChildren = edit(f.type().fields(), parent, depth + 1, op);
       List<Field> out = new ArrayList<>(level);
       out.set(i, Field.of(f.id(), f.name(), rebuild(f.type(), newChildren), f.isRequired(), f.doc()));
       return out;
@@ -113,7 +113,7 @@ public final class SchemaUpdate implements UpdateSchema {
       if (name == null || name.isEmpty()) {
         throw new ValidationException("schema update: column name must not be empty");
       }
-      List<Field> level = parent.isEmpty() ? fields : children(get(parent).type());
+      List<Field> level = parent.isEmpty() ? fields : get(parent).type().fields();
       if (indexOf(level, name) >= 0) {
         throw new ValidationException("schema update: a " + (parent.isEmpty() ? "column" : "field of '"
             + String.join(".", parent) + "'") + " named '" + name + "' already exists");
@@ -170,15 +170,6 @@ public final class SchemaUpdate implements UpdateSchema {
     }
   }
 
-  static List<Field> children(Type t) {
-    switch (t.id()) {
-      case STRUCT: return t.asStruct().fields();
-      case LIST: return t.asList().fields();
-      case MAP: return t.asMap().fields();
-      default: return List.of();
-    }
-  }
-
   static Type rebuild(Type t, List<Field> children) {
     switch (t.id()) {
       case STRUCT:
@@ -199,7 +190,7 @@ public final class SchemaUpdate implements UpdateSchema {
 
   private static void collectIds(Field f, Set<Integer> out) {
     out.add(f.id());
-    for (Field c : children(f.type())) {
+    for (Field c : f.type().fields()) {
       collectIds(c, out);
     }
   }

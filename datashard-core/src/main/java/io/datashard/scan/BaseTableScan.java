@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
@@ -490,12 +489,7 @@ public final class BaseTableScan implements TableScan {
     if (ids.isEmpty()) {
       ids.add(metadata.schema().field(0).id()); // some column must be read to see the rows
     }
-    LinkedHashMap<Integer, Field> fields = new LinkedHashMap<>();
-    for (int id : ids) {
-      Field pruned = StructProjection.prune(metadata.schema().pathTo(id));
-      fields.merge(pruned.id(), pruned, StructProjection::merge);
-    }
-    return Schema.of(new ArrayList<>(fields.values()));
+    return StructProjection.columnsOf(metadata.schema(), ids);
   }
 
   private void finish(ScanMetrics m) {

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -198,16 +197,13 @@ final class RowDeletes {
 
   /** @return the table's columns holding the given field ids (pruned to them through structs) */
   static Schema keySchema(Schema tableSchema, List<Integer> ids) {
-    LinkedHashMap<Integer, Field> fields = new LinkedHashMap<>();
     for (int id : ids) {
       if (tableSchema.findField(id) == null) {
         throw new io.datashard.UnsupportedTableFeatureException("an equality delete compares on field id " + id
             + ", which is not in the table schema");
       }
-      Field pruned = StructProjection.prune(tableSchema.pathTo(id));
-      fields.merge(pruned.id(), pruned, StructProjection::merge);
     }
-    return Schema.of(new ArrayList<>(fields.values()));
+    return StructProjection.columnsOf(tableSchema, ids);
   }
 
   static FieldAccessor[] accessors(Schema schema, List<Integer> ids) {

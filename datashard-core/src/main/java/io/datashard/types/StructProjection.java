@@ -58,6 +58,20 @@ public final class StructProjection {
 
   /**
    * @param table the table schema
+   * @param ids field ids of the table (columns, or fields reached through structs)
+   * @return the table's columns that hold those fields, each pruned to them through its structs, in the ids' order
+   */
+  public static Schema columnsOf(Schema table, Iterable<Integer> ids) {
+    LinkedHashMap<Integer, Field> top = new LinkedHashMap<>();
+    for (int id : ids) {
+      Field pruned = prune(table.pathTo(id));
+      top.merge(pruned.id(), pruned, StructProjection::merge);
+    }
+    return Schema.of(new ArrayList<>(top.values()));
+  }
+
+  /**
+   * @param table the table schema
    * @param wanted a projection of it
    * @param ids field ids that must be readable too (filter columns)
    * @return the projection widened so that every id is read (existing columns merged, new ones appended)
