@@ -1,11 +1,15 @@
 package io.datashard.cli;
 
 import io.datashard.Field;
+import io.datashard.ListType;
+import io.datashard.MapType;
 import io.datashard.PartitionField;
 import io.datashard.PartitionSpec;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
+import io.datashard.StructType;
 import io.datashard.Table;
+import io.datashard.TypeVisitor;
 import io.datashard.Warehouse;
 import io.datashard.commit.MetadataFiles;
 import io.datashard.manifest.ManifestListReader;
@@ -105,7 +109,7 @@ final class DescribeCommand extends TableCommand {
   static void printSchema(PrintStream out, Schema schema) {
     List<String[]> lines = new ArrayList<>();
     for (Field f : schema.fields()) {
-      tree(f, "", lines);
+      lines.addAll(tree(f));
     }
     int w = 4;
     int tw = 6;
@@ -118,21 +122,56 @@ final class DescribeCommand extends TableCommand {
     }
   }
 
-  private static void tree(Field f, String indent, List<String[]> lines) {
-    io.datashard.Type t = f.type();
-    String type = t.isPrimitive() ? t.toString() : t.id().name().toLowerCase(java.util.Locale.ROOT);
-    lines.add(new String[] {String.valueOf(f.id()), indent + f.name(), type,
-        (f.isRequired() ? "required" : "optional") + (f.doc() == null ? "" : "  -- " + f.doc())});
-    if (t.isStruct()) {
-      for (Field c : t.asStruct().fields()) {
-        tree(c, indent + "  ", lines);
+  /** One line per field, children indented under their struct, list or map (pre-order). */
+  private static List<String[]> tree(Field column) {
+    return TypeVisitor.visit(column, new TypeVisitor<List<String[]>>() {
+      private int depth = -1;
+
+      @Override
+      public void enter(Field field) {
+        depth++;
       }
-    } else if (t.isList()) {
-      tree(t.asList().elementField(), indent + "  ", lines);
-    } else if (t.isMap()) {
-      tree(t.asMap().keyField(), indent + "  ", lines);
-      tree(t.asMap().valueField(), indent + "  ", lines);
-    }
+
+      @Override
+      public void leave(Field field) {
+        depth--;
+      }
+
+      @Override
+      public List<String[]> schema(Schema schema, List<List<String[]>> columns) {
+        throw new IllegalStateException("visits one column");
+      }
+
+      @Override
+      public List<String[]> struct(Field field, StructType struct, List<List<String[]>> fields) {
+        return withChildren(field, fields);
+      }
+
+      @Override
+      public List<String[]> list(Field field, ListType list, List<String[]> element) {
+        return withChildren(field, List.of(element));
+      }
+
+      @Override
+      public List<String[]> map(Field field, MapType map, List<String[]> key, List<String[]> value) {
+        return withChildren(field, List.of(key, value));
+      }
+
+      @Override
+      public List<String[]> primitive(Field field) {
+        return withChildren(field, List.of());
+      }
+
+      private List<String[]> withChildren(Field f, List<List<String[]>> children) {
+        io.datashard.Type t = f.type();
+        String type = t.isPrimitive() ? t.toString() : t.id().name().toLowerCase(java.util.Locale.ROOT);
+        List<String[]> lines = new ArrayList<>();
+        lines.add(new String[] {String.valueOf(f.id()), "  ".repeat(depth) + f.name(), type,
+            (f.isRequired() ? "required" : "optional") + (f.doc() == null ? "" : "  -- " + f.doc())});
+        children.forEach(lines::addAll);
+        return lines;
+      }
+    });
   }
 
   static String partitioning(Schema schema, PartitionSpec spec) {

@@ -71,6 +71,7 @@ final class Values {
       case TIMESTAMP_TZ: return " (expected yyyy-mm-dd[Thh:mm[:ss[.f]]][Z or +hh:mm]; no offset means UTC)";
       case UUID: return " (expected a UUID)";
       case BINARY: case FIXED: return " (expected base64)";
+      case INT, LONG, FLOAT, DOUBLE, DECIMAL, STRING, STRUCT, LIST, MAP:
       default: return "";
     }
   }
@@ -119,6 +120,7 @@ final class Values {
         }
         return b;
       }
+      case STRUCT, LIST, MAP:
       default:
         return null;
     }
@@ -159,6 +161,7 @@ final class Values {
           return v;
         }
         return null;
+      case STRUCT, LIST, MAP:
       default:
         return null;
     }

@@ -51,6 +51,7 @@ public final class TextTable {
         case INT: case LONG: case FLOAT: case DOUBLE: case DECIMAL:
           right[i] = true;
           break;
+        case BOOLEAN, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, STRING, UUID, FIXED, BINARY, STRUCT, LIST, MAP:
         default:
           right[i] = false;
       }

@@ -137,11 +137,7 @@ public final class Binder {
   }
 
   private static String firstChildName(Field f) {
-    switch (f.type().id()) {
-      case STRUCT: return f.type().asStruct().fields().get(0).name();
-      case LIST: return "element";
-      default: return "key";
-    }
+    return f.type().fields().get(0).name(); // a struct's first field, a list's "element", a map's "key"
   }
 
   private static Object single(UnboundPredicate p) {

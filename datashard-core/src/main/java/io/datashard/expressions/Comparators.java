@@ -56,6 +56,7 @@ public final class Comparators {
       case TIME:
       case TIMESTAMP:
         return NATURAL;
+      case STRUCT, LIST, MAP:
       default:
         throw new IllegalArgumentException("no order for type " + type);
     }

@@ -144,6 +144,7 @@ final class Literals {
         }
         return b;
       }
+      case STRUCT, LIST, MAP:
       default:
         return null;
     }

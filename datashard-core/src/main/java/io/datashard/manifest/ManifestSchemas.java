@@ -122,6 +122,7 @@ public final class ManifestSchemas {
       case DECIMAL:
         return LogicalTypes.decimal(type.precision(), type.scale()).addToSchema(Schema.createFixed(
             "decimal_" + type.precision() + "_" + type.scale(), null, null, decimalRequiredBytes(type.precision())));
+      case STRUCT, LIST, MAP:
       default:
         throw new IllegalArgumentException("no Avro mapping for type " + type);
     }

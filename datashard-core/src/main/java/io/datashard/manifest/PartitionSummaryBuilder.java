@@ -83,6 +83,7 @@ final class PartitionSummaryBuilder {
         return (a, b) -> Float.compare((Float) a, (Float) b);
       case DOUBLE:
         return (a, b) -> Double.compare((Double) a, (Double) b);
+      case BOOLEAN, INT, LONG, DECIMAL, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, UUID, STRUCT, LIST, MAP:
       default:
         // Integer, Long, Boolean, LocalDate, LocalTime, LocalDateTime, OffsetDateTime (all UTC), UUID
         // (Java's signed order, which is what Iceberg's comparator uses), BigDecimal of one scale.

@@ -79,6 +79,7 @@ final class PartitionValues {
           }
           return scaled;
         }
+        case STRUCT, LIST, MAP:
         default:
           throw new IllegalArgumentException("unsupported type " + type);
       }
@@ -132,6 +133,7 @@ final class PartitionValues {
       }
       case DECIMAL:
         return new GenericData.Fixed(avro, decimalBytes((BigDecimal) value, avro.getFixedSize()));
+      case BOOLEAN, INT, LONG, FLOAT, DOUBLE, STRING, BINARY, STRUCT, LIST, MAP:
       default:
         return value;
     }

@@ -65,6 +65,7 @@ public final class Conversions {
       }
       case DECIMAL:
         return ByteBuffer.wrap(((BigDecimal) value).unscaledValue().toByteArray());
+      case STRUCT, LIST, MAP:
       default:
         throw new IllegalArgumentException("cannot serialize type " + type);
     }
@@ -115,6 +116,7 @@ public final class Conversions {
         b.get(raw);
         return new BigDecimal(new BigInteger(raw), type.scale());
       }
+      case STRUCT, LIST, MAP:
       default:
         throw new IllegalArgumentException("cannot deserialize type " + type);
     }

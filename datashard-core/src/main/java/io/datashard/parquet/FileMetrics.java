@@ -148,6 +148,8 @@ final class FileMetrics {
         }
         return;
       }
+      case BOOLEAN, INT, LONG, FLOAT, DOUBLE, DECIMAL, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, UUID, FIXED,
+          STRUCT, LIST, MAP:
       default:
         lower.put(id, Conversions.toByteBuffer(type, toJava(type, min)));
         upper.put(id, Conversions.toByteBuffer(type, toJava(type, max)));
@@ -182,6 +184,7 @@ final class FileMetrics {
           return BigDecimal.valueOf((Long) v, type.scale());
         }
         return new BigDecimal(new BigInteger(((Binary) v).getBytes()), type.scale());
+      case FLOAT, DOUBLE, STRING, BINARY, STRUCT, LIST, MAP:
       default:
         throw new IllegalStateException("no footer bound conversion for " + type);
     }

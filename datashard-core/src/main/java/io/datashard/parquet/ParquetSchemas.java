@@ -1,12 +1,14 @@
 package io.datashard.parquet;
 
 import io.datashard.Field;
+import io.datashard.ListType;
+import io.datashard.MapType;
 import io.datashard.Schema;
+import io.datashard.StructType;
 import io.datashard.Type;
+import io.datashard.TypeVisitor;
 import java.math.BigInteger;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
@@ -52,11 +54,7 @@ public final class ParquetSchemas {
    * @return the Parquet schema for data files of that schema
    */
   public static MessageType toMessageType(Schema schema) {
-    List<org.apache.parquet.schema.Type> columns = new ArrayList<>(schema.size());
-    for (Field f : schema.fields()) {
-      columns.add(toParquetType(f));
-    }
-    return new MessageType(MESSAGE_NAME, columns);
+    return (MessageType) TypeVisitor.visit(schema, TO_PARQUET);
   }
 
   /**
@@ -64,36 +62,51 @@ public final class ParquetSchemas {
    * @return the Parquet type (a primitive column or a group), named as the field and carrying its id
    */
   public static org.apache.parquet.schema.Type toParquetType(Field field) {
-    if (field.type().isPrimitive()) {
-      return toPrimitiveType(field);
-    }
-    org.apache.parquet.schema.Type.Repetition repetition = field.isRequired()
+    return TypeVisitor.visit(field, TO_PARQUET);
+  }
+
+  /** Iceberg's Parquet layout: structs as groups, three-level lists, {@code key_value} maps, ids everywhere. */
+  private static final TypeVisitor<org.apache.parquet.schema.Type> TO_PARQUET =
+      new TypeVisitor<org.apache.parquet.schema.Type>() {
+        @Override
+        public org.apache.parquet.schema.Type schema(Schema schema, List<org.apache.parquet.schema.Type> columns) {
+          return new MessageType(MESSAGE_NAME, columns);
+        }
+
+        @Override
+        public org.apache.parquet.schema.Type struct(Field field, StructType struct,
+            List<org.apache.parquet.schema.Type> fields) {
+          return org.apache.parquet.schema.Types.buildGroup(repetition(field)).addFields(
+              fields.toArray(new org.apache.parquet.schema.Type[0])).id(field.id()).named(field.name());
+        }
+
+        @Override
+        public org.apache.parquet.schema.Type list(Field field, ListType list,
+            org.apache.parquet.schema.Type element) {
+          return org.apache.parquet.schema.Types.buildGroup(repetition(field)).as(LogicalTypeAnnotation.listType())
+              .addField(org.apache.parquet.schema.Types.repeatedGroup().addField(element).named("list"))
+              .id(field.id()).named(field.name());
+        }
+
+        @Override
+        public org.apache.parquet.schema.Type map(Field field, MapType map, org.apache.parquet.schema.Type key,
+            org.apache.parquet.schema.Type value) {
+          return org.apache.parquet.schema.Types.buildGroup(repetition(field)).as(LogicalTypeAnnotation.mapType())
+              .addField(org.apache.parquet.schema.Types.repeatedGroup().addField(key).addField(value)
+                  .named("key_value"))
+              .id(field.id()).named(field.name());
+        }
+
+        @Override
+        public org.apache.parquet.schema.Type primitive(Field field) {
+          return toPrimitiveType(field);
+        }
+      };
+
+  private static org.apache.parquet.schema.Type.Repetition repetition(Field field) {
+    return field.isRequired()
         ? org.apache.parquet.schema.Type.Repetition.REQUIRED
         : org.apache.parquet.schema.Type.Repetition.OPTIONAL;
-    Type type = field.type();
-    switch (type.id()) {
-      case STRUCT: {
-        org.apache.parquet.schema.Types.GroupBuilder<GroupType> g =
-            org.apache.parquet.schema.Types.buildGroup(repetition);
-        for (Field child : type.asStruct().fields()) {
-          g.addField(toParquetType(child));
-        }
-        return g.id(field.id()).named(field.name());
-      }
-      case LIST:
-        return org.apache.parquet.schema.Types.buildGroup(repetition).as(LogicalTypeAnnotation.listType())
-            .addField(org.apache.parquet.schema.Types.repeatedGroup()
-                .addField(toParquetType(type.asList().elementField())).named("list"))
-            .id(field.id()).named(field.name());
-      case MAP:
-        return org.apache.parquet.schema.Types.buildGroup(repetition).as(LogicalTypeAnnotation.mapType())
-            .addField(org.apache.parquet.schema.Types.repeatedGroup()
-                .addField(toParquetType(type.asMap().keyField()))
-                .addField(toParquetType(type.asMap().valueField())).named("key_value"))
-            .id(field.id()).named(field.name());
-      default:
-        throw new IllegalStateException("unknown nested type " + type);
-    }
   }
 
   /**
@@ -101,73 +114,41 @@ public final class ParquetSchemas {
    * @return the Parquet column, named as the field and carrying its id
    */
   public static PrimitiveType toPrimitiveType(Field field) {
-    org.apache.parquet.schema.Type.Repetition repetition = field.isRequired()
-        ? org.apache.parquet.schema.Type.Repetition.REQUIRED
-        : org.apache.parquet.schema.Type.Repetition.OPTIONAL;
+    org.apache.parquet.schema.Type.Repetition repetition = repetition(field);
     Type type = field.type();
-    org.apache.parquet.schema.Types.PrimitiveBuilder<PrimitiveType> b;
-    switch (type.id()) {
-      case BOOLEAN:
-        b = org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.BOOLEAN, repetition);
-        break;
-      case INT:
-        b = org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT32, repetition);
-        break;
-      case LONG:
-        b = org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT64, repetition);
-        break;
-      case FLOAT:
-        b = org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.FLOAT, repetition);
-        break;
-      case DOUBLE:
-        b = org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.DOUBLE, repetition);
-        break;
-      case DATE:
-        b = org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT32, repetition)
-            .as(LogicalTypeAnnotation.dateType());
-        break;
-      case TIME:
-        b = org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT64, repetition)
-            .as(LogicalTypeAnnotation.timeType(false, LogicalTypeAnnotation.TimeUnit.MICROS));
-        break;
-      case TIMESTAMP:
-        b = org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT64, repetition)
-            .as(LogicalTypeAnnotation.timestampType(false, LogicalTypeAnnotation.TimeUnit.MICROS));
-        break;
-      case TIMESTAMP_TZ:
-        b = org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT64, repetition)
-            .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS));
-        break;
-      case STRING:
-        b = org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.BINARY, repetition)
-            .as(LogicalTypeAnnotation.stringType());
-        break;
-      case UUID:
-        b = org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition)
-            .length(16).as(LogicalTypeAnnotation.uuidType());
-        break;
-      case FIXED:
-        b = org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition)
-            .length(type.length());
-        break;
-      case BINARY:
-        b = org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.BINARY, repetition);
-        break;
-      case DECIMAL: {
+    org.apache.parquet.schema.Types.PrimitiveBuilder<PrimitiveType> b = switch (type.id()) {
+      case BOOLEAN -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.BOOLEAN, repetition);
+      case INT -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT32, repetition);
+      case LONG -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT64, repetition);
+      case FLOAT -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.FLOAT, repetition);
+      case DOUBLE -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.DOUBLE, repetition);
+      case DATE -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT32, repetition)
+          .as(LogicalTypeAnnotation.dateType());
+      case TIME -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT64, repetition)
+          .as(LogicalTypeAnnotation.timeType(false, LogicalTypeAnnotation.TimeUnit.MICROS));
+      case TIMESTAMP -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT64, repetition)
+          .as(LogicalTypeAnnotation.timestampType(false, LogicalTypeAnnotation.TimeUnit.MICROS));
+      case TIMESTAMP_TZ -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT64, repetition)
+          .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS));
+      case STRING -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.BINARY, repetition)
+          .as(LogicalTypeAnnotation.stringType());
+      case UUID -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition)
+          .length(16).as(LogicalTypeAnnotation.uuidType());
+      case FIXED -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition)
+          .length(type.length());
+      case BINARY -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.BINARY, repetition);
+      case DECIMAL -> {
         LogicalTypeAnnotation decimal = LogicalTypeAnnotation.decimalType(type.scale(), type.precision());
         if (type.precision() <= 9) {
-          b = org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT32, repetition).as(decimal);
+          yield org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT32, repetition).as(decimal);
         } else if (type.precision() <= 18) {
-          b = org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT64, repetition).as(decimal);
-        } else {
-          b = org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition)
-              .length(decimalBytes(type.precision())).as(decimal);
+          yield org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT64, repetition).as(decimal);
         }
-        break;
+        yield org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition)
+            .length(decimalBytes(type.precision())).as(decimal);
       }
-      default:
-        throw new IllegalArgumentException("no Parquet mapping for type " + type);
-    }
+      case STRUCT, LIST, MAP -> throw new IllegalArgumentException("not a primitive type: " + type);
+    };
     return b.id(field.id()).named(field.name());
   }
 

@@ -394,6 +394,7 @@ final class RowMaterializer extends RecordMaterializer<Object[]> {
         }
         break;
       }
+      case STRUCT, LIST, MAP:
       default:
         break;
     }

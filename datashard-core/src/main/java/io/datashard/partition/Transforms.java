@@ -225,6 +225,8 @@ public final class Transforms {
       switch (t.id()) {
         case DATE: return unit != ChronoUnit.HOURS;
         case TIMESTAMP: case TIMESTAMP_TZ: return true;
+        case BOOLEAN, INT, LONG, FLOAT, DOUBLE, DECIMAL, TIME, STRING, UUID, FIXED, BINARY, STRUCT, LIST,
+            MAP:
         default: return false;
       }
     }
@@ -282,6 +284,8 @@ public final class Transforms {
           return new Object[] {start, end.minusNanos(1000)};
         case TIMESTAMP_TZ:
           return new Object[] {start.atOffset(ZoneOffset.UTC), end.minusNanos(1000).atOffset(ZoneOffset.UTC)};
+        case BOOLEAN, INT, LONG, FLOAT, DOUBLE, DECIMAL, TIME, STRING, UUID, FIXED, BINARY, STRUCT, LIST,
+            MAP:
         default:
           return null;
       }
@@ -371,6 +375,7 @@ public final class Transforms {
         case INT: case LONG: case DECIMAL: case DATE: case TIME: case TIMESTAMP: case TIMESTAMP_TZ:
         case STRING: case UUID: case FIXED: case BINARY:
           return true;
+        case BOOLEAN, FLOAT, DOUBLE, STRUCT, LIST, MAP:
         default:
           return false;
       }
@@ -455,6 +460,7 @@ public final class Transforms {
       switch (t.id()) {
         case INT: case LONG: case DECIMAL: case STRING: case BINARY:
           return true;
+        case BOOLEAN, FLOAT, DOUBLE, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, UUID, FIXED, STRUCT, LIST, MAP:
         default:
           return false;
       }

@@ -364,6 +364,7 @@ public final class RecordValidator {
         }
         break;
       }
+      case STRUCT, LIST, MAP:
       default:
         break;
     }

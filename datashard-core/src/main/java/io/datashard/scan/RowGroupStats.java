@@ -199,6 +199,7 @@ final class RowGroupStats implements ContentStats {
           return BigDecimal.valueOf((Long) v, type.scale());
         }
         return new BigDecimal(new BigInteger(((org.apache.parquet.io.api.Binary) v).getBytes()), type.scale());
+      case FLOAT, DOUBLE, STRUCT, LIST, MAP:
       default:
         return null;
     }

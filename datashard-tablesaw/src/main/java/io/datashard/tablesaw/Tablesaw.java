@@ -115,6 +115,7 @@ public final class Tablesaw {
       case TIME: return TimeColumn.create(n);
       case TIMESTAMP: return DateTimeColumn.create(n);
       case TIMESTAMP_TZ: return InstantColumn.create(n);
+      case STRING, UUID, FIXED, BINARY, STRUCT, LIST, MAP:
       default: return StringColumn.create(n);
     }
   }
