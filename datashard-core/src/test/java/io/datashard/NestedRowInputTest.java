@@ -2,6 +2,7 @@ package io.datashard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -113,5 +114,60 @@ class NestedRowInputTest {
       }
       assertThat(t.refresh().scan().toList()).hasSize(1);
     }
+  }
+
+  /**
+   * Rows are checked while they are written (one walk), maps validated before: the same bad value must fail the
+   * same way either way, commit nothing, and a good row must read back the same either way.
+   */
+  @Test
+  void rowsCheckedWhileWrittenFailExactlyAsMapsDo() {
+    Schema schema = Schema.builder()
+        .required("id", Types.LONG)
+        .optional("score", Types.DOUBLE)
+        .optional("when", Types.TIMESTAMP)
+        .optional("codes", Types.map(Types.LONG, Types.STRING))
+        .optional("tags", Types.list(Types.STRING))
+        .build();
+    List<Object[]> bad = List.of(
+        new Object[] {null, null, null, null, null},                       // required id null
+        new Object[] {1L, "1.5", null, null, null},                        // string for double
+        new Object[] {1L, null, "2026-01-01", null, null},                 // string for timestamp
+        new Object[] {1L, null, null, mapOf(1, "a", 1L, "b"), null},       // keys collide once widened
+        new Object[] {1L, null, null, mapOf(2L, 7), null},                 // int value for a string
+        new Object[] {1L, null, null, null, Arrays.asList("a", 3)},        // int element for a string
+        new Object[] {1L, null, null, null, "not a list"});
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("checked", schema);
+      for (Object[] values : bad) {
+        Row row = Row.wrap(schema, values);
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < values.length; i++) {
+          map.put(schema.field(i).name(), values[i]);
+        }
+        Throwable asRow = catchThrowable(() -> t.appendRecords(List.of(row)));
+        Throwable asMap = catchThrowable(() -> t.appendRecords(List.of(map)));
+        assertThat(asRow).as(Arrays.toString(values)).isInstanceOf(RecordValidationException.class);
+        assertThat(asRow).hasMessage(asMap.getMessage());
+      }
+      assertThat(t.refresh().scan().toList()).isEmpty();
+      // widened and converted values inside a row: an int key, a Float, a nanosecond timestamp, an array list
+      java.time.LocalDateTime nanos = java.time.LocalDateTime.of(2026, 1, 2, 3, 4, 5, 123_456_789);
+      t.appendRecords(List.of(Row.wrap(schema, new Object[] {1, 2.5f, nanos, mapOf(3, "c"), new String[] {"x"}})));
+      Row back = t.scan().toList().get(0);
+      assertThat(back.getLong("id")).isEqualTo(1L);
+      assertThat(back.getDouble("score")).isEqualTo(2.5);
+      assertThat(back.get("when")).isEqualTo(nanos.withNano(123_456_000));
+      assertThat(back.getMap("codes")).isEqualTo(Map.of(3L, "c"));
+      assertThat(back.getList("tags")).containsExactly("x");
+    }
+  }
+
+  private static Map<Object, Object> mapOf(Object... kv) {
+    Map<Object, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
   }
 }

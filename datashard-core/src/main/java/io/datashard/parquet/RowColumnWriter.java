@@ -4,6 +4,7 @@ import io.datashard.Field;
 import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.Type;
+import io.datashard.records.RecordValidator;
 import io.datashard.types.DateTimeUtil;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -50,6 +51,8 @@ final class RowColumnWriter {
   private final int[] scales;
   private final int[] fixedLengths;
   private final boolean[] int32Decimal;
+  /** Per leaf, the class a value of a {@link Row} must have to be written as it is; null: always converted. */
+  private final Class<?>[] canonicalClasses;
 
   private final long[] nullCounts;
   private final long[] nanCounts;
@@ -104,6 +107,7 @@ final class RowColumnWriter {
     this.fixedLengths = new int[leafCount];
     this.int32Decimal = new boolean[leafCount];
     this.maxDefinitionLevels = new int[leafCount];
+    this.canonicalClasses = new Class<?>[leafCount];
     for (int i = 0; i < leafCount; i++) {
       Field f = leaves.get(i).field;
       names[i] = leaves.get(i).path;
@@ -114,6 +118,7 @@ final class RowColumnWriter {
           ? ParquetSchemas.decimalBytes(f.type().precision()) : f.type().length();
       int32Decimal[i] = f.type().id() == Type.Id.DECIMAL && f.type().precision() <= 9;
       maxDefinitionLevels[i] = descriptors[i].getMaxDefinitionLevel();
+      canonicalClasses[i] = canonicalClass(f.type().id());
     }
     for (Node root : roots) {
       root.check(descriptors);
@@ -175,6 +180,8 @@ final class RowColumnWriter {
     final Node[] children;
     final int leaf;
     final int[] leafIndexes;
+    /** For a struct node, the struct's own schema (the identity rows built for it carry). */
+    final Schema structSchema;
 
     Node(Kind kind, Field field, String path, int nullDef, int presentDef, int repLevel, Node[] children, int leaf) {
       this.kind = kind;
@@ -186,6 +193,7 @@ final class RowColumnWriter {
       this.repLevel = repLevel;
       this.children = children;
       this.leaf = leaf;
+      this.structSchema = kind == Kind.STRUCT ? field.type().asStruct().asSchema() : null;
       List<Integer> idx = new ArrayList<>();
       collect(this, idx);
       this.leafIndexes = idx.stream().mapToInt(Integer::intValue).toArray();
@@ -267,7 +275,7 @@ final class RowColumnWriter {
         }
       } else {
         for (int i = 0; i < width; i++) {
-          writeNode(roots[i], values[i], 0);
+          writeNode(roots[i], values[i], 0, false);
         }
       }
     } else {
@@ -278,18 +286,50 @@ final class RowColumnWriter {
       }
       if (flat) {
         for (int i = 0; i < width; i++) {
-          writeField(cw[i], i, record.get(i));
+          Object v = record.get(i);
+          writeField(cw[i], i, v == null ? null : checked(i, v));
         }
       } else {
         for (int i = 0; i < width; i++) {
-          writeNode(roots[i], record.get(i), 0);
+          writeNode(roots[i], record.get(i), 0, true);
         }
       }
     }
     store.endRecord();
   }
 
-  private void writeNode(Node n, Object v, int rep) {
+  /**
+   * A {@link Row} handed to {@link #write} is checked while it is written, in the same walk: a value of its leaf's
+   * canonical class is written as it is, anything else is converted (or refused) by {@link RecordValidator}, and
+   * nested values that are not in canonical form are converted as a whole before any of them is written. A row
+   * that fails half-way leaves the file unusable ({@link DataFileWriter} then refuses further rows); callers that
+   * need the precise error validate the row again (see {@code BaseAppender}).
+   */
+  private Object checked(int leaf, Object v) {
+    Class<?> k = canonicalClasses[leaf];
+    if (v.getClass() == k && (k != String.class || !RecordValidator.hasSurrogate((String) v))) {
+      return v;
+    }
+    return RecordValidator.canonical(leaves.get(leaf).field, v);
+  }
+
+  private static Class<?> canonicalClass(Type.Id kind) {
+    return switch (kind) {
+      case BOOLEAN -> Boolean.class;
+      case INT -> Integer.class;
+      case LONG -> Long.class;
+      case FLOAT -> Float.class;
+      case DOUBLE -> Double.class;
+      case DATE -> LocalDate.class;
+      case STRING -> String.class;
+      case UUID -> UUID.class;
+      // truncation to microseconds, UTC offsets, decimal scale and fixed length are the validator's to check
+      case DECIMAL, TIME, TIMESTAMP, TIMESTAMP_TZ, FIXED, BINARY, STRUCT, LIST, MAP -> null;
+    };
+  }
+
+  /** @param check whether {@code v} comes from a user's {@link Row} and is checked while written */
+  private void writeNode(Node n, Object v, int rep, boolean check) {
     if (v == null) {
       if (n.required) {
         throw new IllegalArgumentException("null value for required field '" + n.path + "'");
@@ -299,17 +339,17 @@ final class RowColumnWriter {
     }
     switch (n.kind) {
       case LEAF:
-        writeValue(columns[n.leaf], n.leaf, v, rep, n.presentDef);
+        writeValue(columns[n.leaf], n.leaf, check ? checked(n.leaf, v) : v, rep, n.presentDef);
         return;
       case STRUCT: {
-        Row r = (Row) v;
+        Row r = check ? structRow(n, v) : (Row) v;
         for (int i = 0; i < n.children.length; i++) {
-          writeNode(n.children[i], r.get(i), rep);
+          writeNode(n.children[i], r.get(i), rep, check);
         }
         return;
       }
       case LIST: {
-        List<?> list = (List<?>) v;
+        List<?> list = check && !(v instanceof List) ? (List<?>) RecordValidator.canonical(n.field, v) : (List<?>) v;
         if (list.isEmpty()) {
           writeNulls(n, rep, n.presentDef);
           return;
@@ -317,21 +357,21 @@ final class RowColumnWriter {
         Node element = n.children[0];
         int r = rep;
         for (Object e : list) {
-          writeNode(element, e, r);
+          writeNode(element, e, r, check);
           r = n.repLevel;
         }
         return;
       }
       case MAP: {
-        Map<?, ?> map = (Map<?, ?>) v;
+        Map<?, ?> map = check ? checkedMap(n, v) : (Map<?, ?>) v;
         if (map.isEmpty()) {
           writeNulls(n, rep, n.presentDef);
           return;
         }
         int r = rep;
         for (Map.Entry<?, ?> e : map.entrySet()) {
-          writeNode(n.children[0], e.getKey(), r);
-          writeNode(n.children[1], e.getValue(), r);
+          writeNode(n.children[0], e.getKey(), r, check);
+          writeNode(n.children[1], e.getValue(), r, check);
           r = n.repLevel;
         }
         return;
@@ -339,6 +379,39 @@ final class RowColumnWriter {
       default:
         throw new IllegalStateException("unknown node kind " + n.kind);
     }
+  }
+
+  /** A struct value as a row of the struct's own fields, converted by the validator unless it already is one. */
+  private static Row structRow(Node n, Object v) {
+    if (v instanceof Row r && (r.schema() == n.structSchema || r.schema().fields().equals(n.structSchema.fields()))) {
+      return r;
+    }
+    return (Row) RecordValidator.canonical(n.field, v);
+  }
+
+  /**
+   * A map value, converted as a whole by the validator when it is not a map or when a key is not of its canonical
+   * class (a widened key could collide with another; string keys need no widening and are checked as written).
+   */
+  private Map<?, ?> checkedMap(Node n, Object v) {
+    if (v instanceof Map<?, ?> m) {
+      Node key = n.children[0];
+      Class<?> k = key.kind == Kind.LEAF ? canonicalClasses[key.leaf] : null;
+      if (k == String.class) {
+        return m;
+      }
+      boolean canonical = k != null;
+      for (Object x : canonical ? m.keySet() : List.of()) {
+        if (x == null || x.getClass() != k) {
+          canonical = false;
+          break;
+        }
+      }
+      if (canonical) {
+        return m;
+      }
+    }
+    return (Map<?, ?>) RecordValidator.canonical(n.field, v);
   }
 
   /** Writes "absent at definition level {@code def}" to every leaf under a node. */

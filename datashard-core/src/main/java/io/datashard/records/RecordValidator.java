@@ -122,6 +122,33 @@ public final class RecordValidator {
     return row;
   }
 
+  /**
+   * Converts one value of a field (a primitive or a whole nested value) to its canonical Java representation, for
+   * writers that check a row while they write it. Errors name the field only: a caller that reports them to a user
+   * validates the whole record again with {@link #toRow} for the full path and record index.
+   *
+   * @param f the field
+   * @param v a non-null value
+   * @return the canonical value
+   * @throws RecordValidationException when the value does not fit the field
+   */
+  public static Object canonical(Field f, Object v) {
+    return convert(f, f.name(), v, -1);
+  }
+
+  /**
+   * @param s a string
+   * @return whether it contains a UTF-16 surrogate (then {@link #canonical} decides whether it is well formed)
+   */
+  public static boolean hasSurrogate(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      if (Character.isSurrogate(s.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** @return the value converted to the field type's canonical Java representation */
   static Object convert(Field f, Object v, long index) {
     return convert(f, f.name(), v, index);

@@ -2,6 +2,7 @@ package io.datashard.table;
 
 import io.datashard.DataShardException;
 import io.datashard.Appender;
+import io.datashard.Row;
 import io.datashard.TableProperties;
 import io.datashard.Snapshot;
 import io.datashard.ValidationException;
@@ -68,6 +69,10 @@ final class BaseAppender implements Appender {
   /** Adds a record of unchecked type; anything that is not a map fails validation. */
   Appender addAny(Object record) {
     checkOpen();
+    if (record instanceof Row r && base.spec().isUnpartitioned()
+        && (r.schema() == base.schema() || r.schema().sameFieldsAs(base.schema()))) {
+      return addRow(r);
+    }
     Object[] row;
     try {
       row = validator.toRow(record, count);
@@ -83,6 +88,26 @@ final class BaseAppender implements Appender {
     } catch (RuntimeException e) {
       fail();
       throw e;
+    }
+    count++;
+    return this;
+  }
+
+  /**
+   * A {@link Row} of the table's schema goes to the writer as it is and is checked in the writer's own walk (one
+   * pass instead of validating and then writing). Any failure fails the appender, as a validation error does; the
+   * record is then validated on its own to report the precise error (path and record index).
+   */
+  private Appender addRow(Row record) {
+    if (writer == null) {
+      writer = newWriter();
+    }
+    try {
+      writer.write(record);
+    } catch (RuntimeException e) {
+      fail();
+      validator.toRow(record, count); // throws the RecordValidationException that explains the failure
+      throw e; // not a validation error: a storage failure or a bug
     }
     count++;
     return this;

@@ -42,8 +42,24 @@ final class PartitionedDataWriter {
     this.maxOpenFiles = Math.max(1, maxOpenFiles);
   }
 
+  /**
+   * Writes a row of an unpartitioned table as it is; the data file writer checks its values while writing them.
+   *
+   * @param row a row of the table's schema
+   */
+  void write(io.datashard.Row row) {
+    if (partitioner != null) {
+      throw new IllegalStateException("rows of a partitioned table are validated before they are written");
+    }
+    writerFor(List.of()).write(row);
+  }
+
   void write(Object[] row) {
     List<Object> partition = partitioner == null ? List.of() : partitioner.partition(row);
+    writerFor(partition).write(row);
+  }
+
+  private RollingDataWriter writerFor(List<Object> partition) {
     RollingDataWriter w = open.get(partition);
     if (w == null) {
       if (open.size() >= maxOpenFiles) {
@@ -57,7 +73,7 @@ final class PartitionedDataWriter {
       open.put(partition, w);
       all.add(w);
     }
-    w.write(row);
+    return w;
   }
 
   private void completeInto(List<Object> partition, RollingDataWriter w) {
