@@ -51,6 +51,31 @@ public interface Table {
   /** @return a streaming appender for large or incremental appends committed as one snapshot */
   Appender newAppend();
 
+  /**
+   * An appender that commits batches on its own writer threads and answers each with a future (see
+   * {@link AsyncAppender}): {@value #ASYNC_WRITER_THREADS} writer threads, at most {@value #ASYNC_MAX_PENDING_ROWS}
+   * rows handed over and not yet committed.
+   *
+   * @return a new async appender; close it to wait for its last commits
+   */
+  default AsyncAppender newAsyncAppender() {
+    return newAsyncAppender(ASYNC_WRITER_THREADS, ASYNC_MAX_PENDING_ROWS);
+  }
+
+  /**
+   * @param writerThreads how many batches are validated and written at once (batches written while another commits
+   *     are committed together)
+   * @param maxPendingRows the memory bound: rows handed over and not yet committed
+   * @return a new async appender; close it to wait for its last commits
+   */
+  AsyncAppender newAsyncAppender(int writerThreads, long maxPendingRows);
+
+  /** Default writer threads of {@link #newAsyncAppender()}. */
+  int ASYNC_WRITER_THREADS = 4;
+
+  /** Default memory bound of {@link #newAsyncAppender()}, in rows. */
+  long ASYNC_MAX_PENDING_ROWS = 100_000;
+
   /** @return a scan of the current snapshot (refreshes first) */
   TableScan scan();
 

@@ -88,6 +88,11 @@ public final class BaseTable implements Table {
   }
 
   @Override
+  public io.datashard.AsyncAppender newAsyncAppender(int writerThreads, long maxPendingRows) {
+    return new BaseAsyncAppender(this, writerThreads, maxPendingRows);
+  }
+
+  @Override
   public Snapshot appendObjects(List<?> objects) {
     try (Appender appender = newAppend()) {
       for (Object o : objects) {
