@@ -71,46 +71,41 @@ final class BaseAppender implements Appender {
     checkOpen();
     if (record instanceof Row r && base.spec().isUnpartitioned()
         && (r.schema() == base.schema() || r.schema().sameFieldsAs(base.schema()))) {
-      return addRow(r);
-    }
-    Object[] row;
-    try {
-      row = validator.toRow(record, count);
-    } catch (RuntimeException e) {
-      fail();
-      throw e;
-    }
-    if (writer == null) {
-      writer = newWriter();
-    }
-    try {
-      writer.write(row);
-    } catch (RuntimeException e) {
-      fail();
-      throw e;
+      // A Row of the table's schema goes to the writer as it is and is checked in the writer's own walk (one pass
+      // instead of validating and then writing); on a failure it is validated alone for the precise error.
+      write(w -> w.write(r), r);
+    } else {
+      Object[] row;
+      try {
+        row = validator.toRow(record, count);
+      } catch (RuntimeException e) {
+        fail();
+        throw e;
+      }
+      write(w -> w.write(row), null);
     }
     count++;
     return this;
   }
 
   /**
-   * A {@link Row} of the table's schema goes to the writer as it is and is checked in the writer's own walk (one
-   * pass instead of validating and then writing). Any failure fails the appender, as a validation error does; the
-   * record is then validated on its own to report the precise error (path and record index).
+   * @param write what to hand to the writer
+   * @param unchecked the row written unvalidated, or null: on any failure it is validated on its own, so that a bad
+   *     value is reported with its path and record index as a validation error always is
    */
-  private Appender addRow(Row record) {
+  private void write(java.util.function.Consumer<PartitionedDataWriter> write, Row unchecked) {
     if (writer == null) {
       writer = newWriter();
     }
     try {
-      writer.write(record);
+      write.accept(writer);
     } catch (RuntimeException e) {
       fail();
-      validator.toRow(record, count); // throws the RecordValidationException that explains the failure
+      if (unchecked != null) {
+        validator.toRow(unchecked, count); // throws the RecordValidationException that explains the failure
+      }
       throw e; // not a validation error: a storage failure or a bug
     }
-    count++;
-    return this;
   }
 
   private PartitionedDataWriter newWriter() {

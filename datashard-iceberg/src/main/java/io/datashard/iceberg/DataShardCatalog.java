@@ -55,6 +55,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
   private Map<String, String> properties = Map.of();
   private StorageBackend storage;
   private StorageFileIO io;
+  private VersionCache versionCache;
   private boolean ownsStorage;
 
   /** For {@code catalog-impl}: call {@link #initialize(String, Map)} next. */
@@ -73,12 +74,14 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
     this.properties = Map.copyOf(properties);
     this.storage = storage;
     this.io = new StorageFileIO(storage, null); // no settings: cannot be reopened after serialization
+    this.versionCache = VersionCache.fromProperties(this.properties);
   }
 
   @Override
   public void initialize(String catalogName, Map<String, String> props) {
     this.name = catalogName;
     this.properties = Map.copyOf(props);
+    this.versionCache = VersionCache.fromProperties(props);
     if (storage == null) {
       Map<String, String> env = WarehouseSettings.toEnvironment(props, System.getenv());
       this.storage = Warehouse.fromEnvironment(env).storage();
@@ -192,7 +195,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
           public boolean conflictsAfterCreate() {
             return namespaceFiles(sameFolder).live() != null;
           }
-        });
+        }, versionCache);
   }
 
   @Override

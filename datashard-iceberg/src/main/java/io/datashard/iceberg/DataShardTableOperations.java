@@ -49,6 +49,7 @@ public final class DataShardTableOperations implements TableOperations {
   private volatile TableMetadata current;
   private volatile int currentVersion;
   private volatile boolean loaded;
+  private final VersionCache cache;
 
   /**
    * @param versions the table's version files
@@ -59,6 +60,15 @@ public final class DataShardTableOperations implements TableOperations {
    */
   DataShardTableOperations(VersionFiles versions, StorageFileIO io, String catalogName, TableIdentifier identifier,
       CreationGuard guard) {
+    this(versions, io, catalogName, identifier, guard, null);
+  }
+
+  /**
+   * @param cache the catalog's versions of tables it has seen, or null
+   */
+  DataShardTableOperations(VersionFiles versions, StorageFileIO io, String catalogName, TableIdentifier identifier,
+      CreationGuard guard, VersionCache cache) {
+    this.cache = cache;
     this.versions = versions;
     this.io = io;
     this.fullName = catalogName + "." + identifier;
@@ -79,8 +89,16 @@ public final class DataShardTableOperations implements TableOperations {
   @Override
   public synchronized TableMetadata refresh() {
     TableMetadata known = current;
+    if (known == null && cache != null) {
+      VersionCache.Entry seen = cache.get(versions.tableLocation());
+      if (seen != null && stillCurrent(seen)) {
+        setCurrent(seen.metadata(), seen.version());
+        return seen.metadata();
+      }
+    }
     VersionFiles.Latest found = versions.findLatest(known == null ? 0 : currentVersion);
     if (found == null) {
+      forget();
       missingVersion();
       if (known != null) {
         throw new NoSuchTableException("Table %s was removed from storage", fullName);
@@ -93,6 +111,7 @@ public final class DataShardTableOperations implements TableOperations {
     }
     VersionFiles.Current cur = versions.readCurrent(found.version());
     if (cur.dropped()) {
+      forget();
       if (known != null) {
         throw new NoSuchTableException("Table %s was dropped after this handle loaded it", fullName);
       }
@@ -107,6 +126,7 @@ public final class DataShardTableOperations implements TableOperations {
           + "and created again since this handle loaded it; load it again)", known.uuid(), metadata.uuid(), fullName);
     }
     setCurrent(metadata, latest);
+    remember(latest, cur.content().bytes().length, metadata);
     if (known == null && (found.hintStale() || latest != found.version())) {
       versions.writeHint(latest); // heal a missing or stale hint, as the library does
     }
@@ -127,6 +147,28 @@ public final class DataShardTableOperations implements TableOperations {
           + "gone: version files must never be removed)", versions.file(n));
     } catch (NumberFormatException e) {
       // an unreadable hint and no version: no table here
+    }
+  }
+
+  /** A cached version is current when its file has the length it had and no next version exists. */
+  private boolean stillCurrent(VersionCache.Entry seen) {
+    try {
+      return versions.storage().newInputFile(versions.file(seen.version())).length() == seen.length()
+          && !versions.storage().exists(versions.file(seen.version() + 1));
+    } catch (RuntimeException e) {
+      return false; // gone or unreadable: the full refresh below says what is there
+    }
+  }
+
+  private void remember(int version, long length, TableMetadata metadata) {
+    if (cache != null) {
+      cache.put(versions.tableLocation(), version, length, metadata);
+    }
+  }
+
+  private void forget() {
+    if (cache != null) {
+      cache.remove(versions.tableLocation());
     }
   }
 
@@ -178,6 +220,7 @@ public final class DataShardTableOperations implements TableOperations {
     TableMetadata committed = TableMetadataParser.fromJson(versions.file(version),
         new String(json, StandardCharsets.UTF_8));
     setCurrent(committed, version);
+    remember(version, json.length, committed);
     versions.writeHint(version);
     if (base != null && committed.propertyAsBoolean(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED,
         TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED_DEFAULT)) {
