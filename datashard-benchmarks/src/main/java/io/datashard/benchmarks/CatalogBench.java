@@ -63,7 +63,7 @@ import org.apache.iceberg.rest.RESTCatalog;
  * count the S3 requests each path makes.
  *
  * <p>Arguments (key=value, all optional): {@code paths=library,rest,hadoop rounds=3 warmup=3 appends=20 loads=10
- * writers=1,2,4,8,16 commitsPerLevel=16 minEach=2 requests=5 requestLog=false} ({@code requestLog=true} prints each S3 request of one more append per
+ * writers=1,2,4,8,16 commitsPerLevel=16 minEach=2 requests=5 requestLog=false serverCache=1000} ({@code requestLog=true} prints each S3 request of one more append per
  * path) (each concurrency level makes max(minEach, commitsPerLevel / W)
  * appends per client). Iceberg's and Hadoop's retry warnings are silenced (level ERROR), as they are expected here.
  */
@@ -128,6 +128,13 @@ public final class CatalogBench {
           b.server.close();
         }
       }
+    }
+  }
+
+  /** {@code serverCache=N}: the server catalog's version cache size (docs/catalog.md; 0 = off, default 1000). */
+  private void serverCache(Map<String, String> props) {
+    if (opts.containsKey("serverCache")) {
+      props.put("datashard.metadata-cache.max-tables", opts.get("serverCache"));
     }
   }
 
@@ -304,6 +311,7 @@ public final class CatalogBench {
           case REST -> {
             Map<String, String> props = new HashMap<>(s3Properties("rest", proxy.endpoint()));
             props.put("datashard.use-environment", "false");
+            serverCache(props);
             counted = DataShardServer.builder().catalogProperties(props).port(0).insecureNoAuth().build().start();
             c = new IcebergClient(restCatalog(counted, proxy.endpoint()));
           }
@@ -447,6 +455,7 @@ public final class CatalogBench {
       case REST -> {
         Map<String, String> props = new HashMap<>(s3Properties("rest"));
         props.put("datashard.use-environment", "false");
+        serverCache(props);
         server = DataShardServer.builder().catalogProperties(props).port(0).insecureNoAuth().build().start();
         Bench.out("DataShardServer on %s (no authentication), warehouse %s", server.uri(),
             props.get(CatalogProperties.WAREHOUSE_LOCATION));
