@@ -151,6 +151,7 @@ public sealed class Type permits StructType, ListType, MapType {
       case UUID: return "uuid";
       case FIXED: return "fixed[" + precisionOrLength + "]";
       case BINARY: return "binary";
+      case STRUCT, LIST, MAP: // StructType, ListType and MapType override toString
       default: throw new IllegalStateException("unknown type " + id);
     }
   }

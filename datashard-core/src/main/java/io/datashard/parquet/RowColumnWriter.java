@@ -484,6 +484,7 @@ final class RowColumnWriter {
       case DECIMAL:
         writeDecimal(c, i, (BigDecimal) v, rep, def);
         break;
+      case STRUCT, LIST, MAP: // leaves are primitive
       default:
         throw new IllegalStateException("unsupported type " + kinds[i]);
     }

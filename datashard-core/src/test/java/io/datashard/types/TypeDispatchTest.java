@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * of the type tree go through {@link TypeVisitor}.
  */
 class TypeDispatchTest {
-  private static final Pattern SWITCH = Pattern.compile("switch \\(([\\w.()\\[\\]]*\\.id\\(\\))\\) \\{");
+  /** Any switch: one over type kinds is recognised by its labels (the selector may be {@code t.id()}, {@code kinds[i]}). */
+  private static final Pattern SWITCH = Pattern.compile("switch \\(([^;{]*?)\\) \\{");
   private static final Pattern LABEL = Pattern.compile("\\bcase ([A-Z_, \\n]+?)\\s*(?::|->)");
   private static final Set<String> NESTED = Set.of("STRUCT", "LIST", "MAP");
 
@@ -54,8 +55,8 @@ class TypeDispatchTest {
       Matcher m = SWITCH.matcher(src);
       while (m.find()) {
         Set<String> labels = labels(topLevelBody(src, m.end()));
-        if (labels.isEmpty() || !kinds.containsAll(labels)) {
-          continue; // a switch over another enum's id()
+        if (labels.size() < 2 || !kinds.containsAll(labels)) {
+          continue; // a switch over another enum, or over strings
         }
         switches++;
         boolean nestedDispatch = labels.equals(NESTED);
