@@ -256,6 +256,23 @@ public abstract class EncryptionScenarios {
   }
 
   @Test
+  void anEncryptedFileReplacedByAPlaintextOneIsRefused() {
+    Table t = createTable(encrypted(), "swapped", Map.of(EncryptionSettings.KEY_ID, "k1"));
+    t.appendRecords(rows(0, 10));
+    Table forged = createTable(encrypted(), "forged", Map.of());
+    Map<String, Object> evil = new HashMap<>(rows(0, 1).get(0));
+    evil.put("ssn", "FORGED");
+    forged.appendRecords(List.of(evil));
+    StorageBackend storage = encrypted().storage();
+    storage.writeAll(liveFiles(t).get(0).location(), storage.readAll(liveFiles(forged).get(0).location()));
+    try (Warehouse wh = reopen(plain)) {
+      assertThatThrownBy(() -> wh.withKeyManagement(keys).loadTable("swapped").scan().toList())
+          .isInstanceOf(DataFileDecryptionException.class).hasMessageContaining("swapped")
+          .hasMessageContaining("'k1'");
+    }
+  }
+
+  @Test
   void rotationRewrapsKeysWithoutRewritingDataFiles() {
     Table t = createTable(encrypted(), "rotated", Map.of(EncryptionSettings.KEY_ID, "k1"));
     t.appendRecords(rows(0, 100));
