@@ -75,6 +75,8 @@ public final class DataFileReader implements AutoCloseable {
       this.reader = new ParquetFileReader(new InputFileAdapter(file), options);
     } catch (IOException | RuntimeException e) {
       throw translate(location, decryption, "cannot open", e);
+    } catch (OutOfMemoryError e) {
+      throw oversized(location, decryption, e);
     }
     try {
       this.fileSchema = reader.getFooter().getFileMetaData().getSchema();
@@ -284,7 +286,29 @@ public final class DataFileReader implements AutoCloseable {
       return new StorageException("failed reading " + location + ": " + e.getMessage(), e.getCause());
     }
     String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (decryption != null) {
+      // An encrypted file that does not even parse is not the file that was written (or it rotted): same verdict.
+      return new DataFileDecryptionException("table " + decryption.table() + ": data file " + location
+          + " (master key '" + decryption.masterKeyId() + "') failed authentication: it was altered or replaced "
+          + "since it was written; no row of it is returned (" + action + " Parquet data: " + what + ")", e);
+    }
     return new CorruptMetadataException(location, action + " Parquet data: " + what, e);
+  }
+
+  /**
+   * parquet-java allocates the buffer of an encrypted module from the module's 4-byte length prefix before reading
+   * it, so one altered bit there asks for up to 2 GiB. That single failed allocation holds no memory afterwards; it
+   * is reported as the damaged file it is, not as the process running out of memory.
+   */
+  static DataShardException oversized(String location, FileDecryption decryption, OutOfMemoryError e) {
+    String what = "a length in it asks for more memory than the JVM has (" + e.getMessage() + "): the file is corrupt "
+        + "or was altered";
+    if (decryption != null) {
+      return new DataFileDecryptionException("table " + decryption.table() + ": data file " + location
+          + " (master key '" + decryption.masterKeyId() + "') failed authentication: " + what
+          + "; no row of it is returned", e);
+    }
+    return new CorruptMetadataException(location, "cannot read Parquet data: " + what, e);
   }
 
   private static Throwable cryptoFailure(Throwable e) {
@@ -376,6 +400,8 @@ public final class DataFileReader implements AutoCloseable {
         return true;
       } catch (IOException | RuntimeException e) {
         throw translate(location, decryption, "cannot read", e);
+      } catch (OutOfMemoryError e) {
+        throw oversized(location, decryption, e);
       }
     }
 
@@ -404,6 +430,8 @@ public final class DataFileReader implements AutoCloseable {
         return Row.wrap(projection, materializer.getCurrentRecord());
       } catch (RuntimeException e) {
         throw translate(location, decryption, "cannot decode", e);
+      } catch (OutOfMemoryError e) {
+        throw oversized(location, decryption, e);
       }
     }
 
