@@ -285,9 +285,11 @@ public abstract class EncryptionScenarios {
     StorageBackend storage = encrypted().storage();
     storage.writeAll(liveFiles(t).get(0).location(), storage.readAll(liveFiles(forged).get(0).location()));
     try (Warehouse wh = reopen(plain)) {
+      // Refused either way, never read: as failing authentication, or (S3, where reads use the size the manifest
+      // recorded) as a storage read past the end of the shorter forged file.
       assertThatThrownBy(() -> wh.withKeyManagement(keys).loadTable("swapped").scan().toList())
-          .isInstanceOf(DataFileDecryptionException.class).hasMessageContaining("swapped")
-          .hasMessageContaining("'k1'");
+          .isInstanceOfAny(DataFileDecryptionException.class, io.datashard.StorageException.class)
+          .hasMessageContaining("swapped");
     }
   }
 
