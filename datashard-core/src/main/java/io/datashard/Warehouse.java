@@ -47,19 +47,47 @@ public final class Warehouse implements AutoCloseable {
 
   private final StorageBackend storage;
   private final TableCatalog catalog;
+  /** Master keys of encrypted tables (docs/encryption.md), or null. */
+  private final io.datashard.encryption.KeyManagementClient keyManagement;
+  /** Whether {@link #close()} closes {@link #keyManagement} (it came from the environment). */
+  private final boolean ownsKeyManagement;
 
   /** Group commit per table location, shared by every handle this warehouse opens on the table. */
   private final java.util.concurrent.ConcurrentHashMap<String, io.datashard.table.GroupCommit> groupCommits =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private Warehouse(StorageBackend storage) {
-    this.storage = storage;
-    this.catalog = null;
+    this(storage, null, null, false);
   }
 
   private Warehouse(TableCatalog catalog) {
-    this.storage = null;
+    this(null, catalog, null, false);
+  }
+
+  private Warehouse(StorageBackend storage, TableCatalog catalog,
+      io.datashard.encryption.KeyManagementClient keyManagement, boolean ownsKeyManagement) {
+    this.storage = storage;
     this.catalog = catalog;
+    this.keyManagement = keyManagement;
+    this.ownsKeyManagement = ownsKeyManagement;
+  }
+
+  /**
+   * Returns a warehouse on the same storage (or catalog) whose tables encrypt and decrypt their data files with
+   * master keys from {@code client}: tables with the {@code datashard.encryption.key-id} property write encrypted
+   * files, and encrypted files are read with the keys their manifests name (docs/encryption.md). Use the returned
+   * warehouse in place of this one; closing either closes the shared storage, not the client.
+   *
+   * @param client the key-management client
+   * @return the warehouse with key management
+   */
+  public Warehouse withKeyManagement(io.datashard.encryption.KeyManagementClient client) {
+    return new Warehouse(storage, catalog, java.util.Objects.requireNonNull(client, "client"), false);
+  }
+
+  /** @return the key-management client of this warehouse's encrypted tables, or null */
+  public io.datashard.encryption.KeyManagementClient keyManagement() {
+    return keyManagement;
   }
 
   /**
@@ -120,6 +148,12 @@ public final class Warehouse implements AutoCloseable {
    * @throws ValidationException for an unknown storage type, or one whose module is not on the class path
    */
   public static Warehouse fromEnvironment(Map<String, String> env) {
+    io.datashard.encryption.KeyManagementClient keys = io.datashard.encryption.KeyManagement.fromEnvironment(env);
+    Warehouse w = storageFromEnvironment(env);
+    return keys == null ? w : new Warehouse(w.storage, w.catalog, keys, true);
+  }
+
+  private static Warehouse storageFromEnvironment(Map<String, String> env) {
     String catalogUri = env.get(ENV_CATALOG_URI);
     if (catalogUri != null && !catalogUri.isBlank()) {
       Map<String, String> options = new java.util.HashMap<>();
@@ -165,7 +199,8 @@ public final class Warehouse implements AutoCloseable {
    */
   public Warehouse withReadCache(Path directory, long maxBytes) {
     requireFiles("a read cache");
-    return new Warehouse(new io.datashard.storage.CachingStorageBackend(storage, directory, maxBytes));
+    return new Warehouse(new io.datashard.storage.CachingStorageBackend(storage, directory, maxBytes), null,
+        keyManagement, false);
   }
 
   /**
@@ -223,7 +258,7 @@ public final class Warehouse implements AutoCloseable {
       if (created == null) {
         throw new TableAlreadyExistsException(name, catalog.location());
       }
-      return new BaseTable(name, created, groupCommit(created.tableLocation()));
+      return new BaseTable(name, created, groupCommit(created.tableLocation()), keyManagement);
     }
     String location = tableLocation(name);
     FileTableOperations ops = new FileTableOperations(storage, name, location);
@@ -232,7 +267,7 @@ public final class Warehouse implements AutoCloseable {
     if (created == null) {
       throw new TableAlreadyExistsException(name, location);
     }
-    return new BaseTable(name, ops, groupCommit(location));
+    return new BaseTable(name, ops, groupCommit(location), keyManagement);
   }
 
   /** Creates an unpartitioned table unless one exists. @see #createTableIfAbsent(String, Schema, PartitionSpec) */
@@ -268,11 +303,11 @@ public final class Warehouse implements AutoCloseable {
     TableNames.validate(name);
     if (catalog != null) {
       TableOperations loaded = catalog.load(name);
-      return new BaseTable(name, loaded, groupCommit(loaded.tableLocation()));
+      return new BaseTable(name, loaded, groupCommit(loaded.tableLocation()), keyManagement);
     }
     TableOperations ops = new FileTableOperations(storage, name, tableLocation(name));
     ops.refresh();
-    return new BaseTable(name, ops, groupCommit(ops.tableLocation()));
+    return new BaseTable(name, ops, groupCommit(ops.tableLocation()), keyManagement);
   }
 
   /** @return whether a table of that name exists */
@@ -357,10 +392,16 @@ public final class Warehouse implements AutoCloseable {
 
   @Override
   public void close() {
-    if (catalog != null) {
-      catalog.close();
-    } else {
-      storage.close();
+    try {
+      if (catalog != null) {
+        catalog.close();
+      } else {
+        storage.close();
+      }
+    } finally {
+      if (ownsKeyManagement) {
+        keyManagement.close();
+      }
     }
   }
 

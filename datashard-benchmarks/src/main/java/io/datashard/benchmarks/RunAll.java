@@ -59,11 +59,12 @@ public final class RunAll {
             java.nio.file.Path.of(opts.getOrDefault("img", "../docs/img")));
         case "replication" -> ReplicationBench.run(opts);
         case "catalog" -> CatalogBench.run(opts);
+        case "encryption" -> EncryptionBench.run(opts);
         case "charts" -> PeerCharts.render(java.nio.file.Path.of(opts.getOrDefault("out", "target/results.json")),
             java.nio.file.Path.of(opts.getOrDefault("img", "../docs/img")));
         default -> throw new IllegalArgumentException("unknown benchmark '" + mode
-            + "'; use append, latency, scan, coldstart, jmh, all, peers, nested, nested-chart, replication, catalog "
-            + "or charts");
+            + "'; use append, latency, scan, coldstart, jmh, all, peers, nested, nested-chart, replication, catalog, "
+            + "encryption or charts");
       }
     }
     Bench.out("");

@@ -77,6 +77,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
       return new Result(0, 0, 0, null);
     }
     ParquetOptions options = ParquetOptions.fromProperties(base.properties()).withTargetFileSizeBytes(target);
+    io.datashard.encryption.FileEncryptor encryptor = files.keys().encryptor(base);
     String writeId = UUID.randomUUID().toString();
     ReplaceFiles replace = new ReplaceFiles(ops, files, "replace");
     List<DataFile> written = new ArrayList<>();
@@ -89,7 +90,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
         PartitionSpec spec = base.specById(first.specId());
         String path = spec == null || spec.isUnpartitioned() ? null : new Partitioner(spec, schema).path(first.partition());
         RollingDataWriter writer = new RollingDataWriter(files.storage(), schema, options,
-            () -> files.dataFileLocation(path, writeId, fileNumber[0]++));
+            () -> files.dataFileLocation(path, writeId, fileNumber[0]++), encryptor);
         try {
           rows += copyRows(bin, schema, writer, sort);
           for (DataFile f : writer.complete()) {
@@ -146,7 +147,8 @@ public final class DataFileCompaction implements RewriteDataFiles {
     if (sort.isEmpty()) {
       long n = 0;
       for (DataFile f : bin) {
-        try (CloseableIterator<Row> it = DataFileReader.read(files.storage().newInputFile(f.location()), schema)) {
+        try (CloseableIterator<Row> it = DataFileReader.read(files.storage().newInputFile(f.location()), schema,
+            files.keys().decryption(f))) {
           while (it.hasNext()) {
             writer.write(it.next());
             n++;
@@ -157,7 +159,8 @@ public final class DataFileCompaction implements RewriteDataFiles {
     }
     List<Row> all = new ArrayList<>();
     for (DataFile f : bin) {
-      try (CloseableIterator<Row> it = DataFileReader.read(files.storage().newInputFile(f.location()), schema)) {
+      try (CloseableIterator<Row> it = DataFileReader.read(files.storage().newInputFile(f.location()), schema,
+            files.keys().decryption(f))) {
         it.forEachRemaining(all::add);
       }
     }

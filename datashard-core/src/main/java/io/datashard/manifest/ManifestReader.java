@@ -26,8 +26,7 @@ import org.apache.avro.Schema;
  * {@link ManifestWriter#UNASSIGNED_SEQ} (not yet committed), null sequence numbers stay null.
  *
  * <p>Fields are found by Iceberg field id, not by name or position, so manifests written by Apache Iceberg
- * and other writers are read too; fields DataShard does not model ({@code key_metadata},
- * {@code referenced_data_file}, {@code first_row_id}, ...) are skipped. Partition values are converted to the
+ * and other writers are read too; fields DataShard does not model ({@code first_row_id}, ...) are skipped. Partition values are converted to the
  * Java representation of {@link io.datashard.Types} according to the Avro type in the file, in the order of
  * the file's partition struct (the spec's field order).
  *
@@ -57,6 +56,7 @@ public final class ManifestReader implements CloseableIterator<ManifestEntry> {
   private static final int SORT_ORDER_ID = 140;
   private static final int EQUALITY_IDS = 135;
   private static final int REFERENCED_DATA_FILE = 143;
+  private static final int KEY_METADATA = 131;
 
   private final AvroMetadataFile file;
   private final ManifestFile manifest;
@@ -98,7 +98,7 @@ public final class ManifestReader implements CloseableIterator<ManifestEntry> {
         dp.getOrDefault(VALUE_COUNTS, -1), dp.getOrDefault(NULL_COUNTS, -1), dp.getOrDefault(NAN_COUNTS, -1),
         dp.getOrDefault(LOWER, -1), dp.getOrDefault(UPPER, -1), dp.getOrDefault(SPLIT_OFFSETS, -1),
         dp.getOrDefault(SORT_ORDER_ID, -1), dp.getOrDefault(EQUALITY_IDS, -1),
-        dp.getOrDefault(REFERENCED_DATA_FILE, -1)};
+        dp.getOrDefault(REFERENCED_DATA_FILE, -1), dp.getOrDefault(KEY_METADATA, -1)};
     Schema partition = ManifestWriter.nonNull(dfSchema.getFields().get(df[3]).schema());
     if (partition.getType() != Schema.Type.RECORD) {
       throw corrupt("field partition is not a record");
@@ -270,6 +270,7 @@ public final class ManifestReader implements CloseableIterator<ManifestEntry> {
         .sortOrderId((Integer) at(d, df[13]))
         .equalityIds(this.<Integer>list(at(d, df[14])))
         .referencedDataFile((String) at(d, df[15]))
+        .keyMetadata((ByteBuffer) at(d, df[16]))
         .build();
   }
 

@@ -272,7 +272,7 @@ public final class ManifestWriter implements AutoCloseable {
     d.put(9, kvList(mapEntrySchemas[3], f.nanValueCounts()));
     d.put(10, kvList(mapEntrySchemas[4], f.lowerBounds()));
     d.put(11, kvList(mapEntrySchemas[5], f.upperBounds()));
-    d.put(12, null); // key_metadata: no encryption
+    d.put(12, f.keyMetadata()); // key_metadata: null unless encrypted (docs/encryption.md)
     d.put(13, f.splitOffsets());
     d.put(14, null); // equality_ids: data files only
     d.put(15, f.sortOrderId());

@@ -36,6 +36,7 @@ public final class DataFile {
   private final Integer sortOrderId;
   private final List<Integer> equalityIds;
   private final String referencedDataFile;
+  private final ByteBuffer keyMetadata;
 
   private DataFile(Builder b) {
     this.content = b.content;
@@ -56,6 +57,14 @@ public final class DataFile {
     this.sortOrderId = b.sortOrderId;
     this.equalityIds = b.equalityIds == null ? null : List.copyOf(b.equalityIds);
     this.referencedDataFile = b.referencedDataFile;
+    this.keyMetadata = b.keyMetadata == null ? null : copyBuffer(b.keyMetadata);
+  }
+
+  private static ByteBuffer copyBuffer(ByteBuffer b) {
+    ByteBuffer c = ByteBuffer.allocate(b.remaining());
+    c.put(b.duplicate());
+    c.flip();
+    return c.asReadOnlyBuffer();
   }
 
   private static <V> Map<Integer, V> copy(Map<Integer, V> m) {
@@ -81,7 +90,7 @@ public final class DataFile {
         .partition(partition).recordCount(recordCount).fileSizeInBytes(fileSizeInBytes).columnSizes(columnSizes)
         .valueCounts(valueCounts).nullValueCounts(nullValueCounts).nanValueCounts(nanValueCounts)
         .lowerBounds(lowerBounds).upperBounds(upperBounds).splitOffsets(splitOffsets).sortOrderId(sortOrderId)
-        .equalityIds(equalityIds).referencedDataFile(referencedDataFile);
+        .equalityIds(equalityIds).referencedDataFile(referencedDataFile).keyMetadata(keyMetadata);
   }
 
   /** @return 0 for data; 1 and 2 are position and equality deletes */
@@ -167,6 +176,14 @@ public final class DataFile {
     return referencedDataFile;
   }
 
+  /**
+   * @return the file's encryption key metadata ({@code key_metadata}: for DataShard's encryption the master key id
+   *     and the wrapped data key, see {@link io.datashard.encryption.KeyMetadata}), or null when not encrypted
+   */
+  public ByteBuffer keyMetadata() {
+    return keyMetadata == null ? null : keyMetadata.duplicate();
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -183,7 +200,8 @@ public final class DataFile {
         && Objects.equals(nullValueCounts, d.nullValueCounts) && Objects.equals(nanValueCounts, d.nanValueCounts)
         && Objects.equals(lowerBounds, d.lowerBounds) && Objects.equals(upperBounds, d.upperBounds)
         && Objects.equals(splitOffsets, d.splitOffsets) && Objects.equals(sortOrderId, d.sortOrderId)
-        && Objects.equals(equalityIds, d.equalityIds) && Objects.equals(referencedDataFile, d.referencedDataFile);
+        && Objects.equals(equalityIds, d.equalityIds) && Objects.equals(referencedDataFile, d.referencedDataFile)
+        && Objects.equals(keyMetadata, d.keyMetadata);
   }
 
   @Override
@@ -215,6 +233,7 @@ public final class DataFile {
     private Integer sortOrderId;
     private List<Integer> equalityIds;
     private String referencedDataFile;
+    private ByteBuffer keyMetadata;
 
     private Builder() {
     }
@@ -236,6 +255,7 @@ public final class DataFile {
     public Builder sortOrderId(Integer v) { this.sortOrderId = v; return this; }
     public Builder equalityIds(List<Integer> v) { this.equalityIds = v; return this; }
     public Builder referencedDataFile(String v) { this.referencedDataFile = v; return this; }
+    public Builder keyMetadata(ByteBuffer v) { this.keyMetadata = v; return this; }
 
     public DataFile build() {
       return new DataFile(this);

@@ -77,14 +77,15 @@ public final class RowDeletion {
   }
 
   private CloseableIterator<Row> read(DataFile f) {
-    return DataFileReader.read(files.storage().newInputFile(f.location(), f.fileSizeInBytes()), schema);
+    return DataFileReader.read(files.storage().newInputFile(f.location(), f.fileSizeInBytes()), schema,
+        files.keys().decryption(f));
   }
 
   private List<DataFile> rewrite(DataFile original) {
     PartitionSpec spec = base.specById(original.specId());
     String path = spec == null || spec.isUnpartitioned() ? null : new Partitioner(spec, schema).path(original.partition());
     RollingDataWriter w = new RollingDataWriter(files.storage(), schema, ParquetOptions.fromProperties(base.properties()),
-        () -> files.dataFileLocation(path, writeId, fileNumber++));
+        () -> files.dataFileLocation(path, writeId, fileNumber++), files.keys().encryptor(base));
     List<DataFile> out = new ArrayList<>();
     try {
       try (CloseableIterator<Row> it = read(original)) {

@@ -22,10 +22,26 @@ public final class TableFiles {
   private final StorageBackend storage;
   private final String tableLocation;
   private final ManifestListCache manifestLists = new ManifestListCache();
+  private final io.datashard.encryption.TableKeys keys;
 
   public TableFiles(StorageBackend storage, String tableLocation) {
+    this(storage, tableLocation, new io.datashard.encryption.TableKeys(tableLocation, null));
+  }
+
+  /**
+   * @param storage the table's storage
+   * @param tableLocation the table's root location
+   * @param keys encryption of the table's data files (key management may be absent)
+   */
+  public TableFiles(StorageBackend storage, String tableLocation, io.datashard.encryption.TableKeys keys) {
     this.storage = storage;
     this.tableLocation = tableLocation;
+    this.keys = keys;
+  }
+
+  /** @return the encryption side of the table: encryptors for writes, decryption of data files */
+  public io.datashard.encryption.TableKeys keys() {
+    return keys;
   }
 
   public StorageBackend storage() {

@@ -7,6 +7,8 @@ import io.datashard.Field;
 import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.StorageException;
+import io.datashard.encryption.DataFileDecryptionException;
+import io.datashard.encryption.FileDecryption;
 import io.datashard.storage.InputFile;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -55,18 +57,26 @@ public final class DataFileReader implements AutoCloseable {
   private final Field[] projectedFields;
   /** Whether a requested column is a group: rows are then assembled by parquet-java's record reader. */
   private final boolean nested;
+  /** How to decrypt the file (its keys, table and master key id), or null for a plaintext file. */
+  private final FileDecryption decryption;
   private boolean iterated;
 
-  private DataFileReader(InputFile file, Schema projection) {
+  private DataFileReader(InputFile file, Schema projection, FileDecryption decryption) {
     this.location = file.location();
     this.projection = projection;
-    ParquetReadOptions options = new ParquetReadOptions.Builder(new HadoopParquetConfiguration(HadoopConf.shared()))
-        .withCodecFactory(new ParquetCodecs(HadoopConf.shared(), ParquetProperties.DEFAULT_PAGE_SIZE))
-        .build();
+    this.decryption = decryption;
+    ParquetReadOptions.Builder opts = new ParquetReadOptions.Builder(new HadoopParquetConfiguration(HadoopConf.shared()))
+        .withCodecFactory(new ParquetCodecs(HadoopConf.shared(), ParquetProperties.DEFAULT_PAGE_SIZE));
+    if (decryption != null) {
+      opts.withDecryption(decryption.properties());
+    }
+    ParquetReadOptions options = opts.build();
     try {
       this.reader = new ParquetFileReader(new InputFileAdapter(file), options);
     } catch (IOException | RuntimeException e) {
-      throw translate(location, "cannot open", e);
+      throw translate(location, decryption, "cannot open", e);
+    } catch (OutOfMemoryError e) {
+      throw oversized(location, decryption, e);
     }
     try {
       this.fileSchema = reader.getFooter().getFileMetaData().getSchema();
@@ -115,7 +125,34 @@ public final class DataFileReader implements AutoCloseable {
    * @throws CorruptMetadataException when the file is not a readable Parquet file
    */
   public static DataFileReader open(InputFile file, Schema projection) {
-    return new DataFileReader(file, projection);
+    return new DataFileReader(file, projection, null);
+  }
+
+  /**
+   * Opens a data file that may be encrypted.
+   *
+   * @param file the Parquet file
+   * @param projection the columns wanted
+   * @param decryption the file's keys ({@link io.datashard.encryption.TableKeys#decryption}), or null for a
+   *     plaintext file
+   * @return the reader
+   * @throws DataFileDecryptionException when the file fails authentication (altered, or other keys) or is
+   *     encrypted and no keys were given
+   */
+  public static DataFileReader open(InputFile file, Schema projection, FileDecryption decryption) {
+    return new DataFileReader(file, projection, decryption);
+  }
+
+  /**
+   * Reads every row of a file that may be encrypted; closing the iterator closes the file.
+   *
+   * @param file the Parquet file
+   * @param projection the columns wanted
+   * @param decryption the file's keys, or null for a plaintext file
+   * @return the rows
+   */
+  public static CloseableIterator<Row> read(InputFile file, Schema projection, FileDecryption decryption) {
+    return rowsClosing(open(file, projection, decryption));
   }
 
   /**
@@ -126,8 +163,17 @@ public final class DataFileReader implements AutoCloseable {
    * @return the rows
    */
   public static CloseableIterator<Row> read(InputFile file, Schema projection) {
-    DataFileReader r = open(file, projection);
-    CloseableIterator<Row> rows = r.iterator();
+    return rowsClosing(open(file, projection));
+  }
+
+  private static CloseableIterator<Row> rowsClosing(DataFileReader r) {
+    CloseableIterator<Row> rows;
+    try {
+      rows = r.iterator();
+    } catch (RuntimeException e) {
+      r.closeQuietly();
+      throw e;
+    }
     return new CloseableIterator<>() {
       @Override
       public boolean hasNext() {
@@ -212,6 +258,27 @@ public final class DataFileReader implements AutoCloseable {
   }
 
   static DataShardException translate(String location, String action, Exception e) {
+    return translate(location, null, action, e);
+  }
+
+  /**
+   * Like {@link #translate(String, String, Exception)}; a failure of Parquet's decryption (an AES-GCM tag that does
+   * not match, a key the file names that is not there, an encrypted file read without keys) becomes a
+   * {@link DataFileDecryptionException} naming the table and the master key. Its message never holds key bytes.
+   */
+  static DataShardException translate(String location, FileDecryption decryption, String action, Exception e) {
+    Throwable crypto = cryptoFailure(e);
+    if (crypto != null) {
+      String who = decryption == null ? "" : "table " + decryption.table() + ": ";
+      String detail = crypto.getMessage() == null ? crypto.getClass().getSimpleName() : crypto.getMessage();
+      if (decryption == null) {
+        return new DataFileDecryptionException(who + "data file " + location + " is encrypted and was read without "
+            + "keys (its manifest entry has no key_metadata): " + detail, e);
+      }
+      return new DataFileDecryptionException(who + "data file " + location + " (master key '"
+          + decryption.masterKeyId() + "') failed authentication: it was altered or replaced since it was written, "
+          + "or written with another data key; no row of it is returned (" + detail + ")", e);
+    }
     if (e instanceof DataShardException) {
       return (DataShardException) e;
     }
@@ -219,7 +286,39 @@ public final class DataFileReader implements AutoCloseable {
       return new StorageException("failed reading " + location + ": " + e.getMessage(), e.getCause());
     }
     String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (decryption != null) {
+      // An encrypted file that does not even parse is not the file that was written (or it rotted): same verdict.
+      return new DataFileDecryptionException("table " + decryption.table() + ": data file " + location
+          + " (master key '" + decryption.masterKeyId() + "') failed authentication: it was altered or replaced "
+          + "since it was written; no row of it is returned (" + action + " Parquet data: " + what + ")", e);
+    }
     return new CorruptMetadataException(location, action + " Parquet data: " + what, e);
+  }
+
+  /**
+   * parquet-java allocates the buffer of an encrypted module from the module's 4-byte length prefix before reading
+   * it, so one altered bit there asks for up to 2 GiB. That single failed allocation holds no memory afterwards; it
+   * is reported as the damaged file it is, not as the process running out of memory.
+   */
+  static DataShardException oversized(String location, FileDecryption decryption, OutOfMemoryError e) {
+    String what = "a length in it asks for more memory than the JVM has (" + e.getMessage() + "): the file is corrupt "
+        + "or was altered";
+    if (decryption != null) {
+      return new DataFileDecryptionException("table " + decryption.table() + ": data file " + location
+          + " (master key '" + decryption.masterKeyId() + "') failed authentication: " + what
+          + "; no row of it is returned", e);
+    }
+    return new CorruptMetadataException(location, "cannot read Parquet data: " + what, e);
+  }
+
+  private static Throwable cryptoFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof org.apache.parquet.crypto.ParquetCryptoRuntimeException
+          || t instanceof javax.crypto.AEADBadTagException) {
+        return t;
+      }
+    }
+    return null;
   }
 
   /**
@@ -300,7 +399,9 @@ public final class DataFileReader implements AutoCloseable {
         }
         return true;
       } catch (IOException | RuntimeException e) {
-        throw translate(location, "cannot read", e);
+        throw translate(location, decryption, "cannot read", e);
+      } catch (OutOfMemoryError e) {
+        throw oversized(location, decryption, e);
       }
     }
 
@@ -328,7 +429,9 @@ public final class DataFileReader implements AutoCloseable {
         }
         return Row.wrap(projection, materializer.getCurrentRecord());
       } catch (RuntimeException e) {
-        throw translate(location, "cannot decode", e);
+        throw translate(location, decryption, "cannot decode", e);
+      } catch (OutOfMemoryError e) {
+        throw oversized(location, decryption, e);
       }
     }
 

@@ -3,6 +3,7 @@ package io.datashard.parquet;
 import io.datashard.Row;
 import io.datashard.Schema;
 import io.datashard.StorageException;
+import io.datashard.encryption.FileEncryptor;
 import io.datashard.metadata.DataFile;
 import io.datashard.storage.OutputFile;
 import java.io.IOException;
@@ -40,6 +41,9 @@ public final class DataFileWriter implements AutoCloseable {
   private final CompressionCodecFactory.BytesInputCompressor compressor;
   private final ParquetFileWriter fileWriter;
   private final long rowGroupSize;
+  /** The file's keys when the table is encrypted (Parquet modular encryption, docs/encryption.md), else null. */
+  private final FileEncryptor.FileKeys keys;
+  private int rowGroupOrdinal;
   private ColumnChunkPageWriteStore pageStore;
   private ColumnWriteStore columnStore;
   private long rowGroupRecords;
@@ -49,7 +53,7 @@ public final class DataFileWriter implements AutoCloseable {
   private boolean closed;
   private RuntimeException failure;
 
-  private DataFileWriter(OutputFile file, Schema schema, ParquetOptions options) {
+  private DataFileWriter(OutputFile file, Schema schema, ParquetOptions options, FileEncryptor encryptor) {
     this.location = file.location();
     this.schema = schema;
     this.output = new OutputFileAdapter(file);
@@ -73,8 +77,14 @@ public final class DataFileWriter implements AutoCloseable {
     this.codecs = new ParquetCodecs(HadoopConf.shared(), properties.getPageSizeThreshold());
     this.compressor = codecs.getCompressor(options.codec().parquetName());
     try {
+      this.keys = encryptor == null ? null : encryptor.newFile(rows.messageType());
+    } catch (RuntimeException e) {
+      codecs.release();
+      throw e;
+    }
+    try {
       this.fileWriter = new ParquetFileWriter(output, rows.messageType(), ParquetFileWriter.Mode.OVERWRITE,
-          rowGroupSize, 0, null, properties);
+          rowGroupSize, 0, keys == null ? null : keys.properties(), properties);
       fileWriter.start();
     } catch (IOException | RuntimeException e) {
       codecs.release();
@@ -84,8 +94,14 @@ public final class DataFileWriter implements AutoCloseable {
   }
 
   private void startRowGroup() {
-    pageStore = new ColumnChunkPageWriteStore(compressor, rows.messageType(), properties.getAllocator(),
-        properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled());
+    // Pages are compressed by DataShard's own codecs, then (encrypted tables) encrypted by the file's encryptor,
+    // which needs the ordinal of the row group the pages belong to (part of each module's AES-GCM AAD).
+    pageStore = keys == null
+        ? new ColumnChunkPageWriteStore(compressor, rows.messageType(), properties.getAllocator(),
+            properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled())
+        : new ColumnChunkPageWriteStore(compressor, rows.messageType(), properties.getAllocator(),
+            properties.getColumnIndexTruncateLength(), properties.getPageWriteChecksumEnabled(),
+            fileWriter.getEncryptor(), rowGroupOrdinal);
     columnStore = properties.newColumnWriteStore(rows.messageType(), pageStore, pageStore);
     rows.bind(columnStore);
     rowGroupRecords = 0;
@@ -123,6 +139,7 @@ public final class DataFileWriter implements AutoCloseable {
     pageStore.flushToFileWriter(fileWriter);
     fileWriter.endBlock();
     rowGroupRecords = 0;
+    rowGroupOrdinal++;
   }
 
   private void closeRowGroupBuffers() {
@@ -150,7 +167,22 @@ public final class DataFileWriter implements AutoCloseable {
    * @return the writer
    */
   public static DataFileWriter create(OutputFile file, Schema schema, ParquetOptions options) {
-    return new DataFileWriter(file, schema, options);
+    return new DataFileWriter(file, schema, options, null);
+  }
+
+  /**
+   * Opens a writer that encrypts the file (Parquet modular encryption with a new data key, docs/encryption.md).
+   *
+   * @param file where to write; the file is complete only after {@link #close()}
+   * @param schema the schema of the rows
+   * @param options codec, row-group, page and dictionary sizes
+   * @param encryptor the write's encryptor, or null to write a plaintext file
+   * @return the writer; its {@link #dataFile()} carries the key metadata and no bounds of encrypted columns
+   * @throws io.datashard.encryption.KeyManagementException when the data key cannot be wrapped
+   */
+  public static DataFileWriter create(OutputFile file, Schema schema, ParquetOptions options,
+      FileEncryptor encryptor) {
+    return new DataFileWriter(file, schema, options, encryptor);
   }
 
   /** @return the location being written */
@@ -255,7 +287,8 @@ public final class DataFileWriter implements AutoCloseable {
       releaseBuffers();
     }
     long size = output.finalLength();
-    result = FileMetrics.toDataFile(location, schema, footer, rows, recordCount, size);
+    DataFile described = FileMetrics.toDataFile(location, schema, footer, rows, recordCount, size);
+    result = keys == null ? described : keys.seal(described);
   }
 
   /** Closes the output without a footer; a failure doing so is added to {@code cause}. */

@@ -34,6 +34,7 @@ public final class RollingDataWriter implements AutoCloseable {
   private final Schema schema;
   private final ParquetOptions options;
   private final Supplier<String> locations;
+  private final io.datashard.encryption.FileEncryptor encryptor;
   private final List<DataFile> completed = new ArrayList<>();
   private final List<String> written = new ArrayList<>();
   private DataFileWriter current;
@@ -48,10 +49,23 @@ public final class RollingDataWriter implements AutoCloseable {
    */
   public RollingDataWriter(StorageBackend storage, Schema schema, ParquetOptions options,
       Supplier<String> locations) {
+    this(storage, schema, options, locations, null);
+  }
+
+  /**
+   * @param storage where files are written (and deleted on abort)
+   * @param schema the rows' schema
+   * @param options Parquet settings, including the target file size
+   * @param locations returns a new unique location for each file
+   * @param encryptor encrypts every file written (a new data key each), or null for plaintext files
+   */
+  public RollingDataWriter(StorageBackend storage, Schema schema, ParquetOptions options,
+      Supplier<String> locations, io.datashard.encryption.FileEncryptor encryptor) {
     this.storage = storage;
     this.schema = schema;
     this.options = options;
     this.locations = locations;
+    this.encryptor = encryptor;
   }
 
   /** @param record a valid record of the writer's schema */
@@ -73,7 +87,7 @@ public final class RollingDataWriter implements AutoCloseable {
     if (current == null) {
       String location = locations.get();
       written.add(location);
-      current = DataFileWriter.create(storage.newOutputFile(location), schema, options);
+      current = DataFileWriter.create(storage.newOutputFile(location), schema, options, encryptor);
     }
     return current;
   }

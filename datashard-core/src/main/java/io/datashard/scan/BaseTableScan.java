@@ -327,7 +327,7 @@ public final class BaseTableScan implements TableScan {
     ScanMetrics m = newRun();
     Plan plan = plan(m);
     List<DataFile> planned = plan.files();
-    FileReads reads = new FileReads(files.storage(), metadata.schema(), readSchema(projection, plan), projection,
+    FileReads reads = new FileReads(files.storage(), files.keys(), metadata.schema(), readSchema(projection, plan), projection,
         bound, m, plan.deletes());
     CloseableIterator<Row> rows = parallelism > 1 && planned.size() > 1
         ? new ParallelFileIterator(planned, reads, parallelism) : new FileChainIterator(planned.iterator(), reads);
@@ -466,7 +466,7 @@ public final class BaseTableScan implements TableScan {
       // with a filter, or with delete files (the file's record count includes deleted rows): read
       // read only the filter's (and equality deletes') columns; the rows themselves are not needed
       Schema filterColumns = filterOnlySchema(plan);
-      FileReads reads = new FileReads(files.storage(), metadata.schema(), filterColumns, filterColumns, bound, m,
+      FileReads reads = new FileReads(files.storage(), files.keys(), metadata.schema(), filterColumns, filterColumns, bound, m,
           plan.deletes());
       try (CloseableIterator<Row> rows = parallelism > 1 && planned.size() > 1
           ? new ParallelFileIterator(planned, reads, parallelism)

@@ -32,10 +32,12 @@ final class FileReads {
   private final Map<String, RowDeletes.Applicable> deletes;
   private final RowDeletes.Loader deleteLoader;
   private final boolean project;
+  private final io.datashard.encryption.TableKeys keys;
 
-  FileReads(StorageBackend storage, Schema tableSchema, Schema readSchema, Schema projection, Expression bound,
-            ScanMetrics metrics, Map<String, RowDeletes.Applicable> deletes) {
+  FileReads(StorageBackend storage, io.datashard.encryption.TableKeys keys, Schema tableSchema, Schema readSchema,
+            Schema projection, Expression bound, ScanMetrics metrics, Map<String, RowDeletes.Applicable> deletes) {
     this.storage = storage;
+    this.keys = keys;
     this.tableSchema = tableSchema;
     this.readSchema = readSchema;
     this.projection = projection;
@@ -51,7 +53,8 @@ final class FileReads {
   CloseableIterator<Row> open(DataFile file) {
     metrics.filesRead.incrementAndGet();
     DataFileReader reader = DataFileReader.open(
-        new CountingInputFile(storage.newInputFile(file.location(), file.fileSizeInBytes()), metrics.bytesRead), readSchema);
+        new CountingInputFile(storage.newInputFile(file.location(), file.fileSizeInBytes()), metrics.bytesRead), readSchema,
+        keys.decryption(file));
     try {
       Predicate<BlockMetaData> keep;
       if (bound == null) {

@@ -110,7 +110,8 @@ final class BaseAppender implements Appender {
 
   private PartitionedDataWriter newWriter() {
     return new PartitionedDataWriter(files, base.schema(), base.spec(), ParquetOptions.fromProperties(base.properties()),
-        writeId, base.intProperty(TableProperties.WRITE_MAX_OPEN_FILES, TableProperties.WRITE_MAX_OPEN_FILES_DEFAULT));
+        writeId, base.intProperty(TableProperties.WRITE_MAX_OPEN_FILES, TableProperties.WRITE_MAX_OPEN_FILES_DEFAULT),
+        files.keys().encryptor(base));
   }
 
   @Override

@@ -33,9 +33,21 @@ public final class BaseTable implements Table {
    * @param groupCommit the table's group commit, shared by the handles of one warehouse
    */
   public BaseTable(String name, TableOperations ops, GroupCommit groupCommit) {
+    this(name, ops, groupCommit, null);
+  }
+
+  /**
+   * @param name the table's name
+   * @param ops the handle's table operations
+   * @param groupCommit the table's group commit, shared by the handles of one warehouse
+   * @param keyManagement the warehouse's key-management client for encrypted tables, or null
+   */
+  public BaseTable(String name, TableOperations ops, GroupCommit groupCommit,
+      io.datashard.encryption.KeyManagementClient keyManagement) {
     this.name = name;
     this.ops = ops;
-    this.files = new TableFiles(ops.storage(), ops.tableLocation());
+    this.files = new TableFiles(ops.storage(), ops.tableLocation(),
+        new io.datashard.encryption.TableKeys(name, keyManagement));
     this.groupCommit = groupCommit;
   }
 

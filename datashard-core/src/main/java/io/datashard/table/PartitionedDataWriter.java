@@ -30,9 +30,11 @@ final class PartitionedDataWriter {
   private final List<RollingDataWriter> all = new ArrayList<>();
   private final List<DataFile> completed = new ArrayList<>();
   private int fileCount;
+  private final io.datashard.encryption.FileEncryptor encryptor;
 
   PartitionedDataWriter(TableFiles files, Schema schema, PartitionSpec spec, ParquetOptions options, String writeId,
-                        int maxOpenFiles) {
+                        int maxOpenFiles, io.datashard.encryption.FileEncryptor encryptor) {
+    this.encryptor = encryptor;
     this.files = files;
     this.schema = schema;
     this.spec = spec;
@@ -69,7 +71,7 @@ final class PartitionedDataWriter {
       }
       String dir = partitioner == null ? null : partitioner.path(partition);
       w = new RollingDataWriter(files.storage(), schema, options,
-          () -> files.dataFileLocation(dir, writeId, fileCount++));
+          () -> files.dataFileLocation(dir, writeId, fileCount++), encryptor);
       open.put(partition, w);
       all.add(w);
     }
