@@ -76,9 +76,9 @@ public final class TableProperties {
    * than {@code history.expire.max-snapshot-age-ms} (5 days), compact partitions with
    * {@link #UPKEEP_COMPACT_MIN_FILES} small files, rewrite the manifests when there are more than
    * {@link #UPKEEP_MAX_MANIFESTS}, replace the version files that fell out of the metadata log
-   * ({@link #METADATA_PREVIOUS_VERSIONS_MAX}) by tombstones, and delete the files that fell out. Default OFF for
-   * now: a race between two concurrent compactions can leave a committed manifest list deleted (seen in
-   * {@code CompactionTest} and {@code LocalStaleHandleTest} with upkeep on; docs/operations.md).
+   * ({@link #METADATA_PREVIOUS_VERSIONS_MAX}) by tombstones, and delete the files that fell out. Default off for
+   * now (docs/operations.md, "Automatic upkeep": with it on, a table no longer has one snapshot per append nor rows
+   * in commit order, which several tests and maybe users rely on).
    */
   public static final String UPKEEP_ENABLED = "write.datashard.upkeep.enabled";
   public static final boolean UPKEEP_ENABLED_DEFAULT = false;
