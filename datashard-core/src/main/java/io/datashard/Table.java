@@ -174,6 +174,21 @@ public interface Table {
    */
   io.datashard.maintenance.RemoveOrphanFiles removeOrphanFiles();
 
+  /**
+   * Runs the table's upkeep now, on the calling thread, for scheduled runs ({@code datashard maintain}): expires
+   * snapshots beyond {@link TableProperties#UPKEEP_MAX_SNAPSHOTS} per branch or older than
+   * {@code history.expire.max-snapshot-age-ms} (honouring branches and tags) and deletes the files only they
+   * held, compacts the small files of every partition, merges the current snapshot's manifests, replaces version
+   * files that fell out of the metadata log by tombstones, and warns when the metadata grows past
+   * {@link TableProperties#METADATA_WARN_BYTES}. Each step is an ordinary commit that rebuilds or gives up on a
+   * conflict with other writers; readers of an expired snapshot get an error naming it, never wrong rows. The same
+   * work runs automatically in the background after appends that cross a threshold (docs/operations.md,
+   * "Automatic upkeep").
+   *
+   * @return what was done
+   */
+  io.datashard.maintenance.Upkeep.Result maintain();
+
   /** Prints the first 20 rows of the current snapshot as an aligned text table. @see TableScan#show(int) */
   default void show() {
     scan().show();

@@ -67,4 +67,55 @@ public final class TableProperties {
    * published twice (docs/concurrency.md).
    */
   public static final String METADATA_DELETE_AFTER_COMMIT = "write.metadata.delete-after-commit.enabled";
+
+  /**
+   * Whether automatic upkeep runs (docs/operations.md, "Automatic upkeep"): after an append commits and the table
+   * crossed one of the thresholds below, the writing JVM keeps the table healthy in the background (on a daemon
+   * thread of its {@link Warehouse}, never delaying the append's acknowledgement; each step an ordinary optimistic
+   * commit that retries or gives up on conflict): expire snapshots beyond {@link #UPKEEP_MAX_SNAPSHOTS} or older
+   * than {@code history.expire.max-snapshot-age-ms} (5 days), compact partitions with
+   * {@link #UPKEEP_COMPACT_MIN_FILES} small files, rewrite the manifests when there are more than
+   * {@link #UPKEEP_MAX_MANIFESTS}, replace the version files that fell out of the metadata log
+   * ({@link #METADATA_PREVIOUS_VERSIONS_MAX}) by tombstones, and delete the files that fell out. Default off for
+   * now (docs/operations.md, "Automatic upkeep": with it on, a table no longer has one snapshot per append nor rows
+   * in commit order, which several tests and maybe users rely on).
+   */
+  public static final String UPKEEP_ENABLED = "write.datashard.upkeep.enabled";
+  public static final boolean UPKEEP_ENABLED_DEFAULT = false;
+
+  /**
+   * Automatic upkeep keeps at most this many snapshots per branch (the newest; tags keep theirs, a branch's own
+   * {@code min-snapshots-to-keep} wins) and expires the rest once there are a quarter more. Default 100.
+   */
+  public static final String UPKEEP_MAX_SNAPSHOTS = "write.datashard.upkeep.max-snapshots";
+  public static final int UPKEEP_MAX_SNAPSHOTS_DEFAULT = 100;
+
+  /**
+   * Automatic upkeep compacts a partition once it holds at least this many small data files (smaller than three
+   * quarters of {@link #WRITE_TARGET_FILE_SIZE_BYTES}). Default 32.
+   */
+  public static final String UPKEEP_COMPACT_MIN_FILES = "write.datashard.upkeep.compact.min-files";
+  public static final int UPKEEP_COMPACT_MIN_FILES_DEFAULT = 32;
+
+  /** Most data files one automatic compaction reads and rewrites (bounds its time and memory). Default 2,000. */
+  public static final String UPKEEP_COMPACT_MAX_FILES = "write.datashard.upkeep.compact.max-files";
+  public static final int UPKEEP_COMPACT_MAX_FILES_DEFAULT = 2_000;
+
+  /** Automatic upkeep rewrites the current snapshot's manifests when it has more than this many. Default 8. */
+  public static final String UPKEEP_MAX_MANIFESTS = "write.datashard.upkeep.max-manifests";
+  public static final int UPKEEP_MAX_MANIFESTS_DEFAULT = 8;
+
+  /**
+   * Time budget of one automatic upkeep run in milliseconds: no further step starts once it is spent (a step
+   * under way finishes). Default 30,000.
+   */
+  public static final String UPKEEP_MAX_DURATION_MS = "write.datashard.upkeep.max-duration-ms";
+  public static final long UPKEEP_MAX_DURATION_MS_DEFAULT = 30_000;
+
+  /**
+   * Upkeep and {@link Table#maintain()} log a warning when the metadata a reader loads to plan a scan (the current
+   * version file, its manifest list and manifests) grows past this many bytes. Default 64 MiB.
+   */
+  public static final String METADATA_WARN_BYTES = "write.datashard.metadata.warn-bytes";
+  public static final long METADATA_WARN_BYTES_DEFAULT = 64L * 1024 * 1024;
 }

@@ -56,6 +56,13 @@ public final class Warehouse implements AutoCloseable {
   private final java.util.concurrent.ConcurrentHashMap<String, io.datashard.table.GroupCommit> groupCommits =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Automatic upkeep per table location, run on this warehouse's daemon threads (closed with it). */
+  private final java.util.concurrent.ConcurrentHashMap<String, io.datashard.maintenance.Upkeep> upkeeps =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Object upkeepLock = new Object();
+  private java.util.concurrent.ThreadPoolExecutor upkeepExecutor;
+  private boolean closed;
+
   private Warehouse(StorageBackend storage) {
     this(storage, null, null, false);
   }
@@ -258,7 +265,8 @@ public final class Warehouse implements AutoCloseable {
       if (created == null) {
         throw new TableAlreadyExistsException(name, catalog.location());
       }
-      return new BaseTable(name, created, groupCommit(created.tableLocation()), keyManagement);
+      return new BaseTable(name, created, groupCommit(created.tableLocation()), upkeep(created.tableLocation()),
+          keyManagement);
     }
     String location = tableLocation(name);
     FileTableOperations ops = new FileTableOperations(storage, name, location);
@@ -267,7 +275,7 @@ public final class Warehouse implements AutoCloseable {
     if (created == null) {
       throw new TableAlreadyExistsException(name, location);
     }
-    return new BaseTable(name, ops, groupCommit(location), keyManagement);
+    return new BaseTable(name, ops, groupCommit(location), upkeep(location), keyManagement);
   }
 
   /** Creates an unpartitioned table unless one exists. @see #createTableIfAbsent(String, Schema, PartitionSpec) */
@@ -303,11 +311,12 @@ public final class Warehouse implements AutoCloseable {
     TableNames.validate(name);
     if (catalog != null) {
       TableOperations loaded = catalog.load(name);
-      return new BaseTable(name, loaded, groupCommit(loaded.tableLocation()), keyManagement);
+      return new BaseTable(name, loaded, groupCommit(loaded.tableLocation()), upkeep(loaded.tableLocation()),
+          keyManagement);
     }
     TableOperations ops = new FileTableOperations(storage, name, tableLocation(name));
     ops.refresh();
-    return new BaseTable(name, ops, groupCommit(ops.tableLocation()), keyManagement);
+    return new BaseTable(name, ops, groupCommit(ops.tableLocation()), upkeep(ops.tableLocation()), keyManagement);
   }
 
   /** @return whether a table of that name exists */
@@ -362,6 +371,31 @@ public final class Warehouse implements AutoCloseable {
     return groupCommits.computeIfAbsent(location, l -> new io.datashard.table.GroupCommit());
   }
 
+  /** The upkeep of the table at {@code location}, running on this warehouse's daemon threads. */
+  private io.datashard.maintenance.Upkeep upkeep(String location) {
+    return upkeeps.computeIfAbsent(location, l -> new io.datashard.maintenance.Upkeep(this::runUpkeep));
+  }
+
+  /** Runs an upkeep task on this warehouse's upkeep thread (one daemon thread, started on first use). */
+  private void runUpkeep(Runnable task) {
+    synchronized (upkeepLock) {
+      if (closed) {
+        throw new java.util.concurrent.RejectedExecutionException("warehouse closed");
+      }
+      if (upkeepExecutor == null) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        upkeepExecutor = new java.util.concurrent.ThreadPoolExecutor(1, 1, 30, java.util.concurrent.TimeUnit.SECONDS,
+            new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+              Thread t = new Thread(r, io.datashard.maintenance.Upkeep.THREAD_PREFIX + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+        upkeepExecutor.allowCoreThreadTimeOut(true);
+      }
+      upkeepExecutor.execute(task);
+    }
+  }
+
   public String tableLocation(String name) {
     if (catalog != null) {
       return catalog.load(name).tableLocation();
@@ -392,6 +426,24 @@ public final class Warehouse implements AutoCloseable {
 
   @Override
   public void close() {
+    java.util.concurrent.ThreadPoolExecutor upkeepThreads;
+    synchronized (upkeepLock) {
+      closed = true;
+      upkeepThreads = upkeepExecutor;
+    }
+    if (upkeepThreads != null) {
+      // A run under way finishes its step (bounded); queued runs are dropped: the next writer schedules them again.
+      upkeepThreads.getQueue().clear();
+      upkeepThreads.shutdown();
+      try {
+        if (!upkeepThreads.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          org.slf4j.LoggerFactory.getLogger(Warehouse.class).warn("upkeep still running after 30 s; interrupting it");
+          upkeepThreads.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     try {
       if (catalog != null) {
         catalog.close();

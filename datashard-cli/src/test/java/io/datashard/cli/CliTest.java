@@ -224,6 +224,20 @@ class CliTest {
   }
 
   @Test
+  void maintainCompactsAndPrintsWhatItDid() throws Exception {
+    createEvents();
+    for (int i = 0; i < 3; i++) {
+      ok("append", "events", write("m" + i + ".csv", "user_id,event,ts\n" + i + ",e,2024-05-01T00:00:00Z\n").toString());
+    }
+    Cli.Result maintain = ok("maintain", "events");
+    assertThat(maintain.out()).contains("Maintained events:", "compacted 3 small data files into 1",
+        "old version files by tombstones", "metadata ");
+    assertThat(ok("scan", "events", "-f", "csv", "-s", "user_id").out().split("\r\n"))
+        .containsExactlyInAnyOrder("user_id", "0", "1", "2");
+    assertThat(ok("maintain", "--help").out()).startsWith("Usage: datashard maintain");
+  }
+
+  @Test
   void maintenanceCommands() throws Exception {
     createEvents();
     for (int i = 0; i < 4; i++) {

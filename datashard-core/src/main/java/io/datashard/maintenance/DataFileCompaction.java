@@ -32,6 +32,8 @@ public final class DataFileCompaction implements RewriteDataFiles {
   private Long targetSize;
   private Long minSize;
   private List<String> sortColumns = List.of();
+  private int minFilesPerPartition = 2;
+  private int maxInputFiles = Integer.MAX_VALUE;
 
   public DataFileCompaction(TableOperations ops, TableFiles files) {
     this.ops = ops;
@@ -50,6 +52,29 @@ public final class DataFileCompaction implements RewriteDataFiles {
   @Override
   public RewriteDataFiles minFileSizeBytes(long bytes) {
     this.minSize = bytes;
+    return this;
+  }
+
+  /**
+   * Compacts only partitions holding at least this many small files (automatic upkeep's threshold); default 2.
+   *
+   * @param count the least number of small files a partition needs to be compacted
+   * @return this
+   */
+  public DataFileCompaction minFilesPerPartition(int count) {
+    this.minFilesPerPartition = Math.max(2, count);
+    return this;
+  }
+
+  /**
+   * Bounds one run: at most this many files are read and rewritten (whole bins; the partitions with the most small
+   * files first). Default: unbounded.
+   *
+   * @param count the most input files of one run
+   * @return this
+   */
+  public DataFileCompaction maxInputFiles(int count) {
+    this.maxInputFiles = Math.max(2, count);
     return this;
   }
 
@@ -72,7 +97,8 @@ public final class DataFileCompaction implements RewriteDataFiles {
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
     long min = minSize != null ? minSize : target * 3 / 4;
     List<SortKey> sort = sortKeys(base);
-    List<List<DataFile>> bins = plan(ReplaceFiles.liveFiles(files, base).values(), target, min);
+    List<List<DataFile>> bins = plan(ReplaceFiles.liveFiles(files, base).values(), target, min,
+        minFilesPerPartition, maxInputFiles);
     if (bins.isEmpty()) {
       return new Result(0, 0, 0, null);
     }
@@ -192,6 +218,32 @@ public final class DataFileCompaction implements RewriteDataFiles {
 
   /** Groups small files by partition and packs each group into bins of about the target size. */
   static List<List<DataFile>> plan(Iterable<DataFile> live, long target, long min) {
+    return plan(live, target, min, 2, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #plan(Iterable, long, long)}, only for partitions with at least {@code minFiles} small files, the
+   * fullest first, and with at most {@code maxFiles} files over all bins.
+   */
+  static List<List<DataFile>> plan(Iterable<DataFile> live, long target, long min, int minFiles, int maxFiles) {
+    List<List<DataFile>> all = planAll(live, target, min, minFiles, maxFiles < Integer.MAX_VALUE);
+    List<List<DataFile>> bounded = new ArrayList<>();
+    int n = 0;
+    for (List<DataFile> bin : all) {
+      if (n + bin.size() > maxFiles) {
+        if (n == 0) {
+          bounded.add(bin.subList(0, Math.max(2, maxFiles))); // one bin cut to the bound
+        }
+        break;
+      }
+      bounded.add(bin);
+      n += bin.size();
+    }
+    return bounded;
+  }
+
+  private static List<List<DataFile>> planAll(Iterable<DataFile> live, long target, long min, int minFiles,
+      boolean fullestFirstOrder) {
     Map<List<Object>, List<DataFile>> groups = new LinkedHashMap<>();
     for (DataFile f : live) {
       if (f.fileSizeInBytes() < min) {
@@ -201,8 +253,13 @@ public final class DataFileCompaction implements RewriteDataFiles {
         groups.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
       }
     }
+    List<List<DataFile>> fullestFirst = new ArrayList<>(groups.values());
+    fullestFirst.removeIf(g -> g.size() < minFiles);
+    if (fullestFirstOrder) {
+      fullestFirst.sort(Comparator.comparingInt(g -> -g.size()));
+    }
     List<List<DataFile>> bins = new ArrayList<>();
-    for (List<DataFile> group : groups.values()) {
+    for (List<DataFile> group : fullestFirst) {
       group.sort(Comparator.comparingLong(DataFile::fileSizeInBytes));
       List<DataFile> bin = new ArrayList<>();
       long size = 0;

@@ -228,6 +228,16 @@ public final class BaseTableScan implements TableScan {
   }
 
   private Plan plan(ScanMetrics m) {
+    try {
+      return planSnapshot(m);
+    } catch (FileNotFoundInStorageException e) {
+      throw new ValidationException("snapshot " + snapshot.snapshotId() + " cannot be read: a file it references is "
+          + "gone (the snapshot was expired while the scan was planned); scan again to read the current snapshot: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private Plan planSnapshot(ScanMetrics m) {
     if (snapshot == null) {
       m.planned();
       return new Plan(List.of(), Map.of(), Set.of());

@@ -52,9 +52,17 @@ final class FileReads {
 
   CloseableIterator<Row> open(DataFile file) {
     metrics.filesRead.incrementAndGet();
-    DataFileReader reader = DataFileReader.open(
-        new CountingInputFile(storage.newInputFile(file.location(), file.fileSizeInBytes()), metrics.bytesRead), readSchema,
-        keys.decryption(file));
+    DataFileReader reader;
+    try {
+      reader = DataFileReader.open(
+          new CountingInputFile(storage.newInputFile(file.location(), file.fileSizeInBytes()), metrics.bytesRead),
+          readSchema, keys.decryption(file));
+    } catch (io.datashard.storage.FileNotFoundInStorageException e) {
+      // Expiry (automatic upkeep or expireSnapshots) deleted it after the scan was planned: fail, never skip rows.
+      throw new io.datashard.DataShardException("data file " + file.location() + " of the snapshot being read is "
+          + "gone: the snapshot was expired while it was read (rows already returned are not the whole snapshot); "
+          + "scan again to read the current snapshot", e);
+    }
     try {
       Predicate<BlockMetaData> keep;
       if (bound == null) {

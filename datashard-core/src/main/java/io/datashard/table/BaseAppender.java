@@ -39,7 +39,16 @@ final class BaseAppender implements Appender {
   /** Coalesces this append's commit with concurrent ones; null: commit alone. */
   private final GroupCommit groupCommit;
 
+  /** Told after a successful commit; null: none. */
+  private final io.datashard.maintenance.Upkeep upkeep;
+
   BaseAppender(TableOperations ops, TableFiles files, TableMetadata base, GroupCommit groupCommit) {
+    this(ops, files, base, groupCommit, null);
+  }
+
+  BaseAppender(TableOperations ops, TableFiles files, TableMetadata base, GroupCommit groupCommit,
+      io.datashard.maintenance.Upkeep upkeep) {
+    this.upkeep = upkeep;
     this.groupCommit = groupCommit != null && base.booleanProperty(TableProperties.WRITE_GROUP_COMMIT,
         TableProperties.WRITE_GROUP_COMMIT_DEFAULT) ? groupCommit : null;
     this.ops = ops;
@@ -184,6 +193,10 @@ final class BaseAppender implements Appender {
         s = append.commit();
       }
       state = State.COMMITTED;
+      if (upkeep != null) {
+        // The one place upkeep hears of commits: it only schedules a background run, never delays this return.
+        upkeep.committed(ops, files, ops.current());
+      }
       return s;
     } catch (RuntimeException e) {
       state = State.FAILED;

@@ -22,6 +22,7 @@ public final class BaseTable implements Table {
   private final TableOperations ops;
   private final TableFiles files;
   private final GroupCommit groupCommit;
+  private final io.datashard.maintenance.Upkeep upkeep;
 
   public BaseTable(String name, TableOperations ops) {
     this(name, ops, new GroupCommit());
@@ -33,17 +34,19 @@ public final class BaseTable implements Table {
    * @param groupCommit the table's group commit, shared by the handles of one warehouse
    */
   public BaseTable(String name, TableOperations ops, GroupCommit groupCommit) {
-    this(name, ops, groupCommit, null);
+    this(name, ops, groupCommit, new io.datashard.maintenance.Upkeep(null), null);
   }
 
   /**
    * @param name the table's name
    * @param ops the handle's table operations
    * @param groupCommit the table's group commit, shared by the handles of one warehouse
+   * @param upkeep the table's automatic upkeep, shared by the handles of one warehouse
    * @param keyManagement the warehouse's key-management client for encrypted tables, or null
    */
   public BaseTable(String name, TableOperations ops, GroupCommit groupCommit,
-      io.datashard.encryption.KeyManagementClient keyManagement) {
+      io.datashard.maintenance.Upkeep upkeep, io.datashard.encryption.KeyManagementClient keyManagement) {
+    this.upkeep = upkeep;
     this.name = name;
     this.ops = ops;
     this.files = new TableFiles(ops.storage(), ops.tableLocation(),
@@ -54,6 +57,11 @@ public final class BaseTable implements Table {
   /** @return the commit protocol operations of this handle (for maintenance and tools) */
   public TableOperations operations() {
     return ops;
+  }
+
+  /** @return the table's automatic upkeep (shared by the handles of one warehouse) */
+  public io.datashard.maintenance.Upkeep upkeep() {
+    return upkeep;
   }
 
   /** @return the file layout of this table */
@@ -116,7 +124,7 @@ public final class BaseTable implements Table {
 
   @Override
   public Appender newAppend() {
-    return new BaseAppender(ops, files, ops.current(), groupCommit);
+    return new BaseAppender(ops, files, ops.current(), groupCommit, upkeep);
   }
 
   @Override
@@ -222,6 +230,11 @@ public final class BaseTable implements Table {
   @Override
   public io.datashard.ExpireSnapshots expireSnapshots() {
     return new io.datashard.maintenance.SnapshotExpiry(ops, files);
+  }
+
+  @Override
+  public io.datashard.maintenance.Upkeep.Result maintain() {
+    return upkeep.run(ops, files, true);
   }
 
   @Override

@@ -103,6 +103,9 @@ public final class CountingS3Proxy implements AutoCloseable {
   private final Map<Fault, AtomicInteger> injected = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Random random = new java.util.Random();
   private volatile long faultDelayMillis = 200;
+  private volatile long latencyMillis;
+  private volatile long latencyJitterMillis;
+  private volatile boolean recordRequests = true;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ConditionalWrites conditionalWrites = ConditionalWrites.PASS;
   private volatile boolean closed;
@@ -166,6 +169,24 @@ public final class CountingS3Proxy implements AutoCloseable {
     synchronized (random) {
       random.setSeed(seed);
     }
+  }
+
+  /**
+   * Latency injection for benchmarks: every request waits {@code millis} plus a uniformly random
+   * {@code 0..jitterMillis} before it is forwarded, so that loopback figures resemble a real object store (real S3
+   * Standard answers in ~30-60 ms). Default 0: no delay.
+   *
+   * @param millis fixed delay per request
+   * @param jitterMillis upper bound of the random extra delay
+   */
+  public void latency(long millis, long jitterMillis) {
+    this.latencyMillis = millis;
+    this.latencyJitterMillis = jitterMillis;
+  }
+
+  /** @param record whether requests are kept for {@link #requests()} (off for long benchmarks: memory) */
+  public void recordRequests(boolean record) {
+    this.recordRequests = record;
   }
 
   /** @param millis how long {@link Fault#DELAY_BEFORE} waits (default 200) */
@@ -260,7 +281,21 @@ public final class CountingS3Proxy implements AutoCloseable {
         String path = q < 0 ? uri : uri.substring(0, q);
         String query = q < 0 ? "" : uri.substring(q + 1);
         Request request = new Request(method, path, query, Collections.unmodifiableMap(headers), type(method, path, query, headers));
-        requests.add(request);
+        if (recordRequests) {
+          requests.add(request);
+        }
+        long delay = latencyMillis;
+        if (delay > 0 || latencyJitterMillis > 0) {
+          if (latencyJitterMillis > 0) {
+            delay += java.util.concurrent.ThreadLocalRandom.current().nextLong(latencyJitterMillis + 1);
+          }
+          try {
+            Thread.sleep(delay);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
 
         Fault fault = null;
         for (Rule rule : rules) {

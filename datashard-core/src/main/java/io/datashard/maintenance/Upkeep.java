@@ -1,0 +1,479 @@
+package io.datashard.maintenance;
+
+import io.datashard.DataShardException;
+import io.datashard.RewriteDataFiles;
+import io.datashard.Snapshot;
+import io.datashard.SnapshotRef;
+import io.datashard.TableProperties;
+import io.datashard.commit.FileTableOperations;
+import io.datashard.commit.MetadataFiles;
+import io.datashard.commit.TableOperations;
+import io.datashard.commit.VersionFiles;
+import io.datashard.metadata.ManifestFile;
+import io.datashard.metadata.MetadataLogEntry;
+import io.datashard.metadata.TableMetadata;
+import io.datashard.ops.ManifestRewrite;
+import io.datashard.ops.TableFiles;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Automatic upkeep of one table (docs/operations.md, "Automatic upkeep"): keeps a table fed by many small appends
+ * fast and its metadata small without a separate job.
+ *
+ * <p>After every successful append the table layer calls {@link #committed}. That call only looks at the committed
+ * metadata already in memory (no I/O) and, when the table crossed a threshold, hands a run to the warehouse's
+ * background executor and returns: the append is acknowledged without waiting for upkeep, and at most one run per
+ * table is queued or running at a time. A run, bounded by {@link TableProperties#UPKEEP_MAX_DURATION_MS}:
+ * <ol>
+ *   <li>expires snapshots beyond the newest {@link TableProperties#UPKEEP_MAX_SNAPSHOTS} of each branch and those
+ *       older than {@code history.expire.max-snapshot-age-ms}, through {@link SnapshotExpiry} (tags, a branch's
+ *       own retention and the heads of branches are honoured) and deletes the files only they referenced;
+ *   <li>compacts the partitions holding at least {@link TableProperties#UPKEEP_COMPACT_MIN_FILES} small files
+ *       through {@link DataFileCompaction}, at most {@link TableProperties#UPKEEP_COMPACT_MAX_FILES} files a run;
+ *   <li>rewrites the current snapshot's manifests when there are more than
+ *       {@link TableProperties#UPKEEP_MAX_MANIFESTS};
+ *   <li>replaces the version files that fell out of the metadata log
+ *       ({@link TableProperties#METADATA_PREVIOUS_VERSIONS_MAX}) by tombstones (file-system tables; not when
+ *       {@code write.metadata.delete-after-commit.enabled} is set to false explicitly);
+ *   <li>warns when the metadata a reader loads grows past {@link TableProperties#METADATA_WARN_BYTES}.
+ * </ol>
+ * Every step that changes the table is an ordinary optimistic commit: it rebuilds on a conflict with another writer
+ * or gives up (a compaction whose files another writer removed fails and is retried by a later run). A failed step is
+ * logged and the run goes on; nothing is ever reported to the appender.
+ *
+ * <p>{@link #run} is the same work on demand, for {@link io.datashard.Table#maintain()} and {@code datashard
+ * maintain}: every step whose rule applies, regardless of thresholds. One instance per table location per
+ * {@link io.datashard.Warehouse}, shared by its handles. Thread-safe.
+ */
+public final class Upkeep {
+  private static final Logger LOG = LoggerFactory.getLogger(Upkeep.class);
+  /** Name prefix of the warehouse's upkeep threads. */
+  public static final String THREAD_PREFIX = "datashard-upkeep-";
+
+  private final Executor executor;
+  private final Object lock = new Object();
+  private boolean scheduled;
+  private long filesAtLastCompactionCheck = -1;
+  private int retiredBelow = -1;
+  private long runs;
+  private Result lastResult;
+  private String lastThread;
+
+  /**
+   * @param executor where automatic runs go (the warehouse's daemon threads); null: never automatic, only
+   *     {@link #run} on demand
+   */
+  public Upkeep(Executor executor) {
+    this.executor = executor;
+  }
+
+  /**
+   * Called by the table layer after an append committed: schedules a background run when the table crossed a
+   * threshold. Never blocks, never throws.
+   *
+   * @param ops the table operations of the handle that committed
+   * @param files the table's file layout
+   * @param committed the metadata the append committed (or newer)
+   */
+  public void committed(TableOperations ops, TableFiles files, TableMetadata committed) {
+    try {
+      if (executor == null || committed == null
+          || !committed.booleanProperty(TableProperties.UPKEEP_ENABLED, TableProperties.UPKEEP_ENABLED_DEFAULT)) {
+        return;
+      }
+      synchronized (lock) {
+        if (scheduled || !due(committed, ops)) {
+          return;
+        }
+        scheduled = true;
+      }
+      try {
+        executor.execute(() -> runScheduled(ops, files));
+      } catch (RejectedExecutionException e) {
+        finished(null); // the warehouse is closing
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("table {}: upkeep not scheduled: {}", ops.tableName(), e.toString());
+    }
+  }
+
+  private void runScheduled(TableOperations ops, TableFiles files) {
+    Result r = null;
+    TableMetadata after = null;
+    try {
+      // A handle of its own for file-system tables: the appenders' handle is never refreshed under them.
+      TableOperations own = ops instanceof FileTableOperations
+          ? new FileTableOperations(ops.storage(), ops.tableName(), ops.tableLocation()) : ops;
+      r = run(own, new TableFiles(own.storage(), own.tableLocation()), false);
+      if (r.changedAnything()) {
+        // Commits that arrived during the run may have crossed a threshold again with nobody left to notice: look
+        // once more. A run that changed nothing does not reschedule itself (no loop on what cannot be done).
+        after = own.refresh();
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.warn("table {}: automatic upkeep failed: {}", ops.tableName(), e.toString());
+    }
+    boolean again;
+    synchronized (lock) {
+      if (r != null) {
+        runs++;
+        lastResult = r;
+        lastThread = Thread.currentThread().getName();
+      }
+      again = after != null && due(after, ops);
+      scheduled = again;
+      lock.notifyAll();
+    }
+    if (again) {
+      try {
+        executor.execute(() -> runScheduled(ops, files));
+      } catch (RejectedExecutionException e) {
+        finished(null);
+      }
+    }
+  }
+
+  private void finished(Result r) {
+    synchronized (lock) {
+      scheduled = false;
+      if (r != null) {
+        runs++;
+        lastResult = r;
+        lastThread = Thread.currentThread().getName();
+      }
+      lock.notifyAll();
+    }
+  }
+
+  /** Whether the committed metadata crossed a threshold; memory only. Called under the lock. */
+  private boolean due(TableMetadata m, TableOperations ops) {
+    int maxSnapshots = Math.max(1, m.intProperty(TableProperties.UPKEEP_MAX_SNAPSHOTS,
+        TableProperties.UPKEEP_MAX_SNAPSHOTS_DEFAULT));
+    if (m.snapshots().size() > maxSnapshots + Math.max(1, maxSnapshots / 4)) {
+      return true;
+    }
+    if (hasExpirableByAge(m, System.currentTimeMillis())) {
+      return true;
+    }
+    Snapshot current = m.currentSnapshot();
+    long files = current == null ? 0 : current.summaryLong("total-data-files");
+    int minFiles = Math.max(2, m.intProperty(TableProperties.UPKEEP_COMPACT_MIN_FILES,
+        TableProperties.UPKEEP_COMPACT_MIN_FILES_DEFAULT));
+    if (filesAtLastCompactionCheck < 0 ? files >= minFiles : files - filesAtLastCompactionCheck >= minFiles / 2) {
+      return true;
+    }
+    if (retiresVersions(m, ops)) {
+      int fallen = lastFallenOutVersion(m);
+      return fallen >= 1 && (retiredBelow < 0 || fallen - retiredBelow + 1 >= 16);
+    }
+    return false;
+  }
+
+  /** Snapshots older than the age limit that no reference keeps as its head. */
+  private static boolean hasExpirableByAge(TableMetadata m, long now) {
+    long cutoff = now - m.longProperty(SnapshotExpiry.MAX_SNAPSHOT_AGE_MS, SnapshotExpiry.MAX_SNAPSHOT_AGE_MS_DEFAULT);
+    if (m.snapshots().isEmpty() || m.snapshots().get(0).timestampMillis() >= cutoff) {
+      return false; // snapshots are kept oldest first
+    }
+    Set<Long> heads = new HashSet<>();
+    m.refs().values().forEach(r -> heads.add(r.snapshotId()));
+    if (m.currentSnapshotId() != null) {
+      heads.add(m.currentSnapshotId());
+    }
+    for (Snapshot s : m.snapshots()) {
+      if (s.timestampMillis() < cutoff && !heads.contains(s.snapshotId()) && !keptByBranchSettings(m)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A branch with its own retention may keep old snapshots on purpose: then age alone does not trigger a run. */
+  private static boolean keptByBranchSettings(TableMetadata m) {
+    for (SnapshotRef r : m.refs().values()) {
+      if (!r.isTag() && (r.minSnapshotsToKeep() != null || r.maxSnapshotAgeMs() != null)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean retiresVersions(TableMetadata m, TableOperations ops) {
+    return ops instanceof FileTableOperations
+        && !"false".equalsIgnoreCase(m.properties().get(TableProperties.METADATA_DELETE_AFTER_COMMIT));
+  }
+
+  /** @return the newest version that is no longer in the metadata log (0: none) */
+  private static int lastFallenOutVersion(TableMetadata m) {
+    if (m.version() <= 1) {
+      return 0;
+    }
+    int oldestLogged = m.version();
+    for (MetadataLogEntry e : m.metadataLog()) {
+      int v = MetadataFiles.parseVersion(e.file());
+      if (v > 0) {
+        oldestLogged = Math.min(oldestLogged, v);
+      }
+    }
+    return oldestLogged - 1;
+  }
+
+  /**
+   * Runs upkeep now on the calling thread.
+   *
+   * @param ops the table's operations
+   * @param files the table's file layout
+   * @param onDemand true for {@link io.datashard.Table#maintain()}: every step whose rule applies, regardless of
+   *     the thresholds and without a time budget; false for an automatic run
+   * @return what was done
+   */
+  public Result run(TableOperations ops, TableFiles files, boolean onDemand) {
+    long started = System.currentTimeMillis();
+    TableMetadata m = ops.refresh();
+    long deadline = onDemand ? Long.MAX_VALUE : started + m.longProperty(TableProperties.UPKEEP_MAX_DURATION_MS,
+        TableProperties.UPKEEP_MAX_DURATION_MS_DEFAULT);
+    List<String> notes = new ArrayList<>();
+    List<Long> expired = new ArrayList<>();
+    int deleted = 0;
+    int maxSnapshots = Math.max(1, m.intProperty(TableProperties.UPKEEP_MAX_SNAPSHOTS,
+        TableProperties.UPKEEP_MAX_SNAPSHOTS_DEFAULT));
+
+    // 1. Snapshots: the newest N per branch, then the age limit.
+    if (m.snapshots().size() > (onDemand ? maxSnapshots : maxSnapshots + Math.max(1, maxSnapshots / 4))) {
+      deleted += expire(ops, files, new SnapshotExpiry(ops, files).retainLast(maxSnapshots)
+          .expireOlderThan(Instant.ofEpochMilli(System.currentTimeMillis())), expired, notes);
+      m = ops.current();
+    }
+    if (hasExpirableByAge(m, System.currentTimeMillis()) || (onDemand && !m.snapshots().isEmpty())) {
+      deleted += expire(ops, files, new SnapshotExpiry(ops, files).retainLast(1), expired, notes);
+      m = ops.current();
+    }
+
+    // 2. Small files of partitions that crossed the threshold.
+    int compacted = 0;
+    int written = 0;
+    if (System.currentTimeMillis() < deadline && m.currentSnapshot() != null) {
+      int minFiles = onDemand ? 2 : Math.max(2, m.intProperty(TableProperties.UPKEEP_COMPACT_MIN_FILES,
+          TableProperties.UPKEEP_COMPACT_MIN_FILES_DEFAULT));
+      int maxFiles = onDemand ? Integer.MAX_VALUE : m.intProperty(TableProperties.UPKEEP_COMPACT_MAX_FILES,
+          TableProperties.UPKEEP_COMPACT_MAX_FILES_DEFAULT);
+      try {
+        RewriteDataFiles.Result r = new DataFileCompaction(ops, files).minFilesPerPartition(minFiles)
+            .maxInputFiles(maxFiles).execute();
+        compacted = r.rewrittenFiles();
+        written = r.addedFiles();
+      } catch (DataShardException e) {
+        notes.add("compaction skipped: " + e.getMessage());
+      }
+      m = ops.current();
+      synchronized (lock) {
+        filesAtLastCompactionCheck = m.currentSnapshot() == null ? 0
+            : m.currentSnapshot().summaryLong("total-data-files");
+      }
+    }
+
+    // 3. Manifests of the current snapshot.
+    boolean manifestsRewritten = false;
+    if (System.currentTimeMillis() < deadline && m.currentSnapshot() != null) {
+      int maxManifests = onDemand ? 1 : Math.max(1, m.intProperty(TableProperties.UPKEEP_MAX_MANIFESTS,
+          TableProperties.UPKEEP_MAX_MANIFESTS_DEFAULT));
+      try {
+        if (files.manifests(m.currentSnapshot().manifestListLocation()).size() > maxManifests) {
+          Snapshot before = m.currentSnapshot();
+          Snapshot after = new ManifestRewrite(ops, files).commit();
+          manifestsRewritten = after != null && after.snapshotId() != before.snapshotId();
+          m = ops.current();
+        }
+      } catch (DataShardException e) {
+        notes.add("manifest rewrite skipped: " + e.getMessage());
+      }
+    }
+
+    // 4. Version files that fell out of the metadata log become tombstones.
+    int retired = 0;
+    if (retiresVersions(m, ops)) {
+      retired = retireFallenVersions((FileTableOperations) ops, m, deadline, notes);
+    }
+
+    // 5. Size of what a reader loads.
+    long metadataBytes = metadataBytes(ops, files, m, notes);
+    long warnAt = m.longProperty(TableProperties.METADATA_WARN_BYTES, TableProperties.METADATA_WARN_BYTES_DEFAULT);
+    if (metadataBytes > warnAt) {
+      LOG.warn("table {}: its metadata (current version file, manifest list and manifests) is {} bytes, more than "
+          + "{} = {}; keep fewer snapshots ({}) or merge manifests (docs/operations.md, \"Automatic upkeep\")",
+          ops.tableName(), metadataBytes, TableProperties.METADATA_WARN_BYTES, warnAt,
+          TableProperties.UPKEEP_MAX_SNAPSHOTS);
+    }
+    long dataBytes = m.currentSnapshot() == null ? 0 : m.currentSnapshot().summaryLong("total-files-size");
+    Result result = new Result(List.copyOf(expired), deleted, compacted, written, manifestsRewritten, retired,
+        metadataBytes, dataBytes, System.currentTimeMillis() - started, List.copyOf(notes));
+    if (result.changedAnything()) {
+      LOG.info("table {}: upkeep: {}", ops.tableName(), String.join("; ", result.lines()));
+    }
+    return result;
+  }
+
+  private static int expire(TableOperations ops, TableFiles files, io.datashard.ExpireSnapshots expiry,
+      List<Long> expired,
+      List<String> notes) {
+    try {
+      io.datashard.ExpireSnapshots.Result r = expiry.commit();
+      expired.addAll(r.expiredSnapshotIds());
+      return r.deletedDataFiles().size() + r.deletedManifests().size() + r.deletedManifestLists().size();
+    } catch (DataShardException e) {
+      notes.add("snapshot expiry skipped: " + e.getMessage());
+      return 0;
+    }
+  }
+
+  private int retireFallenVersions(FileTableOperations ops, TableMetadata m, long deadline, List<String> notes) {
+    int fallen = lastFallenOutVersion(m);
+    if (fallen < 1) {
+      return 0;
+    }
+    VersionFiles versions = ops.versionFiles();
+    int from;
+    synchronized (lock) {
+      from = retiredBelow;
+    }
+    try {
+      if (from < 1) {
+        from = firstKept(versions, fallen);
+      }
+      int n = from;
+      for (; n <= fallen && System.currentTimeMillis() < deadline; n++) {
+        versions.retire(List.of(versions.file(n)), m.tableUuid());
+      }
+      synchronized (lock) {
+        retiredBelow = Math.max(retiredBelow, n);
+      }
+      return n - from;
+    } catch (DataShardException e) {
+      notes.add("retiring old versions skipped: " + e.getMessage());
+      return 0;
+    }
+  }
+
+  /**
+   * The oldest version up to {@code fallen} that is not a tombstone yet ({@code fallen + 1} when all are). Upkeep
+   * and {@code delete-after-commit} retire versions oldest first, so the tombstones form a prefix: binary search.
+   */
+  private static int firstKept(VersionFiles versions, int fallen) {
+    int lo = 1;
+    int hi = fallen + 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (versions.read(mid).tombstone() != null) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  private static long metadataBytes(TableOperations ops, TableFiles files, TableMetadata m, List<String> notes) {
+    try {
+      long bytes = m.metadataFileLocation() == null ? 0
+          : ops.storage().newInputFile(m.metadataFileLocation()).length();
+      Snapshot s = m.currentSnapshot();
+      if (s != null) {
+        bytes += ops.storage().newInputFile(s.manifestListLocation()).length();
+        for (ManifestFile f : files.manifests(s.manifestListLocation())) {
+          bytes += f.length();
+        }
+      }
+      return bytes;
+    } catch (RuntimeException e) {
+      notes.add("metadata size unknown: " + e.getMessage());
+      return -1;
+    }
+  }
+
+  /** @return how many automatic runs finished */
+  public long runs() {
+    synchronized (lock) {
+      return runs;
+    }
+  }
+
+  /** @return the last automatic run's result, or null */
+  public Result lastResult() {
+    synchronized (lock) {
+      return lastResult;
+    }
+  }
+
+  /** @return the name of the thread the last automatic run ran on, or null */
+  public String lastThread() {
+    synchronized (lock) {
+      return lastThread;
+    }
+  }
+
+  /**
+   * Waits until no automatic run is queued or running.
+   *
+   * @param timeoutMillis the longest wait
+   * @return whether upkeep is idle
+   * @throws InterruptedException when interrupted
+   */
+  public boolean awaitIdle(long timeoutMillis) throws InterruptedException {
+    long end = System.currentTimeMillis() + timeoutMillis;
+    synchronized (lock) {
+      while (scheduled) {
+        long left = end - System.currentTimeMillis();
+        if (left <= 0) {
+          return false;
+        }
+        lock.wait(left);
+      }
+      return true;
+    }
+  }
+
+  /**
+   * What one upkeep run did.
+   *
+   * @param expiredSnapshotIds snapshots expired
+   * @param deletedFiles data files, manifests and manifest lists deleted because only expired snapshots held them
+   * @param compactedFiles small data files rewritten by compaction
+   * @param compactionOutputFiles the files compaction wrote in their place
+   * @param manifestsRewritten whether the current snapshot's manifests were merged
+   * @param retiredVersions version files replaced by tombstones
+   * @param metadataBytes bytes a reader loads to plan a scan of the current snapshot (-1: unknown)
+   * @param dataBytes bytes of the current snapshot's data files
+   * @param millis how long the run took
+   * @param notes steps skipped and why
+   */
+  public record Result(List<Long> expiredSnapshotIds, int deletedFiles, int compactedFiles, int compactionOutputFiles,
+                       boolean manifestsRewritten, int retiredVersions, long metadataBytes, long dataBytes,
+                       long millis, List<String> notes) {
+    /** @return whether the run changed the table or its files */
+    public boolean changedAnything() {
+      return !expiredSnapshotIds.isEmpty() || deletedFiles > 0 || compactedFiles > 0 || manifestsRewritten
+          || retiredVersions > 0;
+    }
+
+    /** @return one line per step, for logs and the CLI */
+    public List<String> lines() {
+      List<String> l = new ArrayList<>();
+      l.add("expired " + expiredSnapshotIds.size() + " snapshots, deleted " + deletedFiles + " files");
+      l.add("compacted " + compactedFiles + " small data files into " + compactionOutputFiles);
+      l.add(manifestsRewritten ? "rewrote the manifests" : "manifests left as they are");
+      l.add("replaced " + retiredVersions + " old version files by tombstones");
+      l.add("metadata " + (metadataBytes < 0 ? "unknown" : metadataBytes + " bytes") + ", data " + dataBytes
+          + " bytes, " + millis + " ms");
+      notes.forEach(l::add);
+      return l;
+    }
+  }
+}

@@ -1,0 +1,221 @@
+package io.datashard.reliability;
+
+import io.datashard.DataShardException;
+import io.datashard.PartitionSpec;
+import io.datashard.Table;
+import io.datashard.TableProperties;
+import io.datashard.TestSchemas;
+import io.datashard.Warehouse;
+import io.datashard.expressions.Expressions;
+import io.datashard.maintenance.Upkeep;
+import io.datashard.s3.CountingS3Proxy;
+import io.datashard.s3.S3ProxyServer;
+import io.datashard.s3.S3StorageBackend;
+import io.datashard.table.BaseTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Issue 19's benchmarks, scaled to about three minutes (a main, not a test of speed; docs/benchmarks.md, "Many small
+ * writers"):
+ * <ol>
+ *   <li><b>Contention</b>: W writer threads in one JVM make single-row appends to one table on S3Proxy behind the
+ *       latency-injecting front ({@link CountingS3Proxy#latency}, 30 ms + 0..10 ms per request), for a fixed time,
+ *       group commit on, then off (one commit per append), in the same run: acknowledged appends/s; every
+ *       acknowledged append present exactly once (lost = 0 checked).
+ *   <li><b>Long life</b>: N single-row appends by 16 threads (group commit on) to a local table with automatic
+ *       upkeep on at its default thresholds: commit p50 over the first and the last appends, bytes under
+ *       {@code metadata/} vs {@code data/}, and scan planning p50 vs the same table freshly compacted.
+ * </ol>
+ *
+ * <p>Run: {@code mvn -B -o -pl datashard-reliability -am test -Dtest=SmallWritersBench -Dreliability.bench=true
+ * -Dsurefire.failIfNoSpecifiedTests=false} (-Dbench.writers=64 -Dbench.seconds=40 -Dbench.appends=20000
+ * -Dbench.latencyMs=30).
+ */
+public final class SmallWritersBench {
+  @Test
+  @EnabledIfSystemProperty(named = "reliability.bench", matches = "true")
+  void runBenchmark() throws Exception {
+    main(new String[0]);
+  }
+
+  public static void main(String[] args) throws Exception {
+    int writers = Integer.getInteger("bench.writers", 64);
+    int seconds = Integer.getInteger("bench.seconds", 40);
+    int appends = Integer.getInteger("bench.appends", 20_000);
+    long latency = Long.getLong("bench.latencyMs", 30);
+    System.out.println("SmallWritersBench " + java.time.Instant.now() + ", " + Runtime.getRuntime().availableProcessors()
+        + " cores");
+    try (S3ProxyServer s3 = S3ProxyServer.start(); CountingS3Proxy front = CountingS3Proxy.start(s3.endpoint())) {
+      front.recordRequests(false);
+      front.latency(latency, 10);
+      for (boolean group : new boolean[] {true, false}) {
+        contention(s3, front, writers, seconds, group, latency);
+      }
+    }
+    longLife(appends);
+  }
+
+  /** One contention run: W threads append single rows for {@code seconds}, then the table is audited. */
+  static void contention(S3ProxyServer s3, CountingS3Proxy front, int writers, int seconds, boolean group,
+      long latency) throws Exception {
+    String prefix = "contention-" + (group ? "group" : "single") + "-" + System.nanoTime();
+    try (Warehouse wh = Warehouse.of(new S3StorageBackend(s3.configBuilder(front.endpoint()).prefix(prefix)
+        .build()))) {
+      wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), Map.of(
+          TableProperties.WRITE_GROUP_COMMIT, Boolean.toString(group),
+          TableProperties.UPKEEP_ENABLED, "false",
+          TableProperties.COMMIT_TOTAL_RETRY_TIME_MS, "60000",
+          TableProperties.COMMIT_NUM_RETRIES, "1000"));
+      Set<Long> acked = ConcurrentHashMap.newKeySet();
+      AtomicInteger failed = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(writers);
+      CountDownLatch start = new CountDownLatch(1);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        int worker = w;
+        futures.add(pool.submit(() -> {
+          Table t = wh.loadTable("t");
+          start.await();
+          for (int i = 0; System.nanoTime() < deadline; i++) {
+            long id = worker * 1_000_000L + i;
+            try {
+              t.appendRecords(List.of(TestSchemas.event(id, "w" + worker, 1.0)));
+              acked.add(id);
+            } catch (DataShardException e) {
+              failed.incrementAndGet();
+            }
+          }
+          return null;
+        }));
+      }
+      long t0 = System.nanoTime();
+      start.countDown();
+      for (Future<?> f : futures) {
+        f.get(10, TimeUnit.MINUTES);
+      }
+      double elapsed = (System.nanoTime() - t0) / 1e9;
+      pool.shutdown();
+      Table t = wh.loadTable("t");
+      List<Long> ids = new ArrayList<>();
+      t.scan().select("id").toList().forEach(r -> ids.add((Long) r.get("id")));
+      Set<Long> present = new HashSet<>(ids);
+      long lost = acked.stream().filter(id -> !present.contains(id)).count();
+      int duplicates = ids.size() - present.size();
+      System.out.printf("| %s | %d | %.0f ms | %.1f | %d | %.1f | %d | %d | %d | %d |%n",
+          group ? "group commit" : "one commit per append", writers, (double) latency, elapsed, acked.size(),
+          acked.size() / elapsed, t.snapshots().size(), failed.get(), lost, duplicates);
+      if (lost != 0 || duplicates != 0) {
+        throw new AssertionError("lost " + lost + " acknowledged appends, " + duplicates + " duplicates");
+      }
+    }
+  }
+
+  /** N single-row appends by 16 threads with automatic upkeep at its defaults, on local disk. */
+  static void longLife(int appends) throws Exception {
+    Path dir = Files.createTempDirectory("small-writers");
+    int threads = 16;
+    try (Warehouse wh = Warehouse.local(dir)) {
+      wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
+          Map.of(TableProperties.UPKEEP_ENABLED, "true"));
+      long[] commitNanos = new long[appends];
+      AtomicInteger next = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      List<Future<?>> futures = new ArrayList<>();
+      long t0 = System.nanoTime();
+      for (int w = 0; w < threads; w++) {
+        futures.add(pool.submit(() -> {
+          Table t = wh.loadTable("t");
+          for (int i = next.getAndIncrement(); i < appends; i = next.getAndIncrement()) {
+            long s = System.nanoTime();
+            t.appendRecords(List.of(TestSchemas.event(i, "e", 1.0)));
+            commitNanos[i] = System.nanoTime() - s;
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(30, TimeUnit.MINUTES);
+      }
+      double elapsed = (System.nanoTime() - t0) / 1e9;
+      pool.shutdown();
+      Table t = wh.loadTable("t");
+      Upkeep upkeep = ((BaseTable) t).upkeep();
+      upkeep.awaitIdle(120_000);
+      long count = t.refresh().scan().select("id").toList().size();
+      Map<String, Long> bytes = bytesUnder(dir.resolve("t"));
+      double planEnd = planningP50(t);
+      t.maintain();
+      t.refresh();
+      double planCompacted = planningP50(t);
+      System.out.printf("long life: %d single-row appends by %d threads in %.1f s (%.0f/s), %d rows read back; commit "
+          + "p50 first 10 appends %.1f ms (p50 over first 100: %.1f ms), last 1000 %.1f ms; metadata/ %d bytes (%d "
+          + "files), data/ %d bytes (%d files); current metadata+manifests %d bytes; snapshots %d; upkeep runs %d; "
+          + "scan planning p50 %.2f ms at the end vs %.2f ms freshly compacted%n",
+          appends, threads, elapsed, appends / elapsed, count, p50(commitNanos, 0, 10), p50(commitNanos, 0, 100),
+          p50(commitNanos, appends - 1000, appends), bytes.get("metadata"), bytes.get("metadataFiles"),
+          bytes.get("data"), bytes.get("dataFiles"), upkeep.lastResult() == null ? -1 : upkeep.lastResult().metadataBytes(),
+          t.snapshots().size(), upkeep.runs(), planEnd, planCompacted);
+      if (count != appends) {
+        throw new AssertionError("rows read back " + count + " != " + appends);
+      }
+    }
+  }
+
+  private static double p50(long[] nanos, int from, int to) {
+    long[] part = java.util.Arrays.copyOfRange(nanos, Math.max(0, from), to);
+    java.util.Arrays.sort(part);
+    return part[part.length / 2] / 1e6;
+  }
+
+  /** Median time to plan a scan that prunes every file (no data file opened): manifests read and evaluated. */
+  private static double planningP50(Table t) {
+    long[] n = new long[31];
+    for (int i = 0; i < n.length; i++) {
+      long s = System.nanoTime();
+      t.scan().filter(Expressions.equal("id", -1L)).count();
+      n[i] = System.nanoTime() - s;
+    }
+    java.util.Arrays.sort(n);
+    return n[n.length / 2] / 1e6;
+  }
+
+  private static Map<String, Long> bytesUnder(Path table) throws Exception {
+    Map<String, Long> out = new HashMap<>();
+    for (String sub : List.of("metadata", "data")) {
+      long[] sum = {0, 0};
+      Path p = table.resolve(sub);
+      if (Files.exists(p)) {
+        try (var s = Files.walk(p)) {
+          s.filter(Files::isRegularFile).forEach(f -> {
+            try {
+              sum[0] += Files.size(f);
+              sum[1]++;
+            } catch (java.io.IOException e) {
+              // deleted meanwhile
+            }
+          });
+        }
+      }
+      out.put(sub, sum[0]);
+      out.put(sub + "Files", sum[1]);
+    }
+    return out;
+  }
+}
