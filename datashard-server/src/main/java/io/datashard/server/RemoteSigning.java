@@ -84,7 +84,7 @@ final class RemoteSigning {
       throw new ForbiddenException("Forbidden: %s is not on this warehouse's S3 endpoint", uri.getHost());
     }
     String prefix = tableLocation.endsWith("/") ? tableLocation : tableLocation + "/";
-    Map<String, String> query = RESTUtil.decodeFormData(uri.getRawQuery() == null ? "" : uri.getRawQuery());
+    Map<String, String> query = query(uri.getRawQuery());
     if (target.key().isEmpty()) { // a request on the bucket: listing or multi-object delete
       if (read && query.containsKey("prefix")) {
         requireInside(new S3RequestSigner.Target(target.bucket(), query.get("prefix")).location(), prefix, ident);
@@ -110,6 +110,25 @@ final class RemoteSigning {
     }
     Map<String, List<String>> headers = signer.sign(method, uri, req.headers(), req.region());
     return ImmutableRemoteSignResponse.builder().uri(uri).headers(headers).build();
+  }
+
+  /** @return the query parameters, decoded; a parameter without a value maps to "" */
+  private static Map<String, String> query(String raw) {
+    Map<String, String> out = new java.util.HashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String part : raw.split("&")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      int eq = part.indexOf('=');
+      String k = eq < 0 ? part : part.substring(0, eq);
+      String v = eq < 0 ? "" : part.substring(eq + 1);
+      out.put(java.net.URLDecoder.decode(k, java.nio.charset.StandardCharsets.UTF_8),
+          java.net.URLDecoder.decode(v, java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return out;
   }
 
   private static void requireInside(String location, String tablePrefix, TableIdentifier ident) {
