@@ -162,4 +162,45 @@ class RemoteSigningTest {
     assertThat(sign("not-a-token", "GET", prefix + "/signed2/events/data/x.parquet").statusCode())
         .isEqualTo(401);
   }
+
+  @Test
+  void presignedFilesIncludeTheDeleteFilesTheScanNeeds() throws Exception {
+    Schema schema = new Schema(Types.NestedField.required(1, "id", Types.LongType.get()),
+        Types.NestedField.required(2, "event", Types.StringType.get()),
+        Types.NestedField.optional(3, "value", Types.DoubleType.get()));
+    TableIdentifier id = TableIdentifier.of(Namespace.of("deletes"), "events");
+    DataFile data;
+    org.apache.iceberg.DeleteFile deletes;
+    try (RESTCatalog c = client("deleter")) {
+      c.createNamespace(id.namespace());
+      Table t = c.createTable(id, schema, PartitionSpec.unpartitioned());
+      data = ConcurrentCommitScenarios.writeWithIceberg(t, 7);
+      t.newAppend().appendFile(data).commit();
+      org.apache.iceberg.deletes.PositionDeleteWriter<Record> w = Parquet.writeDeletes(t.io().newOutputFile(
+              t.locationProvider().newDataLocation(UUID.randomUUID() + "-deletes.parquet")))
+          .withSpec(t.spec()).overwrite().buildPositionWriter();
+      try (w) {
+        w.write(org.apache.iceberg.deletes.PositionDelete.<Record>create().set(data.location(), 0L, null));
+      }
+      deletes = w.toDeleteFile();
+      t.newRowDelta().addDeletes(deletes).commit();
+    }
+    String prefix = warehouse.substring(("s3://" + s3.bucket() + "/").length());
+    try (io.datashard.s3.S3StorageBackend backend = new io.datashard.s3.S3StorageBackend(
+            s3.configBuilder().prefix(prefix + "/deletes").build());
+         io.datashard.Warehouse wh = io.datashard.Warehouse.of(backend)) {
+      io.datashard.Table t = wh.loadTable("events");
+      assertThat(t.scan().toList()).isEmpty(); // the only row is deleted
+      List<io.datashard.PresignedFile> files = t.presignedFiles(t.scan(), java.time.Duration.ofMinutes(5));
+      assertThat(files).extracting(io.datashard.PresignedFile::content).containsExactly(
+          io.datashard.PresignedFile.Content.DATA, io.datashard.PresignedFile.Content.POSITION_DELETES);
+      assertThat(files.get(1).location()).isEqualTo(deletes.location());
+      for (io.datashard.PresignedFile f : files) {
+        HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(f.url()).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(backend.readAll(f.location()));
+      }
+    }
+  }
 }
