@@ -189,6 +189,26 @@ public interface Table {
    */
   io.datashard.maintenance.Upkeep.Result maintain();
 
+  /**
+   * The files a scan would read, each with a URL that reads it without credentials for {@code ttl}: the data files
+   * left after the scan's partition and column-statistics pruning (the same files as {@code scan.report()} counts
+   * as read), followed by the delete files (position and equality deletes) that apply to them, since a reader
+   * that skipped those would return deleted rows. Rows are not filtered: a URL serves a whole file, so a reader
+   * applies the scan's filter itself. Nothing is read but manifests.
+   *
+   * <pre>{@code
+   * for (PresignedFile f : table.presignedFiles(table.scan().filter(equal("day", "2024-05-01")), Duration.ofMinutes(15))) {
+   *   System.out.println(f.url());   // read_parquet('<url>') in DuckDB
+   * }
+   * }</pre>
+   *
+   * @param scan a scan of this table (its filter, snapshot or ref choose the files; projection and limit do not)
+   * @param ttl how long the URLs work: more than zero, at most 7 days on S3
+   * @return the files, data files first in the scan's order; empty for an empty table
+   * @throws DataShardException when the table's storage cannot presign (local disk), or the TTL is out of range
+   */
+  java.util.List<PresignedFile> presignedFiles(TableScan scan, java.time.Duration ttl);
+
   /** Prints the first 20 rows of the current snapshot as an aligned text table. @see TableScan#show(int) */
   default void show() {
     scan().show();

@@ -31,7 +31,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
         TablesCommand.class, CreateCommand.class, AppendCommand.class, ScanCommand.class,
         SnapshotsCommand.class, HistoryCommand.class, DescribeCommand.class, ExpireCommand.class,
-        CompactCommand.class, MaintainCommand.class, RemoveOrphansCommand.class, MigrateCommand.class, ReplicateCommand.class, RefsCommand.class,
+        CompactCommand.class, MaintainCommand.class, RemoveOrphansCommand.class, MigrateCommand.class, ReplicateCommand.class, PresignCommand.class, RefsCommand.class,
         RefCommand.Tag.class, RefCommand.Branch.class, RefCommand.Drop.class, RefCommand.FastForward.class,
         SortOrderCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",

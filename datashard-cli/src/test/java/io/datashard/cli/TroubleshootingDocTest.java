@@ -91,6 +91,7 @@ class TroubleshootingDocTest {
     messages.add(error(cli.run("create", "y", "id long, name string", "-p", "day(name)")));
     messages.add(error(cli.run("scan", "x", "--where", "id = 'x'")));
     messages.add(error(cli.run("scan", "x", "--where", "id = ")));
+    messages.add(error(cli.run("presign", "x")));
 
     List<String> undocumented = new ArrayList<>();
     for (String msg : messages) {

@@ -214,6 +214,35 @@ public final class BaseTableScan implements TableScan {
     return plan(newRun()).files();
   }
 
+  /**
+   * A data file a scan reads and the delete files that apply to it.
+   *
+   * @param file the data file
+   * @param deletes its position and equality delete files (empty when none apply)
+   */
+  public record PlannedFile(DataFile file, List<DataFile> deletes) {
+    /** Copies the list. */
+    public PlannedFile {
+      deletes = List.copyOf(deletes);
+    }
+  }
+
+  /** @return the data files the scan reads, as {@link #planFiles()}, each with the delete files it needs */
+  public List<PlannedFile> planFilesWithDeletes() {
+    Plan plan = plan(newRun());
+    List<PlannedFile> out = new ArrayList<>(plan.files().size());
+    for (DataFile f : plan.files()) {
+      RowDeletes.Applicable a = plan.deletes().get(f.location());
+      List<DataFile> d = new ArrayList<>();
+      if (a != null) {
+        d.addAll(a.positionDeletes());
+        d.addAll(a.equalityDeletes());
+      }
+      out.add(new PlannedFile(f, d));
+    }
+    return out;
+  }
+
   /** A planned run: the data files to read and the deletes that apply to each (empty without delete files). */
   private record Plan(List<DataFile> files, Map<String, RowDeletes.Applicable> deletes, Set<Integer> equalityIds) {
     boolean hasDeletes() {

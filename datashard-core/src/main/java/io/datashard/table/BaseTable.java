@@ -266,4 +266,9 @@ public final class BaseTable implements Table {
   public io.datashard.ReplaceSortOrder replaceSortOrder() {
     return new io.datashard.ops.SortOrderUpdate(ops);
   }
+
+  @Override
+  public java.util.List<io.datashard.PresignedFile> presignedFiles(TableScan scan, java.time.Duration ttl) {
+    return Presigning.presign(this, scan, ttl);
+  }
 }

@@ -52,7 +52,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <p>Thread-safe. Close it to release connections.
  */
-public final class S3StorageBackend implements StorageBackend {
+public final class S3StorageBackend implements StorageBackend, io.datashard.storage.PresigningBackend {
   private static final Logger LOG = LoggerFactory.getLogger(S3StorageBackend.class);
 
   /** Key name (below the warehouse prefix) of the objects written by the conditional-write probe. */
@@ -68,6 +68,9 @@ public final class S3StorageBackend implements StorageBackend {
   private final Map<String, Boolean> verifiedBuckets = new ConcurrentHashMap<>();
   private final AtomicBoolean unsafeWarningLogged = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Built on the first presign: most backends never presign. */
+  private final java.util.concurrent.atomic.AtomicReference<software.amazon.awssdk.services.s3.presigner.S3Presigner>
+      presigner = new java.util.concurrent.atomic.AtomicReference<>();
   /** Ranges of data files read, with the classic stream; null when off or when the analytics stream caches. */
   private final RangeCache readCache;
 
@@ -491,6 +494,19 @@ public final class S3StorageBackend implements StorageBackend {
     }
   }
 
+  /**
+   * A presigned {@code GET} of one object, signed locally with the backend's credentials (no request is sent). With
+   * session credentials the URL stops working when the session does, whatever the TTL.
+   *
+   * @throws io.datashard.DataShardException with SSE-C (every read needs the customer key, which a URL cannot carry)
+   *     or a TTL outside (0, 7 days]
+   */
+  @Override
+  public URI presignGet(String location, java.time.Duration ttl) {
+    checkOpen();
+    return S3Presigners.presignGet(config, presigner, location, ttl);
+  }
+
   private void checkOpen() {
     if (closed.get()) {
       throw new StorageException("the S3 storage backend for " + config.root() + " is closed");
@@ -510,6 +526,7 @@ public final class S3StorageBackend implements StorageBackend {
       }
     }
     fileSystems.clear();
+    S3Presigners.close(presigner);
     if (readCache != null) {
       readCache.clear();
     }

@@ -56,6 +56,15 @@ public final class DataShardServer implements AutoCloseable {
   private final Server jetty;
   private final ServerConnector connector;
 
+  private static RemoteSigning remoteSigning(DataShardCatalog catalog) {
+    RemoteSigning r = RemoteSigning.forStorage(catalog.storage());
+    if (r == null) {
+      throw new io.datashard.DataShardException("remote signing needs a warehouse on S3; "
+          + catalog.storage().root() + " is not");
+    }
+    return r;
+  }
+
   private DataShardServer(Builder b) {
     this.config = b;
     if (b.catalog != null) {
@@ -100,7 +109,8 @@ public final class DataShardServer implements AutoCloseable {
     c.setIdleTimeout(b.idleTimeoutMillis);
     this.connector = c;
     jetty.addConnector(c);
-    GracefulHandler graceful = new GracefulHandler(new RestHandler(catalog, auth, metrics, b.maxRequestBytes));
+    GracefulHandler graceful = new GracefulHandler(new RestHandler(catalog, auth, metrics, b.maxRequestBytes,
+        b.remoteSigning ? remoteSigning(catalog) : null));
     jetty.setHandler(graceful);
     jetty.setErrorHandler(new JsonErrorHandler());
     jetty.setStopTimeout(b.stopTimeoutMillis);
@@ -224,6 +234,7 @@ public final class DataShardServer implements AutoCloseable {
     private long idleTimeoutMillis = 30_000;
     private long stopTimeoutMillis = 30_000;
     private int maxThreads = 64;
+    private boolean remoteSigning;
 
     private Builder() {
     }
@@ -311,6 +322,19 @@ public final class DataShardServer implements AutoCloseable {
     }
 
     /** @param n the most request threads (default 64) */
+    /**
+     * Turns on Apache Iceberg's S3 remote signing: table load responses carry {@code s3.remote-signing-enabled}
+     * and a per-table signer endpoint, and the server signs engines' S3 requests for objects inside the table
+     * with the warehouse's credentials (reads only for read-only principals), so engines need no S3 credentials.
+     * The warehouse must be on S3. See docs/catalog.md.
+     *
+     * @return this
+     */
+    public Builder remoteSigning(boolean on) {
+      this.remoteSigning = on;
+      return this;
+    }
+
     public Builder maxThreads(int n) {
       this.maxThreads = n;
       return this;

@@ -85,8 +85,16 @@ final class RestHandler extends Handler.Abstract {
   private final ServerMetrics metrics;
   private final long maxRequestBytes;
   private final ObjectMapper mapper;
+  /** Iceberg's S3 remote signing, or null when off (see {@link RemoteSigning}). */
+  private final RemoteSigning signing;
 
   RestHandler(DataShardCatalog catalog, Authenticator auth, ServerMetrics metrics, long maxRequestBytes) {
+    this(catalog, auth, metrics, maxRequestBytes, null);
+  }
+
+  RestHandler(DataShardCatalog catalog, Authenticator auth, ServerMetrics metrics, long maxRequestBytes,
+              RemoteSigning signing) {
+    this.signing = signing;
     this.catalog = catalog;
     this.auth = auth;
     this.metrics = metrics;
@@ -104,7 +112,11 @@ final class RestHandler extends Handler.Abstract {
   }
 
   /** A response decided by a route: status, content type and body (null: none). */
-  private record Reply(int status, String contentType, byte[] body) {
+  private record Reply(int status, String contentType, byte[] body, String cacheControl) {
+    Reply(int status, String contentType, byte[] body) {
+      this(status, contentType, body, null);
+    }
+
     static Reply noContent() {
       return new Reply(204, null, null);
     }
@@ -138,6 +150,9 @@ final class RestHandler extends Handler.Abstract {
     response.setStatus(reply.status());
     if (reply.status() == 401) {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"datashard\"");
+    }
+    if (reply.cacheControl() != null) {
+      response.getHeaders().put(HttpHeader.CACHE_CONTROL, reply.cacheControl());
     }
     if (reply.body() != null && !"HEAD".equals(method)) {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
@@ -234,7 +249,7 @@ final class RestHandler extends Handler.Abstract {
       requireWrite(principal);
       RegisterTableRequest req = body(request, RegisterTableRequest.class);
       Names.table(ns, req.name());
-      return json(200, CatalogHandlers.registerTable(catalog, ns, req));
+      return json(200, withSigning(TableIdentifier.of(ns, req.name()), CatalogHandlers.registerTable(catalog, ns, req)));
     }
     if (seg.length == 3 && seg[2].equals("tables")) {
       if (method.equals("GET")) {
@@ -251,12 +266,23 @@ final class RestHandler extends Handler.Abstract {
       if (!catalog.namespaceExists(ns)) {
         throw new NoSuchNamespaceException("Namespace does not exist: %s", ns);
       }
-      return json(200, req.stageCreate()
+      return json(200, withSigning(TableIdentifier.of(ns, req.name()), req.stageCreate()
           ? CatalogHandlers.stageTableCreate(catalog, ns, req)
-          : CatalogHandlers.createTable(catalog, ns, req));
+          : CatalogHandlers.createTable(catalog, ns, req)));
     }
     if (seg.length >= 4 && seg.length <= 5 && seg[2].equals("tables")) {
       TableIdentifier ident = Names.table(ns, seg[3]);
+      if (seg.length == 5 && seg[4].equals("sign") && signing != null) {
+        requireMethod(method, "POST");
+        org.apache.iceberg.rest.requests.RemoteSignRequest req = org.apache.iceberg.rest.requests
+            .RemoteSignRequestParser.fromJson(new String(readBody(request), StandardCharsets.UTF_8));
+        String location = catalog.loadTable(ident).location();
+        org.apache.iceberg.rest.responses.RemoteSignResponse signed = signing.sign(req, location, principal, ident);
+        // Reads may be cached by the client (Iceberg's signer keeps them 30 s); writes never are.
+        boolean read = req.method().equalsIgnoreCase("GET") || req.method().equalsIgnoreCase("HEAD");
+        return new Reply(200, JSON, org.apache.iceberg.rest.responses.RemoteSignResponseParser.toJson(signed)
+            .getBytes(StandardCharsets.UTF_8), read ? "private" : "no-cache");
+      }
       if (seg.length == 5) {
         if (!seg[4].equals("metrics")) {
           throw new HttpError(404, "NotFoundException", "No such endpoint: " + method + " " + path);
@@ -268,7 +294,8 @@ final class RestHandler extends Handler.Abstract {
       }
       switch (method) {
         case "GET":
-          return json(200, CatalogHandlers.loadTable(catalog, ident, snapshotMode(query.getValue("snapshots"))));
+          return json(200, withSigning(ident,
+              CatalogHandlers.loadTable(catalog, ident, snapshotMode(query.getValue("snapshots")))));
         case "HEAD":
           CatalogHandlers.tableExists(catalog, ident);
           return Reply.noContent();
@@ -288,6 +315,15 @@ final class RestHandler extends Handler.Abstract {
       }
     }
     throw new HttpError(404, "NotFoundException", "No such endpoint: " + method + " " + path);
+  }
+
+  /** @return the response with the table's remote-signing properties when remote signing is on */
+  private LoadTableResponse withSigning(TableIdentifier ident, LoadTableResponse r) {
+    if (signing == null) {
+      return r;
+    }
+    return LoadTableResponse.builder().withTableMetadata(r.tableMetadata()).addAllConfig(r.config())
+        .addAllConfig(signing.tableConfig(ident)).addAllCredentials(r.credentials()).build();
   }
 
   /**

@@ -29,6 +29,10 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Principals, one a line: 'name read-only|read-write secret'")
   Path tokenFile;
 
+  @Option(names = "--remote-signing", description = "Sign engines' S3 requests for the tables they may access "
+      + "(Iceberg's s3.remote-signing-enabled), so engines need no S3 credentials; S3 warehouses only")
+  boolean remoteSigning;
+
   @Option(names = "--insecure-no-auth", description = "Switch authentication off (every caller may write)")
   boolean insecure;
 
@@ -69,6 +73,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (tlsKeyStore != null) {
       b.tls(tlsKeyStore, System.getenv(DataShardServer.TLS_PASSWORD_ENV));
     }
+    b.remoteSigning(remoteSigning);
     DataShardServer server = b.build().start();
     System.err.println("datashard serve: listening at " + server.uri() + " (Ctrl-C or SIGTERM stops it)");
     server.join();
