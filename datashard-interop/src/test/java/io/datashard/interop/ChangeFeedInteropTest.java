@@ -67,7 +67,7 @@ class ChangeFeedInteropTest {
             .replace("UPDATE_BEFORE", "DELETE") + " " + c.snapshotId() + " " + c.ordinal() + " " + c.row().get("id")));
       }
     }
-    assertThat(expected).hasSize(4);
+    assertThat(expected).hasSize(5); // 1 + 2 inserted, 2 deleted
     assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
   }
 
