@@ -76,6 +76,21 @@ public interface Table {
   /** Default memory bound of {@link #newAsyncAppender()}, in rows. */
   long ASYNC_MAX_PENDING_ROWS = 100_000;
 
+  /**
+   * The change feed: rows inserted, deleted and (with identifier fields) updated by the snapshots in
+   * {@code (fromSnapshotExclusive, toSnapshotInclusive]} along the end snapshot's ancestry, oldest first.
+   * Close the returned iterator.
+   *
+   * @param fromSnapshotExclusive start (exclusive), or null for the first snapshot of the end's ancestry
+   * @param toSnapshotInclusive end (inclusive), or null for the current snapshot
+   * @return the change rows
+   * @see io.datashard.changes.ChangeFeed
+   */
+  default CloseableIterator<io.datashard.changes.ChangeRow> changes(Long fromSnapshotExclusive,
+                                                                    Long toSnapshotInclusive) {
+    return io.datashard.changes.ChangeFeed.open(this, fromSnapshotExclusive, toSnapshotInclusive);
+  }
+
   /** @return a scan of the current snapshot (refreshes first) */
   TableScan scan();
 

@@ -29,7 +29,7 @@ import picocli.CommandLine.ScopeType;
     description = "ACID tables of Parquet files (Apache Iceberg v2) on local disk or S3-compatible stores.",
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {
-        TablesCommand.class, CreateCommand.class, AppendCommand.class, ScanCommand.class,
+        TablesCommand.class, CreateCommand.class, AppendCommand.class, ScanCommand.class, ChangesCommand.class,
         SnapshotsCommand.class, HistoryCommand.class, DescribeCommand.class, ExpireCommand.class,
         CompactCommand.class, MaintainCommand.class, RemoveOrphansCommand.class, MigrateCommand.class, ReplicateCommand.class, PresignCommand.class, RefsCommand.class,
         RefCommand.Tag.class, RefCommand.Branch.class, RefCommand.Drop.class, RefCommand.FastForward.class,

@@ -1,0 +1,197 @@
+package io.datashard.changes;
+
+import io.datashard.CloseableIterator;
+import io.datashard.DataShardException;
+import io.datashard.Row;
+import io.datashard.Snapshot;
+import io.datashard.Table;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * The rows inserted and deleted by the snapshots in {@code (from, to]} along {@code to}'s ancestry.
+ *
+ * <p>Each snapshot's changes are the multiset difference between the live rows of its parent and its own live
+ * rows (all deletes applied, as a scan returns them). Identical rows deleted and re-inserted in one snapshot
+ * (compaction, copy-on-write rewrites: Spark's "carry-over" rows) cancel out, as Spark's changelog view removes
+ * them by default. When the table's schema has identifier fields, a deleted and an inserted row of the same
+ * snapshot with the same identifier values become an {@code UPDATE_BEFORE}/{@code UPDATE_AFTER} pair.
+ *
+ * <p>Memory: snapshots are processed one at a time and the iteration streams across snapshots, but within one
+ * snapshot the parent's live rows are held as a hash multiset (bounded by the parent snapshot's row count) and
+ * the snapshot's changes are buffered before being returned.
+ */
+public final class ChangeFeed implements CloseableIterator<ChangeRow> {
+  private final Table table;
+  private final Deque<Snapshot> pending;
+  private final int firstOrdinal;
+  private int ordinal;
+  private Iterator<ChangeRow> current = Collections.emptyIterator();
+
+  private ChangeFeed(Table table, List<Snapshot> snapshots) {
+    this.table = table;
+    this.pending = new ArrayDeque<>(snapshots);
+    this.firstOrdinal = 0;
+    this.ordinal = firstOrdinal;
+  }
+
+  /**
+   * Opens the change feed of a table.
+   *
+   * @param table the table
+   * @param fromSnapshotExclusive the snapshot after which changes start, or null for all snapshots from the
+   *     first ancestor of {@code to} (its root, whose parent is absent)
+   * @param toSnapshotInclusive the last snapshot whose changes are returned, or null for the current snapshot
+   * @return the changes, oldest snapshot first
+   * @throws DataShardException if a snapshot does not exist or {@code from} is not an ancestor of {@code to}
+   */
+  public static ChangeFeed open(Table table, Long fromSnapshotExclusive, Long toSnapshotInclusive) {
+    return new ChangeFeed(table, range(table, fromSnapshotExclusive, toSnapshotInclusive));
+  }
+
+  /**
+   * The snapshots in {@code (from, to]} along {@code to}'s ancestry, oldest first.
+   *
+   * @param table the table
+   * @param from exclusive start, or null for the root of {@code to}'s ancestry
+   * @param to inclusive end, or null for the current snapshot
+   * @return the snapshots (empty when the table has no snapshot)
+   */
+  public static List<Snapshot> range(Table table, Long from, Long to) {
+    Snapshot end;
+    if (to == null) {
+      end = table.currentSnapshot();
+      if (end == null) {
+        if (from != null) {
+          throw new DataShardException("Table has no snapshot; --from " + from + " cannot be resolved");
+        }
+        return List.of();
+      }
+    } else {
+      end = table.snapshot(to);
+      if (end == null) {
+        throw new DataShardException("Snapshot " + to + " (end of the change range) does not exist");
+      }
+    }
+    if (from != null && table.snapshot(from) == null) {
+      throw new DataShardException("Snapshot " + from + " (start of the change range) does not exist");
+    }
+    List<Snapshot> chain = new ArrayList<>();
+    Snapshot s = end;
+    while (s != null && (from == null || s.snapshotId() != from)) {
+      chain.add(s);
+      s = s.parentId() == null ? null : table.snapshot(s.parentId());
+    }
+    if (from != null && s == null) {
+      throw new DataShardException("Snapshot " + from + " is not an ancestor of snapshot " + end.snapshotId()
+          + "; a change range must follow one line of history");
+    }
+    Collections.reverse(chain);
+    return chain;
+  }
+
+  @Override
+  public boolean hasNext() {
+    while (!current.hasNext()) {
+      if (pending.isEmpty()) {
+        return false;
+      }
+      current = changesOf(pending.poll(), ordinal++).iterator();
+    }
+    return true;
+  }
+
+  @Override
+  public ChangeRow next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    return current.next();
+  }
+
+  @Override
+  public void close() {
+    pending.clear();
+    current = Collections.emptyIterator();
+  }
+
+  private List<ChangeRow> changesOf(Snapshot snapshot, int ord) {
+    Map<Row, Integer> before = new HashMap<>();
+    Long parent = snapshot.parentId();
+    if (parent != null && table.snapshot(parent) != null) {
+      try (CloseableIterator<Row> it = table.scan().useSnapshot(parent).iterator()) {
+        while (it.hasNext()) {
+          before.merge(it.next(), 1, Integer::sum);
+        }
+      }
+    }
+    List<Row> inserted = new ArrayList<>();
+    try (CloseableIterator<Row> it = table.scan().useSnapshot(snapshot.snapshotId()).iterator()) {
+      while (it.hasNext()) {
+        Row r = it.next();
+        Integer n = before.get(r);
+        if (n == null) {
+          inserted.add(r);
+        } else if (n == 1) {
+          before.remove(r);
+        } else {
+          before.put(r, n - 1);
+        }
+      }
+    }
+    List<Row> deleted = new ArrayList<>();
+    before.forEach((r, n) -> {
+      for (int i = 0; i < n; i++) {
+        deleted.add(r);
+      }
+    });
+    long id = snapshot.snapshotId();
+    List<ChangeRow> out = new ArrayList<>();
+    Set<Integer> ids = table.schema().identifierFieldIds();
+    if (ids.isEmpty()) {
+      deleted.forEach(r -> out.add(new ChangeRow(ChangeType.DELETE, id, ord, r)));
+      inserted.forEach(r -> out.add(new ChangeRow(ChangeType.INSERT, id, ord, r)));
+      return out;
+    }
+    List<String> keyNames = new ArrayList<>();
+    table.schema().fields().forEach(f -> {
+      if (ids.contains(f.id())) {
+        keyNames.add(f.name());
+      }
+    });
+    Map<List<Object>, Deque<Row>> deletedByKey = new LinkedHashMap<>();
+    for (Row r : deleted) {
+      deletedByKey.computeIfAbsent(key(r, keyNames), k -> new ArrayDeque<>()).add(r);
+    }
+    List<ChangeRow> inserts = new ArrayList<>();
+    for (Row r : inserted) {
+      Deque<Row> match = deletedByKey.get(key(r, keyNames));
+      if (match != null && !match.isEmpty()) {
+        out.add(new ChangeRow(ChangeType.UPDATE_BEFORE, id, ord, match.poll()));
+        out.add(new ChangeRow(ChangeType.UPDATE_AFTER, id, ord, r));
+      } else {
+        inserts.add(new ChangeRow(ChangeType.INSERT, id, ord, r));
+      }
+    }
+    deletedByKey.values().forEach(q -> q.forEach(r -> out.add(new ChangeRow(ChangeType.DELETE, id, ord, r))));
+    out.addAll(inserts);
+    return out;
+  }
+
+  private static List<Object> key(Row r, List<String> names) {
+    List<Object> k = new ArrayList<>(names.size());
+    for (String n : names) {
+      k.add(r.getField(n));
+    }
+    return k;
+  }
+}
