@@ -32,6 +32,9 @@ public final class ReplaceFiles extends SnapshotProducer {
   private final Set<String> toRemove = new HashSet<>();
   private final List<DataFile> toAdd = new ArrayList<>();
   private List<ManifestFile> addedManifests = List.of();
+  private Long startSnapshotId;
+  private io.datashard.expressions.Expression conflictFilter;
+  private IsolationLevel isolation = IsolationLevel.SNAPSHOT;
   private java.util.function.UnaryOperator<TableMetadata> metadataChange = java.util.function.UnaryOperator.identity();
 
   /**
@@ -51,6 +54,24 @@ public final class ReplaceFiles extends SnapshotProducer {
   /** Adds a newly written data file. */
   public ReplaceFiles addFile(DataFile file) {
     toAdd.add(file);
+    return this;
+  }
+
+  /**
+   * Validates, on every attempt, that no commit since {@code startSnapshotId} added data files that might hold
+   * rows {@code filter} matches, when {@code level} is {@link IsolationLevel#SERIALIZABLE}. With
+   * {@link IsolationLevel#SNAPSHOT} concurrent appends are carried along.
+   *
+   * @param startSnapshotId the snapshot the operation read (null for an empty table)
+   * @param filter rows the operation removes or rewrites
+   * @param level the isolation level
+   * @return this
+   */
+  public ReplaceFiles validateNoConflictingAppends(Long startSnapshotId, io.datashard.expressions.Expression filter,
+                                                   IsolationLevel level) {
+    this.startSnapshotId = startSnapshotId;
+    this.conflictFilter = filter;
+    this.isolation = level;
     return this;
   }
 
@@ -97,6 +118,7 @@ public final class ReplaceFiles extends SnapshotProducer {
   @Override
   protected TableMetadata apply(TableMetadata base, int attempt) {
     Snapshot parent = base.currentSnapshot();
+    validateIsolation(base, parent, attempt);
     long seq = base.lastSequenceNumber() + 1;
     List<ManifestFile> manifests = new ArrayList<>();
     manifests.addAll(addedManifests);
@@ -133,6 +155,36 @@ public final class ReplaceFiles extends SnapshotProducer {
     summary.put("removed-files-size", Long.toString(removedBytes));
     SnapshotSummary.carryTotalSize(summary, parent, addedBytes - removedBytes);
     return metadataChange.apply(base).withNewCurrentSnapshot(newSnapshot(base, parent, seq, list, summary));
+  }
+
+  private void validateIsolation(TableMetadata base, Snapshot parent, int attempt) {
+    if (isolation != IsolationLevel.SERIALIZABLE || conflictFilter == null || parent == null) {
+      return;
+    }
+    Set<Long> since = new HashSet<>();
+    for (Snapshot s = parent; s != null && !java.util.Objects.equals(s.snapshotId(), startSnapshotId);
+         s = s.parentId() == null ? null : base.snapshot(s.parentId())) {
+      since.add(s.snapshotId());
+    }
+    if (since.isEmpty()) {
+      return;
+    }
+    io.datashard.expressions.Expression bound = io.datashard.expressions.Binder.bind(base.schema(), conflictFilter);
+    for (ManifestFile m : files.manifestsToRead(base, parent, operation)) {
+      if (!since.contains(m.addedSnapshotId())) {
+        continue;
+      }
+      for (ManifestEntry e : files.entries(m)) {
+        if (e.status() == ManifestEntry.ADDED && (e.snapshotId() == null || since.contains(e.snapshotId()))
+            && io.datashard.expressions.InclusiveMetricsEvaluator.mightMatch(bound,
+                io.datashard.scan.BaseTableScan.statsOf(e.file(), base.schema()))) {
+          throw new io.datashard.IsolationConflictException("table " + ops.tableName() + ": " + operation
+              + " conflicts with snapshot " + e.snapshotId() + ", committed concurrently, which added " + e.file().location()
+              + " that may hold rows matching " + conflictFilter + " (serializable isolation; set "
+              + IsolationLevel.DELETE_PROPERTY + "=snapshot to allow); nothing was committed", attempt);
+        }
+      }
+    }
   }
 
   private ManifestFile rewrite(TableMetadata base, ManifestFile m, List<ManifestEntry> entries, String location,

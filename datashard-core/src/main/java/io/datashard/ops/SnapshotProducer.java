@@ -55,7 +55,8 @@ public abstract class SnapshotProducer {
   /**
    * Builds one attempt on {@code base}: validates that the change still holds (throwing a
    * {@link io.datashard.CommitConflictException} or validation error if not), writes the attempt's files
-   * through {@link #attemptFile} and returns the new metadata.
+   * through {@link #attemptFile} and returns the new metadata, or {@code base} itself when there is nothing to
+   * change.
    */
   protected abstract TableMetadata apply(TableMetadata base, int attempt);
 
@@ -135,7 +136,8 @@ public abstract class SnapshotProducer {
       });
       attemptsMade = result.attempts();
       success = true;
-      return result.metadata().snapshot(snapshotId); // the attempt that landed (may be an earlier one)
+      Snapshot made = result.metadata().snapshot(snapshotId); // the attempt that landed (may be an earlier one)
+      return made != null ? made : result.metadata().currentSnapshot(); // apply returned the base: a no-op
     } catch (CommitOutcomeUnknownException e) {
       keepFiles = true; // an attempt may still land and reference them; orphan removal reclaims them otherwise
       throw e;
