@@ -16,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Commits a snapshot that removes some data files and adds others, atomically: compaction ({@code replace}),
@@ -29,21 +27,21 @@ import java.util.concurrent.ThreadLocalRandom;
  * already removed one of them, the commit fails with {@link CommitConflictException} (not retried) and deletes
  * what it wrote.
  */
-public final class ReplaceFiles {
-  private final TableOperations ops;
-  private final TableFiles files;
+public final class ReplaceFiles extends SnapshotProducer {
   private final String operation;
   private final Set<String> toRemove = new HashSet<>();
   private final List<DataFile> toAdd = new ArrayList<>();
-  private final String commitId = UUID.randomUUID().toString();
+  private List<ManifestFile> addedManifests = List.of();
+  private Long startSnapshotId;
+  private io.datashard.expressions.Expression conflictFilter;
+  private IsolationLevel isolation = IsolationLevel.SNAPSHOT;
   private java.util.function.UnaryOperator<TableMetadata> metadataChange = java.util.function.UnaryOperator.identity();
 
   /**
    * @param operation the snapshot summary's operation: replace, delete or overwrite
    */
   public ReplaceFiles(TableOperations ops, TableFiles files, String operation) {
-    this.ops = ops;
-    this.files = files;
+    super(ops, files);
     this.operation = operation;
   }
 
@@ -56,6 +54,24 @@ public final class ReplaceFiles {
   /** Adds a newly written data file. */
   public ReplaceFiles addFile(DataFile file) {
     toAdd.add(file);
+    return this;
+  }
+
+  /**
+   * Validates, on every attempt, that no commit since {@code startSnapshotId} added data files that might hold
+   * rows {@code filter} matches, when {@code level} is {@link IsolationLevel#SERIALIZABLE}. With
+   * {@link IsolationLevel#SNAPSHOT} concurrent appends are carried along.
+   *
+   * @param startSnapshotId the snapshot the operation read (null for an empty table)
+   * @param filter rows the operation removes or rewrites
+   * @param level the isolation level
+   * @return this
+   */
+  public ReplaceFiles validateNoConflictingAppends(Long startSnapshotId, io.datashard.expressions.Expression filter,
+                                                   IsolationLevel level) {
+    this.startSnapshotId = startSnapshotId;
+    this.conflictFilter = filter;
+    this.isolation = level;
     return this;
   }
 
@@ -83,91 +99,90 @@ public final class ReplaceFiles {
       }
       return start.currentSnapshot();
     }
-    long snapshotId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-    List<String> committedOnce = new ArrayList<>();
-    List<String> attemptFiles = new ArrayList<>();
-    Snapshot[] made = new Snapshot[1];
-    boolean success = false;
-    boolean keepFiles = false;
-    try {
-      List<ManifestFile> addedManifests = toAdd.isEmpty() ? List.of()
-          : files.writeAddedManifests(commitId, start, start.schema(), snapshotId, toAdd);
-      addedManifests.forEach(m -> committedOnce.add(m.location()));
-      CommitLoop.Result result = CommitLoop.run(ops, start, operation, new CommitLoop.Attempt() {
-        @Override
-        public TableMetadata build(TableMetadata base, int attempt) {
-          attemptFiles.clear();
-          Snapshot parent = base.currentSnapshot();
-          long seq = base.lastSequenceNumber() + 1;
-          List<ManifestFile> manifests = new ArrayList<>();
-          manifests.addAll(addedManifests);
-          Set<String> found = new HashSet<>();
-          List<DataFile> removed = new ArrayList<>();
-          int n = 0;
-          for (ManifestFile m : parent == null ? List.<ManifestFile>of()
-              : files.manifestsToRead(base, parent, operation)) {
-            List<ManifestEntry> entries = files.entries(m);
-            boolean touches = entries.stream().anyMatch(e -> e.isLive() && toRemove.contains(e.file().location()));
-            if (!touches) {
-              if (m.hasLiveFiles()) { // manifests left holding only deletes are not carried forward
-                manifests.add(m);
-              }
-              continue;
-            }
-            String location = files.manifestLocation(commitId + "-a" + attempt, ++n);
-            attemptFiles.add(location);
-            manifests.add(rewrite(base, m, entries, location, snapshotId, found, removed));
-          }
-          if (!found.containsAll(toRemove)) {
-            Set<String> missing = new HashSet<>(toRemove);
-            missing.removeAll(found);
-            throw new CommitConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
-                + "concurrent commit that already removed " + missing.size() + " of its files (e.g. "
-                + missing.iterator().next() + "); nothing was committed", attempt);
-          }
-          String list = files.manifestListLocation(snapshotId, attempt);
-          attemptFiles.add(list);
-          files.writeManifestList(list, snapshotId, parent == null ? null : parent.snapshotId(), seq, manifests);
-          Map<String, String> summary = SnapshotSummary.of(operation, commitId, toAdd, manifests);
-          long addedBytes = toAdd.stream().mapToLong(DataFile::fileSizeInBytes).sum();
-          long removedBytes = removed.stream().mapToLong(DataFile::fileSizeInBytes).sum();
-          summary.put("deleted-data-files", Integer.toString(removed.size()));
-          summary.put("deleted-records", Long.toString(removed.stream().mapToLong(DataFile::recordCount).sum()));
-          summary.put("removed-files-size", Long.toString(removedBytes));
-          SnapshotSummary.carryTotalSize(summary, parent, addedBytes - removedBytes);
-          made[0] = new Snapshot(snapshotId, parent == null ? null : parent.snapshotId(), seq,
-              Math.max(System.currentTimeMillis(), base.lastUpdatedMillis()), list, summary, base.currentSchemaId());
-          return metadataChange.apply(base).withNewCurrentSnapshot(made[0]);
-        }
+    return commitSnapshot(start);
+  }
 
-        @Override
-        public void lost(int attempt) {
-          files.deleteQuietly(attemptFiles);
-        }
+  @Override
+  protected String operation() {
+    return operation;
+  }
 
-        @Override
-        public boolean landed(TableMetadata latest) {
-          return latest.snapshot(snapshotId) != null;
-        }
+  @Override
+  protected void prepare(TableMetadata start) {
+    writtenOnce(toAdd.stream().map(DataFile::location).toList());
+    addedManifests = toAdd.isEmpty() ? List.of()
+        : files.writeAddedManifests(commitId, start, start.schema(), snapshotId, toAdd);
+    writtenOnce(addedManifests.stream().map(ManifestFile::location).toList());
+  }
 
-        @Override
-        public java.util.Collection<String> written() {
-          List<String> all = new ArrayList<>(committedOnce);
-          toAdd.forEach(f -> all.add(f.location()));
-          all.addAll(attemptFiles);
-          return all;
+  @Override
+  protected TableMetadata apply(TableMetadata base, int attempt) {
+    Snapshot parent = base.currentSnapshot();
+    validateIsolation(base, parent, attempt);
+    long seq = base.lastSequenceNumber() + 1;
+    List<ManifestFile> manifests = new ArrayList<>();
+    manifests.addAll(addedManifests);
+    Set<String> found = new HashSet<>();
+    List<DataFile> removed = new ArrayList<>();
+    int n = 0;
+    for (ManifestFile m : parent == null ? List.<ManifestFile>of()
+        : files.manifestsToRead(base, parent, operation)) {
+      List<ManifestEntry> entries = files.entries(m);
+      boolean touches = entries.stream().anyMatch(e -> e.isLive() && toRemove.contains(e.file().location()));
+      if (!touches) {
+        if (m.hasLiveFiles()) { // manifests left holding only deletes are not carried forward
+          manifests.add(m);
         }
-      });
-      success = true;
-      return result.metadata().snapshot(snapshotId);
-    } catch (io.datashard.storage.CommitOutcomeUnknownException e) {
-      keepFiles = true; // an attempt may still land and reference them
-      throw e;
-    } finally {
-      if (!success && !keepFiles) {
-        files.deleteQuietly(attemptFiles);
-        files.deleteQuietly(committedOnce);
-        files.deleteQuietly(toAdd.stream().map(DataFile::location).toList());
+        continue;
+      }
+      String location = attemptFile(files.manifestLocation(commitId + "-a" + attempt, ++n));
+      manifests.add(rewrite(base, m, entries, location, snapshotId, found, removed));
+    }
+    if (!found.containsAll(toRemove)) {
+      Set<String> missing = new HashSet<>(toRemove);
+      missing.removeAll(found);
+      throw new CommitConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
+          + "concurrent commit that already removed " + missing.size() + " of its files (e.g. "
+          + missing.iterator().next() + "); nothing was committed", attempt);
+    }
+    String list = attemptFile(files.manifestListLocation(snapshotId, attempt));
+    files.writeManifestList(list, snapshotId, parent == null ? null : parent.snapshotId(), seq, manifests);
+    Map<String, String> summary = SnapshotSummary.of(operation, commitId, toAdd, manifests);
+    long addedBytes = toAdd.stream().mapToLong(DataFile::fileSizeInBytes).sum();
+    long removedBytes = removed.stream().mapToLong(DataFile::fileSizeInBytes).sum();
+    summary.put("deleted-data-files", Integer.toString(removed.size()));
+    summary.put("deleted-records", Long.toString(removed.stream().mapToLong(DataFile::recordCount).sum()));
+    summary.put("removed-files-size", Long.toString(removedBytes));
+    SnapshotSummary.carryTotalSize(summary, parent, addedBytes - removedBytes);
+    return metadataChange.apply(base).withNewCurrentSnapshot(newSnapshot(base, parent, seq, list, summary));
+  }
+
+  private void validateIsolation(TableMetadata base, Snapshot parent, int attempt) {
+    if (isolation != IsolationLevel.SERIALIZABLE || conflictFilter == null || parent == null) {
+      return;
+    }
+    Set<Long> since = new HashSet<>();
+    for (Snapshot s = parent; s != null && !java.util.Objects.equals(s.snapshotId(), startSnapshotId);
+         s = s.parentId() == null ? null : base.snapshot(s.parentId())) {
+      since.add(s.snapshotId());
+    }
+    if (since.isEmpty()) {
+      return;
+    }
+    io.datashard.expressions.Expression bound = io.datashard.expressions.Binder.bind(base.schema(), conflictFilter);
+    for (ManifestFile m : files.manifestsToRead(base, parent, operation)) {
+      if (!since.contains(m.addedSnapshotId())) {
+        continue;
+      }
+      for (ManifestEntry e : files.entries(m)) {
+        if (e.status() == ManifestEntry.ADDED && (e.snapshotId() == null || since.contains(e.snapshotId()))
+            && io.datashard.expressions.InclusiveMetricsEvaluator.mightMatch(bound,
+                io.datashard.scan.BaseTableScan.statsOf(e.file(), base.schema()))) {
+          throw new io.datashard.IsolationConflictException("table " + ops.tableName() + ": " + operation
+              + " conflicts with snapshot " + e.snapshotId() + ", committed concurrently, which added " + e.file().location()
+              + " that may hold rows matching " + conflictFilter + " (serializable isolation; set "
+              + IsolationLevel.DELETE_PROPERTY + "=snapshot to allow); nothing was committed", attempt);
+        }
       }
     }
   }

@@ -200,16 +200,38 @@ public final class BaseTable implements Table {
 
   @Override
   public Snapshot deleteWhere(io.datashard.expressions.Expression filter) {
-    try (io.datashard.Transaction tx = newTransaction()) {
-      return tx.deleteWhere(filter).commit();
+    return redoOnIsolationConflict(() -> {
+      try (io.datashard.Transaction tx = newTransaction()) {
+        return tx.deleteWhere(filter).commit();
+      }
+    });
+  }
+
+  /**
+   * Runs a one-shot delete or overwrite again on the latest version when a concurrent append made it conflict
+   * under serializable isolation: the operation re-reads the table, so the result equals running it after that
+   * append. Bounded by the table's commit retry count.
+   */
+  private Snapshot redoOnIsolationConflict(java.util.function.Supplier<Snapshot> op) {
+    int limit = io.datashard.commit.RetryPolicy.of(ops.refresh()).numRetries();
+    for (int n = 0; ; n++) {
+      try {
+        return op.get();
+      } catch (io.datashard.IsolationConflictException e) {
+        if (n >= limit) {
+          throw e;
+        }
+      }
     }
   }
 
   @Override
   public Snapshot overwrite(io.datashard.expressions.Expression filter, List<? extends Map<String, ?>> records) {
-    try (io.datashard.Transaction tx = newTransaction()) {
-      return tx.deleteWhere(filter).appendRecords(records).commit();
-    }
+    return redoOnIsolationConflict(() -> {
+      try (io.datashard.Transaction tx = newTransaction()) {
+        return tx.deleteWhere(filter).appendRecords(records).commit();
+      }
+    });
   }
 
   @Override

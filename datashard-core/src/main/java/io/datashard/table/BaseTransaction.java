@@ -34,6 +34,7 @@ final class BaseTransaction implements Transaction {
   private final Map<String, DataFile> removed = new LinkedHashMap<>();
   private final Map<String, String> setProps = new HashMap<>();
   private final Set<String> removedProps = new HashSet<>();
+  private Expression deleteFilter;
   private boolean done;
 
   BaseTransaction(TableOperations ops, TableFiles files) {
@@ -63,6 +64,7 @@ final class BaseTransaction implements Transaction {
   @Override
   public Transaction deleteWhere(Expression filter) {
     checkOpen();
+    deleteFilter = deleteFilter == null ? filter : io.datashard.expressions.Expressions.or(deleteFilter, filter);
     List<DataFile> candidates = new ArrayList<>();
     for (DataFile f : ((BaseTableScan) BaseTableScan.of(files, base).filter(filter)).planFiles()) {
       if (!removed.containsKey(f.location())) {
@@ -111,6 +113,11 @@ final class BaseTransaction implements Transaction {
     ReplaceFiles replace = new ReplaceFiles(ops, files, operation);
     removed.values().forEach(replace::removeFile);
     added.values().forEach(replace::addFile);
+    if (deleteFilter != null) {
+      replace.validateNoConflictingAppends(base.currentSnapshot() == null ? null : base.currentSnapshot().snapshotId(),
+          deleteFilter, io.datashard.ops.IsolationLevel.fromProperties(base.properties(),
+              io.datashard.ops.IsolationLevel.DELETE_PROPERTY));
+    }
     if (!setProps.isEmpty() || !removedProps.isEmpty()) {
       Map<String, String> sets = Map.copyOf(setProps);
       Set<String> removes = Set.copyOf(removedProps);
