@@ -34,12 +34,16 @@ public final class ChangeFeed implements CloseableIterator<ChangeRow> {
   private final Table table;
   private final Deque<Snapshot> pending;
   private final int firstOrdinal;
+  /** The schema of the range's last snapshot: rows of every snapshot are compared and returned in it. */
+  private final io.datashard.Schema target;
   private int ordinal;
   private Iterator<ChangeRow> current = Collections.emptyIterator();
 
   private ChangeFeed(Table table, List<Snapshot> snapshots) {
     this.table = table;
     this.pending = new ArrayDeque<>(snapshots);
+    this.target = snapshots.isEmpty() ? table.schema()
+        : table.scan().useSnapshot(snapshots.get(snapshots.size() - 1).snapshotId()).schema();
     this.firstOrdinal = 0;
     this.ordinal = firstOrdinal;
   }
@@ -130,14 +134,14 @@ public final class ChangeFeed implements CloseableIterator<ChangeRow> {
     if (parent != null && table.snapshot(parent) != null) {
       try (CloseableIterator<Row> it = table.scan().useSnapshot(parent).iterator()) {
         while (it.hasNext()) {
-          before.merge(it.next(), 1, Integer::sum);
+          before.merge(inTarget(it.next()), 1, Integer::sum);
         }
       }
     }
     List<Row> inserted = new ArrayList<>();
     try (CloseableIterator<Row> it = table.scan().useSnapshot(snapshot.snapshotId()).iterator()) {
       while (it.hasNext()) {
-        Row r = it.next();
+        Row r = inTarget(it.next());
         Integer n = before.get(r);
         if (n == null) {
           inserted.add(r);
@@ -185,6 +189,33 @@ public final class ChangeFeed implements CloseableIterator<ChangeRow> {
     deletedByKey.values().forEach(q -> q.forEach(r -> out.add(new ChangeRow(ChangeType.DELETE, id, ord, r))));
     out.addAll(inserts);
     return out;
+  }
+
+  /**
+   * A row of any snapshot in the range's last schema, matched by field id: a column added since reads as null, a
+   * dropped one is left out, a renamed one keeps its value, a widened one is widened. Without this, a schema change
+   * inside the range would make every row of the snapshots before it look deleted and inserted again.
+   */
+  private Row inTarget(Row r) {
+    io.datashard.Schema from = r.schema();
+    if (from == target || from.sameFieldsAs(target)) {
+      return r;
+    }
+    Object[] values = new Object[target.size()];
+    for (int i = 0; i < values.length; i++) {
+      io.datashard.Field f = target.field(i);
+      int pos = from.positionOfId(f.id());
+      Object v = pos < 0 ? null : r.get(pos);
+      if (v != null) {
+        try {
+          v = io.datashard.records.RecordValidator.canonical(f, v);
+        } catch (RuntimeException e) {
+          // a nested value whose struct changed shape stays as read
+        }
+      }
+      values[i] = v;
+    }
+    return Row.wrap(target, values);
   }
 
   private static List<Object> key(Row r, List<String> names) {

@@ -101,4 +101,30 @@ class ChangeFeedTest {
       assertThatThrownBy(() -> t.changes(null, 43L)).hasMessageContaining("43").hasMessageContaining("does not exist");
     }
   }
+
+  /** A column added, another renamed and a type widened inside the range: only the rows really changed show. */
+  @Test
+  void schemaChangesInsideTheRangeAreNotChanges() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("t", io.datashard.Schema.of(
+          io.datashard.Field.required(1, "id", io.datashard.Types.LONG),
+          io.datashard.Field.optional(2, "n", io.datashard.Types.INT),
+          io.datashard.Field.optional(3, "label", io.datashard.Types.STRING)));
+      t.appendRecords(List.of(java.util.Map.of("id", 1L, "n", 1, "label", "a")));
+      long first = t.currentSnapshot().snapshotId();
+      t.appendRecords(List.of(java.util.Map.of("id", 2L, "n", 2, "label", "b")));
+      t.updateSchema().addColumn("extra", io.datashard.Types.STRING).renameColumn("label", "name")
+          .updateColumn("n", io.datashard.Types.LONG).commit();
+      t.appendRecords(List.of(java.util.Map.of("id", 3L, "n", 3L, "name", "c", "extra", "x")));
+      List<String> seen = new ArrayList<>();
+      try (CloseableIterator<io.datashard.changes.ChangeRow> it = t.changes(first, null)) {
+        while (it.hasNext()) {
+          io.datashard.changes.ChangeRow c = it.next();
+          seen.add(c.type() + " " + c.row().get("id") + " " + c.row().get("n") + " " + c.row().get("name") + " "
+              + c.row().get("extra"));
+        }
+      }
+      assertThat(seen).containsExactly("INSERT 2 2 b null", "INSERT 3 3 c x");
+    }
+  }
 }
