@@ -13,6 +13,7 @@ import io.datashard.changes.ChangeRow;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,22 +34,12 @@ final class ChangesCommand extends TableCommand {
   @Option(names = "--to", paramLabel = "ID", description = "End at this snapshot (inclusive; default: current)")
   Long to;
 
-  @Option(names = {"-n", "--limit"}, paramLabel = "ROWS",
-      description = "Most rows returned (default: all for csv/jsonl, " + ScanCommand.DEFAULT_TABLE_LIMIT + " for table)")
-  Long limit;
-
-  @Option(names = {"-f", "--format"}, paramLabel = "FORMAT",
-      description = "Output: ${COMPLETION-CANDIDATES} (default: table)")
-  RowWriter.Format format = RowWriter.Format.TABLE;
-
-  @Option(names = "--max-width", paramLabel = "CHARS", description = "Table format: cut longer values (default 40)")
-  int maxWidth = 40;
+  @Mixin
+  RowOutput output = new RowOutput();
 
   @Override
   public Integer call() {
-    if (limit != null && limit < 0) {
-      throw new CliException(DataShardCli.ExitCodes.USAGE, "--limit must be 0 or more");
-    }
+    output.checkLimit();
     try (Warehouse wh = warehouse()) {
       Table t = wh.loadTable(table);
       ChangeFeed feed;
@@ -64,18 +55,16 @@ final class ChangesCommand extends TableCommand {
       fields.add(Field.required(base + 2, "_commit_snapshot_id", Types.LONG));
       Schema schema = Schema.of(fields);
       int width = t.schema().fields().size();
-      long max = limit != null ? limit : format == RowWriter.Format.TABLE ? ScanCommand.DEFAULT_TABLE_LIMIT
-          : Long.MAX_VALUE;
-      long n = 0;
-      boolean more = false;
-      RowWriter w = RowWriter.create(format, schema, out(), maxWidth);
-      try (CloseableIterator<ChangeRow> it = feed) {
-        while (it.hasNext()) {
-          if (n == max) {
-            more = true;
-            break;
-          }
-          ChangeRow c = it.next();
+      ChangeFeed changes = feed;
+      output.print(schema, new CloseableIterator<Row>() {
+        @Override
+        public boolean hasNext() {
+          return changes.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          ChangeRow c = changes.next();
           Object[] values = new Object[width + 3];
           for (int i = 0; i < width; i++) {
             values[i] = c.row().get(t.schema().fields().get(i).name());
@@ -83,14 +72,14 @@ final class ChangesCommand extends TableCommand {
           values[width] = c.type().name();
           values[width + 1] = c.ordinal();
           values[width + 2] = c.snapshotId();
-          w.write(Row.wrap(schema, values));
-          n++;
+          return Row.wrap(schema, values);
         }
-      }
-      w.close();
-      if (more && limit == null && format == RowWriter.Format.TABLE) {
-        cli.err().println("(showing the first " + max + " rows; use --limit N for more)");
-      }
+
+        @Override
+        public void close() {
+          changes.close();
+        }
+      }, out(), cli.err());
     }
     return 0;
   }

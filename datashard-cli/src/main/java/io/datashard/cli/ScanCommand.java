@@ -1,12 +1,11 @@
 package io.datashard.cli;
 
-import io.datashard.CloseableIterator;
-import io.datashard.Row;
 import io.datashard.Table;
 import io.datashard.TableScan;
 import io.datashard.Warehouse;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,7 +18,6 @@ import picocli.CommandLine.Parameters;
         "  datashard scan events --as-of 2024-05-01T12:00:00Z --format csv > events.csv",
         "  datashard scan events --snapshot 4721380019203 --limit 10"})
 final class ScanCommand extends TableCommand {
-  static final int DEFAULT_TABLE_LIMIT = 100;
 
   @Parameters(index = "0", paramLabel = "TABLE", description = "Table name")
   String table;
@@ -29,10 +27,6 @@ final class ScanCommand extends TableCommand {
 
   @Option(names = "--where", paramLabel = "FILTER", description = "Row filter, e.g. \"event = 'login' and id > 5\"")
   String where;
-
-  @Option(names = {"-n", "--limit"}, paramLabel = "ROWS",
-      description = "Most rows returned (default: all for csv/jsonl, " + DEFAULT_TABLE_LIMIT + " for table)")
-  Long limit;
 
   @Option(names = "--ref", paramLabel = "NAME", description = "Read the snapshot a branch or tag points at")
   String ref;
@@ -44,21 +38,15 @@ final class ScanCommand extends TableCommand {
       description = "Read the snapshot current at this time (ISO-8601, a date, or epoch ms)")
   String asOf;
 
-  @Option(names = {"-f", "--format"}, paramLabel = "FORMAT",
-      description = "Output: ${COMPLETION-CANDIDATES} (default: table)")
-  RowWriter.Format format = RowWriter.Format.TABLE;
-
-  @Option(names = "--max-width", paramLabel = "CHARS", description = "Table format: cut longer values (default 40)")
-  int maxWidth = 40;
+  @Mixin
+  RowOutput output = new RowOutput();
 
   @Override
   public Integer call() {
     if ((snapshot != null ? 1 : 0) + (asOf != null ? 1 : 0) + (ref != null ? 1 : 0) > 1) {
       throw new CliException(DataShardCli.ExitCodes.USAGE, "--snapshot, --as-of and --ref cannot be used together");
     }
-    if (limit != null && limit < 0) {
-      throw new CliException(DataShardCli.ExitCodes.USAGE, "--limit must be 0 or more");
-    }
+    output.checkLimit();
     try (Warehouse wh = warehouse()) {
       Table t = wh.loadTable(table);
       TableScan scan = t.scan();
@@ -81,24 +69,7 @@ final class ScanCommand extends TableCommand {
       if (where != null) {
         scan = scan.filter(WhereParser.parse(where));
       }
-      long max = limit != null ? limit : format == RowWriter.Format.TABLE ? DEFAULT_TABLE_LIMIT : Long.MAX_VALUE;
-      long n = 0;
-      boolean more = false;
-      RowWriter w = RowWriter.create(format, scan.schema(), out(), maxWidth);
-      try (CloseableIterator<Row> it = scan.iterator()) {
-        while (it.hasNext()) {
-          if (n == max) {
-            more = true;
-            break;
-          }
-          w.write(it.next());
-          n++;
-        }
-      }
-      w.close();
-      if (more && limit == null && format == RowWriter.Format.TABLE) {
-        cli.err().println("(showing the first " + max + " rows; use --limit N for more)");
-      }
+      output.print(scan.schema(), scan.iterator(), out(), cli.err());
     }
     return 0;
   }
