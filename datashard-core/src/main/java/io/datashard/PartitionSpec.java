@@ -160,7 +160,7 @@ public final class PartitionSpec {
             + "columns or fields of structs, not " + (source.type().isPrimitive() ? "fields inside a list or a map"
             : source.type().id().name().toLowerCase(java.util.Locale.ROOT) + " columns"));
       }
-      io.datashard.partition.Transform t = io.datashard.partition.Transforms.fromName(transform);
+      io.datashard.transforms.Transform t = io.datashard.transforms.Transforms.fromName(transform);
       if (!t.canTransform(source.type())) {
         throw new ValidationException("cannot partition column '" + column + "' of type " + source.type()
             + " by " + t);

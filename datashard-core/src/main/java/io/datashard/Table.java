@@ -86,7 +86,7 @@ public interface Table {
    * @return the change rows
    * @see io.datashard.changes.ChangeFeed
    */
-  default CloseableIterator<io.datashard.changes.ChangeRow> changes(Long fromSnapshotExclusive,
+  default CloseableIterator<io.datashard.ChangeRow> changes(Long fromSnapshotExclusive,
                                                                     Long toSnapshotInclusive) {
     return io.datashard.changes.ChangeFeed.open(this, fromSnapshotExclusive, toSnapshotInclusive);
   }

@@ -1,7 +1,7 @@
 package io.datashard;
 
 import io.datashard.expressions.Expression;
-import io.datashard.scan.ScanReport;
+import io.datashard.ScanReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;

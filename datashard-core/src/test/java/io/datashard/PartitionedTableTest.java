@@ -88,7 +88,7 @@ class PartitionedTableTest {
       for (DataFile f : files) {
         int bucket = (Integer) f.partition().get(0);
         for (Row r : readAll(wh, f, t.schema())) {
-          assertThat(io.datashard.partition.Transforms.bucket(50).apply(r.get("id"))).isEqualTo(bucket);
+          assertThat(io.datashard.transforms.Transforms.bucket(50).apply(r.get("id"))).isEqualTo(bucket);
         }
       }
       assertThat(t.scan().count()).isEqualTo(1000);

@@ -9,7 +9,7 @@ import io.datashard.Table;
 import io.datashard.Types;
 import io.datashard.Warehouse;
 import io.datashard.changes.ChangeFeed;
-import io.datashard.changes.ChangeRow;
+import io.datashard.ChangeRow;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;

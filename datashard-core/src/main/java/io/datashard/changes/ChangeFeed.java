@@ -1,5 +1,7 @@
 package io.datashard.changes;
 
+import io.datashard.ChangeType;
+import io.datashard.ChangeRow;
 import io.datashard.CloseableIterator;
 import io.datashard.DataShardException;
 import io.datashard.Row;

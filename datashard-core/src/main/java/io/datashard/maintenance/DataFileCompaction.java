@@ -12,7 +12,7 @@ import io.datashard.commit.TableOperations;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.ops.ReplaceFiles;
-import io.datashard.ops.TableFiles;
+import io.datashard.manifest.TableFiles;
 import io.datashard.parquet.DataFileReader;
 import io.datashard.parquet.ParquetOptions;
 import io.datashard.parquet.RollingDataWriter;

@@ -9,7 +9,7 @@ import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.ops.KeyRewrap;
-import io.datashard.ops.TableFiles;
+import io.datashard.manifest.TableFiles;
 import io.datashard.table.BaseTable;
 import java.nio.ByteBuffer;
 import java.util.Map;

@@ -7,7 +7,7 @@ import io.datashard.commit.TableOperations;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.TableMetadata;
-import io.datashard.ops.TableFiles;
+import io.datashard.manifest.TableFiles;
 import io.datashard.storage.FileInfo;
 import io.datashard.storage.StorageBackend;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.ops.CommitLoop;
-import io.datashard.ops.TableFiles;
+import io.datashard.manifest.TableFiles;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

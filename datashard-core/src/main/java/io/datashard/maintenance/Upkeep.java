@@ -13,7 +13,7 @@ import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.MetadataLogEntry;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.ops.ManifestRewrite;
-import io.datashard.ops.TableFiles;
+import io.datashard.manifest.TableFiles;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -86,7 +86,7 @@ public final class ManifestSchemas {
 
   private static Type partitionType(String transform, Type source, String name) {
     try {
-      return io.datashard.partition.Transforms.fromName(transform).resultType(source);
+      return io.datashard.transforms.Transforms.fromName(transform).resultType(source);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(e.getMessage() + " (partition field '" + name + "')", e);
     }

@@ -1,5 +1,6 @@
 package io.datashard.ops;
 
+import io.datashard.manifest.TableFiles;
 import io.datashard.CommitConflictException;
 import io.datashard.PartitionSpec;
 import io.datashard.Schema;

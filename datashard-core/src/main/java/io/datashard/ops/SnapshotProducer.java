@@ -1,5 +1,6 @@
 package io.datashard.ops;
 
+import io.datashard.manifest.TableFiles;
 import io.datashard.Snapshot;
 import io.datashard.commit.TableOperations;
 import io.datashard.metadata.TableMetadata;

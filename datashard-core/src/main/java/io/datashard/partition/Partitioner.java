@@ -1,5 +1,7 @@
 package io.datashard.partition;
 
+import io.datashard.transforms.Transforms;
+import io.datashard.transforms.Transform;
 import io.datashard.Field;
 import io.datashard.PartitionField;
 import io.datashard.PartitionSpec;

@@ -1,5 +1,6 @@
 package io.datashard.scan;
 
+import io.datashard.ScanReport;
 import io.datashard.CloseableIterator;
 import io.datashard.Field;
 import io.datashard.HistoryEntry;
@@ -21,7 +22,7 @@ import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.TableMetadata;
-import io.datashard.ops.TableFiles;
+import io.datashard.manifest.TableFiles;
 import io.datashard.storage.FileNotFoundInStorageException;
 import java.time.Instant;
 import java.util.ArrayList;

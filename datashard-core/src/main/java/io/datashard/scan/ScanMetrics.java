@@ -1,5 +1,6 @@
 package io.datashard.scan;
 
+import io.datashard.ScanReport;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Thread-safe counters of one scan execution, turned into a {@link ScanReport}. */

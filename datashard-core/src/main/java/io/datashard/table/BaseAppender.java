@@ -10,7 +10,7 @@ import io.datashard.commit.TableOperations;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.ops.FastAppend;
-import io.datashard.ops.TableFiles;
+import io.datashard.manifest.TableFiles;
 import io.datashard.parquet.ParquetOptions;
 import io.datashard.records.RecordValidator;
 import java.util.List;

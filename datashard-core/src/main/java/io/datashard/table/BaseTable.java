@@ -11,7 +11,7 @@ import io.datashard.commit.TableOperations;
 import io.datashard.maintenance.RemoveOrphanFiles;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.TableMetadata;
-import io.datashard.ops.TableFiles;
+import io.datashard.manifest.TableFiles;
 import io.datashard.scan.BaseTableScan;
 import java.util.List;
 import java.util.Map;

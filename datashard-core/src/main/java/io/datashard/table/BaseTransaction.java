@@ -11,7 +11,7 @@ import io.datashard.metadata.DataFile;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.ops.ReplaceFiles;
 import io.datashard.ops.RowDeletion;
-import io.datashard.ops.TableFiles;
+import io.datashard.manifest.TableFiles;
 import io.datashard.scan.BaseTableScan;
 import java.util.ArrayList;
 import java.util.HashMap;

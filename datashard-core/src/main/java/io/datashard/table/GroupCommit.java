@@ -5,7 +5,7 @@ import io.datashard.Snapshot;
 import io.datashard.commit.TableOperations;
 import io.datashard.metadata.DataFile;
 import io.datashard.ops.FastAppend;
-import io.datashard.ops.TableFiles;
+import io.datashard.manifest.TableFiles;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

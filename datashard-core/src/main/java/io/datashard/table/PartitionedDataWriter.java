@@ -3,7 +3,7 @@ package io.datashard.table;
 import io.datashard.PartitionSpec;
 import io.datashard.Schema;
 import io.datashard.metadata.DataFile;
-import io.datashard.ops.TableFiles;
+import io.datashard.manifest.TableFiles;
 import io.datashard.parquet.ParquetOptions;
 import io.datashard.parquet.RollingDataWriter;
 import io.datashard.partition.Partitioner;

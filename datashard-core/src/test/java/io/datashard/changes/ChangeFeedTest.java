@@ -1,5 +1,7 @@
 package io.datashard.changes;
 
+import io.datashard.ChangeRow;
+import io.datashard.ChangeType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -117,9 +119,9 @@ class ChangeFeedTest {
           .updateColumn("n", io.datashard.Types.LONG).commit();
       t.appendRecords(List.of(java.util.Map.of("id", 3L, "n", 3L, "name", "c", "extra", "x")));
       List<String> seen = new ArrayList<>();
-      try (CloseableIterator<io.datashard.changes.ChangeRow> it = t.changes(first, null)) {
+      try (CloseableIterator<io.datashard.ChangeRow> it = t.changes(first, null)) {
         while (it.hasNext()) {
-          io.datashard.changes.ChangeRow c = it.next();
+          io.datashard.ChangeRow c = it.next();
           seen.add(c.type() + " " + c.row().get("id") + " " + c.row().get("n") + " " + c.row().get("name") + " "
               + c.row().get("extra"));
         }

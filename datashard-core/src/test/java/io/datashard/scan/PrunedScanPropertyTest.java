@@ -1,5 +1,6 @@
 package io.datashard.scan;
 
+import io.datashard.ScanReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datashard.Field;

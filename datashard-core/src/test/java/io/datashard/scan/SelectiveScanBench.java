@@ -1,5 +1,6 @@
 package io.datashard.scan;
 
+import io.datashard.ScanReport;
 import static io.datashard.expressions.Expressions.and;
 import static io.datashard.expressions.Expressions.equal;
 import static io.datashard.expressions.Expressions.greaterThanOrEqual;

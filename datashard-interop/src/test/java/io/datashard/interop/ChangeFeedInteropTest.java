@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datashard.CloseableIterator;
 import io.datashard.Warehouse;
-import io.datashard.changes.ChangeRow;
+import io.datashard.ChangeRow;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import io.datashard.Table;
 import io.datashard.commit.MetadataFiles;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
-import io.datashard.ops.TableFiles;
+import io.datashard.manifest.TableFiles;
 import io.datashard.table.BaseTable;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package io.datashard.changes;
+package io.datashard;
 
 /** The kind of a row change, named as Iceberg's and Spark's changelog view name them. */
 public enum ChangeType {

@@ -1,4 +1,4 @@
-package io.datashard.partition;
+package io.datashard.transforms;
 
 import io.datashard.Type;
 

@@ -1,4 +1,4 @@
-package io.datashard.table;
+package io.datashard.manifest;
 
 import io.datashard.metadata.ManifestFile;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.datashard.scan;
+package io.datashard;
 
 /**
  * What one execution of a scan did, so a user can see why a query is fast or slow. Immutable.

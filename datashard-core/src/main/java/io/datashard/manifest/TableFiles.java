@@ -1,4 +1,4 @@
-package io.datashard.ops;
+package io.datashard.manifest;
 
 import io.datashard.metadata.TableMetadata;
 import io.datashard.Snapshot;
@@ -9,7 +9,6 @@ import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.storage.StorageBackend;
-import io.datashard.table.ManifestListCache;
 import java.util.List;
 import java.util.UUID;
 

@@ -1,4 +1,4 @@
-package io.datashard.partition;
+package io.datashard.transforms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,11 +1,7 @@
-package io.datashard.ops;
+package io.datashard.manifest;
 
 import io.datashard.PartitionSpec;
 import io.datashard.Schema;
-import io.datashard.manifest.ManifestListReader;
-import io.datashard.manifest.ManifestListWriter;
-import io.datashard.manifest.ManifestReader;
-import io.datashard.manifest.ManifestWriter;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;

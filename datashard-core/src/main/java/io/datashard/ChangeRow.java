@@ -1,6 +1,5 @@
-package io.datashard.changes;
+package io.datashard;
 
-import io.datashard.Row;
 import java.util.Objects;
 
 /**
