@@ -84,12 +84,10 @@ public interface Table {
    * @param fromSnapshotExclusive start (exclusive), or null for the first snapshot of the end's ancestry
    * @param toSnapshotInclusive end (inclusive), or null for the current snapshot
    * @return the change rows
-   * @see io.datashard.changes.ChangeFeed
+   * @throws ValidationException when a snapshot of the range is unknown or {@code from} is not an ancestor of
+   *     {@code to}
    */
-  default CloseableIterator<io.datashard.ChangeRow> changes(Long fromSnapshotExclusive,
-                                                                    Long toSnapshotInclusive) {
-    return io.datashard.changes.ChangeFeed.open(this, fromSnapshotExclusive, toSnapshotInclusive);
-  }
+  CloseableIterator<ChangeRow> changes(Long fromSnapshotExclusive, Long toSnapshotInclusive);
 
   /** @return a scan of the current snapshot (refreshes first) */
   TableScan scan();
@@ -187,7 +185,7 @@ public interface Table {
    *
    * @return the configurable action
    */
-  io.datashard.maintenance.RemoveOrphanFiles removeOrphanFiles();
+  RemoveOrphanFiles removeOrphanFiles();
 
   /**
    * Runs the table's upkeep now, on the calling thread, for scheduled runs ({@code datashard maintain}): expires
@@ -202,7 +200,29 @@ public interface Table {
    *
    * @return what was done
    */
-  io.datashard.maintenance.Upkeep.Result maintain();
+  MaintenanceResult maintain();
+
+  /**
+   * Rotates an encrypted table's master key without rewriting data (docs/encryption.md, "Rotating the master key"):
+   * sets {@code datashard.encryption.key-id} to the new key (one commit; files written from then on use it), then
+   * re-wraps the data key of every live data file with it in new manifests (a second commit that changes no data).
+   * Both steps retry on conflicts; running it again re-wraps what a concurrent writer committed with the old key
+   * meanwhile, and otherwise does nothing. Older snapshots keep the keys as they were wrapped then: keep the old
+   * master key until they are expired.
+   *
+   * @param newMasterKeyId the new master key's id, known to the warehouse's key management
+   * @return the rotation's snapshot and how many files were re-wrapped
+   * @throws ValidationException when the table is not encrypted or the id is empty
+   * @throws DataShardException naming the key id when a key cannot be used; nothing is committed then and the old
+   *     key keeps working
+   */
+  KeyRotation rotateMasterKey(String newMasterKeyId);
+
+  /**
+   * @return per master key id, how many live data files of the current snapshot have their data key wrapped by it
+   *     ({@code ""} counts plaintext files); empty for an empty table
+   */
+  java.util.Map<String, Long> masterKeysInUse();
 
   /**
    * The files a scan would read, each with a URL that reads it without credentials for {@code ttl}: the data files

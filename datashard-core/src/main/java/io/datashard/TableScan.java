@@ -1,7 +1,6 @@
 package io.datashard;
 
 import io.datashard.expressions.Expression;
-import io.datashard.ScanReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
@@ -161,25 +160,7 @@ public interface TableScan {
    * @param maxRows the most rows rendered (at least 0)
    * @return what {@link #show(int)} prints: an aligned text table with column names and types, values longer
    *     than 40 characters cut, and a last line saying how many rows were shown
+   * @throws ValidationException when {@code maxRows} is negative
    */
-  default String showString(int maxRows) {
-    if (maxRows < 0) {
-      throw new IllegalArgumentException("maxRows must be 0 or more, got " + maxRows);
-    }
-    java.util.List<Row> rows = new java.util.ArrayList<>();
-    boolean more = false;
-    try (CloseableIterator<Row> it = iterator()) {
-      while (it.hasNext()) {
-        Row r = it.next();
-        if (rows.size() == maxRows) {
-          more = true;
-          break;
-        }
-        rows.add(r);
-      }
-    }
-    String table = io.datashard.display.TextTable.render(schema(), rows, io.datashard.display.TextTable.DEFAULT_MAX_WIDTH);
-    String footer = more ? "(first " + rows.size() + " rows)" : "(" + rows.size() + (rows.size() == 1 ? " row)" : " rows)");
-    return table + footer + "\n";
-  }
+  String showString(int maxRows);
 }

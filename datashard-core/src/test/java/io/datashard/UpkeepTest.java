@@ -65,7 +65,7 @@ class UpkeepTest {
       assertThat(ops.versionFiles().read(2).tombstone()).isNotNull();
 
       // on demand: every small file compacted, manifests merged, rows unchanged
-      Upkeep.Result r = t.maintain();
+      MaintenanceResult r = t.maintain();
       assertThat(r.lines()).isNotEmpty();
       t.refresh();
       assertThat(t.currentSnapshot().summaryLong("total-data-files")).isEqualTo(1);

@@ -1,5 +1,6 @@
 package io.datashard.cli;
 
+import io.datashard.MaintenanceResult;
 import io.datashard.Table;
 import io.datashard.Warehouse;
 import io.datashard.maintenance.Upkeep;
@@ -21,7 +22,7 @@ final class MaintainCommand extends TableCommand {
   public Integer call() {
     try (Warehouse wh = warehouse()) {
       Table t = wh.loadTable(table);
-      Upkeep.Result r;
+      MaintenanceResult r;
       try (Progress p = cli.progress("maintain " + table, -1, null)) {
         r = t.maintain();
       }

@@ -2,7 +2,7 @@ package io.datashard.cli;
 
 import io.datashard.Table;
 import io.datashard.Warehouse;
-import io.datashard.maintenance.RemoveOrphanFiles;
+import io.datashard.RemoveOrphanFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -3,7 +3,7 @@ package io.datashard.cli;
 import io.datashard.Table;
 import io.datashard.Warehouse;
 import io.datashard.metadata.TableMetadata;
-import io.datashard.table.BaseTable;
+import io.datashard.ops.TableInternals;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +31,7 @@ abstract class TableCommand implements Callable<Integer> {
   }
 
   static TableMetadata metadata(Table t) {
-    return ((BaseTable) t).metadata();
+    return TableInternals.of(t).metadata();
   }
 
   /** @return "7d", "12h", "30m", "45s", "500ms", "2w" (a bare number is days) as a duration */

@@ -1,2 +1,6 @@
-/** Text rendering of rows for people (JShell, the command line). */
+/**
+ * Text rendering of rows for people (JShell, the command line).
+ *
+ * <p><b>Internal</b>: not part of DataShard's public API (docs/architecture.md, "Layers"); its classes may change in any release. Use the API in {@code io.datashard}.
+ */
 package io.datashard.display;

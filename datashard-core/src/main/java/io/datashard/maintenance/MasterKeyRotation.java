@@ -10,7 +10,7 @@ import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.ops.KeyRewrap;
 import io.datashard.manifest.TableFiles;
-import io.datashard.table.BaseTable;
+import io.datashard.ops.TableInternals;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,23 +21,10 @@ import java.util.TreeMap;
  * re-wrapped in new manifests. Older snapshots keep listing the keys as they were wrapped then: keep the old master
  * key until those snapshots are expired.
  *
- * <pre>{@code
- * MasterKeyRotation.Result r = MasterKeyRotation.rotate(table, "orders-2027");
- * MasterKeyRotation.masterKeysInUse(table);   // {orders-2027=42}
- * }</pre>
+ * Internal: users call {@link Table#rotateMasterKey(String)} and {@link Table#masterKeysInUse()}.
  */
 public final class MasterKeyRotation {
   private MasterKeyRotation() {
-  }
-
-  /**
-   * The outcome of a rotation.
-   *
-   * @param snapshot the {@code replace} snapshot holding the re-wrapped keys, or the current one when none needed
-   *     re-wrapping
-   * @param rewrappedFiles how many data files' keys were re-wrapped
-   */
-  public record Result(Snapshot snapshot, int rewrappedFiles) {
   }
 
   /**
@@ -52,11 +39,11 @@ public final class MasterKeyRotation {
    * @throws io.datashard.encryption.KeyManagementException naming the key id when a key cannot be used; data
    *     keys re-wrapped before the failure are not committed, and nothing is lost (the old key still works)
    */
-  public static Result rotate(Table table, String newMasterKeyId) {
+  public static io.datashard.KeyRotation rotate(Table table, String newMasterKeyId) {
     if (newMasterKeyId == null || newMasterKeyId.isBlank()) {
       throw new ValidationException("the new master key id must not be empty");
     }
-    BaseTable t = (BaseTable) table;
+    TableInternals t = TableInternals.of(table);
     if (EncryptionSettings.fromProperties(t.operations().refresh().properties()) == null) {
       throw new ValidationException("table " + table.name() + " is not encrypted (" + EncryptionSettings.KEY_ID
           + " is not set): there is no master key to rotate");
@@ -67,7 +54,7 @@ public final class MasterKeyRotation {
     KeyRewrap rewrap = new KeyRewrap(t.operations(), t.files(), newMasterKeyId.trim());
     Snapshot s = rewrap.commit();
     table.refresh();
-    return new Result(s, rewrap.rewrappedFiles());
+    return new io.datashard.KeyRotation(s, rewrap.rewrappedFiles());
   }
 
   /**
@@ -76,7 +63,7 @@ public final class MasterKeyRotation {
    *     ({@code ""} counts plaintext files); empty for an empty table
    */
   public static Map<String, Long> masterKeysInUse(Table table) {
-    BaseTable t = (BaseTable) table;
+    TableInternals t = TableInternals.of(table);
     TableFiles files = t.files();
     Map<String, Long> out = new TreeMap<>();
     Snapshot current = t.operations().refresh().currentSnapshot();

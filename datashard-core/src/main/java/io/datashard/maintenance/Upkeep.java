@@ -1,5 +1,7 @@
 package io.datashard.maintenance;
 
+import io.datashard.MaintenanceResult;
+
 import io.datashard.DataShardException;
 import io.datashard.RewriteDataFiles;
 import io.datashard.Snapshot;
@@ -64,7 +66,7 @@ public final class Upkeep {
   private long filesAtLastCompactionCheck = -1;
   private int retiredBelow = -1;
   private long runs;
-  private Result lastResult;
+  private MaintenanceResult lastResult;
   private String lastThread;
 
   /**
@@ -106,7 +108,7 @@ public final class Upkeep {
   }
 
   private void runScheduled(TableOperations ops, TableFiles files) {
-    Result r = null;
+    MaintenanceResult r = null;
     TableMetadata after = null;
     try {
       // A handle of its own for file-system tables: the appenders' handle is never refreshed under them.
@@ -141,7 +143,7 @@ public final class Upkeep {
     }
   }
 
-  private void finished(Result r) {
+  private void finished(MaintenanceResult r) {
     synchronized (lock) {
       scheduled = false;
       if (r != null) {
@@ -235,7 +237,7 @@ public final class Upkeep {
    *     the thresholds and without a time budget; false for an automatic run
    * @return what was done
    */
-  public Result run(TableOperations ops, TableFiles files, boolean onDemand) {
+  public MaintenanceResult run(TableOperations ops, TableFiles files, boolean onDemand) {
     long started = System.currentTimeMillis();
     TableMetadata m = ops.refresh();
     long deadline = onDemand ? Long.MAX_VALUE : started + m.longProperty(TableProperties.UPKEEP_MAX_DURATION_MS,
@@ -313,7 +315,7 @@ public final class Upkeep {
           TableProperties.UPKEEP_MAX_SNAPSHOTS);
     }
     long dataBytes = m.currentSnapshot() == null ? 0 : m.currentSnapshot().summaryLong("total-files-size");
-    Result result = new Result(List.copyOf(expired), deleted, compacted, written, manifestsRewritten, retired,
+    MaintenanceResult result = new MaintenanceResult(List.copyOf(expired), deleted, compacted, written, manifestsRewritten, retired,
         metadataBytes, dataBytes, System.currentTimeMillis() - started, List.copyOf(notes));
     if (result.changedAnything()) {
       LOG.info("table {}: upkeep: {}", ops.tableName(), String.join("; ", result.lines()));
@@ -406,7 +408,7 @@ public final class Upkeep {
   }
 
   /** @return the last automatic run's result, or null */
-  public Result lastResult() {
+  public MaintenanceResult lastResult() {
     synchronized (lock) {
       return lastResult;
     }
@@ -437,43 +439,6 @@ public final class Upkeep {
         lock.wait(left);
       }
       return true;
-    }
-  }
-
-  /**
-   * What one upkeep run did.
-   *
-   * @param expiredSnapshotIds snapshots expired
-   * @param deletedFiles data files, manifests and manifest lists deleted because only expired snapshots held them
-   * @param compactedFiles small data files rewritten by compaction
-   * @param compactionOutputFiles the files compaction wrote in their place
-   * @param manifestsRewritten whether the current snapshot's manifests were merged
-   * @param retiredVersions version files replaced by tombstones
-   * @param metadataBytes bytes a reader loads to plan a scan of the current snapshot (-1: unknown)
-   * @param dataBytes bytes of the current snapshot's data files
-   * @param millis how long the run took
-   * @param notes steps skipped and why
-   */
-  public record Result(List<Long> expiredSnapshotIds, int deletedFiles, int compactedFiles, int compactionOutputFiles,
-                       boolean manifestsRewritten, int retiredVersions, long metadataBytes, long dataBytes,
-                       long millis, List<String> notes) {
-    /** @return whether the run changed the table or its files */
-    public boolean changedAnything() {
-      return !expiredSnapshotIds.isEmpty() || deletedFiles > 0 || compactedFiles > 0 || manifestsRewritten
-          || retiredVersions > 0;
-    }
-
-    /** @return one line per step, for logs and the CLI */
-    public List<String> lines() {
-      List<String> l = new ArrayList<>();
-      l.add("expired " + expiredSnapshotIds.size() + " snapshots, deleted " + deletedFiles + " files");
-      l.add("compacted " + compactedFiles + " small data files into " + compactionOutputFiles);
-      l.add(manifestsRewritten ? "rewrote the manifests" : "manifests left as they are");
-      l.add("replaced " + retiredVersions + " old version files by tombstones");
-      l.add("metadata " + (metadataBytes < 0 ? "unknown" : metadataBytes + " bytes") + ", data " + dataBytes
-          + " bytes, " + millis + " ms");
-      notes.forEach(l::add);
-      return l;
     }
   }
 }

@@ -11,5 +11,7 @@
  * <p>Reading: {@link io.datashard.manifest.ManifestListReader} and
  * {@link io.datashard.manifest.ManifestReader} project by field id, apply v2 inheritance, and raise
  * {@link io.datashard.CorruptMetadataException} naming the file for anything damaged.
+ *
+ * <p><b>Internal</b>: not part of DataShard's public API (docs/architecture.md, "Layers"); its classes may change in any release. Use the API in {@code io.datashard}.
  */
 package io.datashard.manifest;

@@ -1,5 +1,6 @@
 package io.datashard.scan;
 
+import io.datashard.display.TextTable;
 import io.datashard.ScanReport;
 import io.datashard.CloseableIterator;
 import io.datashard.Field;
@@ -622,5 +623,27 @@ public final class BaseTableScan implements TableScan {
         current = null;
       }
     }
+  }
+
+  @Override
+  public String showString(int maxRows) {
+    if (maxRows < 0) {
+      throw new io.datashard.ValidationException("maxRows must be 0 or more, got " + maxRows);
+    }
+    java.util.List<Row> rows = new java.util.ArrayList<>();
+    boolean more = false;
+    try (CloseableIterator<Row> it = iterator()) {
+      while (it.hasNext()) {
+        Row r = it.next();
+        if (rows.size() == maxRows) {
+          more = true;
+          break;
+        }
+        rows.add(r);
+      }
+    }
+    String table = TextTable.render(schema(), rows, TextTable.DEFAULT_MAX_WIDTH);
+    String footer = more ? "(first " + rows.size() + " rows)" : "(" + rows.size() + (rows.size() == 1 ? " row)" : " rows)");
+    return table + footer + "\n";
   }
 }

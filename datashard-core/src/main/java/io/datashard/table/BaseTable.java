@@ -1,5 +1,6 @@
 package io.datashard.table;
 
+import io.datashard.MaintenanceResult;
 import io.datashard.Appender;
 import io.datashard.HistoryEntry;
 import io.datashard.PartitionSpec;
@@ -8,7 +9,7 @@ import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.TableScan;
 import io.datashard.commit.TableOperations;
-import io.datashard.maintenance.RemoveOrphanFiles;
+import io.datashard.RemoveOrphanFiles;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.manifest.TableFiles;
@@ -17,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The {@link Table} implementation: a name, the commit protocol's operations and the file layout. */
-public final class BaseTable implements Table {
+public final class BaseTable implements Table, io.datashard.ops.TableInternals {
   private final String name;
   private final TableOperations ops;
   private final TableFiles files;
@@ -54,7 +55,7 @@ public final class BaseTable implements Table {
     this.groupCommit = groupCommit;
   }
 
-  /** @return the commit protocol operations of this handle (for maintenance and tools) */
+  @Override
   public TableOperations operations() {
     return ops;
   }
@@ -64,12 +65,12 @@ public final class BaseTable implements Table {
     return upkeep;
   }
 
-  /** @return the file layout of this table */
+  @Override
   public TableFiles files() {
     return files;
   }
 
-  /** @return the metadata version this handle last saw */
+  @Override
   public TableMetadata metadata() {
     return ops.current();
   }
@@ -255,13 +256,28 @@ public final class BaseTable implements Table {
   }
 
   @Override
-  public io.datashard.maintenance.Upkeep.Result maintain() {
+  public io.datashard.MaintenanceResult maintain() {
     return upkeep.run(ops, files, true);
   }
 
   @Override
   public RemoveOrphanFiles removeOrphanFiles() {
-    return new RemoveOrphanFiles(ops, files);
+    return new io.datashard.maintenance.OrphanFileRemoval(ops, files);
+  }
+
+  @Override
+  public io.datashard.KeyRotation rotateMasterKey(String newMasterKeyId) {
+    return io.datashard.maintenance.MasterKeyRotation.rotate(this, newMasterKeyId);
+  }
+
+  @Override
+  public Map<String, Long> masterKeysInUse() {
+    return io.datashard.maintenance.MasterKeyRotation.masterKeysInUse(this);
+  }
+
+  @Override
+  public io.datashard.CloseableIterator<io.datashard.ChangeRow> changes(Long fromSnapshotExclusive, Long toSnapshotInclusive) {
+    return io.datashard.changes.ChangeFeed.open(this, fromSnapshotExclusive, toSnapshotInclusive);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.datashard.encryption;
 
+import io.datashard.KeyRotation;
 import static io.datashard.expressions.Expressions.equal;
 import static io.datashard.expressions.Expressions.greaterThanOrEqual;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,7 +15,6 @@ import io.datashard.Table;
 import io.datashard.Types;
 import io.datashard.ValidationException;
 import io.datashard.Warehouse;
-import io.datashard.maintenance.MasterKeyRotation;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
@@ -303,19 +303,19 @@ public abstract class EncryptionScenarios {
     for (DataFile f : liveFiles(t)) {
       bytesBefore.put(f.location(), encrypted().storage().readAll(f.location()));
     }
-    assertThat(MasterKeyRotation.masterKeysInUse(t)).containsExactly(Map.entry("k1", 2L));
+    assertThat(t.masterKeysInUse()).containsExactly(Map.entry("k1", 2L));
 
-    MasterKeyRotation.Result r = MasterKeyRotation.rotate(t, "k2");
+    KeyRotation r = t.rotateMasterKey("k2");
     assertThat(r.rewrappedFiles()).isEqualTo(2);
     assertThat(r.snapshot().summary()).containsEntry("operation", "replace");
-    assertThat(MasterKeyRotation.masterKeysInUse(t)).containsExactly(Map.entry("k2", 2L));
+    assertThat(t.masterKeysInUse()).containsExactly(Map.entry("k2", 2L));
     assertThat(t.properties()).containsEntry(EncryptionSettings.KEY_ID, "k2");
     for (DataFile f : liveFiles(t)) {
       assertThat(encrypted().storage().readAll(f.location())).isEqualTo(bytesBefore.get(f.location()));
     }
     t.appendRecords(rows(200, 100));   // new files use k2
-    assertThat(MasterKeyRotation.masterKeysInUse(t)).containsExactly(Map.entry("k2", 3L));
-    assertThat(MasterKeyRotation.rotate(t, "k2").rewrappedFiles()).isZero();   // idempotent
+    assertThat(t.masterKeysInUse()).containsExactly(Map.entry("k2", 3L));
+    assertThat(t.rotateMasterKey("k2").rewrappedFiles()).isZero();   // idempotent
 
     // a key store holding only k2 reads the current snapshot; the snapshot before the rotation still needs k1
     Path onlyK2 = temp.resolve("only-k2.p12");
@@ -346,7 +346,7 @@ public abstract class EncryptionScenarios {
     System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
     try {
       t.appendRecords(rows(0, 50));
-      MasterKeyRotation.rotate(t, "k2");
+      t.rotateMasterKey("k2");
       DataFile f = liveFiles(t).get(0);
       // wrong key, missing key, tampering, no key management: collect every message and stack trace
       Path impostor = temp.resolve("impostor2.p12");

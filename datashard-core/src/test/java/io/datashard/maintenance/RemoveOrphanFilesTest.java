@@ -1,5 +1,6 @@
 package io.datashard.maintenance;
 
+import io.datashard.RemoveOrphanFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

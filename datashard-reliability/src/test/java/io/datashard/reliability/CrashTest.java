@@ -6,7 +6,7 @@ import io.datashard.Row;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
-import io.datashard.maintenance.RemoveOrphanFiles;
+import io.datashard.RemoveOrphanFiles;
 import io.datashard.storage.FileInfo;
 import io.datashard.table.BaseTable;
 import java.nio.file.Path;

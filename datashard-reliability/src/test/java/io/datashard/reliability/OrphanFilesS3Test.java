@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
-import io.datashard.maintenance.RemoveOrphanFiles;
+import io.datashard.RemoveOrphanFiles;
 import io.datashard.storage.FileInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -10,7 +10,7 @@ import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
-import io.datashard.maintenance.RemoveOrphanFiles;
+import io.datashard.RemoveOrphanFiles;
 import io.datashard.s3.CountingS3Proxy;
 import io.datashard.s3.CountingS3Proxy.Fault;
 import io.datashard.s3.S3ProxyServer;

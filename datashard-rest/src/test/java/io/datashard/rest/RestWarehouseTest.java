@@ -181,7 +181,7 @@ class RestWarehouseTest {
       assertThat(fresh.scan().useRef("audit").count()).isEqualTo(10);
 
       // Orphan-file removal keeps every version file the catalog wrote, whatever their names.
-      io.datashard.maintenance.RemoveOrphanFiles.Result r = fresh.removeOrphanFiles()
+      io.datashard.RemoveOrphanFiles.Result r = fresh.removeOrphanFiles()
           .olderThan(java.time.Instant.now().plusSeconds(60)).execute();
       assertThat(r.orphanFiles()).noneMatch(f -> f.endsWith(".metadata.json"));
       assertThat(ids(wh.loadTable("sales.orders"))).hasSize(9);

@@ -1,5 +1,6 @@
 package io.datashard.s3.kms;
 
+import io.datashard.KeyRotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +14,6 @@ import io.datashard.Warehouse;
 import io.datashard.encryption.EncryptionSettings;
 import io.datashard.encryption.KeyManagementClient;
 import io.datashard.encryption.KeyManagementException;
-import io.datashard.maintenance.MasterKeyRotation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -99,9 +99,9 @@ class AwsKmsClientTest {
       assertThat(t.scan().toList()).hasSize(150);
       assertThat(t.scan().toList().stream().map(r -> r.getString("secret"))).contains("s99");
 
-      MasterKeyRotation.Result r = MasterKeyRotation.rotate(t, "alias/orders-2027");
+      KeyRotation r = t.rotateMasterKey("alias/orders-2027");
       assertThat(r.rewrappedFiles()).isEqualTo(2);
-      assertThat(MasterKeyRotation.masterKeysInUse(t)).containsExactly(Map.entry("alias/orders-2027", 2L));
+      assertThat(t.masterKeysInUse()).containsExactly(Map.entry("alias/orders-2027", 2L));
     }
     try (Warehouse wh = Warehouse.fromEnvironment(env())) {
       List<Row> rows = wh.loadTable("orders").scan().toList();

@@ -1,6 +1,8 @@
 package io.datashard.maintenance;
 
 import io.datashard.DataShardException;
+import io.datashard.RemoveOrphanFiles;
+import io.datashard.ValidationException;
 import io.datashard.Snapshot;
 import io.datashard.commit.MetadataFiles;
 import io.datashard.commit.TableOperations;
@@ -23,44 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes the files under a table's location that no committed version references and that are older than a
- * grace period: data files, manifests, manifest lists and temporary files left behind by writers that crashed
- * or failed. Built by {@link io.datashard.Table#removeOrphanFiles()}:
- *
- * <pre>{@code
- * RemoveOrphanFiles.Result r = table.removeOrphanFiles()
- *     .olderThan(Duration.ofDays(3))   // the default
- *     .dryRun(true)                     // list only
- *     .execute();
- * r.orphanFiles().forEach(System.out::println);
- * }</pre>
- *
- * <p><b>Referenced</b> (never deleted): every {@code vN.metadata.json} (every {@code *.metadata.json} in
- * {@code metadata/}, so the version files a REST catalog names its own way are kept too) and {@code version-hint.text}; the manifest
- * list of every snapshot in the current metadata (the snapshots of every branch and tag included); every
- * manifest in those lists; every data file in those manifests (live or deleted entries); every statistics and
- * partition-statistics file the metadata lists. Everything else below the table location is an orphan candidate.
- *
- * <p><b>Safety.</b>
- * <ul>
- *   <li>The grace period protects writers in flight: a slow writer's data files and manifests are unreferenced
- *       until its commit lands. The default, {@link #DEFAULT_GRACE} (3 days, as in Apache Iceberg), is far longer
- *       than any commit; shorten it only when no writer can be running.
- *   <li>Right before deleting, the table is refreshed and the files of versions committed meanwhile are
- *       removed from the candidates.
- *   <li>Only files strictly below {@code <table location>/} are considered: a table {@code events2} next to
- *       {@code events} is never touched. Symbolic links are neither followed nor deleted.
- *   <li>Any failure to read the metadata aborts the run before anything is deleted. A referenced file that is
- *       listed under another spelling of its location (for example a different scheme) aborts it as well.
- * </ul>
- *
- * <p>Not thread-safe; create one per run.
+ * The implementation of {@link RemoveOrphanFiles} (the contract and its safety rules are documented there).
  */
-public final class RemoveOrphanFiles {
-  private static final Logger LOG = LoggerFactory.getLogger(RemoveOrphanFiles.class);
-
-  /** The default grace period: files younger than this are never deleted. */
-  public static final Duration DEFAULT_GRACE = Duration.ofDays(3);
+public final class OrphanFileRemoval implements RemoveOrphanFiles {
+  private static final Logger LOG = LoggerFactory.getLogger(OrphanFileRemoval.class);
 
   private final TableOperations ops;
   private final TableFiles files;
@@ -72,7 +40,7 @@ public final class RemoveOrphanFiles {
    * @param ops the table's operations
    * @param files the table's file layout
    */
-  public RemoveOrphanFiles(TableOperations ops, TableFiles files) {
+  public OrphanFileRemoval(TableOperations ops, TableFiles files) {
     this.ops = Objects.requireNonNull(ops, "ops");
     this.files = Objects.requireNonNull(files, "files");
   }
@@ -83,10 +51,11 @@ public final class RemoveOrphanFiles {
    * @param age the grace period, zero or positive
    * @return this
    */
+  @Override
   public RemoveOrphanFiles olderThan(Duration age) {
     Objects.requireNonNull(age, "age");
     if (age.isNegative()) {
-      throw new IllegalArgumentException("grace period must not be negative: " + age);
+      throw new ValidationException("grace period must not be negative: " + age);
     }
     this.olderThan = age;
     this.olderThanInstant = null;
@@ -99,6 +68,7 @@ public final class RemoveOrphanFiles {
    * @param time the cut-off
    * @return this
    */
+  @Override
   public RemoveOrphanFiles olderThan(Instant time) {
     this.olderThanInstant = Objects.requireNonNull(time, "time");
     return this;
@@ -108,6 +78,7 @@ public final class RemoveOrphanFiles {
    * @param dryRun when true, list what would be deleted and delete nothing
    * @return this
    */
+  @Override
   public RemoveOrphanFiles dryRun(boolean dryRun) {
     this.dryRun = dryRun;
     return this;
@@ -119,6 +90,7 @@ public final class RemoveOrphanFiles {
    * @return what was (or would be) deleted
    * @throws DataShardException when the metadata cannot be read completely; nothing is deleted then
    */
+  @Override
   public Result execute() {
     StorageBackend storage = files.storage();
     String tableLocation = ops.tableLocation();
@@ -252,18 +224,5 @@ public final class RemoveOrphanFiles {
       s = "s3://" + s.substring(6);
     }
     return s;
-  }
-
-  /**
-   * What a run found.
-   *
-   * @param orphanFiles the files deleted, or that would be deleted in a dry run
-   * @param orphanBytes their total size
-   * @param dryRun whether nothing was deleted
-   * @param filesListed files found below the table location
-   * @param unreferencedTooNew unreferenced files spared because they are newer than the grace period
-   */
-  public record Result(List<String> orphanFiles, long orphanBytes, boolean dryRun, int filesListed,
-                       int unreferencedTooNew) {
   }
 }

@@ -1,0 +1,6 @@
+/**
+ * Immutable table metadata (versions, snapshots, manifests, data files) and its JSON form.
+ *
+ * <p><b>Internal</b>: not part of DataShard's public API (docs/architecture.md, "Layers"); its classes may change in any release. Use the API in {@code io.datashard}.
+ */
+package io.datashard.metadata;

@@ -1,0 +1,6 @@
+/**
+ * A row's partition values and path under a partition spec.
+ *
+ * <p><b>Internal</b>: not part of DataShard's public API (docs/architecture.md, "Layers"); its classes may change in any release. Use the API in {@code io.datashard}.
+ */
+package io.datashard.partition;

@@ -1,0 +1,6 @@
+/**
+ * Validation of user records against a schema, and the mapping of Java records and beans to rows.
+ *
+ * <p><b>Internal</b>: not part of DataShard's public API (docs/architecture.md, "Layers"); its classes may change in any release. Use the API in {@code io.datashard}.
+ */
+package io.datashard.records;
