@@ -5,16 +5,15 @@ import io.datashard.Schema;
 import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.Types;
-import io.datashard.Warehouse;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "snapshots", mixinStandardHelpOptions = true,
     description = "List the table's snapshots, oldest first, with their operation and row and file counts.")
-final class SnapshotsCommand extends TableCommand {
+final class SnapshotsCommand extends TableListingCommand {
   static final Schema COLUMNS = Schema.of(
       Field.required(1, "snapshot_id", Types.LONG),
       Field.optional(2, "parent_id", Types.LONG),
@@ -30,43 +29,35 @@ final class SnapshotsCommand extends TableCommand {
   static final java.util.List<String> NARROW = java.util.List.of("snapshot_id", "committed_at", "operation",
       "total_rows", "current");
 
-  @Parameters(index = "0", paramLabel = "TABLE", description = "Table name")
-  String table;
-
-  @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", description = "Output: ${COMPLETION-CANDIDATES}")
-  RowWriter.Format format = RowWriter.Format.TABLE;
-
   @Option(names = "--wide", description = "Table format: every column (parent, sequence, added rows, file counts) "
       + "and times to the millisecond; CSV and JSON Lines always have everything")
   boolean wide;
 
   @Override
-  public Integer call() {
-    try (Warehouse wh = warehouse()) {
-      Table t = wh.loadTable(table);
-      Snapshot current = t.currentSnapshot();
-      Schema columns = format == RowWriter.Format.TABLE && !wide ? COLUMNS.select(NARROW) : COLUMNS;
-      RowWriter w = RowWriter.create(format, columns, out(), 40);
-      for (Snapshot s : t.snapshots()) {
-        Map<String, Object> row = new HashMap<>();
-        row.put("snapshot_id", s.snapshotId());
-        row.put("parent_id", s.parentId());
-        row.put("sequence", s.sequenceNumber());
-        java.time.Instant at = columns == COLUMNS ? s.timestamp()
-            : s.timestamp().truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // narrow: to the second
-        row.put("committed_at", at.atOffset(java.time.ZoneOffset.UTC));
-        row.put("operation", s.operation());
-        row.put("added_rows", summary(s, "added-records"));
-        row.put("total_rows", summary(s, "total-records"));
-        row.put("added_files", summary(s, "added-data-files"));
-        row.put("total_files", summary(s, "total-data-files"));
-        row.put("current", current != null && current.snapshotId() == s.snapshotId());
-        row.keySet().retainAll(columns.columnNames());
-        w.write(row);
-      }
-      w.close();
+  Schema columns() {
+    return format == RowWriter.Format.TABLE && !wide ? COLUMNS.select(NARROW) : COLUMNS;
+  }
+
+  @Override
+  void rows(Table t, Consumer<Map<String, Object>> rows) {
+    Snapshot current = t.currentSnapshot();
+    boolean narrow = columns() != COLUMNS;
+    for (Snapshot s : t.snapshots()) {
+      Map<String, Object> row = new HashMap<>();
+      row.put("snapshot_id", s.snapshotId());
+      row.put("parent_id", s.parentId());
+      row.put("sequence", s.sequenceNumber());
+      java.time.Instant at = narrow ? s.timestamp().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) // to the second
+          : s.timestamp();
+      row.put("committed_at", at.atOffset(java.time.ZoneOffset.UTC));
+      row.put("operation", s.operation());
+      row.put("added_rows", summary(s, "added-records"));
+      row.put("total_rows", summary(s, "total-records"));
+      row.put("added_files", summary(s, "added-data-files"));
+      row.put("total_files", summary(s, "total-data-files"));
+      row.put("current", current != null && current.snapshotId() == s.snapshotId());
+      rows.accept(row);
     }
-    return 0;
   }
 
   static Long summary(Snapshot s, String key) {

@@ -1,23 +1,9 @@
 package io.datashard.expressions;
 
-import java.util.Objects;
-
 /** Both sides match. */
-public final class And implements Expression {
-  private final Expression left;
-  private final Expression right;
-
+public final class And extends Junction {
   And(Expression left, Expression right) {
-    this.left = Objects.requireNonNull(left, "left");
-    this.right = Objects.requireNonNull(right, "right");
-  }
-
-  public Expression left() {
-    return left;
-  }
-
-  public Expression right() {
-    return right;
+    super(left, right);
   }
 
   @Override
@@ -27,21 +13,6 @@ public final class And implements Expression {
 
   @Override
   public Expression negate() {
-    return Expressions.or(left.negate(), right.negate());
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof And && ((And) o).left.equals(left) && ((And) o).right.equals(right);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash("and", left, right);
-  }
-
-  @Override
-  public String toString() {
-    return "(" + left + " and " + right + ")";
+    return Expressions.or(left().negate(), right().negate());
   }
 }

@@ -4,15 +4,12 @@ import io.datashard.StorageException;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.PartitionFieldSummary;
 import io.datashard.storage.OutputFile;
-import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.file.CodecFactory;
-import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +34,8 @@ public final class ManifestListWriter implements AutoCloseable {
   private final long sequenceNumber;
   private final Schema schema = ManifestSchemas.manifestListSchema();
   private final Schema summarySchema;
-  private final CountingOutputStream out;
-  private final DataFileWriter<GenericRecord> writer;
+  private final AvroMetadataSink sink;
   private final List<ManifestFile> written = new ArrayList<>();
-  private boolean closed;
   private ManifestListFile result;
 
   private ManifestListWriter(OutputFile file, long snapshotId, Long parentSnapshotId, long sequenceNumber) {
@@ -51,23 +46,12 @@ public final class ManifestListWriter implements AutoCloseable {
     this.snapshotId = snapshotId;
     this.sequenceNumber = sequenceNumber;
     this.summarySchema = ManifestWriter.nonNull(schema.getField("partitions").schema()).getElementType();
-    DataFileWriter<GenericRecord> w = new DataFileWriter<>(new GenericDatumWriter<>(schema));
-    w.setCodec(CodecFactory.deflateCodec(ManifestWriter.DEFLATE_LEVEL));
-    w.setMeta("snapshot-id", String.valueOf(snapshotId));
-    w.setMeta("parent-snapshot-id", String.valueOf(parentSnapshotId));
-    w.setMeta("sequence-number", String.valueOf(sequenceNumber));
-    w.setMeta("format-version", "2");
-    this.out = new CountingOutputStream(file.create());
-    try {
-      this.writer = w.create(schema, out);
-    } catch (IOException | RuntimeException e) {
-      try {
-        out.close();
-      } catch (IOException | RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw new StorageException("cannot create manifest list " + location + ": " + e.getMessage(), e);
-    }
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("snapshot-id", String.valueOf(snapshotId));
+    meta.put("parent-snapshot-id", String.valueOf(parentSnapshotId));
+    meta.put("sequence-number", String.valueOf(sequenceNumber));
+    meta.put("format-version", "2");
+    this.sink = new AvroMetadataSink(file, schema, meta, "manifest list");
   }
 
   /**
@@ -106,7 +90,7 @@ public final class ManifestListWriter implements AutoCloseable {
    * @throws StorageException when writing fails
    */
   public void add(ManifestFile manifest) {
-    if (closed) {
+    if (sink.isClosed()) {
       throw new IllegalStateException("manifest list writer for " + location + " is closed");
     }
     ManifestFile m = resolve(manifest);
@@ -126,11 +110,7 @@ public final class ManifestListWriter implements AutoCloseable {
     r.put(12, m.deletedRowsCount());
     r.put(13, summaries(m.partitions()));
     r.put(14, null); // key_metadata: no encryption
-    try {
-      writer.append(r);
-    } catch (IOException | DataFileWriter.AppendWriteException e) {
-      throw new StorageException("cannot write to manifest list " + location + ": " + e.getMessage(), e);
-    }
+    sink.append(r);
     written.add(m);
   }
 
@@ -173,16 +153,9 @@ public final class ManifestListWriter implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    if (sink.close()) {
+      result = new ManifestListFile(location, sink.length(), written);
     }
-    closed = true;
-    try {
-      writer.close();
-    } catch (IOException e) {
-      throw new StorageException("cannot finish manifest list " + location + ": " + e.getMessage(), e);
-    }
-    result = new ManifestListFile(location, out.count(), written);
   }
 
   /**

@@ -9,19 +9,15 @@ import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.storage.OutputFile;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.avro.Schema;
-import org.apache.avro.file.CodecFactory;
-import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +59,7 @@ public final class ManifestWriter implements AutoCloseable {
   private final Schema partitionSchema;
   private final Schema[] partitionFieldSchemas;
   private final Schema[] mapEntrySchemas = new Schema[6];
-  private final CountingOutputStream out;
-  private final DataFileWriter<GenericRecord> writer;
+  private final AvroMetadataSink sink;
   private final PartitionSummaryBuilder summaries;
 
   private int addedFiles;
@@ -74,7 +69,6 @@ public final class ManifestWriter implements AutoCloseable {
   private long existingRows;
   private long deletedRows;
   private Long minDataSequenceNumber;
-  private boolean closed;
   private ManifestFile result;
 
   private ManifestWriter(OutputFile file, PartitionSpec spec, io.datashard.Schema tableSchema, long snapshotId) {
@@ -94,21 +88,14 @@ public final class ManifestWriter implements AutoCloseable {
     }
     this.summaries = new PartitionSummaryBuilder(partitionTypes);
 
-    DataFileWriter<GenericRecord> w = new DataFileWriter<>(new GenericDatumWriter<>(entrySchema));
-    w.setCodec(CodecFactory.deflateCodec(DEFLATE_LEVEL));
-    w.setMeta("schema", TableMetadataParser.schemaToJson(tableSchema));
-    w.setMeta("schema-id", String.valueOf(tableSchema.schemaId()));
-    w.setMeta("partition-spec", TableMetadataParser.partitionFieldsToJson(spec));
-    w.setMeta("partition-spec-id", String.valueOf(spec.specId()));
-    w.setMeta("format-version", "2");
-    w.setMeta("content", "data");
-    this.out = new CountingOutputStream(file.create());
-    try {
-      this.writer = w.create(entrySchema, out);
-    } catch (IOException | RuntimeException e) {
-      closeQuietly(out);
-      throw new StorageException("cannot create manifest " + location + ": " + e.getMessage(), e);
-    }
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("schema", TableMetadataParser.schemaToJson(tableSchema));
+    meta.put("schema-id", String.valueOf(tableSchema.schemaId()));
+    meta.put("partition-spec", TableMetadataParser.partitionFieldsToJson(spec));
+    meta.put("partition-spec-id", String.valueOf(spec.specId()));
+    meta.put("format-version", "2");
+    meta.put("content", "data");
+    this.sink = new AvroMetadataSink(file, entrySchema, meta, "manifest");
   }
 
   private static final String[] MAP_FIELDS = {
@@ -181,7 +168,7 @@ public final class ManifestWriter implements AutoCloseable {
    * @throws StorageException when writing fails
    */
   public void write(ManifestEntry entry) {
-    if (closed) {
+    if (sink.isClosed()) {
       throw new IllegalStateException("manifest writer for " + location + " is closed");
     }
     DataFile f = entry.file();
@@ -214,11 +201,7 @@ public final class ManifestWriter implements AutoCloseable {
     r.put(2, entry.dataSequenceNumber());
     r.put(3, entry.fileSequenceNumber());
     r.put(4, dataFileRecord(f, partition));
-    try {
-      writer.append(r);
-    } catch (IOException | DataFileWriter.AppendWriteException e) {
-      throw new StorageException("cannot write to manifest " + location + ": " + e.getMessage(), e);
-    }
+    sink.append(r);
 
     summaries.update(partition);
     long rows = f.recordCount();
@@ -297,7 +280,7 @@ public final class ManifestWriter implements AutoCloseable {
 
   /** @return the bytes written so far (the file's length once closed) */
   public long length() {
-    return out.count();
+    return sink.length();
   }
 
   /**
@@ -307,20 +290,14 @@ public final class ManifestWriter implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed) {
+    if (!sink.close()) {
       return;
     }
-    closed = true;
-    try {
-      writer.close();
-    } catch (IOException e) {
-      throw new StorageException("cannot finish manifest " + location + ": " + e.getMessage(), e);
-    }
     long minSeq = minDataSequenceNumber != null ? minDataSequenceNumber : UNASSIGNED_SEQ;
-    result = new ManifestFile(location, out.count(), spec.specId(), ManifestFile.CONTENT_DATA, UNASSIGNED_SEQ,
+    result = new ManifestFile(location, sink.length(), spec.specId(), ManifestFile.CONTENT_DATA, UNASSIGNED_SEQ,
         minSeq, snapshotId, addedFiles, existingFiles, deletedFiles, addedRows, existingRows, deletedRows,
         summaries.summaries());
-    LOG.debug("wrote manifest {} ({} bytes, {} added, {} existing, {} deleted)", location, out.count(),
+    LOG.debug("wrote manifest {} ({} bytes, {} added, {} existing, {} deleted)", location, sink.length(),
         addedFiles, existingFiles, deletedFiles);
   }
 
@@ -348,11 +325,4 @@ public final class ManifestWriter implements AutoCloseable {
     return s;
   }
 
-  private static void closeQuietly(java.io.Closeable c) {
-    try {
-      c.close();
-    } catch (IOException | RuntimeException e) {
-      LOG.debug("ignored failure closing {}", c, e);
-    }
-  }
 }

@@ -5,9 +5,6 @@ import io.datashard.Schema;
 import io.datashard.Type;
 import io.datashard.metadata.Conversions;
 import io.datashard.metadata.DataFile;
-import io.datashard.types.DateTimeUtil;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -157,36 +154,12 @@ final class FileMetrics {
   }
 
   /** Converts a value of parquet-java's statistics to the Java representation of the DataShard type. */
+
   private static Object toJava(Type type, Object v) {
-    switch (type.id()) {
-      case BOOLEAN:
-      case INT:
-      case LONG:
-        return v;
-      case DATE:
-        return DateTimeUtil.dateFromDays((Integer) v);
-      case TIME:
-        return DateTimeUtil.timeFromMicros((Long) v);
-      case TIMESTAMP:
-        return DateTimeUtil.timestampFromMicros((Long) v);
-      case TIMESTAMP_TZ:
-        return DateTimeUtil.timestamptzFromMicros((Long) v);
-      case UUID: {
-        ByteBuffer b = ((Binary) v).toByteBuffer();
-        return new UUID(b.getLong(b.position()), b.getLong(b.position() + 8));
-      }
-      case FIXED:
-        return ((Binary) v).toByteBuffer();
-      case DECIMAL:
-        if (v instanceof Integer) {
-          return BigDecimal.valueOf((Integer) v, type.scale());
-        } else if (v instanceof Long) {
-          return BigDecimal.valueOf((Long) v, type.scale());
-        }
-        return new BigDecimal(new BigInteger(((Binary) v).getBytes()), type.scale());
-      case FLOAT, DOUBLE, STRING, BINARY, STRUCT, LIST, MAP:
-      default:
-        throw new IllegalStateException("no footer bound conversion for " + type);
+    Object value = ParquetStatistics.toJava(type, v);
+    if (value == null) {
+      throw new IllegalStateException("no footer bound conversion for " + type);
     }
+    return value;
   }
 }

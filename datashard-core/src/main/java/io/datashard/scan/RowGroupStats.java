@@ -4,9 +4,7 @@ import io.datashard.Field;
 import io.datashard.Schema;
 import io.datashard.Type;
 import io.datashard.expressions.ContentStats;
-import io.datashard.types.DateTimeUtil;
-import java.math.BigDecimal;
-import java.math.BigInteger;
+import io.datashard.parquet.ParquetStatistics;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
@@ -114,13 +112,13 @@ final class RowGroupStats implements ContentStats {
   @Override
   public Object lowerBound(int fieldId) {
     Statistics<?> s = boundedStats(fieldId);
-    return s == null ? null : toJava(schema.findField(fieldId).type(), s.genericGetMin());
+    return s == null ? null : ParquetStatistics.toJava(schema.findField(fieldId).type(), s.genericGetMin());
   }
 
   @Override
   public Object upperBound(int fieldId) {
     Statistics<?> s = boundedStats(fieldId);
-    return s == null ? null : toJava(schema.findField(fieldId).type(), s.genericGetMax());
+    return s == null ? null : ParquetStatistics.toJava(schema.findField(fieldId).type(), s.genericGetMax());
   }
 
   private Statistics<?> stats(int fieldId) {
@@ -162,46 +160,6 @@ final class RowGroupStats implements ContentStats {
         return s.comparator() == PrimitiveComparator.UNSIGNED_LEXICOGRAPHICAL_BINARY_COMPARATOR;
       default:
         return false; // float, double, int96: bounds not used
-    }
-  }
-
-  private static Object toJava(Type type, Object v) {
-    switch (type.id()) {
-      case BOOLEAN:
-      case INT:
-        return v;
-      case LONG:
-        return v instanceof Integer ? (Object) ((Integer) v).longValue() : v;
-      case DATE:
-        return DateTimeUtil.dateFromDays((Integer) v);
-      case TIME:
-        return DateTimeUtil.timeFromMicros((Long) v);
-      case TIMESTAMP:
-        return DateTimeUtil.timestampFromMicros((Long) v);
-      case TIMESTAMP_TZ:
-        return DateTimeUtil.timestamptzFromMicros((Long) v);
-      case STRING: {
-        String str = ((org.apache.parquet.io.api.Binary) v).toStringUsingUTF8();
-        return str.indexOf('\uFFFD') >= 0 ? null : str; // invalid UTF-8 (a bound cut mid-character): unknown
-      }
-      case BINARY:
-      case FIXED:
-        return ByteBuffer.wrap(((org.apache.parquet.io.api.Binary) v).getBytes()).asReadOnlyBuffer();
-      case UUID: {
-        ByteBuffer b = ((org.apache.parquet.io.api.Binary) v).toByteBuffer();
-        return new UUID(b.getLong(b.position()), b.getLong(b.position() + 8));
-      }
-      case DECIMAL:
-        if (v instanceof Integer) {
-          return BigDecimal.valueOf((Integer) v, type.scale());
-        }
-        if (v instanceof Long) {
-          return BigDecimal.valueOf((Long) v, type.scale());
-        }
-        return new BigDecimal(new BigInteger(((org.apache.parquet.io.api.Binary) v).getBytes()), type.scale());
-      case FLOAT, DOUBLE, STRUCT, LIST, MAP:
-      default:
-        return null;
     }
   }
 }

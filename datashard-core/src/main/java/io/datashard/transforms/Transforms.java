@@ -99,20 +99,10 @@ public final class Transforms {
     return VOID;
   }
 
-  private static final Transform IDENTITY = new Transform() {
+  private static final Transform IDENTITY = new AnyTypeTransform() {
     @Override
     public Object apply(Object value) {
       return value;
-    }
-
-    @Override
-    public Type resultType(Type sourceType) {
-      return sourceType;
-    }
-
-    @Override
-    public boolean canTransform(Type sourceType) {
-      return true;
     }
 
     @Override
@@ -148,20 +138,10 @@ public final class Transforms {
     }
   };
 
-  private static final Transform VOID = new Transform() {
+  private static final Transform VOID = new AnyTypeTransform() {
     @Override
     public Object apply(Object value) {
       return null;
-    }
-
-    @Override
-    public Type resultType(Type sourceType) {
-      return sourceType;
-    }
-
-    @Override
-    public boolean canTransform(Type sourceType) {
-      return true;
     }
 
     @Override
@@ -179,6 +159,19 @@ public final class Transforms {
       return "void";
     }
   };
+
+  /** identity and void: defined on every type, and their result has the source's type. */
+  private abstract static class AnyTypeTransform implements Transform {
+    @Override
+    public Type resultType(Type sourceType) {
+      return sourceType;
+    }
+
+    @Override
+    public boolean canTransform(Type sourceType) {
+      return true;
+    }
+  }
 
   /** year, month, day or hour: units since 1970-01-01 (day produces a date). */
   private static final class TimeTransform implements Transform {

@@ -60,7 +60,7 @@ class ShowTest {
           .contains("\n  19 | n19    |         null\n").doesNotContain("n20").endsWith("(first 20 rows)\n");
       String filtered = t.scan().select("name").filter(Expressions.lessThan("id", 2)).showString(20);
       assertThat(filtered).isEqualTo("name\nstring\n------\nn0\nn1\n(2 rows)\n");
-      assertThatThrownBy(() -> t.scan().showString(-1)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> t.scan().showString(-1)).isInstanceOf(io.datashard.ValidationException.class).hasMessageContaining("maxRows");
     }
   }
 }

@@ -109,7 +109,7 @@ class RemoveOrphanFilesTest {
       assertThat(twoDays).doesNotExist();
       assertThat(young).exists();
       assertThatThrownBy(() -> t.removeOrphanFiles().olderThan(Duration.ofSeconds(-1)))
-          .isInstanceOf(IllegalArgumentException.class);
+          .isInstanceOf(io.datashard.ValidationException.class);
     }
   }
 
