@@ -41,8 +41,8 @@ public final class TableMetadata {
   private final List<HistoryEntry> snapshotLog;
   private final List<MetadataLogEntry> metadataLog;
   private final Map<Long, Snapshot> snapshotsById;
-  /** JSON of each snapshot, serialized once: snapshots never change, and every version repeats them all. */
-  private final java.util.concurrent.ConcurrentHashMap<Long, String> snapshotJson;
+  /** JSON of each snapshot, serialized once (shared by the versions derived from one parsed version). */
+  private final SnapshotJsonCache snapshotJson;
   private final CarriedMetadata carried;
 
   @SuppressWarnings("checkstyle:ParameterNumber")
@@ -51,7 +51,7 @@ public final class TableMetadata {
                 int currentSchemaId, List<PartitionSpec> specs, int defaultSpecId, int lastPartitionId,
                 Map<String, String> properties, Long currentSnapshotId, List<Snapshot> snapshots,
                 List<HistoryEntry> snapshotLog, List<MetadataLogEntry> metadataLog, CarriedMetadata carried,
-                java.util.concurrent.ConcurrentHashMap<Long, String> snapshotJson) {
+                SnapshotJsonCache snapshotJson) {
     this(metadataFileLocation, version, formatVersion, tableUuid, location, lastSequenceNumber, lastUpdatedMillis,
         lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId, properties, currentSnapshotId,
         snapshots, snapshotLog, metadataLog, snapshotJson, carried);
@@ -63,7 +63,7 @@ public final class TableMetadata {
                 int currentSchemaId, List<PartitionSpec> specs, int defaultSpecId, int lastPartitionId,
                 Map<String, String> properties, Long currentSnapshotId, List<Snapshot> snapshots,
                 List<HistoryEntry> snapshotLog, List<MetadataLogEntry> metadataLog,
-                java.util.concurrent.ConcurrentHashMap<Long, String> snapshotJson, CarriedMetadata carried) {
+                SnapshotJsonCache snapshotJson, CarriedMetadata carried) {
     this.snapshotJson = snapshotJson;
     this.carried = Objects.requireNonNull(carried, "carried");
     this.metadataFileLocation = metadataFileLocation;
@@ -121,7 +121,7 @@ public final class TableMetadata {
     Schema s = schema.withSchemaId(0);
     return new TableMetadata(null, 1, FORMAT_VERSION, UUID.randomUUID().toString(), location, 0, nowMillis,
         s.highestFieldId(), List.of(s), 0, List.of(spec), spec.specId(), spec.lastAssignedFieldId(), properties,
-        null, List.of(), List.of(), List.of(), CarriedMetadata.initial(), new java.util.concurrent.ConcurrentHashMap<>());
+        null, List.of(), List.of(), List.of(), CarriedMetadata.initial(), new SnapshotJsonCache());
   }
 
   /**
@@ -402,7 +402,7 @@ public final class TableMetadata {
 
   /** @return the cached JSON of a snapshot, computing it once with {@code serializer} */
   String snapshotJson(Snapshot s, java.util.function.Function<Snapshot, String> serializer) {
-    return snapshotJson.computeIfAbsent(s.snapshotId(), id -> serializer.apply(s));
+    return snapshotJson.json(s, serializer);
   }
 
   /** @return the file this metadata was read from or committed as; null for an uncommitted change */

@@ -422,13 +422,13 @@ public final class TableMetadataParser {
     }
 
     List<Snapshot> snapshots = new ArrayList<>();
-    java.util.concurrent.ConcurrentHashMap<Long, String> snapshotJson = new java.util.concurrent.ConcurrentHashMap<>();
+    SnapshotJsonCache snapshotJson = new SnapshotJsonCache();
     JsonNode snaps = root.get("snapshots");
     if (snaps != null) {
       for (JsonNode s : snaps) {
         Snapshot parsed = parseSnapshot(s);
         snapshots.add(parsed);
-        snapshotJson.put(parsed.snapshotId(), s.toString()); // written back exactly as read
+        snapshotJson.putParsed(parsed, s.toString()); // written back exactly as read
       }
     }
     Long currentSnapshotId = null;
