@@ -139,6 +139,15 @@ public interface TableScan {
   ScanReport report();
 
   /**
+   * Plans the scan without reading rows: the live data files of the scanned snapshot that the filter's partition
+   * and column-statistics pruning keeps, each with the delete files that apply to it. The files a scan reads,
+   * for tools that inspect a table or hand its files to another reader.
+   *
+   * @return the planned files, in the order a scan reads them
+   */
+  java.util.List<FileScanTask> planFiles();
+
+  /**
    * Prints the first 20 rows as an aligned text table with column names and types (for JShell and quick
    * looks; long values are cut). {@code table.scan().filter(...).show()}.
    */

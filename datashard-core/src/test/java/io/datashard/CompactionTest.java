@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datashard.metadata.DataFile;
 import io.datashard.ops.ReplaceFiles;
-import io.datashard.scan.BaseTableScan;
 import io.datashard.table.BaseTable;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -42,7 +41,7 @@ class CompactionTest {
       assertThat(r.snapshot().summary()).containsEntry("total-records", "20").containsEntry("deleted-data-files", "20");
 
       Table reloaded = wh.loadTable("c");
-      assertThat(((BaseTableScan) reloaded.scan()).planFiles()).hasSize(1);
+      assertThat(reloaded.scan().planFiles().stream().map(FileScanTask::file).toList()).hasSize(1);
       List<Row> rowsAfter = reloaded.scan().toList();
       assertThat(rowsAfter).containsExactlyInAnyOrderElementsOf(rowsBefore);
       assertThat(rowsAfter).extracting(x -> x.get("id")).isSorted();
@@ -69,10 +68,10 @@ class CompactionTest {
         t.appendRecords(List.of(Map.of("id", (long) i, "ts", day.plusDays(i % 3))));
       }
       t.rewriteDataFiles().execute();
-      List<DataFile> files = ((BaseTableScan) t.scan()).planFiles();
+      List<ContentFile> files = t.scan().planFiles().stream().map(FileScanTask::file).toList();
       assertThat(files).hasSize(3);
       Set<Object> days = new HashSet<>();
-      for (DataFile f : files) {
+      for (ContentFile f : files) {
         assertThat(f.recordCount()).isEqualTo(4);
         days.add(f.partition().get(0));
         assertThat(f.location()).contains("ts_day=" + f.partition().get(0));

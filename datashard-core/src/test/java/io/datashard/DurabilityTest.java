@@ -2,9 +2,7 @@ package io.datashard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestFile;
-import io.datashard.scan.BaseTableScan;
 import io.datashard.storage.CountingStorageBackend;
 import io.datashard.storage.LocalStorageBackend;
 import io.datashard.table.BaseTable;
@@ -32,7 +30,7 @@ class DurabilityTest {
       for (ManifestFile m : ((BaseTable) t).files().manifests(s.manifestListLocation())) {
         referenced.add(m.location());
       }
-      for (DataFile f : ((BaseTableScan) t.scan()).planFiles()) {
+      for (ContentFile f : t.scan().planFiles().stream().map(FileScanTask::file).toList()) {
         referenced.add(f.location());
       }
       List<String> events = storage.durabilityEvents;

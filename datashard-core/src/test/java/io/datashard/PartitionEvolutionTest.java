@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datashard.expressions.Expressions;
-import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestFile;
-import io.datashard.scan.BaseTableScan;
 import io.datashard.table.BaseTable;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -49,9 +47,9 @@ class PartitionEvolutionTest {
 
       Table reloaded = wh.loadTable("ev");
       assertThat(reloaded.spec()).isEqualTo(spec1);
-      List<DataFile> files = ((BaseTableScan) reloaded.scan()).planFiles();
-      assertThat(files).extracting(DataFile::specId).contains(0, 1);
-      for (DataFile f : files) {
+      List<ContentFile> files = reloaded.scan().planFiles().stream().map(FileScanTask::file).toList();
+      assertThat(files).extracting(ContentFile::specId).contains(0, 1);
+      for (ContentFile f : files) {
         assertThat(f.partition()).hasSize(f.specId() == 0 ? 1 : 2);
       }
       List<ManifestFile> manifests = ((BaseTable) reloaded).files()
@@ -68,8 +66,8 @@ class PartitionEvolutionTest {
 
       // compaction keeps each file's spec; a delete spans both
       reloaded.rewriteDataFiles().execute();
-      List<DataFile> compacted = ((BaseTableScan) wh.loadTable("ev").scan()).planFiles();
-      for (DataFile f : compacted) {
+      List<ContentFile> compacted = wh.loadTable("ev").scan().planFiles().stream().map(FileScanTask::file).toList();
+      for (ContentFile f : compacted) {
         assertThat(f.partition()).hasSize(f.specId() == 0 ? 1 : 2);
       }
       wh.loadTable("ev").deleteWhere(Expressions.equal("region", "us"));
@@ -92,7 +90,7 @@ class PartitionEvolutionTest {
       assertThat(none.isUnpartitioned()).isTrue();
       assertThat(none.specId()).isEqualTo(1);
       t.appendRecords(rows(0, 5));
-      assertThat(((BaseTableScan) t.scan()).planFiles()).extracting(DataFile::specId).containsOnly(1);
+      assertThat(t.scan().planFiles().stream().map(FileScanTask::file).toList()).extracting(ContentFile::specId).containsOnly(1);
       assertThat(t.scan().count()).isEqualTo(5);
       // going back to the first spec reuses its id
       assertThat(t.updateSpec().addField("ts", "day").commit().specId()).isZero();

@@ -3,8 +3,6 @@ package io.datashard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.datashard.metadata.DataFile;
-import io.datashard.scan.BaseTableScan;
 import io.datashard.table.BaseTable;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -44,11 +42,11 @@ class PartitionedTableTest {
       }
       Snapshot s = t.appendRecords(rows);
 
-      List<DataFile> files = ((BaseTableScan) wh.loadTable("p").scan()).planFiles();
+      List<ContentFile> files = wh.loadTable("p").scan().planFiles().stream().map(FileScanTask::file).toList();
       assertThat(files.size()).isEqualTo(Integer.parseInt(s.summary().get("added-data-files")));
       assertThat(Integer.parseInt(s.summary().get("changed-partition-count"))).isEqualTo(files.size());
       Set<List<Object>> partitions = new HashSet<>();
-      for (DataFile f : files) {
+      for (ContentFile f : files) {
         assertThat(f.specId()).isEqualTo(0);
         assertThat(f.partition()).hasSize(3);
         assertThat(partitions.add(f.partition())).isTrue();
@@ -61,7 +59,7 @@ class PartitionedTableTest {
       List<Row> back = t.scan().toList();
       assertThat(back).hasSize(200);
       // every row sits in the file of its own partition
-      for (DataFile f : files) {
+      for (ContentFile f : files) {
         for (Row r : readAll(wh, f, t.schema())) {
           assertThat(((OffsetDateTime) r.get("ts")).toLocalDate()).isEqualTo(f.partition().get(0));
           assertThat(r.get("region")).isEqualTo(f.partition().get(1));
@@ -82,10 +80,10 @@ class PartitionedTableTest {
         rows.add(Map.of("id", (long) i, "ts", OffsetDateTime.of(2024, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC)));
       }
       t.appendRecords(rows);
-      List<DataFile> files = ((BaseTableScan) t.scan()).planFiles();
+      List<ContentFile> files = t.scan().planFiles().stream().map(FileScanTask::file).toList();
       assertThat(files.size()).isGreaterThan(50); // partitions were reopened after eviction
-      assertThat(files.stream().mapToLong(DataFile::recordCount).sum()).isEqualTo(1000);
-      for (DataFile f : files) {
+      assertThat(files.stream().mapToLong(ContentFile::recordCount).sum()).isEqualTo(1000);
+      for (ContentFile f : files) {
         int bucket = (Integer) f.partition().get(0);
         for (Row r : readAll(wh, f, t.schema())) {
           assertThat(io.datashard.transforms.Transforms.bucket(50).apply(r.get("id"))).isEqualTo(bucket);
@@ -120,7 +118,7 @@ class PartitionedTableTest {
     }
   }
 
-  private static List<Row> readAll(Warehouse wh, DataFile f, Schema schema) {
+  private static List<Row> readAll(Warehouse wh, ContentFile f, Schema schema) {
     List<Row> out = new ArrayList<>();
     try (CloseableIterator<Row> it = io.datashard.parquet.DataFileReader.read(wh.storage().newInputFile(f.location()),
         schema)) {

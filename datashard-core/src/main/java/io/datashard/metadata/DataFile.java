@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * <p>Bounds are in the spec's single-value binary serialization (see {@link Conversions}).
  */
-public final class DataFile {
+public final class DataFile implements io.datashard.ContentFile {
   /** Content type of a data file (as opposed to position or equality deletes). */
   public static final int CONTENT_DATA = 0;
   /** Content type of a position delete file. */
@@ -94,34 +94,49 @@ public final class DataFile {
   }
 
   /** @return 0 for data; 1 and 2 are position and equality deletes */
+  @Override
+  public io.datashard.FileContent contentType() {
+    return switch (content) {
+      case CONTENT_POSITION_DELETES -> io.datashard.FileContent.POSITION_DELETES;
+      case CONTENT_EQUALITY_DELETES -> io.datashard.FileContent.EQUALITY_DELETES;
+      default -> io.datashard.FileContent.DATA;
+    };
+  }
+
   public int content() {
     return content;
   }
 
   /** @return absolute location of the file */
+  @Override
   public String location() {
     return location;
   }
 
   /** @return {@code PARQUET}, {@code AVRO} or {@code ORC} */
+  @Override
   public String fileFormat() {
     return fileFormat;
   }
 
   /** @return the id of the partition spec the file was written with */
+  @Override
   public int specId() {
     return specId;
   }
 
   /** @return partition values in spec order (empty when unpartitioned); elements may be null */
+  @Override
   public List<Object> partition() {
     return partition;
   }
 
+  @Override
   public long recordCount() {
     return recordCount;
   }
 
+  @Override
   public long fileSizeInBytes() {
     return fileSizeInBytes;
   }

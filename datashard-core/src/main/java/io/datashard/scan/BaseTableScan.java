@@ -212,7 +212,7 @@ public final class BaseTableScan implements TableScan {
   }
 
   /** @return the live data files of the scanned snapshot that the filter does not exclude */
-  public List<DataFile> planFiles() {
+  public List<DataFile> planDataFiles() {
     return plan(newRun()).files();
   }
 
@@ -229,7 +229,16 @@ public final class BaseTableScan implements TableScan {
     }
   }
 
-  /** @return the data files the scan reads, as {@link #planFiles()}, each with the delete files it needs */
+  @Override
+  public List<io.datashard.FileScanTask> planFiles() {
+    List<io.datashard.FileScanTask> out = new ArrayList<>();
+    for (PlannedFile p : planFilesWithDeletes()) {
+      out.add(new io.datashard.FileScanTask(p.file(), List.copyOf(p.deletes())));
+    }
+    return out;
+  }
+
+  /** @return the data files the scan reads, as {@link #planDataFiles()}, each with the delete files it needs */
   public List<PlannedFile> planFilesWithDeletes() {
     Plan plan = plan(newRun());
     List<PlannedFile> out = new ArrayList<>(plan.files().size());

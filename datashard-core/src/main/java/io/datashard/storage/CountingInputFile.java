@@ -12,8 +12,7 @@ import java.util.function.IntFunction;
  * An {@link InputFile} adding the bytes read through its streams to a counter (per read call, not per byte):
  * how a scan reports bytes read, and how tests prove that projection and pruning read only what they must.
  */
-public final class CountingInputFile implements InputFile {
-  private final InputFile file;
+public final class CountingInputFile extends ForwardingInputFile {
   private final AtomicLong bytes;
 
   /**
@@ -21,99 +20,62 @@ public final class CountingInputFile implements InputFile {
    * @param bytes the counter to add to
    */
   public CountingInputFile(InputFile file, AtomicLong bytes) {
-    this.file = file;
+    super(file);
     this.bytes = bytes;
   }
 
   @Override
-  public String location() {
-    return file.location();
-  }
-
-  @Override
-  public long length() {
-    return file.length();
-  }
-
-  @Override
   public SeekableInputStream newStream() {
-    return counting(file.newStream());
+    return new CountingStream(delegate().newStream());
   }
 
   @Override
   public SeekableInputStream newSequentialStream() {
-    return counting(file.newSequentialStream());
+    return new CountingStream(delegate().newSequentialStream());
   }
 
-  private SeekableInputStream counting(SeekableInputStream in) {
-    return new SeekableInputStream() {
-      @Override
-      public long getPos() throws IOException {
-        return in.getPos();
-      }
+  /** Adds every byte read to the counter. */
+  private final class CountingStream extends ForwardingSeekableInputStream {
+    CountingStream(SeekableInputStream in) {
+      super(in);
+    }
 
-      @Override
-      public void seek(long newPos) throws IOException {
-        in.seek(newPos);
+    @Override
+    public List<CompletableFuture<ByteBuffer>> readVectored(List<long[]> ranges, IntFunction<ByteBuffer> allocate)
+        throws IOException {
+      List<CompletableFuture<ByteBuffer>> futures = super.readVectored(ranges, allocate);
+      List<CompletableFuture<ByteBuffer>> counted = new ArrayList<>(futures.size());
+      for (CompletableFuture<ByteBuffer> f : futures) {
+        counted.add(f.thenApply(buffer -> {
+          bytes.addAndGet(buffer.remaining());
+          return buffer;
+        }));
       }
+      return counted;
+    }
 
-      @Override
-      public boolean supportsVectoredReads() {
-        return in.supportsVectoredReads();
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        bytes.incrementAndGet();
       }
+      return b;
+    }
 
-      @Override
-      public List<CompletableFuture<ByteBuffer>> readVectored(List<long[]> ranges,
-          IntFunction<ByteBuffer> allocate) throws IOException {
-        List<CompletableFuture<ByteBuffer>> futures = in.readVectored(ranges, allocate);
-        List<CompletableFuture<ByteBuffer>> counted = new ArrayList<>(futures.size());
-        for (CompletableFuture<ByteBuffer> f : futures) {
-          counted.add(f.thenApply(buffer -> {
-            bytes.addAndGet(buffer.remaining());
-            return buffer;
-          }));
-        }
-        return counted;
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        bytes.addAndGet(n);
       }
+      return n;
+    }
 
-      @Override
-      public int read() throws IOException {
-        int b = in.read();
-        if (b >= 0) {
-          bytes.incrementAndGet();
-        }
-        return b;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = in.read(b, off, len);
-        if (n > 0) {
-          bytes.addAndGet(n);
-        }
-        return n;
-      }
-
-      @Override
-      public void readFully(byte[] b, int off, int len) throws IOException {
-        in.readFully(b, off, len);
-        bytes.addAndGet(len);
-      }
-
-      @Override
-      public long skip(long n) throws IOException {
-        return in.skip(n);
-      }
-
-      @Override
-      public int available() throws IOException {
-        return in.available();
-      }
-
-      @Override
-      public void close() throws IOException {
-        in.close();
-      }
-    };
+    @Override
+    public void readFully(byte[] b, int off, int len) throws IOException {
+      super.readFully(b, off, len);
+      bytes.addAndGet(len);
+    }
   }
 }

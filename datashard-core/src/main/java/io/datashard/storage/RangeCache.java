@@ -205,11 +205,12 @@ public final class RangeCache {
     }
   }
 
-  private final class CachedFile implements InputFile {
+  private final class CachedFile extends ForwardingInputFile {
     private final InputFile file;
     private volatile FileKey key;
 
     CachedFile(InputFile file) {
+      super(file);
       this.file = file;
     }
 
@@ -223,28 +224,8 @@ public final class RangeCache {
     }
 
     @Override
-    public String location() {
-      return file.location();
-    }
-
-    @Override
-    public long length() {
-      return file.length();
-    }
-
-    @Override
     public SeekableInputStream newStream() {
       return new CachedStream(this);
-    }
-
-    @Override
-    public SeekableInputStream newSequentialStream() {
-      return file.newSequentialStream();
-    }
-
-    @Override
-    public String toString() {
-      return file.toString();
     }
   }
 

@@ -66,7 +66,7 @@ final class BaseTransaction implements Transaction {
     checkOpen();
     deleteFilter = deleteFilter == null ? filter : io.datashard.expressions.Expressions.or(deleteFilter, filter);
     List<DataFile> candidates = new ArrayList<>();
-    for (DataFile f : ((BaseTableScan) BaseTableScan.of(files, base).filter(filter)).planFiles()) {
+    for (DataFile f : ((BaseTableScan) BaseTableScan.of(files, base).filter(filter)).planDataFiles()) {
       if (!removed.containsKey(f.location())) {
         candidates.add(f);
       }

@@ -1,5 +1,6 @@
 package io.datashard.bench;
 
+import io.datashard.FileScanTask;
 import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
@@ -68,7 +69,7 @@ public final class TableHistoryBench {
           for (int i = 0; i < plan.length; i++) {
             Table fresh = wh.loadTable("h"); // a reader planning from scratch: manifest list and manifests read
             long p0 = System.nanoTime();
-            ((BaseTableScan) fresh.scan()).planFiles();
+            fresh.scan().planFiles().stream().map(FileScanTask::file).toList();
             plan[i] = (System.nanoTime() - p0) / 1e6;
           }
           BaseTable bt = (BaseTable) t;
