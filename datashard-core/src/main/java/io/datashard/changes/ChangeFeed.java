@@ -1,5 +1,12 @@
 package io.datashard.changes;
 
+import io.datashard.manifest.TableFiles;
+import io.datashard.metadata.ManifestEntry;
+import io.datashard.metadata.ManifestFile;
+import io.datashard.ops.TableInternals;
+import io.datashard.scan.BaseTableScan;
+import io.datashard.TableScan;
+import java.util.HashSet;
 import io.datashard.ChangeType;
 import io.datashard.ChangeRow;
 import io.datashard.CloseableIterator;
@@ -28,9 +35,15 @@ import java.util.Set;
  * them by default. When the table's schema has identifier fields, a deleted and an inserted row of the same
  * snapshot with the same identifier values become an {@code UPDATE_BEFORE}/{@code UPDATE_AFTER} pair.
  *
- * <p>Memory: snapshots are processed one at a time and the iteration streams across snapshots, but within one
- * snapshot the parent's live rows are held as a hash multiset (bounded by the parent snapshot's row count) and
- * the snapshot's changes are buffered before being returned.
+ * <p>Reads: a snapshot's changes come from the data files it added and removed, found in the manifests it wrote:
+ * the removed files are read as they were live in the parent (its deletes applied), the added ones as they are in
+ * the snapshot. A snapshot that added or removed delete files (merge-on-read deletes by another engine) is compared
+ * whole with its parent instead, since its deletes may remove rows of files it did not touch.
+ *
+ * <p>Memory: snapshots are processed one at a time and the iteration streams across snapshots; within one
+ * snapshot the rows of the files it removed are held as a hash multiset and its changes are buffered before being
+ * returned, so the bound is what one snapshot changed (the parent's whole row count for a snapshot that changed
+ * delete files).
  */
 public final class ChangeFeed implements CloseableIterator<ChangeRow> {
   private final Table table;
@@ -130,27 +143,74 @@ public final class ChangeFeed implements CloseableIterator<ChangeRow> {
     current = Collections.emptyIterator();
   }
 
+  /**
+   * The data files a snapshot added and removed, from the manifests it wrote (ADDED and DELETED entries appear
+   * only in the manifests of the snapshot that made them).
+   *
+   * @return the files, or null when the snapshot added or removed delete files: its changes then include rows
+   *     removed from files it did not touch, and only a comparison of whole snapshots finds them
+   */
+  private FileChanges fileChanges(Snapshot snapshot) {
+    TableFiles files = TableInternals.of(table).files();
+    Set<String> added = new HashSet<>();
+    Set<String> removed = new HashSet<>();
+    for (ManifestFile m : files.manifests(snapshot.manifestListLocation())) {
+      if (m.addedSnapshotId() != snapshot.snapshotId()) {
+        continue;
+      }
+      for (ManifestEntry e : files.entries(m)) {
+        if (e.status() == ManifestEntry.EXISTING) {
+          continue;
+        }
+        if (m.content() != ManifestFile.CONTENT_DATA) {
+          return null;
+        }
+        (e.status() == ManifestEntry.ADDED ? added : removed).add(e.file().location());
+      }
+    }
+    return new FileChanges(added, removed);
+  }
+
+  /** The data files one snapshot added and removed. */
+  private record FileChanges(Set<String> added, Set<String> removed) {
+  }
+
+  /**
+   * @return a scan of one snapshot, restricted to some data files (the snapshot's delete files still applied), or
+   *     the whole snapshot when {@code only} is null
+   */
+  private TableScan scanOf(long snapshotId, Set<String> only) {
+    TableScan scan = table.scan().useSnapshot(snapshotId);
+    return only == null ? scan : ((BaseTableScan) scan).onlyDataFiles(only);
+  }
+
   private List<ChangeRow> changesOf(Snapshot snapshot, int ord) {
+    // Read only the files the snapshot added and removed where its manifests tell them (appends, copy-on-write
+    // deletes and overwrites, compaction); compare whole snapshots only when it changed delete files.
+    FileChanges changed = fileChanges(snapshot);
     Map<Row, Integer> before = new HashMap<>();
     Long parent = snapshot.parentId();
-    if (parent != null && table.snapshot(parent) != null) {
-      try (CloseableIterator<Row> it = table.scan().useSnapshot(parent).iterator()) {
+    if (parent != null && table.snapshot(parent) != null && (changed == null || !changed.removed().isEmpty())) {
+      try (CloseableIterator<Row> it = scanOf(parent, changed == null ? null : changed.removed()).iterator()) {
         while (it.hasNext()) {
           before.merge(inTarget(it.next()), 1, Integer::sum);
         }
       }
     }
     List<Row> inserted = new ArrayList<>();
-    try (CloseableIterator<Row> it = table.scan().useSnapshot(snapshot.snapshotId()).iterator()) {
-      while (it.hasNext()) {
-        Row r = inTarget(it.next());
-        Integer n = before.get(r);
-        if (n == null) {
-          inserted.add(r);
-        } else if (n == 1) {
-          before.remove(r);
-        } else {
-          before.put(r, n - 1);
+    if (changed == null || !changed.added().isEmpty()) {
+      try (CloseableIterator<Row> it = scanOf(snapshot.snapshotId(), changed == null ? null : changed.added())
+          .iterator()) {
+        while (it.hasNext()) {
+          Row r = inTarget(it.next());
+          Integer n = before.get(r);
+          if (n == null) {
+            inserted.add(r);
+          } else if (n == 1) {
+            before.remove(r);
+          } else {
+            before.put(r, n - 1);
+          }
         }
       }
     }

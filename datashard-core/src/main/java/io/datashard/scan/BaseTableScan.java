@@ -63,15 +63,17 @@ public final class BaseTableScan implements TableScan {
   private final Expression bound;      // bound to the table schema
   private final int parallelism;
   private final long limit;           // Long.MAX_VALUE when none
+  private final Set<String> onlyDataFiles; // null: every data file of the snapshot
   private volatile ScanMetrics lastRun;
 
   private BaseTableScan(TableFiles files, TableMetadata metadata, Snapshot snapshot, Schema projection,
                         Expression filter, Expression bound, int parallelism) {
-    this(files, metadata, snapshot, projection, filter, bound, parallelism, Long.MAX_VALUE);
+    this(files, metadata, snapshot, projection, filter, bound, parallelism, Long.MAX_VALUE, null);
   }
 
   private BaseTableScan(TableFiles files, TableMetadata metadata, Snapshot snapshot, Schema projection,
-                        Expression filter, Expression bound, int parallelism, long limit) {
+                        Expression filter, Expression bound, int parallelism, long limit, Set<String> onlyDataFiles) {
+    this.onlyDataFiles = onlyDataFiles;
     this.limit = limit;
     this.files = files;
     this.metadata = metadata;
@@ -101,7 +103,7 @@ public final class BaseTableScan implements TableScan {
     }
     try {
       return new BaseTableScan(files, metadata, snapshot, metadata.schema().select(columns), filter, bound,
-          parallelism, limit);
+          parallelism, limit, onlyDataFiles);
     } catch (IllegalArgumentException e) {
       throw new ValidationException(e.getMessage(), e);
     }
@@ -114,7 +116,7 @@ public final class BaseTableScan implements TableScan {
     }
     Expression combined = Expressions.and(filter, expr);
     return new BaseTableScan(files, metadata, snapshot, projection, combined,
-        Binder.bind(metadata.schema(), combined), parallelism, limit);
+        Binder.bind(metadata.schema(), combined), parallelism, limit, onlyDataFiles);
   }
 
   @Override
@@ -122,12 +124,24 @@ public final class BaseTableScan implements TableScan {
     return filter;
   }
 
+  /**
+   * Internal (the change feed): the same scan restricted to some data files of its snapshot, with the snapshot's
+   * delete files still applied to them.
+   *
+   * @param dataFileLocations the data files to read; others are skipped
+   * @return the restricted scan
+   */
+  public BaseTableScan onlyDataFiles(Set<String> dataFileLocations) {
+    return new BaseTableScan(files, metadata, snapshot, projection, filter, bound, parallelism, limit,
+        Set.copyOf(dataFileLocations));
+  }
+
   @Override
   public TableScan parallelism(int threads) {
     if (threads < 1) {
       throw new ValidationException("parallelism must be at least 1, got " + threads);
     }
-    return new BaseTableScan(files, metadata, snapshot, projection, filter, bound, threads, limit);
+    return new BaseTableScan(files, metadata, snapshot, projection, filter, bound, threads, limit, onlyDataFiles);
   }
 
   @Override
@@ -135,7 +149,7 @@ public final class BaseTableScan implements TableScan {
     if (rows < 0) {
       throw new ValidationException("limit must be 0 or more, got " + rows);
     }
-    return new BaseTableScan(files, metadata, snapshot, projection, filter, bound, parallelism, rows);
+    return new BaseTableScan(files, metadata, snapshot, projection, filter, bound, parallelism, rows, onlyDataFiles);
   }
 
   @Override
@@ -151,7 +165,7 @@ public final class BaseTableScan implements TableScan {
     if (projection.sameFieldsAs(metadata.schema()) && s.schemaId() != null && metadata.schemaById(s.schemaId()) != null) {
       p = metadata.schemaById(s.schemaId());
     }
-    return new BaseTableScan(files, metadata, s, p, filter, bound, parallelism, limit);
+    return new BaseTableScan(files, metadata, s, p, filter, bound, parallelism, limit, onlyDataFiles);
   }
 
   @Override
@@ -329,6 +343,9 @@ public final class BaseTableScan implements TableScan {
           continue;
         }
         DataFile f = e.file();
+        if (onlyDataFiles != null && !onlyDataFiles.contains(f.location())) {
+          continue;
+        }
         m.filesConsidered.incrementAndGet();
         if (filtered && !fileMightMatch(f, spec, schema)) {
           m.filesPruned.incrementAndGet();

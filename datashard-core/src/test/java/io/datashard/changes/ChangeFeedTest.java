@@ -129,4 +129,50 @@ class ChangeFeedTest {
       assertThat(seen).containsExactly("INSERT 2 2 b null", "INSERT 3 3 c x");
     }
   }
+
+  /**
+   * A snapshot's changes are read from the data files it added and removed, not from whole snapshots: the change
+   * feed of one append to a table of ten files opens only the appended file, and a copy-on-write delete opens the
+   * file it removed (as of the parent) and the file it wrote.
+   */
+  @Test
+  void readsOnlyTheFilesASnapshotChanged() {
+    List<String> opened = java.util.Collections.synchronizedList(new ArrayList<>());
+    io.datashard.storage.StorageBackend counting = new io.datashard.storage.ForwardingStorageBackend(
+        new io.datashard.storage.LocalStorageBackend(dir)) {
+      @Override
+      public io.datashard.storage.InputFile newInputFile(String location, long length) {
+        if (location.endsWith(".parquet")) {
+          opened.add(location);
+        }
+        return super.newInputFile(location, length);
+      }
+
+      @Override
+      public io.datashard.storage.InputFile newInputFile(String location) {
+        if (location.endsWith(".parquet")) {
+          opened.add(location);
+        }
+        return super.newInputFile(location);
+      }
+    };
+    try (Warehouse wh = Warehouse.of(counting)) {
+      Table t = wh.createTable("t", TestSchemas.EVENTS);
+      for (int i = 0; i < 10; i++) {
+        t.appendRecords(List.of(TestSchemas.event(i, "e" + i, (double) i)));
+      }
+      long tenth = t.currentSnapshot().snapshotId();
+      t.appendRecords(List.of(TestSchemas.event(100, "new", 1.0)));
+      opened.clear();
+      assertThat(changes(t, tenth, null)).containsExactly("INSERT 0 100");
+      assertThat(opened).hasSize(1);
+
+      long beforeDelete = t.currentSnapshot().snapshotId();
+      t.deleteWhere(Expressions.equal("id", 3L));
+      opened.clear();
+      assertThat(changes(t, beforeDelete, null)).containsExactly("DELETE 0 3");
+      assertThat(opened).as("the removed file only (the delete wrote none: its file held only the deleted row)")
+          .hasSize(1);
+    }
+  }
 }
