@@ -13,7 +13,7 @@ import io.datashard.metadata.DataFile;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.ops.ReplaceFiles;
 import io.datashard.manifest.TableFiles;
-import io.datashard.parquet.DataFileReader;
+import io.datashard.scan.BaseTableScan;
 import io.datashard.parquet.ParquetOptions;
 import io.datashard.parquet.RollingDataWriter;
 import io.datashard.partition.Partitioner;
@@ -105,7 +105,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
     ParquetOptions options = ParquetOptions.fromProperties(base.properties()).withTargetFileSizeBytes(target);
     io.datashard.encryption.FileEncryptor encryptor = files.keys().encryptor(base);
     String writeId = UUID.randomUUID().toString();
-    ReplaceFiles replace = new ReplaceFiles(ops, files, "replace");
+    ReplaceFiles replace = new ReplaceFiles(ops, files, "replace").rowsReadAt(base);
     List<DataFile> written = new ArrayList<>();
     int removed = 0;
     long rows = 0;
@@ -118,7 +118,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
         RollingDataWriter writer = new RollingDataWriter(files.storage(), schema, options,
             () -> files.dataFileLocation(path, writeId, fileNumber[0]++), encryptor);
         try {
-          rows += copyRows(bin, schema, writer, sort);
+          rows += copyRows(base, bin, writer, sort);
           for (DataFile f : writer.complete()) {
             DataFile withPartition = f.toBuilder().specId(first.specId()).partition(first.partition()).build();
             written.add(withPartition);
@@ -169,26 +169,20 @@ public final class DataFileCompaction implements RewriteDataFiles {
     return keys;
   }
 
-  private long copyRows(List<DataFile> bin, Schema schema, RollingDataWriter writer, List<SortKey> sort) {
+  private long copyRows(TableMetadata base, List<DataFile> bin, RollingDataWriter writer, List<SortKey> sort) {
     if (sort.isEmpty()) {
       long n = 0;
-      for (DataFile f : bin) {
-        try (CloseableIterator<Row> it = DataFileReader.read(files.storage().newInputFile(f.location()), schema,
-            files.keys().decryption(f))) {
-          while (it.hasNext()) {
-            writer.write(it.next());
-            n++;
-          }
+      try (CloseableIterator<Row> it = BaseTableScan.liveRows(files, base, bin)) {
+        while (it.hasNext()) {
+          writer.write(it.next());
+          n++;
         }
       }
       return n;
     }
     List<Row> all = new ArrayList<>();
-    for (DataFile f : bin) {
-      try (CloseableIterator<Row> it = DataFileReader.read(files.storage().newInputFile(f.location()), schema,
-            files.keys().decryption(f))) {
-        it.forEachRemaining(all::add);
-      }
+    try (CloseableIterator<Row> it = BaseTableScan.liveRows(files, base, bin)) {
+      it.forEachRemaining(all::add);
     }
     all.sort(comparator(sort));
     all.forEach(writer::write);

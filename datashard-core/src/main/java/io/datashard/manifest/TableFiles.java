@@ -119,62 +119,23 @@ public final class TableFiles {
   }
 
   /**
-   * The manifests of a snapshot, for an operation that reads or rewrites its rows. DataShard does not apply
-   * row-level deletes yet, so a snapshot with live delete files (or a table of a format version above 2) is
-   * refused rather than misread: its rows are not the rows of its data files.
+   * The manifests of a snapshot (data and delete manifests), for an operation that reads or rewrites its rows.
+   * Every such operation applies the delete files (scans, compaction, copy-on-write) or carries them (manifest
+   * rewrite, appends); a table of a format version above 2 is refused rather than misread.
    *
    * @param metadata the table version the snapshot belongs to
    * @param snapshot the snapshot to read
-   * @param operation what is refused, for the message ("scan", "row count", "delete", "compaction", ...)
-   * @return the snapshot's manifests (data manifests only, then)
-   * @throws io.datashard.UnsupportedTableFeatureException naming the table, the snapshot and what is unsupported
+   * @param operation what reads it, for the message ("scan", "row count", "delete", "compaction", ...)
+   * @return the snapshot's manifests
+   * @throws io.datashard.UnsupportedTableFeatureException for a format version above 2
    */
   public List<ManifestFile> manifestsToRead(TableMetadata metadata, Snapshot snapshot, String operation) {
-    return manifestsToRead(metadata, snapshot, operation, false);
-  }
-
-  /**
-   * @param metadata the table
-   * @param snapshot the snapshot to read
-   * @param operation what reads it (for the error)
-   * @param appliesDeletes whether the caller applies position and equality delete files (scans do; rewrites,
-   *     which would have to carry them, do not yet)
-   * @return the snapshot's manifests
-   * @throws io.datashard.UnsupportedTableFeatureException for a format version above 2, or for delete files the
-   *     caller does not apply
-   */
-  public List<ManifestFile> manifestsToRead(TableMetadata metadata, Snapshot snapshot, String operation,
-      boolean appliesDeletes) {
     if (metadata.formatVersion() > TableMetadata.FORMAT_VERSION) {
       throw new io.datashard.UnsupportedTableFeatureException("table " + tableLocation + ": " + operation
           + " refused: the table has format-version " + metadata.formatVersion() + ", and DataShard reads and "
           + "writes format versions 1 and 2 only (see docs/format.md, \"What DataShard refuses\")");
     }
-    List<ManifestFile> manifests = manifests(snapshot.manifestListLocation());
-    if (appliesDeletes) {
-      return manifests;
-    }
-    long deleteFiles = 0;
-    int deleteManifests = 0;
-    for (ManifestFile m : manifests) {
-      if (m.content() != ManifestFile.CONTENT_DATA && m.hasLiveFiles()) {
-        deleteManifests++;
-        deleteFiles += m.addedFilesCount() + m.existingFilesCount();
-      }
-    }
-    if (deleteManifests > 0) {
-      java.util.Map<String, String> summary = snapshot.summary();
-      String detail = summary.containsKey("total-position-deletes") || summary.containsKey("total-equality-deletes")
-          ? " (" + summary.getOrDefault("total-position-deletes", "0") + " position deletes, "
-              + summary.getOrDefault("total-equality-deletes", "0") + " equality deletes)" : "";
-      throw new io.datashard.UnsupportedTableFeatureException("table " + tableLocation + ": " + operation
-          + " refused: snapshot " + snapshot.snapshotId() + " has " + deleteFiles + " delete file"
-          + (deleteFiles == 1 ? "" : "s") + " in " + deleteManifests + " delete manifest"
-          + (deleteManifests == 1 ? "" : "s") + detail + ", written by another engine (merge-on-read); DataShard "
-          + "reads such tables but does not rewrite them yet, so it refuses rather than drop the deletes. Scans and "
-          + "appends work; compact the table with that engine to remove the delete files");
-    }
-    return manifests;
+    return manifests(snapshot.manifestListLocation());
   }
 
   /** @return the live and deleted entries of a manifest, with inherited values resolved */

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Rewrites the current snapshot's data manifests into as few manifests of about
  * {@code commit.manifest.target-size-bytes} as possible, per partition spec, as one {@code replace} snapshot
- * that changes no data. Useful after many appends with merging disabled, or to drop deleted entries.
+ * that changes no data. Useful after many appends with merging disabled, or to drop deleted entries. Delete
+ * manifests (merge-on-read deletes) are carried as they are.
  */
 public final class ManifestRewrite extends SnapshotProducer {
   private final ManifestMerger merger;
@@ -48,9 +49,10 @@ public final class ManifestRewrite extends SnapshotProducer {
   protected TableMetadata apply(TableMetadata base, int attempt) {
     Snapshot parent = base.currentSnapshot();
     List<ManifestFile> current = new ArrayList<>();
+    List<ManifestFile> deleteManifests = new ArrayList<>();
     for (ManifestFile m : files.manifestsToRead(base, parent, "manifest rewrite")) {
       if (m.hasLiveFiles()) {
-        current.add(m);
+        (m.content() == ManifestFile.CONTENT_DATA ? current : deleteManifests).add(m);
       }
     }
     List<ManifestFile> merged;
@@ -62,11 +64,14 @@ public final class ManifestRewrite extends SnapshotProducer {
     if (merger.written().isEmpty()) {
       return base; // already compact
     }
+    int mergedDataManifests = merged.size();
+    merged = new ArrayList<>(merged);
+    merged.addAll(deleteManifests); // delete manifests are carried as they are
     long seq = base.lastSequenceNumber() + 1;
     String list = attemptFile(files.manifestListLocation(snapshotId, attempt));
     files.writeManifestList(list, snapshotId, parent.snapshotId(), seq, merged);
     Map<String, String> summary = SnapshotSummary.of("replace", commitId, List.of(), merged);
-    summary.put("manifests-replaced", Integer.toString(current.size() - (merged.size() - merger.written().size())));
+    summary.put("manifests-replaced", Integer.toString(current.size() - (mergedDataManifests - merger.written().size())));
     summary.put("manifests-created", Integer.toString(merger.written().size()));
     SnapshotSummary.carryTotalSize(summary, parent, 0);
     return base.withNewCurrentSnapshot(newSnapshot(base, parent, seq, list, summary));

@@ -34,6 +34,8 @@ public final class ReplaceFiles extends SnapshotProducer {
   private final List<DataFile> toAdd = new ArrayList<>();
   private List<ManifestFile> addedManifests = List.of();
   private Long startSnapshotId;
+  /** The last sequence number of the version whose rows were read; -1 until known (then the start's). */
+  private long rowsReadAtSequence = -1;
   private io.datashard.expressions.Expression conflictFilter;
   private IsolationLevel isolation = IsolationLevel.SNAPSHOT;
   private java.util.function.UnaryOperator<TableMetadata> metadataChange = java.util.function.UnaryOperator.identity();
@@ -44,6 +46,18 @@ public final class ReplaceFiles extends SnapshotProducer {
   public ReplaceFiles(TableOperations ops, TableFiles files, String operation) {
     super(ops, files);
     this.operation = operation;
+  }
+
+  /**
+   * Names the version the copied rows were read from (their deletes applied), when it is older than the version
+   * {@link #commit()} starts from: a delete file committed after it fails the commit instead of being lost.
+   *
+   * @param version the version the caller read the rows of the removed files from
+   * @return this
+   */
+  public ReplaceFiles rowsReadAt(TableMetadata version) {
+    this.rowsReadAtSequence = version.lastSequenceNumber();
+    return this;
   }
 
   /** Removes a live data file (by location). */
@@ -110,6 +124,9 @@ public final class ReplaceFiles extends SnapshotProducer {
 
   @Override
   protected void prepare(TableMetadata start) {
+    if (rowsReadAtSequence < 0) {
+      rowsReadAtSequence = start.lastSequenceNumber();
+    }
     writtenOnce(toAdd.stream().map(DataFile::location).toList());
     addedManifests = toAdd.isEmpty() ? List.of()
         : files.writeAddedManifests(commitId, start, start.schema(), snapshotId, toAdd);
@@ -128,6 +145,13 @@ public final class ReplaceFiles extends SnapshotProducer {
     int n = 0;
     for (ManifestFile m : parent == null ? List.<ManifestFile>of()
         : files.manifestsToRead(base, parent, operation)) {
+      if (m.content() != ManifestFile.CONTENT_DATA) {
+        validateNoNewDeletes(base, m, attempt);
+        if (m.hasLiveFiles()) {
+          manifests.add(m); // delete files are carried as they are; those of removed files no longer apply
+        }
+        continue;
+      }
       List<ManifestEntry> entries = files.entries(m);
       boolean touches = entries.stream().anyMatch(e -> e.isLive() && toRemove.contains(e.file().location()));
       if (!touches) {
@@ -158,6 +182,25 @@ public final class ReplaceFiles extends SnapshotProducer {
     return metadataChange.apply(base).withNewCurrentSnapshot(newSnapshot(base, parent, seq, list, summary));
   }
 
+  /**
+   * The rows this operation copies out of the files it removes were read with the deletes of its starting snapshot
+   * applied. A delete file committed concurrently (a merge-on-read delete by any engine) may delete rows of those
+   * files: committing would resurrect them in the copies, so the operation fails instead (as Apache Iceberg's
+   * rewrites validate that no new deletes apply to the files they replace).
+   */
+  private void validateNoNewDeletes(TableMetadata base, ManifestFile deleteManifest, int attempt) {
+    if (toRemove.isEmpty() || rowsReadAtSequence < 0 || deleteManifest.sequenceNumber() <= rowsReadAtSequence) {
+      return;
+    }
+    for (ManifestEntry e : files.entries(deleteManifest)) {
+      if (e.isLive() && e.dataSequenceNumber() != null && e.dataSequenceNumber() > rowsReadAtSequence) {
+        throw new CommitConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
+            + "concurrent commit that added the delete file " + e.file().location() + ", which may delete rows of "
+            + "the files it rewrites; nothing was committed (run it again)", attempt);
+      }
+    }
+  }
+
   private void validateIsolation(TableMetadata base, Snapshot parent, int attempt) {
     if (isolation != IsolationLevel.SERIALIZABLE || conflictFilter == null || parent == null) {
       return;
@@ -172,7 +215,7 @@ public final class ReplaceFiles extends SnapshotProducer {
     }
     io.datashard.expressions.Expression bound = io.datashard.expressions.Binder.bind(base.schema(), conflictFilter);
     for (ManifestFile m : files.manifestsToRead(base, parent, operation)) {
-      if (!since.contains(m.addedSnapshotId())) {
+      if (!since.contains(m.addedSnapshotId()) || m.content() != ManifestFile.CONTENT_DATA) {
         continue;
       }
       for (ManifestEntry e : files.entries(m)) {
@@ -220,6 +263,9 @@ public final class ReplaceFiles extends SnapshotProducer {
       return live;
     }
     for (ManifestFile m : files.manifestsToRead(metadata, s, "rewrite")) {
+      if (m.content() != ManifestFile.CONTENT_DATA) {
+        continue;
+      }
       for (ManifestEntry e : files.entries(m)) {
         if (e.isLive()) {
           live.put(e.file().location(), e.file());

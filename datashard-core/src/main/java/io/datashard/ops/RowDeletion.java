@@ -10,7 +10,6 @@ import io.datashard.expressions.Evaluator;
 import io.datashard.expressions.Expression;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.TableMetadata;
-import io.datashard.parquet.DataFileReader;
 import io.datashard.parquet.ParquetOptions;
 import io.datashard.parquet.RollingDataWriter;
 import io.datashard.partition.Partitioner;
@@ -21,8 +20,9 @@ import java.util.UUID;
 
 /**
  * Copy-on-write deletion: finds the files a filter touches and decides, file by file, whether to drop the
- * whole file (every row matches), rewrite it without the matching rows (some match), or leave it (none
- * match). Matching follows SQL: a row whose filter evaluates to null (for example {@code x = 5} with x null)
+ * whole file (every live row matches), rewrite it without the matching rows (some match), or leave it (none
+ * match). Rows already deleted by delete files (merge-on-read deletes of another engine) are not live: they are
+ * neither counted nor copied, so the rewrite carries those deletes out. Matching follows SQL: a row whose filter evaluates to null (for example {@code x = 5} with x null)
  * is kept.
  */
 public final class RowDeletion {
@@ -34,6 +34,7 @@ public final class RowDeletion {
   private final List<DataFile> removed = new ArrayList<>();
   private final List<DataFile> added = new ArrayList<>();
   private long deletedRows;
+  private java.util.Set<String> liveInBase;
   private int fileNumber;
 
   /**
@@ -77,9 +78,19 @@ public final class RowDeletion {
     return this;
   }
 
+  /**
+   * @return the file's live rows: for a file of the base snapshot, the delete files that apply to it (written by
+   *     any engine) applied; a file not yet committed (written earlier in the same transaction) as written
+   */
   private CloseableIterator<Row> read(DataFile f) {
-    return DataFileReader.read(files.storage().newInputFile(f.location(), f.fileSizeInBytes()), schema,
-        files.keys().decryption(f));
+    if (liveInBase == null) {
+      liveInBase = ReplaceFiles.liveFiles(files, base).keySet();
+    }
+    if (liveInBase.contains(f.location())) {
+      return io.datashard.scan.BaseTableScan.liveRows(files, base, List.of(f));
+    }
+    return io.datashard.parquet.DataFileReader.read(files.storage().newInputFile(f.location(), f.fileSizeInBytes()),
+        schema, files.keys().decryption(f));
   }
 
   private List<DataFile> rewrite(DataFile original) {

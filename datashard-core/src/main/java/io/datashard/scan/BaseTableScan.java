@@ -30,6 +30,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.HashMap;
@@ -122,6 +124,22 @@ public final class BaseTableScan implements TableScan {
   @Override
   public Expression filter() {
     return filter;
+  }
+
+  /**
+   * The live rows of some data files of a version's current snapshot, every delete file that applies to them
+   * applied (what compaction and copy-on-write rewrites copy), in the version's schema.
+   *
+   * @param files the table's files
+   * @param metadata the version whose current snapshot holds the files
+   * @param dataFiles the data files to read, all live in the version's current snapshot (others are not read)
+   * @return their live rows, file by file in commit order; close it
+   */
+  public static CloseableIterator<Row> liveRows(TableFiles files, TableMetadata metadata,
+                                                Collection<DataFile> dataFiles) {
+    Set<String> locations = new HashSet<>();
+    dataFiles.forEach(f -> locations.add(f.location()));
+    return of(files, metadata).onlyDataFiles(locations).iterator();
   }
 
   /**
@@ -300,7 +318,7 @@ public final class BaseTableScan implements TableScan {
     Schema schema = metadata.schema();
     List<ManifestFile> manifests;
     try {
-      manifests = new ArrayList<>(files.manifestsToRead(metadata, snapshot, "scan", true));
+      manifests = new ArrayList<>(files.manifestsToRead(metadata, snapshot, "scan"));
     } catch (FileNotFoundInStorageException e) {
       throw new ValidationException("snapshot " + snapshot.snapshotId() + " cannot be read: its manifest list "
           + snapshot.manifestListLocation() + " is gone (the snapshot was expired)", e);

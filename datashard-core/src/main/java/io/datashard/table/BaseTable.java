@@ -166,7 +166,7 @@ public final class BaseTable implements Table, io.datashard.ops.TableInternals {
       return 0;
     }
     TableMetadata current = ops.current();
-    java.util.List<ManifestFile> manifests = files.manifestsToRead(current, s, "row count", true);
+    java.util.List<ManifestFile> manifests = files.manifestsToRead(current, s, "row count");
     for (ManifestFile m : manifests) {
       if (m.content() != ManifestFile.CONTENT_DATA && m.hasLiveFiles()) {
         // record counts include rows that delete files delete: count by reading (only the needed columns)

@@ -110,7 +110,7 @@ final class BaseTransaction implements Transaction {
     checkOpen();
     done = true;
     String operation = removed.isEmpty() ? "append" : added.isEmpty() ? "delete" : "overwrite";
-    ReplaceFiles replace = new ReplaceFiles(ops, files, operation);
+    ReplaceFiles replace = new ReplaceFiles(ops, files, operation).rowsReadAt(base);
     removed.values().forEach(replace::removeFile);
     added.values().forEach(replace::addFile);
     if (deleteFilter != null) {

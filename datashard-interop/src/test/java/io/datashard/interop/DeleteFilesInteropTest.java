@@ -31,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Row-level deletes written by Apache Iceberg (merge-on-read: equality and position delete files) are applied by
- * DataShard's scans exactly as Iceberg's own reader applies them, snapshot by snapshot; operations that would have
- * to rewrite or carry delete files (copy-on-write deletes, compaction, manifest rewrite) refuse with a clear error and
- * change nothing; appending stays allowed and keeps Iceberg's deletes in force. A format-version 3 table is refused.
+ * DataShard's scans exactly as Iceberg's own reader applies them, snapshot by snapshot; DataShard's rewrites
+ * (copy-on-write deletes, compaction, manifest rewrite) carry them out or keep them, and a rewrite that races with a
+ * new delete file fails instead of resurrecting rows. A format-version 3 table is refused.
  */
 class DeleteFilesInteropTest {
   @TempDir
@@ -82,7 +82,7 @@ class DeleteFilesInteropTest {
   }
 
   @Test
-  void icebergsDeletesAreAppliedAndRewritesRefused() throws Exception {
+  void icebergsDeletesAreAppliedAndCarriedOutByRewrites() throws Exception {
     Path warehouse = dir.resolve("wh");
     Table ice = new HadoopTables(new Configuration()).create(IcebergEvents.SCHEMA,
         PartitionSpec.unpartitioned(), Map.of("format-version", "2"), warehouse.resolve("t").toUri().toString());
@@ -107,18 +107,6 @@ class DeleteFilesInteropTest {
       assertThat(scan.report().deleteFiles()).isEqualTo(1);
       assertThat(scan.report().rowsDeleted()).isEqualTo(1);
 
-      int v = version(table);
-      for (Runnable refused : List.<Runnable>of(
-          () -> ds.deleteWhere(Expressions.equal("id", 1L)),
-          () -> ds.rewriteDataFiles().execute(),
-          ds::rewriteManifests)) {
-        assertThatThrownBy(refused::run).isInstanceOf(UnsupportedTableFeatureException.class)
-            .hasMessageContaining(table.toUri().toString().replaceAll("/$", "").replace("file:///", "file:/"))
-            .hasMessageContaining("snapshot " + withDeletes)
-            .hasMessageContaining("1 delete file")
-            .hasMessageContaining("does not rewrite them yet");
-      }
-      assertThat(version(table)).as("refused operations change nothing").isEqualTo(v);
 
       // Appending is safe: the delete manifest is carried as it is, and both engines still apply it.
       ds.appendRecords(List.of(Map.of("id", 4L, "event", "ds"), Map.of("id", 2L, "event", "again")));
@@ -138,7 +126,69 @@ class DeleteFilesInteropTest {
             .isEqualTo(Rows.iceberg(ice, s.snapshotId()));
       }
       assertThat(ds.rowCount()).isEqualTo(3);
+
+      // DataShard's rewrites carry Iceberg's deletes out: a manifest rewrite keeps the delete manifests, compaction
+      // and copy-on-write deletes copy only live rows; Iceberg reads exactly what DataShard reads after each.
+      ds.rewriteManifests();
+      assertThat(dsIds(ds.refresh(), null)).containsExactlyInAnyOrder(1L, 2L, 4L);
+      ice.refresh();
+      assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(1L, 2L, 4L);
+      io.datashard.RewriteDataFiles.Result compacted = ds.rewriteDataFiles().minFileSizeBytes(Long.MAX_VALUE)
+          .execute();
+      assertThat(compacted.rewrittenRows()).as("deleted rows are not copied").isEqualTo(3);
+      assertThat(dsIds(ds.refresh(), null)).containsExactlyInAnyOrder(1L, 2L, 4L);
+      ice.refresh();
+      assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(1L, 2L, 4L);
+      ice.newRowDelta().addDeletes(equalityDeletes(ice, 4)).commit();
+      ds.refresh().deleteWhere(Expressions.equal("id", 1L));
+      assertThat(dsIds(ds.refresh(), null)).containsExactlyInAnyOrder(2L);
+      ice.refresh();
+      assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(2L);
+      for (org.apache.iceberg.Snapshot s : ice.snapshots()) {
+        assertThat(Rows.dataShard(ds, s.snapshotId())).as("snapshot %d", s.snapshotId())
+            .isEqualTo(Rows.iceberg(ice, s.snapshotId()));
+      }
     }
+  }
+
+  /**
+   * Compaction reads the rows of the files it replaces with the deletes of the version it read; an equality delete
+   * Iceberg commits meanwhile could delete rows of those files. Committing the copies would resurrect them, so the
+   * compaction fails with a conflict and the table keeps Iceberg's delete.
+   */
+  @Test
+  void compactionRacingAnIcebergDeleteFailsInsteadOfResurrectingRows() throws Exception {
+    Path warehouse = dir.resolve("wh");
+    Table ice = new HadoopTables(new Configuration()).create(IcebergEvents.SCHEMA,
+        PartitionSpec.unpartitioned(), Map.of("format-version", "2"), warehouse.resolve("t").toUri().toString());
+    ice.newAppend().appendFile(IcebergEvents.write(ice, 1, 2)).commit();
+    ice.newAppend().appendFile(IcebergEvents.write(ice, 3, 4)).commit();
+    java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(true);
+    io.datashard.storage.StorageBackend racing = new io.datashard.storage.ForwardingStorageBackend(
+        new io.datashard.storage.LocalStorageBackend(warehouse)) {
+      @Override
+      public boolean createExclusive(String location, byte[] content) {
+        if (location.endsWith(".metadata.json") && armed.getAndSet(false)) {
+          try {
+            ice.refresh();
+            ice.newRowDelta().addDeletes(equalityDeletes(ice, 3)).commit(); // wins the version the compaction wanted
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+        return super.createExclusive(location, content);
+      }
+    };
+    try (Warehouse wh = Warehouse.of(racing)) {
+      io.datashard.Table ds = wh.loadTable("t");
+      assertThatThrownBy(() -> ds.rewriteDataFiles().minFileSizeBytes(Long.MAX_VALUE).execute())
+          .isInstanceOf(io.datashard.CommitConflictException.class)
+          .hasMessageContaining("may delete rows of the files it rewrites");
+      assertThat(armed).as("the race happened").isFalse();
+      assertThat(dsIds(ds.refresh(), null)).containsExactlyInAnyOrder(1L, 2L, 4L);
+    }
+    ice.refresh();
+    assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(1L, 2L, 4L);
   }
 
   /**
