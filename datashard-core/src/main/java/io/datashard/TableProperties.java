@@ -9,6 +9,18 @@ public final class TableProperties {
   private TableProperties() {
   }
 
+  /**
+   * How {@code deleteWhere} (and a transaction's deletes) remove rows, as Apache Iceberg defines the property:
+   * {@value #DELETE_MODE_COPY_ON_WRITE} (the default: files holding deleted rows are rewritten without them) or
+   * {@value #DELETE_MODE_MERGE_ON_READ} (position delete files name the deleted rows; readers apply them, and
+   * compaction folds them in later). See docs/operations.md, "Deleting rows".
+   */
+  public static final String DELETE_MODE = "write.delete.mode";
+  /** {@link #DELETE_MODE}: rewrite the files that hold deleted rows. */
+  public static final String DELETE_MODE_COPY_ON_WRITE = "copy-on-write";
+  /** {@link #DELETE_MODE}: write position delete files. */
+  public static final String DELETE_MODE_MERGE_ON_READ = "merge-on-read";
+
   /** Retries after the first commit attempt before giving up with {@link CommitConflictException}. */
   public static final String COMMIT_NUM_RETRIES = "commit.retry.num-retries";
   public static final int COMMIT_NUM_RETRIES_DEFAULT = 100;

@@ -134,7 +134,7 @@ public interface TableScan {
    * @return what the most recent run of this scan object ({@link #toList()}, {@link #iterator()},
    *     {@link #count()}...) did: files considered, pruned and read, row groups skipped, bytes read, rows
    *     returned; updated while an iterator is consumed; null before the first run. The same report is
-   *     logged at DEBUG level by {@code io.datashard.scan.BaseTableScan} when a run finishes.
+   *     logged at DEBUG level by {@code io.datashard.scan.SnapshotScan} when a run finishes.
    */
   ScanReport report();
 

@@ -8,7 +8,7 @@ import io.datashard.metadata.TableMetadata;
 import io.datashard.storage.LocalStorageBackend;
 import io.datashard.storage.StorageBackend;
 import io.datashard.storage.StorageBackendProvider;
-import io.datashard.table.BaseTable;
+import io.datashard.table.TableHandle;
 import io.datashard.table.TableNames;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -265,7 +265,7 @@ public final class Warehouse implements AutoCloseable {
       if (created == null) {
         throw new TableAlreadyExistsException(name, catalog.location());
       }
-      return new BaseTable(name, created, groupCommit(created.tableLocation()), upkeep(created.tableLocation()),
+      return new TableHandle(name, created, groupCommit(created.tableLocation()), upkeep(created.tableLocation()),
           keyManagement);
     }
     String location = tableLocation(name);
@@ -275,7 +275,7 @@ public final class Warehouse implements AutoCloseable {
     if (created == null) {
       throw new TableAlreadyExistsException(name, location);
     }
-    return new BaseTable(name, ops, groupCommit(location), upkeep(location), keyManagement);
+    return new TableHandle(name, ops, groupCommit(location), upkeep(location), keyManagement);
   }
 
   /** Creates an unpartitioned table unless one exists. @see #createTableIfAbsent(String, Schema, PartitionSpec) */
@@ -311,12 +311,12 @@ public final class Warehouse implements AutoCloseable {
     TableNames.validate(name);
     if (catalog != null) {
       TableOperations loaded = catalog.load(name);
-      return new BaseTable(name, loaded, groupCommit(loaded.tableLocation()), upkeep(loaded.tableLocation()),
+      return new TableHandle(name, loaded, groupCommit(loaded.tableLocation()), upkeep(loaded.tableLocation()),
           keyManagement);
     }
     TableOperations ops = new FileTableOperations(storage, name, tableLocation(name));
     ops.refresh();
-    return new BaseTable(name, ops, groupCommit(ops.tableLocation()), upkeep(ops.tableLocation()), keyManagement);
+    return new TableHandle(name, ops, groupCommit(ops.tableLocation()), upkeep(ops.tableLocation()), keyManagement);
   }
 
   /** @return whether a table of that name exists */

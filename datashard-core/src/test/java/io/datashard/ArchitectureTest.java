@@ -83,7 +83,7 @@ class ArchitectureTest {
         .layer("Catalogs").definedBy(inParts("catalog", "replication"))
         .layer("Table").definedBy(inParts("table"))
         .layer("Maintenance").definedBy(inParts("maintenance", "changes"))
-        .layer("Operations").definedBy(inParts("ops"))
+        .layer("Operations").definedBy(inParts("update"))
         .layer("Scan").definedBy(inParts("scan"))
         .layer("Files").definedBy(inParts("manifest", "parquet", "partition"))
         .layer("Foundations").definedBy(inParts("commit", "metadata", "encryption", "storage", "records", "display"))
@@ -110,7 +110,7 @@ class ArchitectureTest {
   }
 
   private static Set<String> layerNames() {
-    return Set.of("facade", "api", "catalog", "replication", "table", "maintenance", "changes", "ops", "scan",
+    return Set.of("facade", "api", "catalog", "replication", "table", "maintenance", "changes", "update", "scan",
         "manifest", "parquet", "partition", "commit", "metadata", "encryption", "storage", "records", "display");
   }
 

@@ -3,7 +3,7 @@ package io.datashard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.datashard.table.BaseTable;
+import io.datashard.table.TableHandle;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -114,7 +114,7 @@ class PartitionedTableTest {
       wh.createTable("m", SCHEMA, spec);
       Table t = wh.loadTable("m");
       assertThat(t.spec()).isEqualTo(spec);
-      assertThat(((BaseTable) t).metadata().lastPartitionId()).isEqualTo(1001);
+      assertThat(((TableHandle) t).metadata().lastPartitionId()).isEqualTo(1001);
     }
   }
 

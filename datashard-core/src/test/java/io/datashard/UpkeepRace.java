@@ -2,7 +2,7 @@ package io.datashard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.datashard.table.BaseTable;
+import io.datashard.table.TableHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -101,7 +101,7 @@ public final class UpkeepRace {
       f.get(10, TimeUnit.MINUTES);
     }
     pool.shutdown();
-    assertThat(((BaseTable) wh.loadTable(table)).upkeep().awaitIdle(120_000)).isTrue();
+    assertThat(((TableHandle) wh.loadTable(table)).upkeep().awaitIdle(120_000)).isTrue();
     return r;
   }
 }

@@ -7,7 +7,7 @@ import io.datashard.maintenance.Upkeep;
 import io.datashard.storage.ForwardingStorageBackend;
 import io.datashard.storage.LocalStorageBackend;
 import io.datashard.storage.StorageBackend;
-import io.datashard.table.BaseTable;
+import io.datashard.table.TableHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +50,7 @@ class UpkeepTest {
       for (long i = 0; i < 120; i++) {
         t.appendRecords(List.of(TestSchemas.event(i, "e", 1.0)));
       }
-      Upkeep upkeep = ((BaseTable) t).upkeep();
+      Upkeep upkeep = ((TableHandle) t).upkeep();
       assertThat(upkeep.awaitIdle(60_000)).isTrue();
       assertThat(upkeep.runs()).isPositive();
       assertThat(upkeep.lastThread()).startsWith(Upkeep.THREAD_PREFIX);
@@ -61,7 +61,7 @@ class UpkeepTest {
       long liveFiles = t.currentSnapshot().summaryLong("total-data-files");
       assertThat(liveFiles).as("live data files after compaction").isLessThan(60);
       // versions that fell out of the metadata log are tombstones
-      FileTableOperations ops = (FileTableOperations) ((BaseTable) t).operations();
+      FileTableOperations ops = (FileTableOperations) ((TableHandle) t).operations();
       assertThat(ops.versionFiles().read(2).tombstone()).isNotNull();
 
       // on demand: every small file compacted, manifests merged, rows unchanged
@@ -105,7 +105,7 @@ class UpkeepTest {
     try (Warehouse wh = Warehouse.of(gated)) {
       wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), TIGHT);
       Table t = wh.loadTable("t");
-      Upkeep upkeep = ((BaseTable) t).upkeep();
+      Upkeep upkeep = ((TableHandle) t).upkeep();
       for (long i = 0; i < 40; i++) {
         Snapshot s = t.appendRecords(List.of(TestSchemas.event(i, "e", 1.0)));
         assertThat(s).isNotNull(); // acknowledged while upkeep, if started, is held at its first storage call
@@ -132,7 +132,7 @@ class UpkeepTest {
       assertThat(r.readerFailures).as(r.toString()).isEmpty();
       assertThat(TestSchemas.ids(wh.loadTable("t").scan())).doesNotHaveDuplicates()
           .containsExactlyInAnyOrderElementsOf(r.acked);
-      assertThat(((BaseTable) wh.loadTable("t")).upkeep().runs()).as("upkeep ran during the race").isPositive();
+      assertThat(((TableHandle) wh.loadTable("t")).upkeep().runs()).as("upkeep ran during the race").isPositive();
     }
   }
 }

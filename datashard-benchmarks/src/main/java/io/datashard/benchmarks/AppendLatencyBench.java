@@ -93,7 +93,7 @@ final class AppendLatencyBench {
         Path latest = meta.resolve("v" + (warmup + appends + 1) + ".metadata.json");
         if (Files.exists(latest)) {
           io.datashard.Snapshot current = table.refresh().currentSnapshot();
-          int manifests = ((io.datashard.table.BaseTable) table).files().manifests(current.manifestListLocation())
+          int manifests = ((io.datashard.table.TableHandle) table).files().manifests(current.manifestListLocation())
               .size();
           Bench.out("last metadata JSON %,d bytes; the current manifest list holds %d manifests (merged at 100)",
               Files.size(latest), manifests);

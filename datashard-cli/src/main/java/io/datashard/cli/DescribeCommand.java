@@ -37,7 +37,7 @@ final class DescribeCommand extends TableCommand {
     try (Warehouse wh = warehouse()) {
       Table t = wh.loadTable(table);
       TableMetadata m = metadata(t);
-      StorageBackend storage = io.datashard.ops.TableInternals.of(t).operations().storage();
+      StorageBackend storage = io.datashard.update.TableInternals.of(t).operations().storage();
       PrintStream out = out();
       out.println("Table        " + t.name());
       out.println("Location     " + t.location());

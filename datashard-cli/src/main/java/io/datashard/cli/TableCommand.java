@@ -3,7 +3,7 @@ package io.datashard.cli;
 import io.datashard.Table;
 import io.datashard.Warehouse;
 import io.datashard.metadata.TableMetadata;
-import io.datashard.ops.TableInternals;
+import io.datashard.update.TableInternals;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;

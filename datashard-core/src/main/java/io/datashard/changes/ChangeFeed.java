@@ -3,8 +3,8 @@ package io.datashard.changes;
 import io.datashard.manifest.TableFiles;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
-import io.datashard.ops.TableInternals;
-import io.datashard.scan.BaseTableScan;
+import io.datashard.update.TableInternals;
+import io.datashard.scan.SnapshotScan;
 import io.datashard.TableScan;
 import java.util.HashSet;
 import io.datashard.ChangeType;
@@ -181,7 +181,7 @@ public final class ChangeFeed implements CloseableIterator<ChangeRow> {
    */
   private TableScan scanOf(long snapshotId, Set<String> only) {
     TableScan scan = table.scan().useSnapshot(snapshotId);
-    return only == null ? scan : ((BaseTableScan) scan).onlyDataFiles(only);
+    return only == null ? scan : ((SnapshotScan) scan).onlyDataFiles(only);
   }
 
   private List<ChangeRow> changesOf(Snapshot snapshot, int ord) {

@@ -8,7 +8,7 @@ import io.datashard.storage.StorageBackend;
  * {@link #commit(TableMetadata, TableMetadata)}; how the new version is published is the implementation's
  * business. {@link FileTableOperations} (the default) publishes by the exclusive create of the next version file
  * in storage; a REST catalog client (module {@code datashard-rest}) asks the catalog to commit. Both give the same
- * answers, so {@link io.datashard.ops.CommitLoop} and every operation work unchanged on either
+ * answers, so {@link io.datashard.update.CommitLoop} and every operation work unchanged on either
  * ({@code docs/concurrency.md}, {@code docs/catalog.md}).
  *
  * <p>Implementations are thread-safe: handles may be shared.

@@ -11,9 +11,9 @@ import io.datashard.ValidationException;
 import io.datashard.commit.TableOperations;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.TableMetadata;
-import io.datashard.ops.ReplaceFiles;
+import io.datashard.update.ReplaceFiles;
 import io.datashard.manifest.TableFiles;
-import io.datashard.scan.BaseTableScan;
+import io.datashard.scan.SnapshotScan;
 import io.datashard.parquet.ParquetOptions;
 import io.datashard.parquet.RollingDataWriter;
 import io.datashard.partition.Partitioner;
@@ -172,7 +172,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
   private long copyRows(TableMetadata base, List<DataFile> bin, RollingDataWriter writer, List<SortKey> sort) {
     if (sort.isEmpty()) {
       long n = 0;
-      try (CloseableIterator<Row> it = BaseTableScan.liveRows(files, base, bin)) {
+      try (CloseableIterator<Row> it = SnapshotScan.liveRows(files, base, bin)) {
         while (it.hasNext()) {
           writer.write(it.next());
           n++;
@@ -181,7 +181,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
       return n;
     }
     List<Row> all = new ArrayList<>();
-    try (CloseableIterator<Row> it = BaseTableScan.liveRows(files, base, bin)) {
+    try (CloseableIterator<Row> it = SnapshotScan.liveRows(files, base, bin)) {
       it.forEachRemaining(all::add);
     }
     all.sort(comparator(sort));

@@ -8,7 +8,7 @@ import io.datashard.commit.TableOperations;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.TableMetadata;
-import io.datashard.ops.CommitLoop;
+import io.datashard.update.CommitLoop;
 import io.datashard.manifest.TableFiles;
 import java.time.Instant;
 import java.util.ArrayList;

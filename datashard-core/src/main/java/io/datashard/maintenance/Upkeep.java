@@ -14,7 +14,7 @@ import io.datashard.commit.VersionFiles;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.MetadataLogEntry;
 import io.datashard.metadata.TableMetadata;
-import io.datashard.ops.ManifestRewrite;
+import io.datashard.update.ManifestRewrite;
 import io.datashard.manifest.TableFiles;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -70,8 +70,11 @@ public final class ManifestWriter implements AutoCloseable {
   private long deletedRows;
   private Long minDataSequenceNumber;
   private ManifestFile result;
+  private final int content;
 
-  private ManifestWriter(OutputFile file, PartitionSpec spec, io.datashard.Schema tableSchema, long snapshotId) {
+  private ManifestWriter(OutputFile file, PartitionSpec spec, io.datashard.Schema tableSchema, long snapshotId,
+                         int content) {
+    this.content = content;
     this.location = file.location();
     this.spec = spec;
     this.snapshotId = snapshotId;
@@ -94,7 +97,7 @@ public final class ManifestWriter implements AutoCloseable {
     meta.put("partition-spec", TableMetadataParser.partitionFieldsToJson(spec));
     meta.put("partition-spec-id", String.valueOf(spec.specId()));
     meta.put("format-version", "2");
-    meta.put("content", "data");
+    meta.put("content", content == ManifestFile.CONTENT_DATA ? "data" : "deletes");
     this.sink = new AvroMetadataSink(file, entrySchema, meta, "manifest");
   }
 
@@ -114,7 +117,16 @@ public final class ManifestWriter implements AutoCloseable {
    */
   public static ManifestWriter create(OutputFile file, PartitionSpec spec, io.datashard.Schema tableSchema,
                                       long snapshotId) {
-    return new ManifestWriter(file, spec, tableSchema, snapshotId);
+    return new ManifestWriter(file, spec, tableSchema, snapshotId, ManifestFile.CONTENT_DATA);
+  }
+
+  /**
+   * Opens a delete manifest (content {@code deletes}) for position or equality delete files, as
+   * {@link #create} opens a data manifest.
+   */
+  public static ManifestWriter createForDeletes(OutputFile file, PartitionSpec spec, io.datashard.Schema tableSchema,
+                                                long snapshotId) {
+    return new ManifestWriter(file, spec, tableSchema, snapshotId, ManifestFile.CONTENT_DELETES);
   }
 
   /** @return the location of the manifest being written */
@@ -172,8 +184,9 @@ public final class ManifestWriter implements AutoCloseable {
       throw new IllegalStateException("manifest writer for " + location + " is closed");
     }
     DataFile f = entry.file();
-    if (f.content() != DataFile.CONTENT_DATA) {
-      throw new IllegalArgumentException("only data files can be written to a data manifest, got content "
+    if ((f.content() == DataFile.CONTENT_DATA) != (content == ManifestFile.CONTENT_DATA)) {
+      throw new IllegalArgumentException((content == ManifestFile.CONTENT_DATA ? "only data files can be written to "
+          + "a data manifest" : "only delete files can be written to a delete manifest") + ", got content "
           + f.content() + " for " + f.location());
     }
     if (f.specId() != spec.specId()) {
@@ -257,9 +270,9 @@ public final class ManifestWriter implements AutoCloseable {
     d.put(11, kvList(mapEntrySchemas[5], f.upperBounds()));
     d.put(12, f.keyMetadata()); // key_metadata: null unless encrypted (docs/encryption.md)
     d.put(13, f.splitOffsets());
-    d.put(14, null); // equality_ids: data files only
+    d.put(14, f.content() == DataFile.CONTENT_EQUALITY_DELETES ? f.equalityIds() : null);
     d.put(15, f.sortOrderId());
-    d.put(16, null); // referenced_data_file: delete files only
+    d.put(16, f.referencedDataFile()); // position delete files of one data file name it
     return d;
   }
 
@@ -294,7 +307,7 @@ public final class ManifestWriter implements AutoCloseable {
       return;
     }
     long minSeq = minDataSequenceNumber != null ? minDataSequenceNumber : UNASSIGNED_SEQ;
-    result = new ManifestFile(location, sink.length(), spec.specId(), ManifestFile.CONTENT_DATA, UNASSIGNED_SEQ,
+    result = new ManifestFile(location, sink.length(), spec.specId(), content, UNASSIGNED_SEQ,
         minSeq, snapshotId, addedFiles, existingFiles, deletedFiles, addedRows, existingRows, deletedRows,
         summaries.summaries());
     LOG.debug("wrote manifest {} ({} bytes, {} added, {} existing, {} deleted)", location, sink.length(),

@@ -60,6 +60,15 @@ public final class TableFiles {
     return dir + "/" + writeId + "-" + String.format("%05d", fileNumber) + ".parquet";
   }
 
+  /**
+   * @param partitionPath relative partition directory, or null when unpartitioned
+   * @return {@code <table>/data/[<partition path>/]<writeId>-deletes-<nnnnn>.parquet}: a position delete file
+   */
+  public String deleteFileLocation(String partitionPath, String writeId, int fileNumber) {
+    String dir = MetadataFiles.dataDir(tableLocation) + (partitionPath == null ? "" : "/" + partitionPath);
+    return dir + "/" + writeId + "-deletes-" + String.format("%05d", fileNumber) + ".parquet";
+  }
+
   /** @return {@code <table>/metadata/<uuid>-m<n>.avro} */
   public String manifestLocation(String writeId, int n) {
     return MetadataFiles.metadataDir(tableLocation) + "/" + writeId + "-m" + n + ".avro";
@@ -83,22 +92,26 @@ public final class TableFiles {
 
   /**
    * Writes the manifests of ADDED entries for files that may belong to different partition specs (after
-   * partition evolution, a compaction or rewrite keeps each file's own spec): one manifest per spec.
+   * partition evolution, a compaction or rewrite keeps each file's own spec): one manifest per spec, data files
+   * and delete files (merge-on-read deletes) in separate manifests.
    *
    * @return the manifests, with unassigned sequence numbers
    */
   public List<ManifestFile> writeAddedManifests(String writeId, io.datashard.metadata.TableMetadata metadata,
                                                Schema schema, long snapshotId, List<DataFile> files) {
-    java.util.Map<Integer, List<DataFile>> bySpec = new java.util.TreeMap<>();
+    // One manifest per partition spec and per kind: data files and delete files never share a manifest.
+    java.util.Map<List<Integer>, List<DataFile>> bySpec = new java.util.TreeMap<>(
+        java.util.Comparator.<List<Integer>>comparingInt(k -> k.get(0)).thenComparingInt(k -> k.get(1)));
     for (DataFile f : files) {
-      bySpec.computeIfAbsent(f.specId(), k -> new java.util.ArrayList<>()).add(f);
+      int kind = f.content() == DataFile.CONTENT_DATA ? 0 : 1;
+      bySpec.computeIfAbsent(List.of(kind, f.specId()), k -> new java.util.ArrayList<>()).add(f);
     }
     List<ManifestFile> out = new java.util.ArrayList<>();
     int n = 0;
-    for (java.util.Map.Entry<Integer, List<DataFile>> e : bySpec.entrySet()) {
-      PartitionSpec spec = metadata.specById(e.getKey());
+    for (java.util.Map.Entry<List<Integer>, List<DataFile>> e : bySpec.entrySet()) {
+      PartitionSpec spec = metadata.specById(e.getKey().get(1));
       if (spec == null) {
-        throw new io.datashard.ValidationException("data file written with unknown partition spec " + e.getKey());
+        throw new io.datashard.ValidationException("file written with unknown partition spec " + e.getKey().get(1));
       }
       out.add(writeAddedManifest(manifestLocation(writeId, n++), spec, schema, snapshotId, e.getValue()));
     }

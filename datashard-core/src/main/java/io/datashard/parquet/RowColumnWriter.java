@@ -303,7 +303,7 @@ final class RowColumnWriter {
    * canonical class is written as it is, anything else is converted (or refused) by {@link RecordValidator}, and
    * nested values that are not in canonical form are converted as a whole before any of them is written. A row
    * that fails half-way leaves the file unusable ({@link DataFileWriter} then refuses further rows); callers that
-   * need the precise error validate the row again (see {@code BaseAppender}).
+   * need the precise error validate the row again (see {@code TableAppender}).
    */
   private Object checked(int leaf, Object v) {
     Class<?> k = canonicalClasses[leaf];

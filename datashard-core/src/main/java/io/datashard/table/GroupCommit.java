@@ -4,7 +4,7 @@ import io.datashard.Schema;
 import io.datashard.Snapshot;
 import io.datashard.commit.TableOperations;
 import io.datashard.metadata.DataFile;
-import io.datashard.ops.FastAppend;
+import io.datashard.update.FastAppend;
 import io.datashard.manifest.TableFiles;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -5,7 +5,7 @@ import io.datashard.PresignedFile;
 import io.datashard.TableScan;
 import io.datashard.ValidationException;
 import io.datashard.metadata.DataFile;
-import io.datashard.scan.BaseTableScan;
+import io.datashard.scan.SnapshotScan;
 import io.datashard.storage.PresigningBackend;
 import java.net.URI;
 import java.time.Duration;
@@ -20,11 +20,11 @@ final class Presigning {
   private Presigning() {
   }
 
-  static List<PresignedFile> presign(BaseTable table, TableScan scan, Duration ttl) {
+  static List<PresignedFile> presign(TableHandle table, TableScan scan, Duration ttl) {
     if (ttl == null || ttl.isZero() || ttl.isNegative()) {
       throw new ValidationException("the TTL of presigned URLs must be more than zero, got " + ttl);
     }
-    if (!(scan instanceof BaseTableScan base)) {
+    if (!(scan instanceof SnapshotScan base)) {
       throw new ValidationException("presignedFiles needs a scan made by table.scan() of this table, got "
           + (scan == null ? "null" : scan.getClass().getName()));
     }
@@ -34,16 +34,16 @@ final class Presigning {
           + ", which cannot hand out presigned URLs: presigned access needs an S3 or S3-compatible warehouse "
           + "(local files are read directly)");
     }
-    List<BaseTableScan.PlannedFile> planned = base.planFilesWithDeletes();
+    List<SnapshotScan.PlannedFile> planned = base.planFilesWithDeletes();
     // Data files in the scan's order, then each delete file once (several data files may share one).
     Map<String, DataFile> deletes = new LinkedHashMap<>();
-    for (BaseTableScan.PlannedFile p : planned) {
+    for (SnapshotScan.PlannedFile p : planned) {
       for (DataFile d : p.deletes()) {
         deletes.putIfAbsent(d.location(), d);
       }
     }
     List<PresignedFile> out = new ArrayList<>(planned.size() + deletes.size());
-    for (BaseTableScan.PlannedFile p : planned) {
+    for (SnapshotScan.PlannedFile p : planned) {
       out.add(sign(signer, p.file(), ttl));
     }
     for (DataFile d : deletes.values()) {

@@ -5,8 +5,8 @@ import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
-import io.datashard.scan.BaseTableScan;
-import io.datashard.table.BaseTable;
+import io.datashard.scan.SnapshotScan;
+import io.datashard.table.TableHandle;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -72,7 +72,7 @@ public final class TableHistoryBench {
             fresh.scan().planFiles().stream().map(FileScanTask::file).toList();
             plan[i] = (System.nanoTime() - p0) / 1e6;
           }
-          BaseTable bt = (BaseTable) t;
+          TableHandle bt = (TableHandle) t;
           Snapshot cur = t.currentSnapshot();
           Path meta = wh.storage() instanceof io.datashard.storage.LocalStorageBackend l
               ? l.toPath(bt.metadata().metadataFileLocation()) : null;

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.io.CloseableIterable;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -189,6 +191,53 @@ class DeleteFilesInteropTest {
     }
     ice.refresh();
     assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(1L, 2L, 4L);
+  }
+
+  /**
+   * DataShard's merge-on-read deletes ({@code write.delete.mode=merge-on-read}) are Iceberg position delete files:
+   * Iceberg's own planner finds them and its generic reader returns exactly the rows DataShard returns, partitioned
+   * and not, snapshot by snapshot; after DataShard compacts, Iceberg reads the same rows again.
+   */
+  @Test
+  void icebergAppliesDataShardsPositionDeletes() throws Exception {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      io.datashard.Schema schema = io.datashard.Schema.of(
+          io.datashard.Field.required(1, "id", io.datashard.Types.LONG),
+          io.datashard.Field.required(2, "event", io.datashard.Types.STRING));
+      for (boolean partitioned : List.of(false, true)) {
+        String name = partitioned ? "mor_p" : "mor";
+        io.datashard.Table ds = wh.createTable(name, schema, partitioned
+                ? io.datashard.PartitionSpec.builderFor(schema).identity("event").build()
+                : io.datashard.PartitionSpec.unpartitioned(),
+            Map.of(io.datashard.TableProperties.DELETE_MODE, io.datashard.TableProperties.DELETE_MODE_MERGE_ON_READ));
+        for (int f = 0; f < 3; f++) {
+          List<Map<String, Object>> rows = new ArrayList<>();
+          for (long i = 0; i < 20; i++) {
+            rows.add(Map.of("id", f * 20 + i, "event", i % 3 == 0 ? "x" : i % 3 == 1 ? "y" : "z"));
+          }
+          ds.appendRecords(rows);
+        }
+        ds.deleteWhere(Expressions.equal("event", "y"));
+        ds.deleteWhere(Expressions.lessThan("id", 10L));
+        Table ice = new HadoopTables(new Configuration()).load(ds.location());
+        try (CloseableIterable<FileScanTask> tasks = ice.newScan().planFiles()) {
+          long withDeletes = 0;
+          for (FileScanTask task : tasks) {
+            withDeletes += task.deletes().isEmpty() ? 0 : 1;
+            task.deletes().forEach(d -> assertThat(d.content()).isEqualTo(org.apache.iceberg.FileContent.POSITION_DELETES));
+          }
+          assertThat(withDeletes).as(name).isPositive();
+        }
+        for (org.apache.iceberg.Snapshot s : ice.snapshots()) {
+          assertThat(Rows.iceberg(ice, s.snapshotId())).as("%s snapshot %d", name, s.snapshotId())
+              .isEqualTo(Rows.dataShard(ds, s.snapshotId()));
+        }
+        assertThat(IcebergEvents.ids(ice)).as(name).isEqualTo(dsIds(ds, null));
+        ds.rewriteDataFiles().minFileSizeBytes(Long.MAX_VALUE).execute();
+        ice.refresh();
+        assertThat(IcebergEvents.ids(ice)).as(name + " after compaction").isEqualTo(dsIds(ds.refresh(), null));
+      }
+    }
   }
 
   /**

@@ -206,7 +206,7 @@ class EncryptedTableInteropTest {
     }
 
     private static List<io.datashard.metadata.DataFile> files(Table t) {
-      io.datashard.table.BaseTable bt = (io.datashard.table.BaseTable) t;
+      io.datashard.table.TableHandle bt = (io.datashard.table.TableHandle) t;
       List<io.datashard.metadata.DataFile> out = new ArrayList<>();
       for (var m : bt.files().manifests(bt.metadata().currentSnapshot().manifestListLocation())) {
         for (var e : bt.files().entries(m)) {

@@ -10,7 +10,7 @@ import io.datashard.Table;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.TableMetadata;
-import io.datashard.table.BaseTable;
+import io.datashard.table.TableHandle;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -98,7 +98,7 @@ class IcebergReadsDataShardTest {
   @MethodSource("cases")
   void everyMetadataVersionParsesWithEveryRequiredField(String store, TableShape shape) throws IOException {
     Table table = table(store, shape);
-    TableMetadata ds = ((BaseTable) table).metadata();
+    TableMetadata ds = ((TableHandle) table).metadata();
     // one version per commit, plus one per schema change made inside a commit
     assertThat(ds.version()).isGreaterThanOrEqualTo(shape.commitCount() + 1);
     for (int v = 1; v <= ds.version(); v++) {
@@ -126,7 +126,7 @@ class IcebergReadsDataShardTest {
         }
         assertThat(s.path("summary").path("operation").asText()).isIn("append", "overwrite", "delete", "replace");
       }
-      TableMetadata dsV = ((io.datashard.commit.FileTableOperations) ((BaseTable) table).operations()).load(v);
+      TableMetadata dsV = ((io.datashard.commit.FileTableOperations) ((TableHandle) table).operations()).load(v);
 
       // Iceberg's own parser: rejects any missing or mistyped field.
       org.apache.iceberg.TableMetadata ice = TableMetadataParser.read(store(store).icebergIO(), location);
@@ -449,7 +449,7 @@ class IcebergReadsDataShardTest {
     Table table = table("local", TableShape.severalSnapshots());
     String hint = new String(Files.readAllBytes(Path.of(java.net.URI.create(table.location()))
         .resolve("metadata/version-hint.text")), java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(hint).matches("[0-9]+").isEqualTo(Integer.toString(((BaseTable) table).metadata().version()));
+    assertThat(hint).matches("[0-9]+").isEqualTo(Integer.toString(((TableHandle) table).metadata().version()));
     org.apache.iceberg.Table ice = new HadoopTables(new Configuration()).load(table.location());
     assertThat(ice.currentSnapshot().snapshotId()).isEqualTo(table.currentSnapshot().snapshotId());
     assertThat(Rows.iceberg(ice, null)).isEqualTo(Rows.dataShard(table, null));

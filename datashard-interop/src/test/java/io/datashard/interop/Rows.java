@@ -9,7 +9,7 @@ import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.manifest.ManifestListReader;
 import io.datashard.manifest.ManifestReader;
-import io.datashard.table.BaseTable;
+import io.datashard.table.TableHandle;
 import java.nio.ByteBuffer;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -120,7 +120,7 @@ final class Rows {
 
   /** @return the metadata file DataShard's table is at */
   static String metadataLocation(Table table) {
-    return ((BaseTable) table).metadata().metadataFileLocation();
+    return ((TableHandle) table).metadata().metadataFileLocation();
   }
 
   /** Loads DataShard's current metadata file with Iceberg's own parser and table implementation. */
@@ -130,7 +130,7 @@ final class Rows {
 
   /** @return DataShard's view of the live data files of a snapshot (its manifest list and manifests) */
   static List<ManifestEntry> liveEntries(Table table, Snapshot snapshot) {
-    BaseTable t = (BaseTable) table;
+    TableHandle t = (TableHandle) table;
     List<ManifestEntry> out = new ArrayList<>();
     for (ManifestFile m : ManifestListReader.read(t.operations().storage(), snapshot.manifestListLocation())) {
       for (ManifestEntry e : ManifestReader.readAll(t.operations().storage(), m)) {

@@ -9,7 +9,7 @@ import io.datashard.commit.MetadataFiles;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.manifest.TableFiles;
-import io.datashard.table.BaseTable;
+import io.datashard.table.TableHandle;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -100,7 +100,7 @@ final class Audit {
   }
 
   /** @return every file a committed version references, plus the version files and the hint */
-  static Set<String> referencedFiles(BaseTable table, List<String> listed) {
+  static Set<String> referencedFiles(TableHandle table, List<String> listed) {
     Set<String> refs = new HashSet<>();
     TableFiles files = table.files();
     for (Snapshot s : table.snapshots()) {

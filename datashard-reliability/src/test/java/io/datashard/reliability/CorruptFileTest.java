@@ -12,7 +12,7 @@ import io.datashard.commit.MetadataFiles;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.storage.StorageBackend;
-import io.datashard.table.BaseTable;
+import io.datashard.table.TableHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -34,7 +34,7 @@ class CorruptFileTest {
 
   enum Damage { TRUNCATE, GARBAGE, EMPTY }
 
-  private static String file(BaseTable t, Target target) {
+  private static String file(TableHandle t, Target target) {
     String list = t.currentSnapshot().manifestListLocation();
     ManifestFile manifest = t.files().manifests(list).get(0);
     return switch (target) {
@@ -75,7 +75,7 @@ class CorruptFileTest {
       for (int i = 0; i < 3; i++) {
         created.appendRecords(StressWorker.rows(0, i, 200));
       }
-      BaseTable t = (BaseTable) wh.loadTable("t");
+      TableHandle t = (TableHandle) wh.loadTable("t");
       String victim = file(t, target);
       StorageBackend storage = wh.storage();
       storage.writeAll(victim, damage(storage.readAll(victim), damage));

@@ -8,7 +8,7 @@ import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
 import io.datashard.RemoveOrphanFiles;
 import io.datashard.storage.FileInfo;
-import io.datashard.table.BaseTable;
+import io.datashard.table.TableHandle;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,7 +158,7 @@ class CrashTest {
       assertThat(readerFailure.get()).as(seedTag + "concurrent reader").isNull();
 
       // Orphan removal reclaims exactly what the dead writers left behind.
-      BaseTable t = (BaseTable) wh.loadTable(table);
+      TableHandle t = (TableHandle) wh.loadTable(table);
       List<String> listed = wh.storage().list(t.location()).stream().map(FileInfo::location).toList();
       Set<String> referenced = Audit.referencedFiles(t, listed);
       Set<String> leftovers = new HashSet<>(listed);

@@ -17,7 +17,7 @@ import io.datashard.metadata.Conversions;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.storage.FileInfo;
-import io.datashard.table.BaseTable;
+import io.datashard.table.TableHandle;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -151,7 +151,7 @@ class HostileInputTest {
   }
 
   private State state() {
-    BaseTable t = (BaseTable) wh.loadTable("t");
+    TableHandle t = (TableHandle) wh.loadTable("t");
     Set<String> files = wh.storage().list(wh.location()).stream().map(FileInfo::location).collect(Collectors.toSet());
     return new State(t.metadata().version(), files, t.scan().toList(), wh.listTables());
   }
@@ -185,7 +185,7 @@ class HostileInputTest {
     }
     table.appendRecords(rows);
     table.appendRecords(List.of(row("id", 200L, "event", "only nan", "value", Double.NaN)));
-    BaseTable t = (BaseTable) wh.loadTable("t");
+    TableHandle t = (TableHandle) wh.loadTable("t");
     List<DataFile> files = new ArrayList<>();
     for (ManifestFile m : t.files().manifests(t.currentSnapshot().manifestListLocation())) {
       t.files().entries(m).forEach(e -> files.add(e.file()));
@@ -210,7 +210,7 @@ class HostileInputTest {
   void hugeStringsRoundTripAndKeepBoundsSmall() {
     String huge = "x".repeat(4 << 20) + "\u00e9\uD83C\uDF89end";
     table.appendRecords(List.of(row("id", 9L, "event", huge)));
-    BaseTable t = (BaseTable) wh.loadTable("t");
+    TableHandle t = (TableHandle) wh.loadTable("t");
     Row r = t.scan().toList().stream().filter(x -> x.get("id").equals(9L)).findFirst().orElseThrow();
     assertThat(r.get("event")).isEqualTo(huge);
     for (ManifestFile m : t.files().manifests(t.currentSnapshot().manifestListLocation())) {

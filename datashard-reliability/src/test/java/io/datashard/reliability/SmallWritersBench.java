@@ -11,7 +11,7 @@ import io.datashard.maintenance.Upkeep;
 import io.datashard.s3.CountingS3Proxy;
 import io.datashard.s3.S3ProxyServer;
 import io.datashard.s3.S3StorageBackend;
-import io.datashard.table.BaseTable;
+import io.datashard.table.TableHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -156,7 +156,7 @@ public final class SmallWritersBench {
       double elapsed = (System.nanoTime() - t0) / 1e9;
       pool.shutdown();
       Table t = wh.loadTable("t");
-      Upkeep upkeep = ((BaseTable) t).upkeep();
+      Upkeep upkeep = ((TableHandle) t).upkeep();
       upkeep.awaitIdle(120_000);
       long count = t.refresh().scan().select("id").toList().size();
       Map<String, Long> bytes = bytesUnder(dir.resolve("t"));

@@ -15,7 +15,7 @@ import io.datashard.s3.CountingS3Proxy;
 import io.datashard.s3.CountingS3Proxy.Fault;
 import io.datashard.s3.S3ProxyServer;
 import io.datashard.storage.FileInfo;
-import io.datashard.table.BaseTable;
+import io.datashard.table.TableHandle;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -133,7 +133,7 @@ class StorageFaultTest {
           .filter(e -> e.getFormattedMessage().contains("unknown") && e.getFormattedMessage().contains("reading it back"))
           .count();
       try (Warehouse wh = backend.warehouse()) {
-        BaseTable t = (BaseTable) wh.loadTable("t");
+        TableHandle t = (TableHandle) wh.loadTable("t");
         Set<Long> present = Audit.check(t, ledger, ROWS, false);
         assertThat(present).as(seedTag + "appends present").hasSize(ledger.ackedSnapshotByAppend.size() + (int) ledger.unknown.keySet().stream()
             .filter(present::contains).count());

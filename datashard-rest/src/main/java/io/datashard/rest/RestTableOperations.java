@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * assertions for those changes).
  *
  * <p>Outcomes map onto the seam's contract: 409 (a requirement failed: another writer committed first) returns
- * null, so {@link io.datashard.ops.CommitLoop} rebuilds on the new base and retries within the table's retry
+ * null, so {@link io.datashard.update.CommitLoop} rebuilds on the new base and retries within the table's retry
  * settings; a 5xx or a broken connection during the commit raises {@link CommitOutcomeUnknownException}, which the
  * loop resolves by reloading the table and looking for its snapshot id.
  *

@@ -7,7 +7,7 @@ import io.datashard.TableProperties;
 import io.datashard.TestSchemas;
 import io.datashard.UpkeepRace;
 import io.datashard.Warehouse;
-import io.datashard.table.BaseTable;
+import io.datashard.table.TableHandle;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +47,7 @@ class UpkeepS3Test {
       assertThat(r.readerFailures).as(r.toString()).isEmpty();
       assertThat(TestSchemas.ids(wh.loadTable("t").scan())).doesNotHaveDuplicates()
           .containsExactlyInAnyOrderElementsOf(r.acked);
-      assertThat(((BaseTable) wh.loadTable("t")).upkeep().runs()).as("upkeep ran").isPositive();
+      assertThat(((TableHandle) wh.loadTable("t")).upkeep().runs()).as("upkeep ran").isPositive();
     }
   }
 }

@@ -9,10 +9,10 @@ import io.datashard.expressions.Binder;
 import io.datashard.expressions.InclusiveMetricsEvaluator;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.TableMetadata;
-import io.datashard.ops.ReplaceFiles;
-import io.datashard.ops.RowDeletion;
+import io.datashard.update.ReplaceFiles;
+import io.datashard.update.RowDeletion;
 import io.datashard.manifest.TableFiles;
-import io.datashard.scan.BaseTableScan;
+import io.datashard.scan.SnapshotScan;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,7 +26,7 @@ import java.util.Set;
  * {@link io.datashard.Table#overwrite}: data changes accumulate as files to add and files to remove, relative to
  * the version the transaction started on, and commit as one {@link ReplaceFiles}.
  */
-final class BaseTransaction implements Transaction {
+final class TableTransaction implements Transaction {
   private final TableOperations ops;
   private final TableFiles files;
   private final TableMetadata base;
@@ -35,12 +35,29 @@ final class BaseTransaction implements Transaction {
   private final Map<String, String> setProps = new HashMap<>();
   private final Set<String> removedProps = new HashSet<>();
   private Expression deleteFilter;
+  private final List<DataFile> deleteFiles = new ArrayList<>();
+  private final Set<String> deletedFrom = new HashSet<>();
   private boolean done;
 
-  BaseTransaction(TableOperations ops, TableFiles files) {
+  TableTransaction(TableOperations ops, TableFiles files) {
     this.ops = ops;
     this.files = files;
     this.base = ops.refresh();
+  }
+
+  /** @return whether deletes write position delete files ({@code write.delete.mode=merge-on-read}) */
+  private boolean mergeOnRead() {
+    String mode = base.properties().getOrDefault(io.datashard.TableProperties.DELETE_MODE,
+        io.datashard.TableProperties.DELETE_MODE_COPY_ON_WRITE);
+    if (mode.equals(io.datashard.TableProperties.DELETE_MODE_MERGE_ON_READ)) {
+      return true;
+    }
+    if (!mode.equals(io.datashard.TableProperties.DELETE_MODE_COPY_ON_WRITE)) {
+      throw new ValidationException("table property " + io.datashard.TableProperties.DELETE_MODE + " is '" + mode
+          + "'; it must be " + io.datashard.TableProperties.DELETE_MODE_COPY_ON_WRITE + " or "
+          + io.datashard.TableProperties.DELETE_MODE_MERGE_ON_READ);
+    }
+    return false;
   }
 
   private void checkOpen() {
@@ -53,7 +70,7 @@ final class BaseTransaction implements Transaction {
   public Transaction appendRecords(List<? extends Map<String, ?>> records) {
     checkOpen();
     List<DataFile> written;
-    try (BaseAppender a = new BaseAppender(ops, files, base, null)) {
+    try (TableAppender a = new TableAppender(ops, files, base, null)) {
       a.addAll(records);
       written = a.completeWithoutCommit();
     }
@@ -66,16 +83,30 @@ final class BaseTransaction implements Transaction {
     checkOpen();
     deleteFilter = deleteFilter == null ? filter : io.datashard.expressions.Expressions.or(deleteFilter, filter);
     List<DataFile> candidates = new ArrayList<>();
-    for (DataFile f : ((BaseTableScan) BaseTableScan.of(files, base).filter(filter)).planDataFiles()) {
+    for (DataFile f : ((SnapshotScan) SnapshotScan.of(files, base).filter(filter)).planDataFiles()) {
       if (!removed.containsKey(f.location())) {
         candidates.add(f);
       }
     }
     Expression bound = Binder.bind(base.schema(), filter);
     for (DataFile f : added.values()) {
-      if (InclusiveMetricsEvaluator.mightMatch(bound, BaseTableScan.statsOf(f, base.schema()))) {
+      if (InclusiveMetricsEvaluator.mightMatch(bound, SnapshotScan.statsOf(f, base.schema()))) {
         candidates.add(f);
       }
+    }
+    if (mergeOnRead()) {
+      // Files of the base snapshot get position deletes; files this transaction wrote are not committed yet and
+      // are simply rewritten below.
+      List<DataFile> committed = new ArrayList<>();
+      List<DataFile> own = new ArrayList<>();
+      for (DataFile f : candidates) {
+        (added.containsKey(f.location()) ? own : committed).add(f);
+      }
+      io.datashard.update.PositionDeletion deletes = new io.datashard.update.PositionDeletion(files, base, filter)
+          .apply(committed);
+      deleteFiles.addAll(deletes.deleteFiles());
+      deletedFrom.addAll(deletes.referencedDataFiles());
+      candidates = own;
     }
     RowDeletion deletion = new RowDeletion(files, base, filter).apply(candidates);
     for (DataFile f : deletion.removed()) {
@@ -109,14 +140,17 @@ final class BaseTransaction implements Transaction {
   public Snapshot commit() {
     checkOpen();
     done = true;
-    String operation = removed.isEmpty() ? "append" : added.isEmpty() ? "delete" : "overwrite";
+    String operation = removed.isEmpty() && deleteFiles.isEmpty() ? "append"
+        : added.isEmpty() ? "delete" : "overwrite";
     ReplaceFiles replace = new ReplaceFiles(ops, files, operation).rowsReadAt(base);
     removed.values().forEach(replace::removeFile);
     added.values().forEach(replace::addFile);
+    deleteFiles.forEach(replace::addFile);
+    replace.requireLive(deletedFrom);
     if (deleteFilter != null) {
       replace.validateNoConflictingAppends(base.currentSnapshot() == null ? null : base.currentSnapshot().snapshotId(),
-          deleteFilter, io.datashard.ops.IsolationLevel.fromProperties(base.properties(),
-              io.datashard.ops.IsolationLevel.DELETE_PROPERTY));
+          deleteFilter, io.datashard.update.IsolationLevel.fromProperties(base.properties(),
+              io.datashard.update.IsolationLevel.DELETE_PROPERTY));
     }
     if (!setProps.isEmpty() || !removedProps.isEmpty()) {
       Map<String, String> sets = Map.copyOf(setProps);
@@ -135,6 +169,7 @@ final class BaseTransaction implements Transaction {
     if (!done) {
       done = true;
       files.deleteQuietly(added.keySet());
+      files.deleteQuietly(deleteFiles.stream().map(DataFile::location).toList());
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.datashard.ops;
+package io.datashard.update;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

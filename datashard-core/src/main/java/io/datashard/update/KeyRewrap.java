@@ -1,4 +1,4 @@
-package io.datashard.ops;
+package io.datashard.update;
 
 import io.datashard.manifest.TableFiles;
 import io.datashard.PartitionSpec;
@@ -85,7 +85,7 @@ public final class KeyRewrap {
           long seq = base.lastSequenceNumber() + 1;
           list[0] = files.manifestListLocation(snapshotId, attempt);
           files.writeManifestList(list[0], snapshotId, parent.snapshotId(), seq, result);
-          Map<String, String> summary = SnapshotSummary.of("replace", commitId, List.of(), result);
+          Map<String, String> summary = SnapshotSummary.of("replace", commitId, List.of(), result, parent);
           summary.put("manifests-replaced", Integer.toString(written.size()));
           summary.put("manifests-created", Integer.toString(written.size()));
           summary.put("datashard.keys-rewrapped", Integer.toString(count[0]));

@@ -13,19 +13,19 @@ import io.datashard.RemoveOrphanFiles;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.manifest.TableFiles;
-import io.datashard.scan.BaseTableScan;
+import io.datashard.scan.SnapshotScan;
 import java.util.List;
 import java.util.Map;
 
 /** The {@link Table} implementation: a name, the commit protocol's operations and the file layout. */
-public final class BaseTable implements Table, io.datashard.ops.TableInternals {
+public final class TableHandle implements Table, io.datashard.update.TableInternals {
   private final String name;
   private final TableOperations ops;
   private final TableFiles files;
   private final GroupCommit groupCommit;
   private final io.datashard.maintenance.Upkeep upkeep;
 
-  public BaseTable(String name, TableOperations ops) {
+  public TableHandle(String name, TableOperations ops) {
     this(name, ops, new GroupCommit());
   }
 
@@ -34,7 +34,7 @@ public final class BaseTable implements Table, io.datashard.ops.TableInternals {
    * @param ops the handle's table operations
    * @param groupCommit the table's group commit, shared by the handles of one warehouse
    */
-  public BaseTable(String name, TableOperations ops, GroupCommit groupCommit) {
+  public TableHandle(String name, TableOperations ops, GroupCommit groupCommit) {
     this(name, ops, groupCommit, new io.datashard.maintenance.Upkeep(null), null);
   }
 
@@ -45,7 +45,7 @@ public final class BaseTable implements Table, io.datashard.ops.TableInternals {
    * @param upkeep the table's automatic upkeep, shared by the handles of one warehouse
    * @param keyManagement the warehouse's key-management client for encrypted tables, or null
    */
-  public BaseTable(String name, TableOperations ops, GroupCommit groupCommit,
+  public TableHandle(String name, TableOperations ops, GroupCommit groupCommit,
       io.datashard.maintenance.Upkeep upkeep, io.datashard.encryption.KeyManagementClient keyManagement) {
     this.upkeep = upkeep;
     this.name = name;
@@ -110,7 +110,7 @@ public final class BaseTable implements Table, io.datashard.ops.TableInternals {
 
   @Override
   public io.datashard.AsyncAppender newAsyncAppender(int writerThreads, long maxPendingRows) {
-    return new BaseAsyncAppender(this, writerThreads, maxPendingRows);
+    return new PooledAsyncAppender(this, writerThreads, maxPendingRows);
   }
 
   @Override
@@ -125,12 +125,12 @@ public final class BaseTable implements Table, io.datashard.ops.TableInternals {
 
   @Override
   public Appender newAppend() {
-    return new BaseAppender(ops, files, ops.current(), groupCommit, upkeep);
+    return new TableAppender(ops, files, ops.current(), groupCommit, upkeep);
   }
 
   @Override
   public TableScan scan() {
-    return BaseTableScan.of(files, ops.refresh());
+    return SnapshotScan.of(files, ops.refresh());
   }
 
   @Override
@@ -186,17 +186,17 @@ public final class BaseTable implements Table, io.datashard.ops.TableInternals {
 
   @Override
   public io.datashard.UpdateSchema updateSchema() {
-    return new io.datashard.ops.SchemaUpdate(ops);
+    return new io.datashard.update.SchemaUpdate(ops);
   }
 
   @Override
   public io.datashard.UpdatePartitionSpec updateSpec() {
-    return new io.datashard.ops.SpecUpdate(ops);
+    return new io.datashard.update.SpecUpdate(ops);
   }
 
   @Override
   public io.datashard.UpdateProperties updateProperties() {
-    return new io.datashard.ops.PropertiesUpdate(ops);
+    return new io.datashard.update.PropertiesUpdate(ops);
   }
 
   @Override
@@ -237,12 +237,12 @@ public final class BaseTable implements Table, io.datashard.ops.TableInternals {
 
   @Override
   public io.datashard.Transaction newTransaction() {
-    return new BaseTransaction(ops, files);
+    return new TableTransaction(ops, files);
   }
 
   @Override
   public Snapshot rewriteManifests() {
-    return new io.datashard.ops.ManifestRewrite(ops, files).commit();
+    return new io.datashard.update.ManifestRewrite(ops, files).commit();
   }
 
   @Override
@@ -292,7 +292,7 @@ public final class BaseTable implements Table, io.datashard.ops.TableInternals {
 
   @Override
   public io.datashard.ManageSnapshots manageSnapshots() {
-    return new io.datashard.ops.RefUpdate(ops);
+    return new io.datashard.update.RefUpdate(ops);
   }
 
   @Override
@@ -302,7 +302,7 @@ public final class BaseTable implements Table, io.datashard.ops.TableInternals {
 
   @Override
   public io.datashard.ReplaceSortOrder replaceSortOrder() {
-    return new io.datashard.ops.SortOrderUpdate(ops);
+    return new io.datashard.update.SortOrderUpdate(ops);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.datashard.ops;
+package io.datashard.update;
 
 import io.datashard.manifest.TableFiles;
 import io.datashard.CommitConflictException;
@@ -12,6 +12,7 @@ import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.metadata.TableMetadata;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,7 @@ public final class ReplaceFiles extends SnapshotProducer {
   private final List<DataFile> toAdd = new ArrayList<>();
   private List<ManifestFile> addedManifests = List.of();
   private Long startSnapshotId;
+  private final Set<String> requiredLive = new HashSet<>();
   /** The last sequence number of the version whose rows were read; -1 until known (then the start's). */
   private long rowsReadAtSequence = -1;
   private io.datashard.expressions.Expression conflictFilter;
@@ -63,6 +65,19 @@ public final class ReplaceFiles extends SnapshotProducer {
   /** Removes a live data file (by location). */
   public ReplaceFiles removeFile(DataFile file) {
     toRemove.add(file.location());
+    return this;
+  }
+
+  /**
+   * Requires data files to be live in the version the change commits on: position delete files name their rows
+   * by data file, and a concurrent commit that removed one of them (compaction, a copy-on-write delete) would
+   * leave the deletes pointing at nothing while the rows live on in its copy.
+   *
+   * @param dataFileLocations the data files the added delete files reference
+   * @return this
+   */
+  public ReplaceFiles requireLive(Collection<String> dataFileLocations) {
+    requiredLive.addAll(dataFileLocations);
     return this;
   }
 
@@ -141,6 +156,7 @@ public final class ReplaceFiles extends SnapshotProducer {
     List<ManifestFile> manifests = new ArrayList<>();
     manifests.addAll(addedManifests);
     Set<String> found = new HashSet<>();
+    Set<String> liveRequired = new HashSet<>();
     List<DataFile> removed = new ArrayList<>();
     int n = 0;
     for (ManifestFile m : parent == null ? List.<ManifestFile>of()
@@ -153,6 +169,13 @@ public final class ReplaceFiles extends SnapshotProducer {
         continue;
       }
       List<ManifestEntry> entries = files.entries(m);
+      if (!requiredLive.isEmpty()) {
+        for (ManifestEntry e : entries) {
+          if (e.isLive()) {
+            liveRequired.add(e.file().location());
+          }
+        }
+      }
       boolean touches = entries.stream().anyMatch(e -> e.isLive() && toRemove.contains(e.file().location()));
       if (!touches) {
         if (m.hasLiveFiles()) { // manifests left holding only deletes are not carried forward
@@ -163,6 +186,14 @@ public final class ReplaceFiles extends SnapshotProducer {
       String location = attemptFile(files.manifestLocation(commitId + "-a" + attempt, ++n));
       manifests.add(rewrite(base, m, entries, location, snapshotId, found, removed));
     }
+    if (!requiredLive.isEmpty() && !liveRequired.containsAll(requiredLive)) {
+      Set<String> gone = new HashSet<>(requiredLive);
+      gone.removeAll(liveRequired);
+      throw new CommitConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
+          + "concurrent commit that removed " + gone.size() + " data file(s) its position deletes name (e.g. "
+          + gone.iterator().next() + ", rewritten by compaction or a copy-on-write delete); nothing was committed "
+          + "(run it again)", attempt);
+    }
     if (!found.containsAll(toRemove)) {
       Set<String> missing = new HashSet<>(toRemove);
       missing.removeAll(found);
@@ -172,7 +203,7 @@ public final class ReplaceFiles extends SnapshotProducer {
     }
     String list = attemptFile(files.manifestListLocation(snapshotId, attempt));
     files.writeManifestList(list, snapshotId, parent == null ? null : parent.snapshotId(), seq, manifests);
-    Map<String, String> summary = SnapshotSummary.of(operation, commitId, toAdd, manifests);
+    Map<String, String> summary = SnapshotSummary.of(operation, commitId, toAdd, manifests, parent);
     long addedBytes = toAdd.stream().mapToLong(DataFile::fileSizeInBytes).sum();
     long removedBytes = removed.stream().mapToLong(DataFile::fileSizeInBytes).sum();
     summary.put("deleted-data-files", Integer.toString(removed.size()));
@@ -221,7 +252,7 @@ public final class ReplaceFiles extends SnapshotProducer {
       for (ManifestEntry e : files.entries(m)) {
         if (e.status() == ManifestEntry.ADDED && (e.snapshotId() == null || since.contains(e.snapshotId()))
             && io.datashard.expressions.InclusiveMetricsEvaluator.mightMatch(bound,
-                io.datashard.scan.BaseTableScan.statsOf(e.file(), base.schema()))) {
+                io.datashard.scan.SnapshotScan.statsOf(e.file(), base.schema()))) {
           throw new io.datashard.IsolationConflictException("table " + ops.tableName() + ": " + operation
               + " conflicts with snapshot " + e.snapshotId() + ", committed concurrently, which added " + e.file().location()
               + " that may hold rows matching " + conflictFilter + " (serializable isolation; set "

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link Table#appendRecords} per batch, so that concurrent batches meet in the table's {@link GroupCommit}; and a
  * count of pending rows guarded by one lock, which is the memory bound and the back-pressure.
  */
-public final class BaseAsyncAppender implements AsyncAppender {
+public final class PooledAsyncAppender implements AsyncAppender {
   private static final AtomicInteger POOLS = new AtomicInteger();
 
   private final Table table;
@@ -36,7 +36,7 @@ public final class BaseAsyncAppender implements AsyncAppender {
    * @param writerThreads how many batches are written at once (at least 1)
    * @param maxPendingRows the memory bound: rows handed over and not yet committed (at least 1)
    */
-  public BaseAsyncAppender(Table table, int writerThreads, long maxPendingRows) {
+  public PooledAsyncAppender(Table table, int writerThreads, long maxPendingRows) {
     if (writerThreads < 1 || maxPendingRows < 1) {
       throw new io.datashard.ValidationException("an async appender needs at least one writer thread and room for "
           + "one row; got " + writerThreads + " threads and " + maxPendingRows + " rows");

@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * filter's columns, skips row groups whose Parquet statistics exclude the filter and filters rows exactly.
  * An unfiltered scan takes none of these detours: rows go straight from the Parquet reader to the caller.
  */
-public final class BaseTableScan implements TableScan {
-  private static final Logger LOG = LoggerFactory.getLogger(BaseTableScan.class);
+public final class SnapshotScan implements TableScan {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotScan.class);
 
   private final TableFiles files;
   private final TableMetadata metadata;
@@ -68,12 +68,12 @@ public final class BaseTableScan implements TableScan {
   private final Set<String> onlyDataFiles; // null: every data file of the snapshot
   private volatile ScanMetrics lastRun;
 
-  private BaseTableScan(TableFiles files, TableMetadata metadata, Snapshot snapshot, Schema projection,
+  private SnapshotScan(TableFiles files, TableMetadata metadata, Snapshot snapshot, Schema projection,
                         Expression filter, Expression bound, int parallelism) {
     this(files, metadata, snapshot, projection, filter, bound, parallelism, Long.MAX_VALUE, null);
   }
 
-  private BaseTableScan(TableFiles files, TableMetadata metadata, Snapshot snapshot, Schema projection,
+  private SnapshotScan(TableFiles files, TableMetadata metadata, Snapshot snapshot, Schema projection,
                         Expression filter, Expression bound, int parallelism, long limit, Set<String> onlyDataFiles) {
     this.onlyDataFiles = onlyDataFiles;
     this.limit = limit;
@@ -87,8 +87,8 @@ public final class BaseTableScan implements TableScan {
   }
 
   /** @return a scan of the current snapshot with every column */
-  public static BaseTableScan of(TableFiles files, TableMetadata metadata) {
-    return new BaseTableScan(files, metadata, metadata.currentSnapshot(), metadata.schema(),
+  public static SnapshotScan of(TableFiles files, TableMetadata metadata) {
+    return new SnapshotScan(files, metadata, metadata.currentSnapshot(), metadata.schema(),
         Expressions.alwaysTrue(), Expressions.alwaysTrue(), 1);
   }
 
@@ -104,7 +104,7 @@ public final class BaseTableScan implements TableScan {
           + metadata.schema().columnNames());
     }
     try {
-      return new BaseTableScan(files, metadata, snapshot, metadata.schema().select(columns), filter, bound,
+      return new SnapshotScan(files, metadata, snapshot, metadata.schema().select(columns), filter, bound,
           parallelism, limit, onlyDataFiles);
     } catch (IllegalArgumentException e) {
       throw new ValidationException(e.getMessage(), e);
@@ -117,7 +117,7 @@ public final class BaseTableScan implements TableScan {
       throw new ValidationException("filter must not be null; use Expressions.alwaysTrue() for no filter");
     }
     Expression combined = Expressions.and(filter, expr);
-    return new BaseTableScan(files, metadata, snapshot, projection, combined,
+    return new SnapshotScan(files, metadata, snapshot, projection, combined,
         Binder.bind(metadata.schema(), combined), parallelism, limit, onlyDataFiles);
   }
 
@@ -149,8 +149,8 @@ public final class BaseTableScan implements TableScan {
    * @param dataFileLocations the data files to read; others are skipped
    * @return the restricted scan
    */
-  public BaseTableScan onlyDataFiles(Set<String> dataFileLocations) {
-    return new BaseTableScan(files, metadata, snapshot, projection, filter, bound, parallelism, limit,
+  public SnapshotScan onlyDataFiles(Set<String> dataFileLocations) {
+    return new SnapshotScan(files, metadata, snapshot, projection, filter, bound, parallelism, limit,
         Set.copyOf(dataFileLocations));
   }
 
@@ -159,7 +159,7 @@ public final class BaseTableScan implements TableScan {
     if (threads < 1) {
       throw new ValidationException("parallelism must be at least 1, got " + threads);
     }
-    return new BaseTableScan(files, metadata, snapshot, projection, filter, bound, threads, limit, onlyDataFiles);
+    return new SnapshotScan(files, metadata, snapshot, projection, filter, bound, threads, limit, onlyDataFiles);
   }
 
   @Override
@@ -167,7 +167,7 @@ public final class BaseTableScan implements TableScan {
     if (rows < 0) {
       throw new ValidationException("limit must be 0 or more, got " + rows);
     }
-    return new BaseTableScan(files, metadata, snapshot, projection, filter, bound, parallelism, rows, onlyDataFiles);
+    return new SnapshotScan(files, metadata, snapshot, projection, filter, bound, parallelism, rows, onlyDataFiles);
   }
 
   @Override
@@ -183,7 +183,7 @@ public final class BaseTableScan implements TableScan {
     if (projection.sameFieldsAs(metadata.schema()) && s.schemaId() != null && metadata.schemaById(s.schemaId()) != null) {
       p = metadata.schemaById(s.schemaId());
     }
-    return new BaseTableScan(files, metadata, s, p, filter, bound, parallelism, limit, onlyDataFiles);
+    return new SnapshotScan(files, metadata, s, p, filter, bound, parallelism, limit, onlyDataFiles);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.datashard.ops;
+package io.datashard.update;
 
 import io.datashard.manifest.TableFiles;
 import io.datashard.CloseableIterator;
@@ -87,7 +87,7 @@ public final class RowDeletion {
       liveInBase = ReplaceFiles.liveFiles(files, base).keySet();
     }
     if (liveInBase.contains(f.location())) {
-      return io.datashard.scan.BaseTableScan.liveRows(files, base, List.of(f));
+      return io.datashard.scan.SnapshotScan.liveRows(files, base, List.of(f));
     }
     return io.datashard.parquet.DataFileReader.read(files.storage().newInputFile(f.location(), f.fileSizeInBytes()),
         schema, files.keys().decryption(f));

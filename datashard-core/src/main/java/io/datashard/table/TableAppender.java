@@ -9,7 +9,7 @@ import io.datashard.ValidationException;
 import io.datashard.commit.TableOperations;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.TableMetadata;
-import io.datashard.ops.FastAppend;
+import io.datashard.update.FastAppend;
 import io.datashard.manifest.TableFiles;
 import io.datashard.parquet.ParquetOptions;
 import io.datashard.records.RecordValidator;
@@ -21,8 +21,8 @@ import java.util.UUID;
  * The {@link Appender} implementation: validates each record, streams it into rolling Parquet data files and
  * commits them with a {@link FastAppend}. Any failure before the commit succeeds deletes the data files.
  */
-final class BaseAppender implements Appender {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BaseAppender.class);
+final class TableAppender implements Appender {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableAppender.class);
   private enum State { OPEN, FAILED, COMMITTED, CLOSED }
 
   private final TableOperations ops;
@@ -42,11 +42,11 @@ final class BaseAppender implements Appender {
   /** Told after a successful commit; null: none. */
   private final io.datashard.maintenance.Upkeep upkeep;
 
-  BaseAppender(TableOperations ops, TableFiles files, TableMetadata base, GroupCommit groupCommit) {
+  TableAppender(TableOperations ops, TableFiles files, TableMetadata base, GroupCommit groupCommit) {
     this(ops, files, base, groupCommit, null);
   }
 
-  BaseAppender(TableOperations ops, TableFiles files, TableMetadata base, GroupCommit groupCommit,
+  TableAppender(TableOperations ops, TableFiles files, TableMetadata base, GroupCommit groupCommit,
       io.datashard.maintenance.Upkeep upkeep) {
     this.upkeep = upkeep;
     this.groupCommit = groupCommit != null && base.booleanProperty(TableProperties.WRITE_GROUP_COMMIT,

@@ -1,4 +1,4 @@
-package io.datashard.ops;
+package io.datashard.update;
 
 import io.datashard.manifest.TableFiles;
 import io.datashard.Schema;
@@ -98,7 +98,7 @@ public final class FastAppend extends SnapshotProducer {
     }
     String list = attemptFile(files.manifestListLocation(snapshotId, attempt));
     files.writeManifestList(list, snapshotId, parent == null ? null : parent.snapshotId(), seq, manifests);
-    Map<String, String> summary = SnapshotSummary.of("append", commitId, dataFiles, manifests);
+    Map<String, String> summary = SnapshotSummary.of("append", commitId, dataFiles, manifests, parent);
     long addedBytes = dataFiles.stream().mapToLong(DataFile::fileSizeInBytes).sum();
     SnapshotSummary.carryTotalSize(summary, parent, addedBytes);
     return base.withSnapshotOnBranch(newSnapshot(base, parent, seq, list, summary), branch);

@@ -3,4 +3,4 @@
  *
  * <p><b>Internal</b>: not part of DataShard's public API (docs/architecture.md, "Layers"); its classes may change in any release. Use the API in {@code io.datashard}.
  */
-package io.datashard.ops;
+package io.datashard.update;

@@ -1,4 +1,4 @@
-package io.datashard.ops;
+package io.datashard.update;
 
 import io.datashard.manifest.TableFiles;
 import io.datashard.Snapshot;
@@ -70,7 +70,7 @@ public final class ManifestRewrite extends SnapshotProducer {
     long seq = base.lastSequenceNumber() + 1;
     String list = attemptFile(files.manifestListLocation(snapshotId, attempt));
     files.writeManifestList(list, snapshotId, parent.snapshotId(), seq, merged);
-    Map<String, String> summary = SnapshotSummary.of("replace", commitId, List.of(), merged);
+    Map<String, String> summary = SnapshotSummary.of("replace", commitId, List.of(), merged, parent);
     summary.put("manifests-replaced", Integer.toString(current.size() - (mergedDataManifests - merger.written().size())));
     summary.put("manifests-created", Integer.toString(merger.written().size()));
     SnapshotSummary.carryTotalSize(summary, parent, 0);

@@ -1,0 +1,161 @@
+package io.datashard.update;
+
+import io.datashard.CloseableIterator;
+import io.datashard.Field;
+import io.datashard.PartitionSpec;
+import io.datashard.Row;
+import io.datashard.Schema;
+import io.datashard.Types;
+import io.datashard.expressions.Binder;
+import io.datashard.expressions.Evaluator;
+import io.datashard.expressions.Expression;
+import io.datashard.manifest.TableFiles;
+import io.datashard.metadata.DataFile;
+import io.datashard.metadata.TableMetadata;
+import io.datashard.parquet.DataFileReader;
+import io.datashard.parquet.ParquetOptions;
+import io.datashard.parquet.RollingDataWriter;
+import io.datashard.partition.Partitioner;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Merge-on-read deletion ({@code write.delete.mode=merge-on-read}): instead of rewriting the data files a filter
+ * touches, writes Iceberg v2 position delete files that name each matching row by data file and position, one set
+ * per partition, so a delete costs in proportion to the rows it removes rather than to the files that hold them.
+ * Scans (of any engine) apply them; compaction later folds them into rewritten files.
+ *
+ * <p>Matching follows SQL, as copy-on-write does: a row whose filter evaluates to null is kept. A row already
+ * deleted (by an earlier delete file) that matches again gets a second position delete, which changes nothing.
+ */
+public final class PositionDeletion {
+  /** Iceberg's reserved field ids and names of a position delete file's columns. */
+  static final Schema POSITION_DELETE_SCHEMA = Schema.of(
+      Field.required(2147483546, "file_path", Types.STRING),
+      Field.required(2147483545, "pos", Types.LONG));
+
+  private final TableFiles files;
+  private final TableMetadata base;
+  private final Schema schema;
+  private final Evaluator matches;
+  private final String writeId = UUID.randomUUID().toString();
+  private final List<DataFile> deleteFiles = new ArrayList<>();
+  private final Set<String> referenced = new LinkedHashSet<>();
+  private long deletedRows;
+  private int fileNumber;
+
+  /**
+   * @param files the table's files
+   * @param base the version whose data the filter is evaluated on
+   * @param filter rows to delete
+   */
+  public PositionDeletion(TableFiles files, TableMetadata base, Expression filter) {
+    this.files = files;
+    this.base = base;
+    this.schema = base.schema();
+    this.matches = new Evaluator(schema, Binder.bind(schema, filter));
+  }
+
+  /**
+   * Finds the matching rows of the candidate data files (live files of the base snapshot; files the filter cannot
+   * match may be omitted) and writes their position delete files.
+   *
+   * @return this
+   */
+  public PositionDeletion apply(Collection<DataFile> candidates) {
+    // Per partition (spec and values), the data files in path order: each delete file is sorted by
+    // (file_path, pos), as the spec requires.
+    Map<List<Object>, List<DataFile>> byPartition = new LinkedHashMap<>();
+    List<DataFile> sorted = new ArrayList<>(candidates);
+    sorted.sort(Comparator.comparing(DataFile::location));
+    for (DataFile f : sorted) {
+      List<Object> key = new ArrayList<>();
+      key.add(f.specId());
+      key.addAll(f.partition());
+      byPartition.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+    }
+    try {
+      for (List<DataFile> group : byPartition.values()) {
+        writeDeletes(group);
+      }
+    } catch (RuntimeException e) {
+      abort();
+      throw e;
+    }
+    return this;
+  }
+
+  private void writeDeletes(List<DataFile> group) {
+    DataFile first = group.get(0);
+    PartitionSpec spec = base.specById(first.specId());
+    String path = spec == null || spec.isUnpartitioned() ? null
+        : new Partitioner(spec, schema).path(first.partition());
+    RollingDataWriter w = new RollingDataWriter(files.storage(), POSITION_DELETE_SCHEMA,
+        ParquetOptions.fromProperties(base.properties()),
+        // Plaintext even on an encrypted table: they hold data-file paths and row positions, no column values, and
+        // readers load them without keys (docs/encryption.md).
+        () -> files.deleteFileLocation(path, writeId, fileNumber++), null);
+    Set<String> inGroup = new LinkedHashSet<>();
+    long rowsInGroup = 0;
+    try {
+      for (DataFile f : group) {
+        long pos = 0;
+        boolean any = false;
+        try (CloseableIterator<Row> it = DataFileReader.read(
+            files.storage().newInputFile(f.location(), f.fileSizeInBytes()), schema, files.keys().decryption(f))) {
+          while (it.hasNext()) {
+            if (matches.test(it.next())) {
+              w.write(Row.wrap(POSITION_DELETE_SCHEMA, new Object[] {f.location(), pos}));
+              rowsInGroup++;
+              any = true;
+            }
+            pos++;
+          }
+        }
+        if (any) {
+          inGroup.add(f.location());
+        }
+      }
+      if (rowsInGroup == 0) {
+        w.close(); // nothing matched: no delete file
+        return;
+      }
+      String single = inGroup.size() == 1 ? inGroup.iterator().next() : null;
+      for (DataFile d : w.complete()) {
+        deleteFiles.add(d.toBuilder().content(DataFile.CONTENT_POSITION_DELETES).specId(first.specId())
+            .partition(first.partition()).referencedDataFile(single).build());
+      }
+      referenced.addAll(inGroup);
+      deletedRows += rowsInGroup;
+    } finally {
+      w.close();
+    }
+  }
+
+  /** @return the position delete files written */
+  public List<DataFile> deleteFiles() {
+    return deleteFiles;
+  }
+
+  /** @return the data files the delete files name: they must still be live when the deletes commit */
+  public Set<String> referencedDataFiles() {
+    return referenced;
+  }
+
+  /** @return rows deleted (positions written) */
+  public long deletedRows() {
+    return deletedRows;
+  }
+
+  /** Deletes the delete files written (when the change is abandoned). */
+  public void abort() {
+    files.deleteQuietly(deleteFiles.stream().map(DataFile::location).toList());
+  }
+}
