@@ -162,6 +162,20 @@ public interface Table {
    */
   Snapshot overwrite(io.datashard.expressions.Expression filter, List<? extends Map<String, ?>> records);
 
+  /**
+   * Upserts by the table's identifier fields ({@code updateSchema().setIdentifierFields(...)}): every live row whose
+   * identifier values equal those of a given record is deleted and the records are appended, in one
+   * {@code overwrite} snapshot (the delete follows {@link TableProperties#DELETE_MODE}: files rewritten, or position
+   * deletes written under merge-on-read). Under serializable isolation (the default) a concurrent append of rows
+   * with the same keys makes the upsert run again on the latest version, so a key never ends up twice.
+   *
+   * @param records the new state of each key; each key at most once
+   * @return the snapshot
+   * @throws ValidationException when the table has no identifier fields, a record lacks one, or a key appears
+   *     twice in {@code records} (the message names the key); nothing is committed then
+   */
+  Snapshot upsert(List<? extends Map<String, ?>> records);
+
   /** @return the table's branches and tags by name ({@code main} holds the current snapshot) */
   Map<String, SnapshotRef> refs();
 

@@ -60,6 +60,16 @@ public interface UpdateSchema {
   /** Moves a column to just before another. */
   UpdateSchema moveBefore(String name, String beforeName);
 
+  /**
+   * Sets the table's identifier fields (Iceberg's {@code identifier-field-ids}): the required primitive columns
+   * whose values together identify a row, used by {@link Table#upsert} and the change feed's update pairs. An empty
+   * list clears them.
+   *
+   * @param names top-level column names or dotted paths into required structs
+   * @return this
+   */
+  UpdateSchema setIdentifierFields(java.util.List<String> names);
+
   /** @return the schema as it would be committed on the table's current version */
   Schema apply();
 

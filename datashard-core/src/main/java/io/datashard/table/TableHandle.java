@@ -227,6 +227,11 @@ public final class TableHandle implements Table, io.datashard.update.TableIntern
   }
 
   @Override
+  public Snapshot upsert(List<? extends Map<String, ?>> records) {
+    return overwrite(io.datashard.update.UpsertKeys.filter(ops.refresh().schema(), records), records);
+  }
+
+  @Override
   public Snapshot overwrite(io.datashard.expressions.Expression filter, List<? extends Map<String, ?>> records) {
     return redoOnIsolationConflict(() -> {
       try (io.datashard.Transaction tx = newTransaction()) {

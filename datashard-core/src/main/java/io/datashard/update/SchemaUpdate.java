@@ -1,6 +1,7 @@
 package io.datashard.update;
 
 import io.datashard.Field;
+import io.datashard.NoSuchColumnException;
 import io.datashard.ListType;
 import io.datashard.MapType;
 import io.datashard.PartitionField;
@@ -26,6 +27,7 @@ import java.util.function.UnaryOperator;
 public final class SchemaUpdate implements UpdateSchema {
   private final TableOperations ops;
   private final List<BiConsumer<Working, TableMetadata>> changes = new ArrayList<>();
+  private List<String> identifierNames; // null: keep the table's
 
   public SchemaUpdate(TableOperations ops) {
     this.ops = ops;
@@ -324,6 +326,15 @@ public final class SchemaUpdate implements UpdateSchema {
   }
 
   @Override
+  public UpdateSchema setIdentifierFields(List<String> names) {
+    if (names == null) {
+      throw new ValidationException("identifier fields must not be null; pass an empty list to clear them");
+    }
+    this.identifierNames = List.copyOf(names);
+    return this;
+  }
+
+  @Override
   public UpdateSchema moveFirst(String name) {
     changes.add((w, m) -> {
       List<String> path = w.path(name);
@@ -377,6 +388,17 @@ public final class SchemaUpdate implements UpdateSchema {
       c.accept(w, base);
     }
     Schema updated = Schema.of(w.fields);
+    if (identifierNames != null) {
+      Set<Integer> ids = new java.util.TreeSet<>();
+      for (String name : identifierNames) {
+        Field f = updated.findField(name);
+        if (f == null) {
+          throw new NoSuchColumnException(name, updated.columnNames());
+        }
+        ids.add(f.id());
+      }
+      return updated.withIdentifierFieldIds(ids); // checks they are required primitive columns
+    }
     // Identifier fields (set by another engine) are carried; one that was dropped or made optional cannot be.
     Set<Integer> ids = base.schema().identifierFieldIds();
     for (int id : ids) {

@@ -1,0 +1,131 @@
+package io.datashard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@link Table#upsert}: the new state of each key replaces the old one, by the table's identifier fields. */
+class UpsertTest {
+  @TempDir
+  Path dir;
+
+  private static Table keyed(Warehouse wh, String name, String mode) {
+    Table t = wh.createTable(name, TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
+        Map.of(TableProperties.DELETE_MODE, mode));
+    t.updateSchema().setIdentifierFields(List.of("id")).commit();
+    return t;
+  }
+
+  private static Map<Long, String> state(Table t) {
+    Map<Long, String> out = new HashMap<>();
+    for (Row r : t.scan().toList()) {
+      assertThat(out.put(r.getLong("id"), r.getString("event"))).as("id %d once", r.getLong("id")).isNull();
+    }
+    return out;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {TableProperties.DELETE_MODE_COPY_ON_WRITE, TableProperties.DELETE_MODE_MERGE_ON_READ})
+  void upsertInsertsNewKeysAndReplacesExistingOnes(String mode) {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = keyed(wh, "u", mode);
+      t.upsert(List.of(TestSchemas.event(1, "a", 1.0), TestSchemas.event(2, "b", 2.0)));
+      t.upsert(List.of(TestSchemas.event(2, "b2", 20.0), TestSchemas.event(3, "c", 3.0)));
+      Snapshot s = t.upsert(List.of(TestSchemas.event(1, "a2", 10.0)));
+      assertThat(s.operation()).isEqualTo("overwrite");
+      assertThat(state(t)).isEqualTo(Map.of(1L, "a2", 2L, "b2", 3L, "c"));
+      assertThat(t.rowCount()).isEqualTo(3);
+      assertThat(state(wh.loadTable("u"))).isEqualTo(Map.of(1L, "a2", 2L, "b2", 3L, "c"));
+      // the change feed pairs the replaced and the new row of a key
+      List<String> changes = new ArrayList<>();
+      try (CloseableIterator<ChangeRow> it = t.changes(t.currentSnapshot().parentId(), null)) {
+        it.forEachRemaining(c -> changes.add(c.type() + " " + c.row().getString("event")));
+      }
+      assertThat(changes).containsExactly("UPDATE_BEFORE a", "UPDATE_AFTER a2");
+    }
+  }
+
+  @Test
+  void duplicateKeysMissingKeysAndNoIdentifierFieldsAreRefusedAndChangeNothing() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = keyed(wh, "d", TableProperties.DELETE_MODE_COPY_ON_WRITE);
+      t.upsert(List.of(TestSchemas.event(1, "a", 1.0)));
+      long before = t.currentSnapshot().snapshotId();
+      assertThatThrownBy(() -> t.upsert(List.of(TestSchemas.event(7, "x", 1.0), TestSchemas.event(1, "y", 1.0),
+          TestSchemas.event(7, "z", 1.0))))
+          .isInstanceOf(ValidationException.class).hasMessageContaining("records 0 and 2")
+          .hasMessageContaining("(id=7)");
+      assertThatThrownBy(() -> t.upsert(List.of(Map.of("event", "no id"))))
+          .isInstanceOf(ValidationException.class).hasMessageContaining("identifier field 'id'");
+      assertThat(t.refresh().currentSnapshot().snapshotId()).isEqualTo(before);
+
+      Table plain = wh.createTable("plain", TestSchemas.EVENTS);
+      assertThatThrownBy(() -> plain.upsert(List.of(TestSchemas.event(1, "a", 1.0))))
+          .isInstanceOf(ValidationException.class).hasMessageContaining("setIdentifierFields");
+      assertThatThrownBy(() -> plain.updateSchema().setIdentifierFields(List.of("value")).commit())
+          .isInstanceOf(ValidationException.class).hasMessageContaining("must be required");
+      assertThatThrownBy(() -> plain.updateSchema().setIdentifierFields(List.of("nope")).commit())
+          .isInstanceOf(NoSuchColumnException.class);
+    }
+  }
+
+  @Test
+  void compositeKeys() {
+    Schema schema = Schema.of(Field.required(1, "region", Types.STRING), Field.required(2, "id", Types.LONG),
+        Field.optional(3, "v", Types.STRING));
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("c", schema);
+      t.updateSchema().setIdentifierFields(List.of("region", "id")).commit();
+      t.upsert(List.of(Map.of("region", "eu", "id", 1L, "v", "a"), Map.of("region", "us", "id", 1L, "v", "b")));
+      t.upsert(List.of(Map.of("region", "eu", "id", 1L, "v", "a2"), Map.of("region", "eu", "id", 2L, "v", "c")));
+      List<String> rows = new ArrayList<>();
+      t.scan().toList().forEach(r -> rows.add(r.getString("region") + r.getLong("id") + r.getString("v")));
+      assertThat(rows).containsExactlyInAnyOrder("eu1a2", "us1b", "eu2c");
+    }
+  }
+
+  /** Four threads upsert overlapping keys through separate handles: every key ends up exactly once. */
+  @ParameterizedTest
+  @ValueSource(strings = {TableProperties.DELETE_MODE_COPY_ON_WRITE, TableProperties.DELETE_MODE_MERGE_ON_READ})
+  void concurrentUpsertsOfTheSameKeysNeverDuplicateOne(String mode) throws Exception {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table created = keyed(wh, "k", mode);
+      created.updateProperties().set(TableProperties.COMMIT_NUM_RETRIES, "200")
+          .set(TableProperties.COMMIT_MIN_RETRY_WAIT_MS, "1").set(TableProperties.COMMIT_MAX_RETRY_WAIT_MS, "20")
+          .commit();
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int writer = w;
+        futures.add(pool.submit(() -> {
+          Table t = wh.loadTable("k");
+          for (int round = 0; round < 8; round++) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (long key = 0; key < 5; key++) {
+              rows.add(TestSchemas.event((key + round + writer) % 5, "w" + writer + "r" + round, 1.0));
+            }
+            t.upsert(rows);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+      pool.shutdown();
+      assertThat(state(wh.loadTable("k")).keySet()).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L);
+    }
+  }
+}
