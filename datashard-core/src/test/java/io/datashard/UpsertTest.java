@@ -81,6 +81,37 @@ class UpsertTest {
     }
   }
 
+  /**
+   * Merge-on-read upserts on an unpartitioned table read nothing: they append the rows and an equality delete file
+   * of their keys, in one snapshot; compaction later folds the deletes in.
+   */
+  @Test
+  void mergeOnReadUpsertWritesAnEqualityDeleteAndRewritesNothing() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = keyed(wh, "e", TableProperties.DELETE_MODE_MERGE_ON_READ);
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (long i = 0; i < 100; i++) {
+        rows.add(TestSchemas.event(i, "v1", 1.0));
+      }
+      t.appendRecords(rows);
+      List<String> before = new ArrayList<>();
+      t.scan().planFiles().forEach(task -> before.add(task.file().location()));
+      Snapshot s = t.upsert(List.of(TestSchemas.event(5, "v2", 2.0), TestSchemas.event(500, "new", 3.0)));
+      assertThat(s.summary()).containsEntry("added-data-files", "1").containsEntry("added-delete-files", "1")
+          .containsEntry("added-equality-deletes", "2");
+      List<String> after = new ArrayList<>();
+      t.scan().planFiles().forEach(task -> after.add(task.file().location()));
+      assertThat(after).containsAll(before).hasSize(before.size() + 1);
+      Map<Long, String> state = state(t);
+      assertThat(state).hasSize(101).containsEntry(5L, "v2").containsEntry(500L, "new").containsEntry(6L, "v1");
+      assertThat(t.rowCount()).isEqualTo(101);
+      t.upsert(List.of(TestSchemas.event(5, "v3", 2.0)));
+      assertThat(state(t)).containsEntry(5L, "v3").hasSize(101);
+      t.rewriteDataFiles().minFileSizeBytes(Long.MAX_VALUE).execute();
+      assertThat(state(t)).containsEntry(5L, "v3").hasSize(101);
+    }
+  }
+
   @Test
   void compositeKeys() {
     Schema schema = Schema.of(Field.required(1, "region", Types.STRING), Field.required(2, "id", Types.LONG),

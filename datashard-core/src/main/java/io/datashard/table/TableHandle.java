@@ -228,7 +228,16 @@ public final class TableHandle implements Table, io.datashard.update.TableIntern
 
   @Override
   public Snapshot upsert(List<? extends Map<String, ?>> records) {
-    return overwrite(io.datashard.update.UpsertKeys.filter(ops.refresh().schema(), records), records);
+    TableMetadata m = ops.refresh();
+    io.datashard.expressions.Expression keys = io.datashard.update.UpsertKeys.filter(m.schema(), records);
+    if (!io.datashard.update.EqualityDeletion.applies(m)) {
+      return overwrite(keys, records); // copy-on-write, or position deletes of a partitioned table
+    }
+    return redoOnIsolationConflict(() -> {
+      try (TableTransaction tx = new TableTransaction(ops, files)) {
+        return tx.upsertByEqualityDeletes(records, keys).commit();
+      }
+    });
   }
 
   @Override

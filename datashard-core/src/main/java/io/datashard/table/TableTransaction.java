@@ -78,6 +78,18 @@ final class TableTransaction implements Transaction {
     return this;
   }
 
+  /**
+   * The merge-on-read upsert: appends the records and writes an equality delete file of their keys (nothing is
+   * read), with the key filter as the conflict filter of serializable isolation.
+   */
+  Transaction upsertByEqualityDeletes(List<? extends Map<String, ?>> records, Expression keyFilter) {
+    checkOpen();
+    appendRecords(records);
+    deleteFilter = deleteFilter == null ? keyFilter : io.datashard.expressions.Expressions.or(deleteFilter, keyFilter);
+    deleteFiles.addAll(io.datashard.update.EqualityDeletion.write(files, base, records));
+    return this;
+  }
+
   @Override
   public Transaction deleteWhere(Expression filter) {
     checkOpen();

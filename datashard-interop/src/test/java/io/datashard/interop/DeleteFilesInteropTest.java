@@ -240,6 +240,39 @@ class DeleteFilesInteropTest {
     }
   }
 
+  /** DataShard's merge-on-read upserts (equality delete files of the keys) read back in Iceberg exactly. */
+  @Test
+  void icebergAppliesDataShardsUpsertEqualityDeletes() throws Exception {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      io.datashard.Schema schema = io.datashard.Schema.of(
+          io.datashard.Field.required(1, "id", io.datashard.Types.LONG),
+          io.datashard.Field.required(2, "event", io.datashard.Types.STRING));
+      io.datashard.Table ds = wh.createTable("ups", schema, io.datashard.PartitionSpec.unpartitioned(),
+          Map.of(io.datashard.TableProperties.DELETE_MODE, io.datashard.TableProperties.DELETE_MODE_MERGE_ON_READ));
+      ds.updateSchema().setIdentifierFields(List.of("id")).commit();
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (long i = 0; i < 50; i++) {
+        rows.add(Map.of("id", i, "event", "v1"));
+      }
+      ds.appendRecords(rows);
+      ds.upsert(List.of(Map.of("id", 3L, "event", "v2"), Map.of("id", 70L, "event", "new")));
+      ds.upsert(List.of(Map.of("id", 3L, "event", "v3"), Map.of("id", 4L, "event", "v2")));
+      Table ice = new HadoopTables(new Configuration()).load(ds.location());
+      try (CloseableIterable<FileScanTask> tasks = ice.newScan().planFiles()) {
+        boolean equality = false;
+        for (FileScanTask task : tasks) {
+          equality |= task.deletes().stream().anyMatch(d -> d.content() == org.apache.iceberg.FileContent.EQUALITY_DELETES);
+        }
+        assertThat(equality).as("Iceberg plans DataShard's equality deletes").isTrue();
+      }
+      for (org.apache.iceberg.Snapshot s : ice.snapshots()) {
+        assertThat(Rows.iceberg(ice, s.snapshotId())).as("snapshot %d", s.snapshotId())
+            .isEqualTo(Rows.dataShard(ds, s.snapshotId()));
+      }
+      assertThat(IcebergEvents.ids(ice)).hasSize(51).isEqualTo(dsIds(ds, null));
+    }
+  }
+
   /**
    * Random interleavings of appends (Iceberg's and DataShard's), equality deletes and position deletes, in a
    * partitioned table: DataShard returns exactly the rows Iceberg returns, for every snapshot, with and without a
