@@ -16,6 +16,7 @@ import java.util.Set;
  * {@code nested-chart} (its SVG from nested.json),
  * {@code catalog} (library vs REST server vs HadoopCatalog on loopback S3, {@link CatalogBench}; not part of
  * {@code all}) and
+ * {@code upsert} (copy-on-write vs merge-on-read upserts and scans with deletes, {@link UpsertBench}) and
  * {@code charts} ({@link PeerCharts}: SVGs from the peers' results.json), plus
  * overrides {@code rows=1000000 rounds=5 warmup=100 appends=500 coldruns=5 jmh=<regex>}. The JVM property
  * {@code bench.dir} chooses where scratch tables go (default: the system temp directory).
@@ -60,10 +61,11 @@ public final class RunAll {
         case "replication" -> ReplicationBench.run(opts);
         case "catalog" -> CatalogBench.run(opts);
         case "encryption" -> EncryptionBench.run(opts);
+        case "upsert" -> UpsertBench.run(opts);
         case "charts" -> PeerCharts.render(java.nio.file.Path.of(opts.getOrDefault("out", "target/results.json")),
             java.nio.file.Path.of(opts.getOrDefault("img", "../docs/img")));
         default -> throw new IllegalArgumentException("unknown benchmark '" + mode
-            + "'; use append, latency, scan, coldstart, jmh, all, peers, nested, nested-chart, replication, catalog, "
+            + "'; use append, latency, scan, coldstart, jmh, all, peers, nested, nested-chart, replication, catalog, upsert, "
             + "encryption or charts");
       }
     }

@@ -1,0 +1,121 @@
+package io.datashard.benchmarks;
+
+import io.datashard.Field;
+import io.datashard.PartitionSpec;
+import io.datashard.Schema;
+import io.datashard.Table;
+import io.datashard.TableProperties;
+import io.datashard.Types;
+import io.datashard.Warehouse;
+import io.datashard.expressions.Expressions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Row-level changes side by side in one run (docs/benchmarks.md, "Upserts and merge-on-read"): upserting
+ * {@code keys} random existing keys into a table of {@code rows} rows (files of {@code fileRows} rows) by
+ * copy-on-write (every file holding a key is rewritten) and by merge-on-read (an equality delete file of the keys
+ * plus the new rows; nothing read); then a full scan of a table with 10% of its rows deleted by position deletes
+ * against the scan of the same rows compacted. Best of {@code rounds} after one warm-up round, wall clock.
+ */
+final class UpsertBench {
+  private static final Schema SCHEMA = Schema.of(Field.required(1, "id", Types.LONG),
+      Field.required(2, "name", Types.STRING), Field.optional(3, "value", Types.DOUBLE));
+
+  private UpsertBench() {
+  }
+
+  static void run(Map<String, String> opts) throws Exception {
+    int rows = Integer.parseInt(opts.getOrDefault("rows", "2000000"));
+    int fileRows = Integer.parseInt(opts.getOrDefault("fileRows", "100000"));
+    int keys = Integer.parseInt(opts.getOrDefault("keys", "10000"));
+    int rounds = Integer.parseInt(opts.getOrDefault("rounds", "2"));
+    Path dir = Bench.tempDir("ds-upsert");
+    Bench.out("## Upserts and merge-on-read: %,d keys into %,d rows (%,d-row files), %d rounds (+1 warm-up); load %s",
+        keys, rows, fileRows, rounds, Bench.loadAverage());
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Map<String, List<Bench.Sample>> samples = new HashMap<>();
+      for (int round = 0; round <= rounds; round++) {
+        for (String mode : List.of(TableProperties.DELETE_MODE_COPY_ON_WRITE,
+            TableProperties.DELETE_MODE_MERGE_ON_READ)) {
+          Table t = table(wh, mode + round, mode, rows, fileRows);
+          List<Map<String, Object>> batch = upsertBatch(new Random(round), rows, keys);
+          Bench.Sample s = Bench.time(() -> t.upsert(batch));
+          if (t.rowCount() != rows) {
+            throw new IllegalStateException(mode + ": " + t.rowCount() + " rows after the upsert, expected " + rows);
+          }
+          if (round > 0) {
+            samples.computeIfAbsent(mode, k -> new ArrayList<>()).add(s);
+          }
+        }
+      }
+      Bench.Sample cow = Bench.best(samples.get(TableProperties.DELETE_MODE_COPY_ON_WRITE));
+      Bench.Sample mor = Bench.best(samples.get(TableProperties.DELETE_MODE_MERGE_ON_READ));
+      Bench.out("| upsert of %,d keys | wall ms |", keys);
+      Bench.out("|---|---|");
+      Bench.out("| copy-on-write | %,.0f |", cow.wallNanos() / 1e6);
+      Bench.out("| merge-on-read (equality deletes) | %,.0f |", mor.wallNanos() / 1e6);
+      Bench.out("merge-on-read is %.1fx faster", (double) cow.wallNanos() / mor.wallNanos());
+
+      // Scan with 10% of the rows deleted by position deletes vs the same rows compacted.
+      Table deleted = table(wh, "scan-mor", TableProperties.DELETE_MODE_MERGE_ON_READ, rows, fileRows);
+      deleted.deleteWhere(Expressions.equal("name", "n3")); // ids with id % 10 == 3: 10%
+      Table compacted = table(wh, "scan-compacted", TableProperties.DELETE_MODE_MERGE_ON_READ, rows, fileRows);
+      compacted.deleteWhere(Expressions.equal("name", "n3"));
+      compacted.rewriteDataFiles().minFileSizeBytes(Long.MAX_VALUE).targetFileSizeBytes(64L << 20).execute();
+      List<Bench.Sample> withDeletes = new ArrayList<>();
+      List<Bench.Sample> plain = new ArrayList<>();
+      long[] counted = new long[2];
+      for (int round = 0; round <= rounds; round++) {
+        Bench.Sample a = Bench.time(() -> counted[0] = deleted.scan().count());
+        Bench.Sample b = Bench.time(() -> counted[1] = compacted.scan().count());
+        if (counted[0] != counted[1] || counted[0] != rows - rows / 10) {
+          throw new IllegalStateException("scans returned " + counted[0] + " and " + counted[1] + " rows");
+        }
+        if (round > 0) {
+          withDeletes.add(a);
+          plain.add(b);
+        }
+      }
+      Bench.Sample d = Bench.best(withDeletes);
+      Bench.Sample c = Bench.best(plain);
+      Bench.out("| full scan, %,d live rows | wall ms | rows/s |", counted[0]);
+      Bench.out("|---|---|---|");
+      Bench.out("| 10%% deleted by position deletes | %,.0f | %,.0f |", d.wallNanos() / 1e6, d.wallRate(counted[0]));
+      Bench.out("| the same rows compacted | %,.0f | %,.0f |", c.wallNanos() / 1e6, c.wallRate(counted[1]));
+      Bench.out("with position deletes: %.2fx the compacted scan", (double) c.wallNanos() / d.wallNanos());
+    }
+  }
+
+  private static Table table(Warehouse wh, String name, String mode, int rows, int fileRows) {
+    Table t = wh.createTable(name, SCHEMA, PartitionSpec.unpartitioned(),
+        Map.of(TableProperties.DELETE_MODE, mode, TableProperties.PARQUET_COMPRESSION, "zstd"));
+    t.updateSchema().setIdentifierFields(List.of("id")).commit();
+    for (int start = 0; start < rows; start += fileRows) {
+      List<Map<String, Object>> batch = new ArrayList<>(fileRows);
+      for (long id = start; id < Math.min(rows, start + fileRows); id++) {
+        batch.add(Map.of("id", id, "name", "n" + (id % 10), "value", (double) id));
+      }
+      t.appendRecords(batch);
+    }
+    return t;
+  }
+
+  private static List<Map<String, Object>> upsertBatch(Random random, int rows, int keys) {
+    Set<Long> chosen = new LinkedHashSet<>();
+    while (chosen.size() < keys) {
+      chosen.add((long) random.nextInt(rows));
+    }
+    List<Map<String, Object>> batch = new ArrayList<>(keys);
+    for (long id : chosen) {
+      batch.add(Map.of("id", id, "name", "updated", "value", -1.0));
+    }
+    return batch;
+  }
+}
