@@ -27,6 +27,15 @@ public interface Transaction extends AutoCloseable {
   /** Deletes the rows matching the filter (SQL semantics: rows where it is null are kept). */
   Transaction deleteWhere(Expression filter);
 
+  /**
+   * Upserts by the table's identifier fields, as {@link Table#upsert} does, seeing the transaction's earlier
+   * changes (a key appended earlier in the transaction is replaced too). With {@link #appendRecords} and
+   * {@link #deleteWhere} this is the row delta: inserts, deletes and key replacements committed as one snapshot.
+   *
+   * @throws ValidationException for a table without identifier fields, a missing or duplicate key
+   */
+  Transaction upsert(List<? extends Map<String, ?>> records);
+
   /** Sets a table property in the same commit. */
   Transaction setProperty(String key, String value);
 

@@ -3,6 +3,7 @@ package io.datashard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.datashard.expressions.Expressions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,6 +110,24 @@ class UpsertTest {
       assertThat(state(t)).containsEntry(5L, "v3").hasSize(101);
       t.rewriteDataFiles().minFileSizeBytes(Long.MAX_VALUE).execute();
       assertThat(state(t)).containsEntry(5L, "v3").hasSize(101);
+    }
+  }
+
+  /** A transaction is the row delta: appends, deletes and upserts in one snapshot, each seeing the ones before. */
+  @ParameterizedTest
+  @ValueSource(strings = {TableProperties.DELETE_MODE_COPY_ON_WRITE, TableProperties.DELETE_MODE_MERGE_ON_READ})
+  void aTransactionMixesInsertsDeletesAndUpserts(String mode) {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = keyed(wh, "rd", mode);
+      t.appendRecords(List.of(TestSchemas.event(0, "old", 1.0), TestSchemas.event(1, "old", 1.0)));
+      try (Transaction tx = t.newTransaction()) {
+        tx.appendRecords(List.of(TestSchemas.event(2, "tx", 1.0)));
+        tx.upsert(List.of(TestSchemas.event(1, "new", 2.0), TestSchemas.event(2, "tx2", 2.0)));
+        tx.deleteWhere(Expressions.equal("id", 0L));
+        assertThat(tx.commit().operation()).isEqualTo("overwrite");
+      }
+      assertThat(state(t)).isEqualTo(Map.of(1L, "new", 2L, "tx2"));
+      assertThat(state(wh.loadTable("rd"))).isEqualTo(Map.of(1L, "new", 2L, "tx2"));
     }
   }
 

@@ -228,14 +228,10 @@ public final class TableHandle implements Table, io.datashard.update.TableIntern
 
   @Override
   public Snapshot upsert(List<? extends Map<String, ?>> records) {
-    TableMetadata m = ops.refresh();
-    io.datashard.expressions.Expression keys = io.datashard.update.UpsertKeys.filter(m.schema(), records);
-    if (!io.datashard.update.EqualityDeletion.applies(m)) {
-      return overwrite(keys, records); // copy-on-write, or position deletes of a partitioned table
-    }
+    io.datashard.update.UpsertKeys.filter(ops.refresh().schema(), records); // bad input fails before any write
     return redoOnIsolationConflict(() -> {
-      try (TableTransaction tx = new TableTransaction(ops, files)) {
-        return tx.upsertByEqualityDeletes(records, keys).commit();
+      try (io.datashard.Transaction tx = newTransaction()) {
+        return tx.upsert(records).commit();
       }
     });
   }

@@ -78,26 +78,40 @@ final class TableTransaction implements Transaction {
     return this;
   }
 
-  /**
-   * The merge-on-read upsert: appends the records and writes an equality delete file of their keys (nothing is
-   * read), with the key filter as the conflict filter of serializable isolation.
-   */
-  Transaction upsertByEqualityDeletes(List<? extends Map<String, ?>> records, Expression keyFilter) {
+  @Override
+  public Transaction deleteWhere(Expression filter) {
     checkOpen();
-    appendRecords(records);
-    deleteFilter = deleteFilter == null ? keyFilter : io.datashard.expressions.Expressions.or(deleteFilter, keyFilter);
-    deleteFiles.addAll(io.datashard.update.EqualityDeletion.write(files, base, records));
+    delete(filter, true);
     return this;
   }
 
   @Override
-  public Transaction deleteWhere(Expression filter) {
+  public Transaction upsert(List<? extends Map<String, ?>> records) {
     checkOpen();
+    Expression keys = io.datashard.update.UpsertKeys.filter(base.schema(), records);
+    if (io.datashard.update.EqualityDeletion.applies(base)) {
+      // Committed rows: an equality delete of the keys (nothing read). Rows this transaction appended share the
+      // new snapshot's sequence number, which the equality delete does not reach: they are rewritten instead.
+      delete(keys, false);
+      deleteFiles.addAll(io.datashard.update.EqualityDeletion.write(files, base, records));
+    } else {
+      delete(keys, true);
+    }
+    return appendRecords(records);
+  }
+
+  /**
+   * @param filter rows to delete
+   * @param committedToo whether rows of the base snapshot are deleted too (else only rows this transaction wrote)
+   */
+  private void delete(Expression filter, boolean committedToo) {
     deleteFilter = deleteFilter == null ? filter : io.datashard.expressions.Expressions.or(deleteFilter, filter);
     List<DataFile> candidates = new ArrayList<>();
-    for (DataFile f : ((SnapshotScan) SnapshotScan.of(files, base).filter(filter)).planDataFiles()) {
-      if (!removed.containsKey(f.location())) {
-        candidates.add(f);
+    if (committedToo) {
+      for (DataFile f : ((SnapshotScan) SnapshotScan.of(files, base).filter(filter)).planDataFiles()) {
+        if (!removed.containsKey(f.location())) {
+          candidates.add(f);
+        }
       }
     }
     Expression bound = Binder.bind(base.schema(), filter);
@@ -129,7 +143,6 @@ final class TableTransaction implements Transaction {
       }
     }
     deletion.added().forEach(f -> added.put(f.location(), f));
-    return this;
   }
 
   @Override
