@@ -1,6 +1,5 @@
 package io.datashard;
 
-import java.util.List;
 
 /**
  * Compaction: bin-packs small data files into files of about the target size, optionally sorting rows, and

@@ -3,7 +3,6 @@ package io.datashard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datashard.expressions.Expressions;
-import io.datashard.RemoveOrphanFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datashard.expressions.Expression;
 import io.datashard.expressions.Expressions;
-import io.datashard.ScanReport;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

@@ -3,7 +3,6 @@ package io.datashard.cli;
 import io.datashard.MaintenanceResult;
 import io.datashard.Table;
 import io.datashard.Warehouse;
-import io.datashard.maintenance.Upkeep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.datashard.Row;
 import io.datashard.Table;
 import io.datashard.Warehouse;
-import io.datashard.replication.CopyReport;
 import io.datashard.replication.TableMigration;
 import io.datashard.s3.S3ProxyServer;
 import io.datashard.storage.FileInfo;

@@ -4,7 +4,6 @@ import io.datashard.Field;
 import io.datashard.PartitionField;
 import io.datashard.PartitionSpec;
 import io.datashard.Type;
-import io.datashard.Types;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;

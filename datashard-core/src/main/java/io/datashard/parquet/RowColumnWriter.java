@@ -491,7 +491,7 @@ final class RowColumnWriter {
   }
 
   private void trackFloating(int i, double d) {
-    if (d != d) {
+    if (Double.isNaN(d)) {
       nanCounts[i]++;
     } else if (!seenNonNaN[i]) {
       seenNonNaN[i] = true;

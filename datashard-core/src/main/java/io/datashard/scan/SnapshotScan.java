@@ -3,7 +3,6 @@ package io.datashard.scan;
 import io.datashard.display.TextTable;
 import io.datashard.ScanReport;
 import io.datashard.CloseableIterator;
-import io.datashard.Field;
 import io.datashard.HistoryEntry;
 import io.datashard.PartitionSpec;
 import io.datashard.Row;

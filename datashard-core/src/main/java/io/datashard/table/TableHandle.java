@@ -1,6 +1,5 @@
 package io.datashard.table;
 
-import io.datashard.MaintenanceResult;
 import io.datashard.Appender;
 import io.datashard.HistoryEntry;
 import io.datashard.PartitionSpec;

@@ -1,11 +1,9 @@
 package io.datashard.bench;
 
-import io.datashard.FileScanTask;
 import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
-import io.datashard.scan.SnapshotScan;
 import io.datashard.table.TableHandle;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -13,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * How commit and planning costs evolve with table history: single-row appends and scan planning measured
@@ -69,7 +66,7 @@ public final class TableHistoryBench {
           for (int i = 0; i < plan.length; i++) {
             Table fresh = wh.loadTable("h"); // a reader planning from scratch: manifest list and manifests read
             long p0 = System.nanoTime();
-            fresh.scan().planFiles().stream().map(FileScanTask::file).toList();
+            fresh.scan().planFiles();
             plan[i] = (System.nanoTime() - p0) / 1e6;
           }
           TableHandle bt = (TableHandle) t;

@@ -1,7 +1,6 @@
 package io.datashard.changes;
 
 import io.datashard.ChangeRow;
-import io.datashard.ChangeType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

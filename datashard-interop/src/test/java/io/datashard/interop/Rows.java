@@ -1,7 +1,6 @@
 package io.datashard.interop;
 
 import io.datashard.Field;
-import io.datashard.Schema;
 import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.metadata.DataFile;

@@ -15,7 +15,6 @@ import io.datashard.Table;
 import io.datashard.TableAlreadyExistsException;
 import io.datashard.TableNotFoundException;
 import io.datashard.TestSchemas;
-import io.datashard.Types;
 import io.datashard.ValidationException;
 import io.datashard.Warehouse;
 import io.datashard.commit.MetadataFiles;
