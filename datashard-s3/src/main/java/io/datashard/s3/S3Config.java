@@ -5,7 +5,8 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Locale;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -118,112 +119,165 @@ public final class S3Config {
   /** Environment variable read as a fallback for bucket and prefix: {@code s3://bucket/prefix}. */
   public static final String ENV_WAREHOUSE = "DATASHARD_WAREHOUSE";
 
+  /** The bucket (required). */
+  static final S3Setting<String> BUCKET = S3Setting.text("bucket", ENV_BUCKET, "(required)",
+      "bucket; falls back to the bucket in `DATASHARD_WAREHOUSE=s3://bucket/prefix`");
+  static final S3Setting<String> PREFIX = S3Setting.text("prefix", ENV_PREFIX, "empty",
+      "key prefix of the warehouse; leading and trailing `/` are ignored");
+  static final S3Setting<String> ENDPOINT = S3Setting.text("endpoint", ENV_ENDPOINT, "AWS",
+      "`https://host[:port]`, `http://…`, or `host[:port]` (TLS unless the host is loopback)");
+  static final S3Setting<String> REGION = S3Setting.text("region", ENV_REGION, "`us-east-1`",
+      "signing region (`auto` for R2)");
+  static final S3Setting<String> ACCESS_KEY = S3Setting.text("accessKey", ENV_ACCESS_KEY, "default chain",
+      "access key id of static credentials; set both keys or neither");
+  static final S3Setting<String> SECRET_KEY = S3Setting.text("secretKey", ENV_SECRET_KEY, "default chain",
+      "secret access key of static credentials; never logged");
+  static final S3Setting<String> SESSION_TOKEN = S3Setting.text("sessionToken", ENV_SESSION_TOKEN, "none",
+      "session token for temporary credentials; never logged");
+  static final S3Setting<Boolean> PATH_STYLE = S3Setting.bool("pathStyle", ENV_PATH_STYLE, null,
+      "`true` for custom endpoints, `false` for AWS", "path-style addressing");
+  static final S3Setting<Boolean> SSL = S3Setting.bool("ssl", ENV_SSL, null,
+      "`true` (except loopback endpoints without scheme)", "TLS on or off; must agree with an explicit scheme");
+  static final S3Setting<SseMode> SSE = S3Setting.choice("sseMode", ENV_SSE, SseMode.class, SseMode.NONE, "`none`",
+      "`none`, `sse-s3`, `sse-kms`, `sse-c`");
+  static final S3Setting<String> SSE_KMS_KEY_ID = S3Setting.text("sseKmsKeyId", ENV_SSE_KMS_KEY_ID,
+      "store default key", "KMS key id or ARN for `sse-kms`");
+  static final S3Setting<String> SSE_C_KEY = S3Setting.text("sseCustomerKey", ENV_SSE_C_KEY, "none",
+      "base64 of a 256-bit key for `sse-c`; never logged");
+  static final S3Setting<Boolean> ALLOW_INSECURE_SSE_C = S3Setting.bool("allowInsecureSseC",
+      ENV_ALLOW_INSECURE_SSE_C, false, "`false`",
+      "allow SSE-C over plain HTTP, to a loopback endpoint only (test servers)");
+  static final S3Setting<ChecksumMode> CHECKSUM_MODE = S3Setting.choice("checksumMode", ENV_CHECKSUM_MODE,
+      ChecksumMode.class, null, "`when_supported` for AWS, `when_required` otherwise",
+      "`when_required` sends no CRC trailers or aws-chunked bodies");
+  static final S3Setting<ConditionalWriteMode> CONDITIONAL_WRITES = S3Setting.choice("conditionalWrites",
+      ENV_CONDITIONAL_WRITES, ConditionalWriteMode.class, ConditionalWriteMode.AUTO, "`auto`",
+      "`auto`, `required`, `unsafe-single-writer` (see above)");
+  static final S3Setting<Integer> MAX_ATTEMPTS = S3Setting.integer("maxAttempts", ENV_MAX_ATTEMPTS, 6,
+      "attempts per request for transient errors (also S3A's retry limit)");
+  static final S3Setting<ReadStream> READ_STREAM = S3Setting.choice("readStream", ENV_READ_STREAM, ReadStream.class,
+      ReadStream.CLASSIC, "`classic`", "S3A stream for data files: `classic` (exact ranged GETs, vectored, behind"
+          + " DataShard's range cache) or `analytics` (prefetching, small files fetched whole, its own block cache;"
+          + " see below)");
+  static final S3Setting<Long> READ_MEMORY = S3Setting.mebibytes("readMemoryLimitBytes", ENV_READ_MEMORY_MB, -1L,
+      "1/8 of the heap, 32-512", "memory for caching data files read: the range cache with `classic` (`0` turns it"
+          + " off), the prefetched and cached blocks with `analytics` (at least 16)");
+  static final S3Setting<Duration> BASE_RETRY_DELAY = S3Setting.duration("baseRetryDelay", Duration.ofMillis(100),
+      "first retry delay; doubles per attempt, with full jitter");
+  static final S3Setting<Duration> MAX_RETRY_DELAY = S3Setting.duration("maxRetryDelay", Duration.ofSeconds(5),
+      "largest retry delay");
+  static final S3Setting<Duration> CONNECTION_TIMEOUT = S3Setting.duration("connectionTimeout",
+      Duration.ofSeconds(10), "TCP connect timeout");
+  static final S3Setting<Duration> SOCKET_TIMEOUT = S3Setting.duration("socketTimeout", Duration.ofSeconds(60),
+      "socket read timeout");
+  static final S3Setting<Integer> MAX_CONNECTIONS = S3Setting.builderInteger("maxConnections", 64,
+      "size of the HTTP connection pool");
+  static final S3Setting<Integer> LIST_PAGE_SIZE = S3Setting.builderInteger("listPageSize", 1000,
+      "keys per ListObjectsV2 page (1..1000)");
+
+  private static final List<S3Setting<?>> SETTINGS = List.of(BUCKET, PREFIX, ENDPOINT, REGION, ACCESS_KEY, SECRET_KEY,
+      SESSION_TOKEN, PATH_STYLE, SSL, SSE, SSE_KMS_KEY_ID, SSE_C_KEY, ALLOW_INSECURE_SSE_C, CHECKSUM_MODE,
+      CONDITIONAL_WRITES, MAX_ATTEMPTS, READ_STREAM, READ_MEMORY, BASE_RETRY_DELAY, MAX_RETRY_DELAY,
+      CONNECTION_TIMEOUT, SOCKET_TIMEOUT, MAX_CONNECTIONS, LIST_PAGE_SIZE);
+
+  private static final long MIN_READ_MEMORY = 16L << 20;
+
+  /** What the builder was given, kept for {@link #toBuilder()}. */
+  private final Map<S3Setting<?>, Object> given;
   private final URI endpoint;
   private final String region;
   private final String bucket;
   private final String prefix;
-  private final String accessKey;
-  private final String secretKey;
-  private final String sessionToken;
   private final boolean pathStyle;
   private final boolean ssl;
-  private final SseMode sseMode;
-  private final String sseKmsKeyId;
-  private final String sseCustomerKey;
-  private final boolean allowInsecureSseC;
   private final ChecksumMode checksumMode;
-  private final ConditionalWriteMode conditionalWrites;
-  private final int maxAttempts;
-  private final Duration baseRetryDelay;
-  private final Duration maxRetryDelay;
-  private final Duration connectionTimeout;
-  private final Duration socketTimeout;
-  private final int maxConnections;
-  private final int listPageSize;
-  private final ReadStream readStream;
   private final long readMemoryLimitBytes;
 
   private S3Config(Builder b) {
-    if (b.bucket == null || b.bucket.isBlank()) {
+    this.given = Map.copyOf(b.values);
+    String bucketName = b.get(BUCKET);
+    if (bucketName == null || bucketName.isBlank()) {
       throw new DataShardException("S3 bucket is not set: set " + ENV_BUCKET + " (or S3Config.builder().bucket(..))");
     }
-    this.bucket = b.bucket.trim();
-    this.region = b.region == null || b.region.isBlank() ? "us-east-1" : b.region.trim();
-    this.prefix = normalizePrefix(b.prefix);
-    if ((b.accessKey == null) != (b.secretKey == null)) {
+    this.bucket = bucketName.trim();
+    String regionName = b.get(REGION);
+    this.region = regionName == null || regionName.isBlank() ? "us-east-1" : regionName.trim();
+    this.prefix = normalizePrefix(b.get(PREFIX));
+    if ((b.get(ACCESS_KEY) == null) != (b.get(SECRET_KEY) == null)) {
       throw new DataShardException("S3 credentials are incomplete: set both " + ENV_ACCESS_KEY + " and " + ENV_SECRET_KEY
           + ", or neither to use the AWS default credential chain");
     }
-    this.accessKey = b.accessKey;
-    this.secretKey = b.secretKey;
-    this.sessionToken = b.sessionToken;
-    this.endpoint = resolveEndpoint(b.endpoint, b.ssl);
+    this.endpoint = resolveEndpoint(b.get(ENDPOINT), b.get(SSL));
     this.ssl = endpoint == null || "https".equals(endpoint.getScheme());
-    this.pathStyle = b.pathStyle != null ? b.pathStyle : endpoint != null && !isAmazonHost(endpoint.getHost());
-    this.sseMode = b.sseMode == null ? SseMode.NONE : b.sseMode;
-    this.sseKmsKeyId = b.sseKmsKeyId;
-    this.sseCustomerKey = b.sseCustomerKey;
-    this.allowInsecureSseC = b.allowInsecureSseC;
-    if (sseMode != SseMode.SSE_KMS && sseKmsKeyId != null) {
-      throw new DataShardException("an SSE-KMS key id is set but the SSE mode is " + sseMode + ": set " + ENV_SSE + "=sse-kms");
-    }
-    if (sseMode == SseMode.SSE_C) {
-      if (sseCustomerKey == null) {
-        throw new DataShardException("SSE-C needs a customer key: set " + ENV_SSE_C_KEY + " to the base64 of a 256-bit key");
-      }
-      byte[] key;
-      try {
-        key = Base64.getDecoder().decode(sseCustomerKey);
-      } catch (IllegalArgumentException e) {
-        throw new DataShardException("the SSE-C customer key (" + ENV_SSE_C_KEY + ") is not valid base64");
-      }
-      if (key.length != 32) {
-        throw new DataShardException("the SSE-C customer key (" + ENV_SSE_C_KEY + ") must be 256 bits (32 bytes), got "
-            + key.length + " bytes");
-      }
-      if (!ssl && !(allowInsecureSseC && isLoopback(endpoint.getHost()))) {
-        throw new DataShardException("SSE-C sends the encryption key with every request and is refused without TLS: use an"
-            + " https endpoint (" + ENV_ENDPOINT + ", " + ENV_SSL + "=true)");
-      }
-    } else if (sseCustomerKey != null) {
-      throw new DataShardException("an SSE-C customer key is set but the SSE mode is " + sseMode + ": set " + ENV_SSE + "=sse-c");
-    }
-    this.checksumMode = b.checksumMode != null ? b.checksumMode
+    Boolean pathStyleGiven = b.get(PATH_STYLE);
+    this.pathStyle = pathStyleGiven != null ? pathStyleGiven : endpoint != null && !isAmazonHost(endpoint.getHost());
+    checkEncryption(b.get(SSE), b.get(SSE_KMS_KEY_ID), b.get(SSE_C_KEY), b.get(ALLOW_INSECURE_SSE_C));
+    ChecksumMode checksum = b.get(CHECKSUM_MODE);
+    this.checksumMode = checksum != null ? checksum
         : endpoint == null || isAmazonHost(endpoint.getHost()) ? ChecksumMode.WHEN_SUPPORTED : ChecksumMode.WHEN_REQUIRED;
-    this.conditionalWrites = b.conditionalWrites == null ? ConditionalWriteMode.AUTO : b.conditionalWrites;
-    if (b.maxAttempts < 1) {
-      throw new DataShardException("S3 max attempts must be at least 1, got " + b.maxAttempts);
+    if (b.get(MAX_ATTEMPTS) < 1) {
+      throw new DataShardException("S3 max attempts must be at least 1, got " + b.get(MAX_ATTEMPTS));
     }
-    this.maxAttempts = b.maxAttempts;
-    this.baseRetryDelay = Objects.requireNonNull(b.baseRetryDelay, "baseRetryDelay");
-    this.maxRetryDelay = Objects.requireNonNull(b.maxRetryDelay, "maxRetryDelay");
-    this.connectionTimeout = Objects.requireNonNull(b.connectionTimeout, "connectionTimeout");
-    this.socketTimeout = Objects.requireNonNull(b.socketTimeout, "socketTimeout");
-    if (b.maxConnections < 1) {
-      throw new DataShardException("S3 max connections must be at least 1, got " + b.maxConnections);
+    if (b.get(MAX_CONNECTIONS) < 1) {
+      throw new DataShardException("S3 max connections must be at least 1, got " + b.get(MAX_CONNECTIONS));
     }
-    this.maxConnections = b.maxConnections;
-    if (b.listPageSize < 1 || b.listPageSize > 1000) {
-      throw new DataShardException("S3 list page size must be within 1..1000, got " + b.listPageSize);
+    if (b.get(LIST_PAGE_SIZE) < 1 || b.get(LIST_PAGE_SIZE) > 1000) {
+      throw new DataShardException("S3 list page size must be within 1..1000, got " + b.get(LIST_PAGE_SIZE));
     }
-    this.listPageSize = b.listPageSize;
-    this.readStream = b.readStream == null ? ReadStream.CLASSIC : b.readStream;
-    if (b.readMemoryLimitBytes == 0 && readStream == ReadStream.ANALYTICS) {
+    long memory = b.get(READ_MEMORY);
+    if (memory == 0 && b.get(READ_STREAM) == ReadStream.ANALYTICS) {
       throw new DataShardException("the analytics read stream cannot run without memory: set " + ENV_READ_MEMORY_MB
           + " to at least " + (MIN_READ_MEMORY >> 20) + " (MiB), or leave it unset for the default");
     }
-    if (b.readMemoryLimitBytes > 0 && b.readMemoryLimitBytes < MIN_READ_MEMORY || b.readMemoryLimitBytes < -1) {
+    if (memory > 0 && memory < MIN_READ_MEMORY || memory < -1) {
       throw new DataShardException("the S3 read memory limit must be 0 (no cache) or at least " + (MIN_READ_MEMORY >> 20)
-          + " MiB, got " + b.readMemoryLimitBytes + " bytes");
+          + " MiB, got " + memory + " bytes");
     }
-    this.readMemoryLimitBytes = b.readMemoryLimitBytes >= 0 ? b.readMemoryLimitBytes : defaultReadMemory();
+    this.readMemoryLimitBytes = memory >= 0 ? memory : defaultReadMemory();
   }
 
-  private static final long MIN_READ_MEMORY = 16L << 20;
+  private void checkEncryption(SseMode mode, String kmsKeyId, String customerKey, boolean allowInsecure) {
+    if (mode != SseMode.SSE_KMS && kmsKeyId != null) {
+      throw new DataShardException("an SSE-KMS key id is set but the SSE mode is " + mode + ": set " + ENV_SSE + "=sse-kms");
+    }
+    if (mode != SseMode.SSE_C) {
+      if (customerKey != null) {
+        throw new DataShardException("an SSE-C customer key is set but the SSE mode is " + mode + ": set " + ENV_SSE
+            + "=sse-c");
+      }
+      return;
+    }
+    if (customerKey == null) {
+      throw new DataShardException("SSE-C needs a customer key: set " + ENV_SSE_C_KEY + " to the base64 of a 256-bit key");
+    }
+    byte[] key;
+    try {
+      key = Base64.getDecoder().decode(customerKey);
+    } catch (IllegalArgumentException e) {
+      throw new DataShardException("the SSE-C customer key (" + ENV_SSE_C_KEY + ") is not valid base64");
+    }
+    if (key.length != 32) {
+      throw new DataShardException("the SSE-C customer key (" + ENV_SSE_C_KEY + ") must be 256 bits (32 bytes), got "
+          + key.length + " bytes");
+    }
+    if (!ssl && !(allowInsecure && isLoopback(endpoint.getHost()))) {
+      throw new DataShardException("SSE-C sends the encryption key with every request and is refused without TLS: use an"
+          + " https endpoint (" + ENV_ENDPOINT + ", " + ENV_SSL + "=true)");
+    }
+  }
 
   /** An eighth of the heap, within 32..512 MiB: cached data never crowds out the application. */
   private static long defaultReadMemory() {
     return Math.max(32L << 20, Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 8));
+  }
+
+  /**
+   * Every setting, in the order of docs/s3.md's table: its environment variable (if any), default and meaning.
+   *
+   * @return the settings
+   */
+  public static List<S3Setting<?>> settings() {
+    return SETTINGS;
   }
 
   /** @return a new builder with defaults */
@@ -231,39 +285,17 @@ public final class S3Config {
     return new Builder();
   }
 
-  /** @return a builder initialized with this configuration's values */
+  /** @return a builder initialized with the values this configuration was built from */
   public Builder toBuilder() {
     Builder b = new Builder();
-    b.endpoint = endpoint == null ? null : endpoint.toString();
-    b.region = region;
-    b.bucket = bucket;
-    b.prefix = prefix;
-    b.accessKey = accessKey;
-    b.secretKey = secretKey;
-    b.sessionToken = sessionToken;
-    b.pathStyle = pathStyle;
-    b.ssl = null;
-    b.sseMode = sseMode;
-    b.sseKmsKeyId = sseKmsKeyId;
-    b.sseCustomerKey = sseCustomerKey;
-    b.allowInsecureSseC = allowInsecureSseC;
-    b.checksumMode = checksumMode;
-    b.conditionalWrites = conditionalWrites;
-    b.maxAttempts = maxAttempts;
-    b.baseRetryDelay = baseRetryDelay;
-    b.maxRetryDelay = maxRetryDelay;
-    b.connectionTimeout = connectionTimeout;
-    b.socketTimeout = socketTimeout;
-    b.maxConnections = maxConnections;
-    b.listPageSize = listPageSize;
-    b.readStream = readStream;
-    b.readMemoryLimitBytes = readMemoryLimitBytes;
+    b.values.putAll(given);
     return b;
   }
 
   /**
-   * Reads the configuration from {@code DATASHARD_S3_*} variables (see the {@code ENV_*} constants and
-   * docs/s3.md). Unset or blank variables take their defaults.
+   * Reads the configuration from {@code DATASHARD_S3_*} variables (see {@link #settings()} and docs/s3.md). Unset
+   * or blank variables take their defaults. Without {@code DATASHARD_S3_BUCKET}, bucket and prefix come from
+   * {@code DATASHARD_WAREHOUSE=s3://bucket/prefix}.
    *
    * @param env the variables, typically {@code System.getenv()}
    * @return the configuration
@@ -271,71 +303,19 @@ public final class S3Config {
    */
   public static S3Config fromEnvironment(Map<String, String> env) {
     Builder b = builder();
-    b.endpoint(get(env, ENV_ENDPOINT));
-    b.region(get(env, ENV_REGION));
-    String bucket = get(env, ENV_BUCKET);
-    String prefix = get(env, ENV_PREFIX);
+    for (S3Setting<?> setting : SETTINGS) {
+      String text = setting.variable() == null ? null : get(env, setting.variable());
+      if (text != null) {
+        b.values.put(setting, setting.parse(text));
+      }
+    }
     String warehouse = get(env, ENV_WAREHOUSE);
-    if (bucket == null && warehouse != null && (warehouse.startsWith("s3://") || warehouse.startsWith("s3a://"))) {
+    if (b.get(BUCKET) == null && warehouse != null && (warehouse.startsWith("s3://") || warehouse.startsWith("s3a://"))) {
       String rest = warehouse.substring(warehouse.indexOf("://") + 3);
       int slash = rest.indexOf('/');
-      bucket = slash < 0 ? rest : rest.substring(0, slash);
-      if (prefix == null && slash >= 0) {
-        prefix = rest.substring(slash + 1);
-      }
-    }
-    b.bucket(bucket);
-    b.prefix(prefix);
-    String ak = get(env, ENV_ACCESS_KEY);
-    String sk = get(env, ENV_SECRET_KEY);
-    if (ak != null || sk != null) {
-      b.credentials(ak, sk);
-    }
-    b.sessionToken(get(env, ENV_SESSION_TOKEN));
-    String pathStyle = get(env, ENV_PATH_STYLE);
-    if (pathStyle != null) {
-      b.pathStyle(parseBoolean(ENV_PATH_STYLE, pathStyle));
-    }
-    String ssl = get(env, ENV_SSL);
-    if (ssl != null) {
-      b.ssl(parseBoolean(ENV_SSL, ssl));
-    }
-    String sse = get(env, ENV_SSE);
-    if (sse != null) {
-      b.sseMode(parseEnum(ENV_SSE, sse, SseMode.class));
-    }
-    b.sseKmsKeyId(get(env, ENV_SSE_KMS_KEY_ID));
-    b.sseCustomerKey(get(env, ENV_SSE_C_KEY));
-    String insecure = get(env, ENV_ALLOW_INSECURE_SSE_C);
-    if (insecure != null) {
-      b.allowInsecureSseC(parseBoolean(ENV_ALLOW_INSECURE_SSE_C, insecure));
-    }
-    String checksum = get(env, ENV_CHECKSUM_MODE);
-    if (checksum != null) {
-      b.checksumMode(parseEnum(ENV_CHECKSUM_MODE, checksum, ChecksumMode.class));
-    }
-    String cw = get(env, ENV_CONDITIONAL_WRITES);
-    if (cw != null) {
-      b.conditionalWrites(parseEnum(ENV_CONDITIONAL_WRITES, cw, ConditionalWriteMode.class));
-    }
-    String stream = get(env, ENV_READ_STREAM);
-    if (stream != null) {
-      b.readStream(parseEnum(ENV_READ_STREAM, stream, ReadStream.class));
-    }
-    String memory = get(env, ENV_READ_MEMORY_MB);
-    if (memory != null) {
-      try {
-        b.readMemoryLimitBytes(Long.parseLong(memory) << 20);
-      } catch (NumberFormatException e) {
-        throw new DataShardException(ENV_READ_MEMORY_MB + " must be an integer number of MiB, got '" + memory + "'");
-      }
-    }
-    String attempts = get(env, ENV_MAX_ATTEMPTS);
-    if (attempts != null) {
-      try {
-        b.maxAttempts(Integer.parseInt(attempts));
-      } catch (NumberFormatException e) {
-        throw new DataShardException(ENV_MAX_ATTEMPTS + " must be an integer, got '" + attempts + "'");
+      b.bucket(slash < 0 ? rest : rest.substring(0, slash));
+      if (b.get(PREFIX) == null && slash >= 0) {
+        b.prefix(rest.substring(slash + 1));
       }
     }
     return b.build();
@@ -346,29 +326,9 @@ public final class S3Config {
     return v == null || v.isBlank() ? null : v.trim();
   }
 
-  private static boolean parseBoolean(String name, String value) {
-    switch (value.toLowerCase(Locale.ROOT)) {
-      case "true": case "yes": case "1": case "on":
-        return true;
-      case "false": case "no": case "0": case "off":
-        return false;
-      default:
-        throw new DataShardException(name + " must be true or false, got '" + value + "'");
-    }
-  }
-
-  private static <E extends Enum<E>> E parseEnum(String name, String value, Class<E> type) {
-    String norm = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
-    for (E e : type.getEnumConstants()) {
-      if (e.name().equals(norm)) {
-        return e;
-      }
-    }
-    StringBuilder allowed = new StringBuilder();
-    for (E e : type.getEnumConstants()) {
-      allowed.append(allowed.length() == 0 ? "" : ", ").append(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-    }
-    throw new DataShardException(name + " must be one of " + allowed + ", got '" + value + "'");
+  private <T> T value(S3Setting<T> setting) {
+    Object v = given.get(setting);
+    return v == null ? setting.defaultValue() : setting.type().cast(v);
   }
 
   private static String normalizePrefix(String p) {
@@ -465,22 +425,22 @@ public final class S3Config {
 
   /** @return the access key id, or null for the default credential chain */
   public String accessKey() {
-    return accessKey;
+    return value(ACCESS_KEY);
   }
 
   /** @return the secret key, or null; never log it */
   public String secretKey() {
-    return secretKey;
+    return value(SECRET_KEY);
   }
 
   /** @return the session token, or null; never log it */
   public String sessionToken() {
-    return sessionToken;
+    return value(SESSION_TOKEN);
   }
 
   /** @return whether static credentials are configured */
   public boolean hasStaticCredentials() {
-    return accessKey != null;
+    return value(ACCESS_KEY) != null;
   }
 
   /** @return whether path-style addressing ({@code endpoint/bucket/key}) is used */
@@ -495,22 +455,22 @@ public final class S3Config {
 
   /** @return the server-side encryption mode */
   public SseMode sseMode() {
-    return sseMode;
+    return value(SSE);
   }
 
   /** @return the KMS key id for SSE-KMS, or null for the store's default key */
   public String sseKmsKeyId() {
-    return sseKmsKeyId;
+    return value(SSE_KMS_KEY_ID);
   }
 
   /** @return the base64 SSE-C customer key, or null; never log it */
   public String sseCustomerKey() {
-    return sseCustomerKey;
+    return value(SSE_C_KEY);
   }
 
   /** @return whether SSE-C may be used without TLS against a loopback endpoint */
   public boolean allowInsecureSseC() {
-    return allowInsecureSseC;
+    return value(ALLOW_INSECURE_SSE_C);
   }
 
   /** @return the checksum mode */
@@ -520,47 +480,47 @@ public final class S3Config {
 
   /** @return the conditional-write mode */
   public ConditionalWriteMode conditionalWrites() {
-    return conditionalWrites;
+    return value(CONDITIONAL_WRITES);
   }
 
   /** @return maximum attempts per request for transient errors */
   public int maxAttempts() {
-    return maxAttempts;
+    return value(MAX_ATTEMPTS);
   }
 
   /** @return the first retry delay (doubles per attempt, with full jitter) */
   public Duration baseRetryDelay() {
-    return baseRetryDelay;
+    return value(BASE_RETRY_DELAY);
   }
 
   /** @return the largest retry delay */
   public Duration maxRetryDelay() {
-    return maxRetryDelay;
+    return value(MAX_RETRY_DELAY);
   }
 
   /** @return the TCP connect timeout */
   public Duration connectionTimeout() {
-    return connectionTimeout;
+    return value(CONNECTION_TIMEOUT);
   }
 
   /** @return the socket read timeout */
   public Duration socketTimeout() {
-    return socketTimeout;
+    return value(SOCKET_TIMEOUT);
   }
 
   /** @return the size of the HTTP connection pool */
   public int maxConnections() {
-    return maxConnections;
+    return value(MAX_CONNECTIONS);
   }
 
   /** @return keys per ListObjectsV2 page (1..1000) */
   public int listPageSize() {
-    return listPageSize;
+    return value(LIST_PAGE_SIZE);
   }
 
   /** @return the S3A stream data files are read with */
   public ReadStream readStream() {
-    return readStream;
+    return value(READ_STREAM);
   }
 
   /**
@@ -573,20 +533,21 @@ public final class S3Config {
 
   @Override
   public String toString() {
+    String accessKey = accessKey();
     return "S3Config{endpoint=" + (endpoint == null ? "aws" : endpoint)
         + ", region=" + region
         + ", bucket=" + bucket
         + ", prefix=" + prefix
         + ", credentials=" + (accessKey == null ? "default-chain" : "static(accessKey=" + maskAccessKey(accessKey)
-            + ", secretKey=****" + (sessionToken == null ? "" : ", sessionToken=****") + ")")
+            + ", secretKey=****" + (sessionToken() == null ? "" : ", sessionToken=****") + ")")
         + ", pathStyle=" + pathStyle
         + ", ssl=" + ssl
-        + ", sse=" + sseMode + (sseKmsKeyId == null ? "" : "(kmsKeyId=" + sseKmsKeyId + ")")
-        + (sseCustomerKey == null ? "" : "(customerKey=****)")
+        + ", sse=" + sseMode() + (sseKmsKeyId() == null ? "" : "(kmsKeyId=" + sseKmsKeyId() + ")")
+        + (sseCustomerKey() == null ? "" : "(customerKey=****)")
         + ", checksumMode=" + checksumMode
-        + ", conditionalWrites=" + conditionalWrites
-        + ", maxAttempts=" + maxAttempts
-        + ", readStream=" + readStream + ", readMemory=" + (readMemoryLimitBytes >> 20) + "MiB"
+        + ", conditionalWrites=" + conditionalWrites()
+        + ", maxAttempts=" + maxAttempts()
+        + ", readStream=" + readStream() + ", readMemory=" + (readMemoryLimitBytes >> 20) + "MiB"
         + "}";
   }
 
@@ -597,32 +558,23 @@ public final class S3Config {
 
   /** Mutable builder of {@link S3Config}; not thread-safe. */
   public static final class Builder {
-    private String endpoint;
-    private String region;
-    private String bucket;
-    private String prefix;
-    private String accessKey;
-    private String secretKey;
-    private String sessionToken;
-    private Boolean pathStyle;
-    private Boolean ssl;
-    private SseMode sseMode;
-    private String sseKmsKeyId;
-    private String sseCustomerKey;
-    private boolean allowInsecureSseC;
-    private ChecksumMode checksumMode;
-    private ConditionalWriteMode conditionalWrites;
-    private int maxAttempts = 6;
-    private Duration baseRetryDelay = Duration.ofMillis(100);
-    private Duration maxRetryDelay = Duration.ofSeconds(5);
-    private Duration connectionTimeout = Duration.ofSeconds(10);
-    private Duration socketTimeout = Duration.ofSeconds(60);
-    private int maxConnections = 64;
-    private int listPageSize = 1000;
-    private ReadStream readStream;
-    private long readMemoryLimitBytes = -1;
+    private final Map<S3Setting<?>, Object> values = new HashMap<>();
 
     private Builder() {
+    }
+
+    private Builder set(S3Setting<?> setting, Object value) {
+      if (value == null) {
+        values.remove(setting);
+      } else {
+        values.put(setting, value);
+      }
+      return this;
+    }
+
+    private <T> T get(S3Setting<T> setting) {
+      Object v = values.get(setting);
+      return v == null ? setting.defaultValue() : setting.type().cast(v);
     }
 
     /**
@@ -631,26 +583,22 @@ public final class S3Config {
      * @return this
      */
     public Builder endpoint(String endpoint) {
-      this.endpoint = endpoint;
-      return this;
+      return set(ENDPOINT, endpoint);
     }
 
     /** @param region the region, {@code us-east-1} by default @return this */
     public Builder region(String region) {
-      this.region = region;
-      return this;
+      return set(REGION, region);
     }
 
     /** @param bucket the bucket (required) @return this */
     public Builder bucket(String bucket) {
-      this.bucket = bucket;
-      return this;
+      return set(BUCKET, bucket);
     }
 
     /** @param prefix the warehouse key prefix inside the bucket @return this */
     public Builder prefix(String prefix) {
-      this.prefix = prefix;
-      return this;
+      return set(PREFIX, prefix);
     }
 
     /**
@@ -661,83 +609,70 @@ public final class S3Config {
      * @return this
      */
     public Builder credentials(String accessKey, String secretKey) {
-      this.accessKey = accessKey;
-      this.secretKey = secretKey;
-      return this;
+      set(ACCESS_KEY, accessKey);
+      return set(SECRET_KEY, secretKey);
     }
 
     /** @param sessionToken session token of temporary credentials, or null @return this */
     public Builder sessionToken(String sessionToken) {
-      this.sessionToken = sessionToken;
-      return this;
+      return set(SESSION_TOKEN, sessionToken);
     }
 
     /** @param pathStyle path-style addressing; default true for custom endpoints, false for AWS @return this */
     public Builder pathStyle(boolean pathStyle) {
-      this.pathStyle = pathStyle;
-      return this;
+      return set(PATH_STYLE, pathStyle);
     }
 
     /** @param ssl TLS on or off; default on, except for loopback endpoints given without scheme @return this */
     public Builder ssl(boolean ssl) {
-      this.ssl = ssl;
-      return this;
+      return set(SSL, ssl);
     }
 
     /** @param mode server-side encryption @return this */
     public Builder sseMode(SseMode mode) {
-      this.sseMode = mode;
-      return this;
+      return set(SSE, mode);
     }
 
     /** Shorthand for SSE-KMS with a key id (null: the store's default key). @param keyId key id or ARN @return this */
     public Builder sseKms(String keyId) {
-      this.sseMode = SseMode.SSE_KMS;
-      this.sseKmsKeyId = keyId;
-      return this;
+      set(SSE, SseMode.SSE_KMS);
+      return set(SSE_KMS_KEY_ID, keyId);
     }
 
     /** @param keyId KMS key id for SSE-KMS @return this */
     public Builder sseKmsKeyId(String keyId) {
-      this.sseKmsKeyId = keyId;
-      return this;
+      return set(SSE_KMS_KEY_ID, keyId);
     }
 
     /** Shorthand for SSE-C. @param base64Key base64 of a 256-bit key @return this */
     public Builder sseC(String base64Key) {
-      this.sseMode = SseMode.SSE_C;
-      this.sseCustomerKey = base64Key;
-      return this;
+      set(SSE, SseMode.SSE_C);
+      return set(SSE_C_KEY, base64Key);
     }
 
     /** @param base64Key base64 of a 256-bit SSE-C key @return this */
     public Builder sseCustomerKey(String base64Key) {
-      this.sseCustomerKey = base64Key;
-      return this;
+      return set(SSE_C_KEY, base64Key);
     }
 
     /** @param allow permit SSE-C over plain HTTP to a loopback test server @return this */
     public Builder allowInsecureSseC(boolean allow) {
-      this.allowInsecureSseC = allow;
-      return this;
+      return set(ALLOW_INSECURE_SSE_C, allow);
     }
 
     /** @param mode checksum mode; default WHEN_SUPPORTED for AWS, WHEN_REQUIRED for other endpoints @return this */
     public Builder checksumMode(ChecksumMode mode) {
-      this.checksumMode = mode;
-      return this;
+      return set(CHECKSUM_MODE, mode);
     }
 
     /** @param mode conditional-write mode, AUTO by default @return this */
     public Builder conditionalWrites(ConditionalWriteMode mode) {
-      this.conditionalWrites = mode;
-      return this;
+      return set(CONDITIONAL_WRITES, mode);
     }
 
     /** @param maxAttempts attempts per request for transient errors (1 = no retry) @return this */
     public Builder maxAttempts(int maxAttempts) {
-      this.maxAttempts = maxAttempts;
-      return this;
+      return set(MAX_ATTEMPTS, maxAttempts);
     }
 
     /**
@@ -746,9 +681,8 @@ public final class S3Config {
      * @return this
      */
     public Builder retryDelays(Duration base, Duration max) {
-      this.baseRetryDelay = base;
-      this.maxRetryDelay = max;
-      return this;
+      set(BASE_RETRY_DELAY, Objects.requireNonNull(base, "base"));
+      return set(MAX_RETRY_DELAY, Objects.requireNonNull(max, "max"));
     }
 
     /**
@@ -757,27 +691,23 @@ public final class S3Config {
      * @return this
      */
     public Builder timeouts(Duration connect, Duration socket) {
-      this.connectionTimeout = connect;
-      this.socketTimeout = socket;
-      return this;
+      set(CONNECTION_TIMEOUT, Objects.requireNonNull(connect, "connect"));
+      return set(SOCKET_TIMEOUT, Objects.requireNonNull(socket, "socket"));
     }
 
     /** @param maxConnections HTTP connection pool size @return this */
     public Builder maxConnections(int maxConnections) {
-      this.maxConnections = maxConnections;
-      return this;
+      return set(MAX_CONNECTIONS, maxConnections);
     }
 
     /** @param listPageSize keys per list page, 1..1000 @return this */
     public Builder listPageSize(int listPageSize) {
-      this.listPageSize = listPageSize;
-      return this;
+      return set(LIST_PAGE_SIZE, listPageSize);
     }
 
     /** @param stream the S3A stream data files are read with, CLASSIC by default @return this */
     public Builder readStream(ReadStream stream) {
-      this.readStream = stream;
-      return this;
+      return set(READ_STREAM, stream);
     }
 
     /**
@@ -787,8 +717,7 @@ public final class S3Config {
      * @return this
      */
     public Builder readMemoryLimitBytes(long bytes) {
-      this.readMemoryLimitBytes = bytes;
-      return this;
+      return set(READ_MEMORY, bytes);
     }
 
     /**
