@@ -19,15 +19,15 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
  * S3A together with the entity tag when that HEAD was made here, so the stream does not repeat it.
  */
 final class S3AInputFile implements InputFile {
-  private final S3StorageBackend backend;
+  private final S3ADataFiles files;
   private final String location;
   private volatile long length;
   /** The entity tag, when this handle made the HEAD itself; it spares the analytics stream a second HEAD. */
   private volatile String etag;
 
-  S3AInputFile(S3StorageBackend backend, String location, long length) {
+  S3AInputFile(S3ADataFiles files, String location, long length) {
     S3Location.parse(location).objectKey(location);
-    this.backend = backend;
+    this.files = files;
     this.location = location;
     this.length = length;
   }
@@ -41,7 +41,7 @@ final class S3AInputFile implements InputFile {
   public long length() {
     long len = length;
     if (len < 0) {
-      HeadObjectResponse head = backend.headExisting(location);
+      HeadObjectResponse head = files.head(location);
       etag = head.eTag();
       len = head.contentLength();
       length = len;
@@ -65,7 +65,7 @@ final class S3AInputFile implements InputFile {
   private SeekableInputStream open(String readPolicy) {
     S3Location loc = S3Location.parse(location);
     long len = length();
-    FileSystem fs = backend.fileSystem(loc.bucket());
+    FileSystem fs = files.fileSystem(loc.bucket());
     try {
       // Passing the length lets S3A skip its own HEAD; the GET happens lazily on first read.
       Path path = fs.makeQualified(new Path(loc.s3aUri()));
@@ -82,7 +82,7 @@ final class S3AInputFile implements InputFile {
       throw new FileNotFoundInStorageException(location);
     } catch (IOException | RuntimeException e) {
       throw new StorageException("cannot open " + location + " for reading: "
-          + Redaction.redact(String.valueOf(e.getMessage()), backend.config()), e);
+          + Redaction.redact(String.valueOf(e.getMessage()), files.config()), e);
     }
   }
 

@@ -9,11 +9,11 @@ import org.apache.hadoop.fs.Path;
 
 /** A data file streamed through S3A (multipart upload for large files); visible once the stream is closed. */
 final class S3AOutputFile implements OutputFile {
-  private final S3StorageBackend backend;
+  private final S3ADataFiles files;
   private final String location;
 
-  S3AOutputFile(S3StorageBackend backend, String location) {
-    this.backend = backend;
+  S3AOutputFile(S3ADataFiles files, String location) {
+    this.files = files;
     this.location = location;
   }
 
@@ -27,11 +27,11 @@ final class S3AOutputFile implements OutputFile {
     S3Location loc = S3Location.parse(location);
     try {
       // overwrite=true with fs.s3a.create.performance: no HEAD/LIST before the upload (names are unique).
-      FSDataOutputStream out = backend.fileSystem(loc.bucket()).create(new Path(loc.s3aUri()), true);
+      FSDataOutputStream out = files.fileSystem(loc.bucket()).create(new Path(loc.s3aUri()), true);
       return new HadoopPositionOutputStream(out);
     } catch (IOException | RuntimeException e) {
       throw new StorageException("cannot create " + location + ": "
-          + Redaction.redact(String.valueOf(e.getMessage()), backend.config()), e);
+          + Redaction.redact(String.valueOf(e.getMessage()), files.config()), e);
     }
   }
 

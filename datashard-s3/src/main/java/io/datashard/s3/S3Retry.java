@@ -26,6 +26,11 @@ final class S3Retry {
     this.checkOpen = checkOpen;
   }
 
+  /** @throws StorageException when the backend is closed */
+  void checkOpen() {
+    checkOpen.run();
+  }
+
   /** Runs an idempotent request, retrying transient failures; rethrows the last failure untranslated. */
   <T> T retrying(Supplier<T> request) {
     for (int attempt = 1; ; attempt++) {
@@ -45,6 +50,21 @@ final class S3Retry {
         LOG.debug("S3 request attempt {} failed ({}), retrying", attempt, errors.describe(e));
         backoff(attempt);
       }
+    }
+  }
+
+  /**
+   * Runs an idempotent request with retries and turns the final failure into a {@link StorageException} that says
+   * what to fix.
+   *
+   * @param op what is being done, for the message ("read", "list", ...)
+   * @param location the object or prefix it is done to
+   */
+  <T> T call(String op, String location, Supplier<T> request) {
+    try {
+      return retrying(request);
+    } catch (SdkException e) {
+      throw errors.translate(op, location, e);
     }
   }
 

@@ -1,25 +1,20 @@
 package io.datashard.s3;
 
 import io.datashard.StorageException;
-import io.datashard.storage.CommitOutcomeUnknownException;
 import io.datashard.storage.FileInfo;
 import io.datashard.storage.FileNotFoundInStorageException;
 import io.datashard.storage.InputFile;
 import io.datashard.storage.OutputFile;
 import io.datashard.storage.RangeCache;
 import io.datashard.storage.StorageBackend;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import org.apache.hadoop.fs.FileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -46,6 +41,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * the ranges of data files that scans read are kept in a {@link RangeCache} bounded by
  * {@link S3Config#readMemoryLimitBytes()} ({@link #readCache()}), so repeated scans read them from memory.
  *
+ * <p>This class holds the SDK client and the requests on metadata objects; the parts with their own concerns
+ * live beside it: the commit primitive and its probe ({@code ConditionalPut}), data files through S3A
+ * ({@code S3ADataFiles}), the retry loop ({@code S3Retry}), error translation ({@code S3Errors}), encryption
+ * headers ({@code SseHeaders}), client construction ({@code S3Clients}) and presigning ({@code S3Presigners}).
+ *
  * <p>Transient failures (throttling, 5xx, connection resets, timeouts) of idempotent operations are retried
  * with exponential backoff and full jitter; permanent ones fail at once with a {@link StorageException}
  * whose message says what to fix. No message contains a secret.
@@ -55,24 +55,18 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3StorageBackend implements StorageBackend, io.datashard.storage.PresigningBackend {
   private static final Logger LOG = LoggerFactory.getLogger(S3StorageBackend.class);
 
-  /** Key name (below the warehouse prefix) of the objects written by the conditional-write probe. */
-  static final String PROBE_PREFIX = ".datashard-probe-";
-
   private final S3Config config;
   private final S3Client s3;
   private final SseHeaders sse;
   private final S3Errors errors;
   private final S3Retry retry;
-  private final Map<String, Boolean> conditionalWriteSupport = new ConcurrentHashMap<>();
-  private final Map<String, FileSystem> fileSystems = new ConcurrentHashMap<>();
+  private final ConditionalPut conditionalPut;
+  private final S3ADataFiles dataFiles;
   private final Map<String, Boolean> verifiedBuckets = new ConcurrentHashMap<>();
-  private final AtomicBoolean unsafeWarningLogged = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   /** Built on the first presign: most backends never presign. */
   private final java.util.concurrent.atomic.AtomicReference<software.amazon.awssdk.services.s3.presigner.S3Presigner>
       presigner = new java.util.concurrent.atomic.AtomicReference<>();
-  /** Ranges of data files read, with the classic stream; null when off or when the analytics stream caches. */
-  private final RangeCache readCache;
 
   /**
    * Creates a backend with its own HTTP connection pool.
@@ -85,8 +79,8 @@ public final class S3StorageBackend implements StorageBackend, io.datashard.stor
     this.errors = new S3Errors(config);
     this.retry = new S3Retry(config, errors, this::checkOpen);
     this.s3 = S3Clients.build(config);
-    this.readCache = config.readStream() == S3Config.ReadStream.CLASSIC && config.readMemoryLimitBytes() > 0
-        ? new RangeCache(config.readMemoryLimitBytes()) : null;
+    this.conditionalPut = new ConditionalPut(config, s3, sse, errors, retry, this::exists);
+    this.dataFiles = new S3ADataFiles(config, errors, retry, this::headExisting);
     LOG.info("S3 storage backend at {} ({})", config.root(), config);
   }
 
@@ -120,7 +114,7 @@ public final class S3StorageBackend implements StorageBackend, io.datashard.stor
   @Override
   public void writeAll(String location, byte[] content) {
     S3Location loc = S3Location.parse(location);
-    PutObjectRequest request = putRequest(loc.bucket(), loc.objectKey(location)).build();
+    PutObjectRequest request = sse.putRequest(loc.bucket(), loc.objectKey(location)).build();
     call("write", location, () -> s3.putObject(request, RequestBody.fromBytes(content)));
   }
 
@@ -151,7 +145,7 @@ public final class S3StorageBackend implements StorageBackend, io.datashard.stor
     S3Location loc = S3Location.parse(location);
     HeadObjectRequest request = sse.headRequest(loc.bucket(), loc.objectKey(location)).build();
     try {
-      return retrying(() -> s3.headObject(request));
+      return retry.retrying(() -> s3.headObject(request));
     } catch (S3Exception e) {
       if (e.statusCode() == 404) {
         checkBucketExists(loc.bucket(), location);
@@ -173,7 +167,7 @@ public final class S3StorageBackend implements StorageBackend, io.datashard.stor
       return;
     }
     try {
-      retrying(() -> s3.headBucket(r -> r.bucket(bucket)));
+      retry.retrying(() -> s3.headBucket(r -> r.bucket(bucket)));
     } catch (S3Exception e) {
       if (e.statusCode() == 404) {
         throw translate("check", location, S3Exception.builder().statusCode(404)
@@ -234,171 +228,16 @@ public final class S3StorageBackend implements StorageBackend, io.datashard.stor
   }
 
   // ---------------------------------------------------------------------------------------------------------
-  // The commit primitive
+  // The commit primitive and data files: each in its own class
 
   @Override
   public boolean createExclusive(String location, byte[] content) {
-    S3Location loc = S3Location.parse(location);
-    String key = loc.objectKey(location);
-    if (!conditionalWritesUsable(loc.bucket())) {
-      return createCheckThenPut(location, loc.bucket(), key, content);
-    }
-    PutObjectRequest request = putRequest(loc.bucket(), key).ifNoneMatch("*").build();
-    SdkException ambiguous = null;
-    for (int attempt = 1; ; attempt++) {
-      checkOpen();
-      SdkException failure;
-      try {
-        s3.putObject(request, RequestBody.fromBytes(content));
-        return true;
-      } catch (SdkException e) {
-        failure = e;
-      } catch (java.io.UncheckedIOException e) {
-        failure = cutShort(e); // the response broke off after the request was sent: ambiguous, like a reset
-      }
-      int status = status(failure);
-      String code = errorCode(failure);
-      if (status == 412 || "PreconditionFailed".equals(code)) {
-        if (ambiguous != null) {
-          throw new CommitOutcomeUnknownException("exclusive create of " + location + " found the file present after an"
-              + " earlier attempt with an unknown outcome (" + describe(ambiguous) + "); read it back to find out", ambiguous);
-        }
-        return false;
-      }
-      if (status == 501 || "NotImplemented".equals(code)) {
-        conditionalWriteSupport.put(loc.bucket(), Boolean.FALSE);
-        if (config.conditionalWrites() == S3Config.ConditionalWriteMode.UNSAFE_SINGLE_WRITER && ambiguous == null) {
-          return createCheckThenPut(location, loc.bucket(), key, content);
-        }
-        throw unsupported("answered " + status + " " + code + " to PutObject with If-None-Match: *");
-      }
-      boolean notProcessed = status == 409 || "ConditionalRequestConflict".equals(code) || notSent(failure);
-      if (!notProcessed && !isRetryable(failure)) {
-        if (ambiguous != null) {
-          throw new CommitOutcomeUnknownException("exclusive create of " + location + " failed after an earlier attempt"
-              + " with an unknown outcome (" + describe(ambiguous) + ")", failure);
-        }
-        throw translate("create", location, failure);
-      }
-      if (!notProcessed) {
-        ambiguous = failure; // the request may have been applied
-      }
-      if (attempt >= config.maxAttempts()) {
-        throw new CommitOutcomeUnknownException("exclusive create of " + location + " did not complete after " + attempt
-            + " attempts (" + describe(failure) + ")" + (ambiguous == null ? "" : "; an attempt may have created it"), failure);
-      }
-      LOG.debug("exclusive create of {} attempt {} failed ({}), retrying", location, attempt, describe(failure));
-      backoff(attempt);
-    }
+    return conditionalPut.createExclusive(location, content);
   }
-
-  /** Check-then-put: only used in unsafe single-writer mode against stores without conditional writes. */
-  private boolean createCheckThenPut(String location, String bucket, String key, byte[] content) {
-    if (unsafeWarningLogged.compareAndSet(false, true)) {
-      LOG.warn("{} does not support conditional writes; committing with check-then-put because {}=unsafe-single-writer."
-          + " Two processes committing to the same table at once can lose a commit.", endpointDescription(),
-          S3Config.ENV_CONDITIONAL_WRITES);
-    }
-    if (exists(location)) {
-      return false;
-    }
-    PutObjectRequest request = putRequest(bucket, key).build();
-    call("create", location, () -> s3.putObject(request, RequestBody.fromBytes(content)));
-    return true;
-  }
-
-  /**
-   * Whether commits may use {@code If-None-Match: *} on this bucket; probes once per bucket in AUTO and
-   * UNSAFE_SINGLE_WRITER modes.
-   *
-   * @return true to use conditional puts, false to fall back to check-then-put (unsafe mode only)
-   * @throws ConditionalWritesUnsupportedException when the store lacks the feature and unsafe mode is off
-   */
-  private boolean conditionalWritesUsable(String bucket) {
-    if (config.conditionalWrites() == S3Config.ConditionalWriteMode.REQUIRED) {
-      return true;
-    }
-    Boolean supported = conditionalWriteSupport.get(bucket);
-    if (supported == null) {
-      synchronized (conditionalWriteSupport) {
-        supported = conditionalWriteSupport.get(bucket);
-        if (supported == null) {
-          supported = probeConditionalWrites(bucket);
-          conditionalWriteSupport.put(bucket, supported);
-        }
-      }
-    }
-    if (supported) {
-      return true;
-    }
-    if (config.conditionalWrites() == S3Config.ConditionalWriteMode.UNSAFE_SINGLE_WRITER) {
-      return false;
-    }
-    throw unsupported("does not honour If-None-Match: * on PutObject");
-  }
-
-  /** Writes a unique probe object twice with If-None-Match: *; a store that honours it refuses the second. */
-  boolean probeConditionalWrites(String bucket) {
-    String base = bucket.equals(config.bucket()) && !config.prefix().isEmpty() ? config.prefix() + "/" : "";
-    String key = base + PROBE_PREFIX + UUID.randomUUID();
-    String location = "s3://" + bucket + "/" + key;
-    PutObjectRequest request = putRequest(bucket, key).ifNoneMatch("*").build();
-    byte[] body = "datashard conditional-write probe".getBytes(StandardCharsets.UTF_8);
-    try {
-      for (int round = 1; round <= 2; round++) {
-        try {
-          retrying(() -> s3.putObject(request, RequestBody.fromBytes(body)));
-        } catch (SdkException e) {
-          int status = status(e);
-          String code = errorCode(e);
-          if (status == 412 || status == 409 || "PreconditionFailed".equals(code)) {
-            LOG.debug("{} honours If-None-Match (probe {})", endpointDescription(), status);
-            return true;
-          }
-          if (status == 501 || "NotImplemented".equals(code)) {
-            LOG.debug("{} rejects If-None-Match: {} {}", endpointDescription(), status, code);
-            return false;
-          }
-          throw translate("conditional-write probe", location, e);
-        }
-      }
-      LOG.debug("{} ignores If-None-Match: a second conditional put of {} succeeded", endpointDescription(), location);
-      return false;
-    } finally {
-      try {
-        retrying(() -> s3.deleteObject(r -> r.bucket(bucket).key(key)));
-      } catch (SdkException e) {
-        LOG.debug("could not delete probe object {}: {}", location, describe(e));
-      }
-    }
-  }
-
-  private ConditionalWritesUnsupportedException unsupported(String what) {
-    return new ConditionalWritesUnsupportedException(endpointDescription() + " " + what + ", so DataShard cannot"
-        + " commit safely: conditional writes (PutObject with If-None-Match: *) are the commit primitive. Use a store"
-        + " that supports them (AWS S3, MinIO, Cloudflare R2, recent Ceph RGW; see docs/s3.md), or, only if exactly"
-        + " one process ever writes to these tables, set " + S3Config.ENV_CONDITIONAL_WRITES + "=unsafe-single-writer.");
-  }
-
-  // ---------------------------------------------------------------------------------------------------------
-  // Data files through S3A
 
   @Override
   public InputFile newInputFile(String location) {
-    return cached(new S3AInputFile(this, location, -1L));
-  }
-
-  /**
-   * @return the cache of data-file ranges read through this backend (classic read stream with a non-zero
-   *     {@link S3Config#readMemoryLimitBytes()}), or empty
-   */
-  public Optional<RangeCache> readCache() {
-    return Optional.ofNullable(readCache);
-  }
-
-  /** Data files (immutable, uniquely named) read through the range cache; everything else directly. */
-  private InputFile cached(S3AInputFile file) {
-    return readCache != null && file.location().endsWith(".parquet") ? readCache.wrap(file) : file;
+    return dataFiles.newInputFile(location, -1L);
   }
 
   /**
@@ -415,69 +254,20 @@ public final class S3StorageBackend implements StorageBackend, io.datashard.stor
     if (length < 0) {
       throw new IllegalArgumentException("negative length " + length + " for " + location);
     }
-    return cached(new S3AInputFile(this, location, length));
+    return dataFiles.newInputFile(location, length);
   }
 
   @Override
   public OutputFile newOutputFile(String location) {
-    S3Location.parse(location).objectKey(location);
-    return new S3AOutputFile(this, location);
+    return dataFiles.newOutputFile(location);
   }
 
-  /** @return the S3A file system of a bucket, created on first use */
-  FileSystem fileSystem(String bucket) {
-    checkOpen();
-    return fileSystems.computeIfAbsent(bucket, b -> {
-      try {
-        return FileSystem.newInstance(URI.create("s3a://" + b + "/"), S3AConfigurations.hadoopConfiguration(config));
-      } catch (IOException | RuntimeException e) {
-        throw new StorageException("cannot start the S3A file system for bucket " + b + " at " + endpointDescription()
-            + ": " + Redaction.redact(String.valueOf(e.getMessage()), config), e);
-      }
-    });
-  }
-
-  // ---------------------------------------------------------------------------------------------------------
-  // Requests, retries and errors
-
-  private PutObjectRequest.Builder putRequest(String bucket, String key) {
-    return sse.putRequest(bucket, key);
-  }
-
-  private <T> T retrying(Supplier<T> request) {
-    return retry.retrying(request);
-  }
-
-  private static SdkException cutShort(java.io.UncheckedIOException e) {
-    return S3Retry.cutShort(e);
-  }
-
-  private void backoff(int attempt) {
-    retry.backoff(attempt);
-  }
-
-  private static int status(SdkException e) {
-    return S3Errors.status(e);
-  }
-
-  private static String errorCode(SdkException e) {
-    return S3Errors.errorCode(e);
-  }
-
-  private static boolean isRetryable(SdkException e) {
-    return S3Errors.isRetryable(e);
-  }
-
-  private static boolean notSent(SdkException e) {
-    return S3Errors.notSent(e);
-  }
-
-  private String describe(SdkException e) {
-    return errors.describe(e);
-  }
-
-  String endpointDescription() {
-    return errors.endpointDescription();
+  /**
+   * @return the cache of data-file ranges read through this backend (classic read stream with a non-zero
+   *     {@link S3Config#readMemoryLimitBytes()}), or empty
+   */
+  public Optional<RangeCache> readCache() {
+    return dataFiles.readCache();
   }
 
   /** Turns an SDK failure into a StorageException that tells the user what to fix. */
@@ -485,13 +275,8 @@ public final class S3StorageBackend implements StorageBackend, io.datashard.stor
     return errors.translate(op, location, e);
   }
 
-  /** Runs an idempotent request with retries; translates the final failure. */
   private <T> T call(String op, String location, Supplier<T> request) {
-    try {
-      return retrying(request);
-    } catch (SdkException e) {
-      throw translate(op, location, e);
-    }
+    return retry.call(op, location, request);
   }
 
   /**
@@ -518,18 +303,8 @@ public final class S3StorageBackend implements StorageBackend, io.datashard.stor
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    for (FileSystem fs : fileSystems.values()) {
-      try {
-        fs.close();
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("closing the S3A file system failed: {}", Redaction.redact(String.valueOf(e.getMessage()), config));
-      }
-    }
-    fileSystems.clear();
+    dataFiles.close();
     S3Presigners.close(presigner);
-    if (readCache != null) {
-      readCache.clear();
-    }
     s3.close();
   }
 
