@@ -1,13 +1,13 @@
 package io.datashard.iceberg;
 
+import io.datashard.s3.S3ProxyExtension;
 import io.datashard.s3.S3ProxyServer;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.iceberg.CatalogProperties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -15,17 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * test in a fresh prefix, configured only through catalog properties as an engine would.
  */
 class S3CatalogConformanceTest extends CatalogConformance {
-  private static S3ProxyServer server;
-
-  @BeforeAll
-  static void start() {
-    server = S3ProxyServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final S3ProxyExtension server = new S3ProxyExtension();
 
   /** @return catalog properties for a fresh warehouse prefix on the running S3Proxy */
   static Map<String, String> s3Properties(S3ProxyServer s3, String prefix) {
@@ -40,7 +31,7 @@ class S3CatalogConformanceTest extends CatalogConformance {
 
   @Override
   protected Map<String, String> warehouseProperties() {
-    return s3Properties(server, "conformance-" + UUID.randomUUID());
+    return s3Properties(server.server(), "conformance-" + UUID.randomUUID());
   }
 
   /** The suite moves the metadata file with java.nio on the local file system; on S3 there is no such path. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datashard.Table;
 import io.datashard.Warehouse;
+import io.datashard.s3.S3ProxyExtension;
 import io.datashard.s3.S3ProxyServer;
 import io.datashard.server.DataShardServer;
 import java.util.ArrayList;
@@ -13,23 +14,13 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The library on a REST catalog whose warehouse is on S3 (an in-process S3Proxy). */
 class RestS3Test {
-  private static S3ProxyServer s3;
-
-  @BeforeAll
-  static void startS3() {
-    s3 = S3ProxyServer.start();
-  }
-
-  @AfterAll
-  static void stopS3() {
-    s3.close();
-  }
+  @RegisterExtension
+  static final S3ProxyExtension s3 = new S3ProxyExtension();
 
   @Test
   void dataFilesGoToS3WithCredentialsFromTheEnvironment() throws Exception {

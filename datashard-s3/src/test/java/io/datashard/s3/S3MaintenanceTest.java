@@ -14,32 +14,21 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every maintenance and row-level operation on S3, committed while another writer keeps appending: no appended
  * row is lost or duplicated, and each operation's own effect holds.
  */
 class S3MaintenanceTest {
-  private static S3ProxyServer server;
-
-  @BeforeAll
-  static void start() {
-    server = S3ProxyServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final S3ProxyExtension server = new S3ProxyExtension();
 
   @Test
   void operationsRacingWithAnAppenderLoseNoRow() throws Exception {
     String prefix = "maint-" + UUID.randomUUID();
-    try (Warehouse wh = Warehouse.of(new S3StorageBackend(server.configBuilder(server.endpoint()).prefix(prefix)
-        .build()))) {
+    try (Warehouse wh = Warehouse.of(server.backend(prefix))) {
       wh.createTable("t", TestSchemas.EVENTS);
       ExecutorService pool = Executors.newFixedThreadPool(2);
       int appends = 30;

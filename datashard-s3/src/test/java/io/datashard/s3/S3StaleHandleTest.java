@@ -3,22 +3,12 @@ package io.datashard.s3;
 import io.datashard.StaleHandleScenarios;
 import io.datashard.Warehouse;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@link StaleHandleScenarios} on S3 (an in-process S3Proxy): the protocol is the same on both backends. */
 class S3StaleHandleTest extends StaleHandleScenarios {
-  private static S3ProxyServer server;
-
-  @BeforeAll
-  static void start() {
-    server = S3ProxyServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final S3ProxyExtension server = new S3ProxyExtension();
 
   @Override
   protected Warehouse newWarehouse() {

@@ -10,32 +10,21 @@ import io.datashard.Warehouse;
 import io.datashard.table.TableHandle;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Automatic upkeep on S3 racing with writers (group commit on, two warehouses: two JVMs' worth of writers) and
  * readers: nothing acknowledged is lost or duplicated, no reader sees wrong rows, upkeep ran.
  */
 class UpkeepS3Test {
-  private static S3ProxyServer server;
-
-  @BeforeAll
-  static void start() {
-    server = S3ProxyServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final S3ProxyExtension server = new S3ProxyExtension();
 
   @Test
   void upkeepRacingWritersAndReadersOnS3LosesNothing() throws Exception {
     String prefix = "upkeep-" + UUID.randomUUID();
-    try (Warehouse wh = Warehouse.of(new S3StorageBackend(server.configBuilder(server.endpoint()).prefix(prefix)
-        .build()))) {
+    try (Warehouse wh = Warehouse.of(server.backend(prefix))) {
       wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), Map.of(
           TableProperties.UPKEEP_ENABLED, "true",
           TableProperties.UPKEEP_MAX_SNAPSHOTS, "6",

@@ -18,34 +18,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Merge-on-read upserts racing with each other and with appenders on S3, through two warehouses (two JVMs' worth
  * of writers): every upserted key ends up exactly once, every acknowledged append is present once.
  */
 class UpsertS3Test {
-  private static S3ProxyServer server;
-
-  @BeforeAll
-  static void start() {
-    server = S3ProxyServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+  @RegisterExtension
+  static final S3ProxyExtension server = new S3ProxyExtension();
 
   @Test
   void upsertsAndAppendsRacingOnS3LoseAndDuplicateNothing() throws Exception {
     String prefix = "upsert-" + UUID.randomUUID();
-    try (Warehouse a = Warehouse.of(new S3StorageBackend(server.configBuilder(server.endpoint()).prefix(prefix)
-            .build()));
-         Warehouse b = Warehouse.of(new S3StorageBackend(server.configBuilder(server.endpoint()).prefix(prefix)
-            .build()))) {
+    try (Warehouse a = Warehouse.of(server.backend(prefix));
+         Warehouse b = Warehouse.of(server.backend(prefix))) {
       Table created = a.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), Map.of(
           TableProperties.DELETE_MODE, TableProperties.DELETE_MODE_MERGE_ON_READ,
           TableProperties.COMMIT_NUM_RETRIES, "200", TableProperties.COMMIT_MIN_RETRY_WAIT_MS, "1",

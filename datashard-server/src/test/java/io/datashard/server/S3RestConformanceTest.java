@@ -1,13 +1,12 @@
 package io.datashard.server;
 
-import io.datashard.s3.S3ProxyServer;
+import io.datashard.s3.S3ProxyExtension;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -15,21 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
  * fresh prefix.
  */
 class S3RestConformanceTest extends RestConformance {
-  private static S3ProxyServer s3;
-
-  @BeforeAll
-  static void startS3() {
-    s3 = S3ProxyServer.start();
-  }
-
-  @AfterAll
-  static void stopS3() {
-    s3.close();
-  }
+  @RegisterExtension
+  static final S3ProxyExtension s3 = new S3ProxyExtension();
 
   @Override
   protected Map<String, String> warehouseProperties() {
-    return ServerFixture.s3(s3, "rest-conformance-" + UUID.randomUUID());
+    return ServerFixture.s3(s3.server(), "rest-conformance-" + UUID.randomUUID());
   }
 
   /** The suite moves the metadata file with java.nio on the local file system; on S3 there is no such path. */
