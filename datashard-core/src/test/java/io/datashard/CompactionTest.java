@@ -1,11 +1,11 @@
 package io.datashard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.datashard.update.TableInternals;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datashard.metadata.DataFile;
 import io.datashard.update.ReplaceFiles;
-import io.datashard.table.TableHandle;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -126,7 +126,7 @@ class CompactionTest {
       Table t = wh.createTable("conflict", TestSchemas.EVENTS);
       t.appendRecords(List.of(TestSchemas.event(1, "a", null)));
       t.appendRecords(List.of(TestSchemas.event(2, "b", null)));
-      TableHandle bt = (TableHandle) t;
+      TableInternals bt = TableInternals.of(t);
       List<DataFile> live = new ArrayList<>(ReplaceFiles.liveFiles(bt.files(), bt.metadata()).values());
       DataFile victim = live.get(0);
       // the first replace removes the file...

@@ -1,9 +1,9 @@
 package io.datashard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.datashard.update.TableInternals;
 
 import io.datashard.metadata.TableMetadata;
-import io.datashard.table.TableHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -77,7 +77,7 @@ class ConcurrentAppendTest {
       assertThat(t.rowCount()).isEqualTo(rows.size());
 
       // The history is one chain: every parent is the previous snapshot, sequence numbers 1..200.
-      TableMetadata m = ((TableHandle) t).metadata();
+      TableMetadata m = TableInternals.of(t).metadata();
       List<Snapshot> chain = m.snapshots();
       for (int i = 0; i < chain.size(); i++) {
         assertThat(chain.get(i).sequenceNumber()).isEqualTo(i + 1);

@@ -1,11 +1,11 @@
 package io.datashard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.datashard.update.TableInternals;
 
 import io.datashard.metadata.ManifestFile;
 import io.datashard.storage.CountingStorageBackend;
 import io.datashard.storage.LocalStorageBackend;
-import io.datashard.table.TableHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,7 @@ class DurabilityTest {
 
       List<String> referenced = new ArrayList<>();
       referenced.add(s.manifestListLocation());
-      for (ManifestFile m : ((TableHandle) t).files().manifests(s.manifestListLocation())) {
+      for (ManifestFile m : TableInternals.of(t).files().manifests(s.manifestListLocation())) {
         referenced.add(m.location());
       }
       for (ContentFile f : t.scan().planFiles().stream().map(FileScanTask::file).toList()) {

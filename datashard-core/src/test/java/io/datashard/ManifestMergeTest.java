@@ -1,9 +1,9 @@
 package io.datashard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.datashard.update.TableInternals;
 
 import io.datashard.metadata.ManifestFile;
-import io.datashard.table.TableHandle;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +27,7 @@ class ManifestMergeTest {
         if (first == null) {
           first = s;
         }
-        List<ManifestFile> manifests = ((TableHandle) t).files().manifests(s.manifestListLocation());
+        List<ManifestFile> manifests = TableInternals.of(t).files().manifests(s.manifestListLocation());
         assertThat(manifests.size()).as("manifests after append %d", i).isLessThan(10);
         long rows = manifests.stream().mapToLong(m -> m.addedRowsCount() + m.existingRowsCount()).sum();
         assertThat(rows).isEqualTo(i + 1);
@@ -56,7 +56,7 @@ class ManifestMergeTest {
       for (int i = 0; i < 30; i++) {
         t.appendRecords(List.of(TestSchemas.event(i, "e", null)));
       }
-      TableHandle bt = (TableHandle) t;
+      TableInternals bt = TableInternals.of(t);
       assertThat(bt.files().manifests(t.currentSnapshot().manifestListLocation())).hasSize(30);
       List<Row> before = t.scan().toList();
       Snapshot s = t.rewriteManifests();

@@ -1,11 +1,11 @@
 package io.datashard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.datashard.update.TableInternals;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datashard.metadata.TableMetadata;
 import io.datashard.metadata.TableMetadataParser;
-import io.datashard.table.TableHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +103,7 @@ class MetadataVersionTest {
   private void assertLatestIsVersion3() {
     try (Warehouse wh = Warehouse.local(dir)) {
       Table t = wh.loadTable("t");
-      assertThat(((TableHandle) t).metadata().version()).isEqualTo(3);
+      assertThat(TableInternals.of(t).metadata().version()).isEqualTo(3);
       assertThat(new String(readAll(hint), StandardCharsets.UTF_8)).as("hint healed on load").isEqualTo("3");
       assertThat(t.scan().count()).isEqualTo(2);
       // and a commit from this handle lands on v4

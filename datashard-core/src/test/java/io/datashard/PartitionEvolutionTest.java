@@ -1,11 +1,11 @@
 package io.datashard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.datashard.update.TableInternals;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datashard.expressions.Expressions;
 import io.datashard.metadata.ManifestFile;
-import io.datashard.table.TableHandle;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -52,7 +52,7 @@ class PartitionEvolutionTest {
       for (ContentFile f : files) {
         assertThat(f.partition()).hasSize(f.specId() == 0 ? 1 : 2);
       }
-      List<ManifestFile> manifests = ((TableHandle) reloaded).files()
+      List<ManifestFile> manifests = TableInternals.of(reloaded).files()
           .manifests(reloaded.currentSnapshot().manifestListLocation());
       assertThat(manifests).extracting(ManifestFile::specId).containsExactlyInAnyOrder(1, 0);
       assertThat(reloaded.scan().count()).isEqualTo(88);

@@ -1,9 +1,9 @@
 package io.datashard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.datashard.update.TableInternals;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.datashard.table.TableHandle;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -114,7 +114,7 @@ class PartitionedTableTest {
       wh.createTable("m", SCHEMA, spec);
       Table t = wh.loadTable("m");
       assertThat(t.spec()).isEqualTo(spec);
-      assertThat(((TableHandle) t).metadata().lastPartitionId()).isEqualTo(1001);
+      assertThat(TableInternals.of(t).metadata().lastPartitionId()).isEqualTo(1001);
     }
   }
 

@@ -1,9 +1,9 @@
 package io.datashard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.datashard.update.TableInternals;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.datashard.table.TableHandle;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,7 +81,7 @@ class SchemaEvolutionTest {
       assertThat(s.findField("count").id()).isEqualTo(6);
       // the old values of the dropped column do not come back under the new column of the same name
       assertThat(t.scan().toList().get(0).get("count")).isNull();
-      assertThat(((TableHandle) t).metadata().schemas()).hasSize(3);
+      assertThat(TableInternals.of(t).metadata().schemas()).hasSize(3);
     }
   }
 
@@ -89,7 +89,7 @@ class SchemaEvolutionTest {
   void invalidChangesAreRejectedAndChangeNothing() {
     try (Warehouse wh = Warehouse.local(dir)) {
       Table t = wh.createTable("bad", V1);
-      int version = ((TableHandle) t).metadata().version();
+      int version = TableInternals.of(t).metadata().version();
       assertThatThrownBy(() -> t.updateSchema().renameColumn("nope", "x").commit())
           .isInstanceOf(ValidationException.class).hasMessageContaining("'nope'");
       assertThatThrownBy(() -> t.updateSchema().addColumn("id", Types.INT).commit())
@@ -100,7 +100,7 @@ class SchemaEvolutionTest {
           .isInstanceOf(ValidationException.class);
       assertThatThrownBy(() -> t.updateSchema().addColumn("x", Types.INT).renameColumn("x", "name").commit())
           .hasMessageContaining("already exists");
-      assertThat(((TableHandle) wh.loadTable("bad")).metadata().version()).isEqualTo(version);
+      assertThat(TableInternals.of(wh.loadTable("bad")).metadata().version()).isEqualTo(version);
       assertThat(wh.loadTable("bad").schema().sameFieldsAs(V1)).isTrue();
     }
   }

@@ -1,6 +1,7 @@
 package io.datashard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.datashard.update.TableInternals;
 
 import io.datashard.commit.FileTableOperations;
 import io.datashard.maintenance.Upkeep;
@@ -53,7 +54,7 @@ class UpkeepTest {
       long liveFiles = t.currentSnapshot().summaryLong("total-data-files");
       assertThat(liveFiles).as("live data files after compaction").isLessThan(60);
       // versions that fell out of the metadata log are tombstones
-      FileTableOperations ops = (FileTableOperations) ((TableHandle) t).operations();
+      FileTableOperations ops = (FileTableOperations) TableInternals.of(t).operations();
       assertThat(ops.versionFiles().read(2).tombstone()).isNotNull();
 
       // on demand: every small file compacted, manifests merged, rows unchanged

@@ -1,10 +1,10 @@
 package io.datashard.bench;
 
 import io.datashard.Snapshot;
+import io.datashard.update.TableInternals;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
-import io.datashard.table.TableHandle;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -69,7 +69,7 @@ public final class TableHistoryBench {
             fresh.scan().planFiles();
             plan[i] = (System.nanoTime() - p0) / 1e6;
           }
-          TableHandle bt = (TableHandle) t;
+          TableInternals bt = TableInternals.of(t);
           Snapshot cur = t.currentSnapshot();
           Path meta = wh.storage() instanceof io.datashard.storage.LocalStorageBackend l
               ? l.toPath(bt.metadata().metadataFileLocation()) : null;

@@ -1,6 +1,7 @@
 package io.datashard.encryption;
 
 import io.datashard.KeyRotation;
+import io.datashard.update.TableInternals;
 import static io.datashard.expressions.Expressions.equal;
 import static io.datashard.expressions.Expressions.greaterThanOrEqual;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +20,6 @@ import io.datashard.metadata.DataFile;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.storage.StorageBackend;
-import io.datashard.table.TableHandle;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -106,7 +106,7 @@ public abstract class EncryptionScenarios {
   }
 
   protected static List<DataFile> liveFiles(Table table) {
-    TableHandle t = (TableHandle) table;
+    TableInternals t = TableInternals.of(table);
     List<DataFile> out = new ArrayList<>();
     Snapshot s = t.operations().refresh().currentSnapshot();
     for (ManifestFile m : t.files().manifests(s.manifestListLocation())) {
@@ -364,7 +364,7 @@ public abstract class EncryptionScenarios {
         texts.add(failure(() -> wh.withKeyManagement(keys).loadTable("secrets").scan().toList()));
       }
       encrypted().storage().writeAll(f.location(), original);
-      texts.add(keys.toString() + ((TableHandle) t).files().keys() + KeyMetadata.parse(f.keyMetadata()));
+      texts.add(keys.toString() + TableInternals.of(t).files().keys() + KeyMetadata.parse(f.keyMetadata()));
     } finally {
       System.setErr(err);
     }

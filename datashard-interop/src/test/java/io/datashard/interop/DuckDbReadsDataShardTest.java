@@ -1,6 +1,7 @@
 package io.datashard.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.datashard.update.TableInternals;
 import static org.assertj.core.api.Assertions.within;
 
 import io.datashard.Field;
@@ -8,7 +9,6 @@ import io.datashard.Row;
 import io.datashard.Table;
 import io.datashard.Type;
 import io.datashard.Warehouse;
-import io.datashard.table.TableHandle;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -271,7 +271,7 @@ class DuckDbReadsDataShardTest {
     Path metadata = Path.of(URI.create(table.location())).resolve("metadata");
     byte[] hint = Files.readAllBytes(metadata.resolve("version-hint.text"));
     String text = new String(hint, java.nio.charset.StandardCharsets.US_ASCII);
-    int version = ((TableHandle) table).metadata().version();
+    int version = TableInternals.of(table).metadata().version();
     assertThat(text).isEqualTo(Integer.toString(version)).matches("[1-9][0-9]*");
     assertThat(metadata.resolve("v" + text + ".metadata.json")).exists();
     try (Stream<Path> files = Files.list(metadata)) {

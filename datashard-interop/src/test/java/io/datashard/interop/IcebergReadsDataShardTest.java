@@ -1,6 +1,7 @@
 package io.datashard.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.datashard.update.TableInternals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +10,6 @@ import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.TableMetadata;
-import io.datashard.table.TableHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -95,7 +95,7 @@ class IcebergReadsDataShardTest {
   @MethodSource("cases")
   void everyMetadataVersionParsesWithEveryRequiredField(String store, TableShape shape) throws IOException {
     Table table = table(store, shape);
-    TableMetadata ds = ((TableHandle) table).metadata();
+    TableMetadata ds = TableInternals.of(table).metadata();
     // one version per commit, plus one per schema change made inside a commit
     assertThat(ds.version()).isGreaterThanOrEqualTo(shape.commitCount() + 1);
     for (int v = 1; v <= ds.version(); v++) {
@@ -123,7 +123,7 @@ class IcebergReadsDataShardTest {
         }
         assertThat(s.path("summary").path("operation").asText()).isIn("append", "overwrite", "delete", "replace");
       }
-      TableMetadata dsV = ((io.datashard.commit.FileTableOperations) ((TableHandle) table).operations()).load(v);
+      TableMetadata dsV = ((io.datashard.commit.FileTableOperations) TableInternals.of(table).operations()).load(v);
 
       // Iceberg's own parser: rejects any missing or mistyped field.
       org.apache.iceberg.TableMetadata ice = TableMetadataParser.read(store(store).icebergIO(), location);
@@ -446,7 +446,7 @@ class IcebergReadsDataShardTest {
     Table table = table("local", TableShape.severalSnapshots());
     String hint = new String(Files.readAllBytes(Path.of(java.net.URI.create(table.location()))
         .resolve("metadata/version-hint.text")), java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(hint).matches("[0-9]+").isEqualTo(Integer.toString(((TableHandle) table).metadata().version()));
+    assertThat(hint).matches("[0-9]+").isEqualTo(Integer.toString(TableInternals.of(table).metadata().version()));
     org.apache.iceberg.Table ice = new HadoopTables(new Configuration()).load(table.location());
     assertThat(ice.currentSnapshot().snapshotId()).isEqualTo(table.currentSnapshot().snapshotId());
     assertThat(Rows.iceberg(ice, null)).isEqualTo(Rows.dataShard(table, null));

@@ -1,6 +1,7 @@
 package io.datashard.interop;
 
 import io.datashard.Field;
+import io.datashard.update.TableInternals;
 import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.metadata.DataFile;
@@ -8,7 +9,6 @@ import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
 import io.datashard.manifest.ManifestListReader;
 import io.datashard.manifest.ManifestReader;
-import io.datashard.table.TableHandle;
 import java.nio.ByteBuffer;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -119,7 +119,7 @@ final class Rows {
 
   /** @return the metadata file DataShard's table is at */
   static String metadataLocation(Table table) {
-    return ((TableHandle) table).metadata().metadataFileLocation();
+    return TableInternals.of(table).metadata().metadataFileLocation();
   }
 
   /** Loads DataShard's current metadata file with Iceberg's own parser and table implementation. */
@@ -129,7 +129,7 @@ final class Rows {
 
   /** @return DataShard's view of the live data files of a snapshot (its manifest list and manifests) */
   static List<ManifestEntry> liveEntries(Table table, Snapshot snapshot) {
-    TableHandle t = (TableHandle) table;
+    TableInternals t = TableInternals.of(table);
     List<ManifestEntry> out = new ArrayList<>();
     for (ManifestFile m : ManifestListReader.read(t.operations().storage(), snapshot.manifestListLocation())) {
       for (ManifestEntry e : ManifestReader.readAll(t.operations().storage(), m)) {

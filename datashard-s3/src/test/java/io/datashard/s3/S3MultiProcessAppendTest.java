@@ -1,12 +1,12 @@
 package io.datashard.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.datashard.update.TableInternals;
 
 import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
-import io.datashard.table.TableHandle;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -81,7 +81,7 @@ class S3MultiProcessAppendTest {
       try (Warehouse wh = Warehouse.fromEnvironment(env)) {
         Table t = wh.loadTable("mp");
         assertThat(t.snapshots()).extracting(Snapshot::snapshotId).containsExactlyInAnyOrderElementsOf(ackedSnapshots);
-        assertThat(((TableHandle) t).metadata().version()).isEqualTo(1 + PROCESSES * APPENDS);
+        assertThat(TableInternals.of(t).metadata().version()).isEqualTo(1 + PROCESSES * APPENDS);
         List<Long> ids = new ArrayList<>();
         t.scan().select("id").toList().forEach(rec -> ids.add((Long) rec.get("id")));
         assertThat(ids).doesNotHaveDuplicates();

@@ -1,6 +1,7 @@
 package io.datashard.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.datashard.update.TableInternals;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datashard.Appender;
@@ -22,7 +23,6 @@ import io.datashard.commit.TableOperations;
 import io.datashard.commit.FileTableOperations;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.storage.FileInfo;
-import io.datashard.table.TableHandle;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -303,7 +303,7 @@ class S3TableEndToEndTest {
     }
     try (Warehouse other = Warehouse.fromEnvironment(env(prefix))) {
       Table loaded = other.loadTable("t");
-      assertThat(((TableHandle) loaded).metadata().version()).isEqualTo(3);
+      assertThat(TableInternals.of(loaded).metadata().version()).isEqualTo(3);
       assertThat(loaded.scan().count()).isEqualTo(2);
       assertThat(new String(other.storage().readAll(hint), StandardCharsets.UTF_8)).as("hint healed").isEqualTo("3");
       loaded.appendRecords(List.of(TestSchemas.event(3, "c", null)));
@@ -312,7 +312,7 @@ class S3TableEndToEndTest {
     }
     // The old handle, built on v3, commits v5 after losing v4.
     t.appendRecords(List.of(TestSchemas.event(4, "d", null)));
-    assertThat(((TableHandle) wh.loadTable("t")).metadata().version()).isEqualTo(5);
+    assertThat(TableInternals.of(wh.loadTable("t")).metadata().version()).isEqualTo(5);
     assertThat(wh.loadTable("t").scan().count()).isEqualTo(4);
   }
 
@@ -352,7 +352,7 @@ class S3TableEndToEndTest {
       assertThat(acknowledged).hasSize(threads * appends);
 
       Table t = wh.loadTable("shared");
-      TableMetadata m = ((TableHandle) t).metadata();
+      TableMetadata m = TableInternals.of(t).metadata();
       assertThat(m.version()).isEqualTo(1 + threads * appends);
       assertThat(t.snapshots()).hasSize(threads * appends);
       assertThat(t.snapshots()).extracting(Snapshot::snapshotId).containsExactlyInAnyOrderElementsOf(acknowledged);
@@ -407,7 +407,7 @@ class S3TableEndToEndTest {
       // Exactly one racer built on the shared base won v3; the others arrived in v4..v(racers+2).
       assertThat(committed).filteredOn(s -> base.snapshotId() == s.parentId()).hasSize(1);
       Table after = wh.loadTable("race");
-      assertThat(((TableHandle) after).metadata().version()).isEqualTo(2 + racers);
+      assertThat(TableInternals.of(after).metadata().version()).isEqualTo(2 + racers);
       assertThat(after.snapshots()).hasSize(1 + racers);
       for (int v = 1; v <= 2 + racers; v++) {
         assertThat(wh.storage().exists(MetadataFiles.versionFile(after.location(), v))).isTrue();
