@@ -30,6 +30,7 @@ import org.apache.iceberg.rest.responses.RemoteSignResponse;
  * {@code HEAD}) for a read-only principal. Everything else is refused with 403.
  */
 final class RemoteSigning {
+  private static final Pattern ICEBERG_CLIENT = Pattern.compile("Apache Iceberg (\\d+)\\.(\\d+)");
   private static final Pattern DELETE_KEY = Pattern.compile("<Key>([^<]*)</Key>");
 
   private final S3Config config;
@@ -49,12 +50,42 @@ final class RemoteSigning {
     return b instanceof S3StorageBackend s3 ? new RemoteSigning(s3.config()) : null;
   }
 
-  /** @return the properties a table's load response carries so that Iceberg's S3FileIO signs through us */
-  Map<String, String> tableConfig(TableIdentifier ident) {
+  /**
+   * Whether a REST client finds the per-table sign endpoint by itself: Iceberg 1.12 and later derive it from the
+   * table's identifier ({@code v1/{prefix}/namespaces/{ns}/tables/{table}/sign}, the REST specification's
+   * {@code signRequest}) and warn that {@code signer.endpoint} is deprecated when a server still sends it; Iceberg
+   * 1.11 and earlier need {@code signer.endpoint}. Unknown clients (no or unparsable version) get it.
+   *
+   * @param clientVersion the {@code X-Client-Version} header, or null
+   * @return true for an Iceberg client of version 1.12 or later
+   */
+  static boolean findsTheSignEndpointItself(String clientVersion) {
+    if (clientVersion == null) {
+      return false;
+    }
+    java.util.regex.Matcher m = ICEBERG_CLIENT.matcher(clientVersion);
+    if (!m.find()) {
+      return false;
+    }
+    int major = Integer.parseInt(m.group(1));
+    int minor = Integer.parseInt(m.group(2));
+    return major > 1 || major == 1 && minor >= 12;
+  }
+
+  /**
+   * @param ident the table
+   * @param clientFindsEndpoint whether the client derives the sign endpoint itself ({@link
+   *     #findsTheSignEndpointItself}); otherwise the response names it in {@code signer.endpoint}. Either way it
+   *     is the same path, which this server serves.
+   * @return the properties a table's load response carries so that Iceberg's S3FileIO signs through us
+   */
+  Map<String, String> tableConfig(TableIdentifier ident, boolean clientFindsEndpoint) {
     Map<String, String> c = new java.util.LinkedHashMap<>();
     c.put("s3.remote-signing-enabled", "true");
-    c.put("signer.endpoint", "v1/namespaces/" + RESTUtil.encodeNamespace(ident.namespace()) + "/tables/"
-        + RESTUtil.encodeString(ident.name()) + "/sign");
+    if (!clientFindsEndpoint) {
+      c.put("signer.endpoint", "v1/namespaces/" + RESTUtil.encodeNamespace(ident.namespace()) + "/tables/"
+          + RESTUtil.encodeString(ident.name()) + "/sign");
+    }
     c.put("client.region", config.region());
     if (config.endpoint() != null) {
       c.put("s3.endpoint", config.endpoint().toString());

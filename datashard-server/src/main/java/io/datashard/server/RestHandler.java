@@ -80,6 +80,13 @@ final class RestHandler extends Handler.Abstract {
       Endpoint.V1_LIST_TABLES, Endpoint.V1_LOAD_TABLE, Endpoint.V1_TABLE_EXISTS, Endpoint.V1_CREATE_TABLE,
       Endpoint.V1_UPDATE_TABLE, Endpoint.V1_DELETE_TABLE, Endpoint.V1_REGISTER_TABLE, Endpoint.V1_REPORT_METRICS);
 
+  /** With remote signing on, the per-table sign endpoint of the REST specification as well. */
+  static final List<Endpoint> ENDPOINTS_WITH_SIGNING = java.util.stream.Stream.concat(ENDPOINTS.stream(),
+      java.util.stream.Stream.of(Endpoint.V1_TABLE_REMOTE_SIGN)).toList();
+
+  /** The header Iceberg's REST client names its version in, for example {@code Apache Iceberg 1.12.0 (commit ..)}. */
+  static final String CLIENT_VERSION_HEADER = "X-Client-Version";
+
   private final DataShardCatalog catalog;
   private final Authenticator auth;
   private final ServerMetrics metrics;
@@ -201,7 +208,8 @@ final class RestHandler extends Handler.Abstract {
 
     if (seg.length == 1 && seg[0].equals("config")) {
       requireMethod(method, "GET");
-      return json(200, ConfigResponse.builder().withEndpoints(ENDPOINTS).build());
+      return json(200, ConfigResponse.builder().withEndpoints(signing == null ? ENDPOINTS : ENDPOINTS_WITH_SIGNING)
+          .build());
     }
     if (!seg[0].equals("namespaces")) {
       throw new HttpError(404, "NotFoundException", "No such endpoint: " + method + " " + path
@@ -249,7 +257,7 @@ final class RestHandler extends Handler.Abstract {
       requireWrite(principal);
       RegisterTableRequest req = body(request, RegisterTableRequest.class);
       Names.table(ns, req.name());
-      return json(200, withSigning(TableIdentifier.of(ns, req.name()), CatalogHandlers.registerTable(catalog, ns, req)));
+      return json(200, withSigning(request, TableIdentifier.of(ns, req.name()), CatalogHandlers.registerTable(catalog, ns, req)));
     }
     if (seg.length == 3 && seg[2].equals("tables")) {
       if (method.equals("GET")) {
@@ -266,7 +274,7 @@ final class RestHandler extends Handler.Abstract {
       if (!catalog.namespaceExists(ns)) {
         throw new NoSuchNamespaceException("Namespace does not exist: %s", ns);
       }
-      return json(200, withSigning(TableIdentifier.of(ns, req.name()), req.stageCreate()
+      return json(200, withSigning(request, TableIdentifier.of(ns, req.name()), req.stageCreate()
           ? CatalogHandlers.stageTableCreate(catalog, ns, req)
           : CatalogHandlers.createTable(catalog, ns, req)));
     }
@@ -294,7 +302,7 @@ final class RestHandler extends Handler.Abstract {
       }
       switch (method) {
         case "GET":
-          return json(200, withSigning(ident,
+          return json(200, withSigning(request, ident,
               CatalogHandlers.loadTable(catalog, ident, snapshotMode(query.getValue("snapshots")))));
         case "HEAD":
           CatalogHandlers.tableExists(catalog, ident);
@@ -317,13 +325,18 @@ final class RestHandler extends Handler.Abstract {
     throw new HttpError(404, "NotFoundException", "No such endpoint: " + method + " " + path);
   }
 
-  /** @return the response with the table's remote-signing properties when remote signing is on */
-  private LoadTableResponse withSigning(TableIdentifier ident, LoadTableResponse r) {
+  /**
+   * @return the response with the table's remote-signing properties when remote signing is on, in the form the
+   *     calling client understands (see {@link RemoteSigning#tableConfig})
+   */
+  private LoadTableResponse withSigning(Request request, TableIdentifier ident, LoadTableResponse r) {
     if (signing == null) {
       return r;
     }
+    boolean defaultEndpoint = RemoteSigning.findsTheSignEndpointItself(
+        request.getHeaders().get(CLIENT_VERSION_HEADER));
     return LoadTableResponse.builder().withTableMetadata(r.tableMetadata()).addAllConfig(r.config())
-        .addAllConfig(signing.tableConfig(ident)).addAllCredentials(r.credentials()).build();
+        .addAllConfig(signing.tableConfig(ident, defaultEndpoint)).addAllCredentials(r.credentials()).build();
   }
 
   /**

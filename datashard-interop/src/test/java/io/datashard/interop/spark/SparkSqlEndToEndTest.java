@@ -1,10 +1,11 @@
 package io.datashard.interop.spark;
 
+import io.datashard.interop.ServeProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datashard.Table;
 import io.datashard.Warehouse;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SparkSqlEndToEndTest {
   private Path dir;
   private Path root;
-  private Process server;
+  private ServeProcess server;
   private String serverUri;
   private SparkSession spark;
 
@@ -42,7 +43,8 @@ class SparkSqlEndToEndTest {
     dir = Files.createTempDirectory("interop-spark-e2e");
     root = dir.resolve("warehouse");
     Files.createDirectories(root);
-    server = startServer(root);
+    server = ServeProcess.start(dir, Map.of(), "--warehouse", root.toString(), "--insecure-no-auth");
+    serverUri = server.uri().toString();
     spark = SparkSession.builder()
         .master("local[2]")
         .appName("datashard-e2e")
@@ -71,52 +73,10 @@ class SparkSqlEndToEndTest {
       spark.stop();
     }
     if (server != null) {
-      server.destroy(); // SIGTERM: the server stops gracefully
-      server.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
-      server.destroyForcibly();
+      server.close(); // SIGTERM: the server stops gracefully
     }
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
-  }
-
-  /**
-   * Starts {@code datashard serve} as its own process, as users run it: Spark's Iceberg runtime bundles another
-   * Iceberg version (with shaded Jackson) that cannot share a JVM with the server's. Needs the server module packaged
-   * ({@code mvn verify} does that before this module's tests).
-   */
-  private Process startServer(Path warehouse) throws Exception {
-    Path jar = Path.of(System.getProperty("user.dir")).resolve("../datashard-server/target/datashard-server.jar")
-        .normalize();
-    if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar + " is missing: run mvn verify (it packages datashard-server first)");
-    }
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    Path log = dir.resolve("server.log");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-jar", jar.toString(), "--warehouse", warehouse.toString(), "--bind", "127.0.0.1",
-        "--port", Integer.toString(port), "--insecure-no-auth")
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    serverUri = "http://127.0.0.1:" + port;
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (true) {
-      try {
-        if (http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(serverUri + "/healthz")).build(),
-            java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return p;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      if (!p.isAlive() || System.currentTimeMillis() > deadline) {
-        p.destroyForcibly();
-        throw new IllegalStateException("datashard serve did not start: " + Files.readString(log));
-      }
-      Thread.sleep(200);
     }
   }
 
