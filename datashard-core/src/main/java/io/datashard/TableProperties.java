@@ -21,6 +21,15 @@ public final class TableProperties {
   /** {@link #DELETE_MODE}: write position delete files. */
   public static final String DELETE_MODE_MERGE_ON_READ = "merge-on-read";
 
+  /**
+   * How {@code upsert} replaces rows, as Apache Iceberg defines the property for merges (Spark's {@code MERGE INTO}
+   * follows it too): {@value #DELETE_MODE_COPY_ON_WRITE} or {@value #DELETE_MODE_MERGE_ON_READ} (equality deletes
+   * of the keys on unpartitioned tables, position deletes on partitioned ones). When it is not set, upserts follow
+   * {@link #DELETE_MODE}. Iceberg's {@code write.update.mode} is honoured by engines' {@code UPDATE} statements;
+   * DataShard has none and keeps the property as it is. See docs/operations.md, "Upserts".
+   */
+  public static final String MERGE_MODE = "write.merge.mode";
+
   /** Retries after the first commit attempt before giving up with {@link CommitConflictException}. */
   public static final String COMMIT_NUM_RETRIES = "commit.retry.num-retries";
   public static final int COMMIT_NUM_RETRIES_DEFAULT = 100;

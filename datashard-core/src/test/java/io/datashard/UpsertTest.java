@@ -29,6 +29,10 @@ class UpsertTest {
     return t;
   }
 
+  private static long count(Snapshot s, String summaryKey) {
+    return Long.parseLong(s.summary().getOrDefault(summaryKey, "0"));
+  }
+
   private static Map<Long, String> state(Table t) {
     Map<Long, String> out = new HashMap<>();
     for (Row r : t.scan().toList()) {
@@ -110,6 +114,43 @@ class UpsertTest {
       assertThat(state(t)).containsEntry(5L, "v3").hasSize(101);
       t.rewriteDataFiles().minFileSizeBytes(Long.MAX_VALUE).execute();
       assertThat(state(t)).containsEntry(5L, "v3").hasSize(101);
+    }
+  }
+
+  /**
+   * {@code write.merge.mode} decides upserts and {@code write.delete.mode} deletes, as in Iceberg; without a merge
+   * mode upserts follow the delete mode. A bad value is refused naming the property, and nothing is committed.
+   */
+  @Test
+  void upsertsFollowTheMergeModeAndDeletesTheDeleteMode() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("modes", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), Map.of(
+          TableProperties.MERGE_MODE, TableProperties.DELETE_MODE_MERGE_ON_READ));
+      t.updateSchema().setIdentifierFields(List.of("id")).commit();
+      t.appendRecords(List.of(TestSchemas.event(1, "v1", 1.0), TestSchemas.event(2, "v1", 1.0)));
+      Snapshot upsert = t.upsert(List.of(TestSchemas.event(1, "v2", 2.0)));
+      assertThat(count(upsert, "added-delete-files")).as("merge-on-read upsert: a delete file").isEqualTo(1);
+      assertThat(count(upsert, "deleted-data-files")).as("merge-on-read upsert: nothing rewritten").isZero();
+      Snapshot delete = t.deleteWhere(Expressions.equal("id", 2L));
+      assertThat(count(delete, "added-delete-files")).as("copy-on-write delete (the default)").isZero();
+      assertThat(count(delete, "deleted-data-files")).as("copy-on-write delete (the default)").isPositive();
+      assertThat(state(t)).isEqualTo(Map.of(1L, "v2"));
+
+      t.updateProperties().set(TableProperties.MERGE_MODE, TableProperties.DELETE_MODE_COPY_ON_WRITE)
+          .set(TableProperties.DELETE_MODE, TableProperties.DELETE_MODE_MERGE_ON_READ).commit();
+      t.appendRecords(List.of(TestSchemas.event(3, "v1", 1.0)));
+      assertThat(count(t.upsert(List.of(TestSchemas.event(3, "v2", 2.0))), "added-delete-files"))
+          .as("copy-on-write upsert").isZero();
+      assertThat(count(t.deleteWhere(Expressions.equal("id", 3L)), "added-delete-files")).as("merge-on-read delete")
+          .isEqualTo(1);
+      assertThat(state(t)).isEqualTo(Map.of(1L, "v2"));
+
+      t.updateProperties().set(TableProperties.MERGE_MODE, "merge-on-write").commit();
+      Snapshot before = t.refresh().currentSnapshot();
+      assertThatThrownBy(() -> t.upsert(List.of(TestSchemas.event(1, "v3", 3.0))))
+          .isInstanceOf(ValidationException.class).hasMessageContaining("write.merge.mode")
+          .hasMessageContaining("merge-on-write");
+      assertThat(t.refresh().currentSnapshot().snapshotId()).isEqualTo(before.snapshotId());
     }
   }
 

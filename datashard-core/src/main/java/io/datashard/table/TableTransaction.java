@@ -45,21 +45,6 @@ final class TableTransaction implements Transaction {
     this.base = ops.refresh();
   }
 
-  /** @return whether deletes write position delete files ({@code write.delete.mode=merge-on-read}) */
-  private boolean mergeOnRead() {
-    String mode = base.properties().getOrDefault(io.datashard.TableProperties.DELETE_MODE,
-        io.datashard.TableProperties.DELETE_MODE_COPY_ON_WRITE);
-    if (mode.equals(io.datashard.TableProperties.DELETE_MODE_MERGE_ON_READ)) {
-      return true;
-    }
-    if (!mode.equals(io.datashard.TableProperties.DELETE_MODE_COPY_ON_WRITE)) {
-      throw new ValidationException("table property " + io.datashard.TableProperties.DELETE_MODE + " is '" + mode
-          + "'; it must be " + io.datashard.TableProperties.DELETE_MODE_COPY_ON_WRITE + " or "
-          + io.datashard.TableProperties.DELETE_MODE_MERGE_ON_READ);
-    }
-    return false;
-  }
-
   private void checkOpen() {
     if (done) {
       throw new ValidationException("transaction already committed or closed");
@@ -81,7 +66,7 @@ final class TableTransaction implements Transaction {
   @Override
   public Transaction deleteWhere(Expression filter) {
     checkOpen();
-    delete(filter, true);
+    delete(filter, true, io.datashard.update.WriteModes.deletesMergeOnRead(base.properties()));
     return this;
   }
 
@@ -92,10 +77,10 @@ final class TableTransaction implements Transaction {
     if (io.datashard.update.EqualityDeletion.applies(base)) {
       // Committed rows: an equality delete of the keys (nothing read). Rows this transaction appended share the
       // new snapshot's sequence number, which the equality delete does not reach: they are rewritten instead.
-      delete(keys, false);
+      delete(keys, false, true);
       deleteFiles.addAll(io.datashard.update.EqualityDeletion.write(files, base, records));
     } else {
-      delete(keys, true);
+      delete(keys, true, io.datashard.update.WriteModes.upsertsMergeOnRead(base.properties()));
     }
     return appendRecords(records);
   }
@@ -103,8 +88,9 @@ final class TableTransaction implements Transaction {
   /**
    * @param filter rows to delete
    * @param committedToo whether rows of the base snapshot are deleted too (else only rows this transaction wrote)
+   * @param mergeOnRead whether committed rows get position delete files instead of rewritten files
    */
-  private void delete(Expression filter, boolean committedToo) {
+  private void delete(Expression filter, boolean committedToo, boolean mergeOnRead) {
     deleteFilter = deleteFilter == null ? filter : io.datashard.expressions.Expressions.or(deleteFilter, filter);
     List<DataFile> candidates = new ArrayList<>();
     if (committedToo) {
@@ -120,7 +106,7 @@ final class TableTransaction implements Transaction {
         candidates.add(f);
       }
     }
-    if (mergeOnRead()) {
+    if (mergeOnRead) {
       // Files of the base snapshot get position deletes; files this transaction wrote are not committed yet and
       // are simply rewritten below.
       List<DataFile> committed = new ArrayList<>();

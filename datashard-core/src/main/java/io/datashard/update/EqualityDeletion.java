@@ -28,13 +28,11 @@ public final class EqualityDeletion {
 
   /**
    * @param metadata the table version
-   * @return whether an upsert can use equality deletes: merge-on-read deletes, an unpartitioned current spec (a
+   * @return whether an upsert can use equality deletes: merge-on-read upserts ({@link WriteModes}), an unpartitioned current spec (a
    *     global equality delete must not miss an old row in another partition) and top-level identifier fields
    */
   public static boolean applies(TableMetadata metadata) {
-    String mode = metadata.properties().getOrDefault(io.datashard.TableProperties.DELETE_MODE,
-        io.datashard.TableProperties.DELETE_MODE_COPY_ON_WRITE);
-    if (!mode.equals(io.datashard.TableProperties.DELETE_MODE_MERGE_ON_READ) || !metadata.spec().isUnpartitioned()) {
+    if (!WriteModes.upsertsMergeOnRead(metadata.properties()) || !metadata.spec().isUnpartitioned()) {
       return false;
     }
     Schema schema = metadata.schema();
