@@ -146,6 +146,11 @@ final class RowDeletes {
 
     /** @return the sorted deleted positions of a data file, from all its position delete files */
     long[] deletedPositions(Applicable deletes, String dataLocation) {
+      if (deletes.positionDeletes().size() == 1) {
+        DataFile d = deletes.positionDeletes().get(0);
+        long[] p = positionsByDeleteFile.computeIfAbsent(d.location(), k -> readPositions(d)).get(dataLocation);
+        return p == null ? new long[0] : p; // sorted when read; shared read-only
+      }
       long[] all = new long[0];
       for (DataFile d : deletes.positionDeletes()) {
         long[] p = positionsByDeleteFile.computeIfAbsent(d.location(), k -> readPositions(d)).get(dataLocation);
@@ -159,17 +164,63 @@ final class RowDeletes {
       return all;
     }
 
+    /**
+     * Reads a position delete file into sorted positions per data file. The spec orders its rows by file_path, then
+     * pos, so consecutive rows usually name the same data file: their positions go into one primitive buffer without
+     * a map lookup or boxing (this load is on the critical path of the first data file the scan opens).
+     */
     private Map<String, long[]> readPositions(DataFile d) {
-      Map<String, List<Long>> lists = new HashMap<>();
+      Map<String, long[]> out = new HashMap<>();
+      String path = null;
+      long[] buffer = new long[1024];
+      int size = 0;
       try (CloseableIterator<Row> rows = DataFileReader.read(open(d), POSITION_SCHEMA)) {
         while (rows.hasNext()) {
           Row r = rows.next();
-          lists.computeIfAbsent((String) r.get(0), k -> new ArrayList<>()).add((Long) r.get(1));
+          String p = (String) r.get(0);
+          if (!p.equals(path)) {
+            if (path != null) {
+              append(out, path, buffer, size);
+            }
+            path = p;
+            size = 0;
+          }
+          if (size == buffer.length) {
+            buffer = Arrays.copyOf(buffer, size * 2);
+          }
+          buffer[size++] = (Long) r.get(1);
         }
       }
-      Map<String, long[]> out = new HashMap<>();
-      lists.forEach((k, v) -> out.put(k, v.stream().mapToLong(Long::longValue).toArray()));
+      if (path != null) {
+        append(out, path, buffer, size);
+      }
+      for (long[] positions : out.values()) {
+        if (!isSorted(positions)) {
+          Arrays.sort(positions); // written by a writer that did not follow the spec's order
+        }
+      }
       return out;
+    }
+
+    /** Adds positions to a data file's (a file's rows may come in several runs when the file is not ordered). */
+    private static void append(Map<String, long[]> out, String path, long[] buffer, int size) {
+      long[] before = out.get(path);
+      if (before == null) {
+        out.put(path, Arrays.copyOf(buffer, size));
+      } else {
+        long[] merged = Arrays.copyOf(before, before.length + size);
+        System.arraycopy(buffer, 0, merged, before.length, size);
+        out.put(path, merged);
+      }
+    }
+
+    private static boolean isSorted(long[] a) {
+      for (int i = 1; i < a.length; i++) {
+        if (a[i - 1] > a[i]) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** @return the keys an equality delete file deletes, in the order of its equality ids */
