@@ -28,8 +28,9 @@ public final class EqualityDeletion {
 
   /**
    * @param metadata the table version
-   * @return whether an upsert can use equality deletes: merge-on-read upserts ({@link WriteModes}), an unpartitioned current spec (a
-   *     global equality delete must not miss an old row in another partition) and top-level identifier fields
+   * @return whether an upsert can use equality deletes: merge-on-read upserts ({@link WriteModes}), an unpartitioned
+   *     current spec (a global equality delete must not miss an old row in another partition), top-level identifier
+   *     fields, none of them encrypted (the delete file would hold their values in plaintext)
    */
   public static boolean applies(TableMetadata metadata) {
     if (!WriteModes.upsertsMergeOnRead(metadata.properties()) || !metadata.spec().isUnpartitioned()) {
@@ -37,7 +38,15 @@ public final class EqualityDeletion {
     }
     Schema schema = metadata.schema();
     Set<Integer> ids = schema.identifierFieldIds();
-    return !ids.isEmpty() && ids.stream().allMatch(id -> schema.positionOfId(id) >= 0);
+    if (ids.isEmpty() || !ids.stream().allMatch(id -> schema.positionOfId(id) >= 0)) {
+      return false;
+    }
+    // An equality delete file holds the key values. They are written in plaintext, so an encrypted key column
+    // gets position deletes instead (data-file paths and row positions only): nothing of it leaks.
+    io.datashard.encryption.EncryptionSettings encryption =
+        io.datashard.encryption.EncryptionSettings.fromProperties(metadata.properties());
+    return encryption == null
+        || ids.stream().noneMatch(encryption.encryptedFieldIds(schema, metadata.specs())::contains);
   }
 
   /**

@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.HashMap;
+import io.datashard.storage.FileInfo;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -159,6 +160,49 @@ public abstract class EncryptionScenarios {
     // another process with the key reads it too
     try (Warehouse again = reopen(plain)) {
       assertThat(ids(again.withKeyManagement(keys).loadTable("people").scan().toList())).hasSize(1000);
+    }
+  }
+
+  /**
+   * Merge-on-read upserts keyed on an encrypted column: an equality delete file would hold the keys in plaintext, so
+   * they are written as position deletes (paths and positions only); no byte of any file of the table holds a key.
+   * With the key column unencrypted, equality deletes are used as usual.
+   */
+  @Test
+  void mergeOnReadUpsertsNeverWriteAnEncryptedKeyInPlaintext() {
+    Schema keyed = Schema.of(Field.required(1, "ssn", Types.STRING), Field.optional(2, "amount", Types.DOUBLE));
+    Warehouse wh = encrypted();
+    for (boolean keyEncrypted : List.of(true, false)) {
+      Map<String, String> props = new HashMap<>(Map.of(EncryptionSettings.KEY_ID, "k1",
+          io.datashard.TableProperties.DELETE_MODE, io.datashard.TableProperties.DELETE_MODE_MERGE_ON_READ));
+      if (!keyEncrypted) {
+        props.put(EncryptionSettings.COLUMNS, "amount");
+        props.put(EncryptionSettings.FOOTER, "plaintext");
+      }
+      Table t = wh.createTable(keyEncrypted ? "keys_sealed" : "keys_open", keyed, PartitionSpec.unpartitioned(), props);
+      t.updateSchema().setIdentifierFields(List.of("ssn")).commit();
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (long i = 0; i < 50; i++) {
+        rows.add(Map.of("ssn", ssn(i), "amount", 1.0));
+      }
+      t.appendRecords(rows);
+      Snapshot s = t.upsert(List.of(Map.of("ssn", ssn(7), "amount", 2.0), Map.of("ssn", ssn(900), "amount", 3.0)));
+      long equality = Long.parseLong(s.summary().getOrDefault("added-equality-deletes", "0"));
+      long position = Long.parseLong(s.summary().getOrDefault("added-position-deletes", "0"));
+      Map<String, Double> state = new HashMap<>();
+      t.scan().toList().forEach(r -> state.put(r.getString("ssn"), (Double) r.get("amount")));
+      assertThat(state).hasSize(51).containsEntry(ssn(7), 2.0).containsEntry(ssn(900), 3.0)
+          .containsEntry(ssn(8), 1.0);
+      if (keyEncrypted) {
+        assertThat(equality).as("no equality delete of an encrypted key").isZero();
+        assertThat(position).as("position deletes instead").isEqualTo(1);
+        for (FileInfo f : wh.storage().list(t.location())) {
+          String text = new String(wh.storage().readAll(f.location()), StandardCharsets.ISO_8859_1);
+          assertThat(text).as("plaintext key in %s", f.location()).doesNotContain("SSN-");
+        }
+      } else {
+        assertThat(equality).as("an unencrypted key keeps equality deletes").isEqualTo(2);
+      }
     }
   }
 
