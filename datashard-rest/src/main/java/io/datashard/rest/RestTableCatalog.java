@@ -53,7 +53,7 @@ final class RestTableCatalog implements TableCatalog {
   RestTableCatalog(String uri, Map<String, String> options, Map<String, String> environment) {
     this.uri = uri;
     this.environment = environment == null ? Map.of() : Map.copyOf(environment);
-    Map<String, String> props = new HashMap<>(options == null ? Map.of() : options);
+    Map<String, String> props = withDefaults(options);
     props.put(CatalogProperties.URI, uri);
     props.put(CatalogProperties.FILE_IO_IMPL, ConfigFileIO.class.getName());
     RESTCatalog c = new RESTCatalog();
@@ -62,6 +62,22 @@ final class RestTableCatalog implements TableCatalog {
       return null;
     });
     this.catalog = c;
+  }
+
+  /** Iceberg's REST client property for the TCP connect timeout, in milliseconds. */
+  static final String CONNECT_TIMEOUT_MS = "rest.client.connection-timeout-ms";
+  /** Iceberg's REST client property for the time to wait for a response, in milliseconds. */
+  static final String SOCKET_TIMEOUT_MS = "rest.client.socket-timeout-ms";
+
+  /**
+   * The client options with bounded timeouts unless the caller set them: a catalog that does not accept the
+   * connection within 10 s, or does not answer a request within 60 s, fails the call instead of hanging it.
+   */
+  static Map<String, String> withDefaults(Map<String, String> options) {
+    Map<String, String> props = new HashMap<>(options == null ? Map.of() : options);
+    props.putIfAbsent(CONNECT_TIMEOUT_MS, "10000");
+    props.putIfAbsent(SOCKET_TIMEOUT_MS, "60000");
+    return props;
   }
 
   /**
@@ -80,6 +96,10 @@ final class RestTableCatalog implements TableCatalog {
           + "these credentials are not allowed to: " + e.getMessage(), e);
     } catch (UnsupportedOperationException e) {
       throw new CatalogAccessException("REST catalog " + uri + " cannot " + operation + ": " + e.getMessage(), e);
+    } catch (org.apache.iceberg.exceptions.RESTException | java.io.UncheckedIOException e) {
+      // no answer in time, a broken connection, a 5xx, or a body that is not the protocol's JSON
+      throw new io.datashard.DataShardException("REST catalog " + uri + " failed to " + operation + ": "
+          + e.getMessage() + (e.getCause() == null ? "" : " (" + e.getCause() + ")"), e);
     }
   }
 
