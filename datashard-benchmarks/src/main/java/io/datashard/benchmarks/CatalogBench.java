@@ -62,7 +62,7 @@ import org.apache.iceberg.rest.RESTCatalog;
  * lost, or duplicated. Between the two, a few appends and loads per path go through a {@link CountingS3Proxy}, to
  * count the S3 requests each path makes.
  *
- * <p>Arguments (key=value, all optional): {@code paths=library,rest,hadoop rounds=3 warmup=3 appends=20 loads=10
+ * <p>Arguments (key=value, all optional): {@code paths=library,library-rest,rest,hadoop rounds=3 warmup=3 appends=20 loads=10
  * writers=1,2,4,8,16 commitsPerLevel=16 minEach=2 requests=5 requestLog=false serverCache=1000} ({@code requestLog=true} prints each S3 request of one more append per
  * path) (each concurrency level makes max(minEach, commitsPerLevel / W)
  * appends per client). Iceberg's and Hadoop's retry warnings are silenced (level ERROR), as they are expected here.
@@ -71,6 +71,10 @@ public final class CatalogBench {
   static final String LIB = "library";
   static final String REST = "rest";
   static final String HADOOP = "hadoop";
+  /** The DataShard library itself on the REST server ({@code Warehouse.rest}), data files straight to S3. */
+  static final String LIBREST = "library-rest";
+  /** The table of the library-rest path, in the REST server's namespace {@code ns}. */
+  static final String LIBREST_TABLE = "ns.lib";
   static final TableIdentifier ID = TableIdentifier.of("ns", "t");
   /** The same retry budget on every path: enough that contention at 16 clients never exhausts it. */
   static final Map<String, String> RETRIES = Map.of(
@@ -143,7 +147,7 @@ public final class CatalogBench {
   }
 
   private void runAll() throws Exception {
-    List<String> paths = List.of(opts.getOrDefault("paths", LIB + "," + REST + "," + HADOOP).split(","));
+    List<String> paths = List.of(opts.getOrDefault("paths", LIB + "," + LIBREST + "," + REST + "," + HADOOP).split(","));
     int rounds = intOpt("rounds", 3);
     int warmup = intOpt("warmup", 3);
     int appends = intOpt("appends", 20);
@@ -240,6 +244,12 @@ public final class CatalogBench {
       Bench.out("REST server / library, single-row append p50: %.2f / %.2f ms = %.2f (target <= 1.20)", rest, lib,
           rest / lib);
     }
+    if (appendRounds.containsKey(LIB) && appendRounds.containsKey(LIBREST)) {
+      double lib = median(appendRounds.get(LIB), 50);
+      double viaRest = median(appendRounds.get(LIBREST), 50);
+      Bench.out("library through REST / library direct, single-row append p50: %.2f / %.2f ms = %.2f (+%.2f ms)",
+          viaRest, lib, viaRest / lib, viaRest - lib);
+    }
     for (String p : paths) {
       List<String> f = failures.get(p);
       if (!f.isEmpty()) {
@@ -265,6 +275,7 @@ public final class CatalogBench {
     return switch (p) {
       case LIB -> "DataShard library";
       case REST -> "Iceberg RESTCatalog -> DataShardServer";
+      case LIBREST -> "DataShard library -> DataShardServer (Warehouse.rest)";
       case HADOOP -> "Iceberg HadoopCatalog (S3A)";
       default -> p;
     };
@@ -307,7 +318,14 @@ public final class CatalogBench {
         DataShardServer counted = null;
         Client c;
         switch (p) {
-          case LIB -> c = new LibraryClient(libraryWarehouse(proxy.endpoint()));
+          case LIB -> c = new LibraryClient(libraryWarehouse(proxy.endpoint()), "t");
+          case LIBREST -> {
+            Map<String, String> props = new HashMap<>(s3Properties("rest", proxy.endpoint()));
+            props.put("datashard.use-environment", "false");
+            serverCache(props);
+            counted = DataShardServer.builder().catalogProperties(props).port(0).insecureNoAuth().build().start();
+            c = new LibraryClient(restLibraryWarehouse(counted, proxy.endpoint()), LIBREST_TABLE);
+          }
           case REST -> {
             Map<String, String> props = new HashMap<>(s3Properties("rest", proxy.endpoint()));
             props.put("datashard.use-environment", "false");
@@ -393,9 +411,9 @@ public final class CatalogBench {
   /** @return {acknowledged, present exactly once, lost, duplicated} */
   private int[] verify(String p) {
     List<Long> ids = new ArrayList<>();
-    if (p.equals(LIB)) {
-      try (Warehouse wh = libraryWarehouse()) {
-        for (Row r : wh.loadTable("t").scan().toList()) {
+    if (p.equals(LIB) || p.equals(LIBREST)) {
+      try (Warehouse wh = p.equals(LIB) ? libraryWarehouse() : restLibraryWarehouse(server, s3.endpoint())) {
+        for (Row r : wh.loadTable(p.equals(LIB) ? "t" : LIBREST_TABLE).scan().toList()) {
           ids.add((Long) r.get("id"));
         }
       }
@@ -453,18 +471,21 @@ public final class CatalogBench {
         }
       }
       case REST -> {
-        Map<String, String> props = new HashMap<>(s3Properties("rest"));
-        props.put("datashard.use-environment", "false");
-        serverCache(props);
-        server = DataShardServer.builder().catalogProperties(props).port(0).insecureNoAuth().build().start();
-        Bench.out("DataShardServer on %s (no authentication), warehouse %s", server.uri(),
-            props.get(CatalogProperties.WAREHOUSE_LOCATION));
+        startServer();
         RESTCatalog c = restCatalog();
         try {
-          c.createNamespace(Namespace.of("ns"));
+          if (!c.namespaceExists(Namespace.of("ns"))) {
+            c.createNamespace(Namespace.of("ns"));
+          }
           c.createTable(ID, IcebergPeer.SCHEMA, org.apache.iceberg.PartitionSpec.unpartitioned(), RETRIES);
         } finally {
           closeQuietly(c);
+        }
+      }
+      case LIBREST -> {
+        startServer();
+        try (Warehouse wh = restLibraryWarehouse(server, s3.endpoint())) {
+          wh.createTable(LIBREST_TABLE, Bench.SCHEMA, PartitionSpec.unpartitioned(), RETRIES);
         }
       }
       case HADOOP -> {
@@ -476,8 +497,33 @@ public final class CatalogBench {
           closeQuietly(c);
         }
       }
-      default -> throw new IllegalArgumentException("unknown path " + p + "; use library, rest or hadoop");
+      default -> throw new IllegalArgumentException("unknown path " + p + "; use library, library-rest, rest or hadoop");
     }
+  }
+
+  /** Starts the REST server both REST paths talk to, once. */
+  private void startServer() throws Exception {
+    if (server != null) {
+      return;
+    }
+    Map<String, String> props = new HashMap<>(s3Properties("rest"));
+    props.put("datashard.use-environment", "false");
+    serverCache(props);
+    server = DataShardServer.builder().catalogProperties(props).port(0).insecureNoAuth().build().start();
+    Bench.out("DataShardServer on %s (no authentication), warehouse %s", server.uri(),
+        props.get(CatalogProperties.WAREHOUSE_LOCATION));
+  }
+
+  /** The DataShard library on a REST server; data files go to S3 at {@code endpoint} with the test credentials. */
+  private Warehouse restLibraryWarehouse(DataShardServer to, java.net.URI endpoint) {
+    Map<String, String> env = new HashMap<>();
+    env.put(io.datashard.s3.S3Config.ENV_ENDPOINT, endpoint.toString());
+    env.put(io.datashard.s3.S3Config.ENV_REGION, S3ProxyServer.REGION);
+    env.put(io.datashard.s3.S3Config.ENV_BUCKET, s3.bucket());
+    env.put(io.datashard.s3.S3Config.ENV_ACCESS_KEY, S3ProxyServer.ACCESS_KEY);
+    env.put(io.datashard.s3.S3Config.ENV_SECRET_KEY, S3ProxyServer.SECRET_KEY);
+    env.put(io.datashard.s3.S3Config.ENV_PATH_STYLE, "true");
+    return Warehouse.rest(to.uri().toString(), Map.of(), env);
   }
 
   private Map<String, String> s3Properties(String prefix) {
@@ -532,7 +578,8 @@ public final class CatalogBench {
 
   private Client client(String p) {
     return switch (p) {
-      case LIB -> new LibraryClient(libraryWarehouse());
+      case LIB -> new LibraryClient(libraryWarehouse(), "t");
+      case LIBREST -> new LibraryClient(restLibraryWarehouse(server, s3.endpoint()), LIBREST_TABLE);
       case REST -> new IcebergClient(restCatalog());
       case HADOOP -> new IcebergClient(hadoopCatalog());
       default -> throw new IllegalArgumentException(p);
@@ -541,11 +588,13 @@ public final class CatalogBench {
 
   private static final class LibraryClient implements Client {
     private final Warehouse warehouse;
+    private final String name;
     private io.datashard.Table table;
 
-    LibraryClient(Warehouse warehouse) {
+    LibraryClient(Warehouse warehouse, String name) {
       this.warehouse = warehouse;
-      this.table = warehouse.loadTable("t");
+      this.name = name;
+      this.table = warehouse.loadTable(name);
     }
 
     @Override
@@ -556,7 +605,7 @@ public final class CatalogBench {
 
     @Override
     public void loadTable() {
-      table = warehouse.loadTable("t");
+      table = warehouse.loadTable(name);
     }
 
     @Override
