@@ -69,7 +69,18 @@ public class Charts {
     }
     write(out.resolve("contention.svg"), lines2("Contention: concurrent writers on one table (15 appends each)",
         "writers", attempts, "attempts per commit", rate, "commits/s"));
-    System.out.println("wrote append-throughput.svg, append-latency.svg, scan-throughput.svg, contention.svg to " + out);
+    // Catalog paths on loopback S3: single-row append p50 per door (median of the rounds).
+    List<String[]> cat = table(lines, "### The library itself through REST", "| path |");
+    labels.clear();
+    values.clear();
+    for (String[] r : cat) {
+      labels.add(r[0].replace("DataShardServer", "server").replace("DataShard library", "library"));
+      values.add(num(r[1].split(" ")[0]));
+    }
+    write(out.resolve("catalog-append.svg"), bars("Single-row append p50 on loopback S3, by door (ms)", labels, values,
+        "ms", "%.1f"));
+    System.out.println("wrote append-throughput.svg, append-latency.svg, scan-throughput.svg, contention.svg, "
+        + "catalog-append.svg to " + out);
   }
 
   /** @return the data rows of the first table after {@code heading} whose header starts with {@code header} */
