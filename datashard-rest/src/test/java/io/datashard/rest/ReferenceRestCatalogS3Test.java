@@ -45,12 +45,7 @@ class ReferenceRestCatalogS3Test extends RestCatalogScenarios {
 
   @Override
   Warehouse rest() {
-    return Warehouse.rest(server.uri(), Map.of(), Map.of(
-        "DATASHARD_S3_ENDPOINT", s3.endpoint().toString(),
-        "DATASHARD_S3_REGION", S3ProxyServer.REGION,
-        "DATASHARD_S3_ACCESS_KEY", S3ProxyServer.ACCESS_KEY,
-        "DATASHARD_S3_SECRET_KEY", S3ProxyServer.SECRET_KEY,
-        "DATASHARD_S3_PATH_STYLE", "true"));
+    return Warehouse.rest(server.uri(), Map.of(), RestS3Test.clientEnvironment(s3));
   }
 
   @Override

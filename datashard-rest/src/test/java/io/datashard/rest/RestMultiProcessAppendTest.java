@@ -6,12 +6,10 @@ import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
+import io.datashard.testing.ChildJvm;
 import io.datashard.s3.S3ProxyExtension;
 import io.datashard.s3.S3ProxyServer;
 import io.datashard.server.DataShardServer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,46 +43,25 @@ class RestMultiProcessAppendTest {
   @Test
   void eightJvmsAppendingThroughOneCatalogServerLoseAndDuplicateNothing() throws Exception {
     String prefix = "rest-mp-" + UUID.randomUUID();
-    Map<String, String> catalogProps = Map.of(
-        "warehouse", "s3://" + s3.bucket() + "/" + prefix,
-        "s3.endpoint", s3.endpoint().toString(),
-        "s3.region", S3ProxyServer.REGION,
-        "s3.access-key", S3ProxyServer.ACCESS_KEY,
-        "s3.secret-key", S3ProxyServer.SECRET_KEY,
-        "s3.path-style", "true",
-        "datashard.use-environment", "false");
+    Map<String, String> catalogProps = RestS3Test.catalogProperties(s3, prefix);
     try (DataShardServer server = DataShardServer.builder().catalogProperties(catalogProps).bind("127.0.0.1")
         .port(0).insecureNoAuth().build().start()) {
-      Map<String, String> env = new HashMap<>();
+      Map<String, String> env = new HashMap<>(RestS3Test.clientEnvironment(s3));
       env.put(Warehouse.ENV_CATALOG_URI, server.uri().toString());
-      env.put("DATASHARD_S3_ENDPOINT", s3.endpoint().toString());
-      env.put("DATASHARD_S3_REGION", S3ProxyServer.REGION);
-      env.put("DATASHARD_S3_ACCESS_KEY", S3ProxyServer.ACCESS_KEY);
-      env.put("DATASHARD_S3_SECRET_KEY", S3ProxyServer.SECRET_KEY);
-      env.put("DATASHARD_S3_PATH_STYLE", "true");
       try (Warehouse wh = Warehouse.fromEnvironment(env)) {
         wh.createTable("sales.events", TestSchemas.EVENTS);
       }
 
       List<Process> procs = new ArrayList<>();
       for (int w = 0; w < PROCESSES; w++) {
-        procs.add(childJvm(env, RestAppendWorker.class.getName(), "sales.events", Integer.toString(w),
+        procs.add(ChildJvm.builder(env, RestAppendWorker.class.getName(), "sales.events", Integer.toString(w),
             Integer.toString(APPENDS)).redirectError(dir.resolve("worker-" + w + ".err").toFile()).start());
       }
       Set<Long> acked = new HashSet<>();
       Set<Long> ackedSnapshots = new HashSet<>();
       for (int w = 0; w < PROCESSES; w++) {
         Process p = procs.get(w);
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = r.readLine()) != null) {
-            String[] parts = line.split(" ");
-            if (parts[0].equals("ACK")) {
-              acked.add(Long.parseLong(parts[1]) * 1_000_000L + Long.parseLong(parts[2]));
-              ackedSnapshots.add(Long.parseLong(parts[3]));
-            }
-          }
-        }
+        ChildJvm.readAcks(p, acked, ackedSnapshots);
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
         String stderr = Files.readString(dir.resolve("worker-" + w + ".err"));
         assertThat(p.exitValue()).as("worker %d exit; stderr:%n%s", w, stderr).isZero();
@@ -104,18 +81,5 @@ class RestMultiProcessAppendTest {
       System.out.printf("REST multi-process: %d appends acknowledged, %d commits, %d answered 409%n", acked.size(),
           server.metrics().commits(), server.metrics().commitConflicts());
     }
-  }
-
-  /** A JVM on this test's class path whose environment holds only the given variables. */
-  static ProcessBuilder childJvm(Map<String, String> env, String mainClass, String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), mainClass));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().clear();
-    pb.environment().putAll(env);
-    return pb;
   }
 }

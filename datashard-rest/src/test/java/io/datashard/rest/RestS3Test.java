@@ -22,10 +22,9 @@ class RestS3Test {
   @RegisterExtension
   static final S3ProxyExtension s3 = new S3ProxyExtension();
 
-  @Test
-  void dataFilesGoToS3WithCredentialsFromTheEnvironment() throws Exception {
-    String prefix = "rest-" + UUID.randomUUID();
-    Map<String, String> catalogProps = Map.of(
+  /** @return a REST server's catalog properties for a warehouse on this S3 server, below {@code prefix} */
+  static Map<String, String> catalogProperties(S3ProxyExtension s3, String prefix) {
+    return Map.of(
         "warehouse", "s3://" + s3.bucket() + "/" + prefix,
         "s3.endpoint", s3.endpoint().toString(),
         "s3.region", S3ProxyServer.REGION,
@@ -33,12 +32,23 @@ class RestS3Test {
         "s3.secret-key", S3ProxyServer.SECRET_KEY,
         "s3.path-style", "true",
         "datashard.use-environment", "false");
-    Map<String, String> clientEnv = Map.of(
+  }
+
+  /** @return the {@code DATASHARD_S3_*} variables a library client writes data files to this S3 server with */
+  static Map<String, String> clientEnvironment(S3ProxyExtension s3) {
+    return Map.of(
         "DATASHARD_S3_ENDPOINT", s3.endpoint().toString(),
         "DATASHARD_S3_REGION", S3ProxyServer.REGION,
         "DATASHARD_S3_ACCESS_KEY", S3ProxyServer.ACCESS_KEY,
         "DATASHARD_S3_SECRET_KEY", S3ProxyServer.SECRET_KEY,
         "DATASHARD_S3_PATH_STYLE", "true");
+  }
+
+  @Test
+  void dataFilesGoToS3WithCredentialsFromTheEnvironment() throws Exception {
+    String prefix = "rest-" + UUID.randomUUID();
+    Map<String, String> catalogProps = catalogProperties(s3, prefix);
+    Map<String, String> clientEnv = clientEnvironment(s3);
     try (DataShardServer server = DataShardServer.builder().catalogProperties(catalogProps).bind("127.0.0.1")
         .port(0).insecureNoAuth().build().start()) {
       int writers = 3;

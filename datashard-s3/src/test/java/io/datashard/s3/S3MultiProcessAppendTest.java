@@ -7,6 +7,7 @@ import io.datashard.Snapshot;
 import io.datashard.Table;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
+import io.datashard.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,7 @@ class S3MultiProcessAppendTest {
 
       List<Process> procs = new ArrayList<>();
       for (int w = 0; w < PROCESSES; w++) {
-        procs.add(childJvm(env, S3AppendWorker.class.getName(), "mp", Integer.toString(w), Integer.toString(APPENDS))
+        procs.add(ChildJvm.builder(env, S3AppendWorker.class.getName(), "mp", Integer.toString(w), Integer.toString(APPENDS))
             .redirectError(dir.resolve("worker-" + w + ".err").toFile())
             .start());
       }
@@ -88,21 +89,5 @@ class S3MultiProcessAppendTest {
         assertThat(new HashSet<>(ids)).isEqualTo(acked);
       }
     }
-  }
-
-  /**
-   * A JVM on this test's class path whose environment holds only the given variables (java from java.home,
-   * small heap).
-   */
-  static ProcessBuilder childJvm(Map<String, String> env, String mainClass, String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), mainClass));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().clear();
-    pb.environment().putAll(env);
-    return pb;
   }
 }

@@ -35,15 +35,7 @@ class SparkCatalogImplTest {
   void start() throws IOException {
     dir = Files.createTempDirectory("interop-spark-catalog");
     root = dir.resolve("warehouse");
-    spark = SparkSession.builder()
-        .master("local[2]")
-        .appName("datashard-catalog-impl")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.warehouse.dir", dir.resolve("spark-warehouse").toString())
-        .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+    spark = LocalSpark.builder(dir, "datashard-catalog-impl")
         .config("spark.sql.catalog.ds", "org.apache.iceberg.spark.SparkCatalog")
         .config("spark.sql.catalog.ds.catalog-impl", "io.datashard.iceberg.DataShardCatalog")
         .config("spark.sql.catalog.ds.warehouse", root.toString())

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datashard.Table;
 import io.datashard.Warehouse;
+import io.datashard.testing.ChildJvm;
 import io.datashard.interop.S3ProxyProcess;
 import io.datashard.interop.ServeProcess;
 import io.datashard.s3.S3AppendWorker;
 import io.datashard.s3.S3ProxyServer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,7 +68,7 @@ class SparkLibraryRestConcurrencyTest {
           Set<Long> acked = ConcurrentHashMap.newKeySet();
           List<Process> jvms = new ArrayList<>();
           for (int w = 0; w < LIBRARY_JVMS; w++) {
-            jvms.add(childJvm(libraryEnv, S3AppendWorker.class.getName(), "t", Integer.toString(w + 1),
+            jvms.add(ChildJvm.builder(libraryEnv, S3AppendWorker.class.getName(), "t", Integer.toString(w + 1),
                 Integer.toString(LIBRARY_APPENDS)).redirectError(dir.resolve("lib-" + w + ".err").toFile()).start());
           }
           ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -88,16 +86,7 @@ class SparkLibraryRestConcurrencyTest {
           }
           for (int w = 0; w < LIBRARY_JVMS; w++) {
             Process p = jvms.get(w);
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                StandardCharsets.UTF_8))) {
-              String line;
-              while ((line = r.readLine()) != null) {
-                String[] parts = line.split(" ");
-                if (parts[0].equals("ACK")) {
-                  acked.add(Long.parseLong(parts[1]) * 1_000_000L + Long.parseLong(parts[2]));
-                }
-              }
-            }
+            ChildJvm.readAcks(p, acked, null);
             assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
             assertThat(p.exitValue()).as(Files.readString(dir.resolve("lib-" + w + ".err"))).isZero();
           }
@@ -130,15 +119,7 @@ class SparkLibraryRestConcurrencyTest {
   }
 
   private static SparkSession session(Path dir, String warehouse, String restUri, S3ProxyProcess s3) {
-    SparkSession.Builder b = SparkSession.builder()
-        .master("local[2]")
-        .appName("datashard-doors")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.warehouse.dir", dir.resolve("spark-warehouse").toString())
-        .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+    SparkSession.Builder b = LocalSpark.builder(dir, "datashard-doors")
         .config("spark.sql.catalog.ds", "org.apache.iceberg.spark.SparkCatalog")
         .config("spark.sql.catalog.ds.catalog-impl", "io.datashard.iceberg.DataShardCatalog")
         .config("spark.sql.catalog.ds.warehouse", warehouse)
@@ -160,17 +141,5 @@ class SparkLibraryRestConcurrencyTest {
           .config("spark.sql.catalog." + catalog + ".s3.path-style", "true");
     }
     return b.getOrCreate();
-  }
-
-  private static ProcessBuilder childJvm(Map<String, String> env, String mainClass, String... args) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), mainClass));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().clear();
-    pb.environment().putAll(env);
-    return pb;
   }
 }

@@ -53,15 +53,7 @@ class SparkMergeOnReadTest {
   void start() throws IOException {
     dir = Files.createTempDirectory("interop-spark-mor");
     root = dir.resolve("warehouse");
-    spark = SparkSession.builder()
-        .master("local[2]")
-        .appName("datashard-merge-on-read")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.warehouse.dir", dir.resolve("spark-warehouse").toString())
-        .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+    spark = LocalSpark.builder(dir, "datashard-merge-on-read")
         .config("spark.sql.catalog.ds", "org.apache.iceberg.spark.SparkCatalog")
         .config("spark.sql.catalog.ds.catalog-impl", "io.datashard.iceberg.DataShardCatalog")
         .config("spark.sql.catalog.ds.warehouse", root.toString())

@@ -44,16 +44,8 @@ class SparkReadsDataShardTest {
   void start() throws IOException {
     dir = Files.createTempDirectory("interop-spark");
     warehouse = Warehouse.local(dir.resolve("warehouse"));
-    spark = SparkSession.builder()
-        .master("local[2]")
-        .appName("datashard-interop")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "2")
+    spark = LocalSpark.builder(dir, "datashard-interop")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.warehouse.dir", dir.resolve("spark-warehouse").toString())
-        .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
         // format("iceberg").load(path) goes through this catalog, which reads paths with HadoopTables; without a
         // type it would be a Hive catalog (and need a metastore).
         .config("spark.sql.catalog.default_iceberg", "org.apache.iceberg.spark.SparkCatalog")

@@ -54,14 +54,7 @@ class SparkReadsEncryptedTableTest {
     Path keys = dir.resolve("keys.p12");
     Pkcs12KeyStore.generateKey(keys, PASSWORD, "k1");
     warehouse = Warehouse.local(dir.resolve("warehouse")).withKeyManagement(Pkcs12KeyStore.open(keys, PASSWORD));
-    spark = SparkSession.builder()
-        .master("local[2]")
-        .appName("datashard-interop-encrypted")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.warehouse.dir", dir.resolve("spark-warehouse").toString())
+    spark = LocalSpark.builder(dir, "datashard-interop-encrypted")
         .config("spark.sql.catalog.default_iceberg", "org.apache.iceberg.spark.SparkCatalog")
         .config("spark.sql.catalog.default_iceberg.type", "hadoop")
         .config("spark.sql.catalog.default_iceberg.warehouse", dir.resolve("warehouse").toUri().toString())

@@ -45,16 +45,8 @@ class SparkSqlEndToEndTest {
     Files.createDirectories(root);
     server = ServeProcess.start(dir, Map.of(), "--warehouse", root.toString(), "--insecure-no-auth");
     serverUri = server.uri().toString();
-    spark = SparkSession.builder()
-        .master("local[2]")
-        .appName("datashard-e2e")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "2")
+    spark = LocalSpark.builder(dir, "datashard-e2e")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.warehouse.dir", dir.resolve("spark-warehouse").toString())
-        .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
         .config("spark.sql.catalog.ds", "org.apache.iceberg.spark.SparkCatalog")
         .config("spark.sql.catalog.ds.catalog-impl", "io.datashard.iceberg.DataShardCatalog")
         .config("spark.sql.catalog.ds.warehouse", root.toString())
