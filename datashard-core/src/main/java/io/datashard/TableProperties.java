@@ -30,6 +30,14 @@ public final class TableProperties {
    */
   public static final String MERGE_MODE = "write.merge.mode";
 
+  /**
+   * Memory a scan may hold for the keys of equality delete files (merge-on-read upserts, or deletes written by other
+   * engines), in bytes, estimated per key. A scan whose equality deletes need more fails with a message naming this
+   * property instead of running out of heap; compaction (which may need the limit raised once) folds the deletes
+   * into the data files. Default: a quarter of the maximum heap, at least 64 MiB.
+   */
+  public static final String EQUALITY_DELETE_MEMORY_BYTES = "read.datashard.equality-delete-memory-bytes";
+
   /** Retries after the first commit attempt before giving up with {@link CommitConflictException}. */
   public static final String COMMIT_NUM_RETRIES = "commit.retry.num-retries";
   public static final int COMMIT_NUM_RETRIES_DEFAULT = 100;

@@ -154,6 +154,43 @@ class UpsertTest {
     }
   }
 
+  /**
+   * Equality-delete keys are held in memory by a scan within {@code read.datashard.equality-delete-memory-bytes}:
+   * beyond it the scan fails saying what to do, instead of running out of heap; compaction folds the deletes in,
+   * after which the same small limit is enough.
+   */
+  @Test
+  void equalityDeleteKeysBeyondTheMemoryLimitFailTheScanClearlyUntilCompacted() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = keyed(wh, "bounded", TableProperties.DELETE_MODE_MERGE_ON_READ);
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (long i = 0; i < 2000; i++) {
+        rows.add(TestSchemas.event(i, "v1", 1.0));
+      }
+      t.appendRecords(rows);
+      List<Map<String, Object>> upserts = new ArrayList<>();
+      for (long i = 0; i < 1000; i++) {
+        upserts.add(TestSchemas.event(i, "v2", 2.0));
+      }
+      Snapshot s = t.upsert(upserts);
+      assertThat(s.summary()).containsEntry("added-equality-deletes", "1000");
+
+      t.updateProperties().set(TableProperties.EQUALITY_DELETE_MEMORY_BYTES, "20000").commit();
+      assertThatThrownBy(() -> t.refresh().scan().toList()).isInstanceOf(DataShardException.class)
+          .hasMessageContaining(TableProperties.EQUALITY_DELETE_MEMORY_BYTES).hasMessageContaining("rewriteDataFiles");
+      assertThatThrownBy(() -> t.refresh().scan().filter(Expressions.equal("event", "v1")).count())
+          .isInstanceOf(DataShardException.class);
+
+      t.updateProperties().set(TableProperties.EQUALITY_DELETE_MEMORY_BYTES, Long.toString(16L << 20)).commit();
+      Map<Long, String> state = state(t.refresh());
+      assertThat(state).hasSize(2000).containsEntry(5L, "v2").containsEntry(1500L, "v1");
+      t.rewriteDataFiles().minFileSizeBytes(Long.MAX_VALUE).execute();
+
+      t.updateProperties().set(TableProperties.EQUALITY_DELETE_MEMORY_BYTES, "20000").commit();
+      assertThat(state(t.refresh())).as("after compaction the deletes no longer apply").isEqualTo(state);
+    }
+  }
+
   /** A transaction is the row delta: appends, deletes and upserts in one snapshot, each seeing the ones before. */
   @ParameterizedTest
   @ValueSource(strings = {TableProperties.DELETE_MODE_COPY_ON_WRITE, TableProperties.DELETE_MODE_MERGE_ON_READ})

@@ -35,7 +35,8 @@ final class FileReads {
   private final io.datashard.encryption.TableKeys keys;
 
   FileReads(StorageBackend storage, io.datashard.encryption.TableKeys keys, Schema tableSchema, Schema readSchema,
-            Schema projection, Expression bound, ScanMetrics metrics, Map<String, RowDeletes.Applicable> deletes) {
+            Schema projection, Expression bound, ScanMetrics metrics, Map<String, RowDeletes.Applicable> deletes,
+            RowDeletes.KeyBudget keyBudget) {
     this.storage = storage;
     this.keys = keys;
     this.tableSchema = tableSchema;
@@ -46,7 +47,7 @@ final class FileReads {
     this.evaluator = filtered ? new Evaluator(readSchema, bound) : null;
     this.metrics = metrics;
     this.deletes = deletes;
-    this.deleteLoader = deletes.isEmpty() ? null : new RowDeletes.Loader(storage, tableSchema, metrics);
+    this.deleteLoader = deletes.isEmpty() ? null : new RowDeletes.Loader(storage, tableSchema, metrics, keyBudget);
     this.project = !readSchema.sameFieldsAs(projection);
   }
 

@@ -138,10 +138,13 @@ final class RowDeletes {
     private final Map<String, Map<String, long[]>> positionsByDeleteFile = new ConcurrentHashMap<>();
     private final Map<String, Set<List<Object>>> keysByDeleteFile = new ConcurrentHashMap<>();
 
-    Loader(StorageBackend storage, Schema tableSchema, ScanMetrics metrics) {
+    private final KeyBudget keyBudget;
+
+    Loader(StorageBackend storage, Schema tableSchema, ScanMetrics metrics, KeyBudget keyBudget) {
       this.storage = storage;
       this.tableSchema = tableSchema;
       this.metrics = metrics;
+      this.keyBudget = keyBudget;
     }
 
     /** @return the sorted deleted positions of a data file, from all its position delete files */
@@ -234,7 +237,10 @@ final class RowDeletes {
       Set<List<Object>> keys = new HashSet<>();
       try (CloseableIterator<Row> rows = DataFileReader.read(open(d), keySchema)) {
         while (rows.hasNext()) {
-          keys.add(key(rows.next(), accessors));
+          List<Object> key = key(rows.next(), accessors);
+          if (keys.add(key)) {
+            keyBudget.charge(key, d);
+          }
         }
       }
       return keys;
@@ -275,6 +281,70 @@ final class RowDeletes {
       k[i] = accessors[i].get(row);
     }
     return Arrays.asList(k);
+  }
+
+  /**
+   * The memory one scan run may hold for equality-delete keys ({@link io.datashard.TableProperties
+   * #EQUALITY_DELETE_MEMORY_BYTES}), estimated per key; exceeding it fails the scan with a message saying what to
+   * do, instead of running out of heap. Thread-safe.
+   */
+  static final class KeyBudget {
+    private final String table;
+    private final long limit;
+    private final java.util.concurrent.atomic.AtomicLong used = new java.util.concurrent.atomic.AtomicLong();
+
+    KeyBudget(String table, long limit) {
+      this.table = table;
+      this.limit = limit;
+    }
+
+    static KeyBudget of(io.datashard.metadata.TableMetadata metadata) {
+      String configured = metadata.properties().get(io.datashard.TableProperties.EQUALITY_DELETE_MEMORY_BYTES);
+      long limit;
+      if (configured == null) {
+        limit = Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 4);
+      } else {
+        try {
+          limit = Long.parseLong(configured.trim());
+        } catch (NumberFormatException e) {
+          throw new io.datashard.ValidationException("table property "
+              + io.datashard.TableProperties.EQUALITY_DELETE_MEMORY_BYTES + " must be a number of bytes, got '"
+              + configured + "'");
+        }
+      }
+      return new KeyBudget(metadata.location(), limit);
+    }
+
+    void charge(List<Object> key, DataFile from) {
+      long bytes = 48; // hash-set entry, the key's list and array
+      for (Object v : key) {
+        bytes += estimate(v);
+      }
+      long total = used.addAndGet(bytes);
+      if (total > limit) {
+        throw new io.datashard.DataShardException("table " + table + ": the keys of its equality delete files need more"
+            + " than the " + (limit >> 20) + " MiB a scan may hold for them (table property "
+            + io.datashard.TableProperties.EQUALITY_DELETE_MEMORY_BYTES + ", exceeded while reading " + from.location()
+            + "). Compact the table (rewriteDataFiles) to fold the deletes into its data files, raising the property"
+            + " for that run if compaction hits this limit too");
+      }
+    }
+
+    private static long estimate(Object v) {
+      if (v == null) {
+        return 8;
+      }
+      if (v instanceof String str) {
+        return 48 + 2L * str.length();
+      }
+      if (v instanceof java.nio.ByteBuffer b) {
+        return 64 + b.remaining();
+      }
+      if (v instanceof Number || v instanceof Boolean || v instanceof Character) {
+        return 24;
+      }
+      return 64;
+    }
   }
 
   /** A data file's rows without the deleted ones: by position (from the reader) and by equality keys. */

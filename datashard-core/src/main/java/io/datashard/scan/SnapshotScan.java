@@ -412,7 +412,7 @@ public final class SnapshotScan implements TableScan {
     Plan plan = plan(m);
     List<DataFile> planned = plan.files();
     FileReads reads = new FileReads(files.storage(), files.keys(), metadata.schema(), readSchema(projection, plan), projection,
-        bound, m, plan.deletes());
+        bound, m, plan.deletes(), RowDeletes.KeyBudget.of(metadata));
     CloseableIterator<Row> rows = parallelism > 1 && planned.size() > 1
         ? new ParallelFileIterator(planned, reads, parallelism) : new FileChainIterator(planned.iterator(), reads);
     return new Finishing(limit == Long.MAX_VALUE ? rows : new Limited(rows, limit), m);
@@ -551,7 +551,7 @@ public final class SnapshotScan implements TableScan {
       // read only the filter's (and equality deletes') columns; the rows themselves are not needed
       Schema filterColumns = filterOnlySchema(plan);
       FileReads reads = new FileReads(files.storage(), files.keys(), metadata.schema(), filterColumns, filterColumns, bound, m,
-          plan.deletes());
+          plan.deletes(), RowDeletes.KeyBudget.of(metadata));
       try (CloseableIterator<Row> rows = parallelism > 1 && planned.size() > 1
           ? new ParallelFileIterator(planned, reads, parallelism)
           : new FileChainIterator(planned.iterator(), reads)) {
