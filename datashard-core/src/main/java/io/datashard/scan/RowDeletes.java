@@ -147,23 +147,33 @@ final class RowDeletes {
       this.keyBudget = keyBudget;
     }
 
-    /** @return the sorted deleted positions of a data file, from all its position delete files */
+    /**
+     * @return the sorted deleted positions of a data file, from all its position delete files: the array read from
+     *     the one delete file that names it, shared read-only, or the merge of several
+     */
     long[] deletedPositions(Applicable deletes, String dataLocation) {
-      if (deletes.positionDeletes().size() == 1) {
-        DataFile d = deletes.positionDeletes().get(0);
-        long[] p = positionsByDeleteFile.computeIfAbsent(d.location(), k -> readPositions(d)).get(dataLocation);
-        return p == null ? new long[0] : p; // sorted when read; shared read-only
-      }
-      long[] all = new long[0];
+      long[] all = null;
+      boolean merged = false;
       for (DataFile d : deletes.positionDeletes()) {
         long[] p = positionsByDeleteFile.computeIfAbsent(d.location(), k -> readPositions(d)).get(dataLocation);
-        if (p != null) {
-          long[] merged = Arrays.copyOf(all, all.length + p.length);
-          System.arraycopy(p, 0, merged, all.length, p.length);
-          all = merged;
+        if (p == null) {
+          continue;
+        }
+        if (all == null) {
+          all = p; // sorted when read
+        } else {
+          long[] both = Arrays.copyOf(all, all.length + p.length);
+          System.arraycopy(p, 0, both, all.length, p.length);
+          all = both;
+          merged = true;
         }
       }
-      Arrays.sort(all);
+      if (all == null) {
+        return new long[0];
+      }
+      if (merged) {
+        Arrays.sort(all);
+      }
       return all;
     }
 
