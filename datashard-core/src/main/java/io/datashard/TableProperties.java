@@ -91,6 +91,16 @@ public final class TableProperties {
   public static final boolean WRITE_GROUP_COMMIT_DEFAULT = true;
 
   /**
+   * With group commit on: appends of at most this many rows do not write a data file of their own; their rows,
+   * validated and copied, wait for the group's commit, whose leader writes the rows of all such appends of the
+   * group into shared files (docs/concurrency.md, "Group commit"). Many concurrent single-row appends then cost one
+   * data file and one upload per group instead of one per append. Larger appends write their own files while they
+   * are added. 0 turns sharing off.
+   */
+  public static final String WRITE_GROUP_COMMIT_SHARED_FILE_ROWS = "write.datashard.group-commit.shared-file-rows";
+  public static final int WRITE_GROUP_COMMIT_SHARED_FILE_ROWS_DEFAULT = 1000;
+
+  /**
    * Whether to drop the version files that fall out of the metadata log after each commit (Iceberg's key).
    * DataShard replaces them by small tombstones instead of deleting them, so that no version number can be
    * published twice (docs/concurrency.md).

@@ -55,6 +55,122 @@ class GroupCommitTest {
       assertThat(t.snapshots().size()).as("snapshots for %d appends", THREADS * APPENDS)
           .isLessThan(THREADS * APPENDS);
       assertThat(new HashSet<>(ackedIn.values())).hasSize(t.snapshots().size());
+      // single-row appends do not write files of their own: each group's leader wrote one shared file
+      assertThat(t.scan().planFiles()).as("data files").hasSize(t.snapshots().size());
+    }
+  }
+
+  @Test
+  void rowsWaitingForTheGroupAreCopiedWhenAddedSoThatTheCallerMayReuseItsObjects() {
+    Schema schema = Schema.builder()
+        .required("id", Types.LONG)
+        .optional("tags", Types.list(Types.STRING))
+        .optional("attrs", Types.map(Types.STRING, Types.list(Types.LONG)))
+        .optional("blob", Types.BINARY)
+        .build();
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("reuse", schema);
+      List<String> tags = new ArrayList<>(List.of("a", "b"));
+      List<Long> counts = new ArrayList<>(List.of(1L, 2L));
+      Map<String, Object> attrs = new HashMap<>(Map.of("k", counts));
+      byte[] blob = {1, 2, 3};
+      Map<String, Object> row = new HashMap<>(Map.of("id", 1L, "tags", tags, "attrs", attrs, "blob", blob));
+      try (Appender a = t.newAppend()) {
+        a.add(row);
+        // the caller reuses every object before the commit, as a loop filling one buffer would
+        tags.set(0, "changed");
+        tags.add("extra");
+        counts.clear();
+        attrs.put("other", List.of(9L));
+        blob[0] = 42;
+        row.put("id", 2L);
+        a.add(row);
+        a.commit();
+      }
+      List<Row> rows = t.scan().toList();
+      assertThat(rows).hasSize(2);
+      Row first = rows.stream().filter(r -> r.getLong("id") == 1L).findFirst().orElseThrow();
+      assertThat(first.getList("tags")).containsExactly("a", "b");
+      assertThat(first.<String, List<Long>>getMap("attrs")).containsExactly(Map.entry("k", List.of(1L, 2L)));
+      java.nio.ByteBuffer stored = (java.nio.ByteBuffer) first.get("blob");
+      assertThat(stored.get(stored.position())).isEqualTo((byte) 1);
+      Row second = rows.stream().filter(r -> r.getLong("id") == 2L).findFirst().orElseThrow();
+      assertThat(second.getList("tags")).containsExactly("changed", "b", "extra");
+      assertThat(second.<String, List<Long>>getMap("attrs")).containsOnlyKeys("k", "other");
+    }
+  }
+
+  @Test
+  void anAppendThatOutgrowsTheSharedFileLimitWritesTheRowsItHeldIntoItsOwnFile() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("big", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
+          Map.of(TableProperties.WRITE_GROUP_COMMIT_SHARED_FILE_ROWS, "3"));
+      try (Appender a = t.newAppend()) {
+        for (long id = 0; id < 7; id++) {
+          a.add(TestSchemas.event(id, "e", 1.0)); // rows 0-2 are held, row 3 opens the writer and writes them first
+        }
+        a.commit();
+      }
+      t.appendRecords(List.of(TestSchemas.event(7, "e", 1.0))); // held, written by its group's leader
+      assertThat(TestSchemas.ids(t.scan())).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
+      assertThat(t.scan().planFiles()).hasSize(2);
+    }
+  }
+
+  @Test
+  void aBadRecordFailsOnlyItsOwnAppendWhenItIsAddedAndLeavesTheTableUnchanged() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("bad", TestSchemas.EVENTS);
+      t.appendRecords(List.of(TestSchemas.event(1, "e", 1.0)));
+      long before = t.currentSnapshot().snapshotId();
+      Map<String, Object> bad = new HashMap<>(TestSchemas.event(2, "e", 1.0));
+      bad.put("value", "12,5");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.appendRecords(List.of(TestSchemas.event(3, "e",
+              1.0), bad)))
+          .isInstanceOf(RecordValidationException.class).hasMessageContaining("value");
+      assertThat(t.currentSnapshot().snapshotId()).isEqualTo(before);
+      assertThat(TestSchemas.ids(t.scan())).containsExactly(1L);
+    }
+  }
+
+  @Test
+  void concurrentSmallAppendsToAPartitionedTableShareFilesPerPartitionAndKeepEveryRowInItsPartition()
+      throws Exception {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      wh.createTable("shared", TestSchemas.EVENTS, PartitionSpec.builderFor(TestSchemas.EVENTS).identity("event")
+          .build());
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int w = 0; w < 8; w++) {
+        int worker = w;
+        futures.add(pool.submit(() -> {
+          Table mine = wh.loadTable("shared");
+          start.await();
+          for (int i = 0; i < 15; i++) {
+            long id = worker * 1000L + i;
+            mine.appendRecords(List.of(TestSchemas.event(id, "p" + (id % 3), (double) i)));
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : futures) {
+        f.get();
+      }
+      pool.shutdown();
+      Table t = wh.loadTable("shared");
+      for (int p = 0; p < 3; p++) {
+        int partition = p;
+        List<Row> rows = t.scan().filter(io.datashard.expressions.Expressions.equal("event", "p" + p)).toList();
+        assertThat(rows).as("partition p%d", p).hasSize((int) java.util.stream.LongStream.range(0, 8)
+            .flatMap(w -> java.util.stream.LongStream.range(0, 15).map(i -> w * 1000L + i))
+            .filter(id -> id % 3 == partition).count());
+        assertThat(rows).allSatisfy(r -> assertThat(r.getLong("id") % 3).isEqualTo(partition));
+      }
+      assertThat(TestSchemas.ids(t.scan())).hasSize(120).doesNotHaveDuplicates();
+      assertThat(t.scan().planFiles().size()).as("data files, at most one per partition and group")
+          .isLessThanOrEqualTo(3 * t.snapshots().size());
     }
   }
 
@@ -83,6 +199,15 @@ class GroupCommitTest {
           throw new StorageException("injected failure before creating " + location);
         }
         return super.createExclusive(location, content);
+      }
+
+      @Override
+      public io.datashard.storage.OutputFile newOutputFile(String location) {
+        if (location.endsWith(".parquet") && nextFault(random)) { // the shared file of a group, or an own one
+          faults.incrementAndGet();
+          throw new StorageException("injected failure creating data file " + location);
+        }
+        return super.newOutputFile(location);
       }
     };
     try (Warehouse wh = Warehouse.of(faulty)) {

@@ -33,7 +33,7 @@ class LocalStaleHandleTest extends StaleHandleScenarios {
       append(t, 1);
       Snapshot before = t.refresh().currentSnapshot();
       try (Appender a = t.newAppend()) {
-        for (long i = 0; i < 1000; i++) {
+        for (long i = 0; i < 2000; i++) { // more than group commit holds back: a data file is open
           a.add(TestSchemas.event(100 + i, "x", null));
         }
         Thread.sleep(5); // the open data file is now older than a zero grace period

@@ -1,15 +1,18 @@
 package io.datashard.table;
 
+import io.datashard.DataShardException;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
 import io.datashard.commit.TableOperations;
 import io.datashard.metadata.DataFile;
+import io.datashard.metadata.TableMetadata;
 import io.datashard.update.FastAppend;
 import io.datashard.manifest.TableFiles;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Group commit for one table within one JVM: appends whose files are written while another commit of the table is in
@@ -31,32 +34,50 @@ import java.util.Objects;
 public final class GroupCommit {
   private final Object lock = new Object();
   private final List<Pending> waiting = new ArrayList<>();
+  private static final long MAX_LINGER_NANOS = 20_000_000L;
   private boolean committing;
+  private int lastGroupSize;
+  /** The operations and file layout of the last successful group commit (only the committing thread uses them). */
+  private TableOperations lastOps;
+  private TableFiles lastFiles;
+  private long lastCommitNanos;
   private long groups;
   private long appends;
 
-  /** One caller's batch and, once decided, its outcome. */
+  /** One caller's batch (written files, or rows for the group's leader to write) and, once decided, its outcome. */
   private static final class Pending {
     final TableOperations ops;
     final TableFiles files;
     final Schema schema;
     final String branch;
     final List<DataFile> dataFiles;
+    /** Validated, detached rows for the leader to write; null when the caller wrote its own files. */
+    final List<Object[]> rows;
+    /** The metadata the rows were validated against (schema, spec, write options); null with {@code rows}. */
+    final TableMetadata base;
     boolean done;
     Snapshot snapshot;
     RuntimeException failure;
 
-    Pending(TableOperations ops, TableFiles files, Schema schema, String branch, List<DataFile> dataFiles) {
+    Pending(TableOperations ops, TableFiles files, Schema schema, String branch, List<DataFile> dataFiles,
+        List<Object[]> rows, TableMetadata base) {
       this.ops = ops;
       this.files = files;
       this.schema = schema;
       this.branch = branch;
       this.dataFiles = dataFiles;
+      this.rows = rows;
+      this.base = base;
     }
 
     boolean sameGroup(Pending other) {
       return branch.equals(other.branch) && schema.sameFieldsAs(other.schema)
           && schema.schemaId() == other.schema.schemaId();
+    }
+
+    /** Rows of one group are written by one writer: they must share the partition spec too. */
+    boolean sameRowWriter(Pending other) {
+      return base.spec().specId() == other.base.spec().specId();
     }
   }
 
@@ -73,7 +94,31 @@ public final class GroupCommit {
    */
   public Snapshot commit(TableOperations ops, TableFiles files, Schema schema, String branch,
       List<DataFile> dataFiles) {
-    Pending mine = new Pending(ops, files, schema, Objects.requireNonNull(branch), List.copyOf(dataFiles));
+    return await(new Pending(ops, files, schema, Objects.requireNonNull(branch), List.copyOf(dataFiles), null, null));
+  }
+
+  /**
+   * Commits rows that are not written yet together with whatever other appends of the table are waiting: the
+   * group's leader writes the rows of every such caller of its group into shared data files (one per partition,
+   * rolling at the target size) before the commit. A small append therefore costs no data file, no Parquet writer
+   * and no upload of its own. When writing those files fails, every caller whose rows they held gets the failure
+   * and the callers that brought their own files are committed without them.
+   *
+   * @param ops the caller's table operations
+   * @param files the table's file layout
+   * @param base the metadata the rows were validated against
+   * @param branch the branch to append to
+   * @param rows validated rows of {@code base}'s schema that share no mutable object with the caller
+   *     ({@link io.datashard.records.DetachedRows})
+   * @return the snapshot that holds the caller's rows
+   */
+  public Snapshot commitRows(TableOperations ops, TableFiles files, TableMetadata base, String branch,
+      List<Object[]> rows) {
+    return await(new Pending(ops, files, base.schema(), Objects.requireNonNull(branch), List.of(), List.copyOf(rows),
+        base));
+  }
+
+  private Snapshot await(Pending mine) {
     synchronized (lock) {
       waiting.add(mine);
     }
@@ -93,6 +138,7 @@ public final class GroupCommit {
             break;
           }
           committing = true;
+          interrupted |= lingerForOthers();
           group = takeGroupOf(mine);
         }
         try {
@@ -115,39 +161,119 @@ public final class GroupCommit {
     return mine.snapshot;
   }
 
+  /**
+   * Called by a new leader, holding the lock: when the last group had company and this one has none yet, waits a
+   * moment for the callers that group released. They come back at once under steady load, and without this wait the
+   * first of them would commit alone while the rest queue behind it, halving the groups' size (groups of 1 and N-1
+   * alternate). The wait (in which the lock is released, so that arrivals can queue) is bounded by a quarter of the last commit's duration and 20 ms, ends as soon as the last
+   * group's size is waiting again, and is never made by a caller that commits alone (the last group had one member).
+   *
+   * @return whether the leader was interrupted while waiting
+   */
+  private boolean lingerForOthers() {
+    if (lastGroupSize <= 1 || waiting.size() >= lastGroupSize) {
+      return false;
+    }
+    long deadline = System.nanoTime() + Math.min(lastCommitNanos / 4, MAX_LINGER_NANOS);
+    while (waiting.size() < lastGroupSize && System.nanoTime() < deadline) {
+      try {
+        lock.wait(1); // polled: arrivals do not notify, which would wake every waiting caller each time
+      } catch (InterruptedException e) {
+        return true; // commit what is there; the caller restores the flag
+      }
+    }
+    return false;
+  }
+
   private List<Pending> takeGroupOf(Pending leader) {
     List<Pending> group = new ArrayList<>();
+    Pending rowWriter = null;
     for (Iterator<Pending> it = waiting.iterator(); it.hasNext(); ) {
       Pending p = it.next();
-      if (p.sameGroup(leader)) {
-        group.add(p);
-        it.remove();
+      if (!p.sameGroup(leader)) {
+        continue;
       }
+      if (p.rows != null) {
+        if (rowWriter == null) {
+          rowWriter = p;
+        } else if (!p.sameRowWriter(rowWriter)) {
+          continue;
+        }
+      }
+      group.add(p);
+      it.remove();
     }
     return group;
   }
 
   private void commitGroup(List<Pending> group) {
-    Pending leader = group.get(0);
-    FastAppend append = new FastAppend(leader.ops, leader.files, leader.schema).toBranch(leader.branch);
-    for (Pending p : group) {
-      p.dataFiles.forEach(append::appendFile);
+    long started = System.nanoTime();
+    List<Pending> withRows = group.stream().filter(p -> p.rows != null).toList();
+    List<DataFile> written = List.of();
+    RuntimeException writeFailure = null;
+    if (!withRows.isEmpty()) {
+      try {
+        written = writeRows(withRows);
+      } catch (RuntimeException e) {
+        writeFailure = e;
+      }
     }
+    List<Pending> committed = writeFailure == null ? group
+        : group.stream().filter(p -> p.rows == null).toList();
     Snapshot snapshot = null;
     RuntimeException failure = null;
-    try {
-      snapshot = append.commit(); // deletes every file of the group itself when it fails
-    } catch (RuntimeException e) {
-      failure = e;
+    if (!committed.isEmpty()) {
+      Pending leader = committed.get(0);
+      // Through the operations that made the last group commit, when there was one: they already know the current
+      // version and the manifest list it names, whereas the leader's own handle may not have committed for many
+      // versions and would first lose the race for the next one to the handles that did.
+      // Only for the same table: a table dropped and created again at the location is another table.
+      boolean warm = lastOps != null && lastOps.current().tableUuid().equals(leader.ops.current().tableUuid());
+      TableOperations ops = warm ? lastOps : leader.ops;
+      TableFiles files = warm ? lastFiles : leader.files;
+      FastAppend append = new FastAppend(ops, files, leader.schema).toBranch(leader.branch);
+      written.forEach(append::appendFile);
+      for (Pending p : committed) {
+        p.dataFiles.forEach(append::appendFile);
+      }
+      try {
+        snapshot = append.commit(); // deletes every file of the group itself when it fails
+        lastOps = ops;
+        lastFiles = files;
+      } catch (RuntimeException e) {
+        failure = e;
+      }
     }
     synchronized (lock) {
       groups++;
       appends += group.size();
+      lastGroupSize = group.size();
+      lastCommitNanos = System.nanoTime() - started;
       for (Pending p : group) {
-        p.snapshot = snapshot;
-        p.failure = failure;
+        boolean inCommit = writeFailure == null || p.rows == null;
+        p.snapshot = inCommit ? snapshot : null;
+        p.failure = inCommit ? failure : writeFailure;
         p.done = true;
       }
+    }
+  }
+
+  /** Writes the rows of every caller in {@code withRows} into new data files; on failure deletes them and throws. */
+  private static List<DataFile> writeRows(List<Pending> withRows) {
+    Pending first = withRows.get(0);
+    PartitionedDataWriter writer = PartitionedDataWriter.forTable(first.files, first.base,
+        UUID.randomUUID().toString());
+    try {
+      for (Pending p : withRows) {
+        for (Object[] row : p.rows) {
+          writer.write(row);
+        }
+      }
+      return writer.complete();
+    } catch (RuntimeException e) {
+      writer.abort();
+      throw new DataShardException("table " + first.ops.tableName() + ": writing the data file of "
+          + withRows.size() + " grouped append(s) failed; none of them was committed: " + e.getMessage(), e);
     }
   }
 

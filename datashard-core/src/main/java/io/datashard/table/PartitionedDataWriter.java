@@ -45,6 +45,18 @@ final class PartitionedDataWriter {
   }
 
   /**
+   * @param files the table's file layout
+   * @param base the table metadata whose schema, spec, Parquet options and encryption the files follow
+   * @param writeId the unique part of the new files' names
+   * @return a writer of new data files for that table
+   */
+  static PartitionedDataWriter forTable(TableFiles files, io.datashard.metadata.TableMetadata base, String writeId) {
+    return new PartitionedDataWriter(files, base.schema(), base.spec(), ParquetOptions.fromProperties(base.properties()),
+        writeId, base.intProperty(io.datashard.TableProperties.WRITE_MAX_OPEN_FILES,
+            io.datashard.TableProperties.WRITE_MAX_OPEN_FILES_DEFAULT), files.keys().encryptor(base));
+  }
+
+  /**
    * Writes a row of an unpartitioned table as it is; the data file writer checks its values while writing them.
    *
    * @param row a row of the table's schema

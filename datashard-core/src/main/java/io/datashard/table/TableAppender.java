@@ -11,7 +11,7 @@ import io.datashard.metadata.DataFile;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.update.FastAppend;
 import io.datashard.manifest.TableFiles;
-import io.datashard.parquet.ParquetOptions;
+import io.datashard.records.DetachedRows;
 import io.datashard.records.RecordValidator;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +33,13 @@ final class TableAppender implements Appender {
   private String branch = io.datashard.SnapshotRef.MAIN;
   private final long openedMillis = System.currentTimeMillis();
   private PartitionedDataWriter writer;
+  /**
+   * With group commit: the first rows of the append, validated and detached, held instead of written; the group's
+   * leader writes them with the rows of the other small appends of its group into shared files. Written out to this
+   * appender's own files as soon as the append grows past {@link #holdLimit} rows.
+   */
+  private List<Object[]> held;
+  private final int holdLimit;
   private long count;
   private State state = State.OPEN;
 
@@ -55,6 +62,8 @@ final class TableAppender implements Appender {
     this.files = files;
     this.base = base;
     this.validator = new RecordValidator(base.schema());
+    this.holdLimit = this.groupCommit == null ? 0 : Math.max(0, base.intProperty(
+        TableProperties.WRITE_GROUP_COMMIT_SHARED_FILE_ROWS, TableProperties.WRITE_GROUP_COMMIT_SHARED_FILE_ROWS_DEFAULT));
   }
 
   @Override
@@ -78,6 +87,20 @@ final class TableAppender implements Appender {
   /** Adds a record of unchecked type; anything that is not a map fails validation. */
   Appender addAny(Object record) {
     checkOpen();
+    if (writer == null && count < holdLimit) {
+      try {
+        Object[] row = DetachedRows.detach(base.schema(), validator.toRow(record, count));
+        if (held == null) {
+          held = new java.util.ArrayList<>();
+        }
+        held.add(row);
+      } catch (RuntimeException e) {
+        fail();
+        throw e;
+      }
+      count++;
+      return this;
+    }
     if (record instanceof Row r && base.spec().isUnpartitioned()
         && (r.schema() == base.schema() || r.schema().sameFieldsAs(base.schema()))) {
       // A Row of the table's schema goes to the writer as it is and is checked in the writer's own walk (one pass
@@ -104,7 +127,7 @@ final class TableAppender implements Appender {
    */
   private void write(java.util.function.Consumer<PartitionedDataWriter> write, Row unchecked) {
     if (writer == null) {
-      writer = newWriter();
+      startWriter();
     }
     try {
       write.accept(writer);
@@ -117,10 +140,19 @@ final class TableAppender implements Appender {
     }
   }
 
-  private PartitionedDataWriter newWriter() {
-    return new PartitionedDataWriter(files, base.schema(), base.spec(), ParquetOptions.fromProperties(base.properties()),
-        writeId, base.intProperty(TableProperties.WRITE_MAX_OPEN_FILES, TableProperties.WRITE_MAX_OPEN_FILES_DEFAULT),
-        files.keys().encryptor(base));
+  /** Opens this append's own writer and writes the rows held so far into it. */
+  private void startWriter() {
+    writer = PartitionedDataWriter.forTable(files, base, writeId);
+    if (held != null) {
+      List<Object[]> rows = held;
+      held = null;
+      try {
+        rows.forEach(writer::write);
+      } catch (RuntimeException e) {
+        fail();
+        throw e;
+      }
+    }
   }
 
   @Override
@@ -147,6 +179,9 @@ final class TableAppender implements Appender {
       return List.of();
     }
     try {
+      if (writer == null) {
+        startWriter();
+      }
       List<DataFile> written = writer.complete();
       state = State.COMMITTED;
       return written;
@@ -162,6 +197,19 @@ final class TableAppender implements Appender {
     if (count == 0) {
       state = State.COMMITTED;
       return ops.current().currentSnapshot();
+    }
+    if (writer == null) { // every row is held: the group's leader writes them with the others' (groupCommit set)
+      try {
+        Snapshot s = groupCommit.commitRows(ops, files, base, branch, held);
+        state = State.COMMITTED;
+        held = null;
+        upkeepAfterCommit();
+        return s;
+      } catch (RuntimeException e) {
+        state = State.FAILED;
+        held = null;
+        throw e;
+      }
     }
     List<DataFile> written;
     try {
@@ -193,14 +241,18 @@ final class TableAppender implements Appender {
         s = append.commit();
       }
       state = State.COMMITTED;
-      if (upkeep != null) {
-        // The one place upkeep hears of commits: it only schedules a background run, never delays this return.
-        upkeep.committed(ops, files, ops.current());
-      }
+      upkeepAfterCommit();
       return s;
     } catch (RuntimeException e) {
       state = State.FAILED;
       throw e;
+    }
+  }
+
+  /** The one place upkeep hears of commits: it only schedules a background run, never delays the caller. */
+  private void upkeepAfterCommit() {
+    if (upkeep != null) {
+      upkeep.committed(ops, files, ops.current());
     }
   }
 
@@ -213,6 +265,7 @@ final class TableAppender implements Appender {
 
   private void fail() {
     state = State.FAILED;
+    held = null;
     if (writer != null) {
       writer.abort();
     }

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *       latency-injecting front ({@link CountingS3Proxy#latency}, 30 ms + 0..10 ms per request), for a fixed time,
  *       group commit on, then off (one commit per append), in the same run: acknowledged appends/s; every
  *       acknowledged append present exactly once (lost = 0 checked).
+ *   <li><b>Processes</b>: P writer processes (16) with T threads (8) each do the same against one table, each
+ *       process configured by {@code DATASHARD_*} variables alone; group commit on, then off.
  *   <li><b>Long life</b>: N single-row appends by 16 threads (group commit on) to a local table with automatic
  *       upkeep on at its default thresholds: commit p50 over the first and the last appends, bytes under
  *       {@code metadata/} vs {@code data/}, and scan planning p50 vs the same table freshly compacted.
@@ -66,6 +68,13 @@ public final class SmallWritersBench {
       front.latency(latency, 10);
       for (boolean group : new boolean[] {true, false}) {
         contention(s3, front, writers, seconds, group, latency);
+      }
+      int processes = Integer.getInteger("bench.processes", 16);
+      int processThreads = Integer.getInteger("bench.processThreads", 8);
+      if (processes > 0) {
+        for (boolean group : new boolean[] {true, false}) {
+          processes(s3, front, processes, processThreads, seconds, group, latency);
+        }
       }
     }
     longLife(appends);
@@ -124,6 +133,88 @@ public final class SmallWritersBench {
       if (lost != 0 || duplicates != 0) {
         throw new AssertionError("lost " + lost + " acknowledged appends, " + duplicates + " duplicates");
       }
+    }
+  }
+
+  /**
+   * P writer processes with T threads each append single rows to one table through the latency-injecting front for
+   * {@code seconds} (all starting at one agreed time, after the JVMs have started), then the table is audited: every
+   * acknowledged append present exactly once, no failed one present.
+   */
+  static void processes(S3ProxyServer s3, CountingS3Proxy front, int processes, int threads, int seconds,
+      boolean group, long latency) throws Exception {
+    String prefix = "processes-" + (group ? "group" : "single") + "-" + System.nanoTime();
+    try (Warehouse wh = Warehouse.of(new S3StorageBackend(s3.configBuilder(front.endpoint()).prefix(prefix)
+        .build()))) {
+      wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), Map.of(
+          TableProperties.WRITE_GROUP_COMMIT, Boolean.toString(group),
+          TableProperties.UPKEEP_ENABLED, "false",
+          TableProperties.COMMIT_TOTAL_RETRY_TIME_MS, "120000",
+          TableProperties.COMMIT_NUM_RETRIES, "1000"));
+      Map<String, String> env = new HashMap<>();
+      env.put("DATASHARD_STORAGE_TYPE", "s3");
+      env.put("DATASHARD_S3_ENDPOINT", front.endpoint().toString());
+      env.put("DATASHARD_S3_BUCKET", s3.bucket());
+      env.put("DATASHARD_S3_PREFIX", prefix);
+      env.put("DATASHARD_S3_ACCESS_KEY", S3ProxyServer.ACCESS_KEY);
+      env.put("DATASHARD_S3_SECRET_KEY", S3ProxyServer.SECRET_KEY);
+      // the JVMs start one after another on a small machine: everyone begins at the same moment, after that
+      long startAt = System.currentTimeMillis() + 2_000L * processes + 5_000L;
+      long endAt = startAt + seconds * 1000L;
+      Set<Long> acked = ConcurrentHashMap.newKeySet();
+      Set<Long> failed = ConcurrentHashMap.newKeySet();
+      List<Process> children = new ArrayList<>();
+      List<Thread> readers = new ArrayList<>();
+      for (int p = 0; p < processes; p++) {
+        Process child = io.datashard.testing.ChildJvm.builder(env, SmallWritersWorker.class.getName(), "t",
+            Integer.toString(p), Integer.toString(threads), Long.toString(startAt), Long.toString(endAt))
+            .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        children.add(child);
+        Thread reader = new Thread(() -> readLines(child, acked, failed));
+        reader.start();
+        readers.add(reader);
+      }
+      for (Process child : children) {
+        if (!child.waitFor(seconds + 2L * processes + 600, TimeUnit.SECONDS)) {
+          child.destroyForcibly();
+          throw new AssertionError("a writer process did not finish");
+        }
+      }
+      for (Thread r : readers) {
+        r.join();
+      }
+      double elapsed = Math.max(seconds, (System.currentTimeMillis() - startAt) / 1000.0);
+      Table t = wh.loadTable("t");
+      List<Long> ids = new ArrayList<>();
+      t.scan().select("id").toList().forEach(r -> ids.add((Long) r.get("id")));
+      Set<Long> present = new HashSet<>(ids);
+      long lost = acked.stream().filter(id -> !present.contains(id)).count();
+      int duplicates = ids.size() - present.size();
+      System.out.printf("| %s, %d processes x %d threads | %d | %.0f ms | %.1f | %d | %.1f | %d | %d | %d | %d |%n",
+          group ? "group commit" : "one commit per append", processes, threads, processes * threads,
+          (double) latency, elapsed, acked.size(), acked.size() / elapsed, t.snapshots().size(),
+          failed.size(), lost, duplicates);
+      long failedPresent = failed.stream().filter(present::contains).count();
+      if (lost != 0 || duplicates != 0 || failedPresent != 0) {
+        throw new AssertionError("lost " + lost + " acknowledged appends, " + duplicates + " duplicates, "
+            + failedPresent + " failed appends present");
+      }
+    }
+  }
+
+  /** Reads a worker's {@code ACK <worker> <seq> <snapshot>} and {@code FAIL <worker> <seq> ...} lines. */
+  private static void readLines(Process child, Set<Long> acked, Set<Long> failed) {
+    try (java.io.BufferedReader r = child.inputReader(java.nio.charset.StandardCharsets.UTF_8)) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        String[] parts = line.split(" ", 4);
+        if (parts.length >= 3 && (parts[0].equals("ACK") || parts[0].equals("FAIL"))) {
+          long id = Long.parseLong(parts[1]) * 1_000_000L + Long.parseLong(parts[2]);
+          (parts[0].equals("ACK") ? acked : failed).add(id);
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
