@@ -373,7 +373,8 @@ public final class Warehouse implements AutoCloseable {
 
   /** The upkeep of the table at {@code location}, running on this warehouse's daemon threads. */
   private io.datashard.maintenance.Upkeep upkeep(String location) {
-    return upkeeps.computeIfAbsent(location, l -> new io.datashard.maintenance.Upkeep(this::runUpkeep));
+    return upkeeps.computeIfAbsent(location, l -> new io.datashard.maintenance.Upkeep(this::runUpkeep,
+        groupCommit(l)));
   }
 
   /** Runs an upkeep task on this warehouse's upkeep thread (one daemon thread, started on first use). */

@@ -29,6 +29,7 @@ import java.util.UUID;
 public final class DataFileCompaction implements RewriteDataFiles {
   private final TableOperations ops;
   private final TableFiles files;
+  private io.datashard.commit.CommitGate gate = io.datashard.commit.CommitGate.NONE;
   private Long targetSize;
   private Long minSize;
   private List<String> sortColumns = List.of();
@@ -61,6 +62,16 @@ public final class DataFileCompaction implements RewriteDataFiles {
    * @param count the least number of small files a partition needs to be compacted
    * @return this
    */
+  /**
+   * @param gate serialises the compaction's commit (not its rewriting of data) with the JVM's group commit of the
+   *     table, so that a busy appending JVM does not make its own upkeep's compaction lose every race
+   * @return this
+   */
+  public DataFileCompaction through(io.datashard.commit.CommitGate gate) {
+    this.gate = java.util.Objects.requireNonNull(gate);
+    return this;
+  }
+
   public DataFileCompaction minFilesPerPartition(int count) {
     this.minFilesPerPartition = Math.max(2, count);
     return this;
@@ -136,7 +147,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
       files.deleteQuietly(written.stream().map(DataFile::location).toList());
       throw e;
     }
-    Snapshot s = replace.commit(); // deletes the written files itself if it fails
+    Snapshot s = gate.exclusively(replace::commit); // deletes the written files itself if it fails
     return new Result(removed, written.size(), rows, s);
   }
 

@@ -34,6 +34,7 @@ public final class SnapshotExpiry implements ExpireSnapshots {
 
   private final TableOperations ops;
   private final TableFiles files;
+  private io.datashard.commit.CommitGate gate = io.datashard.commit.CommitGate.NONE;
   private Long cutoffMillis;
   private Integer retainLast;
   private final Set<Long> explicitIds = new HashSet<>();
@@ -71,13 +72,23 @@ public final class SnapshotExpiry implements ExpireSnapshots {
     return this;
   }
 
+  /**
+   * @param gate serialises the expiry's commit with the JVM's group commit of the table (automatic upkeep); the
+   *     deletion of unreachable files happens after it, outside the gate
+   * @return this
+   */
+  public SnapshotExpiry through(io.datashard.commit.CommitGate gate) {
+    this.gate = java.util.Objects.requireNonNull(gate);
+    return this;
+  }
+
   @Override
   public Result commit() {
     TableMetadata start = ops.refresh();
     List<Snapshot> expired = new ArrayList<>();
     List<String> expiredRefs = new ArrayList<>();
     TableMetadata[] builtOn = new TableMetadata[1];
-    CommitLoop.Result r = CommitLoop.run(ops, start, "snapshot expiry", (base, attempt) -> {
+    CommitLoop.Result r = gate.exclusively(() -> CommitLoop.run(ops, start, "snapshot expiry", (base, attempt) -> {
       builtOn[0] = base;
       expired.clear();
       expiredRefs.clear();
@@ -91,7 +102,7 @@ public final class SnapshotExpiry implements ExpireSnapshots {
         updated = updated.withoutRef(ref, now);
       }
       return expired.isEmpty() ? updated : updated.withSnapshotsRetained(retained, now);
-    });
+    }));
     if (!expiredRefs.isEmpty()) {
       LOG.info("table {}: removed references older than their max-ref-age-ms: {}", ops.tableName(), expiredRefs);
     }

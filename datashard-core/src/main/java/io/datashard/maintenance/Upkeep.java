@@ -7,6 +7,7 @@ import io.datashard.RewriteDataFiles;
 import io.datashard.Snapshot;
 import io.datashard.SnapshotRef;
 import io.datashard.TableProperties;
+import io.datashard.commit.CommitGate;
 import io.datashard.commit.FileTableOperations;
 import io.datashard.commit.MetadataFiles;
 import io.datashard.commit.TableOperations;
@@ -60,7 +61,11 @@ public final class Upkeep {
   /** Name prefix of the warehouse's upkeep threads. */
   public static final String THREAD_PREFIX = "datashard-upkeep-";
 
+  /** At most this long per run replacing fallen-out versions by tombstones. */
+  private static final long RETIRE_BUDGET_MS = 2_000;
+
   private final Executor executor;
+  private final CommitGate gate;
   private final Object lock = new Object();
   private boolean scheduled;
   private long filesAtLastCompactionCheck = -1;
@@ -74,7 +79,17 @@ public final class Upkeep {
    *     {@link #run} on demand
    */
   public Upkeep(Executor executor) {
+    this(executor, CommitGate.NONE);
+  }
+
+  /**
+   * @param executor as above
+   * @param gate the table's group commit in this JVM: automatic snapshot expiry commits through it, so that a JVM
+   *     appending many times a second does not make its own upkeep lose every race for the next version
+   */
+  public Upkeep(Executor executor, CommitGate gate) {
     this.executor = executor;
+    this.gate = java.util.Objects.requireNonNull(gate);
   }
 
   /**
@@ -250,12 +265,12 @@ public final class Upkeep {
 
     // 1. Snapshots: the newest N per branch, then the age limit.
     if (m.snapshots().size() > (onDemand ? maxSnapshots : maxSnapshots + Math.max(1, maxSnapshots / 4))) {
-      deleted += expire(ops, files, new SnapshotExpiry(ops, files).retainLast(maxSnapshots)
+      deleted += expire(ops, files, new SnapshotExpiry(ops, files).through(gate).retainLast(maxSnapshots)
           .expireOlderThan(Instant.ofEpochMilli(System.currentTimeMillis())), expired, notes);
       m = ops.current();
     }
     if (hasExpirableByAge(m, System.currentTimeMillis()) || (onDemand && !m.snapshots().isEmpty())) {
-      deleted += expire(ops, files, new SnapshotExpiry(ops, files).retainLast(1), expired, notes);
+      deleted += expire(ops, files, new SnapshotExpiry(ops, files).through(gate).retainLast(1), expired, notes);
       m = ops.current();
     }
 
@@ -268,7 +283,7 @@ public final class Upkeep {
       int maxFiles = onDemand ? Integer.MAX_VALUE : m.intProperty(TableProperties.UPKEEP_COMPACT_MAX_FILES,
           TableProperties.UPKEEP_COMPACT_MAX_FILES_DEFAULT);
       try {
-        RewriteDataFiles.Result r = new DataFileCompaction(ops, files).minFilesPerPartition(minFiles)
+        RewriteDataFiles.Result r = new DataFileCompaction(ops, files).through(gate).minFilesPerPartition(minFiles)
             .maxInputFiles(maxFiles).execute();
         compacted = r.rewrittenFiles();
         written = r.addedFiles();
@@ -290,7 +305,7 @@ public final class Upkeep {
       try {
         if (files.manifests(m.currentSnapshot().manifestListLocation()).size() > maxManifests) {
           Snapshot before = m.currentSnapshot();
-          Snapshot after = new ManifestRewrite(ops, files).commit();
+          Snapshot after = gate.exclusively(() -> new ManifestRewrite(ops, files).commit());
           manifestsRewritten = after != null && after.snapshotId() != before.snapshotId();
           m = ops.current();
         }
@@ -350,8 +365,12 @@ public final class Upkeep {
       if (from < 1) {
         from = firstKept(versions, fallen);
       }
+      // A share of the run, not all of it: a JVM appending hundreds of times a second leaves thousands of versions
+      // behind while the first run starts, and a run spent writing their tombstones (a durable replace each) would
+      // let snapshots pile up meanwhile; the next run, scheduled at once, goes on where this one stopped.
+      long stopAt = Math.min(deadline, System.currentTimeMillis() + RETIRE_BUDGET_MS);
       int n = from;
-      for (; n <= fallen && System.currentTimeMillis() < deadline; n++) {
+      for (; n <= fallen && System.currentTimeMillis() < stopAt; n++) {
         versions.retire(List.of(versions.file(n)), m.tableUuid());
       }
       synchronized (lock) {

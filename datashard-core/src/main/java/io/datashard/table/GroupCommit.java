@@ -31,9 +31,19 @@ import java.util.UUID;
  * appends; {@link io.datashard.TableProperties#WRITE_GROUP_COMMIT} off gives every append its own snapshot. Shared
  * by every {@link io.datashard.Table} handle a {@link io.datashard.Warehouse} opens on the table. Thread-safe.
  */
-public final class GroupCommit {
+public final class GroupCommit implements io.datashard.commit.CommitGate {
   private final Object lock = new Object();
   private final List<Pending> waiting = new ArrayList<>();
+  /**
+   * What a caller's commit produced.
+   *
+   * @param snapshot the snapshot that holds the caller's rows
+   * @param metadata the table metadata right after that commit, as the operations that made it know it (the
+   *     caller's own handle may not have seen it: it is what upkeep checks its thresholds against)
+   */
+  public record Committed(Snapshot snapshot, TableMetadata metadata) {
+  }
+
   private static final long MAX_LINGER_NANOS = 20_000_000L;
   private boolean committing;
   private int lastGroupSize;
@@ -56,7 +66,7 @@ public final class GroupCommit {
     /** The metadata the rows were validated against (schema, spec, write options); null with {@code rows}. */
     final TableMetadata base;
     boolean done;
-    Snapshot snapshot;
+    Committed committed;
     RuntimeException failure;
 
     Pending(TableOperations ops, TableFiles files, Schema schema, String branch, List<DataFile> dataFiles,
@@ -89,10 +99,10 @@ public final class GroupCommit {
    * @param schema the schema the files were written with
    * @param branch the branch to append to
    * @param dataFiles the caller's written data files
-   * @return the snapshot that holds the caller's rows
+   * @return the snapshot that holds the caller's rows, and the metadata it was committed in
    * @throws RuntimeException the group commit's failure (its files deleted), as {@link FastAppend#commit()} throws it
    */
-  public Snapshot commit(TableOperations ops, TableFiles files, Schema schema, String branch,
+  public Committed commit(TableOperations ops, TableFiles files, Schema schema, String branch,
       List<DataFile> dataFiles) {
     return await(new Pending(ops, files, schema, Objects.requireNonNull(branch), List.copyOf(dataFiles), null, null));
   }
@@ -110,15 +120,15 @@ public final class GroupCommit {
    * @param branch the branch to append to
    * @param rows validated rows of {@code base}'s schema that share no mutable object with the caller
    *     ({@link io.datashard.records.DetachedRows})
-   * @return the snapshot that holds the caller's rows
+   * @return the snapshot that holds the caller's rows, and the metadata it was committed in
    */
-  public Snapshot commitRows(TableOperations ops, TableFiles files, TableMetadata base, String branch,
+  public Committed commitRows(TableOperations ops, TableFiles files, TableMetadata base, String branch,
       List<Object[]> rows) {
     return await(new Pending(ops, files, base.schema(), Objects.requireNonNull(branch), List.of(), List.copyOf(rows),
         base));
   }
 
-  private Snapshot await(Pending mine) {
+  private Committed await(Pending mine) {
     synchronized (lock) {
       waiting.add(mine);
     }
@@ -158,7 +168,7 @@ public final class GroupCommit {
     if (mine.failure != null) {
       throw mine.failure;
     }
-    return mine.snapshot;
+    return mine.committed;
   }
 
   /**
@@ -221,6 +231,7 @@ public final class GroupCommit {
     List<Pending> committed = writeFailure == null ? group
         : group.stream().filter(p -> p.rows == null).toList();
     Snapshot snapshot = null;
+    TableMetadata after = null;
     RuntimeException failure = null;
     if (!committed.isEmpty()) {
       Pending leader = committed.get(0);
@@ -238,6 +249,7 @@ public final class GroupCommit {
       }
       try {
         snapshot = append.commit(); // deletes every file of the group itself when it fails
+        after = ops.current();
         lastOps = ops;
         lastFiles = files;
       } catch (RuntimeException e) {
@@ -251,7 +263,7 @@ public final class GroupCommit {
       lastCommitNanos = System.nanoTime() - started;
       for (Pending p : group) {
         boolean inCommit = writeFailure == null || p.rows == null;
-        p.snapshot = inCommit ? snapshot : null;
+        p.committed = inCommit && snapshot != null ? new Committed(snapshot, after) : null;
         p.failure = inCommit ? failure : writeFailure;
         p.done = true;
       }
@@ -274,6 +286,37 @@ public final class GroupCommit {
       writer.abort();
       throw new DataShardException("table " + first.ops.tableName() + ": writing the data file of "
           + withRows.size() + " grouped append(s) failed; none of them was committed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs a commit of another kind (upkeep's snapshot expiry) while no group commit is in flight; appends arriving
+   * meanwhile wait for it and form the next group. Not reentrant: never call it from within a group commit.
+   */
+  @Override
+  public <T> T exclusively(java.util.function.Supplier<T> work) {
+    boolean interrupted = false;
+    synchronized (lock) {
+      while (committing) {
+        try {
+          lock.wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      committing = true;
+    }
+    try {
+      return work.get();
+    } finally {
+      synchronized (lock) {
+        committing = false;
+        lastOps = null; // the table moved on without the group's operations: the next leader starts from its own
+        lock.notifyAll();
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -200,11 +200,11 @@ final class TableAppender implements Appender {
     }
     if (writer == null) { // every row is held: the group's leader writes them with the others' (groupCommit set)
       try {
-        Snapshot s = groupCommit.commitRows(ops, files, base, branch, held);
+        GroupCommit.Committed c = groupCommit.commitRows(ops, files, base, branch, held);
         state = State.COMMITTED;
         held = null;
-        upkeepAfterCommit();
-        return s;
+        upkeepAfterCommit(c.metadata());
+        return c.snapshot();
       } catch (RuntimeException e) {
         state = State.FAILED;
         held = null;
@@ -233,15 +233,19 @@ final class TableAppender implements Appender {
     }
     try {
       Snapshot s; // a failed commit deletes its files itself
+      TableMetadata after;
       if (groupCommit != null) {
-        s = groupCommit.commit(ops, files, base.schema(), branch, written);
+        GroupCommit.Committed c = groupCommit.commit(ops, files, base.schema(), branch, written);
+        s = c.snapshot();
+        after = c.metadata();
       } else {
         FastAppend append = new FastAppend(ops, files, base.schema()).toBranch(branch);
         written.forEach(append::appendFile);
         s = append.commit();
+        after = ops.current();
       }
       state = State.COMMITTED;
-      upkeepAfterCommit();
+      upkeepAfterCommit(after);
       return s;
     } catch (RuntimeException e) {
       state = State.FAILED;
@@ -250,9 +254,9 @@ final class TableAppender implements Appender {
   }
 
   /** The one place upkeep hears of commits: it only schedules a background run, never delays the caller. */
-  private void upkeepAfterCommit() {
+  private void upkeepAfterCommit(TableMetadata committed) {
     if (upkeep != null) {
-      upkeep.committed(ops, files, ops.current());
+      upkeep.committed(ops, files, committed);
     }
   }
 

@@ -63,21 +63,26 @@ public final class SmallWritersBench {
     long latency = Long.getLong("bench.latencyMs", 30);
     System.out.println("SmallWritersBench " + java.time.Instant.now() + ", " + Runtime.getRuntime().availableProcessors()
         + " cores");
+    Set<String> phases = Set.of(System.getProperty("bench.phases", "contention,processes,longlife").split(","));
     try (S3ProxyServer s3 = S3ProxyServer.start(); CountingS3Proxy front = CountingS3Proxy.start(s3.endpoint())) {
       front.recordRequests(false);
       front.latency(latency, 10);
       for (boolean group : new boolean[] {true, false}) {
-        contention(s3, front, writers, seconds, group, latency);
+        if (phases.contains("contention")) {
+          contention(s3, front, writers, seconds, group, latency);
+        }
       }
       int processes = Integer.getInteger("bench.processes", 16);
       int processThreads = Integer.getInteger("bench.processThreads", 8);
-      if (processes > 0) {
+      if (processes > 0 && phases.contains("processes")) {
         for (boolean group : new boolean[] {true, false}) {
           processes(s3, front, processes, processThreads, seconds, group, latency);
         }
       }
     }
-    longLife(appends);
+    if (phases.contains("longlife")) {
+      longLife(appends);
+    }
   }
 
   /** One contention run: W threads append single rows for {@code seconds}, then the table is audited. */
@@ -223,8 +228,13 @@ public final class SmallWritersBench {
     Path dir = Files.createTempDirectory("small-writers");
     int threads = 16;
     try (Warehouse wh = Warehouse.local(dir)) {
-      wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
-          Map.of(TableProperties.UPKEEP_ENABLED, "true"));
+      Map<String, String> props = new HashMap<>(Map.of(TableProperties.UPKEEP_ENABLED, "true"));
+      String versionsMax = System.getProperty("bench.previousVersionsMax");
+      if (versionsMax != null) {
+        props.put("write.metadata.previous-versions-max", versionsMax);
+      }
+      System.out.println("long life table properties: " + props);
+      wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), props);
       long[] commitNanos = new long[appends];
       AtomicInteger next = new AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -251,6 +261,7 @@ public final class SmallWritersBench {
       upkeep.awaitIdle(120_000);
       long count = t.refresh().scan().select("id").toList().size();
       Map<String, Long> bytes = bytesUnder(dir.resolve("t"));
+      System.out.println("metadata/ at the end: " + metadataBreakdown(dir.resolve("t").resolve("metadata")));
       double planEnd = planningP50(t);
       t.maintain();
       t.refresh();
@@ -285,6 +296,25 @@ public final class SmallWritersBench {
     }
     java.util.Arrays.sort(n);
     return n[n.length / 2] / 1e6;
+  }
+
+  /** Bytes and counts of full version files, version tombstones, manifest lists and manifests. */
+  private static String metadataBreakdown(Path metadata) throws Exception {
+    Map<String, long[]> kinds = new java.util.TreeMap<>();
+    try (var s = Files.list(metadata)) {
+      for (Path f : (Iterable<Path>) s::iterator) {
+        String name = f.getFileName().toString();
+        long size = Files.size(f);
+        String kind = name.endsWith(".metadata.json") ? (size < 1024 ? "version tombstones" : "full versions")
+            : name.startsWith("snap-") ? "manifest lists" : name.endsWith(".avro") ? "manifests" : "other";
+        long[] k = kinds.computeIfAbsent(kind, x -> new long[2]);
+        k[0] += size;
+        k[1]++;
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    kinds.forEach((k, v) -> out.append(k).append(' ').append(v[1]).append(" files ").append(v[0]).append(" bytes; "));
+    return out.toString();
   }
 
   private static Map<String, Long> bytesUnder(Path table) throws Exception {
