@@ -1,6 +1,5 @@
 package io.datashard.table;
 
-import io.datashard.DataShardException;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
 import io.datashard.commit.TableOperations;
@@ -284,8 +283,7 @@ public final class GroupCommit implements io.datashard.commit.CommitGate {
       return writer.complete();
     } catch (RuntimeException e) {
       writer.abort();
-      throw new DataShardException("table " + first.ops.tableName() + ": writing the data file of "
-          + withRows.size() + " grouped append(s) failed; none of them was committed: " + e.getMessage(), e);
+      throw e; // as the callers' own writers would have thrown it (a KeyManagementException stays one)
     }
   }
 

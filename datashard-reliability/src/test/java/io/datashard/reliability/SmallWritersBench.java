@@ -216,6 +216,9 @@ public final class SmallWritersBench {
         if (parts.length >= 3 && (parts[0].equals("ACK") || parts[0].equals("FAIL"))) {
           long id = Long.parseLong(parts[1]) * 1_000_000L + Long.parseLong(parts[2]);
           (parts[0].equals("ACK") ? acked : failed).add(id);
+          if (parts[0].equals("FAIL") && failed.size() <= 3 && parts.length == 4) {
+            System.out.println("  failed append " + id + ": " + parts[3]);
+          }
         }
       }
     } catch (java.io.IOException e) {
