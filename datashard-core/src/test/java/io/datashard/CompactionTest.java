@@ -84,7 +84,9 @@ class CompactionTest {
   @Test
   void appendsCommittedDuringCompactionSurvive() throws Exception {
     try (Warehouse wh = Warehouse.local(dir)) {
-      Table t = wh.createTable("race", TestSchemas.EVENTS);
+      // the race under test is with the user's own compaction, not upkeep's
+      Table t = wh.createTable("race", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
+          Map.of(TableProperties.UPKEEP_ENABLED, "false"));
       for (int i = 0; i < 10; i++) {
         t.appendRecords(List.of(TestSchemas.event(-1 - i, "seed", null)));
       }

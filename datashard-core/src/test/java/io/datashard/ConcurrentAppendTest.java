@@ -31,7 +31,7 @@ class ConcurrentAppendTest {
       // Group commit off: this test is about the exclusive-create protocol, one version per append, each racing
       // (GroupCommitTest covers coalescing).
       wh.createTable("shared", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
-          Map.of(TableProperties.WRITE_GROUP_COMMIT, "false"));
+          Map.of(TableProperties.WRITE_GROUP_COMMIT, "false", TableProperties.UPKEEP_ENABLED, "false"));
       ExecutorService pool = Executors.newFixedThreadPool(THREADS);
       CountDownLatch start = new CountDownLatch(1);
       List<Future<List<Long>>> results = new ArrayList<>();

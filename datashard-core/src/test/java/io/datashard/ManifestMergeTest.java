@@ -20,7 +20,7 @@ class ManifestMergeTest {
   void manyAppendsKeepTheManifestCountBoundedAndEveryRowAndSnapshotIntact() {
     try (Warehouse wh = Warehouse.local(dir)) {
       Table t = wh.createTable("m", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
-          Map.of("commit.manifest.min-count-to-merge", "10"));
+          Map.of("commit.manifest.min-count-to-merge", "10", TableProperties.UPKEEP_ENABLED, "false"));
       Snapshot first = null;
       for (int i = 0; i < 45; i++) {
         Snapshot s = t.appendRecords(List.of(TestSchemas.event(i, "e" + i, (double) i)));
