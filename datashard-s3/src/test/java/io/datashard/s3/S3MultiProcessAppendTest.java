@@ -45,7 +45,9 @@ class S3MultiProcessAppendTest {
           "DATASHARD_S3_ACCESS_KEY", S3ProxyServer.ACCESS_KEY,
           "DATASHARD_S3_SECRET_KEY", S3ProxyServer.SECRET_KEY);
       try (Warehouse wh = Warehouse.fromEnvironment(env)) {
-        wh.createTable("mp", TestSchemas.EVENTS);
+        // every acknowledged snapshot is checked against the table's: no upkeep snapshots, no expiry
+        wh.createTable("mp", TestSchemas.EVENTS, io.datashard.PartitionSpec.unpartitioned(),
+            java.util.Map.of(io.datashard.TableProperties.UPKEEP_ENABLED, "false"));
       }
 
       List<Process> procs = new ArrayList<>();

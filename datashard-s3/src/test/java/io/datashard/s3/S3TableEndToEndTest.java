@@ -325,7 +325,8 @@ class S3TableEndToEndTest {
     int appends = 25;
     // group commit off: this is about the exclusive-create protocol on S3, one version per append, each racing
     wh.createTable("shared", EVENTS, io.datashard.PartitionSpec.unpartitioned(),
-        java.util.Map.of(io.datashard.TableProperties.WRITE_GROUP_COMMIT, "false"));
+        java.util.Map.of(io.datashard.TableProperties.WRITE_GROUP_COMMIT, "false",
+            io.datashard.TableProperties.UPKEEP_ENABLED, "false"));
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     CountDownLatch start = new CountDownLatch(1);
     List<Future<List<Long>>> results = new ArrayList<>();
