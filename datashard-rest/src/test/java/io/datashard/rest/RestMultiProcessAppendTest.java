@@ -49,7 +49,9 @@ class RestMultiProcessAppendTest {
       Map<String, String> env = new HashMap<>(RestS3Test.clientEnvironment(s3));
       env.put(Warehouse.ENV_CATALOG_URI, server.uri().toString());
       try (Warehouse wh = Warehouse.fromEnvironment(env)) {
-        wh.createTable("sales.events", TestSchemas.EVENTS);
+        // every acknowledged snapshot is matched against the table's: no upkeep snapshots, no expiry
+        wh.createTable("sales.events", TestSchemas.EVENTS, io.datashard.PartitionSpec.unpartitioned(),
+            java.util.Map.of(io.datashard.TableProperties.UPKEEP_ENABLED, "false"));
       }
 
       List<Process> procs = new ArrayList<>();
