@@ -57,7 +57,9 @@ class MinioTableTest {
       all.appendRecords(TestSchemas.allTypesRows());
       assertThat(wh.loadTable("all_types").scan().count()).isEqualTo(TestSchemas.allTypesRows().size());
 
-      wh.createTable("events", TestSchemas.EVENTS);
+      // every acknowledged snapshot is matched against the table's below: no upkeep snapshots
+      wh.createTable("events", TestSchemas.EVENTS, io.datashard.PartitionSpec.unpartitioned(),
+          java.util.Map.of(io.datashard.TableProperties.UPKEEP_ENABLED, "false"));
       ExecutorService pool = Executors.newFixedThreadPool(4);
       List<Future<List<Long>>> futures = new ArrayList<>();
       for (int w = 0; w < 4; w++) {
