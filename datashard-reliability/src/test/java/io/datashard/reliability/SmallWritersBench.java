@@ -85,17 +85,26 @@ public final class SmallWritersBench {
     }
   }
 
+  /**
+   * @return a warehouse on S3Proxy through the latency-injecting front, holding the new table {@code t} with group
+   *     commit on or off, upkeep off, and retries generous enough that contention alone never fails an append
+   */
+  private static Warehouse contendedTable(S3ProxyServer s3, CountingS3Proxy front, String prefix, boolean group,
+      long retryMillis) {
+    Warehouse wh = Warehouse.of(new S3StorageBackend(s3.configBuilder(front.endpoint()).prefix(prefix).build()));
+    wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), Map.of(
+        TableProperties.WRITE_GROUP_COMMIT, Boolean.toString(group),
+        TableProperties.UPKEEP_ENABLED, "false",
+        TableProperties.COMMIT_TOTAL_RETRY_TIME_MS, Long.toString(retryMillis),
+        TableProperties.COMMIT_NUM_RETRIES, "1000"));
+    return wh;
+  }
+
   /** One contention run: W threads append single rows for {@code seconds}, then the table is audited. */
   static void contention(S3ProxyServer s3, CountingS3Proxy front, int writers, int seconds, boolean group,
       long latency) throws Exception {
     String prefix = "contention-" + (group ? "group" : "single") + "-" + System.nanoTime();
-    try (Warehouse wh = Warehouse.of(new S3StorageBackend(s3.configBuilder(front.endpoint()).prefix(prefix)
-        .build()))) {
-      wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), Map.of(
-          TableProperties.WRITE_GROUP_COMMIT, Boolean.toString(group),
-          TableProperties.UPKEEP_ENABLED, "false",
-          TableProperties.COMMIT_TOTAL_RETRY_TIME_MS, "60000",
-          TableProperties.COMMIT_NUM_RETRIES, "1000"));
+    try (Warehouse wh = contendedTable(s3, front, prefix, group, 60_000)) {
       Set<Long> acked = ConcurrentHashMap.newKeySet();
       AtomicInteger failed = new AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(writers);
@@ -149,20 +158,8 @@ public final class SmallWritersBench {
   static void processes(S3ProxyServer s3, CountingS3Proxy front, int processes, int threads, int seconds,
       boolean group, long latency) throws Exception {
     String prefix = "processes-" + (group ? "group" : "single") + "-" + System.nanoTime();
-    try (Warehouse wh = Warehouse.of(new S3StorageBackend(s3.configBuilder(front.endpoint()).prefix(prefix)
-        .build()))) {
-      wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), Map.of(
-          TableProperties.WRITE_GROUP_COMMIT, Boolean.toString(group),
-          TableProperties.UPKEEP_ENABLED, "false",
-          TableProperties.COMMIT_TOTAL_RETRY_TIME_MS, "120000",
-          TableProperties.COMMIT_NUM_RETRIES, "1000"));
-      Map<String, String> env = new HashMap<>();
-      env.put("DATASHARD_STORAGE_TYPE", "s3");
-      env.put("DATASHARD_S3_ENDPOINT", front.endpoint().toString());
-      env.put("DATASHARD_S3_BUCKET", s3.bucket());
-      env.put("DATASHARD_S3_PREFIX", prefix);
-      env.put("DATASHARD_S3_ACCESS_KEY", S3ProxyServer.ACCESS_KEY);
-      env.put("DATASHARD_S3_SECRET_KEY", S3ProxyServer.SECRET_KEY);
+    try (Warehouse wh = contendedTable(s3, front, prefix, group, 120_000)) {
+      Map<String, String> env = s3.environment(front.endpoint(), prefix);
       // the JVMs start one after another on a small machine: everyone begins at the same moment, after that
       long startAt = System.currentTimeMillis() + 2_000L * processes + 5_000L;
       long endAt = startAt + seconds * 1000L;

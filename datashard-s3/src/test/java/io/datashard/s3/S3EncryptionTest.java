@@ -9,7 +9,6 @@ import io.datashard.encryption.EncryptionSettings;
 import io.datashard.encryption.KeyMetadata;
 import io.datashard.encryption.Pkcs12KeyStore;
 import io.datashard.metadata.DataFile;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -51,13 +50,7 @@ class S3EncryptionTest extends EncryptionScenarios {
 
   @Test
   void environmentVariablesConfigureTheKeyStore() {
-    Map<String, String> env = new HashMap<>();
-    env.put("DATASHARD_STORAGE_TYPE", "s3");
-    env.put("DATASHARD_S3_ENDPOINT", server.endpoint().toString());
-    env.put("DATASHARD_S3_BUCKET", server.bucket());
-    env.put("DATASHARD_S3_PREFIX", prefix);
-    env.put("DATASHARD_S3_ACCESS_KEY", S3ProxyServer.ACCESS_KEY);
-    env.put("DATASHARD_S3_SECRET_KEY", S3ProxyServer.SECRET_KEY);
+    Map<String, String> env = server.environment(server.endpoint(), prefix);
     env.put(Pkcs12KeyStore.ENV_KEYSTORE, keystore.toString());
     env.put(Pkcs12KeyStore.ENV_KEYSTORE_PASSWORD, new String(PASSWORD));
     try (Warehouse wh = Warehouse.fromEnvironment(env)) {

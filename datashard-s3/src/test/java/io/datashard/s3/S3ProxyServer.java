@@ -116,6 +116,22 @@ public final class S3ProxyServer implements AutoCloseable {
    * @param via an endpoint in front of this server (such as a {@link CountingS3Proxy})
    * @return a config builder for this server's bucket and credentials, reached through {@code via}
    */
+  /**
+   * @param via the endpoint clients use (this server's, or a proxy in front of it)
+   * @param prefix the warehouse's key prefix in the bucket
+   * @return the {@code DATASHARD_*} variables a user sets to put a warehouse there (a mutable copy)
+   */
+  public java.util.Map<String, String> environment(URI via, String prefix) {
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    env.put("DATASHARD_STORAGE_TYPE", "s3");
+    env.put("DATASHARD_S3_ENDPOINT", via.toString());
+    env.put("DATASHARD_S3_BUCKET", bucket());
+    env.put("DATASHARD_S3_PREFIX", prefix);
+    env.put("DATASHARD_S3_ACCESS_KEY", ACCESS_KEY);
+    env.put("DATASHARD_S3_SECRET_KEY", SECRET_KEY);
+    return env;
+  }
+
   public S3Config.Builder configBuilder(URI via) {
     return S3Config.builder()
         .endpoint(via.toString())

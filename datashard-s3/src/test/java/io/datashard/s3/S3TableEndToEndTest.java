@@ -90,14 +90,7 @@ class S3TableEndToEndTest {
 
   /** The variables a user sets to put the warehouse on this server. */
   static Map<String, String> env(String prefix) {
-    Map<String, String> env = new HashMap<>();
-    env.put("DATASHARD_STORAGE_TYPE", "s3");
-    env.put("DATASHARD_S3_ENDPOINT", server.endpoint().toString());
-    env.put("DATASHARD_S3_BUCKET", server.bucket());
-    env.put("DATASHARD_S3_PREFIX", prefix);
-    env.put("DATASHARD_S3_ACCESS_KEY", S3ProxyServer.ACCESS_KEY);
-    env.put("DATASHARD_S3_SECRET_KEY", S3ProxyServer.SECRET_KEY);
-    return env;
+    return server.environment(server.endpoint(), prefix);
   }
 
   // -----------------------------------------------------------------------------------------------------------
