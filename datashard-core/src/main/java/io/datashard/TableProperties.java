@@ -115,12 +115,13 @@ public final class TableProperties {
    * than {@code history.expire.max-snapshot-age-ms} (5 days), compact partitions with
    * {@link #UPKEEP_COMPACT_MIN_FILES} small files, rewrite the manifests when there are more than
    * {@link #UPKEEP_MAX_MANIFESTS}, replace the version files that fell out of the metadata log
-   * ({@link #METADATA_PREVIOUS_VERSIONS_MAX}) by tombstones, and delete the files that fell out. Off by default for
-   * now (docs/operations.md, "Automatic upkeep": with it on, a table no longer has one snapshot per append nor rows
-   * in commit order, which several tests and maybe users rely on).
+   * ({@link #METADATA_PREVIOUS_VERSIONS_MAX}) by tombstones, and delete the files that fell out. On by default, so
+   * that a table fed by small appends stays fast without a separate job. A table that must keep one snapshot per
+   * append, or its rows in commit order within a partition, sets it to {@code false} (docs/operations.md,
+   * "Automatic upkeep").
    */
   public static final String UPKEEP_ENABLED = "write.datashard.upkeep.enabled";
-  public static final boolean UPKEEP_ENABLED_DEFAULT = false;
+  public static final boolean UPKEEP_ENABLED_DEFAULT = true;
 
   /**
    * Automatic upkeep keeps at most this many snapshots per branch (the newest; tags keep theirs, a branch's own

@@ -41,15 +41,21 @@ final class Backend implements AutoCloseable {
   /**
    * @return properties for the tables the tests create: with {@code -Dreliability.metadataCleanup=true}, old
    *     metadata versions are cleaned after every commit and only two are kept, the setting that used to lose
-   *     acknowledged commits (docs/concurrency.md)
+   *     acknowledged commits (docs/concurrency.md). Automatic upkeep is off in every case: the ledger audit
+   *     matches one snapshot per acknowledged append, and upkeep's own snapshots (compaction, manifest merge)
+   *     would be extra ones; upkeep racing with writers is tested by UpkeepTest and UpkeepS3Test
    */
   static java.util.Map<String, String> tableProperties() {
-    return Boolean.getBoolean("reliability.metadataCleanup") ? CLEANUP : java.util.Map.of();
+    return Boolean.getBoolean("reliability.metadataCleanup") ? CLEANUP : NO_UPKEEP;
   }
+
+  static final java.util.Map<String, String> NO_UPKEEP =
+      java.util.Map.of(io.datashard.TableProperties.UPKEEP_ENABLED, "false");
 
   static final java.util.Map<String, String> CLEANUP = java.util.Map.of(
       io.datashard.TableProperties.METADATA_DELETE_AFTER_COMMIT, "true",
-      io.datashard.TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "2");
+      io.datashard.TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "2",
+      io.datashard.TableProperties.UPKEEP_ENABLED, "false");
 
   static Backend of(String kind, Path dir) {
     return kind.equals("s3") ? s3("wh-" + Long.toHexString(System.nanoTime())) : local(dir);
