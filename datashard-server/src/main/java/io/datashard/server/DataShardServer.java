@@ -110,7 +110,7 @@ public final class DataShardServer implements AutoCloseable {
     this.connector = c;
     jetty.addConnector(c);
     GracefulHandler graceful = new GracefulHandler(new RestHandler(catalog, auth, metrics, b.maxRequestBytes,
-        b.remoteSigning ? remoteSigning(catalog) : null));
+        b.remoteSigning ? remoteSigning(catalog) : null, b.coalesceCommits));
     jetty.setHandler(graceful);
     jetty.setErrorHandler(new JsonErrorHandler());
     jetty.setStopTimeout(b.stopTimeoutMillis);
@@ -235,6 +235,7 @@ public final class DataShardServer implements AutoCloseable {
     private long stopTimeoutMillis = 30_000;
     private int maxThreads = 64;
     private boolean remoteSigning;
+    private boolean coalesceCommits = true;
 
     private Builder() {
     }
@@ -332,6 +333,19 @@ public final class DataShardServer implements AutoCloseable {
      */
     public Builder remoteSigning(boolean on) {
       this.remoteSigning = on;
+      return this;
+    }
+
+    /**
+     * Group commit (on by default): the commits to one table that arrive while a version of it is being published
+     * are published together as the next version, appends that built on an older snapshot moved onto the new head
+     * as their client would on a retry (docs/concurrency.md, "Group commit in the REST server"). Off, every
+     * request commits on its own through Iceberg's handler.
+     *
+     * @return this
+     */
+    public Builder coalesceCommits(boolean on) {
+      this.coalesceCommits = on;
       return this;
     }
 

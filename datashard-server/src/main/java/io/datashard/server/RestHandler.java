@@ -94,6 +94,8 @@ final class RestHandler extends Handler.Abstract {
   private final ObjectMapper mapper;
   /** Iceberg's S3 remote signing, or null when off (see {@link RemoteSigning}). */
   private final RemoteSigning signing;
+  /** The group commit of table commits, or null when each request commits on its own. */
+  private final CommitCoalescer coalescer;
 
   RestHandler(DataShardCatalog catalog, Authenticator auth, ServerMetrics metrics, long maxRequestBytes) {
     this(catalog, auth, metrics, maxRequestBytes, null);
@@ -101,6 +103,12 @@ final class RestHandler extends Handler.Abstract {
 
   RestHandler(DataShardCatalog catalog, Authenticator auth, ServerMetrics metrics, long maxRequestBytes,
               RemoteSigning signing) {
+    this(catalog, auth, metrics, maxRequestBytes, signing, true);
+  }
+
+  RestHandler(DataShardCatalog catalog, Authenticator auth, ServerMetrics metrics, long maxRequestBytes,
+              RemoteSigning signing, boolean coalesceCommits) {
+    this.coalescer = coalesceCommits ? new CommitCoalescer(catalog, metrics) : null;
     this.signing = signing;
     this.catalog = catalog;
     this.auth = auth;
@@ -340,14 +348,17 @@ final class RestHandler extends Handler.Abstract {
   }
 
   /**
-   * A table commit: Iceberg's handler validates the request's requirements against the latest metadata, applies
-   * the updates and commits through the catalog's table operations (exclusive create of the next version); when
-   * another writer published that version first it refreshes and re-applies while the requirements still hold
-   * (bounded retries), and answers 409 when they do not.
+   * A table commit: the request's requirements are validated against the latest metadata, its updates applied and
+   * the result committed through the catalog's table operations (exclusive create of the next version); when
+   * another writer published that version first the server refreshes and re-applies while the requirements still
+   * hold (bounded retries), and answers 409 when they do not. With group commit on (the default), the commits to
+   * one table that arrive together are published as one version ({@link CommitCoalescer}); without it, each
+   * request goes through Iceberg's own {@link CatalogHandlers}.
    */
   private LoadTableResponse commit(TableIdentifier ident, UpdateTableRequest req) {
     try {
-      LoadTableResponse r = CatalogHandlers.updateTable(catalog, ident, req);
+      LoadTableResponse r = coalescer != null ? coalescer.commit(ident, req)
+          : CatalogHandlers.updateTable(catalog, ident, req);
       metrics.commits.incrementAndGet();
       return r;
     } catch (CommitFailedException e) {

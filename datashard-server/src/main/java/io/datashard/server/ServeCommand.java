@@ -52,6 +52,10 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Idle connection timeout (default ${DEFAULT-VALUE})")
   long idleTimeout;
 
+  @Option(names = "--no-group-commit", description = "Commit every table update on its own instead of publishing "
+      + "the commits to one table that arrive together as one version")
+  boolean noGroupCommit;
+
   @Override
   public Integer call() throws Exception {
     DataShardServer.Builder b = DataShardServer.builder()
@@ -73,7 +77,7 @@ public final class ServeCommand implements Callable<Integer> {
     if (tlsKeyStore != null) {
       b.tls(tlsKeyStore, System.getenv(DataShardServer.TLS_PASSWORD_ENV));
     }
-    b.remoteSigning(remoteSigning);
+    b.remoteSigning(remoteSigning).coalesceCommits(!noGroupCommit);
     DataShardServer server = b.build().start();
     System.err.println("datashard serve: listening at " + server.uri() + " (Ctrl-C or SIGTERM stops it)");
     server.join();

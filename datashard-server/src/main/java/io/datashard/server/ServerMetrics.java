@@ -12,6 +12,8 @@ public final class ServerMetrics {
   final AtomicLong commits = new AtomicLong();
   final AtomicLong commitConflicts = new AtomicLong();
   final AtomicLong commitUnknown = new AtomicLong();
+  final AtomicLong versionsPublished = new AtomicLong();
+  final AtomicLong appendsMoved = new AtomicLong();
 
   void response(int status) {
     requests.incrementAndGet();
@@ -34,6 +36,19 @@ public final class ServerMetrics {
     return commitConflicts.get();
   }
 
+  /**
+   * @return versions the server's group commit published: with many clients appending to one table at once, far
+   *     fewer than {@link #commits()} (docs/concurrency.md, "Group commit in the REST server")
+   */
+  public long versionsPublished() {
+    return versionsPublished.get();
+  }
+
+  /** @return appends the group commit moved onto a newer head of their branch instead of answering 409 */
+  public long appendsMoved() {
+    return appendsMoved.get();
+  }
+
   /** @return the counters in Prometheus' text format */
   public String text() {
     StringBuilder sb = new StringBuilder();
@@ -47,6 +62,10 @@ public final class ServerMetrics {
     counter(sb, "datashard_server_commit_conflicts_total", "Table commits answered 409", commitConflicts.get());
     counter(sb, "datashard_server_commit_unknown_total", "Table commits whose outcome was unknown",
         commitUnknown.get());
+    counter(sb, "datashard_server_versions_published_total", "Table versions published by group commits",
+        versionsPublished.get());
+    counter(sb, "datashard_server_appends_moved_total", "Appends moved onto a newer head instead of a 409",
+        appendsMoved.get());
     return sb.toString();
   }
 

@@ -1,0 +1,226 @@
+package io.datashard.server;
+
+import io.datashard.iceberg.DataShardCatalog;
+import io.datashard.storage.CommitOutcomeUnknownException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import org.apache.iceberg.BaseTable;
+import org.apache.iceberg.MetadataUpdate;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.UpdateRequirement;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.rest.CatalogHandlers;
+import org.apache.iceberg.rest.requests.UpdateTableRequest;
+import org.apache.iceberg.rest.responses.LoadTableResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit in the server: the commits to one table that arrive while a version of it is being published wait,
+ * and are then published together, as one version, by one exclusive create (docs/concurrency.md, "Group commit in
+ * the REST server"). N clients appending at once then need far fewer than N versions, and none of them loses a
+ * race to the others of its group.
+ *
+ * <p>The first waiting request's thread leads: it loads the latest version, applies each request of the group in
+ * arrival order (its requirements checked against the version plus the requests before it, exactly as if they had
+ * been committed one after another), publishes the result and answers every request with it. A request whose
+ * requirements fail is answered 409 alone, unless it is a plain append, which is moved onto the branch's new head
+ * ({@link AppendRebase}) as its client would on a retry. A race lost to another server or process re-applies the
+ * whole group on the new latest version, within the table's {@code commit.retry.num-retries}; an unknown outcome is
+ * reported to every request of the group.
+ *
+ * <p>Creates (a request asserting that the table does not exist) go through Iceberg's handler one by one. State is
+ * only the queue of requests in flight: any number of servers can still serve one warehouse.
+ */
+final class CommitCoalescer {
+  private static final Logger LOG = LoggerFactory.getLogger(CommitCoalescer.class);
+
+  private final DataShardCatalog catalog;
+  private final ServerMetrics metrics;
+  private final ConcurrentHashMap<TableIdentifier, Lane> lanes = new ConcurrentHashMap<>();
+
+  CommitCoalescer(DataShardCatalog catalog, ServerMetrics metrics) {
+    this.catalog = catalog;
+    this.metrics = metrics;
+  }
+
+  /** One request waiting in a lane, answered by the leader of its group. */
+  private static final class Pending {
+    final UpdateTableRequest request;
+    final CompletableFuture<TableMetadata> answer = new CompletableFuture<>();
+
+    Pending(UpdateTableRequest request) {
+      this.request = request;
+    }
+  }
+
+  /** The requests to one table that wait for the next version, and whether a leader is publishing one. */
+  private static final class Lane {
+    final List<Pending> waiting = new ArrayList<>();
+    boolean leading;
+  }
+
+  /**
+   * Commits one request, together with the requests to the same table that arrive meanwhile.
+   *
+   * @return the response: the table's metadata after the version that carries the request
+   * @throws CommitFailedException (409) when the request's requirements do not hold
+   * @throws CommitStateUnknownException when the store did not say whether the version was published
+   */
+  LoadTableResponse commit(TableIdentifier ident, UpdateTableRequest request) {
+    if (request.requirements().stream().anyMatch(UpdateRequirement.AssertTableDoesNotExist.class::isInstance)) {
+      return CatalogHandlers.updateTable(catalog, ident, request);
+    }
+    Pending mine = new Pending(request);
+    Lane lane = lanes.computeIfAbsent(ident, k -> new Lane());
+    boolean lead;
+    synchronized (lane) {
+      lane.waiting.add(mine);
+      lead = !lane.leading;
+      lane.leading = true;
+    }
+    if (lead) {
+      lead(ident, lane);
+    }
+    try {
+      return LoadTableResponse.builder().withTableMetadata(mine.answer.get()).build();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommitStateUnknownException(e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new CommitStateUnknownException(e.getCause());
+    }
+  }
+
+  /** Publishes groups until the lane is empty; the caller's own request is in the first. */
+  private void lead(TableIdentifier ident, Lane lane) {
+    while (true) {
+      List<Pending> group;
+      synchronized (lane) {
+        if (lane.waiting.isEmpty()) {
+          lane.leading = false;
+          lanes.remove(ident, lane); // one arriving meanwhile with this lane still leads it
+          return;
+        }
+        group = new ArrayList<>(lane.waiting);
+        lane.waiting.clear();
+      }
+      try {
+        publish(ident, group);
+      } catch (RuntimeException | Error e) {
+        group.forEach(p -> p.answer.completeExceptionally(e));
+      }
+    }
+  }
+
+  private void publish(TableIdentifier ident, List<Pending> group) {
+    Table table = catalog.loadTable(ident);
+    if (!(table instanceof BaseTable base)) {
+      throw new IllegalStateException("Cannot commit to " + ident + ": not a table with operations");
+    }
+    TableOperations ops = base.operations();
+    List<String> uncommittedLists = new ArrayList<>();
+    for (int attempt = 1; ; attempt++) {
+      TableMetadata latest = attempt == 1 ? ops.current() : ops.refresh();
+      TableMetadata next = latest;
+      List<Pending> applied = new ArrayList<>();
+      for (Pending p : group) {
+        if (p.answer.isDone()) {
+          continue;
+        }
+        try {
+          next = apply(next, p.request, ops, uncommittedLists);
+          applied.add(p);
+        } catch (RuntimeException e) {
+          p.answer.completeExceptionally(e); // this request alone: its requirements or updates fail
+        }
+      }
+      if (applied.isEmpty()) {
+        return;
+      }
+      if (next == latest) {
+        TableMetadata unchanged = latest;
+        applied.forEach(p -> p.answer.complete(unchanged));
+        return;
+      }
+      try {
+        ops.commit(latest, next);
+      } catch (CommitFailedException e) {
+        int retries = latest.propertyAsInt(TableProperties.COMMIT_NUM_RETRIES,
+            TableProperties.COMMIT_NUM_RETRIES_DEFAULT);
+        if (attempt > retries) {
+          throw e;
+        }
+        LOG.debug("table {}: a group of {} commits lost the race for the next version; re-applying", ident,
+            applied.size());
+        pause(attempt, latest);
+        continue;
+      } catch (CommitStateUnknownException | CommitOutcomeUnknownException e) {
+        uncommittedLists.clear(); // a late landing references them: keep every list written
+        throw e;
+      }
+      metrics.versionsPublished.incrementAndGet();
+      TableMetadata committed = ops.current();
+      for (var s : committed.snapshots()) {
+        uncommittedLists.remove(s.manifestListLocation());
+      }
+      uncommittedLists.forEach(l -> deleteQuietly(ops, l));
+      applied.forEach(p -> p.answer.complete(committed));
+      if (applied.size() > 1) {
+        LOG.debug("table {}: {} commits published as one version", ident, applied.size());
+      }
+      return;
+    }
+  }
+
+  /** Applies one request to the metadata so far, moving a plain append onto the branch's head when it must. */
+  private TableMetadata apply(TableMetadata current, UpdateTableRequest request, TableOperations ops,
+      List<String> written) {
+    List<MetadataUpdate> updates = request.updates();
+    try {
+      request.requirements().forEach(r -> r.validate(current));
+    } catch (CommitFailedException e) {
+      AppendRebase.Moved moved = AppendRebase.tryMove(current, request, ops, catalog.storage());
+      if (moved == null) {
+        throw e;
+      }
+      written.add(moved.manifestList());
+      metrics.appendsMoved.incrementAndGet();
+      updates = moved.updates();
+    }
+    TableMetadata.Builder b = TableMetadata.buildFrom(current);
+    updates.forEach(u -> u.applyTo(b));
+    return b.build();
+  }
+
+  private static void pause(int attempt, TableMetadata latest) {
+    long min = latest.propertyAsInt(TableProperties.COMMIT_MIN_RETRY_WAIT_MS,
+        TableProperties.COMMIT_MIN_RETRY_WAIT_MS_DEFAULT);
+    long wait = (long) (min * Math.pow(2, attempt - 1) * (0.5 + Math.random()));
+    try {
+      Thread.sleep(Math.min(wait, 2_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommitFailedException(e, "Interrupted while waiting to retry a commit that lost a race");
+    }
+  }
+
+  private static void deleteQuietly(TableOperations ops, String location) {
+    try {
+      ops.io().deleteFile(location);
+    } catch (RuntimeException e) {
+      LOG.debug("could not delete unused manifest list {}", location, e);
+    }
+  }
+}
