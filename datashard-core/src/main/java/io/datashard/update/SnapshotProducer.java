@@ -99,6 +99,22 @@ public abstract class SnapshotProducer {
   }
 
   /**
+   * A REST catalog server may commit our snapshot with a manifest list of its own (DataShard's server moves an append
+   * built on an older head onto the new head; docs/concurrency.md, "Group commit in the REST server"): the list the
+   * last attempt wrote is then referenced by nothing, and deleted like a lost attempt's.
+   */
+  private void releaseUnusedManifestList(Snapshot made) {
+    String prefix = "/snap-" + snapshotId + "-"; // TableFiles.manifestListLocation's names
+    List<String> unused = new ArrayList<>();
+    for (String f : attemptFiles) {
+      if (f.contains(prefix) && !f.equals(made.manifestListLocation())) {
+        unused.add(f);
+      }
+    }
+    files.deleteQuietly(unused);
+  }
+
+  /**
    * Runs the operation through {@link CommitLoop}.
    *
    * @param start the version to start from
@@ -138,6 +154,9 @@ public abstract class SnapshotProducer {
       attemptsMade = result.attempts();
       success = true;
       Snapshot made = result.metadata().snapshot(snapshotId); // the attempt that landed (may be an earlier one)
+      if (made != null) {
+        releaseUnusedManifestList(made);
+      }
       return made != null ? made : result.metadata().currentSnapshot(); // apply returned the base: a no-op
     } catch (CommitOutcomeUnknownException e) {
       keepFiles = true; // an attempt may still land and reference them; orphan removal reclaims them otherwise

@@ -121,6 +121,30 @@ class RestWarehouseTest extends RestCatalogScenarios {
   }
 
   @Test
+  void anAppendOnAnOldHeadIsMovedByTheServerAndItsOwnListDeleted() throws Exception {
+    try (Warehouse a = rest(); Warehouse b = rest()) {
+      a.createTable("sales.orders", ORDERS);
+      Table first = a.loadTable("sales.orders");
+      Table stale = b.loadTable("sales.orders");
+      first.appendRecords(List.of(order(1, "first")));
+      first.appendRecords(List.of(order(2, "second")));
+      // The server's group commit moves stale's append onto the head: one attempt, the server's manifest list.
+      Snapshot s = stale.appendRecords(List.of(order(3, "third")));
+      assertThat(s.parentId()).isEqualTo(first.currentSnapshot().snapshotId());
+      assertThat(server.metrics().appendsMoved()).isEqualTo(1);
+      Table fresh = a.loadTable("sales.orders");
+      assertThat(ids(fresh)).containsExactly(1L, 2L, 3L);
+      Set<String> referenced = new HashSet<>();
+      fresh.snapshots().forEach(snap -> referenced.add(Path.of(snap.manifestListLocation()).getFileName().toString()));
+      List<String> lists = new ArrayList<>();
+      try (var files = java.nio.file.Files.list(root.resolve("sales").resolve("orders").resolve("metadata"))) {
+        files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("snap-")).forEach(lists::add);
+      }
+      assertThat(lists).as("manifest lists in the metadata folder").containsExactlyInAnyOrderElementsOf(referenced);
+    }
+  }
+
+  @Test
   void aCommitWhoseOutcomeIsUnknownIsResolvedByCheckingNeverByGuessing() {
     try (Warehouse wh = rest()) {
       Table t = wh.createTable("sales.orders", ORDERS);
