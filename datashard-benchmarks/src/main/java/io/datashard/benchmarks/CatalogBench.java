@@ -63,7 +63,9 @@ import org.apache.iceberg.rest.RESTCatalog;
  * count the S3 requests each path makes.
  *
  * <p>Arguments (key=value, all optional): {@code paths=library,library-rest,rest,hadoop rounds=3 warmup=3 appends=20 loads=10
- * writers=1,2,4,8,16 commitsPerLevel=16 minEach=2 requests=5 requestLog=false serverCache=1000} ({@code requestLog=true} prints each S3 request of one more append per
+ * writers=1,2,4,8,16 commitsPerLevel=16 minEach=2 requests=5 requestLog=false serverCache=1000 latencyMs=0
+ * serverGroupCommit=true} ({@code latencyMs=N}: every path reaches S3 through a front that delays each request by N
+ * + 0..10 ms; {@code serverGroupCommit=false}: the server commits each request on its own) ({@code requestLog=true} prints each S3 request of one more append per
  * path) (each concurrency level makes max(minEach, commitsPerLevel / W)
  * appends per client). Iceberg's and Hadoop's retry warnings are silenced (level ERROR), as they are expected here.
  */
@@ -91,9 +93,13 @@ public final class CatalogBench {
   private final Map<String, AtomicInteger> failed = new ConcurrentHashMap<>();
   private final Map<String, List<String>> failures = new ConcurrentHashMap<>();
 
-  private CatalogBench(Map<String, String> opts, S3ProxyServer s3) {
+  /** Where every path reaches S3: S3Proxy itself, or the latency-injecting front ({@code latencyMs=N}). */
+  private final java.net.URI endpoint;
+
+  private CatalogBench(Map<String, String> opts, S3ProxyServer s3, java.net.URI endpoint) {
     this.opts = opts;
     this.s3 = s3;
+    this.endpoint = endpoint;
   }
 
   /** One client of one path: its own connection to the table. */
@@ -123,8 +129,13 @@ public final class CatalogBench {
     for (String quiet : List.of("org.apache.iceberg", "org.apache.hadoop")) {
       System.setProperty("org.slf4j.simpleLogger.log." + quiet, "error");
     }
-    try (S3ProxyServer s3 = S3ProxyServer.builder().maxThreads(128).start()) {
-      CatalogBench b = new CatalogBench(opts, s3);
+    long latency = Long.parseLong(opts.getOrDefault("latencyMs", "0"));
+    try (S3ProxyServer s3 = S3ProxyServer.builder().maxThreads(256).start();
+         CountingS3Proxy front = latency > 0 ? CountingS3Proxy.start(s3.endpoint()) : null) {
+      if (front != null) {
+        front.latency(latency, 10); // each request waits latency + 0..10 ms, as on a real store
+      }
+      CatalogBench b = new CatalogBench(opts, s3, front != null ? front.endpoint() : s3.endpoint());
       try {
         b.runAll();
       } finally {
@@ -157,8 +168,8 @@ public final class CatalogBench {
     int perLevel = intOpt("commitsPerLevel", 16);
     int minEach = intOpt("minEach", 2);
     long t0 = System.nanoTime();
-    Bench.out("## Catalog paths on loopback S3 (S3Proxy %s); Iceberg %s; load %s", s3.endpoint(),
-        org.apache.iceberg.IcebergBuild.version(), Bench.loadAverage());
+    Bench.out("## Catalog paths on loopback S3 (S3Proxy %s, %s ms injected per request); Iceberg %s; load %s",
+        endpoint, opts.getOrDefault("latencyMs", "0"), org.apache.iceberg.IcebergBuild.version(), Bench.loadAverage());
     for (String p : paths) {
       setUp(p);
       nextId.put(p, new AtomicLong());
@@ -265,8 +276,9 @@ public final class CatalogBench {
           + "p95 %.1f ms", k, Bench.percentile(ms, 50), Bench.percentile(ms, 95));
     });
     if (server != null) {
-      Bench.out("DataShardServer: %d commits, %d commit conflicts answered 409", server.metrics().commits(),
-          server.metrics().commitConflicts());
+      Bench.out("DataShardServer: %d commits in %d versions (group commit), %d appends moved onto a newer head, "
+          + "%d commit conflicts answered 409", server.metrics().commits(), server.metrics().versionsPublished(),
+          server.metrics().appendsMoved(), server.metrics().commitConflicts());
     }
     Bench.out("catalog bench done in %.0f s; load %s", (System.nanoTime() - t0) / 1e9, Bench.loadAverage());
   }
@@ -313,7 +325,7 @@ public final class CatalogBench {
     if (n <= 0) {
       return out;
     }
-    try (CountingS3Proxy proxy = CountingS3Proxy.start(s3.endpoint())) {
+    try (CountingS3Proxy proxy = CountingS3Proxy.start(endpoint)) {
       for (String p : paths) {
         DataShardServer counted = null;
         Client c;
@@ -412,7 +424,7 @@ public final class CatalogBench {
   private int[] verify(String p) {
     List<Long> ids = new ArrayList<>();
     if (p.equals(LIB) || p.equals(LIBREST)) {
-      try (Warehouse wh = p.equals(LIB) ? libraryWarehouse() : restLibraryWarehouse(server, s3.endpoint())) {
+      try (Warehouse wh = p.equals(LIB) ? libraryWarehouse() : restLibraryWarehouse(server, endpoint)) {
         for (Row r : wh.loadTable(p.equals(LIB) ? "t" : LIBREST_TABLE).scan().toList()) {
           ids.add((Long) r.get("id"));
         }
@@ -484,7 +496,7 @@ public final class CatalogBench {
       }
       case LIBREST -> {
         startServer();
-        try (Warehouse wh = restLibraryWarehouse(server, s3.endpoint())) {
+        try (Warehouse wh = restLibraryWarehouse(server, endpoint)) {
           wh.createTable(LIBREST_TABLE, Bench.SCHEMA, PartitionSpec.unpartitioned(), RETRIES);
         }
       }
@@ -509,9 +521,11 @@ public final class CatalogBench {
     Map<String, String> props = new HashMap<>(s3Properties("rest"));
     props.put("datashard.use-environment", "false");
     serverCache(props);
-    server = DataShardServer.builder().catalogProperties(props).port(0).insecureNoAuth().build().start();
-    Bench.out("DataShardServer on %s (no authentication), warehouse %s", server.uri(),
-        props.get(CatalogProperties.WAREHOUSE_LOCATION));
+    boolean groupCommit = Boolean.parseBoolean(opts.getOrDefault("serverGroupCommit", "true"));
+    server = DataShardServer.builder().catalogProperties(props).port(0).insecureNoAuth()
+        .coalesceCommits(groupCommit).maxThreads(256).build().start();
+    Bench.out("DataShardServer on %s (no authentication, group commit %s), warehouse %s", server.uri(),
+        groupCommit ? "on" : "off", props.get(CatalogProperties.WAREHOUSE_LOCATION));
   }
 
   /** The DataShard library on a REST server; data files go to S3 at {@code endpoint} with the test credentials. */
@@ -527,7 +541,7 @@ public final class CatalogBench {
   }
 
   private Map<String, String> s3Properties(String prefix) {
-    return s3Properties(prefix, s3.endpoint());
+    return s3Properties(prefix, endpoint);
   }
 
   private Map<String, String> s3Properties(String prefix, java.net.URI endpoint) {
@@ -541,7 +555,7 @@ public final class CatalogBench {
   }
 
   private Warehouse libraryWarehouse() {
-    return libraryWarehouse(s3.endpoint());
+    return libraryWarehouse(endpoint);
   }
 
   private Warehouse libraryWarehouse(java.net.URI endpoint) {
@@ -549,7 +563,7 @@ public final class CatalogBench {
   }
 
   private RESTCatalog restCatalog() {
-    return restCatalog(server, s3.endpoint());
+    return restCatalog(server, endpoint);
   }
 
   private RESTCatalog restCatalog(DataShardServer to, java.net.URI endpoint) {
@@ -563,12 +577,12 @@ public final class CatalogBench {
   }
 
   private HadoopCatalog hadoopCatalog() {
-    return hadoopCatalog(s3.endpoint());
+    return hadoopCatalog(endpoint);
   }
 
   private HadoopCatalog hadoopCatalog(java.net.URI endpoint) {
     Configuration conf = IcebergPeer.s3aConfiguration(Peer.Store.s3(endpoint, s3.bucket(), "hadoop"));
-    conf.setBoolean("fs.s3a.impl.disable.cache", !endpoint.equals(s3.endpoint()));
+    conf.setBoolean("fs.s3a.impl.disable.cache", !endpoint.equals(this.endpoint));
     HadoopCatalog c = new HadoopCatalog();
     c.setConf(conf);
     c.initialize("hadoop", Map.of(CatalogProperties.WAREHOUSE_LOCATION, "s3a://" + s3.bucket() + "/hadoop",
@@ -579,7 +593,7 @@ public final class CatalogBench {
   private Client client(String p) {
     return switch (p) {
       case LIB -> new LibraryClient(libraryWarehouse(), "t");
-      case LIBREST -> new LibraryClient(restLibraryWarehouse(server, s3.endpoint()), LIBREST_TABLE);
+      case LIBREST -> new LibraryClient(restLibraryWarehouse(server, endpoint), LIBREST_TABLE);
       case REST -> new IcebergClient(restCatalog());
       case HADOOP -> new IcebergClient(hadoopCatalog());
       default -> throw new IllegalArgumentException(p);

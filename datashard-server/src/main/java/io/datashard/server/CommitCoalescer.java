@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * the REST server"). N clients appending at once then need far fewer than N versions, and none of them loses a
  * race to the others of its group.
  *
- * <p>The first waiting request's thread leads: it loads the latest version, applies each request of the group in
- * arrival order (its requirements checked against the version plus the requests before it, exactly as if they had
- * been committed one after another), publishes the result and answers every request with it. A request whose
+ * <p>The first waiting request's thread leads one group, then hands the lead to the next waiting request. A leader
+ * loads the latest version, applies each request of the group in arrival order (its requirements checked against
+ * the version plus the requests before it, exactly as if they had been committed one after another), publishes the
+ * result and answers every request with it. A request whose
  * requirements fail is answered 409 alone, unless it is a plain append, which is moved onto the branch's new head
  * ({@link AppendRebase}) as its client would on a retry. A race lost to another server or process re-applies the
  * whole group on the new latest version, within the table's {@code commit.retry.num-retries}; an unknown outcome is
@@ -56,6 +57,8 @@ final class CommitCoalescer {
   private static final class Pending {
     final UpdateTableRequest request;
     final CompletableFuture<TableMetadata> answer = new CompletableFuture<>();
+    /** Completed when this request's thread is to lead the next group (its request is in it). */
+    final CompletableFuture<Void> turn = new CompletableFuture<>();
 
     Pending(UpdateTableRequest request) {
       this.request = request;
@@ -87,10 +90,14 @@ final class CommitCoalescer {
       lead = !lane.leading;
       lane.leading = true;
     }
-    if (lead) {
-      lead(ident, lane);
-    }
     try {
+      if (!lead) {
+        CompletableFuture.anyOf(mine.answer, mine.turn).get();
+        lead = !mine.answer.isDone();
+      }
+      if (lead) {
+        leadOneGroup(ident, lane);
+      }
       return LoadTableResponse.builder().withTableMetadata(mine.answer.get()).build();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -103,23 +110,28 @@ final class CommitCoalescer {
     }
   }
 
-  /** Publishes groups until the lane is empty; the caller's own request is in the first. */
-  private void lead(TableIdentifier ident, Lane lane) {
-    while (true) {
-      List<Pending> group;
+  /**
+   * Publishes the waiting requests (the leader's own among them) as one group, then hands the lead to the first
+   * request that arrived meanwhile: each thread leads at most one group, so no client waits for others' versions.
+   */
+  private void leadOneGroup(TableIdentifier ident, Lane lane) {
+    List<Pending> group;
+    synchronized (lane) {
+      group = new ArrayList<>(lane.waiting);
+      lane.waiting.clear();
+    }
+    try {
+      publish(ident, group);
+    } catch (RuntimeException | Error e) {
+      group.forEach(p -> p.answer.completeExceptionally(e));
+    } finally {
       synchronized (lane) {
         if (lane.waiting.isEmpty()) {
           lane.leading = false;
           lanes.remove(ident, lane); // one arriving meanwhile with this lane still leads it
-          return;
+        } else {
+          lane.waiting.get(0).turn.complete(null);
         }
-        group = new ArrayList<>(lane.waiting);
-        lane.waiting.clear();
-      }
-      try {
-        publish(ident, group);
-      } catch (RuntimeException | Error e) {
-        group.forEach(p -> p.answer.completeExceptionally(e));
       }
     }
   }
