@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.ManifestContent;
 import org.apache.iceberg.ManifestFile;
@@ -64,7 +66,61 @@ final class AppendRebase {
       {"total-position-deletes", "added-position-deletes", "removed-position-deletes"},
       {"total-equality-deletes", "added-equality-deletes", "removed-equality-deletes"}};
 
-  private AppendRebase() {
+  private final TableOperations ops;
+  private final StorageBackend storage;
+  private final Executor executor;
+  /** The manifest lists of the snapshots moved in this group, by snapshot id: the next move's head is one of them. */
+  private final Map<Long, List<io.datashard.metadata.ManifestFile>> movedLists = new HashMap<>();
+  private final List<CompletableFuture<Void>> writes = new ArrayList<>();
+  private final List<String> written = new ArrayList<>();
+
+  /**
+   * One group's moves: the lists they write are written concurrently ({@link #awaitWrites()} before the version
+   * that references them is published), and each move reads its head's list from memory when a move of the same
+   * group wrote it.
+   */
+  AppendRebase(TableOperations ops, StorageBackend storage, Executor executor) {
+    this.ops = ops;
+    this.storage = storage;
+    this.executor = executor;
+  }
+
+  /**
+   * Reads the manifest lists of the group's appended snapshots concurrently (Iceberg's snapshots keep what they
+   * read), so that the moves, which run one after another, find them in memory.
+   */
+  static void prefetch(List<UpdateTableRequest> requests, FileIO io, Executor executor) {
+    List<CompletableFuture<Void>> reads = new ArrayList<>();
+    for (UpdateTableRequest r : requests) {
+      for (MetadataUpdate u : r.updates()) {
+        if (u instanceof MetadataUpdate.AddSnapshot add) {
+          reads.add(CompletableFuture.runAsync(() -> add.snapshot().allManifests(io), executor));
+        }
+      }
+    }
+    try {
+      CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).join();
+    } catch (RuntimeException e) {
+      LOG.debug("prefetching manifest lists failed; the moves read them again", e);
+    }
+  }
+
+  /** @return the manifest lists this group's moves wrote (or are writing) */
+  List<String> written() {
+    return written;
+  }
+
+  /**
+   * Waits for the lists the moves wrote.
+   *
+   * @throws RuntimeException the first write's failure
+   */
+  void awaitWrites() {
+    try {
+      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
 
   /**
@@ -80,8 +136,7 @@ final class AppendRebase {
    * @return the request moved onto the branch's head, or null when it is not a plain append that can be moved
    * @throws UncheckedIOException when reading or writing a manifest list fails
    */
-  static Moved tryMove(TableMetadata current, UpdateTableRequest request, TableOperations ops,
-      StorageBackend storage) {
+  Moved tryMove(TableMetadata current, UpdateTableRequest request) {
     if (current.formatVersion() != 2 || request.updates().size() != 2
         || !(request.updates().get(0) instanceof MetadataUpdate.AddSnapshot add)
         || !(request.updates().get(1) instanceof MetadataUpdate.SetSnapshotRef ref)) {
@@ -105,7 +160,16 @@ final class AppendRebase {
       return refused(appended, "its parent snapshot is gone");
     }
     FileIO io = ops.io();
-    List<ManifestFile> headManifests = headSnapshot.allManifests(io);
+    List<io.datashard.metadata.ManifestFile> headManifests = movedLists.get(headSnapshot.snapshotId());
+    if (headManifests == null) {
+      headManifests = new ArrayList<>();
+      for (ManifestFile m : headSnapshot.allManifests(io)) {
+        if (m.keyMetadata() != null) {
+          return refused(appended, "an encrypted manifest list at the head");
+        }
+        headManifests.add(toDataShard(m, m.sequenceNumber(), m.minSequenceNumber()));
+      }
+    }
     Map<String, ManifestFile> inParent = new HashMap<>();
     if (parent != null) {
       parent.allManifests(io).forEach(m -> inParent.put(m.path(), m));
@@ -135,7 +199,7 @@ final class AppendRebase {
     // A merged manifest holds the live files of the parent's manifests it replaced: those must still be in the
     // head unchanged, or another writer removed or rewrote some of their files meanwhile.
     Set<String> inHead = new HashSet<>();
-    headManifests.forEach(m -> inHead.add(m.path()));
+    headManifests.forEach(m -> inHead.add(m.location()));
     long foldedLive = 0;
     for (String path : folded) {
       ManifestFile m = inParent.get(path);
@@ -147,11 +211,6 @@ final class AppendRebase {
     if (own.isEmpty() || foldedLive != ownExisting) {
       return refused(appended, "its merged manifests do not hold exactly the files of those they replaced");
     }
-    for (ManifestFile m : headManifests) {
-      if (m.keyMetadata() != null) {
-        return refused(appended, "an encrypted manifest list at the head");
-      }
-    }
 
     long sequenceNumber = current.lastSequenceNumber() + 1;
     List<io.datashard.metadata.ManifestFile> list = new ArrayList<>(own.size() + headManifests.size());
@@ -160,15 +219,18 @@ final class AppendRebase {
       long min = m.minSequenceNumber() == appended.sequenceNumber() ? sequenceNumber : m.minSequenceNumber();
       list.add(toDataShard(m, sequenceNumber, min));
     }
-    for (ManifestFile m : headManifests) {
-      if (!folded.contains(m.path())) {
-        list.add(toDataShard(m, m.sequenceNumber(), m.minSequenceNumber()));
+    for (io.datashard.metadata.ManifestFile m : headManifests) {
+      if (!folded.contains(m.location())) {
+        list.add(m);
       }
     }
     String location = ops.metadataFileLocation("snap-" + appended.snapshotId() + "-moved-" + UUID.randomUUID()
         + ".avro");
-    ManifestListWriter.write(storage.newOutputFile(location), appended.snapshotId(), headSnapshot.snapshotId(),
-        sequenceNumber, list);
+    long headId = headSnapshot.snapshotId();
+    written.add(location);
+    writes.add(CompletableFuture.runAsync(() -> ManifestListWriter.write(storage.newOutputFile(location),
+        appended.snapshotId(), headId, sequenceNumber, list), executor));
+    movedLists.put(appended.snapshotId(), list);
 
     Snapshot moved = movedSnapshot(appended, headSnapshot, sequenceNumber, location);
     return new Moved(List.of(new MetadataUpdate.AddSnapshot(moved), ref), location);

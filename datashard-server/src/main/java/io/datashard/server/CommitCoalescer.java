@@ -7,6 +7,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.MetadataUpdate;
 import org.apache.iceberg.Table;
@@ -47,10 +52,28 @@ final class CommitCoalescer {
   private final DataShardCatalog catalog;
   private final ServerMetrics metrics;
   private final ConcurrentHashMap<TableIdentifier, Lane> lanes = new ConcurrentHashMap<>();
+  /** Reads and writes of manifest lists for moved appends, concurrent within a group (I/O-bound: many threads). */
+  private final ExecutorService io;
 
   CommitCoalescer(DataShardCatalog catalog, ServerMetrics metrics) {
     this.catalog = catalog;
     this.metrics = metrics;
+    AtomicInteger n = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "datashard-server-group-io-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    this.io = pool;
+  }
+
+  private static final int IO_THREADS = 32;
+
+  /** Stops the I/O threads (requests in flight should be finished). */
+  void close() {
+    io.shutdown();
   }
 
   /** One request waiting in a lane, answered by the leader of its group. */
@@ -142,21 +165,32 @@ final class CommitCoalescer {
       throw new IllegalStateException("Cannot commit to " + ident + ": not a table with operations");
     }
     TableOperations ops = base.operations();
+    if (group.size() > 1) {
+      AppendRebase.prefetch(group.stream().map(p -> p.request).toList(), ops.io(), io);
+    }
     List<String> uncommittedLists = new ArrayList<>();
     for (int attempt = 1; ; attempt++) {
       TableMetadata latest = attempt == 1 ? ops.current() : ops.refresh();
       TableMetadata next = latest;
       List<Pending> applied = new ArrayList<>();
+      AppendRebase moves = new AppendRebase(ops, catalog.storage(), io);
       for (Pending p : group) {
         if (p.answer.isDone()) {
           continue;
         }
         try {
-          next = apply(next, p.request, ops, uncommittedLists);
+          next = apply(next, p.request, moves);
           applied.add(p);
         } catch (RuntimeException e) {
           p.answer.completeExceptionally(e); // this request alone: its requirements or updates fail
         }
+      }
+      uncommittedLists.addAll(moves.written());
+      try {
+        moves.awaitWrites();
+      } catch (RuntimeException e) {
+        uncommittedLists.forEach(l -> deleteQuietly(ops, l)); // nothing was published: they are referenced by none
+        throw e;
       }
       if (applied.isEmpty()) {
         return;
@@ -197,17 +231,15 @@ final class CommitCoalescer {
   }
 
   /** Applies one request to the metadata so far, moving a plain append onto the branch's head when it must. */
-  private TableMetadata apply(TableMetadata current, UpdateTableRequest request, TableOperations ops,
-      List<String> written) {
+  private TableMetadata apply(TableMetadata current, UpdateTableRequest request, AppendRebase moves) {
     List<MetadataUpdate> updates = request.updates();
     try {
       request.requirements().forEach(r -> r.validate(current));
     } catch (CommitFailedException e) {
-      AppendRebase.Moved moved = AppendRebase.tryMove(current, request, ops, catalog.storage());
+      AppendRebase.Moved moved = moves.tryMove(current, request);
       if (moved == null) {
         throw e;
       }
-      written.add(moved.manifestList());
       metrics.appendsMoved.incrementAndGet();
       updates = moved.updates();
     }

@@ -126,6 +126,14 @@ final class RestHandler extends Handler.Abstract {
     RESTSerializers.registerAll(mapper);
   }
 
+  @Override
+  protected void doStop() throws Exception {
+    if (coalescer != null) {
+      coalescer.close();
+    }
+    super.doStop();
+  }
+
   /** A response decided by a route: status, content type and body (null: none). */
   private record Reply(int status, String contentType, byte[] body, String cacheControl) {
     Reply(int status, String contentType, byte[] body) {
