@@ -7,10 +7,12 @@ import io.datashard.TableProperties;
 import io.datashard.TestSchemas;
 import io.datashard.Warehouse;
 import io.datashard.expressions.Expressions;
+import io.datashard.iceberg.DataShardCatalog;
 import io.datashard.maintenance.Upkeep;
 import io.datashard.s3.CountingS3Proxy;
 import io.datashard.s3.S3ProxyServer;
 import io.datashard.s3.S3StorageBackend;
+import io.datashard.server.DataShardServer;
 import io.datashard.table.TableHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.iceberg.catalog.Namespace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -40,6 +43,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *       acknowledged append present exactly once (lost = 0 checked).
  *   <li><b>Processes</b>: P writer processes (16) with T threads (8) each do the same against one table, each
  *       process configured by {@code DATASHARD_*} variables alone; group commit on, then off.
+ *   <li><b>Server</b> (phase {@code server}, not in the default set): the same processes through an in-process
+ *       {@code datashard serve} ({@code DATASHARD_CATALOG_URI}) on the same S3 behind the same front, the server's
+ *       group commit on, then off.
  *   <li><b>Long life</b>: N single-row appends by 16 threads (group commit on) to a local table with automatic
  *       upkeep on at its default thresholds: commit p50 over the first and the last appends, bytes under
  *       {@code metadata/} vs {@code data/}, and scan planning p50 vs the same table freshly compacted.
@@ -47,7 +53,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <p>Run: {@code mvn -B -o -pl datashard-reliability -am test -Dtest=SmallWritersBench -Dreliability.bench=true
  * -Dsurefire.failIfNoSpecifiedTests=false} (-Dbench.writers=64 -Dbench.seconds=40 -Dbench.appends=20000
- * -Dbench.latencyMs=30).
+ * -Dbench.latencyMs=30 -Dbench.phases=contention,processes,server,longlife).
  */
 public final class SmallWritersBench {
   @Test
@@ -76,7 +82,12 @@ public final class SmallWritersBench {
       int processThreads = Integer.getInteger("bench.processThreads", 8);
       if (processes > 0 && phases.contains("processes")) {
         for (boolean group : new boolean[] {true, false}) {
-          processes(s3, front, processes, processThreads, seconds, group, latency);
+          processes(s3, front, processes, processThreads, seconds, group, latency, null);
+        }
+      }
+      if (processes > 0 && phases.contains("server")) {
+        for (boolean serverGroup : new boolean[] {true, false}) {
+          processes(s3, front, processes, processThreads, seconds, true, latency, serverGroup);
         }
       }
     }
@@ -156,10 +167,18 @@ public final class SmallWritersBench {
    * acknowledged append present exactly once, no failed one present.
    */
   static void processes(S3ProxyServer s3, CountingS3Proxy front, int processes, int threads, int seconds,
-      boolean group, long latency) throws Exception {
+      boolean group, long latency, Boolean serverGroupCommit) throws Exception {
     String prefix = "processes-" + (group ? "group" : "single") + "-" + System.nanoTime();
-    try (Warehouse wh = contendedTable(s3, front, prefix, group, 120_000)) {
-      Map<String, String> env = s3.environment(front.endpoint(), prefix);
+    boolean viaServer = serverGroupCommit != null;
+    // Through the server the table is ns.t: namespace ns is the folder ns of the server's warehouse.
+    try (Warehouse wh = contendedTable(s3, front, viaServer ? prefix + "/ns" : prefix, group, 120_000);
+         DataShardServer server = viaServer ? startServer(s3, front, prefix, serverGroupCommit) : null) {
+      Map<String, String> env = new HashMap<>(s3.environment(front.endpoint(), prefix));
+      String table = "t";
+      if (server != null) {
+        env.put(Warehouse.ENV_CATALOG_URI, server.uri().toString());
+        table = "ns.t";
+      }
       // the JVMs start one after another on a small machine: everyone begins at the same moment, after that
       long startAt = System.currentTimeMillis() + 2_000L * processes + 5_000L;
       long endAt = startAt + seconds * 1000L;
@@ -168,7 +187,7 @@ public final class SmallWritersBench {
       List<Process> children = new ArrayList<>();
       List<Thread> readers = new ArrayList<>();
       for (int p = 0; p < processes; p++) {
-        Process child = io.datashard.testing.ChildJvm.builder(env, SmallWritersWorker.class.getName(), "t",
+        Process child = io.datashard.testing.ChildJvm.builder(env, SmallWritersWorker.class.getName(), table,
             Integer.toString(p), Integer.toString(threads), Long.toString(startAt), Long.toString(endAt))
             .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         children.add(child);
@@ -192,8 +211,15 @@ public final class SmallWritersBench {
       Set<Long> present = new HashSet<>(ids);
       long lost = acked.stream().filter(id -> !present.contains(id)).count();
       int duplicates = ids.size() - present.size();
+      String mode = !viaServer ? (group ? "group commit" : "one commit per append")
+          : "through datashard serve, its group commit " + (serverGroupCommit ? "on" : "off");
+      if (viaServer) {
+        System.out.printf("  server: %d commits in %d versions, %d appends moved, %d answered 409%n",
+            server.metrics().commits(), server.metrics().versionsPublished(), server.metrics().appendsMoved(),
+            server.metrics().commitConflicts());
+      }
       System.out.printf("| %s, %d processes x %d threads | %d | %.0f ms | %.1f | %d | %.1f | %d | %d | %d | %d |%n",
-          group ? "group commit" : "one commit per append", processes, threads, processes * threads,
+          mode, processes, threads, processes * threads,
           (double) latency, elapsed, acked.size(), acked.size() / elapsed, t.snapshots().size(),
           failed.size(), lost, duplicates);
       long failedPresent = failed.stream().filter(present::contains).count();
@@ -202,6 +228,30 @@ public final class SmallWritersBench {
             + failedPresent + " failed appends present");
       }
     }
+  }
+
+  /**
+   * @return a {@code datashard serve} (in-process, 127.0.0.1, no authentication) on the warehouse at {@code prefix},
+   *     reaching S3 through the latency-injecting front as the writers do, with namespace {@code ns}
+   */
+  private static DataShardServer startServer(S3ProxyServer s3, CountingS3Proxy front, String prefix,
+      boolean groupCommit) throws Exception {
+    Map<String, String> props = Map.of(
+        "warehouse", "s3://" + s3.bucket() + "/" + prefix,
+        "s3.endpoint", front.endpoint().toString(),
+        "s3.region", S3ProxyServer.REGION,
+        "s3.access-key", S3ProxyServer.ACCESS_KEY,
+        "s3.secret-key", S3ProxyServer.SECRET_KEY,
+        "s3.path-style", "true",
+        "datashard.use-environment", "false");
+    try (DataShardCatalog catalog = new DataShardCatalog()) {
+      catalog.initialize("bench", props);
+      if (!catalog.namespaceExists(Namespace.of("ns"))) {
+        catalog.createNamespace(Namespace.of("ns"));
+      }
+    }
+    return DataShardServer.builder().catalogProperties(props).port(0).insecureNoAuth().coalesceCommits(groupCommit)
+        .maxThreads(256).build().start();
   }
 
   /** Reads a worker's {@code ACK <worker> <seq> <snapshot>} and {@code FAIL <worker> <seq> ...} lines. */
