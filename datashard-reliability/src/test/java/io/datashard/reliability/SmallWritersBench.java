@@ -70,7 +70,8 @@ public final class SmallWritersBench {
     System.out.println("SmallWritersBench " + java.time.Instant.now() + ", " + Runtime.getRuntime().availableProcessors()
         + " cores");
     Set<String> phases = Set.of(System.getProperty("bench.phases", "contention,processes,longlife").split(","));
-    try (S3ProxyServer s3 = S3ProxyServer.start(); CountingS3Proxy front = CountingS3Proxy.start(s3.endpoint())) {
+    try (S3ProxyServer s3 = S3ProxyServer.builder().maxThreads(256).start();
+         CountingS3Proxy front = CountingS3Proxy.start(s3.endpoint())) {
       front.recordRequests(false);
       front.latency(latency, 10);
       for (boolean group : new boolean[] {true, false}) {
@@ -259,6 +260,10 @@ public final class SmallWritersBench {
     try (java.io.BufferedReader r = child.inputReader(java.nio.charset.StandardCharsets.UTF_8)) {
       String line;
       while ((line = r.readLine()) != null) {
+        if (line.startsWith("NOLOAD ")) {
+          System.out.println("  a writer could not load the table and did not run: " + line);
+          continue;
+        }
         String[] parts = line.split(" ", 4);
         if (parts.length >= 3 && (parts[0].equals("ACK") || parts[0].equals("FAIL"))) {
           long id = Long.parseLong(parts[1]) * 1_000_000L + Long.parseLong(parts[2]);

@@ -30,7 +30,10 @@ public final class SmallWritersWorker {
     for (int t = 0; t < threads; t++) {
       int worker = process * threads + t;
       Thread thread = new Thread(() -> {
-        Table mine = DataShard.loadTable(table);
+        Table mine = load(table, worker);
+        if (mine == null) {
+          return;
+        }
         sleepUntil(startAt);
         for (int i = 0; System.currentTimeMillis() < endAt; i++) {
           long id = worker * 1_000_000L + i;
@@ -49,6 +52,29 @@ public final class SmallWritersWorker {
       t.join();
     }
     DataShard.warehouse().close();
+  }
+
+  /**
+   * Loads the table, retrying a few times: 128 writers starting at once are a burst the test's S3 front does not
+   * always answer. A writer that cannot load says so ({@code NOLOAD}) instead of silently not running.
+   */
+  private static Table load(String table, int worker) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return DataShard.loadTable(table);
+      } catch (DataShardException e) {
+        if (attempt == 5) {
+          print("NOLOAD " + worker + " " + e.getMessage().replace('\n', ' '));
+          return null;
+        }
+        try {
+          Thread.sleep(200L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+      }
+    }
   }
 
   private static synchronized void print(String line) {
