@@ -71,7 +71,8 @@ final class AppendRebase {
   private final Executor executor;
   /** The manifest lists of the snapshots moved in this group, by snapshot id: the next move's head is one of them. */
   private final Map<Long, List<io.datashard.metadata.ManifestFile>> movedLists = new HashMap<>();
-  private final List<CompletableFuture<Void>> writes = new ArrayList<>();
+  /** The list write of each moved request (identity: two requests may be equal). */
+  private final Map<UpdateTableRequest, CompletableFuture<Void>> writes = new java.util.IdentityHashMap<>();
   private final List<String> written = new ArrayList<>();
 
   /**
@@ -113,14 +114,18 @@ final class AppendRebase {
   /**
    * Waits for the lists the moves wrote.
    *
-   * @throws RuntimeException the first write's failure
+   * @return the requests whose list could not be written, with the failure (empty when all were written)
    */
-  void awaitWrites() {
-    try {
-      CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
-    }
+  Map<UpdateTableRequest, Throwable> awaitWrites() {
+    Map<UpdateTableRequest, Throwable> failed = new java.util.IdentityHashMap<>();
+    writes.forEach((request, write) -> {
+      try {
+        write.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        failed.put(request, e.getCause() != null ? e.getCause() : e);
+      }
+    });
+    return failed;
   }
 
   /**
@@ -228,7 +233,7 @@ final class AppendRebase {
         + ".avro");
     long headId = headSnapshot.snapshotId();
     written.add(location);
-    writes.add(CompletableFuture.runAsync(() -> ManifestListWriter.write(storage.newOutputFile(location),
+    writes.put(request, CompletableFuture.runAsync(() -> ManifestListWriter.write(storage.newOutputFile(location),
         appended.snapshotId(), headId, sequenceNumber, list), executor));
     movedLists.put(appended.snapshotId(), list);
 

@@ -4,6 +4,7 @@ import io.datashard.iceberg.DataShardCatalog;
 import io.datashard.storage.CommitOutcomeUnknownException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -186,11 +187,23 @@ final class CommitCoalescer {
         }
       }
       uncommittedLists.addAll(moves.written());
-      try {
-        moves.awaitWrites();
-      } catch (RuntimeException e) {
-        uncommittedLists.forEach(l -> deleteQuietly(ops, l)); // nothing was published: they are referenced by none
-        throw e;
+      int retries = latest.propertyAsInt(TableProperties.COMMIT_NUM_RETRIES,
+          TableProperties.COMMIT_NUM_RETRIES_DEFAULT);
+      Map<UpdateTableRequest, Throwable> unwritten = moves.awaitWrites();
+      if (!unwritten.isEmpty()) {
+        // Nothing is published: the requests whose list failed get a 409 (their clients rebuild and retry), the
+        // rest of the group is applied again without them (later moves built on the failed lists).
+        uncommittedLists.forEach(l -> deleteQuietly(ops, l));
+        uncommittedLists.clear();
+        for (Pending p : applied) {
+          Throwable cause = unwritten.get(p.request);
+          if (cause != null || attempt > retries) {
+            p.answer.completeExceptionally(new CommitFailedException(cause, "Cannot commit to %s: the server could "
+                + "not write the manifest list of the append it moved onto the branch's head (%s); nothing was "
+                + "committed, refresh and retry", ident, cause != null ? cause.getMessage() : "retries exhausted"));
+          }
+        }
+        continue;
       }
       if (applied.isEmpty()) {
         return;
@@ -203,9 +216,8 @@ final class CommitCoalescer {
       try {
         ops.commit(latest, next);
       } catch (CommitFailedException e) {
-        int retries = latest.propertyAsInt(TableProperties.COMMIT_NUM_RETRIES,
-            TableProperties.COMMIT_NUM_RETRIES_DEFAULT);
         if (attempt > retries) {
+          uncommittedLists.forEach(l -> deleteQuietly(ops, l)); // nothing of this group was published
           throw e;
         }
         LOG.debug("table {}: a group of {} commits lost the race for the next version; re-applying", ident,

@@ -107,17 +107,22 @@ class ServerGroupCommitFaultTest {
   @Test
   void everyAcknowledgedAppendIsPresentOnceAndEveryDefiniteFailureAbsent() throws Exception {
     for (long seed = 1; seed <= 3; seed++) {
-      run(seed, warehouse.resolve("seed-" + seed));
+      for (int retries : new int[] {0, 2}) {
+        run(seed, retries, warehouse.resolve("seed-" + seed + "-retries-" + retries));
+      }
     }
   }
 
-  private void run(long seed, Path root) throws Exception {
+  /**
+   * @param retries {@code commit.retry.num-retries} of the table, for the server and the clients alike: with none,
+   *     an injected false conflict or list failure fails its group definitely (409), and those appends must be
+   *     absent; with some, the server re-applies the rest of a group without the append whose list failed
+   */
+  private void run(long seed, int retries, Path root) throws Exception {
     Faults storage = new Faults(root, seed);
     try (Warehouse library = Warehouse.local(root.resolve("ns"))) {
-      // No retries (server-side and client-side): an injected false conflict fails its group definitely (409), and
-      // those appends must be absent.
       library.createTable("t", TestSchemas.EVENTS, io.datashard.PartitionSpec.unpartitioned(), Map.of(
-          org.apache.iceberg.TableProperties.COMMIT_NUM_RETRIES, "0",
+          org.apache.iceberg.TableProperties.COMMIT_NUM_RETRIES, Integer.toString(retries),
           org.apache.iceberg.TableProperties.COMMIT_MIN_RETRY_WAIT_MS, "2",
           io.datashard.TableProperties.UPKEEP_ENABLED, "false"));
     }
@@ -185,7 +190,7 @@ class ServerGroupCommitFaultTest {
           .containsAll(extra);
       assertThat(storage.spuriousConflicts.get() + storage.landedUnknown.get() + storage.lostUnknown.get()
           + storage.listFailures.get()).as("seed %d: faults were injected", seed).isPositive();
-      System.out.printf("seed %d: %d acknowledged, %d failed, %d unknown; injected %d false conflicts, %d landed "
+      System.out.printf("seed %d, retries " + retries + ": %d acknowledged, %d failed, %d unknown; injected %d false conflicts, %d landed "
               + "and %d lost unknown outcomes, %d list write failures; %d moved%n", seed, acknowledged.size(),
           failed.size(), unknown.size(), storage.spuriousConflicts.get(), storage.landedUnknown.get(),
           storage.lostUnknown.get(), storage.listFailures.get(), server.metrics().appendsMoved());
