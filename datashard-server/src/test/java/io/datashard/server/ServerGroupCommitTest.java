@@ -117,6 +117,16 @@ class ServerGroupCommitTest {
         assertThat(t.currentSnapshot().summary()).containsEntry("total-data-files", String.valueOf(total))
             .containsEntry("total-records", String.valueOf(total));
         assertThat(t.currentSnapshot().sequenceNumber()).isEqualTo(total);
+        // The clients delete the lists they wrote for moved appends, the server those of attempts it re-applied:
+        // every manifest list left in the metadata folder belongs to a snapshot.
+        Set<String> referenced = new HashSet<>();
+        t.snapshots().forEach(s -> referenced.add(Path.of(java.net.URI.create(s.manifestListLocation()).getPath())
+            .getFileName().toString()));
+        List<String> lists = new ArrayList<>();
+        try (var files = java.nio.file.Files.list(warehouse.resolve("ns").resolve("t").resolve("metadata"))) {
+          files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("snap-")).forEach(lists::add);
+        }
+        assertThat(lists).containsExactlyInAnyOrderElementsOf(referenced);
       }
       try (Warehouse library = Warehouse.local(warehouse.resolve("ns"))) {
         assertThat(library.loadTable("t").scan().toList()).hasSize(total);
