@@ -129,19 +129,13 @@ final class AppendRebase {
   }
 
   /**
-   * The moved append: the updates to apply instead of the request's, and the manifest list written for them
-   * (uncommitted until the version that carries it is published).
-   */
-  record Moved(List<MetadataUpdate> updates, String manifestList) {
-  }
-
-  /**
    * @param current the metadata the request is applied to (the latest version plus the group's earlier requests)
    * @param request a request whose requirements failed against {@code current}
-   * @return the request moved onto the branch's head, or null when it is not a plain append that can be moved
-   * @throws UncheckedIOException when reading or writing a manifest list fails
+   * @return the updates to apply instead of the request's (the append moved onto the branch's head; its manifest
+   *     list is among {@link #written()}), or null when it is not a plain append that can be moved
+   * @throws UncheckedIOException when reading a manifest list fails
    */
-  Moved tryMove(TableMetadata current, UpdateTableRequest request) {
+  List<MetadataUpdate> tryMove(TableMetadata current, UpdateTableRequest request) {
     if (current.formatVersion() != 2 || request.updates().size() != 2
         || !(request.updates().get(0) instanceof MetadataUpdate.AddSnapshot add)
         || !(request.updates().get(1) instanceof MetadataUpdate.SetSnapshotRef ref)) {
@@ -238,10 +232,10 @@ final class AppendRebase {
     movedLists.put(appended.snapshotId(), list);
 
     Snapshot moved = movedSnapshot(appended, headSnapshot, sequenceNumber, location);
-    return new Moved(List.of(new MetadataUpdate.AddSnapshot(moved), ref), location);
+    return List.of(new MetadataUpdate.AddSnapshot(moved), ref);
   }
 
-  private static Moved refused(Snapshot appended, String why) {
+  private static List<MetadataUpdate> refused(Snapshot appended, String why) {
     LOG.debug("append {} answered 409, not moved onto the branch's head: {}", appended.snapshotId(), why);
     return null;
   }
@@ -304,11 +298,6 @@ final class AppendRebase {
       }
       summary.remove(keys[0]);
     }
-  }
-
-  private static Moved refused(UpdateTableRequest request, String why) {
-    System.err.println("REFUSED " + why + " " + request.updates() + " " + request.requirements());
-    return null;
   }
 
   private static long count(ObjectNode summary, String key) {

@@ -248,12 +248,11 @@ final class CommitCoalescer {
     try {
       request.requirements().forEach(r -> r.validate(current));
     } catch (CommitFailedException e) {
-      AppendRebase.Moved moved = moves.tryMove(current, request);
-      if (moved == null) {
+      updates = moves.tryMove(current, request);
+      if (updates == null) {
         throw e;
       }
       metrics.appendsMoved.incrementAndGet();
-      updates = moved.updates();
     }
     TableMetadata.Builder b = TableMetadata.buildFrom(current);
     updates.forEach(u -> u.applyTo(b));
