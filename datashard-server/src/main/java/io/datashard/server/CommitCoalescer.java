@@ -229,6 +229,7 @@ final class CommitCoalescer {
         throw e;
       }
       metrics.versionsPublished.incrementAndGet();
+      metrics.appendsMoved.addAndGet(moves.written().size()); // this attempt's moves: the ones published
       TableMetadata committed = ops.current();
       for (var s : committed.snapshots()) {
         uncommittedLists.remove(s.manifestListLocation());
@@ -252,7 +253,6 @@ final class CommitCoalescer {
       if (updates == null) {
         throw e;
       }
-      metrics.appendsMoved.incrementAndGet();
     }
     TableMetadata.Builder b = TableMetadata.buildFrom(current);
     updates.forEach(u -> u.applyTo(b));
