@@ -545,13 +545,7 @@ public final class CatalogBench {
   }
 
   private Map<String, String> s3Properties(String prefix, java.net.URI endpoint) {
-    return Map.of(
-        CatalogProperties.WAREHOUSE_LOCATION, "s3://" + s3.bucket() + "/" + prefix,
-        "s3.endpoint", endpoint.toString(),
-        "s3.region", S3ProxyServer.REGION,
-        "s3.access-key", S3ProxyServer.ACCESS_KEY,
-        "s3.secret-key", S3ProxyServer.SECRET_KEY,
-        "s3.path-style", "true");
+    return s3.catalogProperties(endpoint, prefix);
   }
 
   private Warehouse libraryWarehouse() {

@@ -4,7 +4,6 @@ import io.datashard.s3.S3ProxyExtension;
 import io.datashard.s3.S3ProxyServer;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.iceberg.CatalogProperties;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,13 +19,7 @@ class S3CatalogConformanceTest extends CatalogConformance {
 
   /** @return catalog properties for a fresh warehouse prefix on the running S3Proxy */
   static Map<String, String> s3Properties(S3ProxyServer s3, String prefix) {
-    return Map.of(
-        CatalogProperties.WAREHOUSE_LOCATION, "s3://" + s3.bucket() + "/" + prefix,
-        "s3.endpoint", s3.endpoint().toString(),
-        "s3.region", S3ProxyServer.REGION,
-        "s3.access-key", S3ProxyServer.ACCESS_KEY,
-        "s3.secret-key", S3ProxyServer.SECRET_KEY,
-        "s3.path-style", "true");
+    return s3.catalogProperties(s3.endpoint(), prefix);
   }
 
   @Override

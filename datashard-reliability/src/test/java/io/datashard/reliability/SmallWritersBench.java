@@ -237,14 +237,8 @@ public final class SmallWritersBench {
    */
   private static DataShardServer startServer(S3ProxyServer s3, CountingS3Proxy front, String prefix,
       boolean groupCommit) throws Exception {
-    Map<String, String> props = Map.of(
-        "warehouse", "s3://" + s3.bucket() + "/" + prefix,
-        "s3.endpoint", front.endpoint().toString(),
-        "s3.region", S3ProxyServer.REGION,
-        "s3.access-key", S3ProxyServer.ACCESS_KEY,
-        "s3.secret-key", S3ProxyServer.SECRET_KEY,
-        "s3.path-style", "true",
-        "datashard.use-environment", "false");
+    Map<String, String> props = new HashMap<>(s3.catalogProperties(front.endpoint(), prefix));
+    props.put("datashard.use-environment", "false");
     try (DataShardCatalog catalog = new DataShardCatalog()) {
       catalog.initialize("bench", props);
       if (!catalog.namespaceExists(Namespace.of("ns"))) {

@@ -24,14 +24,9 @@ class RestS3Test {
 
   /** @return a REST server's catalog properties for a warehouse on this S3 server, below {@code prefix} */
   static Map<String, String> catalogProperties(S3ProxyExtension s3, String prefix) {
-    return Map.of(
-        "warehouse", "s3://" + s3.bucket() + "/" + prefix,
-        "s3.endpoint", s3.endpoint().toString(),
-        "s3.region", S3ProxyServer.REGION,
-        "s3.access-key", S3ProxyServer.ACCESS_KEY,
-        "s3.secret-key", S3ProxyServer.SECRET_KEY,
-        "s3.path-style", "true",
-        "datashard.use-environment", "false");
+    Map<String, String> props = new java.util.HashMap<>(s3.server().catalogProperties(s3.endpoint(), prefix));
+    props.put("datashard.use-environment", "false");
+    return Map.copyOf(props);
   }
 
   /** @return the {@code DATASHARD_S3_*} variables a library client writes data files to this S3 server with */

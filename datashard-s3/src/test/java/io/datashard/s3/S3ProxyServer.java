@@ -113,10 +113,6 @@ public final class S3ProxyServer implements AutoCloseable {
   }
 
   /**
-   * @param via an endpoint in front of this server (such as a {@link CountingS3Proxy})
-   * @return a config builder for this server's bucket and credentials, reached through {@code via}
-   */
-  /**
    * @param via the endpoint clients use (this server's, or a proxy in front of it)
    * @param prefix the warehouse's key prefix in the bucket
    * @return the {@code DATASHARD_*} variables a user sets to put a warehouse there (a mutable copy)
@@ -132,6 +128,26 @@ public final class S3ProxyServer implements AutoCloseable {
     return env;
   }
 
+  /**
+   * @param via the endpoint clients use (this server's, or a proxy in front of it)
+   * @param prefix the warehouse's key prefix in the bucket
+   * @return the catalog properties an engine, {@code DataShardCatalog} or {@code datashard serve} is given for a
+   *     warehouse there: {@code warehouse} and the {@code s3.*} settings (immutable)
+   */
+  public java.util.Map<String, String> catalogProperties(URI via, String prefix) {
+    return java.util.Map.of(
+        "warehouse", "s3://" + bucket() + "/" + prefix,
+        "s3.endpoint", via.toString(),
+        "s3.region", REGION,
+        "s3.access-key", ACCESS_KEY,
+        "s3.secret-key", SECRET_KEY,
+        "s3.path-style", "true");
+  }
+
+  /**
+   * @param via an endpoint in front of this server (such as a {@link CountingS3Proxy})
+   * @return a config builder for this server's bucket and credentials, reached through {@code via}
+   */
   public S3Config.Builder configBuilder(URI via) {
     return S3Config.builder()
         .endpoint(via.toString())

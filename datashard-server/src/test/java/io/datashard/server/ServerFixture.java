@@ -44,13 +44,7 @@ final class ServerFixture implements AutoCloseable {
 
   /** @return properties for an S3 warehouse at a prefix of the running S3Proxy */
   static Map<String, String> s3(S3ProxyServer s3, String prefix) {
-    return Map.of(
-        CatalogProperties.WAREHOUSE_LOCATION, "s3://" + s3.bucket() + "/" + prefix,
-        "s3.endpoint", s3.endpoint().toString(),
-        "s3.region", S3ProxyServer.REGION,
-        "s3.access-key", S3ProxyServer.ACCESS_KEY,
-        "s3.secret-key", S3ProxyServer.SECRET_KEY,
-        "s3.path-style", "true");
+    return s3.catalogProperties(s3.endpoint(), prefix);
   }
 
   /**
