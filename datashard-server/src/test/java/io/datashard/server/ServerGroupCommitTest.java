@@ -165,8 +165,7 @@ class ServerGroupCommitTest {
       Snapshot head = other.currentSnapshot();
 
       // The request asserts main is still at the snapshot it built on: it is not, and no client retry happens.
-      ops.commit(base, TableMetadata.buildFrom(base).addSnapshot(built).setBranchSnapshot(built.snapshotId(), "main")
-          .build());
+      commitAsBuiltOn(ops, base, built);
 
       Table after = b.loadTable(ID);
       Snapshot moved = after.currentSnapshot();
@@ -176,16 +175,8 @@ class ServerGroupCommitTest {
       assertThat(moved.manifestListLocation()).isNotEqualTo(built.manifestListLocation());
       assertThat(moved.summary()).containsEntry("total-data-files", "3").containsEntry("total-records", "3")
           .containsEntry("added-data-files", "1");
-      Set<String> planned = new HashSet<>();
-      try (CloseableIterable<FileScanTask> tasks = after.newScan().planFiles()) {
-        tasks.forEach(task -> {
-          planned.add(task.file().location());
-          assertThat(task.file().dataSequenceNumber()).isEqualTo(
-              task.file().location().equals(one.location()) ? moved.sequenceNumber()
-                  : task.file().location().equals(two.location()) ? head.sequenceNumber() : 1L);
-        });
-      }
-      assertThat(planned).containsExactlyInAnyOrder(zero.location(), one.location(), two.location());
+      assertThat(plannedSequenceNumbers(after)).containsOnly(Map.entry(zero.location(), 1L),
+          Map.entry(two.location(), head.sequenceNumber()), Map.entry(one.location(), moved.sequenceNumber()));
       assertThat(server.server.metrics().appendsMoved()).isEqualTo(1);
     }
   }
@@ -213,19 +204,14 @@ class ServerGroupCommitTest {
       other.newFastAppend().appendFile(two).commit();
       Snapshot head = other.currentSnapshot();
 
-      ops.commit(base, TableMetadata.buildFrom(base).addSnapshot(built).setBranchSnapshot(built.snapshotId(), "main")
-          .build());
+      commitAsBuiltOn(ops, base, built);
 
       Table after = b.loadTable(ID);
       Snapshot moved = after.currentSnapshot();
       assertThat(moved.snapshotId()).isEqualTo(built.snapshotId());
       assertThat(moved.parentId()).isEqualTo(head.snapshotId());
       assertThat(moved.allManifests(after.io())).hasSize(2); // the merged one and two's
-      Map<String, Long> sequenceNumbers = new HashMap<>();
-      try (CloseableIterable<FileScanTask> tasks = after.newScan().planFiles()) {
-        tasks.forEach(task -> sequenceNumbers.put(task.file().location(), task.file().dataSequenceNumber()));
-      }
-      assertThat(sequenceNumbers).containsOnly(Map.entry(zero.location(), 1L),
+      assertThat(plannedSequenceNumbers(after)).containsOnly(Map.entry(zero.location(), 1L),
           Map.entry(two.location(), head.sequenceNumber()), Map.entry(one.location(), moved.sequenceNumber()));
       assertThat(moved.summary()).containsEntry("total-data-files", "3");
     }
@@ -249,12 +235,30 @@ class ServerGroupCommitTest {
       other.newFastAppend().appendFile(ConcurrentCommitScenarios.writeWithIceberg(other, 2)).commit();
       long head = other.currentSnapshot().snapshotId();
 
-      assertThatThrownBy(() -> ops.commit(base, TableMetadata.buildFrom(base).addSnapshot(built)
-          .setBranchSnapshot(built.snapshotId(), "main").build()))
+      assertThatThrownBy(() -> commitAsBuiltOn(ops, base, built))
           .isInstanceOf(CommitFailedException.class).hasMessageContaining("main");
       assertThat(b.loadTable(ID).currentSnapshot().snapshotId()).isEqualTo(head);
       assertThat(server.server.metrics().appendsMoved()).isZero();
     }
+  }
+
+  /**
+   * Commits {@code built} as its client would have when it loaded {@code base}: the request asserts that main is still
+   * at base's snapshot.
+   */
+  private static void commitAsBuiltOn(TableOperations ops, TableMetadata base, Snapshot built) {
+    ops.commit(base, TableMetadata.buildFrom(base).addSnapshot(built).setBranchSnapshot(built.snapshotId(), "main")
+        .build());
+  }
+
+  /** @return the data sequence number of every file Iceberg's own scan plans (each exactly once), by location */
+  private static Map<String, Long> plannedSequenceNumbers(Table t) throws java.io.IOException {
+    Map<String, Long> byLocation = new HashMap<>();
+    try (CloseableIterable<FileScanTask> tasks = t.newScan().planFiles()) {
+      tasks.forEach(task -> assertThat(byLocation.put(task.file().location(), task.file().dataSequenceNumber()))
+          .as("planned twice: %s", task.file().location()).isNull());
+    }
+    return byLocation;
   }
 
   @Test
