@@ -97,15 +97,10 @@ final class RestHandler extends Handler.Abstract {
   /** The group commit of table commits, or null when each request commits on its own. */
   private final CommitCoalescer coalescer;
 
-  RestHandler(DataShardCatalog catalog, Authenticator auth, ServerMetrics metrics, long maxRequestBytes) {
-    this(catalog, auth, metrics, maxRequestBytes, null);
-  }
-
-  RestHandler(DataShardCatalog catalog, Authenticator auth, ServerMetrics metrics, long maxRequestBytes,
-              RemoteSigning signing) {
-    this(catalog, auth, metrics, maxRequestBytes, signing, true);
-  }
-
+  /**
+   * @param signing Iceberg's S3 remote signing, or null when off
+   * @param coalesceCommits whether table commits go through the group commit ({@link CommitCoalescer})
+   */
   RestHandler(DataShardCatalog catalog, Authenticator auth, ServerMetrics metrics, long maxRequestBytes,
               RemoteSigning signing, boolean coalesceCommits) {
     this.coalescer = coalesceCommits ? new CommitCoalescer(catalog, metrics) : null;
