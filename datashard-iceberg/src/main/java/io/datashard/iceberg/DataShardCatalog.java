@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.iceberg.BaseMetastoreCatalog;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -55,6 +57,13 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
   private StorageBackend storage;
   private StorageFileIO io;
   private VersionCache versionCache;
+  private HintPublisher hints;
+  /** Threads for the two checks of a cached version; created as needed, idle ones end after a minute. */
+  private final ExecutorService probes = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "datashard-catalog-probe");
+    t.setDaemon(true);
+    return t;
+  });
   private boolean ownsStorage;
 
   /** For {@code catalog-impl}: call {@link #initialize(String, Map)} next. */
@@ -74,6 +83,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
     this.storage = storage;
     this.io = new StorageFileIO(storage, null); // no settings: cannot be reopened after serialization
     this.versionCache = VersionCache.fromProperties(this.properties);
+    this.hints = HintPublisher.fromProperties(this.properties);
   }
 
   @Override
@@ -81,6 +91,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
     this.name = catalogName;
     this.properties = Map.copyOf(props);
     this.versionCache = VersionCache.fromProperties(props);
+    this.hints = HintPublisher.fromProperties(props);
     if (storage == null) {
       Map<String, String> env = WarehouseSettings.toEnvironment(props, System.getenv());
       this.storage = Warehouse.fromEnvironment(env).storage();
@@ -194,7 +205,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
           public boolean conflictsAfterCreate() {
             return namespaceFiles(sameFolder).live() != null;
           }
-        }, versionCache);
+        }, versionCache, hints, probes);
   }
 
   @Override
@@ -517,6 +528,10 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
   @Override
   public void close() throws java.io.IOException {
     super.close();
+    if (hints != null) {
+      hints.close(); // pending hints first, while the storage is open
+    }
+    probes.shutdown();
     if (ownsStorage && storage != null) {
       storage.close();
     }

@@ -7,6 +7,8 @@ import io.datashard.storage.CommitOutcomeUnknownException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.apache.iceberg.LocationProviders;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.TableMetadata;
@@ -50,6 +52,8 @@ public final class DataShardTableOperations implements TableOperations {
   private volatile int currentVersion;
   private volatile boolean loaded;
   private final VersionCache cache;
+  private final HintPublisher hints;
+  private final Executor probes;
 
   /**
    * @param versions the table's version files
@@ -57,18 +61,15 @@ public final class DataShardTableOperations implements TableOperations {
    * @param catalogName the catalog's name, for messages
    * @param identifier the table's name
    * @param guard what must hold around creating the table (its namespace exists, no namespace has its folder)
-   */
-  DataShardTableOperations(VersionFiles versions, StorageFileIO io, String catalogName, TableIdentifier identifier,
-      CreationGuard guard) {
-    this(versions, io, catalogName, identifier, guard, null);
-  }
-
-  /**
    * @param cache the catalog's versions of tables it has seen, or null
+   * @param hints writes hints after the commit returns, or null to write them in the commit
+   * @param probes runs the cached version's two checks side by side
    */
   DataShardTableOperations(VersionFiles versions, StorageFileIO io, String catalogName, TableIdentifier identifier,
-      CreationGuard guard, VersionCache cache) {
+      CreationGuard guard, VersionCache cache, HintPublisher hints, Executor probes) {
     this.cache = cache;
+    this.hints = hints;
+    this.probes = probes;
     this.versions = versions;
     this.io = io;
     this.fullName = catalogName + "." + identifier;
@@ -128,7 +129,7 @@ public final class DataShardTableOperations implements TableOperations {
     setCurrent(metadata, latest);
     remember(latest, cur.content().bytes().length, metadata);
     if (known == null && (found.hintStale() || latest != found.version())) {
-      versions.writeHint(latest); // heal a missing or stale hint, as the library does
+      writeHint(latest); // heal a missing or stale hint, as the library does
     }
     return metadata;
   }
@@ -150,13 +151,27 @@ public final class DataShardTableOperations implements TableOperations {
     }
   }
 
-  /** A cached version is current when its file has the length it had and no next version exists. */
+  /**
+   * A cached version is current when its file has the length it had and no next version exists. The two requests
+   * go out together (one round trip, not two): a version file never changes while it is the latest, so the answers
+   * need no order.
+   */
   private boolean stillCurrent(VersionCache.Entry seen) {
+    CompletableFuture<Boolean> noNext = CompletableFuture.supplyAsync(
+        () -> !versions.storage().exists(versions.file(seen.version() + 1)), probes);
     try {
-      return versions.storage().newInputFile(versions.file(seen.version())).length() == seen.length()
-          && !versions.storage().exists(versions.file(seen.version() + 1));
+      boolean sameFile = versions.storage().newInputFile(versions.file(seen.version())).length() == seen.length();
+      return noNext.join() && sameFile;
     } catch (RuntimeException e) {
       return false; // gone or unreadable: the full refresh below says what is there
+    }
+  }
+
+  private void writeHint(int version) {
+    if (hints == null) {
+      versions.writeHint(version);
+    } else {
+      hints.publish(versions, version);
     }
   }
 
@@ -221,7 +236,7 @@ public final class DataShardTableOperations implements TableOperations {
         new String(json, StandardCharsets.UTF_8));
     setCurrent(committed, version);
     remember(version, json.length, committed);
-    versions.writeHint(version);
+    writeHint(version);
     if (base != null && committed.propertyAsBoolean(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED,
         TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED_DEFAULT)) {
       Set<String> removed = new LinkedHashSet<>();

@@ -72,6 +72,8 @@ public final class DataShardServer implements AutoCloseable {
       this.ownsCatalog = false;
     } else {
       Map<String, String> props = new HashMap<>(b.catalogProperties);
+      // A commit is answered once its version exists; the advisory hint follows (docs/catalog.md, "Commits").
+      props.putIfAbsent("datashard.version-hint.async", "true");
       if (b.warehouse != null) {
         props.put("warehouse", b.warehouse);
       }
