@@ -3,8 +3,10 @@ package io.datashard.server;
 import io.datashard.iceberg.DataShardCatalog;
 import io.datashard.storage.CommitOutcomeUnknownException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -254,9 +256,43 @@ final class CommitCoalescer {
         throw e;
       }
     }
+    refuseTakingReferences(current, updates);
     TableMetadata.Builder b = TableMetadata.buildFrom(current);
     updates.forEach(u -> u.applyTo(b));
     return b.build();
+  }
+
+  /**
+   * Removing a snapshot also removes every reference whose head it is (Iceberg's metadata builder drops the dangling
+   * reference), and the REST protocol gives a snapshot removal no requirement. So an expiry computed on an old load
+   * would silently delete a tag created, or a branch moved (main included), on that snapshot since: refused with a
+   * 409 instead, which makes the client recompute its expiry on the latest metadata. A reference the same request
+   * removes or sets itself is the request's own business.
+   *
+   * @throws CommitFailedException when a removed snapshot is the head of a reference the request does not touch
+   */
+  static void refuseTakingReferences(TableMetadata current, List<MetadataUpdate> updates) {
+    Set<String> touched = new HashSet<>();
+    Set<Long> removed = new HashSet<>();
+    for (MetadataUpdate u : updates) {
+      if (u instanceof MetadataUpdate.RemoveSnapshotRef r) {
+        touched.add(r.name());
+      } else if (u instanceof MetadataUpdate.SetSnapshotRef r) {
+        touched.add(r.name());
+      } else if (u instanceof MetadataUpdate.RemoveSnapshots r) {
+        removed.addAll(r.snapshotIds());
+      }
+    }
+    if (removed.isEmpty()) {
+      return;
+    }
+    current.refs().forEach((name, ref) -> {
+      if (removed.contains(ref.snapshotId()) && !touched.contains(name)) {
+        throw new CommitFailedException("Cannot remove snapshot %s: it is now the head of %s '%s' (set after this "
+            + "request's base was loaded); refresh and retry", ref.snapshotId(), ref.isBranch() ? "branch" : "tag",
+            name);
+      }
+    });
   }
 
   private static void pause(int attempt, TableMetadata latest) {

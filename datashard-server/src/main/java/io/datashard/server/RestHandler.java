@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.MetadataUpdate;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -360,8 +361,18 @@ final class RestHandler extends Handler.Abstract {
    */
   private LoadTableResponse commit(TableIdentifier ident, UpdateTableRequest req) {
     try {
-      LoadTableResponse r = coalescer != null ? coalescer.commit(ident, req)
-          : CatalogHandlers.updateTable(catalog, ident, req);
+      LoadTableResponse r;
+      if (coalescer != null) {
+        r = coalescer.commit(ident, req);
+      } else {
+        // Checked before Iceberg's handler applies it (which it does to the latest metadata of the moment: a tag set
+        // in between is not seen); the group commit checks against exactly the metadata it applies to.
+        if (req.updates().stream().anyMatch(u -> u instanceof MetadataUpdate.RemoveSnapshots)) {
+          CommitCoalescer.refuseTakingReferences(((BaseTable) catalog.loadTable(ident)).operations().current(),
+              req.updates());
+        }
+        r = CatalogHandlers.updateTable(catalog, ident, req);
+      }
       metrics.commits.incrementAndGet();
       return r;
     } catch (CommitFailedException e) {

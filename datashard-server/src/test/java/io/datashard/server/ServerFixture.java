@@ -27,6 +27,11 @@ final class ServerFixture implements AutoCloseable {
    * @return a started server with a read-write and a read-only principal
    */
   static ServerFixture start(Map<String, String> warehouseProperties) throws Exception {
+    return start(warehouseProperties, true);
+  }
+
+  /** @param groupCommit whether the server coalesces table commits ({@link DataShardServer.Builder#coalesceCommits}) */
+  static ServerFixture start(Map<String, String> warehouseProperties, boolean groupCommit) throws Exception {
     Map<String, String> props = new HashMap<>(warehouseProperties);
     props.put("datashard.use-environment", "false");
     DataShardServer s = DataShardServer.builder()
@@ -37,6 +42,7 @@ final class ServerFixture implements AutoCloseable {
             .add(READER, Role.READ_ONLY, READER_SECRET)
             .build())
         .tokenSigner(new TokenSigner(SIGNING_KEY, java.time.Clock.systemUTC()))
+        .coalesceCommits(groupCommit)
         .build()
         .start();
     return new ServerFixture(s, props);

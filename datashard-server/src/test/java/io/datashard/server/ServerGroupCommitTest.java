@@ -242,6 +242,50 @@ class ServerGroupCommitTest {
     }
   }
 
+  @Test
+  void anExpiryComputedBeforeATagOrARollbackDoesNotTakeTheReferenceWithIt() throws Exception {
+    for (boolean groupCommit : new boolean[] {true, false}) {
+      try (ServerFixture server = ServerFixture.start(props, groupCommit);
+           RESTCatalog a = server.writerClient("a", Map.of());
+           RESTCatalog b = server.writerClient("b", Map.of())) {
+        prepare(server);
+        Table t = a.loadTable(ID);
+        t.newFastAppend().appendFile(ConcurrentCommitScenarios.writeWithIceberg(t, 0)).commit();
+        long first = t.currentSnapshot().snapshotId();
+        t.newFastAppend().appendFile(ConcurrentCommitScenarios.writeWithIceberg(t, 1)).commit();
+        long second = t.currentSnapshot().snapshotId();
+        TableOperations ops = ((HasTableOperations) t).operations();
+        TableMetadata base = ops.refresh();
+
+        // Another client tags the first snapshot: an expiry of it computed before must not delete the tag.
+        b.loadTable(ID).manageSnapshots().createTag("keep", first).commit();
+        assertThatThrownBy(() -> ops.commit(base, TableMetadata.buildFrom(base)
+            .removeSnapshots(List.of(base.snapshot(first))).build()))
+            .isInstanceOf(CommitFailedException.class).hasMessageContaining("tag 'keep'");
+        Table seen = b.loadTable(ID);
+        assertThat(seen.refs()).containsKey("keep");
+        assertThat(seen.snapshot(first)).isNotNull();
+
+        // Another client rolls main back to the first snapshot: the stale expiry must not leave the table without
+        // its main branch.
+        b.loadTable(ID).manageSnapshots().removeTag("keep").commit();
+        TableMetadata untagged = ops.refresh();
+        b.loadTable(ID).manageSnapshots().rollbackTo(first).commit();
+        assertThatThrownBy(() -> ops.commit(untagged, TableMetadata.buildFrom(untagged)
+            .removeSnapshots(List.of(untagged.snapshot(first))).build()))
+            .isInstanceOf(CommitFailedException.class).hasMessageContaining("branch 'main'");
+        Table after = b.loadTable(ID);
+        assertThat(after.currentSnapshot().snapshotId()).isEqualTo(first);
+        assertThat(after.snapshot(second)).isNotNull();
+
+        // Expiring a snapshot no reference holds still works.
+        TableMetadata fresh = ops.refresh();
+        ops.commit(fresh, TableMetadata.buildFrom(fresh).removeSnapshots(List.of(fresh.snapshot(second))).build());
+        assertThat(b.loadTable(ID).snapshot(second)).isNull();
+      }
+    }
+  }
+
   /**
    * Commits {@code built} as its client would have when it loaded {@code base}: the request asserts that main is still
    * at base's snapshot.
