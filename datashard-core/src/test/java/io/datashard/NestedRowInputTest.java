@@ -116,6 +116,30 @@ class NestedRowInputTest {
     }
   }
 
+  /** The same on a flat table, whose rows are written column by column: ASCII, Latin-1, pairs, lone surrogates. */
+  @Test
+  void flatRowsKeepEveryWellFormedStringAndRefuseLoneSurrogates() {
+    Schema flat = Schema.builder().required("id", Types.LONG).optional("name", Types.STRING).build();
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("flat", flat);
+      List<String> good = List.of("plain", "caf\u00e9", "\u65e5\u672c", "ok \uD83D\uDE00", "");
+      List<Row> rows = new java.util.ArrayList<>();
+      for (int i = 0; i < good.size(); i++) {
+        rows.add(Row.wrap(flat, new Object[] {(long) i, good.get(i)}));
+      }
+      t.appendRecords(rows);
+      assertThat(t.scan().toList().stream().map(r -> r.getString("name")).toList())
+          .containsExactlyInAnyOrderElementsOf(good);
+      for (String bad : List.of("ab\uD800c", "ab\uDE00", "ab\uD83D")) {
+        assertThatThrownBy(() -> t.appendRecords(List.of(Row.wrap(flat, new Object[] {9L, "fine"}),
+            Row.wrap(flat, new Object[] {10L, bad}))))
+            .isInstanceOf(RecordValidationException.class).hasMessageContaining("name")
+            .hasMessageContaining("unpaired UTF-16 surrogate").hasMessageContaining("at index 2");
+      }
+      assertThat(t.refresh().scan().toList()).hasSize(good.size());
+    }
+  }
+
   /**
    * Rows are checked while they are written (one walk), maps validated before: the same bad value must fail the
    * same way either way, commit nothing, and a good row must read back the same either way.

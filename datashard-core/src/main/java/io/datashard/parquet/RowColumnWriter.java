@@ -8,6 +8,7 @@ import io.datashard.records.RecordValidator;
 import io.datashard.types.DateTimeUtil;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -306,8 +307,8 @@ final class RowColumnWriter {
    * need the precise error validate the row again (see {@code TableAppender}).
    */
   private Object checked(int leaf, Object v) {
-    Class<?> k = canonicalClasses[leaf];
-    if (v.getClass() == k && (k != String.class || !RecordValidator.hasSurrogate((String) v))) {
+    // A String is checked for surrogates where it is encoded (writeString): one pass over it, not two.
+    if (v.getClass() == canonicalClasses[leaf]) {
       return v;
     }
     return RecordValidator.canonical(leaves.get(leaf).field, v);
@@ -470,7 +471,7 @@ final class RowColumnWriter {
         c.write(timestamptzMicros(v), rep, def);
         break;
       case STRING:
-        c.write(Binary.fromString(v.toString()), rep, def);
+        c.write(writeString(i, v instanceof String str ? str : v.toString()), rep, def);
         break;
       case UUID:
         c.write(Binary.fromConstantByteArray(uuidBytes((UUID) v)), rep, def);
@@ -488,6 +489,19 @@ final class RowColumnWriter {
       default:
         throw new IllegalStateException("unsupported type " + kinds[i]);
     }
+  }
+
+  /**
+   * A string's UTF-8 form. A lone UTF-16 surrogate has none (Java's encoder would write {@code ?} for it), so a
+   * string that has one is refused through the validator. The check costs nothing for ASCII: only a string whose
+   * UTF-8 form is longer than its length can hold a surrogate, and only then are its characters looked at.
+   */
+  private Binary writeString(int leaf, String s) {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length != s.length() && RecordValidator.hasSurrogate(s)) {
+      RecordValidator.canonical(leaves.get(leaf).field, s); // throws for a lone surrogate; a pair encodes as is
+    }
+    return Binary.fromConstantByteArray(utf8);
   }
 
   private void trackFloating(int i, double d) {
