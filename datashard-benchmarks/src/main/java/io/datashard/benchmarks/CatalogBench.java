@@ -62,9 +62,13 @@ import org.apache.iceberg.rest.RESTCatalog;
  * lost, or duplicated. Between the two, a few appends and loads per path go through a {@link CountingS3Proxy}, to
  * count the S3 requests each path makes.
  *
+ * <p>Two more paths on local disk, not in the default set: {@code library-local} (the library on a temporary folder)
+ * and {@code library-rest-local} (the library through a second server whose warehouse is a temporary folder); they
+ * take no part in the S3 request counts.
+ *
  * <p>Arguments (key=value, all optional): {@code paths=library,library-rest,rest,hadoop rounds=3 warmup=3 appends=20 loads=10
  * writers=1,2,4,8,16 commitsPerLevel=16 minEach=2 requests=5 requestLog=false serverCache=1000 latencyMs=0
- * serverGroupCommit=true} ({@code latencyMs=N}: every path reaches S3 through a front that delays each request by N
+ * serverGroupCommit=true serverHintAsync=true} ({@code latencyMs=N}: every path reaches S3 through a front that delays each request by N
  * + 0..10 ms; {@code serverGroupCommit=false}: the server commits each request on its own) ({@code requestLog=true} prints each S3 request of one more append per
  * path) (each concurrency level makes max(minEach, commitsPerLevel / W)
  * appends per client). Iceberg's and Hadoop's retry warnings are silenced (level ERROR), as they are expected here.
@@ -75,6 +79,10 @@ public final class CatalogBench {
   static final String HADOOP = "hadoop";
   /** The DataShard library itself on the REST server ({@code Warehouse.rest}), data files straight to S3. */
   static final String LIBREST = "library-rest";
+  /** The library directly on local disk (a temporary folder): the direct side of the local-disk comparison. */
+  static final String LIB_LOCAL = "library-local";
+  /** The library on a second REST server whose warehouse is a local folder; data files straight to that folder. */
+  static final String LIBREST_LOCAL = "library-rest-local";
   /** The table of the library-rest path, in the REST server's namespace {@code ns}. */
   static final String LIBREST_TABLE = "ns.lib";
   static final TableIdentifier ID = TableIdentifier.of("ns", "t");
@@ -88,6 +96,8 @@ public final class CatalogBench {
   private final Map<String, String> opts;
   private final S3ProxyServer s3;
   private DataShardServer server;
+  private DataShardServer localServer;
+  private java.nio.file.Path localRoot;
   private final Map<String, AtomicLong> nextId = new ConcurrentHashMap<>();
   private final Map<String, Set<Long>> acked = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> failed = new ConcurrentHashMap<>();
@@ -142,14 +152,26 @@ public final class CatalogBench {
         if (b.server != null) {
           b.server.close();
         }
+        if (b.localServer != null) {
+          b.localServer.close();
+        }
+        if (b.localRoot != null) {
+          Bench.deleteRecursively(b.localRoot);
+        }
       }
     }
   }
 
-  /** {@code serverCache=N}: the server catalog's version cache size (docs/catalog.md; 0 = off, default 1000). */
+  /**
+   * {@code serverCache=N}: the server catalog's version cache size (docs/catalog.md; 0 = off, default 1000);
+   * {@code serverHintAsync=false}: the server writes each version hint before it answers the commit.
+   */
   private void serverCache(Map<String, String> props) {
     if (opts.containsKey("serverCache")) {
       props.put("datashard.metadata-cache.max-tables", opts.get("serverCache"));
+    }
+    if (opts.containsKey("serverHintAsync")) {
+      props.put("datashard.version-hint.async", opts.get("serverHintAsync"));
     }
   }
 
@@ -208,7 +230,8 @@ public final class CatalogBench {
       }
     }
 
-    Map<String, String> requestCounts = countRequests(paths, intOpt("requests", 5));
+    Map<String, String> requestCounts = countRequests(paths.stream()
+        .filter(p -> !p.equals(LIB_LOCAL) && !p.equals(LIBREST_LOCAL)).toList(), intOpt("requests", 5));
 
     Map<String, Map<Integer, double[]>> sweep = new LinkedHashMap<>();
     for (int w : writers) {
@@ -261,6 +284,12 @@ public final class CatalogBench {
       Bench.out("library through REST / library direct, single-row append p50: %.2f / %.2f ms = %.2f (+%.2f ms)",
           viaRest, lib, viaRest / lib, viaRest - lib);
     }
+    if (appendRounds.containsKey(LIB_LOCAL) && appendRounds.containsKey(LIBREST_LOCAL)) {
+      double lib = median(appendRounds.get(LIB_LOCAL), 50);
+      double viaRest = median(appendRounds.get(LIBREST_LOCAL), 50);
+      Bench.out("local disk: library through REST / library direct, single-row append p50: %.2f / %.2f ms = %.2f "
+          + "(+%.2f ms)", viaRest, lib, viaRest / lib, viaRest - lib);
+    }
     for (String p : paths) {
       List<String> f = failures.get(p);
       if (!f.isEmpty()) {
@@ -289,6 +318,8 @@ public final class CatalogBench {
       case REST -> "Iceberg RESTCatalog -> DataShardServer";
       case LIBREST -> "DataShard library -> DataShardServer (Warehouse.rest)";
       case HADOOP -> "Iceberg HadoopCatalog (S3A)";
+      case LIB_LOCAL -> "DataShard library, local disk";
+      case LIBREST_LOCAL -> "DataShard library -> DataShardServer, local disk";
       default -> p;
     };
   }
@@ -423,9 +454,9 @@ public final class CatalogBench {
   /** @return {acknowledged, present exactly once, lost, duplicated} */
   private int[] verify(String p) {
     List<Long> ids = new ArrayList<>();
-    if (p.equals(LIB) || p.equals(LIBREST)) {
-      try (Warehouse wh = p.equals(LIB) ? libraryWarehouse() : restLibraryWarehouse(server, endpoint)) {
-        for (Row r : wh.loadTable(p.equals(LIB) ? "t" : LIBREST_TABLE).scan().toList()) {
+    if (p.equals(LIB) || p.equals(LIBREST) || p.equals(LIB_LOCAL) || p.equals(LIBREST_LOCAL)) {
+      try (LibraryClient c = (LibraryClient) client(p)) {
+        for (Row r : c.table().scan().toList()) {
           ids.add((Long) r.get("id"));
         }
       }
@@ -500,6 +531,17 @@ public final class CatalogBench {
           wh.createTable(LIBREST_TABLE, Bench.SCHEMA, PartitionSpec.unpartitioned(), RETRIES);
         }
       }
+      case LIB_LOCAL -> {
+        try (Warehouse wh = localWarehouse()) {
+          wh.createTable("t", Bench.SCHEMA, PartitionSpec.unpartitioned(), RETRIES);
+        }
+      }
+      case LIBREST_LOCAL -> {
+        startLocalServer();
+        try (Warehouse wh = Warehouse.rest(localServer.uri().toString(), Map.of(), Map.of())) {
+          wh.createTable(LIBREST_TABLE, Bench.SCHEMA, PartitionSpec.unpartitioned(), RETRIES);
+        }
+      }
       case HADOOP -> {
         HadoopCatalog c = hadoopCatalog();
         try {
@@ -509,7 +551,8 @@ public final class CatalogBench {
           closeQuietly(c);
         }
       }
-      default -> throw new IllegalArgumentException("unknown path " + p + "; use library, library-rest, rest or hadoop");
+      default -> throw new IllegalArgumentException("unknown path " + p + "; use library, library-rest, rest, hadoop, "
+          + "library-local or library-rest-local");
     }
   }
 
@@ -526,6 +569,34 @@ public final class CatalogBench {
         .coalesceCommits(groupCommit).maxThreads(256).build().start();
     Bench.out("DataShardServer on %s (no authentication, group commit %s), warehouse %s", server.uri(),
         groupCommit ? "on" : "off", props.get(CatalogProperties.WAREHOUSE_LOCATION));
+  }
+
+  /** Starts the REST server of the local-disk path, once, on a warehouse folder next to the library's. */
+  private void startLocalServer() throws Exception {
+    if (localServer != null) {
+      return;
+    }
+    Map<String, String> props = new HashMap<>();
+    props.put("datashard.use-environment", "false");
+    serverCache(props);
+    localServer = DataShardServer.builder().warehouse(localRoot().resolve("rest").toString())
+        .catalogProperties(props).port(0).insecureNoAuth().maxThreads(256).build().start();
+    Bench.out("DataShardServer on %s (no authentication), warehouse %s", localServer.uri(), localRoot.resolve("rest"));
+  }
+
+  private java.nio.file.Path localRoot() throws IOException {
+    if (localRoot == null) {
+      localRoot = java.nio.file.Files.createTempDirectory("catalog-bench-");
+    }
+    return localRoot;
+  }
+
+  private Warehouse localWarehouse() {
+    try {
+      return Warehouse.local(localRoot().resolve("library"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The DataShard library on a REST server; data files go to S3 at {@code endpoint} with the test credentials. */
@@ -588,6 +659,9 @@ public final class CatalogBench {
     return switch (p) {
       case LIB -> new LibraryClient(libraryWarehouse(), "t");
       case LIBREST -> new LibraryClient(restLibraryWarehouse(server, endpoint), LIBREST_TABLE);
+      case LIB_LOCAL -> new LibraryClient(localWarehouse(), "t");
+      case LIBREST_LOCAL -> new LibraryClient(Warehouse.rest(localServer.uri().toString(), Map.of(), Map.of()),
+          LIBREST_TABLE);
       case REST -> new IcebergClient(restCatalog());
       case HADOOP -> new IcebergClient(hadoopCatalog());
       default -> throw new IllegalArgumentException(p);
@@ -614,6 +688,10 @@ public final class CatalogBench {
     @Override
     public void loadTable() {
       table = warehouse.loadTable(name);
+    }
+
+    io.datashard.Table table() {
+      return table;
     }
 
     @Override
