@@ -115,21 +115,38 @@ final class RestTableOperations implements TableOperations {
     org.apache.iceberg.TableMetadata next = diff(iceBase, iceUpdated);
     try {
       RestTableCatalog.call(catalogUri, "commit to table " + name, () -> {
-        rest.commit(iceBase, next);
+        // Transport failures are decided here, inside: RestTableCatalog.call would turn them into a plain error,
+        // and a plain error makes the operation delete its manifests, which a commit that did land references.
+        try {
+          rest.commit(iceBase, next);
+        } catch (CommitStateUnknownException | RESTException | java.io.UncheckedIOException e) {
+          throw notSentOrUnknown(e);
+        }
         return null;
       });
     } catch (CommitFailedException e) {
       return conflict(base, updated, e);
-    } catch (CommitStateUnknownException | RESTException e) {
-      throw new CommitOutcomeUnknownException("table " + name + ": REST catalog " + catalogUri + " did not say "
-          + "whether the commit took effect (" + e.getMessage() + ")", e);
-    } catch (java.io.UncheckedIOException e) {
-      throw new CommitOutcomeUnknownException("table " + name + ": the connection to REST catalog " + catalogUri
-          + " broke during the commit (" + e.getMessage() + ")", e);
     }
     TableMetadata committed = toDataShard(rest.current(), base.version());
     current = committed;
     return committed;
+  }
+
+  /**
+   * A commit that failed in transport: a definite failure only when the request never left (the connection was
+   * refused), an unknown outcome otherwise (a 5xx, a broken connection, no answer in time, an unreadable answer: the
+   * catalog may have published the commit), which the commit loop resolves by looking for the snapshot.
+   */
+  private RuntimeException notSentOrUnknown(RuntimeException e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof java.net.ConnectException) {
+        return new io.datashard.DataShardException("REST catalog " + catalogUri + " failed to commit to table " + name
+            + ": could not connect, nothing was sent (" + c.getMessage() + ")", e);
+      }
+    }
+    return new CommitOutcomeUnknownException("table " + name + ": REST catalog " + catalogUri + " did not say "
+        + "whether the commit took effect (" + e.getMessage() + (e.getCause() == null ? "" : ", " + e.getCause())
+        + ")", e);
   }
 
   /**
