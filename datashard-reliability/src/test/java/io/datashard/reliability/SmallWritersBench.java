@@ -48,12 +48,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *       group commit on, then off.
  *   <li><b>Long life</b>: N single-row appends by 16 threads (group commit on) to a local table with automatic
  *       upkeep on at its default thresholds: commit p50 over the first and the last appends, bytes under
- *       {@code metadata/} vs {@code data/}, and scan planning p50 vs the same table freshly compacted.
+ *       {@code metadata/} vs {@code data/}, and scan planning p50 vs the same table freshly compacted. Phase
+ *       {@code longlife-rest} (not in the default set): the same through a {@code DataShardServer} on the same kind
+ *       of local folder, the writers using the library's REST client (the server's group commit on).
  * </ol>
  *
  * <p>Run: {@code mvn -B -o -pl datashard-reliability -am test -Dtest=SmallWritersBench -Dreliability.bench=true
  * -Dsurefire.failIfNoSpecifiedTests=false} (-Dbench.writers=64 -Dbench.seconds=40 -Dbench.appends=20000
- * -Dbench.latencyMs=30 -Dbench.phases=contention,processes,server,longlife).
+ * -Dbench.latencyMs=30 -Dbench.phases=contention,processes,server,longlife,longlife-rest).
  */
 public final class SmallWritersBench {
   @Test
@@ -93,7 +95,10 @@ public final class SmallWritersBench {
       }
     }
     if (phases.contains("longlife")) {
-      longLife(appends);
+      longLife(appends, false);
+    }
+    if (phases.contains("longlife-rest")) {
+      longLife(appends, true);
     }
   }
 
@@ -273,17 +278,27 @@ public final class SmallWritersBench {
   }
 
   /** N single-row appends by 16 threads with automatic upkeep at its defaults, on local disk. */
-  static void longLife(int appends) throws Exception {
+  /**
+   * @param throughServer whether the 16 writers append through a {@code DataShardServer} on the same local folder
+   *     (the library's REST client, group commit on the server) instead of straight to the folder
+   */
+  static void longLife(int appends, boolean throughServer) throws Exception {
     Path dir = Files.createTempDirectory("small-writers");
     int threads = 16;
-    try (Warehouse wh = Warehouse.local(dir)) {
+    DataShardServer server = throughServer ? DataShardServer.builder().warehouse(dir.toString()).bind("127.0.0.1")
+        .port(0).insecureNoAuth().build().start() : null;
+    String name = throughServer ? "ns.t" : "t";
+    Path tableDir = throughServer ? dir.resolve("ns").resolve("t") : dir.resolve("t");
+    try (Warehouse wh = throughServer ? Warehouse.rest(server.uri().toString(), Map.of(), Map.of())
+        : Warehouse.local(dir)) {
       Map<String, String> props = new HashMap<>(Map.of(TableProperties.UPKEEP_ENABLED, "true"));
       String versionsMax = System.getProperty("bench.previousVersionsMax");
       if (versionsMax != null) {
         props.put("write.metadata.previous-versions-max", versionsMax);
       }
-      System.out.println("long life table properties: " + props);
-      wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), props);
+      System.out.println("long life " + (throughServer ? "through DataShardServer " + server.uri() : "on local disk")
+          + ", table properties: " + props);
+      wh.createTable(name, TestSchemas.EVENTS, PartitionSpec.unpartitioned(), props);
       long[] commitNanos = new long[appends];
       AtomicInteger next = new AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -291,7 +306,7 @@ public final class SmallWritersBench {
       long t0 = System.nanoTime();
       for (int w = 0; w < threads; w++) {
         futures.add(pool.submit(() -> {
-          Table t = wh.loadTable("t");
+          Table t = wh.loadTable(name);
           for (int i = next.getAndIncrement(); i < appends; i = next.getAndIncrement()) {
             long s = System.nanoTime();
             t.appendRecords(List.of(TestSchemas.event(i, "e", 1.0)));
@@ -305,17 +320,17 @@ public final class SmallWritersBench {
       }
       double elapsed = (System.nanoTime() - t0) / 1e9;
       pool.shutdown();
-      Table t = wh.loadTable("t");
+      Table t = wh.loadTable(name);
       Upkeep upkeep = ((TableHandle) t).upkeep();
       upkeep.awaitIdle(120_000);
       long count = t.refresh().scan().select("id").toList().size();
-      Map<String, Long> bytes = bytesUnder(dir.resolve("t"));
-      System.out.println("metadata/ at the end: " + metadataBreakdown(dir.resolve("t").resolve("metadata")));
+      Map<String, Long> bytes = bytesUnder(tableDir);
+      System.out.println("metadata/ at the end: " + metadataBreakdown(tableDir.resolve("metadata")));
       double planEnd = planningP50(t);
       t.maintain();
       t.refresh();
       double planCompacted = planningP50(t);
-      System.out.printf("long life: %d single-row appends by %d threads in %.1f s (%.0f/s), %d rows read back; commit "
+      System.out.printf("long life" + (throughServer ? " (REST)" : "") + ": %d single-row appends by %d threads in %.1f s (%.0f/s), %d rows read back; commit "
           + "p50 first 10 appends %.1f ms (p50 over first 100: %.1f ms), last 1000 %.1f ms; metadata/ %d bytes (%d "
           + "files), data/ %d bytes (%d files); current metadata+manifests %d bytes; snapshots %d; upkeep runs %d; "
           + "scan planning p50 %.2f ms at the end vs %.2f ms freshly compacted%n",
@@ -323,8 +338,16 @@ public final class SmallWritersBench {
           p50(commitNanos, appends - 1000, appends), bytes.get("metadata"), bytes.get("metadataFiles"),
           bytes.get("data"), bytes.get("dataFiles"), upkeep.lastResult() == null ? -1 : upkeep.lastResult().metadataBytes(),
           t.snapshots().size(), upkeep.runs(), planEnd, planCompacted);
+      if (server != null) {
+        System.out.printf("server: %d commits in %d versions%n", server.metrics().commits(),
+            server.metrics().versionsPublished());
+      }
       if (count != appends) {
         throw new AssertionError("rows read back " + count + " != " + appends);
+      }
+    } finally {
+      if (server != null) {
+        server.close();
       }
     }
   }
