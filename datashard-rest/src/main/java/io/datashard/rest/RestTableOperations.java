@@ -120,6 +120,9 @@ final class RestTableOperations implements TableOperations {
         try {
           rest.commit(iceBase, next);
         } catch (CommitStateUnknownException | RESTException | java.io.UncheckedIOException e) {
+          if (e instanceof org.apache.iceberg.exceptions.CleanableFailure) {
+            throw e; // refused before anything was done (401, 403, 400, 503): a definite failure, named by call()
+          }
           throw notSentOrUnknown(e);
         }
         return null;
@@ -133,9 +136,10 @@ final class RestTableOperations implements TableOperations {
   }
 
   /**
-   * A commit that failed in transport: a definite failure only when the request never left (the connection was
-   * refused), an unknown outcome otherwise (a 5xx, a broken connection, no answer in time, an unreadable answer: the
-   * catalog may have published the commit), which the commit loop resolves by looking for the snapshot.
+   * A commit that failed in transport or with a server error: a definite failure only when the request never left
+   * (the connection was refused), an unknown outcome otherwise (a 500, a broken connection, no answer in time, an
+   * unreadable answer: the catalog may have published the commit), which the commit loop resolves by looking for the
+   * snapshot. (Answers that Iceberg marks as refused before any change, {@code CleanableFailure}, never get here.)
    */
   private RuntimeException notSentOrUnknown(RuntimeException e) {
     for (Throwable c = e; c != null; c = c.getCause()) {
