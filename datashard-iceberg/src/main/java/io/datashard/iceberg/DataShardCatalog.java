@@ -58,7 +58,10 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
   private StorageFileIO io;
   private VersionCache versionCache;
   private HintPublisher hints;
-  /** Threads for the two checks of a cached version; created as needed, idle ones end after a minute. */
+  /**
+   * Threads for the two checks of a cached version and for turning versions that fell out of the metadata log into
+   * tombstones after a commit; created as needed, idle ones end after a minute.
+   */
   private final ExecutorService probes = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "datashard-catalog-probe");
     t.setDaemon(true);
@@ -531,7 +534,14 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
     if (hints != null) {
       hints.close(); // pending hints first, while the storage is open
     }
-    probes.shutdown();
+    probes.shutdown(); // tombstones being written finish first, while the storage is open
+    try {
+      if (!probes.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        LOG.warn("catalog {}: old versions still being replaced by tombstones after 30 s", name);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (ownsStorage && storage != null) {
       storage.close();
     }

@@ -1,5 +1,8 @@
 package io.datashard.iceberg;
 
+import static io.datashard.TableProperties.UPKEEP_ENABLED;
+import static io.datashard.TableProperties.UPKEEP_ENABLED_DEFAULT;
+
 import io.datashard.commit.MetadataFiles;
 import io.datashard.commit.VersionFiles;
 import io.datashard.commit.VersionTombstone;
@@ -37,8 +40,9 @@ import org.apache.iceberg.io.LocationProvider;
  *       {@code v<base+1>.metadata.json} by {@link VersionFiles#create} (exclusive create). Taken: a
  *       {@link CommitFailedException} (Iceberg refreshes and retries). Undecidable after the read-back: a
  *       {@link CommitStateUnknownException}. Then the hint;
- *   <li>{@code write.metadata.delete-after-commit.enabled}: versions that fell out of the metadata log are
- *       replaced by tombstones ({@link VersionFiles#retire}), never deleted.
+ *   <li>versions that fell out of the metadata log are replaced by tombstones ({@link VersionFiles#retire}), never
+ *       deleted, with {@code write.metadata.delete-after-commit.enabled} or automatic upkeep on (see
+ *       {@link #retiresFallenOutVersions}).
  * </ul>
  * A handle never moves from one table to another: after a drop and a create of the same name its refresh fails.
  */
@@ -63,7 +67,8 @@ public final class DataShardTableOperations implements TableOperations {
    * @param guard what must hold around creating the table (its namespace exists, no namespace has its folder)
    * @param cache the catalog's versions of tables it has seen, or null
    * @param hints writes hints after the commit returns, or null to write them in the commit
-   * @param probes runs the cached version's two checks side by side
+   * @param probes threads for the cached version's two checks (side by side) and for replacing versions that fell
+   *     out of the metadata log by tombstones after the commit returned; null: both on the calling thread
    */
   DataShardTableOperations(VersionFiles versions, StorageFileIO io, String catalogName, TableIdentifier identifier,
       CreationGuard guard, VersionCache cache, HintPublisher hints, Executor probes) {
@@ -157,11 +162,12 @@ public final class DataShardTableOperations implements TableOperations {
    * need no order.
    */
   private boolean stillCurrent(VersionCache.Entry seen) {
-    CompletableFuture<Boolean> noNext = CompletableFuture.supplyAsync(
-        () -> !versions.storage().exists(versions.file(seen.version() + 1)), probes);
+    java.util.function.Supplier<Boolean> absent = () -> !versions.storage().exists(versions.file(seen.version() + 1));
+    CompletableFuture<Boolean> noNext = probes == null ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.supplyAsync(absent, probes);
     try {
       boolean sameFile = versions.storage().newInputFile(versions.file(seen.version())).length() == seen.length();
-      return noNext.join() && sameFile;
+      return sameFile && (probes == null ? absent.get() : noNext.join());
     } catch (RuntimeException e) {
       return false; // gone or unreadable: the full refresh below says what is there
     }
@@ -237,12 +243,43 @@ public final class DataShardTableOperations implements TableOperations {
     setCurrent(committed, version);
     remember(version, json.length, committed);
     writeHint(version);
-    if (base != null && committed.propertyAsBoolean(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED,
-        TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED_DEFAULT)) {
+    if (base != null && retiresFallenOutVersions(committed)) {
       Set<String> removed = new LinkedHashSet<>();
       base.previousFiles().forEach(e -> removed.add(e.file()));
       committed.previousFiles().forEach(e -> removed.remove(e.file()));
-      versions.retire(removed, committed.uuid()); // tombstones, never deletions
+      removed.remove(versions.file(version));
+      if (!removed.isEmpty()) {
+        retire(removed, committed.uuid());
+      }
+    }
+  }
+
+  /**
+   * Whether versions that fall out of the metadata log ({@code write.metadata.previous-versions-max}) become
+   * tombstones: with {@code write.metadata.delete-after-commit.enabled=true}, as Iceberg defines it, and, as the
+   * DataShard library's automatic upkeep does, on every table whose upkeep is on (the default) unless that property
+   * says {@code false}. Without it, a table written through a catalog or the REST server kept every version it ever
+   * had: 2.2 GB of version files after 100,000 single-row appends through the server (docs/benchmarks.md).
+   */
+  static boolean retiresFallenOutVersions(TableMetadata m) {
+    String deleteAfterCommit = m.properties().get(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED);
+    if (deleteAfterCommit != null) {
+      return Boolean.parseBoolean(deleteAfterCommit.trim());
+    }
+    String upkeep = m.properties().get(UPKEEP_ENABLED);
+    return upkeep == null ? UPKEEP_ENABLED_DEFAULT : Boolean.parseBoolean(upkeep.trim());
+  }
+
+  /** Tombstones, never deletions; off the committing thread when the catalog has threads for it. */
+  private void retire(Set<String> files, String uuid) {
+    if (probes == null) {
+      versions.retire(files, uuid);
+      return;
+    }
+    try {
+      probes.execute(() -> versions.retire(files, uuid));
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      versions.retire(files, uuid);
     }
   }
 
