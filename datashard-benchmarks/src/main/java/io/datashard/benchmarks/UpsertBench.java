@@ -22,7 +22,8 @@ import java.util.Set;
  * {@code keys} random existing keys into a table of {@code rows} rows (files of {@code fileRows} rows) by
  * copy-on-write (every file holding a key is rewritten) and by merge-on-read (an equality delete file of the keys
  * plus the new rows; nothing read); then a full scan of a table with 10% of its rows deleted by position deletes
- * against the scan of the same rows compacted. Best of {@code rounds} after one warm-up round, wall clock.
+ * against the scan of the same rows compacted, and against Apache Iceberg's generic reader on the table with the
+ * deletes. Best of {@code rounds} after one warm-up round, wall clock (and thread CPU for the scans).
  */
 final class UpsertBench {
   private static final Schema SCHEMA = Schema.of(Field.required(1, "id", Types.LONG),
@@ -69,27 +70,41 @@ final class UpsertBench {
       Table compacted = table(wh, "scan-compacted", TableProperties.DELETE_MODE_MERGE_ON_READ, rows, fileRows);
       compacted.deleteWhere(Expressions.equal("name", "n3"));
       compacted.rewriteDataFiles().minFileSizeBytes(Long.MAX_VALUE).targetFileSizeBytes(64L << 20).execute();
+      // Apache Iceberg's own generic reader on the very same table (its files, its position delete file).
+      org.apache.iceberg.Table iceberg = new org.apache.iceberg.hadoop.HadoopTables(
+          new org.apache.hadoop.conf.Configuration()).load(deleted.location());
       List<Bench.Sample> withDeletes = new ArrayList<>();
       List<Bench.Sample> plain = new ArrayList<>();
-      long[] counted = new long[2];
+      List<Bench.Sample> icebergWithDeletes = new ArrayList<>();
+      long[] counted = new long[3];
       for (int round = 0; round <= rounds; round++) {
         Bench.Sample a = Bench.time(() -> counted[0] = readAll(deleted));
         Bench.Sample b = Bench.time(() -> counted[1] = readAll(compacted));
-        if (counted[0] != counted[1] || counted[0] != rows - rows / 10) {
-          throw new IllegalStateException("scans returned " + counted[0] + " and " + counted[1] + " rows");
+        Bench.Sample i = Bench.time(() -> counted[2] = readAll(iceberg));
+        if (counted[0] != counted[1] || counted[0] != counted[2] || counted[0] != rows - rows / 10) {
+          throw new IllegalStateException("scans returned " + counted[0] + ", " + counted[1] + " and " + counted[2]
+              + " rows");
         }
         if (round > 0) {
           withDeletes.add(a);
           plain.add(b);
+          icebergWithDeletes.add(i);
         }
       }
       Bench.Sample d = Bench.best(withDeletes);
       Bench.Sample c = Bench.best(plain);
-      Bench.out("| full scan, %,d live rows | wall ms | rows/s |", counted[0]);
-      Bench.out("|---|---|---|");
-      Bench.out("| 10%% deleted by position deletes | %,.0f | %,.0f |", d.wallNanos() / 1e6, d.wallRate(counted[0]));
-      Bench.out("| the same rows compacted | %,.0f | %,.0f |", c.wallNanos() / 1e6, c.wallRate(counted[1]));
-      Bench.out("with position deletes: %.2fx the compacted scan", (double) c.wallNanos() / d.wallNanos());
+      Bench.Sample ice = Bench.best(icebergWithDeletes);
+      Bench.out("| full scan, %,d live rows | wall ms | rows/s | thread-CPU ms |", counted[0]);
+      Bench.out("|---|---|---|---|");
+      Bench.out("| DataShard, 10%% deleted by position deletes | %,.0f | %,.0f | %,.0f |", d.wallNanos() / 1e6,
+          d.wallRate(counted[0]), d.cpuNanos() / 1e6);
+      Bench.out("| DataShard, the same rows compacted | %,.0f | %,.0f | %,.0f |", c.wallNanos() / 1e6,
+          c.wallRate(counted[1]), c.cpuNanos() / 1e6);
+      Bench.out("| Iceberg generics, the table with the position deletes | %,.0f | %,.0f | %,.0f |",
+          ice.wallNanos() / 1e6, ice.wallRate(counted[2]), ice.cpuNanos() / 1e6);
+      Bench.out("with position deletes: %.2fx the compacted scan; %.2fx Iceberg generics on the same table (wall; "
+          + "%.2fx in thread CPU)", (double) c.wallNanos() / d.wallNanos(), (double) ice.wallNanos() / d.wallNanos(),
+          (double) ice.cpuNanos() / d.cpuNanos());
     }
   }
 
@@ -102,6 +117,22 @@ final class UpsertBench {
           n++;
         }
       }
+    }
+    return n;
+  }
+
+  /** @return the rows Iceberg's generic reader returns, each read in full, position deletes applied */
+  private static long readAll(org.apache.iceberg.Table t) {
+    long n = 0;
+    try (org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.data.Record> rows =
+        org.apache.iceberg.data.IcebergGenerics.read(t).build()) {
+      for (org.apache.iceberg.data.Record r : rows) {
+        if (r != null) {
+          n++;
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
     return n;
   }
