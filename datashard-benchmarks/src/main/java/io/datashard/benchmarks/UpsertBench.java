@@ -70,17 +70,21 @@ final class UpsertBench {
       Table compacted = table(wh, "scan-compacted", TableProperties.DELETE_MODE_MERGE_ON_READ, rows, fileRows);
       compacted.deleteWhere(Expressions.equal("name", "n3"));
       compacted.rewriteDataFiles().minFileSizeBytes(Long.MAX_VALUE).targetFileSizeBytes(64L << 20).execute();
+      // The same ten files with no delete at all: what the file count costs, apart from the deletes.
+      Table tenFiles = table(wh, "scan-ten-files", TableProperties.DELETE_MODE_MERGE_ON_READ, rows, fileRows);
       // Apache Iceberg's own generic reader on the very same table (its files, its position delete file).
       org.apache.iceberg.Table iceberg = new org.apache.iceberg.hadoop.HadoopTables(
           new org.apache.hadoop.conf.Configuration()).load(deleted.location());
       List<Bench.Sample> withDeletes = new ArrayList<>();
       List<Bench.Sample> plain = new ArrayList<>();
       List<Bench.Sample> icebergWithDeletes = new ArrayList<>();
-      long[] counted = new long[3];
+      List<Bench.Sample> undeleted = new ArrayList<>();
+      long[] counted = new long[4];
       for (int round = 0; round <= rounds; round++) {
         Bench.Sample a = Bench.time(() -> counted[0] = readAll(deleted));
         Bench.Sample b = Bench.time(() -> counted[1] = readAll(compacted));
         Bench.Sample i = Bench.time(() -> counted[2] = readAll(iceberg));
+        Bench.Sample u = Bench.time(() -> counted[3] = readAll(tenFiles));
         if (counted[0] != counted[1] || counted[0] != counted[2] || counted[0] != rows - rows / 10) {
           throw new IllegalStateException("scans returned " + counted[0] + ", " + counted[1] + " and " + counted[2]
               + " rows");
@@ -89,6 +93,7 @@ final class UpsertBench {
           withDeletes.add(a);
           plain.add(b);
           icebergWithDeletes.add(i);
+          undeleted.add(u);
         }
       }
       Bench.Sample d = Bench.best(withDeletes);
@@ -100,6 +105,9 @@ final class UpsertBench {
           d.wallRate(counted[0]), d.cpuNanos() / 1e6);
       Bench.out("| DataShard, the same rows compacted | %,.0f | %,.0f | %,.0f |", c.wallNanos() / 1e6,
           c.wallRate(counted[1]), c.cpuNanos() / 1e6);
+      Bench.Sample ten = Bench.best(undeleted);
+      Bench.out("| DataShard, the ten files with no deletes (%,d rows) | %,.0f | %,.0f | %,.0f |", counted[3],
+          ten.wallNanos() / 1e6, ten.wallRate(counted[3]), ten.cpuNanos() / 1e6);
       Bench.out("| Iceberg generics, the table with the position deletes | %,.0f | %,.0f | %,.0f |",
           ice.wallNanos() / 1e6, ice.wallRate(counted[2]), ice.cpuNanos() / 1e6);
       Bench.out("with position deletes: %.2fx the compacted scan; %.2fx Iceberg generics on the same table (wall; "

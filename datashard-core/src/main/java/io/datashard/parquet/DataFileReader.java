@@ -232,12 +232,32 @@ public final class DataFileReader implements AutoCloseable {
    * @return the rows; closing the iterator does not close this reader
    */
   public CloseableIterator<Row> iterator(Predicate<BlockMetaData> keepRowGroup) {
+    return iterator(keepRowGroup, NO_POSITIONS);
+  }
+
+  /**
+   * Iterates as {@link #iterator(Predicate)}, passing over the rows at the given positions (position deletes)
+   * without building them: their values are skipped in the column readers, not decoded.
+   *
+   * @param keepRowGroup decides from a row group's metadata whether to read it
+   * @param deletedPositions positions of rows not to return, ascending (shared, never modified)
+   * @return the other rows; {@link #deletedRowsPassedOver()} counts the ones passed over
+   */
+  public CloseableIterator<Row> iterator(Predicate<BlockMetaData> keepRowGroup, long[] deletedPositions) {
     if (iterated) {
       throw new IllegalStateException("rows of " + location + " can be iterated only once");
     }
     iterated = true;
-    return new Rows(keepRowGroup);
+    return new Rows(keepRowGroup, deletedPositions);
   }
+
+  /** @return how many rows the iterator passed over because their positions were deleted */
+  public long deletedRowsPassedOver() {
+    return passedOver;
+  }
+
+  private static final long[] NO_POSITIONS = new long[0];
+  private long passedOver;
 
   /** Closes the file. */
   @Override
@@ -349,9 +369,12 @@ public final class DataFileReader implements AutoCloseable {
     private RecordReader<Object[]> records;
     private final MessageColumnIO columnIO = nested ? new ColumnIOFactory().getColumnIO(requested, fileSchema) : null;
     private long remaining;
+    private final long[] deleted;
+    private int nextDeleted;
 
-    Rows(Predicate<BlockMetaData> keep) {
+    Rows(Predicate<BlockMetaData> keep, long[] deleted) {
       this.keep = keep;
+      this.deleted = deleted;
       this.materializer = new RowMaterializer(location, requested, targets, projectedFields, projection.size());
       this.rowStart = materializer.getRootConverter();
       for (int i = 0; i < maxDefinition.length; i++) {
@@ -361,6 +384,46 @@ public final class DataFileReader implements AutoCloseable {
 
     @Override
     public boolean hasNext() {
+      while (nextRowGroupIfNeeded()) {
+        if (!passOverIfDeleted()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** @return whether the row at the next position was deleted (then it has been passed over) */
+    private boolean passOverIfDeleted() {
+      while (nextDeleted < deleted.length && deleted[nextDeleted] < nextPosition) {
+        nextDeleted++; // in a row group that was not read, or listed twice
+      }
+      if (nextDeleted >= deleted.length || deleted[nextDeleted] != nextPosition) {
+        return false;
+      }
+      nextDeleted++;
+      remaining--;
+      nextPosition++;
+      passedOver++;
+      try {
+        if (records != null) {
+          records.read(); // nested columns: assembled and dropped
+        } else if (columns != null) {
+          for (int i = 0; i < columns.length; i++) {
+            ColumnReader column = columns[i];
+            if (column.getCurrentDefinitionLevel() == maxDefinition[i]) {
+              column.skip();
+            }
+            column.consume();
+          }
+        }
+      } catch (RuntimeException e) {
+        throw translate(location, decryption, "cannot decode", e);
+      }
+      return true;
+    }
+
+    /** @return whether a row is left, reading the next kept row group when the current one is done */
+    private boolean nextRowGroupIfNeeded() {
       try {
         while (remaining == 0) {
           if (nextBlock >= blocks.size()) {

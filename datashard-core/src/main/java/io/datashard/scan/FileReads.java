@@ -82,11 +82,13 @@ final class FileReads {
           return k;
         };
       }
-      CloseableIterator<Row> rows = reader.iterator(keep);
       RowDeletes.Applicable d = deletes.get(file.location());
-      if (d != null) {
-        rows = new RowDeletes.Filtered(reader, rows, deleteLoader.deletedPositions(d, file.location()), readSchema,
-            d.equalityDeletes(), deleteLoader, metrics);
+      // Position deletes are applied by the reader, which passes over those rows without decoding them; equality
+      // deletes need the row's values, so they filter what it returns.
+      CloseableIterator<Row> rows = d == null ? reader.iterator(keep)
+          : reader.iterator(keep, deleteLoader.deletedPositions(d, file.location()));
+      if (d != null && !d.equalityDeletes().isEmpty()) {
+        rows = new RowDeletes.Filtered(rows, readSchema, d.equalityDeletes(), deleteLoader, metrics);
       }
       return evaluator == null && !project ? new Plain(reader, rows) : new Filtered(reader, rows);
     } catch (RuntimeException e) {
@@ -125,6 +127,7 @@ final class FileReads {
         closed = true;
         metrics.rowsRead.addAndGet(count);
         metrics.rowsReturned.addAndGet(count);
+        metrics.rowsDeleted.addAndGet(reader.deletedRowsPassedOver());
         rows.close();
         reader.close();
       }
@@ -186,6 +189,7 @@ final class FileReads {
         closed = true;
         metrics.rowsRead.addAndGet(read);
         metrics.rowsReturned.addAndGet(returned);
+        metrics.rowsDeleted.addAndGet(reader.deletedRowsPassedOver());
         rows.close();
         reader.close();
       }

@@ -357,22 +357,17 @@ final class RowDeletes {
     }
   }
 
-  /** A data file's rows without the deleted ones: by position (from the reader) and by equality keys. */
+  /** A data file's rows without the ones its equality deletes match (position deletes are applied by the reader). */
   static final class Filtered implements CloseableIterator<Row> {
-    private final DataFileReader reader;
     private final CloseableIterator<Row> rows;
-    private final long[] positions;
     private final FieldAccessor[][] keyAccessors;
     private final List<Set<List<Object>>> keySets;
     private final ScanMetrics metrics;
-    private int nextDeleted;
     private Row next;
 
-    Filtered(DataFileReader reader, CloseableIterator<Row> rows, long[] positions, Schema readSchema,
-        List<DataFile> equalityDeletes, Loader loader, ScanMetrics metrics) {
-      this.reader = reader;
+    Filtered(CloseableIterator<Row> rows, Schema readSchema, List<DataFile> equalityDeletes, Loader loader,
+        ScanMetrics metrics) {
       this.rows = rows;
-      this.positions = positions;
       this.metrics = metrics;
       this.keyAccessors = new FieldAccessor[equalityDeletes.size()][];
       this.keySets = new ArrayList<>();
@@ -387,14 +382,6 @@ final class RowDeletes {
     public boolean hasNext() {
       while (next == null && rows.hasNext()) {
         Row r = rows.next();
-        long pos = reader.lastRowPosition();
-        while (nextDeleted < positions.length && positions[nextDeleted] < pos) {
-          nextDeleted++;
-        }
-        if (nextDeleted < positions.length && positions[nextDeleted] == pos) {
-          metrics.rowsDeleted.incrementAndGet();
-          continue;
-        }
         if (isEqualityDeleted(r)) {
           metrics.rowsDeleted.incrementAndGet();
           continue;
