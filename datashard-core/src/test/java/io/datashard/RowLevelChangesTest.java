@@ -101,6 +101,53 @@ class RowLevelChangesTest {
     }
   }
 
+  /**
+   * A compaction (automatic upkeep's, or a user's) that lands while a copy-on-write delete, upsert or overwrite is
+   * being built removes the files the operation read. The operation must not fail for it: it reads the table again
+   * and commits on the compacted files, with the same result as if it had run after the compaction.
+   */
+  @Test
+  void copyOnWriteChangesRacingWithACompactionAreRedoneNotFailed() throws Exception {
+    RaceStorage storage = new RaceStorage(new io.datashard.storage.LocalStorageBackend(dir));
+    try (Warehouse wh = Warehouse.of(storage); Warehouse other = Warehouse.local(dir)) {
+      // Snapshot isolation: a compaction's new file is then no isolation conflict, and what remains is that the
+      // files the change read are gone (under serializable isolation it would conflict on the new file first).
+      Table t = wh.createTable("compacted", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
+          Map.of(TableProperties.UPKEEP_ENABLED, "false", // the compaction is forced below, not left to chance
+              io.datashard.update.IsolationLevel.DELETE_PROPERTY, "snapshot",
+              io.datashard.update.IsolationLevel.UPDATE_PROPERTY, "snapshot",
+              io.datashard.update.IsolationLevel.MERGE_PROPERTY, "snapshot"));
+      t.updateSchema().setIdentifierFields(List.of("id")).commit();
+      Table compactor = other.loadTable("compacted");
+      for (long id = 0; id < 4; id++) {
+        t.appendRecords(List.of(TestSchemas.event(id, "a", null), TestSchemas.event(10 + id, "b", null)));
+      }
+      Runnable compact = () -> {
+        compactor.refresh();
+        compactor.rewriteDataFiles().minFileSizeBytes(Long.MAX_VALUE).execute();
+      };
+
+      // Before each change the table has several files (an append adds one), so each compaction has work to do.
+      storage.beforeNextCommit(compact);
+      t.deleteWhere(Expressions.equal("id", 10L));
+      assertThat(storage.lostCreates()).as("the delete lost its first commit to the compaction").isEqualTo(1);
+      t.appendRecords(List.of(TestSchemas.event(20L, "c", null)));
+      storage.beforeNextCommit(compact);
+      t.upsert(List.of(TestSchemas.event(11L, "upserted", 1.0)));
+      assertThat(storage.lostCreates()).as("so did the upsert").isEqualTo(2);
+      t.appendRecords(List.of(TestSchemas.event(21L, "c", null)));
+      storage.beforeNextCommit(compact);
+      t.overwrite(Expressions.equal("event", "a"), List.of(TestSchemas.event(100L, "new", null)));
+      assertThat(storage.lostCreates()).as("and the overwrite").isEqualTo(3);
+
+      Map<Object, Object> rows = new java.util.TreeMap<>();
+      wh.loadTable("compacted").scan().toList().forEach(r -> rows.put(r.get("id"), r.get("event")));
+      assertThat(rows).isEqualTo(Map.of(11L, "upserted", 12L, "b", 13L, "b", 20L, "c", 21L, "c", 100L, "new"));
+      assertThat(wh.loadTable("compacted").snapshots().stream().filter(s -> "replace".equals(s.operation())).count())
+          .as("the compactions did commit").isGreaterThanOrEqualTo(3);
+    }
+  }
+
   @Test
   void deletesRacingWithAppendsKeepEveryAppendedRow() throws Exception {
     // The race is forced, not hoped for: just before each delete publishes its version, an append made through

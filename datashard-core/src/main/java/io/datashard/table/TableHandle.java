@@ -208,16 +208,17 @@ public final class TableHandle implements Table, io.datashard.update.TableIntern
   }
 
   /**
-   * Runs a one-shot delete or overwrite again on the latest version when a concurrent append made it conflict
-   * under serializable isolation: the operation re-reads the table, so the result equals running it after that
-   * append. Bounded by the table's commit retry count.
+   * Runs a one-shot delete, upsert or overwrite again on the latest version when a concurrent commit made it
+   * conflict: an append under serializable isolation, or a commit that rewrote or added deletes to files it had
+   * read (a compaction, automatic upkeep's included). The operation re-reads the table, so the result equals running
+   * it after that commit. Bounded by the table's commit retry count.
    */
   private Snapshot redoOnIsolationConflict(java.util.function.Supplier<Snapshot> op) {
     int limit = io.datashard.commit.RetryPolicy.of(ops.refresh()).numRetries();
     for (int n = 0; ; n++) {
       try {
         return op.get();
-      } catch (io.datashard.IsolationConflictException e) {
+      } catch (io.datashard.IsolationConflictException | io.datashard.StaleReadConflictException e) {
         if (n >= limit) {
           throw e;
         }

@@ -189,7 +189,7 @@ public final class ReplaceFiles extends SnapshotProducer {
     if (!requiredLive.isEmpty() && !liveRequired.containsAll(requiredLive)) {
       Set<String> gone = new HashSet<>(requiredLive);
       gone.removeAll(liveRequired);
-      throw new CommitConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
+      throw new io.datashard.StaleReadConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
           + "concurrent commit that removed " + gone.size() + " data file(s) its position deletes name (e.g. "
           + gone.iterator().next() + ", rewritten by compaction or a copy-on-write delete); nothing was committed "
           + "(run it again)", attempt);
@@ -197,7 +197,7 @@ public final class ReplaceFiles extends SnapshotProducer {
     if (!found.containsAll(toRemove)) {
       Set<String> missing = new HashSet<>(toRemove);
       missing.removeAll(found);
-      throw new CommitConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
+      throw new io.datashard.StaleReadConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
           + "concurrent commit that already removed " + missing.size() + " of its files (e.g. "
           + missing.iterator().next() + "); nothing was committed", attempt);
     }
@@ -225,7 +225,7 @@ public final class ReplaceFiles extends SnapshotProducer {
     }
     for (ManifestEntry e : files.entries(deleteManifest)) {
       if (e.isLive() && e.dataSequenceNumber() != null && e.dataSequenceNumber() > rowsReadAtSequence) {
-        throw new CommitConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
+        throw new io.datashard.StaleReadConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
             + "concurrent commit that added the delete file " + e.file().location() + ", which may delete rows of "
             + "the files it rewrites; nothing was committed (run it again)", attempt);
       }
