@@ -16,7 +16,9 @@ import java.util.Set;
  * {@code nested-chart} (its SVG from nested.json),
  * {@code catalog} (library vs REST server vs HadoopCatalog on loopback S3, {@link CatalogBench}; not part of
  * {@code all}) and
- * {@code upsert} (copy-on-write vs merge-on-read upserts and scans with deletes, {@link UpsertBench}) and
+ * {@code upsert} (copy-on-write vs merge-on-read upserts and scans with deletes, {@link UpsertBench}),
+ * {@code longlife-hadoop} (issue 19's long-life workload through Iceberg's HadoopTables, {@link HadoopLongLifeBench};
+ * options {@code appends=100000 seconds=120}) and
  * {@code charts} ({@link PeerCharts}: SVGs from the peers' results.json), plus
  * overrides {@code rows=1000000 rounds=5 warmup=100 appends=500 coldruns=5 jmh=<regex>}. The JVM property
  * {@code bench.dir} chooses where scratch tables go (default: the system temp directory).
@@ -62,6 +64,7 @@ public final class RunAll {
         case "catalog" -> CatalogBench.run(opts);
         case "encryption" -> EncryptionBench.run(opts);
         case "upsert" -> UpsertBench.run(opts);
+        case "longlife-hadoop" -> HadoopLongLifeBench.run(opts);
         case "charts" -> PeerCharts.render(java.nio.file.Path.of(opts.getOrDefault("out", "target/results.json")),
             java.nio.file.Path.of(opts.getOrDefault("img", "../docs/img")));
         default -> throw new IllegalArgumentException("unknown benchmark '" + mode

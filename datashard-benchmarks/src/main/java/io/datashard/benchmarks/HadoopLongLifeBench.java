@@ -1,0 +1,151 @@
+package io.datashard.benchmarks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.hadoop.HadoopTables;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.parquet.Parquet;
+
+/**
+ * Issue 19's long-life workload through Apache Iceberg's {@code HadoopTables} (docs/benchmarks.md, "Long life"):
+ * 16 threads making single-row appends to one local table, every Iceberg setting at its default (no snapshot expiry,
+ * no metadata cleanup: Iceberg has no automatic upkeep) except the commit retry budget. Bounded by {@code appends=} and {@code seconds=}, since each
+ * commit rewrites every snapshot so far. Reports commit p50 at the start and at the end, bytes under
+ * {@code metadata/} and {@code data/}, and scan planning p50 at the end, to set beside the DataShard phases of
+ * {@code SmallWritersBench}.
+ */
+final class HadoopLongLifeBench {
+  private HadoopLongLifeBench() {
+  }
+
+  static void run(Map<String, String> opts) throws Exception {
+    int appends = Integer.parseInt(opts.getOrDefault("appends", "100000"));
+    int seconds = Integer.parseInt(opts.getOrDefault("seconds", "120"));
+    int threads = 16;
+    Path dir = Bench.tempDir("hadoop-long-life");
+    String location = dir.resolve("t").toString();
+    // Iceberg's defaults, except the retry budget: its default of 4 retries fails appends at 16 writers; this is the
+    // budget CatalogBench gives every path.
+    Table table = new HadoopTables(new Configuration()).create(IcebergPeer.SCHEMA, PartitionSpec.unpartitioned(),
+        CatalogBench.RETRIES, location);
+    Bench.out("## Long life through Iceberg HadoopTables: up to %,d single-row appends by %d threads, at most %d s; "
+        + "load %s", appends, threads, seconds, Bench.loadAverage());
+    long[] commitNanos = new long[appends];
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    long t0 = System.nanoTime();
+    Future<?>[] futures = new Future<?>[threads];
+    for (int w = 0; w < threads; w++) {
+      futures[w] = pool.submit(() -> {
+        Table t = new HadoopTables(new Configuration()).load(location);
+        for (int i = next.getAndIncrement(); i < appends && System.nanoTime() < deadline;
+            i = next.getAndIncrement()) {
+          long s = System.nanoTime();
+          try {
+            t.newFastAppend().appendFile(oneRow(t, i)).commit();
+          } catch (RuntimeException e) {
+            failed.incrementAndGet();
+            continue;
+          }
+          commitNanos[i] = System.nanoTime() - s;
+          done.incrementAndGet();
+        }
+        return null;
+      });
+    }
+    for (Future<?> f : futures) {
+      f.get(seconds + 600L, TimeUnit.SECONDS);
+    }
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    pool.shutdown();
+    int n = done.get();
+    long[] finished = Arrays.stream(commitNanos).filter(x -> x > 0).toArray(); // in id order, as the appends ran
+    table.refresh();
+    long metadata = bytes(dir.resolve("t").resolve("metadata"));
+    long data = bytes(dir.resolve("t").resolve("data"));
+    long[] plan = new long[11];
+    for (int i = 0; i < plan.length; i++) {
+      long s = System.nanoTime();
+      try (CloseableIterable<?> tasks = table.newScan().filter(Expressions.equal("id", -1L)).planFiles()) {
+        tasks.forEach(x -> { });
+      }
+      plan[i] = System.nanoTime() - s;
+    }
+    Arrays.sort(plan);
+    Bench.out("HadoopTables long life: %,d appends in %.1f s (%.0f/s), %d failed; commit p50 first 10 %.1f ms, first 100 %.1f ms, "
+        + "last 1000 %.1f ms; snapshots %,d; metadata/ %,d bytes, data/ %,d bytes (%.0fx); scan planning p50 %.1f ms",
+        n, elapsed, n / elapsed, failed.get(), p50(finished, 0, 10), p50(finished, 0, 100),
+        p50(finished, finished.length - 1000, finished.length), count(table.snapshots()),
+        metadata, data, (double) metadata / Math.max(1, data), plan[plan.length / 2] / 1e6);
+    Bench.deleteRecursively(dir);
+  }
+
+  private static DataFile oneRow(Table t, long i) throws IOException {
+    Record r = GenericRecord.create(t.schema());
+    r.setField("id", i);
+    r.setField("name", Bench.name(i));
+    r.setField("value", Bench.value(i));
+    r.setField("ts", Bench.ts(i));
+    DataWriter<Record> writer = Parquet.writeData(t.io().newOutputFile(t.locationProvider().newDataLocation(
+            FileFormat.PARQUET.addExtension(UUID.randomUUID().toString()))))
+        .forTable(t).createWriterFunc(GenericParquetWriter::create).withSpec(t.spec()).overwrite().build();
+    try (writer) {
+      writer.write(r);
+    }
+    return writer.toDataFile();
+  }
+
+  private static long count(Iterable<?> items) {
+    long n = 0;
+    for (Object ignored : items) {
+      n++;
+    }
+    return n;
+  }
+
+  private static double p50(long[] nanos, int from, int to) {
+    long[] part = Arrays.copyOfRange(nanos, Math.max(0, from), Math.max(Math.max(0, from) + 1, to));
+    Arrays.sort(part);
+    return part[part.length / 2] / 1e6;
+  }
+
+  private static long bytes(Path p) {
+    if (!Files.exists(p)) {
+      return 0;
+    }
+    try (var s = Files.walk(p)) {
+      return s.filter(Files::isRegularFile).mapToLong(f -> {
+        try {
+          return Files.size(f);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }).sum();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
