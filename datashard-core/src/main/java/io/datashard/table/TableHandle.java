@@ -200,7 +200,7 @@ public final class TableHandle implements Table, io.datashard.update.TableIntern
 
   @Override
   public Snapshot deleteWhere(io.datashard.expressions.Expression filter) {
-    return redoOnIsolationConflict(() -> {
+    return redoOnConcurrentChange(() -> {
       try (io.datashard.Transaction tx = newTransaction()) {
         return tx.deleteWhere(filter).commit();
       }
@@ -213,7 +213,7 @@ public final class TableHandle implements Table, io.datashard.update.TableIntern
    * read (a compaction, automatic upkeep's included). The operation re-reads the table, so the result equals running
    * it after that commit. Bounded by the table's commit retry count.
    */
-  private Snapshot redoOnIsolationConflict(java.util.function.Supplier<Snapshot> op) {
+  private Snapshot redoOnConcurrentChange(java.util.function.Supplier<Snapshot> op) {
     int limit = io.datashard.commit.RetryPolicy.of(ops.refresh()).numRetries();
     for (int n = 0; ; n++) {
       try {
@@ -229,7 +229,7 @@ public final class TableHandle implements Table, io.datashard.update.TableIntern
   @Override
   public Snapshot upsert(List<? extends Map<String, ?>> records) {
     io.datashard.update.UpsertKeys.filter(ops.refresh().schema(), records); // bad input fails before any write
-    return redoOnIsolationConflict(() -> {
+    return redoOnConcurrentChange(() -> {
       try (io.datashard.Transaction tx = newTransaction()) {
         return tx.upsert(records).commit();
       }
@@ -238,7 +238,7 @@ public final class TableHandle implements Table, io.datashard.update.TableIntern
 
   @Override
   public Snapshot overwrite(io.datashard.expressions.Expression filter, List<? extends Map<String, ?>> records) {
-    return redoOnIsolationConflict(() -> {
+    return redoOnConcurrentChange(() -> {
       try (io.datashard.Transaction tx = newTransaction()) {
         return tx.deleteWhere(filter).appendRecords(records).commit();
       }

@@ -2,6 +2,7 @@ package io.datashard.update;
 
 import io.datashard.manifest.TableFiles;
 import io.datashard.CommitConflictException;
+import io.datashard.StaleReadConflictException;
 import io.datashard.PartitionSpec;
 import io.datashard.Schema;
 import io.datashard.Snapshot;
@@ -26,7 +27,8 @@ import java.util.Set;
  * <p>On each attempt the base's manifests that hold a removed file are rewritten (the file as DELETED, the
  * rest as EXISTING); the others are kept. The operation stays valid on a newer base as long as every file it
  * removes is still live there: files appended concurrently are simply carried along. If a concurrent commit
- * already removed one of them, the commit fails with {@link CommitConflictException} (not retried) and deletes
+ * already removed one of them, the commit fails with {@link StaleReadConflictException} (not retried here: the
+ * operation's rows were read from those files; the table's one-shot operations run again from the start) and deletes
  * what it wrote.
  */
 public final class ReplaceFiles extends SnapshotProducer {
@@ -117,7 +119,8 @@ public final class ReplaceFiles extends SnapshotProducer {
 
   /**
    * @return the new snapshot, or the current one when there is nothing to remove or add
-   * @throws CommitConflictException when a removed file is gone from the latest version or retries ran out
+   * @throws StaleReadConflictException when a removed file is gone from the latest version
+   * @throws CommitConflictException when retries ran out
    */
   public Snapshot commit() {
     TableMetadata start = ops.refresh();
@@ -189,7 +192,7 @@ public final class ReplaceFiles extends SnapshotProducer {
     if (!requiredLive.isEmpty() && !liveRequired.containsAll(requiredLive)) {
       Set<String> gone = new HashSet<>(requiredLive);
       gone.removeAll(liveRequired);
-      throw new io.datashard.StaleReadConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
+      throw new StaleReadConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
           + "concurrent commit that removed " + gone.size() + " data file(s) its position deletes name (e.g. "
           + gone.iterator().next() + ", rewritten by compaction or a copy-on-write delete); nothing was committed "
           + "(run it again)", attempt);
@@ -197,7 +200,7 @@ public final class ReplaceFiles extends SnapshotProducer {
     if (!found.containsAll(toRemove)) {
       Set<String> missing = new HashSet<>(toRemove);
       missing.removeAll(found);
-      throw new io.datashard.StaleReadConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
+      throw new StaleReadConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
           + "concurrent commit that already removed " + missing.size() + " of its files (e.g. "
           + missing.iterator().next() + "); nothing was committed", attempt);
     }
@@ -225,7 +228,7 @@ public final class ReplaceFiles extends SnapshotProducer {
     }
     for (ManifestEntry e : files.entries(deleteManifest)) {
       if (e.isLive() && e.dataSequenceNumber() != null && e.dataSequenceNumber() > rowsReadAtSequence) {
-        throw new io.datashard.StaleReadConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
+        throw new StaleReadConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
             + "concurrent commit that added the delete file " + e.file().location() + ", which may delete rows of "
             + "the files it rewrites; nothing was committed (run it again)", attempt);
       }

@@ -62,8 +62,8 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
    * Threads for the two checks of a cached version and for turning versions that fell out of the metadata log into
    * tombstones after a commit; created as needed, idle ones end after a minute.
    */
-  private final ExecutorService probes = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "datashard-catalog-probe");
+  private final ExecutorService background = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "datashard-catalog-background");
     t.setDaemon(true);
     return t;
   });
@@ -208,7 +208,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
           public boolean conflictsAfterCreate() {
             return namespaceFiles(sameFolder).live() != null;
           }
-        }, versionCache, hints, probes);
+        }, versionCache, hints, background);
   }
 
   @Override
@@ -534,9 +534,9 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
     if (hints != null) {
       hints.close(); // pending hints first, while the storage is open
     }
-    probes.shutdown(); // tombstones being written finish first, while the storage is open
+    background.shutdown(); // tombstones being written finish first, while the storage is open
     try {
-      if (!probes.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!background.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
         LOG.warn("catalog {}: old versions still being replaced by tombstones after 30 s", name);
       }
     } catch (InterruptedException e) {

@@ -57,7 +57,7 @@ public final class DataShardTableOperations implements TableOperations {
   private volatile boolean loaded;
   private final VersionCache cache;
   private final HintPublisher hints;
-  private final Executor probes;
+  private final Executor background;
 
   /**
    * @param versions the table's version files
@@ -67,14 +67,14 @@ public final class DataShardTableOperations implements TableOperations {
    * @param guard what must hold around creating the table (its namespace exists, no namespace has its folder)
    * @param cache the catalog's versions of tables it has seen, or null
    * @param hints writes hints after the commit returns, or null to write them in the commit
-   * @param probes threads for the cached version's two checks (side by side) and for replacing versions that fell
-   *     out of the metadata log by tombstones after the commit returned; null: both on the calling thread
+   * @param background threads for the cached version's two checks (side by side) and for replacing versions that
+   *     fell out of the metadata log by tombstones after the commit returned
    */
   DataShardTableOperations(VersionFiles versions, StorageFileIO io, String catalogName, TableIdentifier identifier,
-      CreationGuard guard, VersionCache cache, HintPublisher hints, Executor probes) {
+      CreationGuard guard, VersionCache cache, HintPublisher hints, Executor background) {
     this.cache = cache;
     this.hints = hints;
-    this.probes = probes;
+    this.background = java.util.Objects.requireNonNull(background);
     this.versions = versions;
     this.io = io;
     this.fullName = catalogName + "." + identifier;
@@ -162,12 +162,11 @@ public final class DataShardTableOperations implements TableOperations {
    * need no order.
    */
   private boolean stillCurrent(VersionCache.Entry seen) {
-    java.util.function.Supplier<Boolean> absent = () -> !versions.storage().exists(versions.file(seen.version() + 1));
-    CompletableFuture<Boolean> noNext = probes == null ? CompletableFuture.completedFuture(null)
-        : CompletableFuture.supplyAsync(absent, probes);
+    CompletableFuture<Boolean> noNext = CompletableFuture.supplyAsync(
+        () -> !versions.storage().exists(versions.file(seen.version() + 1)), background);
     try {
       boolean sameFile = versions.storage().newInputFile(versions.file(seen.version())).length() == seen.length();
-      return sameFile && (probes == null ? absent.get() : noNext.join());
+      return sameFile && noNext.join();
     } catch (RuntimeException e) {
       return false; // gone or unreadable: the full refresh below says what is there
     }
@@ -270,14 +269,10 @@ public final class DataShardTableOperations implements TableOperations {
     return upkeep == null ? UPKEEP_ENABLED_DEFAULT : Boolean.parseBoolean(upkeep.trim());
   }
 
-  /** Tombstones, never deletions; off the committing thread when the catalog has threads for it. */
+  /** Tombstones, never deletions; off the committing thread (on it when the catalog is closing). */
   private void retire(Set<String> files, String uuid) {
-    if (probes == null) {
-      versions.retire(files, uuid);
-      return;
-    }
     try {
-      probes.execute(() -> versions.retire(files, uuid));
+      background.execute(() -> versions.retire(files, uuid));
     } catch (java.util.concurrent.RejectedExecutionException closing) {
       versions.retire(files, uuid);
     }

@@ -95,10 +95,14 @@ class RestLostAnswerTest {
     }
   }
 
+  private DataShardServer startServer() throws Exception {
+    return DataShardServer.builder().warehouse(dir.toString()).bind("127.0.0.1").port(0).insecureNoAuth().build()
+        .start();
+  }
+
   @Test
   void aCommitThatLandedButWhoseAnswerWasLostIsAcknowledgedOnceAndTheTableStaysReadable() throws Exception {
-    try (DataShardServer server = DataShardServer.builder().warehouse(dir.toString()).bind("127.0.0.1").port(0)
-             .insecureNoAuth().build().start();
+    try (DataShardServer server = startServer();
          BreakingProxy proxy = new BreakingProxy(server.uri());
          Warehouse wh = Warehouse.rest(proxy.uri(), Map.of(), Map.of())) {
       Table t = wh.createTable("ops.events", RestCatalogScenarios.ORDERS);
@@ -117,8 +121,7 @@ class RestLostAnswerTest {
 
   @Test
   void aCommitLostBeforeItArrivedIsNotInTheTableAndTheTableStaysReadable() throws Exception {
-    try (DataShardServer server = DataShardServer.builder().warehouse(dir.toString()).bind("127.0.0.1").port(0)
-             .insecureNoAuth().build().start();
+    try (DataShardServer server = startServer();
          BreakingProxy proxy = new BreakingProxy(server.uri());
          Warehouse wh = Warehouse.rest(proxy.uri(), Map.of(), Map.of())) {
       Table t = wh.createTable("ops.events", RestCatalogScenarios.ORDERS);
