@@ -85,7 +85,7 @@ class ArchitectureTest {
         .layer("Maintenance").definedBy(inParts("maintenance", "changes"))
         .layer("Operations").definedBy(inParts("update"))
         .layer("Scan").definedBy(inParts("scan"))
-        .layer("Files").definedBy(inParts("manifest", "parquet", "partition"))
+        .layer("Files").definedBy(inParts("manifest", "parquet", "partition", "puffin"))
         .layer("Foundations").definedBy(inParts("commit", "metadata", "encryption", "storage", "records", "display"))
         .layer("API").definedBy(inParts("api"))
         .whereLayer("Facade").mayNotBeAccessedByAnyLayer()
@@ -111,7 +111,7 @@ class ArchitectureTest {
 
   private static Set<String> layerNames() {
     return Set.of("facade", "api", "catalog", "replication", "table", "maintenance", "changes", "update", "scan",
-        "manifest", "parquet", "partition", "commit", "metadata", "encryption", "storage", "records", "display");
+        "manifest", "parquet", "partition", "puffin", "commit", "metadata", "encryption", "storage", "records", "display");
   }
 
   @Test

@@ -42,6 +42,7 @@ public final class ManifestListReader {
   private static final int CONTAINS_NAN = 518;
   private static final int LOWER = 510;
   private static final int UPPER = 511;
+  private static final int FIRST_ROW_ID = 520;
 
   private ManifestListReader() {
   }
@@ -153,7 +154,7 @@ public final class ManifestListReader {
     return new ManifestFile(path, length, specId, content, seq, minSeq, snapshotId,
         intOr(r, pos, ADDED_FILES, -1), intOr(r, pos, EXISTING_FILES, -1), intOr(r, pos, DELETED_FILES, -1),
         longOr(r, pos, ADDED_ROWS, -1L), longOr(r, pos, EXISTING_ROWS, -1L), longOr(r, pos, DELETED_ROWS, -1L),
-        summaries);
+        summaries, pos.containsKey(FIRST_ROW_ID) ? (Long) r[pos.get(FIRST_ROW_ID)] : null);
   }
 
   private static Object required(Object[] r, Map<Integer, Integer> pos, int id) {

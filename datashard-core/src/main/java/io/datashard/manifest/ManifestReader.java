@@ -57,6 +57,9 @@ public final class ManifestReader implements CloseableIterator<ManifestEntry> {
   private static final int EQUALITY_IDS = 135;
   private static final int REFERENCED_DATA_FILE = 143;
   private static final int KEY_METADATA = 131;
+  private static final int FIRST_ROW_ID = 142;
+  private static final int CONTENT_OFFSET = 144;
+  private static final int CONTENT_SIZE = 145;
 
   private final AvroMetadataFile file;
   private final ManifestFile manifest;
@@ -70,6 +73,8 @@ public final class ManifestReader implements CloseableIterator<ManifestEntry> {
   private final byte[] content;
   private long rowsRead;
   private boolean exhausted;
+  /** The row id the next data file without a first_row_id inherits (v3); null when the manifest assigns none. */
+  private Long nextRowId;
 
   private ManifestReader(AvroMetadataFile file, ManifestFile manifest, byte[] content) {
     this.file = file;
@@ -98,7 +103,9 @@ public final class ManifestReader implements CloseableIterator<ManifestEntry> {
         dp.getOrDefault(VALUE_COUNTS, -1), dp.getOrDefault(NULL_COUNTS, -1), dp.getOrDefault(NAN_COUNTS, -1),
         dp.getOrDefault(LOWER, -1), dp.getOrDefault(UPPER, -1), dp.getOrDefault(SPLIT_OFFSETS, -1),
         dp.getOrDefault(SORT_ORDER_ID, -1), dp.getOrDefault(EQUALITY_IDS, -1),
-        dp.getOrDefault(REFERENCED_DATA_FILE, -1), dp.getOrDefault(KEY_METADATA, -1)};
+        dp.getOrDefault(REFERENCED_DATA_FILE, -1), dp.getOrDefault(KEY_METADATA, -1),
+        dp.getOrDefault(FIRST_ROW_ID, -1), dp.getOrDefault(CONTENT_OFFSET, -1), dp.getOrDefault(CONTENT_SIZE, -1)};
+    this.nextRowId = manifest.content() == ManifestFile.CONTENT_DATA ? manifest.firstRowId() : null;
     Schema partition = ManifestWriter.nonNull(dfSchema.getFields().get(df[3]).schema());
     if (partition.getType() != Schema.Type.RECORD) {
       throw corrupt("field partition is not a record");
@@ -249,16 +256,25 @@ public final class ManifestReader implements CloseableIterator<ManifestEntry> {
         partition.add(v == null ? null : PartitionValues.fromAvro(partitionTypes[i], v));
       }
     }
-    Object content = at(d, df[0]);
+    Object contentValue = at(d, df[0]);
+    int fileContent = contentValue == null ? DataFile.CONTENT_DATA : (Integer) contentValue;
     @SuppressWarnings("unchecked")
     List<Long> splits = (List<Long>) at(d, df[12]);
+    long records = (Long) requiredValue(d, df[4], "record_count");
+    Long firstRowId = (Long) at(d, df[17]);
+    if (firstRowId == null && fileContent == DataFile.CONTENT_DATA && nextRowId != null) {
+      // First-row-id inheritance (v3): the manifest's first_row_id plus the rows of the data files before this one
+      // that inherited too.
+      firstRowId = nextRowId;
+      nextRowId = nextRowId + records;
+    }
     return DataFile.builder()
-        .content(content == null ? DataFile.CONTENT_DATA : (Integer) content)
+        .content(fileContent)
         .location((String) requiredValue(d, df[1], "file_path"))
         .fileFormat(((String) requiredValue(d, df[2], "file_format")).toUpperCase(Locale.ROOT))
         .specId(manifest.specId())
         .partition(partition)
-        .recordCount((Long) requiredValue(d, df[4], "record_count"))
+        .recordCount(records)
         .fileSizeInBytes((Long) requiredValue(d, df[5], "file_size_in_bytes"))
         .columnSizes(this.<Long>intMap(at(d, df[6])))
         .valueCounts(this.<Long>intMap(at(d, df[7])))
@@ -271,6 +287,9 @@ public final class ManifestReader implements CloseableIterator<ManifestEntry> {
         .equalityIds(this.<Integer>list(at(d, df[14])))
         .referencedDataFile((String) at(d, df[15]))
         .keyMetadata((ByteBuffer) at(d, df[16]))
+        .firstRowId(firstRowId)
+        .contentOffset((Long) at(d, df[18]))
+        .contentSizeInBytes((Long) at(d, df[19]))
         .build();
   }
 

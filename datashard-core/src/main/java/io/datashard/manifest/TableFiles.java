@@ -132,23 +132,41 @@ public final class TableFiles {
   }
 
   /**
-   * The manifests of a snapshot (data and delete manifests), for an operation that reads or rewrites its rows.
-   * Every such operation applies the delete files (scans, compaction, copy-on-write) or carries them (manifest
-   * rewrite, appends); a table of a format version above 2 is refused rather than misread.
+   * The manifests of a snapshot (data and delete manifests), for a read of its rows (scan, row count, change feed).
+   * Reads apply every delete file, deletion vectors included, so every format version up to 3 is read.
    *
    * @param metadata the table version the snapshot belongs to
    * @param snapshot the snapshot to read
-   * @param operation what reads it, for the message ("scan", "row count", "delete", "compaction", ...)
+   * @param operation what reads it, for the message ("scan", "row count", ...)
    * @return the snapshot's manifests
-   * @throws io.datashard.UnsupportedTableFeatureException for a format version above 2
+   * @throws io.datashard.UnsupportedTableFeatureException for a format version above 3
    */
   public List<ManifestFile> manifestsToRead(TableMetadata metadata, Snapshot snapshot, String operation) {
-    if (metadata.formatVersion() > TableMetadata.FORMAT_VERSION) {
-      throw new io.datashard.UnsupportedTableFeatureException("table " + tableLocation + ": " + operation
-          + " refused: the table has format-version " + metadata.formatVersion() + ", and DataShard reads and "
-          + "writes format versions 1 and 2 only (see docs/format.md, \"What DataShard refuses\")");
+    if (metadata.formatVersion() > TableMetadata.MAX_READ_FORMAT_VERSION) {
+      throw refused(metadata, operation, "reads format versions 1 to " + TableMetadata.MAX_READ_FORMAT_VERSION);
     }
     return manifests(snapshot.manifestListLocation());
+  }
+
+  /**
+   * The manifests of a snapshot, for an operation that rewrites its rows or manifests and commits (delete,
+   * overwrite, compaction, manifest rewrite). Refused before anything is written for a format version DataShard
+   * does not write, whose required fields (row lineage, for example) it would leave wrong.
+   *
+   * @throws io.datashard.UnsupportedTableFeatureException for a format version DataShard does not write
+   */
+  public List<ManifestFile> manifestsToRewrite(TableMetadata metadata, Snapshot snapshot, String operation) {
+    if (metadata.formatVersion() > TableMetadata.FORMAT_VERSION) {
+      throw refused(metadata, operation, "writes format versions 1 and 2 only");
+    }
+    return manifests(snapshot.manifestListLocation());
+  }
+
+  private io.datashard.UnsupportedTableFeatureException refused(TableMetadata metadata, String operation,
+                                                                 String what) {
+    return new io.datashard.UnsupportedTableFeatureException("table " + tableLocation + ": " + operation
+        + " refused: the table has format-version " + metadata.formatVersion() + ", and DataShard " + what
+        + " (see docs/format.md, \"What DataShard refuses\")");
   }
 
   /** @return the live and deleted entries of a manifest, with inherited values resolved */

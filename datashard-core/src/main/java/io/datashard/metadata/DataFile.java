@@ -37,6 +37,9 @@ public final class DataFile implements io.datashard.ContentFile {
   private final List<Integer> equalityIds;
   private final String referencedDataFile;
   private final ByteBuffer keyMetadata;
+  private final Long firstRowId;
+  private final Long contentOffset;
+  private final Long contentSizeInBytes;
 
   private DataFile(Builder b) {
     this.content = b.content;
@@ -58,6 +61,9 @@ public final class DataFile implements io.datashard.ContentFile {
     this.equalityIds = b.equalityIds == null ? null : List.copyOf(b.equalityIds);
     this.referencedDataFile = b.referencedDataFile;
     this.keyMetadata = b.keyMetadata == null ? null : copyBuffer(b.keyMetadata);
+    this.firstRowId = b.firstRowId;
+    this.contentOffset = b.contentOffset;
+    this.contentSizeInBytes = b.contentSizeInBytes;
   }
 
   private static ByteBuffer copyBuffer(ByteBuffer b) {
@@ -90,7 +96,8 @@ public final class DataFile implements io.datashard.ContentFile {
         .partition(partition).recordCount(recordCount).fileSizeInBytes(fileSizeInBytes).columnSizes(columnSizes)
         .valueCounts(valueCounts).nullValueCounts(nullValueCounts).nanValueCounts(nanValueCounts)
         .lowerBounds(lowerBounds).upperBounds(upperBounds).splitOffsets(splitOffsets).sortOrderId(sortOrderId)
-        .equalityIds(equalityIds).referencedDataFile(referencedDataFile).keyMetadata(keyMetadata);
+        .equalityIds(equalityIds).referencedDataFile(referencedDataFile).keyMetadata(keyMetadata)
+        .firstRowId(firstRowId).contentOffset(contentOffset).contentSizeInBytes(contentSizeInBytes);
   }
 
   /** @return 0 for data; 1 and 2 are position and equality deletes */
@@ -199,6 +206,33 @@ public final class DataFile implements io.datashard.ContentFile {
     return keyMetadata == null ? null : keyMetadata.duplicate();
   }
 
+  /**
+   * @return (format version 3, data files) the row id of the file's first row: its rows without a stored
+   *     {@code _row_id} have this plus their position; as written, or inherited from the manifest's
+   *     {@code first_row_id} when read; null when the table has no row lineage for the file
+   */
+  public Long firstRowId() {
+    return firstRowId;
+  }
+
+  /**
+   * @return (format version 3, deletion vectors) where the deletion vector's blob starts in its Puffin file, or
+   *     null for every other file
+   */
+  public Long contentOffset() {
+    return contentOffset;
+  }
+
+  /** @return (format version 3, deletion vectors) the length of the deletion vector's blob, or null */
+  public Long contentSizeInBytes() {
+    return contentSizeInBytes;
+  }
+
+  /** @return whether this is a deletion vector: a position delete stored as a blob of a Puffin file (v3) */
+  public boolean isDeletionVector() {
+    return content == CONTENT_POSITION_DELETES && "PUFFIN".equalsIgnoreCase(fileFormat);
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -216,7 +250,8 @@ public final class DataFile implements io.datashard.ContentFile {
         && Objects.equals(lowerBounds, d.lowerBounds) && Objects.equals(upperBounds, d.upperBounds)
         && Objects.equals(splitOffsets, d.splitOffsets) && Objects.equals(sortOrderId, d.sortOrderId)
         && Objects.equals(equalityIds, d.equalityIds) && Objects.equals(referencedDataFile, d.referencedDataFile)
-        && Objects.equals(keyMetadata, d.keyMetadata);
+        && Objects.equals(keyMetadata, d.keyMetadata) && Objects.equals(firstRowId, d.firstRowId)
+        && Objects.equals(contentOffset, d.contentOffset) && Objects.equals(contentSizeInBytes, d.contentSizeInBytes);
   }
 
   @Override
@@ -249,6 +284,9 @@ public final class DataFile implements io.datashard.ContentFile {
     private List<Integer> equalityIds;
     private String referencedDataFile;
     private ByteBuffer keyMetadata;
+    private Long firstRowId;
+    private Long contentOffset;
+    private Long contentSizeInBytes;
 
     private Builder() {
     }
@@ -271,6 +309,9 @@ public final class DataFile implements io.datashard.ContentFile {
     public Builder equalityIds(List<Integer> v) { this.equalityIds = v; return this; }
     public Builder referencedDataFile(String v) { this.referencedDataFile = v; return this; }
     public Builder keyMetadata(ByteBuffer v) { this.keyMetadata = v; return this; }
+    public Builder firstRowId(Long v) { this.firstRowId = v; return this; }
+    public Builder contentOffset(Long v) { this.contentOffset = v; return this; }
+    public Builder contentSizeInBytes(Long v) { this.contentSizeInBytes = v; return this; }
 
     public DataFile build() {
       return new DataFile(this);

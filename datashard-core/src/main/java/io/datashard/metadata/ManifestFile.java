@@ -20,11 +20,14 @@ import java.util.Objects;
  * @param existingRowsCount rows in EXISTING files
  * @param deletedRowsCount rows in DELETED files
  * @param partitions one summary per partition field, in spec order (empty when unpartitioned)
+ * @param firstRowId (format version 3, data manifests) the row id its data files without a {@code first_row_id}
+ *     inherit from, in file order; null when not assigned (format versions 1 and 2, delete manifests)
  */
 public record ManifestFile(String location, long length, int specId, int content, long sequenceNumber,
                            long minSequenceNumber, long addedSnapshotId, int addedFilesCount,
                            int existingFilesCount, int deletedFilesCount, long addedRowsCount,
-                           long existingRowsCount, long deletedRowsCount, List<PartitionFieldSummary> partitions) {
+                           long existingRowsCount, long deletedRowsCount, List<PartitionFieldSummary> partitions,
+                           Long firstRowId) {
   public static final int CONTENT_DATA = 0;
   public static final int CONTENT_DELETES = 1;
 
@@ -33,10 +36,20 @@ public record ManifestFile(String location, long length, int specId, int content
     partitions = partitions == null ? List.of() : List.copyOf(partitions);
   }
 
+  /** A manifest without row lineage (format versions 1 and 2). */
+  public ManifestFile(String location, long length, int specId, int content, long sequenceNumber,
+                      long minSequenceNumber, long addedSnapshotId, int addedFilesCount, int existingFilesCount,
+                      int deletedFilesCount, long addedRowsCount, long existingRowsCount, long deletedRowsCount,
+                      List<PartitionFieldSummary> partitions) {
+    this(location, length, specId, content, sequenceNumber, minSequenceNumber, addedSnapshotId, addedFilesCount,
+        existingFilesCount, deletedFilesCount, addedRowsCount, existingRowsCount, deletedRowsCount, partitions, null);
+  }
+
   /** @return a copy carrying the sequence numbers a committed manifest list assigned */
   public ManifestFile withSequenceNumbers(long seq, long minSeq) {
     return new ManifestFile(location, length, specId, content, seq, minSeq, addedSnapshotId, addedFilesCount,
-        existingFilesCount, deletedFilesCount, addedRowsCount, existingRowsCount, deletedRowsCount, partitions);
+        existingFilesCount, deletedFilesCount, addedRowsCount, existingRowsCount, deletedRowsCount, partitions,
+        firstRowId);
   }
 
   /**

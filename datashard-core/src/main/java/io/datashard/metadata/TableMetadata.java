@@ -21,6 +21,8 @@ import java.util.UUID;
  */
 public final class TableMetadata {
   public static final int FORMAT_VERSION = 2;
+  /** The highest format version DataShard reads (scans, row counts, the change feed). */
+  public static final int MAX_READ_FORMAT_VERSION = 3;
 
   private final String metadataFileLocation;
   private final int version;

@@ -25,8 +25,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Row-level deletes of a snapshot (Iceberg v2 position and equality delete files) and their application to data
- * files, with the spec's rules: a position delete applies to data files of the same partition whose data sequence
+ * Row-level deletes of a snapshot (Iceberg v2 position and equality delete files, v3 deletion vectors) and their
+ * application to data files, with the spec's rules (a deletion vector is a position delete of one data file): a position delete applies to data files of the same partition whose data sequence
  * number is at most its own; an equality delete to data files whose data sequence number is lower than its own, in
  * the same partition, or in every partition when it was written unpartitioned. Each delete file is read once per
  * scan run (position deletes indexed by data file, equality deletes as a set of keys), then shared by every data
@@ -58,6 +58,11 @@ final class RowDeletes {
   void add(ManifestEntry entry, PartitionSpec spec) {
     DataFile f = entry.file();
     long seq = entry.dataSequenceNumber() == null ? 0 : entry.dataSequenceNumber();
+    if (f.isDeletionVector() && (f.referencedDataFile() == null || f.contentOffset() == null
+        || f.contentSizeInBytes() == null)) {
+      throw new io.datashard.CorruptMetadataException(f.location(), "deletion vector entry without "
+          + "referenced_data_file, content_offset or content_size_in_bytes");
+    }
     if (f.content() == DataFile.CONTENT_POSITION_DELETES) {
       positionDeletes.add(new Delete(f, seq, false));
     } else {
@@ -155,7 +160,10 @@ final class RowDeletes {
       long[] all = null;
       boolean merged = false;
       for (DataFile d : deletes.positionDeletes()) {
-        long[] p = positionsByDeleteFile.computeIfAbsent(d.location(), k -> readPositions(d)).get(dataLocation);
+        long[] p = d.isDeletionVector()
+            ? positionsByDeleteFile.computeIfAbsent(d.location() + "#" + d.contentOffset(), k -> readVector(d))
+                .get(dataLocation)
+            : positionsByDeleteFile.computeIfAbsent(d.location(), k -> readPositions(d)).get(dataLocation);
         if (p == null) {
           continue;
         }
@@ -175,6 +183,13 @@ final class RowDeletes {
         Arrays.sort(all);
       }
       return all;
+    }
+
+    /** Reads a deletion vector (format version 3): one blob of a Puffin file, for one data file. */
+    private Map<String, long[]> readVector(DataFile dv) {
+      long[] positions = io.datashard.puffin.DeletionVector.read(open(dv), dv.contentOffset(),
+          dv.contentSizeInBytes(), dv.recordCount());
+      return Map.of(dv.referencedDataFile(), positions);
     }
 
     /**

@@ -50,7 +50,7 @@ public final class ManifestRewrite extends SnapshotProducer {
     Snapshot parent = base.currentSnapshot();
     List<ManifestFile> current = new ArrayList<>();
     List<ManifestFile> deleteManifests = new ArrayList<>();
-    for (ManifestFile m : files.manifestsToRead(base, parent, "manifest rewrite")) {
+    for (ManifestFile m : files.manifestsToRewrite(base, parent, "manifest rewrite")) {
       if (m.hasLiveFiles()) {
         (m.content() == ManifestFile.CONTENT_DATA ? current : deleteManifests).add(m);
       }

@@ -163,7 +163,7 @@ public final class ReplaceFiles extends SnapshotProducer {
     List<DataFile> removed = new ArrayList<>();
     int n = 0;
     for (ManifestFile m : parent == null ? List.<ManifestFile>of()
-        : files.manifestsToRead(base, parent, operation)) {
+        : files.manifestsToRewrite(base, parent, operation)) {
       if (m.content() != ManifestFile.CONTENT_DATA) {
         validateNoNewDeletes(base, m, attempt);
         if (m.hasLiveFiles()) {
@@ -248,7 +248,7 @@ public final class ReplaceFiles extends SnapshotProducer {
       return;
     }
     io.datashard.expressions.Expression bound = io.datashard.expressions.Binder.bind(base.schema(), conflictFilter);
-    for (ManifestFile m : files.manifestsToRead(base, parent, operation)) {
+    for (ManifestFile m : files.manifestsToRewrite(base, parent, operation)) {
       if (!since.contains(m.addedSnapshotId()) || m.content() != ManifestFile.CONTENT_DATA) {
         continue;
       }
@@ -296,7 +296,7 @@ public final class ReplaceFiles extends SnapshotProducer {
     if (s == null) {
       return live;
     }
-    for (ManifestFile m : files.manifestsToRead(metadata, s, "rewrite")) {
+    for (ManifestFile m : files.manifestsToRewrite(metadata, s, "rewrite")) {
       if (m.content() != ManifestFile.CONTENT_DATA) {
         continue;
       }

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Row-level deletes written by Apache Iceberg (merge-on-read: equality and position delete files) are applied by
  * DataShard's scans exactly as Iceberg's own reader applies them, snapshot by snapshot; DataShard's rewrites
  * (copy-on-write deletes, compaction, manifest rewrite) carry them out or keep them, and a rewrite that races with a
- * new delete file fails instead of resurrecting rows. A format-version 3 table is refused.
+ * new delete file fails instead of resurrecting rows. Format version 3 tables, with their deletion vectors, are read
+ * exactly as Iceberg reads them; writing to them is refused until DataShard writes version 3.
  */
 class DeleteFilesInteropTest {
   @TempDir
@@ -280,17 +281,31 @@ class DeleteFilesInteropTest {
    */
   @Test
   void randomInterleavingsReadExactlyAsIcebergReads() throws Exception {
+    randomInterleavings(2);
+  }
+
+  /**
+   * Format version 3: Iceberg deletes rows by deletion vectors (one Puffin blob per data file, merged with the file's
+   * earlier vector on every new delete) and equality deletes; DataShard reads exactly what Iceberg reads.
+   */
+  @Test
+  void randomInterleavingsWithDeletionVectorsReadExactlyAsIcebergReads() throws Exception {
+    randomInterleavings(3);
+  }
+
+  private void randomInterleavings(int formatVersion) throws Exception {
     long base = Long.getLong("deletes.seed", System.nanoTime());
     int cases = Long.getLong("deletes.seed") != null ? 1 : 6;
-    System.out.println("DeleteFilesInteropTest seed " + base);
+    System.out.println("DeleteFilesInteropTest v" + formatVersion + " seed " + base);
+    int deletionVectors = 0;
     for (int c = 0; c < cases; c++) {
       long seed = base + c;
       java.util.Random r = new java.util.Random(seed);
-      Path warehouse = dir.resolve("rand" + c);
+      Path warehouse = dir.resolve("rand" + formatVersion + "-" + c);
       PartitionSpec spec = r.nextBoolean() ? PartitionSpec.unpartitioned()
           : PartitionSpec.builderFor(IcebergEvents.SCHEMA).bucket("id", 3).build();
       Table ice = new HadoopTables(new Configuration()).create(IcebergEvents.SCHEMA, spec,
-          Map.of("format-version", "2"), warehouse.resolve("t").toUri().toString());
+          Map.of("format-version", String.valueOf(formatVersion)), warehouse.resolve("t").toUri().toString());
       List<DataFile> written = new ArrayList<>();
       long nextId = 0;
       try (Warehouse wh = Warehouse.local(warehouse)) {
@@ -308,7 +323,7 @@ class DeleteFilesInteropTest {
               written.add(f);
             }
             append.commit();
-          } else if (op == 1) {
+          } else if (op == 1 && formatVersion == 2) {
             // DataShard appends, sometimes re-using ids that were deleted
             List<Map<String, Object>> rows = new ArrayList<>();
             for (int i = 0; i < 1 + r.nextInt(10); i++) {
@@ -352,7 +367,12 @@ class DeleteFilesInteropTest {
               p[i] = r.nextInt((int) f.recordCount());
             }
             p = java.util.Arrays.stream(p).distinct().toArray();
-            ice.newRowDelta().addDeletes(IcebergEvents.positionDeletes(ice, f, p)).commit();
+            if (formatVersion == 2) {
+              ice.newRowDelta().addDeletes(IcebergEvents.positionDeletes(ice, f, p)).commit();
+            } else {
+              IcebergEvents.commitDeletionVector(ice, f, p);
+              deletionVectors++;
+            }
           }
           ice.refresh();
           io.datashard.Table ds = wh.loadTable("t");
@@ -369,6 +389,50 @@ class DeleteFilesInteropTest {
         }
       }
     }
+    if (formatVersion == 3 && cases > 1) {
+      assertThat(deletionVectors).as("deletion vectors Iceberg committed in the random runs").isGreaterThan(3);
+    }
+  }
+
+  @Test
+  void deletionVectorsWrittenByIcebergAreAppliedSnapshotBySnapshot() throws Exception {
+    Path warehouse = dir.resolve("dv");
+    PartitionSpec spec = PartitionSpec.builderFor(IcebergEvents.SCHEMA).bucket("id", 2).build();
+    Table ice = new HadoopTables(new Configuration()).create(IcebergEvents.SCHEMA, spec,
+        Map.of("format-version", "3"), warehouse.resolve("t").toUri().toString());
+    List<Long> ids = new ArrayList<>();
+    for (long i = 0; i < 40; i++) {
+      ids.add(i);
+    }
+    List<DataFile> files = IcebergEvents.writePartitioned(ice, ids);
+    var append = ice.newAppend();
+    files.forEach(append::appendFile);
+    append.commit();
+    DataFile first = files.get(0);
+    IcebergEvents.commitDeletionVector(ice, first, 0, 3, 5);
+    IcebergEvents.commitDeletionVector(ice, first, 7); // merged with the first vector, which it replaces
+    IcebergEvents.commitDeletionVector(ice, files.get(1), 1);
+    ice.refresh();
+    try (Warehouse wh = Warehouse.local(warehouse)) {
+      io.datashard.Table ds = wh.loadTable("t");
+      for (org.apache.iceberg.Snapshot s : ice.snapshots()) {
+        assertThat(Rows.dataShard(ds, s.snapshotId())).as("snapshot %d", s.snapshotId())
+            .isEqualTo(Rows.iceberg(ice, s.snapshotId()));
+      }
+      assertThat(ds.rowCount()).isEqualTo(35);
+      assertThat(ds.scan().count()).isEqualTo(35);
+      io.datashard.TableScan scan = ds.scan();
+      assertThat(scan.toList()).hasSize(35);
+      assertThat(scan.report().deleteFiles()).as("one live vector per data file").isEqualTo(2);
+      assertThat(scan.report().rowsDeleted()).isEqualTo(5);
+      assertThat(ds.scan().planFiles().stream().flatMap(t -> t.deletes().stream())
+          .map(d -> d.fileFormat()).distinct().toList()).containsExactly("PUFFIN");
+      // writes stay refused until DataShard writes version 3, and leave the table as it was
+      int v = version(warehouse.resolve("t"));
+      assertThatThrownBy(() -> ds.deleteWhere(Expressions.equal("id", 10L)))
+          .isInstanceOf(UnsupportedTableFeatureException.class).hasMessageContaining("format-version 3");
+      assertThat(version(warehouse.resolve("t"))).isEqualTo(v);
+    }
   }
 
   static List<Long> dsIdsWhere(io.datashard.Table ds, long below) {
@@ -379,17 +443,16 @@ class DeleteFilesInteropTest {
   }
 
   @Test
-  void formatVersion3IsRefusedForReadsAndWrites() throws Exception {
+  void formatVersion3IsReadButNotWritten() throws Exception {
     Path warehouse = dir.resolve("wh3");
     Table ice = new HadoopTables(new Configuration()).create(IcebergEvents.SCHEMA,
         PartitionSpec.unpartitioned(), Map.of("format-version", "3"), warehouse.resolve("v3").toUri().toString());
     ice.newAppend().appendFile(IcebergEvents.write(ice, 1, 2)).commit();
     try (Warehouse wh = Warehouse.local(warehouse)) {
-      io.datashard.Table ds = wh.loadTable("v3"); // loads: the metadata is carried, never misread
+      io.datashard.Table ds = wh.loadTable("v3");
       int v = version(warehouse.resolve("v3"));
-      assertThatThrownBy(() -> ds.scan().toList()).isInstanceOf(UnsupportedTableFeatureException.class)
-          .hasMessageContaining("format-version 3");
-      assertThatThrownBy(ds::rowCount).isInstanceOf(UnsupportedTableFeatureException.class);
+      assertThat(dsIds(ds, null)).containsExactlyInAnyOrder(1L, 2L);
+      assertThat(ds.rowCount()).isEqualTo(2);
       assertThatThrownBy(() -> ds.appendRecords(List.of(Map.of("id", 3L, "event", "x"))))
           .isInstanceOf(UnsupportedTableFeatureException.class).hasMessageContaining("format-version 3");
       assertThat(version(warehouse.resolve("v3"))).isEqualTo(v);

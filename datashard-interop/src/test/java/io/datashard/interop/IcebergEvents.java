@@ -146,6 +146,42 @@ final class IcebergEvents {
     return pos.toDeleteFile();
   }
 
+  /**
+   * Commits a deletion vector (format version 3) deleting rows of one data file with Iceberg's own DV writer: the
+   * data file's earlier deletion vector, if any, is merged into the new one and removed in the same commit, as the
+   * spec requires (one vector per data file).
+   */
+  static void commitDeletionVector(Table t, DataFile file, long... positions) throws IOException {
+    java.util.Map<String, org.apache.iceberg.DeleteFile> previous = new java.util.HashMap<>();
+    try (CloseableIterable<org.apache.iceberg.FileScanTask> tasks = t.newScan().planFiles()) {
+      for (org.apache.iceberg.FileScanTask task : tasks) {
+        for (org.apache.iceberg.DeleteFile d : task.deletes()) {
+          if (d.format() == org.apache.iceberg.FileFormat.PUFFIN) {
+            previous.put(d.referencedDataFile(), d);
+          }
+        }
+      }
+    }
+    org.apache.iceberg.data.BaseDeleteLoader loader = new org.apache.iceberg.data.BaseDeleteLoader(
+        d -> t.io().newInputFile(d.location()));
+    org.apache.iceberg.io.OutputFileFactory files = org.apache.iceberg.io.OutputFileFactory.builderFor(t, 1, 1)
+        .format(org.apache.iceberg.FileFormat.PUFFIN).build();
+    org.apache.iceberg.deletes.BaseDVFileWriter writer = new org.apache.iceberg.deletes.BaseDVFileWriter(files,
+        path -> previous.containsKey(path) ? loader.loadPositionDeletes(List.of(previous.get(path)), path) : null);
+    org.apache.iceberg.PartitionSpec spec = t.specs().get(file.specId());
+    try (writer) {
+      for (long p : positions) {
+        writer.delete(file.location(), p, spec, file.partition());
+      }
+    }
+    org.apache.iceberg.io.DeleteWriteResult result = writer.result();
+    // Validates from the snapshot the earlier vectors were read from (as engines do), not from the table's start.
+    org.apache.iceberg.RowDelta delta = t.newRowDelta().validateFromSnapshot(t.currentSnapshot().snapshotId());
+    result.deleteFiles().forEach(delta::addDeletes);
+    result.rewrittenDeleteFiles().forEach(delta::removeDeletes);
+    delta.commit();
+  }
+
   /** @return the ids Iceberg's generic reader returns, sorted, duplicates kept */
   static java.util.List<Long> idList(Table t) throws IOException {
     java.util.List<Long> ids = new java.util.ArrayList<>();
