@@ -28,7 +28,11 @@ import java.util.stream.Stream;
  */
 public interface TableScan {
 
-  /** @return a scan returning only these columns, in this order (unknown names are rejected) */
+  /**
+   * @param columns table columns, dotted paths into structs, or {@link MetadataColumns metadata columns}
+   *     ({@code _file}, {@code _pos}, {@code _spec_id}, {@code _row_id}, {@code _last_updated_sequence_number})
+   * @return a scan returning only these columns, in this order (unknown names are rejected)
+   */
   TableScan select(String... columns);
 
   /** @see #select(String...) */

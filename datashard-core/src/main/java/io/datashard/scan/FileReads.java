@@ -33,6 +33,9 @@ final class FileReads {
   private final RowDeletes.Loader deleteLoader;
   private final boolean project;
   private final io.datashard.encryption.TableKeys keys;
+  /** Positions of metadata columns in the read schema, or null when none is read. */
+  private final MetadataColumnValues.Positions metadataColumns;
+  private Map<String, Long> dataSequenceNumbers = Map.of();
 
   FileReads(StorageBackend storage, io.datashard.encryption.TableKeys keys, Schema tableSchema, Schema readSchema,
             Schema projection, Expression bound, ScanMetrics metrics, Map<String, RowDeletes.Applicable> deletes,
@@ -49,6 +52,13 @@ final class FileReads {
     this.deletes = deletes;
     this.deleteLoader = deletes.isEmpty() ? null : new RowDeletes.Loader(storage, tableSchema, metrics, keyBudget);
     this.project = !readSchema.sameFieldsAs(projection);
+    this.metadataColumns = MetadataColumnValues.Positions.of(readSchema);
+  }
+
+  /** @return these reads, with the data sequence number of each data file (for row lineage columns) */
+  FileReads withDataSequenceNumbers(Map<String, Long> sequenceNumbers) {
+    this.dataSequenceNumbers = sequenceNumbers;
+    return this;
   }
 
   CloseableIterator<Row> open(DataFile file) {
@@ -87,6 +97,9 @@ final class FileReads {
       // deletes need the row's values, so they filter what it returns.
       CloseableIterator<Row> rows = d == null ? reader.iterator(keep)
           : reader.iterator(keep, deleteLoader.deletedPositions(d, file.location()));
+      if (metadataColumns != null) {
+        rows = new MetadataColumnValues(rows, reader, file, dataSequenceNumbers.get(file.location()), metadataColumns);
+      }
       if (d != null && !d.equalityDeletes().isEmpty()) {
         rows = new RowDeletes.Filtered(rows, readSchema, d.equalityDeletes(), deleteLoader, metrics);
       }

@@ -103,11 +103,37 @@ public final class SnapshotScan implements TableScan {
           + metadata.schema().columnNames());
     }
     try {
-      return new SnapshotScan(files, metadata, snapshot, metadata.schema().select(columns), filter, bound,
+      return new SnapshotScan(files, metadata, snapshot, projectionOf(metadata.schema(), columns), filter, bound,
           parallelism, limit, onlyDataFiles);
     } catch (IllegalArgumentException e) {
       throw new ValidationException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * @return the table's columns (or struct paths) and {@link io.datashard.MetadataColumns metadata columns} by
+   *     name, in the order named (paths into one struct merged where the struct first appears)
+   */
+  static Schema projectionOf(Schema table, List<String> columns) {
+    boolean anyMetadata = false;
+    for (String c : columns) {
+      anyMetadata |= table.findField(c) == null && io.datashard.MetadataColumns.named(c) != null;
+    }
+    if (!anyMetadata) {
+      return table.select(columns);
+    }
+    java.util.LinkedHashMap<Integer, io.datashard.Field> fields = new java.util.LinkedHashMap<>();
+    for (String c : columns) {
+      io.datashard.Field meta = table.findField(c) == null ? io.datashard.MetadataColumns.named(c) : null;
+      if (meta != null) {
+        fields.put(meta.id(), meta);
+        continue;
+      }
+      for (io.datashard.Field f : table.select(List.of(c)).fields()) {
+        fields.merge(f.id(), f, StructProjection::merge);
+      }
+    }
+    return Schema.of(new ArrayList<>(fields.values())).withSchemaId(table.schemaId());
   }
 
   @Override
@@ -286,7 +312,8 @@ public final class SnapshotScan implements TableScan {
   }
 
   /** A planned run: the data files to read and the deletes that apply to each (empty without delete files). */
-  private record Plan(List<DataFile> files, Map<String, RowDeletes.Applicable> deletes, Set<Integer> equalityIds) {
+  private record Plan(List<DataFile> files, Map<String, RowDeletes.Applicable> deletes, Set<Integer> equalityIds,
+                      Map<String, Long> dataSequenceNumbers) {
     boolean hasDeletes() {
       return !deletes.isEmpty();
     }
@@ -311,7 +338,7 @@ public final class SnapshotScan implements TableScan {
   private Plan planSnapshot(ScanMetrics m) {
     if (snapshot == null) {
       m.planned();
-      return new Plan(List.of(), Map.of(), Set.of());
+      return new Plan(List.of(), Map.of(), Set.of(), Map.of());
     }
     boolean filtered = bound.op() != Expression.Operation.TRUE;
     Schema schema = metadata.schema();
@@ -337,6 +364,7 @@ public final class SnapshotScan implements TableScan {
     }
     m.deleteFiles.set(deletes.size());
     Map<String, RowDeletes.Applicable> applicable = new HashMap<>();
+    Map<String, Long> sequenceNumbers = new HashMap<>();
     List<DataFile> out = new ArrayList<>();
     for (ManifestFile manifest : manifests) {
       if (manifest.content() != ManifestFile.CONTENT_DATA || !manifest.hasLiveFiles()) {
@@ -369,6 +397,7 @@ public final class SnapshotScan implements TableScan {
           continue;
         }
         out.add(f);
+        sequenceNumbers.put(f.location(), e.dataSequenceNumber());
         if (!deletes.isEmpty()) {
           RowDeletes.Applicable a = deletes.forDataFile(f, e.dataSequenceNumber() == null ? 0
               : e.dataSequenceNumber());
@@ -379,7 +408,7 @@ public final class SnapshotScan implements TableScan {
       }
     }
     m.planned();
-    return new Plan(out, applicable, applicable.isEmpty() ? Set.of() : deletes.equalityIds());
+    return new Plan(out, applicable, applicable.isEmpty() ? Set.of() : deletes.equalityIds(), sequenceNumbers);
   }
 
   private boolean fileMightMatch(DataFile f, PartitionSpec spec, Schema schema) {
@@ -412,7 +441,7 @@ public final class SnapshotScan implements TableScan {
     Plan plan = plan(m);
     List<DataFile> planned = plan.files();
     FileReads reads = new FileReads(files.storage(), files.keys(), metadata.schema(), readSchema(projection, plan), projection,
-        bound, m, plan.deletes(), RowDeletes.KeyBudget.of(metadata));
+        bound, m, plan.deletes(), RowDeletes.KeyBudget.of(metadata)).withDataSequenceNumbers(plan.dataSequenceNumbers());
     CloseableIterator<Row> rows = parallelism > 1 && planned.size() > 1
         ? new ParallelFileIterator(planned, reads, parallelism) : new FileChainIterator(planned.iterator(), reads);
     return new Finishing(limit == Long.MAX_VALUE ? rows : new Limited(rows, limit), m);

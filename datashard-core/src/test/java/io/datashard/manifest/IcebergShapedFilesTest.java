@@ -143,8 +143,8 @@ class IcebergShapedFilesTest {
     r.put("deleted_rows_count", 0L);
     r.put("first_row_id", 1000L);
     List<ManifestFile> read = ManifestListReader.read("file:/l", ManifestCorruptionTest.avro(v3, List.of(r)));
-    assertThat(read).containsExactly(new ManifestFile("file:/m.avro", 10, 0, 0, 3, 1, 9, 1, 2, 0, 10, 20, 0,
-        List.of()));
+    assertThat(read).as("first_row_id (v3) is read").containsExactly(new ManifestFile("file:/m.avro", 10, 0, 0, 3, 1,
+        9, 1, 2, 0, 10, 20, 0, List.of(), 1000L));
 
     Schema v1 = new Schema.Parser().parse("""
         {"type":"record","name":"manifest_file","fields":[
