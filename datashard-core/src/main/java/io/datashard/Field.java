@@ -18,8 +18,15 @@ public final class Field {
   private final Type type;
   private final boolean required;
   private final String doc;
+  private final Object initialDefault;
+  private final Object writeDefault;
 
   private Field(int id, String name, Type type, boolean required, String doc) {
+    this(id, name, type, required, doc, null, null);
+  }
+
+  private Field(int id, String name, Type type, boolean required, String doc, Object initialDefault,
+                Object writeDefault) {
     if (id < 0) {
       throw new ValidationException("field id must be positive, got " + id + " for field '" + name + "'");
     }
@@ -36,6 +43,8 @@ public final class Field {
     this.type = Objects.requireNonNull(type, "type");
     this.required = required;
     this.doc = doc;
+    this.initialDefault = initialDefault;
+    this.writeDefault = writeDefault;
   }
 
   /** @return a field whose values may never be null; its id is assigned when the schema is built */
@@ -65,12 +74,24 @@ public final class Field {
 
   /** @return a copy of this field carrying a documentation string */
   public Field withDoc(String newDoc) {
-    return new Field(id, name, type, required, newDoc);
+    return new Field(id, name, type, required, newDoc, initialDefault, writeDefault);
+  }
+
+  /**
+   * Default values (format version 3, as the Iceberg spec defines them): {@code initialDefault} is the value of
+   * this field in rows written before it was added (read from files that lack it), {@code writeDefault} the value
+   * written when a writer does not supply one. Values are in the type's Java representation (see {@link Types}); a
+   * struct's non-null default is a row whose fields take their own defaults.
+   *
+   * @return a copy of this field with these defaults (null for none)
+   */
+  public Field withDefaults(Object newInitialDefault, Object newWriteDefault) {
+    return new Field(id, name, type, required, doc, newInitialDefault, newWriteDefault);
   }
 
   /** @return a copy of this field with another id and type (used when ids are assigned) */
   Field withIdAndType(int newId, Type newType) {
-    return new Field(newId, name, newType, required, doc);
+    return new Field(newId, name, newType, required, doc, initialDefault, writeDefault);
   }
 
   /** @return the field id (0 when not yet assigned) */
@@ -99,6 +120,16 @@ public final class Field {
     return doc;
   }
 
+  /** @return the value of this field in rows whose data files lack it (format version 3), or null */
+  public Object initialDefault() {
+    return initialDefault;
+  }
+
+  /** @return the value written when a writer does not supply this field (format version 3), or null */
+  public Object writeDefault() {
+    return writeDefault;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -109,7 +140,8 @@ public final class Field {
     }
     Field f = (Field) o;
     return id == f.id && required == f.required && name.equals(f.name) && type.equals(f.type)
-        && Objects.equals(doc, f.doc);
+        && Objects.equals(doc, f.doc) && Objects.equals(initialDefault, f.initialDefault)
+        && Objects.equals(writeDefault, f.writeDefault);
   }
 
   @Override

@@ -222,6 +222,14 @@ public final class TableMetadataParser {
       if (f.doc() != null) {
         g.writeStringField("doc", f.doc());
       }
+      if (f.initialDefault() != null) {
+        g.writeFieldName("initial-default");
+        DefaultValueJson.write(g, f.initialDefault(), f.type());
+      }
+      if (f.writeDefault() != null) {
+        g.writeFieldName("write-default");
+        DefaultValueJson.write(g, f.writeDefault(), f.type());
+      }
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -551,8 +559,13 @@ public final class TableMetadataParser {
     List<Field> fields = new ArrayList<>();
     for (JsonNode f : required(struct, "fields")) {
       String doc = f.has("doc") ? f.get("doc").asText() : null;
-      fields.add(Field.of(integer(f, "id"), text(f, "name"), parseType(required(f, "type"), text(f, "name")),
-          required(f, "required").asBoolean(), doc));
+      Field field = Field.of(integer(f, "id"), text(f, "name"), parseType(required(f, "type"), text(f, "name")),
+          required(f, "required").asBoolean(), doc);
+      if (f.hasNonNull("initial-default") || f.hasNonNull("write-default")) {
+        field = field.withDefaults(DefaultValueJson.parse(f.get("initial-default"), field, true, "table metadata"),
+            DefaultValueJson.parse(f.get("write-default"), field, false, "table metadata"));
+      }
+      fields.add(field);
     }
     return fields;
   }

@@ -60,6 +60,8 @@ public final class DataFileReader implements AutoCloseable {
   /** How to decrypt the file (its keys, table and master key id), or null for a plaintext file. */
   private final FileDecryption decryption;
   private boolean iterated;
+  /** Top-level columns the file lacks whose initial default is not null: positions, then values; or null. */
+  private Object[][] defaults;
 
   private DataFileReader(InputFile file, Schema projection, FileDecryption decryption) {
     this.location = file.location();
@@ -105,6 +107,7 @@ public final class DataFileReader implements AutoCloseable {
         positions.add(pos);
         fields.add(projection.field(pos));
       }
+      this.defaults = initialDefaults(positions, hasIds);
       this.requested = new MessageType(fileSchema.getName(), columns);
       this.targets = positions.stream().mapToInt(Integer::intValue).toArray();
       this.projectedFields = fields.toArray(new Field[0]);
@@ -114,6 +117,73 @@ public final class DataFileReader implements AutoCloseable {
       closeQuietly();
       throw e;
     }
+  }
+
+  /**
+   * The initial defaults (format version 3) of projected columns the file lacks: rows written before a column was
+   * added read as its default. A nested field with a default that the file lacks is refused rather than read as
+   * null (DataShard fills defaults of top-level columns only).
+   */
+  private Object[][] initialDefaults(List<Integer> present, boolean hasIds) {
+    List<Object> at = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
+    java.util.Set<Integer> fileIds = new java.util.HashSet<>();
+    if (hasIds) {
+      collectIds(fileSchema, fileIds);
+    }
+    for (int pos = 0; pos < projection.size(); pos++) {
+      Field f = projection.field(pos);
+      if (!present.contains(pos) && f.initialDefault() != null) {
+        at.add(pos);
+        values.add(f.initialDefault());
+      }
+      if (hasIds && present.contains(pos)) {
+        refuseNestedDefaultsMissingFrom(f.type(), f.name(), fileIds);
+      }
+    }
+    return at.isEmpty() ? null : new Object[][] {at.toArray(), values.toArray()};
+  }
+
+  private static void collectIds(org.apache.parquet.schema.Type t, java.util.Set<Integer> ids) {
+    if (t.getId() != null) {
+      ids.add(t.getId().intValue());
+    }
+    if (!t.isPrimitive()) {
+      t.asGroupType().getFields().forEach(c -> collectIds(c, ids));
+    }
+  }
+
+  private void refuseNestedDefaultsMissingFrom(io.datashard.Type type, String path, java.util.Set<Integer> fileIds) {
+    switch (type.id()) {
+      case STRUCT -> {
+        for (Field c : type.asStruct().fields()) {
+          if (c.initialDefault() != null && !fileIds.contains(c.id())) {
+            throw new io.datashard.UnsupportedTableFeatureException("field '" + path + "." + c.name() + "' has an "
+                + "initial default and data file " + location + " was written before it was added; DataShard fills "
+                + "the defaults of top-level columns only, and refuses rather than read it as null");
+          }
+          refuseNestedDefaultsMissingFrom(c.type(), path + "." + c.name(), fileIds);
+        }
+      }
+      case LIST -> refuseNestedDefaultsMissingFrom(type.asList().elementType(), path + ".element", fileIds);
+      case MAP -> {
+        refuseNestedDefaultsMissingFrom(type.asMap().keyType(), path + ".key", fileIds);
+        refuseNestedDefaultsMissingFrom(type.asMap().valueType(), path + ".value", fileIds);
+      }
+      default -> {
+      }
+    }
+  }
+
+  /** @return the values with the initial defaults of the columns the file lacks filled in */
+  private Object[] withDefaults(Object[] values) {
+    if (defaults != null) {
+      Object[] at = defaults[0];
+      for (int i = 0; i < at.length; i++) {
+        values[(Integer) at[i]] = defaults[1][i];
+      }
+    }
+    return values;
   }
 
   /**
@@ -476,11 +546,11 @@ public final class DataFileReader implements AutoCloseable {
       remaining--;
       lastPosition = nextPosition++;
       if (columns == null) {
-        return Row.wrap(projection, new Object[projection.size()]);
+        return Row.wrap(projection, withDefaults(new Object[projection.size()]));
       }
       try {
         if (records != null) {
-          return Row.wrap(projection, records.read());
+          return Row.wrap(projection, withDefaults(records.read()));
         }
         rowStart.start();
         for (int i = 0; i < columns.length; i++) {
@@ -490,7 +560,7 @@ public final class DataFileReader implements AutoCloseable {
           }
           column.consume();
         }
-        return Row.wrap(projection, materializer.getCurrentRecord());
+        return Row.wrap(projection, withDefaults(materializer.getCurrentRecord()));
       } catch (RuntimeException e) {
         throw translate(location, decryption, "cannot decode", e);
       } catch (OutOfMemoryError e) {
