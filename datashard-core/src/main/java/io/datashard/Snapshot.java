@@ -19,9 +19,27 @@ public final class Snapshot {
   private final String manifestListLocation;
   private final Map<String, String> summary;
   private final Integer schemaId;
+  private final Long firstRowId;
+  private final Long addedRows;
 
   public Snapshot(long snapshotId, Long parentId, long sequenceNumber, long timestampMillis,
                   String manifestListLocation, Map<String, String> summary, Integer schemaId) {
+    this(snapshotId, parentId, sequenceNumber, timestampMillis, manifestListLocation, summary, schemaId, null, null);
+  }
+
+  /**
+   * @param firstRowId (format version 3) the table's next row id when the snapshot was committed: the first row id
+   *     its manifest list assigned; null before version 3
+   * @param addedRows (format version 3) how many row ids the snapshot assigned; null before version 3
+   */
+  public Snapshot(long snapshotId, Long parentId, long sequenceNumber, long timestampMillis,
+                  String manifestListLocation, Map<String, String> summary, Integer schemaId, Long firstRowId,
+                  Long addedRows) {
+    if ((firstRowId == null) != (addedRows == null)) {
+      throw new IllegalArgumentException("a snapshot has both first-row-id and added-rows or neither");
+    }
+    this.firstRowId = firstRowId;
+    this.addedRows = addedRows;
     this.snapshotId = snapshotId;
     this.parentId = parentId;
     this.sequenceNumber = sequenceNumber;
@@ -29,6 +47,16 @@ public final class Snapshot {
     this.manifestListLocation = Objects.requireNonNull(manifestListLocation, "manifest list");
     this.summary = Map.copyOf(summary);
     this.schemaId = schemaId;
+  }
+
+  /** @return (format version 3 row lineage) the first row id the snapshot assigned, or null */
+  public Long firstRowId() {
+    return firstRowId;
+  }
+
+  /** @return (format version 3 row lineage) how many row ids the snapshot assigned, or null */
+  public Long addedRows() {
+    return addedRows;
   }
 
   public long snapshotId() {
@@ -102,7 +130,8 @@ public final class Snapshot {
     Snapshot s = (Snapshot) o;
     return snapshotId == s.snapshotId && sequenceNumber == s.sequenceNumber && timestampMillis == s.timestampMillis
         && Objects.equals(parentId, s.parentId) && manifestListLocation.equals(s.manifestListLocation)
-        && summary.equals(s.summary) && Objects.equals(schemaId, s.schemaId);
+        && summary.equals(s.summary) && Objects.equals(schemaId, s.schemaId)
+        && Objects.equals(firstRowId, s.firstRowId) && Objects.equals(addedRows, s.addedRows);
   }
 
   @Override

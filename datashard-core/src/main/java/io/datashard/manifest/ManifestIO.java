@@ -14,11 +14,10 @@ final class ManifestIO {
   }
 
   static ManifestFile writeAdded(StorageBackend storage, String location, PartitionSpec spec, Schema schema,
-                                 long snapshotId, List<DataFile> files) {
+                                 long snapshotId, List<DataFile> files, int formatVersion) {
     boolean deletes = !files.isEmpty() && files.get(0).content() != DataFile.CONTENT_DATA;
-    ManifestWriter writer = deletes
-        ? ManifestWriter.createForDeletes(storage.newOutputFile(location), spec, schema, snapshotId)
-        : ManifestWriter.create(storage.newOutputFile(location), spec, schema, snapshotId);
+    ManifestWriter writer = ManifestWriter.create(storage.newOutputFile(location), spec, schema, snapshotId, deletes,
+        formatVersion);
     try {
       for (DataFile f : files) {
         writer.add(f);

@@ -32,13 +32,23 @@ public final class ManifestListWriter implements AutoCloseable {
   private final String location;
   private final long snapshotId;
   private final long sequenceNumber;
-  private final Schema schema = ManifestSchemas.manifestListSchema();
+  private final Schema schema;
+  private final int formatVersion;
+  /** The row id the next data manifest without one is assigned (format version 3), or null. */
+  private Long nextRowId;
   private final Schema summarySchema;
   private final AvroMetadataSink sink;
   private final List<ManifestFile> written = new ArrayList<>();
   private ManifestListFile result;
 
-  private ManifestListWriter(OutputFile file, long snapshotId, Long parentSnapshotId, long sequenceNumber) {
+  private ManifestListWriter(OutputFile file, long snapshotId, Long parentSnapshotId, long sequenceNumber,
+                             int formatVersion, Long firstRowId) {
+    if (formatVersion >= 3 && firstRowId == null) {
+      throw new IllegalArgumentException("a format version 3 manifest list needs the snapshot's first row id");
+    }
+    this.formatVersion = formatVersion;
+    this.schema = ManifestSchemas.manifestListSchema(formatVersion);
+    this.nextRowId = formatVersion >= 3 ? firstRowId : null;
     if (sequenceNumber < 0) {
       throw new IllegalArgumentException("snapshot sequence number must not be negative, got " + sequenceNumber);
     }
@@ -50,7 +60,10 @@ public final class ManifestListWriter implements AutoCloseable {
     meta.put("snapshot-id", String.valueOf(snapshotId));
     meta.put("parent-snapshot-id", String.valueOf(parentSnapshotId));
     meta.put("sequence-number", String.valueOf(sequenceNumber));
-    meta.put("format-version", "2");
+    meta.put("format-version", String.valueOf(Math.max(2, formatVersion)));
+    if (formatVersion >= 3) {
+      meta.put("first-row-id", String.valueOf(firstRowId));
+    }
     this.sink = new AvroMetadataSink(file, schema, meta, "manifest list");
   }
 
@@ -65,7 +78,24 @@ public final class ManifestListWriter implements AutoCloseable {
    */
   public static ManifestListWriter create(OutputFile file, long snapshotId, Long parentSnapshotId,
                                           long sequenceNumber) {
-    return new ManifestListWriter(file, snapshotId, parentSnapshotId, sequenceNumber);
+    return new ManifestListWriter(file, snapshotId, parentSnapshotId, sequenceNumber, 2, null);
+  }
+
+  /**
+   * Opens a manifest list of a table's format version. In version 3 every data manifest without a
+   * {@code first_row_id} is assigned one, from {@code firstRowId} on, each after the added and existing rows of
+   * the one before (the spec's first-row-id assignment); {@link #nextRowId()} is then the table's next row id.
+   *
+   * @param firstRowId the snapshot's first row id (the table's next row id before it), for version 3
+   */
+  public static ManifestListWriter create(OutputFile file, long snapshotId, Long parentSnapshotId,
+                                          long sequenceNumber, int formatVersion, Long firstRowId) {
+    return new ManifestListWriter(file, snapshotId, parentSnapshotId, sequenceNumber, formatVersion, firstRowId);
+  }
+
+  /** @return (format version 3) the row id after the last one this list assigned; null for earlier versions */
+  public Long nextRowId() {
+    return nextRowId;
   }
 
   /**
@@ -75,7 +105,14 @@ public final class ManifestListWriter implements AutoCloseable {
    */
   public static ManifestListFile write(OutputFile file, long snapshotId, Long parentSnapshotId, long sequenceNumber,
                                        List<ManifestFile> manifests) {
-    ManifestListWriter w = create(file, snapshotId, parentSnapshotId, sequenceNumber);
+    return write(file, snapshotId, parentSnapshotId, sequenceNumber, manifests, 2, null);
+  }
+
+  /** Writes a whole manifest list of a format version in one call (see {@link #create(OutputFile, long, Long,
+   * long, int, Long)}). */
+  public static ManifestListFile write(OutputFile file, long snapshotId, Long parentSnapshotId, long sequenceNumber,
+                                       List<ManifestFile> manifests, int formatVersion, Long firstRowId) {
+    ManifestListWriter w = create(file, snapshotId, parentSnapshotId, sequenceNumber, formatVersion, firstRowId);
     try (w) {
       for (ManifestFile m : manifests) {
         w.add(m);
@@ -93,7 +130,7 @@ public final class ManifestListWriter implements AutoCloseable {
     if (sink.isClosed()) {
       throw new IllegalStateException("manifest list writer for " + location + " is closed");
     }
-    ManifestFile m = resolve(manifest);
+    ManifestFile m = assignRowIds(resolve(manifest));
     GenericData.Record r = new GenericData.Record(schema);
     r.put(0, m.location());
     r.put(1, m.length());
@@ -110,8 +147,26 @@ public final class ManifestListWriter implements AutoCloseable {
     r.put(12, m.deletedRowsCount());
     r.put(13, summaries(m.partitions()));
     r.put(14, null); // key_metadata: no encryption
+    if (formatVersion >= 3) {
+      r.put(15, m.firstRowId());
+    }
     sink.append(r);
     written.add(m);
+  }
+
+  private ManifestFile assignRowIds(ManifestFile m) {
+    if (nextRowId == null || m.content() != ManifestFile.CONTENT_DATA || m.firstRowId() != null) {
+      return m;
+    }
+    if (m.addedRowsCount() < 0 || m.existingRowsCount() < 0) {
+      throw new IllegalArgumentException("manifest " + m.location() + " has no row counts (a version 1 list): its "
+          + "rows cannot be assigned row ids");
+    }
+    long first = nextRowId;
+    nextRowId = first + m.addedRowsCount() + m.existingRowsCount();
+    return new ManifestFile(m.location(), m.length(), m.specId(), m.content(), m.sequenceNumber(),
+        m.minSequenceNumber(), m.addedSnapshotId(), m.addedFilesCount(), m.existingFilesCount(),
+        m.deletedFilesCount(), m.addedRowsCount(), m.existingRowsCount(), m.deletedRowsCount(), m.partitions(), first);
   }
 
   private ManifestFile resolve(ManifestFile m) {
@@ -129,7 +184,7 @@ public final class ManifestListWriter implements AutoCloseable {
     }
     return new ManifestFile(m.location(), m.length(), m.specId(), m.content(), sequenceNumber, minSeq, snapshotId,
         m.addedFilesCount(), m.existingFilesCount(), m.deletedFilesCount(), m.addedRowsCount(),
-        m.existingRowsCount(), m.deletedRowsCount(), m.partitions());
+        m.existingRowsCount(), m.deletedRowsCount(), m.partitions(), m.firstRowId());
   }
 
   private List<GenericData.Record> summaries(List<PartitionFieldSummary> partitions) {

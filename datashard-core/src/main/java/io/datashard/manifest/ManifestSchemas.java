@@ -38,8 +38,10 @@ public final class ManifestSchemas {
   /** {@code data_file.partition} field id. */
   public static final int PARTITION_ID = 102;
 
-  private static final Schema MANIFEST_LIST = buildManifestListSchema();
-  private static final Schema UNPARTITIONED_ENTRY = buildEntrySchema(List.of(), List.of());
+  private static final Schema MANIFEST_LIST = buildManifestListSchema(2);
+  private static final Schema MANIFEST_LIST_V3 = buildManifestListSchema(3);
+  private static final Schema UNPARTITIONED_ENTRY = buildEntrySchema(List.of(), List.of(), 2);
+  private static final Schema UNPARTITIONED_ENTRY_V3 = buildEntrySchema(List.of(), List.of(), 3);
 
   private ManifestSchemas() {
   }
@@ -50,6 +52,14 @@ public final class ManifestSchemas {
   }
 
   /**
+   * @param formatVersion the table's format version
+   * @return the {@code manifest_file} schema of that version's manifest lists: v3 adds {@code first_row_id}
+   */
+  public static Schema manifestListSchema(int formatVersion) {
+    return formatVersion >= 3 ? MANIFEST_LIST_V3 : MANIFEST_LIST;
+  }
+
+  /**
    * @param spec the partition spec of the manifest
    * @param tableSchema the table schema the spec's source ids refer to
    * @return the v2 {@code manifest_entry} schema for that spec (a shared instance when unpartitioned; never
@@ -57,10 +67,18 @@ public final class ManifestSchemas {
    * @throws IllegalArgumentException when a source column is missing or a transform is unknown
    */
   public static Schema entrySchema(PartitionSpec spec, io.datashard.Schema tableSchema) {
+    return entrySchema(spec, tableSchema, 2);
+  }
+
+  /**
+   * @return the {@code manifest_entry} schema of a format version: v3 adds {@code first_row_id},
+   *     {@code content_offset} and {@code content_size_in_bytes} to {@code data_file}
+   */
+  public static Schema entrySchema(PartitionSpec spec, io.datashard.Schema tableSchema, int formatVersion) {
     if (spec.isUnpartitioned()) {
-      return UNPARTITIONED_ENTRY;
+      return formatVersion >= 3 ? UNPARTITIONED_ENTRY_V3 : UNPARTITIONED_ENTRY;
     }
-    return buildEntrySchema(spec.fields(), partitionTypes(spec, tableSchema));
+    return buildEntrySchema(spec.fields(), partitionTypes(spec, tableSchema), formatVersion);
   }
 
   /**
@@ -137,7 +155,8 @@ public final class ManifestSchemas {
     return bytes;
   }
 
-  private static Schema buildEntrySchema(List<PartitionField> partitionFields, List<Type> partitionTypes) {
+  private static Schema buildEntrySchema(List<PartitionField> partitionFields, List<Type> partitionTypes,
+                                         int formatVersion) {
     List<Schema.Field> partition = new ArrayList<>(partitionFields.size());
     for (int i = 0; i < partitionFields.size(); i++) {
       PartitionField pf = partitionFields.get(i);
@@ -151,7 +170,7 @@ public final class ManifestSchemas {
     }
     Schema partitionRecord = Schema.createRecord("r" + PARTITION_ID, null, null, false, partition);
 
-    Schema dataFile = Schema.createRecord("r2", null, null, false, List.of(
+    List<Schema.Field> dataFileFields = new ArrayList<>(List.of(
         required(134, "content", Schema.create(Schema.Type.INT)),
         required(100, "file_path", Schema.create(Schema.Type.STRING)),
         required(101, "file_format", Schema.create(Schema.Type.STRING)),
@@ -169,6 +188,12 @@ public final class ManifestSchemas {
         optional(135, "equality_ids", list(136, Schema.create(Schema.Type.INT))),
         optional(140, "sort_order_id", Schema.create(Schema.Type.INT)),
         optional(143, "referenced_data_file", Schema.create(Schema.Type.STRING))));
+    if (formatVersion >= 3) {
+      dataFileFields.add(optional(142, "first_row_id", Schema.create(Schema.Type.LONG)));
+      dataFileFields.add(optional(144, "content_offset", Schema.create(Schema.Type.LONG)));
+      dataFileFields.add(optional(145, "content_size_in_bytes", Schema.create(Schema.Type.LONG)));
+    }
+    Schema dataFile = Schema.createRecord("r2", null, null, false, dataFileFields);
 
     return Schema.createRecord("manifest_entry", null, null, false, List.of(
         required(0, "status", Schema.create(Schema.Type.INT)),
@@ -178,13 +203,13 @@ public final class ManifestSchemas {
         required(2, "data_file", dataFile)));
   }
 
-  private static Schema buildManifestListSchema() {
+  private static Schema buildManifestListSchema(int formatVersion) {
     Schema summary = Schema.createRecord("r508", null, null, false, List.of(
         required(509, "contains_null", Schema.create(Schema.Type.BOOLEAN)),
         optional(518, "contains_nan", Schema.create(Schema.Type.BOOLEAN)),
         optional(510, "lower_bound", Schema.create(Schema.Type.BYTES)),
         optional(511, "upper_bound", Schema.create(Schema.Type.BYTES))));
-    return Schema.createRecord("manifest_file", null, null, false, List.of(
+    List<Schema.Field> fields = new ArrayList<>(List.of(
         required(500, "manifest_path", Schema.create(Schema.Type.STRING)),
         required(501, "manifest_length", Schema.create(Schema.Type.LONG)),
         required(502, "partition_spec_id", Schema.create(Schema.Type.INT)),
@@ -200,6 +225,10 @@ public final class ManifestSchemas {
         required(514, "deleted_rows_count", Schema.create(Schema.Type.LONG)),
         optional(507, "partitions", list(508, summary)),
         optional(519, "key_metadata", Schema.create(Schema.Type.BYTES))));
+    if (formatVersion >= 3) {
+      fields.add(optional(520, "first_row_id", Schema.create(Schema.Type.LONG)));
+    }
+    return Schema.createRecord("manifest_file", null, null, false, fields);
   }
 
   private static Schema.Field required(int id, String name, Schema type) {

@@ -72,14 +72,17 @@ public final class ManifestWriter implements AutoCloseable {
   private ManifestFile result;
   private final int content;
 
+  private final int formatVersion;
+
   private ManifestWriter(OutputFile file, PartitionSpec spec, io.datashard.Schema tableSchema, long snapshotId,
-                         int content) {
+                         int content, int formatVersion) {
     this.content = content;
+    this.formatVersion = formatVersion;
     this.location = file.location();
     this.spec = spec;
     this.snapshotId = snapshotId;
     this.partitionTypes = spec.isUnpartitioned() ? List.of() : ManifestSchemas.partitionTypes(spec, tableSchema);
-    this.entrySchema = ManifestSchemas.entrySchema(spec, tableSchema);
+    this.entrySchema = ManifestSchemas.entrySchema(spec, tableSchema, formatVersion);
     this.dataFileSchema = entrySchema.getField("data_file").schema();
     this.partitionSchema = dataFileSchema.getField("partition").schema();
     this.partitionFieldSchemas = new Schema[partitionTypes.size()];
@@ -96,7 +99,7 @@ public final class ManifestWriter implements AutoCloseable {
     meta.put("schema-id", String.valueOf(tableSchema.schemaId()));
     meta.put("partition-spec", TableMetadataParser.partitionFieldsToJson(spec));
     meta.put("partition-spec-id", String.valueOf(spec.specId()));
-    meta.put("format-version", "2");
+    meta.put("format-version", String.valueOf(Math.max(2, formatVersion)));
     meta.put("content", content == ManifestFile.CONTENT_DATA ? "data" : "deletes");
     this.sink = new AvroMetadataSink(file, entrySchema, meta, "manifest");
   }
@@ -117,7 +120,20 @@ public final class ManifestWriter implements AutoCloseable {
    */
   public static ManifestWriter create(OutputFile file, PartitionSpec spec, io.datashard.Schema tableSchema,
                                       long snapshotId) {
-    return new ManifestWriter(file, spec, tableSchema, snapshotId, ManifestFile.CONTENT_DATA);
+    return new ManifestWriter(file, spec, tableSchema, snapshotId, ManifestFile.CONTENT_DATA, 2);
+  }
+
+  /**
+   * Opens a manifest of a table's format version: in version 3 each data file's {@code first_row_id} is written
+   * when known (files carried into a new manifest keep their row ids) and deletion vectors keep their blob's
+   * offset and length.
+   *
+   * @param deletes whether it is a delete manifest
+   */
+  public static ManifestWriter create(OutputFile file, PartitionSpec spec, io.datashard.Schema tableSchema,
+                                      long snapshotId, boolean deletes, int formatVersion) {
+    return new ManifestWriter(file, spec, tableSchema, snapshotId,
+        deletes ? ManifestFile.CONTENT_DELETES : ManifestFile.CONTENT_DATA, formatVersion);
   }
 
   /**
@@ -126,7 +142,7 @@ public final class ManifestWriter implements AutoCloseable {
    */
   public static ManifestWriter createForDeletes(OutputFile file, PartitionSpec spec, io.datashard.Schema tableSchema,
                                                 long snapshotId) {
-    return new ManifestWriter(file, spec, tableSchema, snapshotId, ManifestFile.CONTENT_DELETES);
+    return new ManifestWriter(file, spec, tableSchema, snapshotId, ManifestFile.CONTENT_DELETES, 2);
   }
 
   /** @return the location of the manifest being written */
@@ -273,6 +289,11 @@ public final class ManifestWriter implements AutoCloseable {
     d.put(14, f.content() == DataFile.CONTENT_EQUALITY_DELETES ? f.equalityIds() : null);
     d.put(15, f.sortOrderId());
     d.put(16, f.referencedDataFile()); // position delete files of one data file name it
+    if (formatVersion >= 3) {
+      d.put(17, f.content() == DataFile.CONTENT_DATA ? f.firstRowId() : null);
+      d.put(18, f.contentOffset());
+      d.put(19, f.contentSizeInBytes());
+    }
     return d;
   }
 

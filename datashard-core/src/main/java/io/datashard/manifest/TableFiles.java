@@ -87,7 +87,13 @@ public final class TableFiles {
    */
   public ManifestFile writeAddedManifest(String location, PartitionSpec spec, Schema schema, long snapshotId,
                                          List<DataFile> files) {
-    return ManifestIO.writeAdded(storage, location, spec, schema, snapshotId, files);
+    return writeAddedManifest(location, spec, schema, snapshotId, files, 2);
+  }
+
+  /** Writes one manifest of ADDED entries in a table's format version. */
+  public ManifestFile writeAddedManifest(String location, PartitionSpec spec, Schema schema, long snapshotId,
+                                         List<DataFile> files, int formatVersion) {
+    return ManifestIO.writeAdded(storage, location, spec, schema, snapshotId, files, formatVersion);
   }
 
   /**
@@ -113,9 +119,31 @@ public final class TableFiles {
       if (spec == null) {
         throw new io.datashard.ValidationException("file written with unknown partition spec " + e.getKey().get(1));
       }
-      out.add(writeAddedManifest(manifestLocation(writeId, n++), spec, schema, snapshotId, e.getValue()));
+      out.add(writeAddedManifest(manifestLocation(writeId, n++), spec, schema, snapshotId, e.getValue(),
+          metadata.formatVersion()));
     }
     return out;
+  }
+
+  /**
+   * Writes the manifest list of a snapshot built on {@code base}, in its format version: in version 3 the data
+   * manifests without a first row id are assigned one from the table's next row id on.
+   *
+   * @return (format version 3) the row ids the list assigned, the snapshot's {@code added-rows}; null before 3
+   */
+  public Long writeManifestList(String location, long snapshotId, Long parentId, long sequenceNumber,
+                                List<ManifestFile> manifests, io.datashard.metadata.TableMetadata base) {
+    if (base.formatVersion() < 3) {
+      writeManifestList(location, snapshotId, parentId, sequenceNumber, manifests);
+      return null;
+    }
+    io.datashard.manifest.ManifestListWriter w = io.datashard.manifest.ManifestListWriter.create(
+        storage.newOutputFile(location), snapshotId, parentId, sequenceNumber, base.formatVersion(), base.nextRowId());
+    try (w) {
+      manifests.forEach(w::add);
+    }
+    manifestLists.put(location, w.result().manifests());
+    return w.nextRowId() - base.nextRowId();
   }
 
   /** Writes a manifest list; manifests with unassigned sequence numbers get {@code sequenceNumber}. */
@@ -149,15 +177,16 @@ public final class TableFiles {
   }
 
   /**
-   * The manifests of a snapshot, for an operation that rewrites its rows or manifests and commits (delete,
-   * overwrite, compaction, manifest rewrite). Refused before anything is written for a format version DataShard
-   * does not write, whose required fields (row lineage, for example) it would leave wrong.
+   * The manifests of a snapshot, for an operation that rewrites its rows and commits (delete, overwrite, upsert,
+   * compaction). Refused before anything is written for format version 3, whose rewrites must carry each row's
+   * lineage into the new files and write deletes as deletion vectors, which DataShard does not do yet.
    *
-   * @throws io.datashard.UnsupportedTableFeatureException for a format version DataShard does not write
+   * @throws io.datashard.UnsupportedTableFeatureException for format version 3 and above
    */
   public List<ManifestFile> manifestsToRewrite(TableMetadata metadata, Snapshot snapshot, String operation) {
     if (metadata.formatVersion() > TableMetadata.FORMAT_VERSION) {
-      throw refused(metadata, operation, "writes format versions 1 and 2 only");
+      throw refused(metadata, operation, "does not rewrite the rows of format version 3 tables yet (their row "
+          + "lineage would be lost); appends, scans, schema and property changes and manifest rewrites work");
     }
     return manifests(snapshot.manifestListLocation());
   }

@@ -24,10 +24,12 @@ import java.util.Map;
  * @param unknownTopLevel keys of the metadata object DataShard does not know, with their values as written
  * @param rawJson objects as they were read, written back verbatim: keys {@code schema:<id>}, {@code spec:<id>},
  *     {@code sort-order:<id>}, {@code ref:<name>}
+ * @param nextRowId (format version 3) the table's {@code next-row-id}, the row-lineage counter that travels with
+ *     every version and that only snapshot commits advance; null before version 3
  */
 record CarriedMetadata(Map<String, SnapshotRef> refs, List<SortOrder> sortOrders, int defaultSortOrderId,
                        List<StatisticsFile> statistics, List<StatisticsFile> partitionStatistics,
-                       ObjectNode unknownTopLevel, Map<String, JsonNode> rawJson) {
+                       ObjectNode unknownTopLevel, Map<String, JsonNode> rawJson, Long nextRowId) {
   CarriedMetadata {
     refs = Collections.unmodifiableMap(new LinkedHashMap<>(refs));
     sortOrders = List.copyOf(sortOrders);
@@ -39,16 +41,21 @@ record CarriedMetadata(Map<String, SnapshotRef> refs, List<SortOrder> sortOrders
   /** What a new table starts with: no refs, the unsorted order, nothing else. */
   static CarriedMetadata initial() {
     return new CarriedMetadata(Map.of(), List.of(SortOrder.UNSORTED), 0, List.of(), List.of(),
-        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), Map.of());
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), Map.of(), null);
+  }
+
+  CarriedMetadata withNextRowId(Long newNextRowId) {
+    return new CarriedMetadata(refs, sortOrders, defaultSortOrderId, statistics, partitionStatistics,
+        unknownTopLevel, rawJson, newNextRowId);
   }
 
   CarriedMetadata withRefs(Map<String, SnapshotRef> newRefs) {
     return new CarriedMetadata(newRefs, sortOrders, defaultSortOrderId, statistics, partitionStatistics,
-        unknownTopLevel, rawJson);
+        unknownTopLevel, rawJson, nextRowId);
   }
 
   CarriedMetadata withSortOrders(List<SortOrder> orders, int defaultId) {
-    return new CarriedMetadata(refs, orders, defaultId, statistics, partitionStatistics, unknownTopLevel, rawJson);
+    return new CarriedMetadata(refs, orders, defaultId, statistics, partitionStatistics, unknownTopLevel, rawJson, nextRowId);
   }
 
   /** @return this without the statistics of snapshots that are no longer kept */
@@ -57,6 +64,6 @@ record CarriedMetadata(Map<String, SnapshotRef> refs, List<SortOrder> sortOrders
     statistics.stream().filter(f -> keptSnapshots.contains(f.snapshotId())).forEach(s::add);
     List<StatisticsFile> p = new ArrayList<>();
     partitionStatistics.stream().filter(f -> keptSnapshots.contains(f.snapshotId())).forEach(p::add);
-    return new CarriedMetadata(refs, sortOrders, defaultSortOrderId, s, p, unknownTopLevel, rawJson);
+    return new CarriedMetadata(refs, sortOrders, defaultSortOrderId, s, p, unknownTopLevel, rawJson, nextRowId);
   }
 }

@@ -20,7 +20,12 @@ import java.util.UUID;
  * publish as version N+1.
  */
 public final class TableMetadata {
+  /** The format version new tables get unless their {@code format-version} property asks for another. */
   public static final int FORMAT_VERSION = 2;
+  /** The highest format version DataShard writes. */
+  public static final int MAX_WRITE_FORMAT_VERSION = 3;
+  /** The reserved table property that chooses a new table's format version or upgrades a table. */
+  public static final String FORMAT_VERSION_PROPERTY = "format-version";
   /** The highest format version DataShard reads (scans, row counts, the change feed). */
   public static final int MAX_READ_FORMAT_VERSION = 3;
 
@@ -121,9 +126,45 @@ public final class TableMetadata {
   public static TableMetadata newTable(String location, Schema schema, PartitionSpec spec,
                                        Map<String, String> properties, long nowMillis) {
     Schema s = schema.withSchemaId(0);
-    return new TableMetadata(null, 1, FORMAT_VERSION, UUID.randomUUID().toString(), location, 0, nowMillis,
-        s.highestFieldId(), List.of(s), 0, List.of(spec), spec.specId(), spec.lastAssignedFieldId(), properties,
-        null, List.of(), List.of(), List.of(), CarriedMetadata.initial(), new SnapshotJsonCache());
+    Map<String, String> props = new HashMap<>(properties);
+    String requested = props.remove(FORMAT_VERSION_PROPERTY);
+    int formatVersion = requested == null ? FORMAT_VERSION : parseFormatVersion(requested, 2);
+    CarriedMetadata carried = CarriedMetadata.initial().withNextRowId(formatVersion >= 3 ? 0L : null);
+    return new TableMetadata(null, 1, formatVersion, UUID.randomUUID().toString(), location, 0, nowMillis,
+        s.highestFieldId(), List.of(s), 0, List.of(spec), spec.specId(), spec.lastAssignedFieldId(), props,
+        null, List.of(), List.of(), List.of(), carried, new SnapshotJsonCache());
+  }
+
+  private static int parseFormatVersion(String value, int lowest) {
+    int v;
+    try {
+      v = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new io.datashard.ValidationException("format-version must be a number, got '" + value + "'");
+    }
+    if (v < lowest || v > MAX_WRITE_FORMAT_VERSION) {
+      throw new io.datashard.ValidationException("format-version " + v + " is not one DataShard writes here: "
+          + lowest + " to " + MAX_WRITE_FORMAT_VERSION);
+    }
+    return v;
+  }
+
+  /** @return the table's next row id (format version 3 row lineage), or null before version 3 */
+  public Long nextRowId() {
+    return carried.nextRowId();
+  }
+
+  /** @return the row-lineage counter after a snapshot is added (format version 3), checked against the table's */
+  private CarriedMetadata advancingRowIds(CarriedMetadata c, Snapshot snapshot) {
+    if (formatVersion < 3) {
+      return c;
+    }
+    if (snapshot.firstRowId() == null || snapshot.firstRowId() < nextRowId()) {
+      throw new IllegalArgumentException("snapshot " + snapshot.snapshotId() + " of a format version 3 table has "
+          + "first-row-id " + snapshot.firstRowId() + ", but the table's next row id is " + nextRowId()
+          + ": its row ids would repeat others");
+    }
+    return c.withNextRowId(snapshot.firstRowId() + snapshot.addedRows());
   }
 
   /**
@@ -148,7 +189,7 @@ public final class TableMetadata {
     return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, snapshot.sequenceNumber(),
         snapshot.timestampMillis(), lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId,
         properties, snapshot.snapshotId(), newSnapshots, newLog, nextMetadataLog(snapshot.timestampMillis()), snapshotJson,
-        carried.withRefs(refsWithMain(snapshot.snapshotId())));
+        advancingRowIds(carried.withRefs(refsWithMain(snapshot.snapshotId())), snapshot));
   }
 
   /**
@@ -162,9 +203,16 @@ public final class TableMetadata {
     Map<String, String> p = new HashMap<>(properties);
     removals.forEach(p::remove);
     p.putAll(updates);
-    return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, lastSequenceNumber, nowMillis,
+    // format-version is not a stored property: setting it upgrades the table (never downgrades)
+    String requested = p.remove(FORMAT_VERSION_PROPERTY);
+    if (removals.contains(FORMAT_VERSION_PROPERTY)) {
+      throw new io.datashard.ValidationException("format-version cannot be removed");
+    }
+    int newFormatVersion = requested == null ? formatVersion : parseFormatVersion(requested, formatVersion);
+    CarriedMetadata c = formatVersion < 3 && newFormatVersion >= 3 ? carried.withNextRowId(0L) : carried;
+    return new TableMetadata(null, version + 1, newFormatVersion, tableUuid, location, lastSequenceNumber, nowMillis,
         lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId, p, currentSnapshotId,
-        snapshots, snapshotLog, nextMetadataLog(nowMillis), snapshotJson, carried);
+        snapshots, snapshotLog, nextMetadataLog(nowMillis), snapshotJson, c);
   }
 
   /**
@@ -281,7 +329,7 @@ public final class TableMetadata {
     return new TableMetadata(null, version + 1, formatVersion, tableUuid, location, snapshot.sequenceNumber(),
         snapshot.timestampMillis(), lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId,
         properties, currentSnapshotId, newSnapshots, snapshotLog, nextMetadataLog(snapshot.timestampMillis()),
-        snapshotJson, carried.withRefs(refs));
+        snapshotJson, advancingRowIds(carried.withRefs(refs), snapshot));
   }
 
   /**
@@ -371,13 +419,14 @@ public final class TableMetadata {
   }
 
   /**
-   * DataShard writes format versions 1 and 2 only: a newer table is loaded (for inspection) and carried, never
-   * written, since its new required fields (row lineage, for example) would be left wrong.
+   * DataShard writes format versions 1 to 3: a newer table is loaded (for inspection) and carried, never written,
+   * since its new required fields would be left wrong.
    */
   private void checkWritable() {
-    if (formatVersion > FORMAT_VERSION) {
+    if (formatVersion > MAX_WRITE_FORMAT_VERSION) {
       throw new io.datashard.UnsupportedTableFeatureException("table at " + location + " has format-version "
-          + formatVersion + "; DataShard writes format versions 1 and 2 only, so it does not commit to this table");
+          + formatVersion + "; DataShard writes format versions 1 to " + MAX_WRITE_FORMAT_VERSION
+          + ", so it does not commit to this table");
     }
   }
 

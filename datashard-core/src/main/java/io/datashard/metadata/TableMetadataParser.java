@@ -51,6 +51,9 @@ public final class TableMetadataParser {
       g.writeNumberField("last-sequence-number", m.lastSequenceNumber());
       g.writeNumberField("last-updated-ms", m.lastUpdatedMillis());
       g.writeNumberField("last-column-id", m.lastColumnId());
+      if (m.nextRowId() != null) {
+        g.writeNumberField("next-row-id", m.nextRowId());
+      }
       g.writeNumberField("current-schema-id", m.currentSchemaId());
       CarriedMetadata carried = m.carried();
       Map<String, JsonNode> raw = carried.rawJson();
@@ -189,7 +192,8 @@ public final class TableMetadataParser {
       "min-snapshots-to-keep", "max-snapshot-age-ms", "max-ref-age-ms");
 
   /** The top-level keys DataShard models; every other key is carried as written. */
-  private static final java.util.Set<String> KNOWN_TOP_LEVEL = java.util.Set.of("format-version", "table-uuid",
+  private static final java.util.Set<String> KNOWN_TOP_LEVEL = java.util.Set.of("next-row-id", "format-version",
+      "table-uuid",
       "location", "last-sequence-number", "last-updated-ms", "last-column-id", "current-schema-id", "schemas",
       "default-spec-id", "partition-specs", "last-partition-id", "default-sort-order-id", "sort-orders",
       "properties", "current-snapshot-id", "refs", "snapshots", "statistics", "partition-statistics",
@@ -343,6 +347,10 @@ public final class TableMetadataParser {
     if (s.schemaId() != null) {
       g.writeNumberField("schema-id", s.schemaId());
     }
+    if (s.firstRowId() != null) {
+      g.writeNumberField("first-row-id", s.firstRowId());
+      g.writeNumberField("added-rows", s.addedRows());
+    }
     g.writeEndObject();
   }
 
@@ -479,8 +487,11 @@ public final class TableMetadataParser {
         unknown.set(e.getKey(), e.getValue());
       }
     }
+    Long nextRowId = formatVersion >= 3 ? (root.hasNonNull("next-row-id") ? longValue(root, "next-row-id") : 0L)
+        : null;
     CarriedMetadata carried = new CarriedMetadata(refs, sortOrders, defaultSortOrderId,
-        parseStatistics(root.get("statistics")), parseStatistics(root.get("partition-statistics")), unknown, raw);
+        parseStatistics(root.get("statistics")), parseStatistics(root.get("partition-statistics")), unknown, raw,
+        nextRowId);
 
     List<HistoryEntry> log = new ArrayList<>();
     JsonNode sl = root.get("snapshot-log");
@@ -626,8 +637,10 @@ public final class TableMetadataParser {
       throw new IllegalArgumentException("snapshot " + longValue(s, "snapshot-id")
           + " has no manifest-list (v1 inline manifests are not supported)");
     }
+    Long firstRowId = s.hasNonNull("first-row-id") ? longValue(s, "first-row-id") : null;
+    Long addedRows = firstRowId == null ? null : s.hasNonNull("added-rows") ? longValue(s, "added-rows") : 0L;
     return new Snapshot(longValue(s, "snapshot-id"), parent, seq, longValue(s, "timestamp-ms"),
-        text(s, "manifest-list"), summary, schemaId);
+        text(s, "manifest-list"), summary, schemaId, firstRowId, addedRows);
   }
 
   private static JsonNode required(JsonNode node, String field) {

@@ -97,10 +97,11 @@ public final class FastAppend extends SnapshotProducer {
       attemptFiles(merger.written());
     }
     String list = attemptFile(files.manifestListLocation(snapshotId, attempt));
-    files.writeManifestList(list, snapshotId, parent == null ? null : parent.snapshotId(), seq, manifests);
+    Long rowIds = files.writeManifestList(list, snapshotId, parent == null ? null : parent.snapshotId(), seq, manifests,
+        base);
     Map<String, String> summary = SnapshotSummary.of("append", commitId, dataFiles, manifests, parent);
     long addedBytes = dataFiles.stream().mapToLong(DataFile::fileSizeInBytes).sum();
     SnapshotSummary.carryTotalSize(summary, parent, addedBytes);
-    return base.withSnapshotOnBranch(newSnapshot(base, parent, seq, list, summary), branch);
+    return base.withSnapshotOnBranch(newSnapshot(base, parent, seq, list, summary, rowIds), branch);
   }
 }

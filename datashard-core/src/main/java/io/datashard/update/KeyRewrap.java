@@ -84,7 +84,7 @@ public final class KeyRewrap {
           }
           long seq = base.lastSequenceNumber() + 1;
           list[0] = files.manifestListLocation(snapshotId, attempt);
-          files.writeManifestList(list[0], snapshotId, parent.snapshotId(), seq, result);
+          Long rowIds = files.writeManifestList(list[0], snapshotId, parent.snapshotId(), seq, result, base);
           Map<String, String> summary = SnapshotSummary.of("replace", commitId, List.of(), result, parent);
           summary.put("manifests-replaced", Integer.toString(written.size()));
           summary.put("manifests-created", Integer.toString(written.size()));
@@ -92,7 +92,8 @@ public final class KeyRewrap {
           summary.put("datashard.master-key-id", masterKeyId);
           SnapshotSummary.carryTotalSize(summary, parent, 0);
           Snapshot s = new Snapshot(snapshotId, parent.snapshotId(), seq,
-              Math.max(System.currentTimeMillis(), base.lastUpdatedMillis()), list[0], summary, base.currentSchemaId());
+              Math.max(System.currentTimeMillis(), base.lastUpdatedMillis()), list[0], summary, base.currentSchemaId(),
+              rowIds == null ? null : base.nextRowId(), rowIds);
           return base.withNewCurrentSnapshot(s);
         }
 
@@ -153,7 +154,7 @@ public final class KeyRewrap {
   private ManifestFile rewrite(TableMetadata base, ManifestFile m, String location, long snapshotId, int[] count) {
     PartitionSpec spec = base.specById(m.specId());
     try (ManifestWriter w = ManifestWriter.create(files.storage().newOutputFile(location), spec, base.schema(),
-        snapshotId)) {
+        snapshotId, m.content() != ManifestFile.CONTENT_DATA, base.formatVersion())) {
       for (ManifestEntry e : files.entries(m)) {
         if (!e.isLive()) {
           continue; // deletes recorded by older snapshots are not carried forward

@@ -80,13 +80,14 @@ final class ManifestMerger {
         result.addAll(group);
         continue;
       }
-      result.addAll(rewrite(base.specById(e.getKey()), base.schema(), group, target, snapshotId, writeId));
+      result.addAll(rewrite(base.specById(e.getKey()), base.schema(), group, target, snapshotId, writeId,
+          base.formatVersion()));
     }
     return result;
   }
 
   private List<ManifestFile> rewrite(PartitionSpec spec, Schema schema, List<ManifestFile> group, long target,
-                                     long snapshotId, String writeId) {
+                                     long snapshotId, String writeId, int formatVersion) {
     List<ManifestFile> out = new ArrayList<>();
     ManifestWriter writer = null;
     try {
@@ -101,7 +102,8 @@ final class ManifestMerger {
           if (writer == null) {
             String location = files.manifestLocation(writeId, written.size() + 1);
             written.add(location);
-            writer = ManifestWriter.create(files.storage().newOutputFile(location), spec, schema, snapshotId);
+            writer = ManifestWriter.create(files.storage().newOutputFile(location), spec, schema, snapshotId, false,
+                formatVersion);
           }
           writer.existing(entry.file(), entry.snapshotId(), entry.dataSequenceNumber(), entry.fileSequenceNumber());
           if (writer.length() >= target) {

@@ -50,7 +50,7 @@ public final class ManifestRewrite extends SnapshotProducer {
     Snapshot parent = base.currentSnapshot();
     List<ManifestFile> current = new ArrayList<>();
     List<ManifestFile> deleteManifests = new ArrayList<>();
-    for (ManifestFile m : files.manifestsToRewrite(base, parent, "manifest rewrite")) {
+    for (ManifestFile m : files.manifestsToRead(base, parent, "manifest rewrite")) {
       if (m.hasLiveFiles()) {
         (m.content() == ManifestFile.CONTENT_DATA ? current : deleteManifests).add(m);
       }
@@ -69,11 +69,11 @@ public final class ManifestRewrite extends SnapshotProducer {
     merged.addAll(deleteManifests); // delete manifests are carried as they are
     long seq = base.lastSequenceNumber() + 1;
     String list = attemptFile(files.manifestListLocation(snapshotId, attempt));
-    files.writeManifestList(list, snapshotId, parent.snapshotId(), seq, merged);
+    Long rowIds = files.writeManifestList(list, snapshotId, parent.snapshotId(), seq, merged, base);
     Map<String, String> summary = SnapshotSummary.of("replace", commitId, List.of(), merged, parent);
     summary.put("manifests-replaced", Integer.toString(current.size() - (mergedDataManifests - merger.written().size())));
     summary.put("manifests-created", Integer.toString(merger.written().size()));
     SnapshotSummary.carryTotalSize(summary, parent, 0);
-    return base.withNewCurrentSnapshot(newSnapshot(base, parent, seq, list, summary));
+    return base.withNewCurrentSnapshot(newSnapshot(base, parent, seq, list, summary, rowIds));
   }
 }

@@ -205,7 +205,8 @@ public final class ReplaceFiles extends SnapshotProducer {
           + missing.iterator().next() + "); nothing was committed", attempt);
     }
     String list = attemptFile(files.manifestListLocation(snapshotId, attempt));
-    files.writeManifestList(list, snapshotId, parent == null ? null : parent.snapshotId(), seq, manifests);
+    Long rowIds = files.writeManifestList(list, snapshotId, parent == null ? null : parent.snapshotId(), seq, manifests,
+        base);
     Map<String, String> summary = SnapshotSummary.of(operation, commitId, toAdd, manifests, parent);
     long addedBytes = toAdd.stream().mapToLong(DataFile::fileSizeInBytes).sum();
     long removedBytes = removed.stream().mapToLong(DataFile::fileSizeInBytes).sum();
@@ -213,7 +214,7 @@ public final class ReplaceFiles extends SnapshotProducer {
     summary.put("deleted-records", Long.toString(removed.stream().mapToLong(DataFile::recordCount).sum()));
     summary.put("removed-files-size", Long.toString(removedBytes));
     SnapshotSummary.carryTotalSize(summary, parent, addedBytes - removedBytes);
-    return metadataChange.apply(base).withNewCurrentSnapshot(newSnapshot(base, parent, seq, list, summary));
+    return metadataChange.apply(base).withNewCurrentSnapshot(newSnapshot(base, parent, seq, list, summary, rowIds));
   }
 
   /**
@@ -269,7 +270,8 @@ public final class ReplaceFiles extends SnapshotProducer {
                                long snapshotId, Set<String> found, List<DataFile> removed) {
     PartitionSpec spec = base.specById(m.specId());
     Schema schema = base.schema();
-    ManifestWriter w = ManifestWriter.create(files.storage().newOutputFile(location), spec, schema, snapshotId);
+    ManifestWriter w = ManifestWriter.create(files.storage().newOutputFile(location), spec, schema, snapshotId,
+        m.content() != ManifestFile.CONTENT_DATA, base.formatVersion());
     try {
       for (ManifestEntry e : entries) {
         if (!e.isLive()) {

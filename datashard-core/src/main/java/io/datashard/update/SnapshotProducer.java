@@ -90,12 +90,17 @@ public abstract class SnapshotProducer {
     return attemptsMade;
   }
 
-  /** Builds the snapshot record of an attempt. */
+  /**
+   * Builds the snapshot record of an attempt.
+   *
+   * @param assignedRowIds what {@link TableFiles#writeManifestList(String, long, Long, long, List, TableMetadata)}
+   *     returned: the row ids the manifest list assigned (format version 3), or null
+   */
   protected final Snapshot newSnapshot(TableMetadata base, Snapshot parent, long sequenceNumber,
-                                       String manifestList, Map<String, String> summary) {
+                                       String manifestList, Map<String, String> summary, Long assignedRowIds) {
     return new Snapshot(snapshotId, parent == null ? null : parent.snapshotId(), sequenceNumber,
         Math.max(System.currentTimeMillis(), base.lastUpdatedMillis()), manifestList, summary,
-        base.currentSchemaId());
+        base.currentSchemaId(), assignedRowIds == null ? null : base.nextRowId(), assignedRowIds);
   }
 
   /**

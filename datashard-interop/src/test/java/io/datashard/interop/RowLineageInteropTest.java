@@ -91,6 +91,43 @@ class RowLineageInteropTest {
     }
   }
 
+  @Test
+  void icebergReadsTheRowLineageOfVersion3TablesDataShardWritesAndBothAppendToThem() throws Exception {
+    Path warehouse = dir.resolve("ds");
+    try (Warehouse wh = Warehouse.local(warehouse)) {
+      io.datashard.Table ds = wh.createTable("t", io.datashard.Schema.of(
+              io.datashard.Field.required(1, "id", io.datashard.Types.LONG),
+              io.datashard.Field.required(2, "event", io.datashard.Types.STRING),
+              io.datashard.Field.optional(3, "value", io.datashard.Types.DOUBLE)),
+          io.datashard.PartitionSpec.unpartitioned(), Map.of("format-version", "3",
+              "commit.manifest.min-count-to-merge", "3"));
+      for (long i = 0; i < 6; i++) {
+        ds.appendRecords(List.of(Map.of("id", 2 * i, "event", "ds"), Map.of("id", 2 * i + 1, "event", "ds")));
+      }
+      Table ice = Rows.icebergTable(ds, new org.apache.iceberg.hadoop.HadoopFileIO(new Configuration()));
+      assertThat(((org.apache.iceberg.HasTableOperations) ice).operations().current().formatVersion()).isEqualTo(3);
+      assertThat(ice.currentSnapshot().firstRowId()).isNotNull();
+      for (org.apache.iceberg.Snapshot s : ice.snapshots()) {
+        assertThat(iceberg(ice, s.snapshotId())).as("snapshot %d", s.snapshotId())
+            .isEqualTo(dataShard(ds, s.snapshotId()));
+      }
+      // Iceberg appends to the table DataShard made (through its file-system tables), then DataShard again
+      Table byPath = new HadoopTables(new Configuration()).load(warehouse.resolve("t").toUri().toString());
+      byPath.newAppend().appendFile(IcebergEvents.write(byPath, 100, 101)).commit();
+      ds.refresh().appendRecords(List.of(Map.of("id", 200L, "event", "ds")));
+      byPath.refresh();
+      for (org.apache.iceberg.Snapshot s : byPath.snapshots()) {
+        assertThat(dataShard(ds, s.snapshotId())).as("snapshot %d", s.snapshotId())
+            .isEqualTo(iceberg(byPath, s.snapshotId()));
+      }
+      List<List<Object>> rows = dataShard(ds, null);
+      assertThat(rows).hasSize(15);
+      assertThat(rows.stream().map(r -> r.get(1)).distinct().count()).as("unique row ids across both engines")
+          .isEqualTo(15);
+      assertThat(rows).allSatisfy(r -> assertThat(r.get(1)).isNotNull());
+    }
+  }
+
   /** Writes a data file with stored row lineage: each row is {id, _row_id, _last_updated_sequence_number}. */
   private static DataFile writeWithLineage(Table ice, List<long[]> rows) throws Exception {
     Schema withLineage = MetadataColumns.schemaWithRowLineage(ice.schema());

@@ -1,0 +1,123 @@
+package io.datashard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.datashard.expressions.Expressions;
+import io.datashard.update.TableInternals;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tables of format version 3: created or upgraded, appended to with row lineage, and what is still refused. */
+class FormatVersion3Test {
+  @TempDir
+  Path dir;
+
+  private static List<List<Object>> lineage(Table t) {
+    List<List<Object>> out = new ArrayList<>();
+    for (Row r : t.scan().select("id", "_row_id", "_last_updated_sequence_number").toList()) {
+      out.add(java.util.Arrays.asList(r.get(0), r.get(1), r.get(2)));
+    }
+    out.sort(java.util.Comparator.comparing(row -> (Long) row.get(0)));
+    return out;
+  }
+
+  private static int formatVersion(Table t) {
+    return TableInternals.of(t).metadata().formatVersion();
+  }
+
+  @Test
+  void appendsAssignEveryRowAnIdOnceAndKeepItThroughManifestRewrites() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
+          Map.of("format-version", "3", "commit.manifest.min-count-to-merge", "3"));
+      assertThat(formatVersion(t)).isEqualTo(3);
+      assertThat(t.properties()).as("format-version is not a stored property").doesNotContainKey("format-version");
+      t.appendRecords(List.of(TestSchemas.event(0, "a", null), TestSchemas.event(1, "a", null),
+          TestSchemas.event(2, "a", null)));
+      t.appendRecords(List.of(TestSchemas.event(3, "b", null), TestSchemas.event(4, "b", null)));
+      assertThat(lineage(t)).containsExactly(List.of(0L, 0L, 1L), List.of(1L, 1L, 1L), List.of(2L, 2L, 1L),
+          List.of(3L, 3L, 2L), List.of(4L, 4L, 2L));
+      Snapshot second = t.currentSnapshot();
+      assertThat(second.firstRowId()).isEqualTo(3L);
+      assertThat(second.addedRows()).isEqualTo(2L);
+      assertThat(TableInternals.of(t).metadata().nextRowId()).isEqualTo(5L);
+
+      // many more appends: manifests are merged automatically (min-count-to-merge 3); a merged manifest takes a
+      // new id range (the spec's assignment counts its existing rows too), but every row keeps the id it was given
+      List<List<Object>> earlier = lineage(t);
+      for (long i = 5; i < 40; i++) {
+        t.appendRecords(List.of(TestSchemas.event(i, "c", null)));
+        List<List<Object>> now = lineage(t.refresh());
+        assertThat(now.subList(0, earlier.size())).as("after append %d", i).isEqualTo(earlier);
+        assertThat(now.get(now.size() - 1).get(2)).isEqualTo(t.currentSnapshot().sequenceNumber());
+        earlier = now;
+      }
+      List<List<Object>> before = lineage(t.refresh());
+      Set<Object> ids = new HashSet<>();
+      before.forEach(r -> ids.add(r.get(1)));
+      assertThat(ids).doesNotContainNull().hasSize(40);
+      t.rewriteManifests();
+      assertThat(lineage(t.refresh())).as("a manifest rewrite keeps every row's id and sequence number")
+          .isEqualTo(before);
+      assertThat(TableInternals.of(t).metadata().nextRowId()).isGreaterThanOrEqualTo(40L);
+    }
+  }
+
+  @Test
+  void aVersion2TableUpgradesAndItsOlderRowsGetIdsWithTheFirstCommitAfter() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("t", TestSchemas.EVENTS);
+      assertThat(formatVersion(t)).isEqualTo(2);
+      t.appendRecords(List.of(TestSchemas.event(0, "a", null), TestSchemas.event(1, "a", null)));
+      long v2Snapshot = t.currentSnapshot().snapshotId();
+      t.updateProperties().set("format-version", "3").commit();
+      assertThat(formatVersion(t.refresh())).isEqualTo(3);
+      assertThat(TableInternals.of(t).metadata().nextRowId()).isZero();
+      assertThat(lineage(t)).as("no lineage until a commit assigns it")
+          .containsExactly(java.util.Arrays.asList(0L, null, null), java.util.Arrays.asList(1L, null, null));
+      t.appendRecords(List.of(TestSchemas.event(2, "b", null)));
+      List<List<Object>> after = lineage(t.refresh());
+      assertThat(after).extracting(r -> r.get(1)).doesNotContainNull().doesNotHaveDuplicates();
+      assertThat(after.get(0).get(2)).as("older rows keep their sequence number").isEqualTo(1L);
+      assertThat(after.get(2).get(2)).isEqualTo(2L);
+      // the snapshot from before the upgrade still reads without lineage
+      assertThat(t.scan().useSnapshot(v2Snapshot).select("_row_id").toList()).extracting(r -> r.get(0))
+          .containsOnlyNulls();
+      assertThatThrownBy(() -> t.updateProperties().set("format-version", "2").commit())
+          .isInstanceOf(ValidationException.class).hasMessageContaining("format-version 2");
+      assertThatThrownBy(() -> t.updateProperties().set("format-version", "4").commit())
+          .isInstanceOf(ValidationException.class);
+    }
+  }
+
+  @Test
+  void rowRewritesAreRefusedBeforeAnythingIsWrittenAndTheTableIsUnchanged() throws Exception {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), Map.of("format-version", "3"));
+      t.appendRecords(List.of(TestSchemas.event(0, "a", null), TestSchemas.event(1, "a", null)));
+      Snapshot before = t.currentSnapshot();
+      long files;
+      try (var s = java.nio.file.Files.walk(dir)) {
+        files = s.count();
+      }
+      assertThatThrownBy(() -> t.deleteWhere(Expressions.equal("id", 1L)))
+          .isInstanceOf(UnsupportedTableFeatureException.class).hasMessageContaining("format-version 3")
+          .hasMessageContaining("row lineage");
+      assertThatThrownBy(() -> t.rewriteDataFiles().minFileSizeBytes(Long.MAX_VALUE).execute())
+          .isInstanceOf(UnsupportedTableFeatureException.class);
+      assertThat(t.refresh().currentSnapshot()).isEqualTo(before);
+      try (var s = java.nio.file.Files.walk(dir)) {
+        assertThat(s.count()).as("no file was left behind").isEqualTo(files);
+      }
+      assertThatThrownBy(() -> wh.createTable("bad", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
+          Map.of("format-version", "9"))).isInstanceOf(ValidationException.class).hasMessageContaining("9");
+    }
+  }
+}
