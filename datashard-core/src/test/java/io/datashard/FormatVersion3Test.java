@@ -120,4 +120,98 @@ class FormatVersion3Test {
           Map.of("format-version", "9"))).isInstanceOf(ValidationException.class).hasMessageContaining("9");
     }
   }
+
+  private static Table mergeOnReadV3(Warehouse wh, String name) {
+    return wh.createTable(name, TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
+        Map.of("format-version", "3", TableProperties.DELETE_MODE, TableProperties.DELETE_MODE_MERGE_ON_READ));
+  }
+
+  private static List<Long> ids(Table t) {
+    List<Long> out = new ArrayList<>();
+    t.scan().toList().forEach(r -> out.add(r.getLong("id")));
+    out.sort(null);
+    return out;
+  }
+
+  private static List<FileScanTask> tasks(Table t) {
+    return t.scan().planFiles();
+  }
+
+  @Test
+  void mergeOnReadDeletesWriteOneDeletionVectorPerDataFileAndKeepRowIds() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = mergeOnReadV3(wh, "t");
+      t.appendRecords(List.of(TestSchemas.event(0, "a", null), TestSchemas.event(1, "a", null),
+          TestSchemas.event(2, "a", null), TestSchemas.event(3, "a", null)));
+      t.appendRecords(List.of(TestSchemas.event(4, "b", null), TestSchemas.event(5, "b", null)));
+      List<List<Object>> lineageBefore = lineage(t);
+
+      t.deleteWhere(Expressions.equal("id", 1L));
+      assertThat(ids(t.refresh())).containsExactly(0L, 2L, 3L, 4L, 5L);
+      assertThat(tasks(t)).flatExtracting(FileScanTask::deletes).extracting(ContentFile::fileFormat)
+          .containsExactly("PUFFIN");
+
+      // a second delete on the same file merges into a new vector that replaces the first
+      t.deleteWhere(Expressions.in("id", 2L, 4L));
+      assertThat(ids(t.refresh())).containsExactly(0L, 3L, 5L);
+      List<FileScanTask> planned = tasks(t);
+      assertThat(planned).allSatisfy(task -> assertThat(task.deletes()).hasSizeLessThanOrEqualTo(1));
+      assertThat(planned).flatExtracting(FileScanTask::deletes).extracting(ContentFile::recordCount)
+          .containsExactlyInAnyOrder(2L, 1L);
+      assertThat(t.rowCount()).isEqualTo(3);
+      assertThat(t.currentSnapshot().summary()).containsEntry("operation", "delete");
+
+      // deleting rows that are already deleted changes nothing
+      t.deleteWhere(Expressions.equal("id", 1L));
+      assertThat(ids(t.refresh())).containsExactly(0L, 3L, 5L);
+
+      // the rows left keep the ids and sequence numbers they had
+      List<List<Object>> expected = new ArrayList<>(lineageBefore);
+      expected.removeIf(r -> List.of(1L, 2L, 4L).contains((Long) r.get(0)));
+      assertThat(lineage(t)).isEqualTo(expected);
+
+      // two deletes of one file in one transaction commit one vector
+      Transaction tx = t.newTransaction();
+      tx.deleteWhere(Expressions.equal("id", 0L));
+      tx.deleteWhere(Expressions.equal("id", 3L));
+      tx.commit();
+      assertThat(ids(t.refresh())).containsExactly(5L);
+      assertThat(tasks(t)).allSatisfy(task -> assertThat(task.deletes()).hasSizeLessThanOrEqualTo(1));
+    }
+  }
+
+  @Test
+  void concurrentDeletesOfOneFileEachLandAndLeaveOneVector() throws Exception {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = mergeOnReadV3(wh, "t");
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (long i = 0; i < 40; i++) {
+        rows.add(TestSchemas.event(i, "a", null));
+      }
+      t.appendRecords(rows);
+      int threads = 4;
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < threads; w++) {
+        int worker = w;
+        done.add(pool.submit(() -> {
+          Table mine = wh.loadTable("t");
+          for (long i = worker; i < 20; i += threads) {
+            mine.deleteWhere(Expressions.equal("id", i));
+          }
+        }));
+      }
+      for (var f : done) {
+        f.get();
+      }
+      pool.shutdown();
+      List<Long> expected = new ArrayList<>();
+      for (long i = 20; i < 40; i++) {
+        expected.add(i);
+      }
+      assertThat(ids(t.refresh())).isEqualTo(expected);
+      assertThat(tasks(t)).singleElement().satisfies(task -> assertThat(task.deletes()).singleElement()
+          .satisfies(d -> assertThat(d.recordCount()).isEqualTo(20)));
+    }
+  }
 }

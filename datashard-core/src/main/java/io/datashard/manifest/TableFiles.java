@@ -69,6 +69,11 @@ public final class TableFiles {
     return dir + "/" + writeId + "-deletes-" + String.format("%05d", fileNumber) + ".parquet";
   }
 
+  /** @return {@code <table>/data/<writeId>-dv.puffin}: the deletion vectors (format version 3) of one operation */
+  public String deletionVectorFileLocation(String writeId) {
+    return MetadataFiles.dataDir(tableLocation) + "/" + writeId + "-dv.puffin";
+  }
+
   /** @return {@code <table>/metadata/<uuid>-m<n>.avro} */
   public String manifestLocation(String writeId, int n) {
     return MetadataFiles.metadataDir(tableLocation) + "/" + writeId + "-m" + n + ".avro";

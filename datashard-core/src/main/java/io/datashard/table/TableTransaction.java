@@ -36,6 +36,8 @@ final class TableTransaction implements Transaction {
   private final Set<String> removedProps = new HashSet<>();
   private Expression deleteFilter;
   private final List<DataFile> deleteFiles = new ArrayList<>();
+  /** Committed deletion vectors the transaction's new ones replace (format version 3). */
+  private final List<DataFile> replacedVectors = new ArrayList<>();
   private final Set<String> deletedFrom = new HashSet<>();
   private boolean done;
 
@@ -115,8 +117,10 @@ final class TableTransaction implements Transaction {
         (added.containsKey(f.location()) ? own : committed).add(f);
       }
       io.datashard.update.PositionDeletion deletes = new io.datashard.update.PositionDeletion(files, base, filter)
-          .apply(committed);
+          .withPending(deleteFiles).apply(committed);
+      deleteFiles.removeAll(deletes.supersededPending()); // their positions are in the new vectors
       deleteFiles.addAll(deletes.deleteFiles());
+      replacedVectors.addAll(deletes.replacedDeletionVectors());
       deletedFrom.addAll(deletes.referencedDataFiles());
       candidates = own;
     }
@@ -157,6 +161,7 @@ final class TableTransaction implements Transaction {
     removed.values().forEach(replace::removeFile);
     added.values().forEach(replace::addFile);
     deleteFiles.forEach(replace::addFile);
+    replacedVectors.forEach(replace::removeDeleteFile);
     replace.requireLive(deletedFrom);
     if (deleteFilter != null) {
       replace.validateNoConflictingAppends(base.currentSnapshot() == null ? null : base.currentSnapshot().snapshotId(),

@@ -48,6 +48,9 @@ public final class PositionDeletion {
   private final String writeId = UUID.randomUUID().toString();
   private final List<DataFile> deleteFiles = new ArrayList<>();
   private final Set<String> referenced = new LinkedHashSet<>();
+  private final List<DataFile> replacedVectors = new ArrayList<>();
+  private final List<DataFile> supersededPending = new ArrayList<>();
+  private List<DataFile> pending = List.of();
   private long deletedRows;
   private int fileNumber;
 
@@ -82,6 +85,10 @@ public final class PositionDeletion {
       byPartition.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
     }
     try {
+      if (base.formatVersion() >= 3) {
+        writeDeletionVectors(sorted);
+        return this;
+      }
       for (List<DataFile> group : byPartition.values()) {
         writeDeletes(group);
       }
@@ -139,6 +146,149 @@ public final class PositionDeletion {
     }
   }
 
+  /**
+   * Format version 3: one deletion vector per data file with matching rows, holding those positions and every
+   * position already deleted from the file (its current vector, which the commit removes, and any version 2
+   * position deletes), all in one Puffin file. The spec allows one vector per data file, so a concurrent commit
+   * that adds another fails the commit (see {@link ReplaceFiles#removeDeleteFile}).
+   */
+  private void writeDeletionVectors(List<DataFile> candidates) {
+    if (candidates.isEmpty()) {
+      return;
+    }
+    Map<String, List<DataFile>> existing = new LinkedHashMap<>();
+    java.util.Set<String> locations = new java.util.HashSet<>();
+    candidates.forEach(f -> locations.add(f.location()));
+    for (io.datashard.scan.SnapshotScan.PlannedFile p : ((io.datashard.scan.SnapshotScan)
+        io.datashard.scan.SnapshotScan.of(files, base)).onlyDataFiles(locations).planFilesWithDeletes()) {
+      existing.put(p.file().location(), p.deletes());
+    }
+    io.datashard.puffin.DeletionVectorFileWriter w = null;
+    Map<String, DataFile> dataFiles = new LinkedHashMap<>();
+    try {
+      for (DataFile f : candidates) {
+        long[] matched = matchingPositions(f);
+        if (matched.length == 0) {
+          continue;
+        }
+        java.util.TreeSet<Long> already = new java.util.TreeSet<>();
+        for (DataFile d : existing.getOrDefault(f.location(), List.of())) {
+          if (d.content() != DataFile.CONTENT_POSITION_DELETES) {
+            continue; // equality deletes stay as they are
+          }
+          long[] old = d.isDeletionVector()
+              ? io.datashard.puffin.DeletionVector.read(files.storage().newInputFile(d.location(),
+                  d.fileSizeInBytes()), d.contentOffset(), d.contentSizeInBytes(), d.recordCount())
+              : positionsIn(d, f.location());
+          for (long p : old) {
+            already.add(p);
+          }
+          if (d.isDeletionVector()) {
+            replacedVectors.add(d);
+          }
+        }
+        List<DataFile> mine = new ArrayList<>();
+        for (DataFile d : pending) {
+          if (d.isDeletionVector() && f.location().equals(d.referencedDataFile())) {
+            for (long p : io.datashard.puffin.DeletionVector.read(files.storage().newInputFile(d.location(),
+                d.fileSizeInBytes()), d.contentOffset(), d.contentSizeInBytes(), d.recordCount())) {
+              already.add(p);
+            }
+            mine.add(d);
+          }
+        }
+        java.util.TreeSet<Long> all = new java.util.TreeSet<>(already);
+        for (long p : matched) {
+          all.add(p);
+        }
+        if (all.size() == already.size()) {
+          replacedVectors.removeIf(d -> f.location().equals(d.referencedDataFile()));
+          continue; // every matching row was deleted already
+        }
+        supersededPending.addAll(mine);
+        long[] positions = all.stream().mapToLong(Long::longValue).toArray();
+        if (w == null) {
+          w = new io.datashard.puffin.DeletionVectorFileWriter(
+              files.storage().newOutputFile(files.deletionVectorFileLocation(writeId)));
+        }
+        w.add(f.location(), positions);
+        dataFiles.put(f.location(), f);
+        referenced.add(f.location());
+        deletedRows += all.size() - already.size();
+      }
+    } finally {
+      if (w != null) {
+        w.close();
+      }
+    }
+    if (w == null) {
+      return;
+    }
+    for (io.datashard.puffin.DeletionVectorFileWriter.Written v : w.written()) {
+      DataFile data = dataFiles.get(v.referencedDataFile());
+      deleteFiles.add(DataFile.builder().content(DataFile.CONTENT_POSITION_DELETES).location(w.location())
+          .fileFormat("PUFFIN").specId(data.specId()).partition(data.partition()).recordCount(v.cardinality())
+          .fileSizeInBytes(w.fileSize()).referencedDataFile(v.referencedDataFile()).contentOffset(v.offset())
+          .contentSizeInBytes(v.length()).build());
+    }
+  }
+
+  /** @return the positions of a data file's rows the filter matches, ascending */
+  private long[] matchingPositions(DataFile f) {
+    long[] out = new long[16];
+    int n = 0;
+    long pos = 0;
+    try (CloseableIterator<Row> it = DataFileReader.read(
+        files.storage().newInputFile(f.location(), f.fileSizeInBytes()), schema, files.keys().decryption(f))) {
+      while (it.hasNext()) {
+        if (matches.test(it.next())) {
+          if (n == out.length) {
+            out = java.util.Arrays.copyOf(out, n * 2);
+          }
+          out[n++] = pos;
+        }
+        pos++;
+      }
+    }
+    return java.util.Arrays.copyOf(out, n);
+  }
+
+  /** @return the positions a version 2 position delete file deletes from one data file */
+  private long[] positionsIn(DataFile deleteFile, String dataFile) {
+    List<Long> out = new ArrayList<>();
+    try (CloseableIterator<Row> it = DataFileReader.read(
+        files.storage().newInputFile(deleteFile.location(), deleteFile.fileSizeInBytes()), POSITION_DELETE_SCHEMA)) {
+      while (it.hasNext()) {
+        Row r = it.next();
+        if (dataFile.equals(r.get(0))) {
+          out.add((Long) r.get(1));
+        }
+      }
+    }
+    return out.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /**
+   * (Format version 3) Deletion vectors written earlier in the same transaction, not committed yet: a new vector for
+   * one of their data files holds their positions too, and supersedes them ({@link #supersededPending()}).
+   *
+   * @return this
+   */
+  public PositionDeletion withPending(List<DataFile> pendingVectors) {
+    this.pending = List.copyOf(pendingVectors);
+    return this;
+  }
+
+  /** @return the pending vectors the new ones supersede: the transaction drops them */
+  public List<DataFile> supersededPending() {
+    return supersededPending;
+  }
+
+  /** @return (format version 3) the deletion vectors the new ones replace: the commit removes them */
+  public List<DataFile> replacedDeletionVectors() {
+    return replacedVectors;
+  }
+
   /** @return the position delete files written */
   public List<DataFile> deleteFiles() {
     return deleteFiles;
@@ -156,6 +306,6 @@ public final class PositionDeletion {
 
   /** Deletes the delete files written (when the change is abandoned). */
   public void abort() {
-    files.deleteQuietly(deleteFiles.stream().map(DataFile::location).toList());
+    files.deleteQuietly(deleteFiles.stream().map(DataFile::location).distinct().toList());
   }
 }

@@ -34,6 +34,10 @@ import java.util.Set;
 public final class ReplaceFiles extends SnapshotProducer {
   private final String operation;
   private final Set<String> toRemove = new HashSet<>();
+  /** Deletion vectors replaced by new ones (format version 3), by {@link #deleteKey}. */
+  private final Set<String> toRemoveDeletes = new HashSet<>();
+  /** Data files the added deletion vectors apply to: no other vector may appear for them. */
+  private final Set<String> vectorTargets = new HashSet<>();
   private final List<DataFile> toAdd = new ArrayList<>();
   private List<ManifestFile> addedManifests = List.of();
   private Long startSnapshotId;
@@ -83,10 +87,31 @@ public final class ReplaceFiles extends SnapshotProducer {
     return this;
   }
 
-  /** Adds a newly written data file. */
+  /** Adds a newly written data file, or a delete file (position or equality deletes, a deletion vector). */
   public ReplaceFiles addFile(DataFile file) {
     toAdd.add(file);
+    if (file.isDeletionVector()) {
+      vectorTargets.add(file.referencedDataFile());
+    }
     return this;
+  }
+
+  /**
+   * Removes a live deletion vector that an added one replaces (format version 3 allows one vector per data file;
+   * the new one holds the old one's positions). When a concurrent commit removed or replaced it, or added another
+   * vector for the same data file, the commit fails with {@link StaleReadConflictException}.
+   *
+   * @param vector the deletion vector to remove
+   * @return this
+   */
+  public ReplaceFiles removeDeleteFile(DataFile vector) {
+    toRemoveDeletes.add(deleteKey(vector));
+    return this;
+  }
+
+  /** @return what identifies a delete file: a deletion vector shares its Puffin file with others */
+  private static String deleteKey(DataFile f) {
+    return f.isDeletionVector() ? f.location() + "#" + f.contentOffset() : f.location();
   }
 
   /**
@@ -124,7 +149,7 @@ public final class ReplaceFiles extends SnapshotProducer {
    */
   public Snapshot commit() {
     TableMetadata start = ops.refresh();
-    if (toRemove.isEmpty() && toAdd.isEmpty()) {
+    if (toRemove.isEmpty() && toAdd.isEmpty() && toRemoveDeletes.isEmpty()) {
       TableMetadata changed = metadataChange.apply(start);
       if (changed != start) {
         return CommitLoop.run(ops, start, operation, (base, attempt) -> metadataChange.apply(base))
@@ -159,16 +184,42 @@ public final class ReplaceFiles extends SnapshotProducer {
     List<ManifestFile> manifests = new ArrayList<>();
     manifests.addAll(addedManifests);
     Set<String> found = new HashSet<>();
+    Set<String> foundDeletes = new HashSet<>();
     Set<String> liveRequired = new HashSet<>();
     List<DataFile> removed = new ArrayList<>();
     int n = 0;
     for (ManifestFile m : parent == null ? List.<ManifestFile>of()
-        : files.manifestsToRewrite(base, parent, operation)) {
+        : files.manifestsToRead(base, parent, operation)) {
       if (m.content() != ManifestFile.CONTENT_DATA) {
         validateNoNewDeletes(base, m, attempt);
-        if (m.hasLiveFiles()) {
-          manifests.add(m); // delete files are carried as they are; those of removed files no longer apply
+        if (!m.hasLiveFiles()) {
+          continue;
         }
+        if (toRemoveDeletes.isEmpty() && vectorTargets.isEmpty()) {
+          manifests.add(m); // delete files are carried as they are; those of removed files no longer apply
+          continue;
+        }
+        List<ManifestEntry> deletes = files.entries(m);
+        boolean replaces = false;
+        for (ManifestEntry e : deletes) {
+          if (!e.isLive()) {
+            continue;
+          }
+          String key = deleteKey(e.file());
+          if (toRemoveDeletes.contains(key)) {
+            replaces = true;
+          } else if (e.file().isDeletionVector() && vectorTargets.contains(e.file().referencedDataFile())) {
+            throw new StaleReadConflictException("table " + ops.tableName() + ": " + operation + " conflicts with "
+                + "a concurrent commit that added a deletion vector for " + e.file().referencedDataFile()
+                + " (a data file has one vector at most); nothing was committed (run it again)", attempt);
+          }
+        }
+        if (!replaces) {
+          manifests.add(m);
+          continue;
+        }
+        String location = attemptFile(files.manifestLocation(commitId + "-a" + attempt, ++n));
+        manifests.add(rewriteDeletes(base, m, deletes, location, foundDeletes));
         continue;
       }
       List<ManifestEntry> entries = files.entries(m);
@@ -196,6 +247,11 @@ public final class ReplaceFiles extends SnapshotProducer {
           + "concurrent commit that removed " + gone.size() + " data file(s) its position deletes name (e.g. "
           + gone.iterator().next() + ", rewritten by compaction or a copy-on-write delete); nothing was committed "
           + "(run it again)", attempt);
+    }
+    if (!foundDeletes.containsAll(toRemoveDeletes)) {
+      throw new StaleReadConflictException("table " + ops.tableName() + ": " + operation + " conflicts with a "
+          + "concurrent commit that replaced or removed a deletion vector it merged; nothing was committed (run it "
+          + "again)", attempt);
     }
     if (!found.containsAll(toRemove)) {
       Set<String> missing = new HashSet<>(toRemove);
@@ -249,7 +305,7 @@ public final class ReplaceFiles extends SnapshotProducer {
       return;
     }
     io.datashard.expressions.Expression bound = io.datashard.expressions.Binder.bind(base.schema(), conflictFilter);
-    for (ManifestFile m : files.manifestsToRewrite(base, parent, operation)) {
+    for (ManifestFile m : files.manifestsToRead(base, parent, operation)) {
       if (!since.contains(m.addedSnapshotId()) || m.content() != ManifestFile.CONTENT_DATA) {
         continue;
       }
@@ -280,6 +336,29 @@ public final class ReplaceFiles extends SnapshotProducer {
         if (toRemove.contains(e.file().location())) {
           found.add(e.file().location());
           removed.add(e.file());
+          w.delete(e.file(), e.dataSequenceNumber(), e.fileSequenceNumber());
+        } else {
+          w.existing(e.file(), e.snapshotId(), e.dataSequenceNumber(), e.fileSequenceNumber());
+        }
+      }
+    } finally {
+      w.close();
+    }
+    return w.toManifestFile();
+  }
+
+  /** Rewrites a delete manifest without the deletion vectors being replaced (DELETED), the rest EXISTING. */
+  private ManifestFile rewriteDeletes(TableMetadata base, ManifestFile m, List<ManifestEntry> entries, String location,
+                                      Set<String> found) {
+    ManifestWriter w = ManifestWriter.create(files.storage().newOutputFile(location), base.specById(m.specId()),
+        base.schema(), snapshotId, true, base.formatVersion());
+    try {
+      for (ManifestEntry e : entries) {
+        if (!e.isLive()) {
+          continue;
+        }
+        if (toRemoveDeletes.contains(deleteKey(e.file()))) {
+          found.add(deleteKey(e.file()));
           w.delete(e.file(), e.dataSequenceNumber(), e.fileSequenceNumber());
         } else {
           w.existing(e.file(), e.snapshotId(), e.dataSequenceNumber(), e.fileSequenceNumber());

@@ -85,20 +85,20 @@ class LosslessMetadataTest {
   }
 
   @Test
-  void formatVersion3LoadsButIsNeverWritten() throws Exception {
+  void formatVersion3IsWrittenWithItsRowIdCounterAndVersion4IsRefused() throws Exception {
     Path table = dir.resolve("v3");
     Files.createDirectories(table.resolve("metadata"));
     String location = table.toUri().toString().replaceAll("/$", "");
     String v3 = document(location).replace("\"format-version\":2", "\"format-version\":3")
-        .replace("\"x-top-string\":\"kept\"", "\"next-row-id\":0");
+        .replace("\"x-top-string\":\"kept\"", "\"next-row-id\":17");
     Files.writeString(table.resolve("metadata/v1.metadata.json"), v3);
     try (Warehouse wh = Warehouse.local(dir)) {
-      Table t = wh.loadTable("v3");
-      assertThatThrownBy(() -> t.updateProperties().set("k", "v").commit())
-          .isInstanceOf(UnsupportedTableFeatureException.class).hasMessageContaining("format-version 3");
+      wh.loadTable("v3").updateProperties().set("k", "v").commit();
     }
-    assertThat(table.resolve("metadata/v2.metadata.json")).doesNotExist();
-    Files.writeString(table.resolve("metadata/v2.metadata.json"), v3.replace("\"format-version\":3",
+    JsonNode second = MAPPER.readTree(table.resolve("metadata/v2.metadata.json").toFile());
+    assertThat(second.get("format-version").asInt()).isEqualTo(3);
+    assertThat(second.get("next-row-id").asLong()).as("the row id counter is kept, never reset").isEqualTo(17);
+    Files.writeString(table.resolve("metadata/v3.metadata.json"), v3.replace("\"format-version\":3",
         "\"format-version\":4"));
     try (Warehouse wh = Warehouse.local(dir)) {
       assertThatThrownBy(() -> wh.loadTable("v3")).isInstanceOf(UnsupportedTableFeatureException.class)

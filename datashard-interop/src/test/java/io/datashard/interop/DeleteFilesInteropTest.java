@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * DataShard's scans exactly as Iceberg's own reader applies them, snapshot by snapshot; DataShard's rewrites
  * (copy-on-write deletes, compaction, manifest rewrite) carry them out or keep them, and a rewrite that races with a
  * new delete file fails instead of resurrecting rows. Format version 3 tables, with their deletion vectors, are read
- * exactly as Iceberg reads them; writing to them is refused until DataShard writes version 3.
+ * exactly as Iceberg reads them, and the deletion vectors DataShard writes are read and merged by Iceberg.
  */
 class DeleteFilesInteropTest {
   @TempDir
@@ -443,7 +443,7 @@ class DeleteFilesInteropTest {
   }
 
   @Test
-  void formatVersion3IsReadButNotWritten() throws Exception {
+  void aVersion3TableIcebergMadeIsReadAndAppendedTo() throws Exception {
     Path warehouse = dir.resolve("wh3");
     Table ice = new HadoopTables(new Configuration()).create(IcebergEvents.SCHEMA,
         PartitionSpec.unpartitioned(), Map.of("format-version", "3"), warehouse.resolve("v3").toUri().toString());
@@ -453,10 +453,59 @@ class DeleteFilesInteropTest {
       int v = version(warehouse.resolve("v3"));
       assertThat(dsIds(ds, null)).containsExactlyInAnyOrder(1L, 2L);
       assertThat(ds.rowCount()).isEqualTo(2);
-      assertThatThrownBy(() -> ds.appendRecords(List.of(Map.of("id", 3L, "event", "x"))))
-          .isInstanceOf(UnsupportedTableFeatureException.class).hasMessageContaining("format-version 3");
-      assertThat(version(warehouse.resolve("v3"))).isEqualTo(v);
+      ds.appendRecords(List.of(Map.of("id", 3L, "event", "x")));
+      assertThat(version(warehouse.resolve("v3"))).isEqualTo(v + 1);
     }
-    assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(1L, 2L);
+    ice.refresh();
+    assertThat(IcebergEvents.ids(ice)).containsExactlyInAnyOrder(1L, 2L, 3L);
+    assertThat(ice.currentSnapshot().firstRowId()).isNotNull();
+  }
+
+  @Test
+  void icebergAppliesAndMergesDataShardsDeletionVectors() throws Exception {
+    Path warehouse = dir.resolve("dsdv");
+    try (Warehouse wh = Warehouse.local(warehouse)) {
+      io.datashard.Table ds = wh.createTable("t", io.datashard.Schema.of(
+              io.datashard.Field.required(1, "id", io.datashard.Types.LONG),
+              io.datashard.Field.required(2, "event", io.datashard.Types.STRING),
+              io.datashard.Field.optional(3, "value", io.datashard.Types.DOUBLE)),
+          io.datashard.PartitionSpec.unpartitioned(), Map.of("format-version", "3",
+              io.datashard.TableProperties.DELETE_MODE, io.datashard.TableProperties.DELETE_MODE_MERGE_ON_READ));
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (long i = 0; i < 20; i++) {
+        rows.add(Map.of("id", i, "event", "e" + i));
+      }
+      ds.appendRecords(rows);
+      ds.deleteWhere(Expressions.lessThan("id", 3L));
+      ds.deleteWhere(Expressions.equal("id", 10L)); // merged into a new vector replacing the first
+
+      Table ice = new HadoopTables(new Configuration()).load(warehouse.resolve("t").toUri().toString());
+      for (org.apache.iceberg.Snapshot s : ice.snapshots()) {
+        assertThat(Rows.iceberg(ice, s.snapshotId())).as("snapshot %d", s.snapshotId())
+            .isEqualTo(Rows.dataShard(ds, s.snapshotId()));
+      }
+      try (CloseableIterable<FileScanTask> tasks = ice.newScan().planFiles()) {
+        List<DeleteFile> deletes = new ArrayList<>();
+        tasks.forEach(t -> deletes.addAll(t.deletes()));
+        assertThat(deletes).singleElement().satisfies(d -> {
+          assertThat(d.format()).isEqualTo(org.apache.iceberg.FileFormat.PUFFIN);
+          assertThat(d.recordCount()).isEqualTo(4);
+          assertThat(d.contentOffset()).isNotNull();
+        });
+      }
+      // Iceberg's own DV writer loads DataShard's vector (through its reader), merges one more row and replaces it
+      DataFile data;
+      try (CloseableIterable<FileScanTask> tasks = ice.newScan().planFiles()) {
+        data = tasks.iterator().next().file();
+      }
+      IcebergEvents.commitDeletionVector(ice, data, 15);
+      assertThat(IcebergEvents.idList(ice)).doesNotContain(0L, 1L, 2L, 10L, 15L).hasSize(15);
+      assertThat(dsIds(ds.refresh(), null)).isEqualTo(IcebergEvents.ids(ice));
+      // and DataShard merges Iceberg's vector in turn
+      ds.deleteWhere(Expressions.equal("id", 19L));
+      ice.refresh();
+      assertThat(IcebergEvents.idList(ice)).hasSize(14).doesNotContain(19L, 15L);
+      assertThat(dsIds(ds.refresh(), null)).isEqualTo(IcebergEvents.ids(ice));
+    }
   }
 }
