@@ -31,6 +31,18 @@ public final class MetadataColumns {
   private MetadataColumns() {
   }
 
+  /**
+   * @param schema a table schema
+   * @return the schema with the row lineage columns appended: what a format version 3 rewrite (compaction, a
+   *     copy-on-write delete) writes, so that every row it copies keeps its id and sequence number
+   */
+  public static Schema withRowLineage(Schema schema) {
+    List<Field> fields = new java.util.ArrayList<>(schema.fields());
+    fields.add(ROW_ID);
+    fields.add(LAST_UPDATED_SEQUENCE_NUMBER);
+    return Schema.of(fields).withSchemaId(schema.schemaId());
+  }
+
   /** @return every metadata column a scan can select */
   public static List<Field> all() {
     return ALL;

@@ -98,24 +98,28 @@ class FormatVersion3Test {
   }
 
   @Test
-  void rowRewritesAreRefusedBeforeAnythingIsWrittenAndTheTableIsUnchanged() throws Exception {
+  void copyOnWriteDeletesAndCompactionCarryEveryRowsIdIntoTheFilesTheyWrite() {
     try (Warehouse wh = Warehouse.local(dir)) {
       Table t = wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), Map.of("format-version", "3"));
-      t.appendRecords(List.of(TestSchemas.event(0, "a", null), TestSchemas.event(1, "a", null)));
-      Snapshot before = t.currentSnapshot();
-      long files;
-      try (var s = java.nio.file.Files.walk(dir)) {
-        files = s.count();
+      for (long i = 0; i < 6; i++) {
+        t.appendRecords(List.of(TestSchemas.event(2 * i, "a", null), TestSchemas.event(2 * i + 1, "b", null)));
       }
-      assertThatThrownBy(() -> t.deleteWhere(Expressions.equal("id", 1L)))
-          .isInstanceOf(UnsupportedTableFeatureException.class).hasMessageContaining("format-version 3")
-          .hasMessageContaining("row lineage");
-      assertThatThrownBy(() -> t.rewriteDataFiles().minFileSizeBytes(Long.MAX_VALUE).execute())
-          .isInstanceOf(UnsupportedTableFeatureException.class);
-      assertThat(t.refresh().currentSnapshot()).isEqualTo(before);
-      try (var s = java.nio.file.Files.walk(dir)) {
-        assertThat(s.count()).as("no file was left behind").isEqualTo(files);
-      }
+      List<List<Object>> before = lineage(t.refresh());
+      t.deleteWhere(Expressions.equal("event", "b")); // copy-on-write: every file rewritten without its "b" row
+      List<List<Object>> expected = new ArrayList<>(before);
+      expected.removeIf(r -> ((Long) r.get(0)) % 2 == 1);
+      assertThat(lineage(t.refresh())).as("survivors keep id and sequence number").isEqualTo(expected);
+
+      RewriteDataFiles.Result compacted = t.rewriteDataFiles().minFileSizeBytes(Long.MAX_VALUE).execute();
+      assertThat(compacted.rewrittenRows()).isEqualTo(6);
+      assertThat(t.refresh().scan().planFiles()).hasSize(1);
+      assertThat(lineage(t)).as("compaction keeps them too").isEqualTo(expected);
+      t.appendRecords(List.of(TestSchemas.event(100, "c", null)));
+      List<List<Object>> after = lineage(t.refresh());
+      assertThat(after).extracting(r -> r.get(1)).doesNotContainNull().doesNotHaveDuplicates();
+      assertThat(t.scan().select("id").toList()).as("the lineage columns are not table columns")
+          .allSatisfy(r -> assertThat(r.schema().columnNames()).containsExactly("id"));
+      assertThat(t.schema().columnNames()).containsExactly("id", "event", "value");
       assertThatThrownBy(() -> wh.createTable("bad", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
           Map.of("format-version", "9"))).isInstanceOf(ValidationException.class).hasMessageContaining("9");
     }

@@ -126,7 +126,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
         DataFile first = bin.get(0);
         PartitionSpec spec = base.specById(first.specId());
         String path = spec == null || spec.isUnpartitioned() ? null : new Partitioner(spec, schema).path(first.partition());
-        RollingDataWriter writer = new RollingDataWriter(files.storage(), schema, options,
+        RollingDataWriter writer = new RollingDataWriter(files.storage(), writeSchema(base), options,
             () -> files.dataFileLocation(path, writeId, fileNumber[0]++), encryptor);
         try {
           rows += copyRows(base, bin, writer, sort);
@@ -149,6 +149,11 @@ public final class DataFileCompaction implements RewriteDataFiles {
     }
     Snapshot s = gate.exclusively(replace::commit); // deletes the written files itself if it fails
     return new Result(removed, written.size(), rows, s);
+  }
+
+  /** @return the schema compacted files are written with: in format version 3, with each row's lineage */
+  private static Schema writeSchema(TableMetadata base) {
+    return base.formatVersion() >= 3 ? io.datashard.MetadataColumns.withRowLineage(base.schema()) : base.schema();
   }
 
   /** One key of the order rows are written in. */
@@ -183,7 +188,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
   private long copyRows(TableMetadata base, List<DataFile> bin, RollingDataWriter writer, List<SortKey> sort) {
     if (sort.isEmpty()) {
       long n = 0;
-      try (CloseableIterator<Row> it = SnapshotScan.liveRows(files, base, bin)) {
+      try (CloseableIterator<Row> it = SnapshotScan.liveRowsWithLineage(files, base, bin)) {
         while (it.hasNext()) {
           writer.write(it.next());
           n++;
@@ -192,7 +197,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
       return n;
     }
     List<Row> all = new ArrayList<>();
-    try (CloseableIterator<Row> it = SnapshotScan.liveRows(files, base, bin)) {
+    try (CloseableIterator<Row> it = SnapshotScan.liveRowsWithLineage(files, base, bin)) {
       it.forEachRemaining(all::add);
     }
     all.sort(comparator(sort));

@@ -181,21 +181,6 @@ public final class TableFiles {
     return manifests(snapshot.manifestListLocation());
   }
 
-  /**
-   * The manifests of a snapshot, for an operation that rewrites its rows and commits (delete, overwrite, upsert,
-   * compaction). Refused before anything is written for format version 3, whose rewrites must carry each row's
-   * lineage into the new files and write deletes as deletion vectors, which DataShard does not do yet.
-   *
-   * @throws io.datashard.UnsupportedTableFeatureException for format version 3 and above
-   */
-  public List<ManifestFile> manifestsToRewrite(TableMetadata metadata, Snapshot snapshot, String operation) {
-    if (metadata.formatVersion() > TableMetadata.FORMAT_VERSION) {
-      throw refused(metadata, operation, "does not rewrite the rows of format version 3 tables yet (their row "
-          + "lineage would be lost); appends, scans, schema and property changes and manifest rewrites work");
-    }
-    return manifests(snapshot.manifestListLocation());
-  }
-
   private io.datashard.UnsupportedTableFeatureException refused(TableMetadata metadata, String operation,
                                                                  String what) {
     return new io.datashard.UnsupportedTableFeatureException("table " + tableLocation + ": " + operation

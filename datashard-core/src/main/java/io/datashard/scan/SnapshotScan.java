@@ -168,6 +168,25 @@ public final class SnapshotScan implements TableScan {
   }
 
   /**
+   * The live rows of some data files, as {@link #liveRows}, each with its row lineage ({@code _row_id} and
+   * {@code _last_updated_sequence_number}, appended after the table's columns) when the table has format version
+   * 3: a rewrite writes them into its new files, so the rows it copies keep their ids.
+   *
+   * @return rows of {@link io.datashard.MetadataColumns#withRowLineage} for version 3, else of the table schema
+   */
+  public static CloseableIterator<Row> liveRowsWithLineage(TableFiles files, TableMetadata metadata,
+                                                           Collection<DataFile> dataFiles) {
+    if (metadata.formatVersion() < 3) {
+      return liveRows(files, metadata, dataFiles);
+    }
+    Set<String> locations = new HashSet<>();
+    dataFiles.forEach(f -> locations.add(f.location()));
+    SnapshotScan all = of(files, metadata);
+    return new SnapshotScan(files, metadata, all.snapshot, io.datashard.MetadataColumns.withRowLineage(metadata.schema()),
+        all.filter, all.bound, 1, Long.MAX_VALUE, Set.copyOf(locations)).iterator();
+  }
+
+  /**
    * Internal (the change feed): the same scan restricted to some data files of its snapshot, with the snapshot's
    * delete files still applied to them.
    *

@@ -377,7 +377,7 @@ public final class ReplaceFiles extends SnapshotProducer {
     if (s == null) {
       return live;
     }
-    for (ManifestFile m : files.manifestsToRewrite(metadata, s, "rewrite")) {
+    for (ManifestFile m : files.manifestsToRead(metadata, s, "rewrite")) {
       if (m.content() != ManifestFile.CONTENT_DATA) {
         continue;
       }

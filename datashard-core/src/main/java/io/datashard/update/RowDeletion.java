@@ -87,16 +87,22 @@ public final class RowDeletion {
       liveInBase = ReplaceFiles.liveFiles(files, base).keySet();
     }
     if (liveInBase.contains(f.location())) {
-      return io.datashard.scan.SnapshotScan.liveRows(files, base, List.of(f));
+      return io.datashard.scan.SnapshotScan.liveRowsWithLineage(files, base, List.of(f));
     }
+    // not committed yet: no lineage (its columns read as null: the rows get ids when they commit)
     return io.datashard.parquet.DataFileReader.read(files.storage().newInputFile(f.location(), f.fileSizeInBytes()),
-        schema, files.keys().decryption(f));
+        writeSchema(), files.keys().decryption(f));
+  }
+
+  /** @return the schema surviving rows are written with: in format version 3, with each row's lineage */
+  private Schema writeSchema() {
+    return base.formatVersion() >= 3 ? io.datashard.MetadataColumns.withRowLineage(schema) : schema;
   }
 
   private List<DataFile> rewrite(DataFile original) {
     PartitionSpec spec = base.specById(original.specId());
     String path = spec == null || spec.isUnpartitioned() ? null : new Partitioner(spec, schema).path(original.partition());
-    RollingDataWriter w = new RollingDataWriter(files.storage(), schema, ParquetOptions.fromProperties(base.properties()),
+    RollingDataWriter w = new RollingDataWriter(files.storage(), writeSchema(), ParquetOptions.fromProperties(base.properties()),
         () -> files.dataFileLocation(path, writeId, fileNumber++), files.keys().encryptor(base));
     List<DataFile> out = new ArrayList<>();
     try {

@@ -125,6 +125,23 @@ class RowLineageInteropTest {
       assertThat(rows.stream().map(r -> r.get(1)).distinct().count()).as("unique row ids across both engines")
           .isEqualTo(15);
       assertThat(rows).allSatisfy(r -> assertThat(r.get(1)).isNotNull());
+
+      // DataShard's copy-on-write delete and compaction store each copied row's id and sequence number in the
+      // files they write: Iceberg reads the same lineage from them
+      ds.deleteWhere(io.datashard.expressions.Expressions.in("id", 3L, 100L));
+      ds.refresh().rewriteDataFiles().minFileSizeBytes(Long.MAX_VALUE).execute();
+      byPath.refresh();
+      for (org.apache.iceberg.Snapshot s : byPath.snapshots()) {
+        assertThat(dataShard(ds, s.snapshotId())).as("snapshot %d", s.snapshotId())
+            .isEqualTo(iceberg(byPath, s.snapshotId()));
+      }
+      List<List<Object>> compacted = dataShard(ds.refresh(), null);
+      List<List<Object>> expected = new ArrayList<>(rows);
+      expected.removeIf(r -> List.of(3L, 100L).contains((Long) r.get(0)));
+      assertThat(compacted).extracting(r -> r.subList(0, 3)).as("id, _row_id, _last_updated_sequence_number kept")
+          .isEqualTo(expected.stream().map(r -> r.subList(0, 3)).toList());
+      assertThat(compacted.stream().map(r -> r.get(3)).distinct().count()).as("one file after compaction")
+          .isEqualTo(1);
     }
   }
 
