@@ -16,7 +16,8 @@ public sealed class Type permits StructType, ListType, MapType {
 
   /** The kind of a type. */
   public enum Id {
-    BOOLEAN, INT, LONG, FLOAT, DOUBLE, DECIMAL, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, STRING, UUID, FIXED, BINARY,
+    BOOLEAN, INT, LONG, FLOAT, DOUBLE, DECIMAL, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, TIMESTAMP_NS, TIMESTAMP_NS_TZ, STRING,
+    UUID, FIXED, BINARY,
     STRUCT, LIST, MAP;
 
     /** @return whether this is the kind of a primitive type */
@@ -147,6 +148,8 @@ public sealed class Type permits StructType, ListType, MapType {
       case TIME: return "time";
       case TIMESTAMP: return "timestamp";
       case TIMESTAMP_TZ: return "timestamptz";
+      case TIMESTAMP_NS: return "timestamp_ns";
+      case TIMESTAMP_NS_TZ: return "timestamptz_ns";
       case STRING: return "string";
       case UUID: return "uuid";
       case FIXED: return "fixed[" + precisionOrLength + "]";

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  *   <tr><td>TIME</td><td>LocalTime (microsecond precision)</td><td></td></tr>
  *   <tr><td>TIMESTAMP</td><td>LocalDateTime (microsecond precision)</td><td></td></tr>
  *   <tr><td>TIMESTAMP_TZ</td><td>OffsetDateTime in UTC (microsecond precision)</td><td>Instant, ZonedDateTime</td></tr>
+ *   <tr><td>TIMESTAMP_NS (v3)</td><td>LocalDateTime (nanosecond precision)</td><td></td></tr>
+ *   <tr><td>TIMESTAMP_NS_TZ (v3)</td><td>OffsetDateTime in UTC (nanosecond precision)</td><td>Instant, ZonedDateTime</td></tr>
  *   <tr><td>STRING</td><td>String</td><td></td></tr>
  *   <tr><td>UUID</td><td>UUID</td><td></td></tr>
  *   <tr><td>fixed[L]</td><td>ByteBuffer of exactly L bytes</td><td>byte[] of exactly L bytes</td></tr>
@@ -44,6 +46,10 @@ public final class Types {
   public static final Type TIME = new Type(Type.Id.TIME, 0, 0);
   public static final Type TIMESTAMP = new Type(Type.Id.TIMESTAMP, 0, 0);
   public static final Type TIMESTAMP_TZ = new Type(Type.Id.TIMESTAMP_TZ, 0, 0);
+  /** Nanosecond timestamp without zone (format version 3 tables only). */
+  public static final Type TIMESTAMP_NS = new Type(Type.Id.TIMESTAMP_NS, 0, 0);
+  /** Nanosecond timestamp with zone, stored in UTC (format version 3 tables only). */
+  public static final Type TIMESTAMP_NS_TZ = new Type(Type.Id.TIMESTAMP_NS_TZ, 0, 0);
   public static final Type STRING = new Type(Type.Id.STRING, 0, 0);
   public static final Type UUID = new Type(Type.Id.UUID, 0, 0);
   public static final Type BINARY = new Type(Type.Id.BINARY, 0, 0);
@@ -146,6 +152,8 @@ public final class Types {
       case "time": return TIME;
       case "timestamp": return TIMESTAMP;
       case "timestamptz": return TIMESTAMP_TZ;
+      case "timestamp_ns": return TIMESTAMP_NS;
+      case "timestamptz_ns": return TIMESTAMP_NS_TZ;
       case "string": return STRING;
       case "uuid": return UUID;
       case "binary": return BINARY;

@@ -218,4 +218,43 @@ class FormatVersion3Test {
           .satisfies(d -> assertThat(d.recordCount()).isEqualTo(20)));
     }
   }
+
+  @Test
+  void nanosecondTimestampsKeepEveryDigitAndPruneByDayAndBucket() {
+    Schema schema = Schema.of(Field.required(1, "id", Types.LONG), Field.optional(2, "ts", Types.TIMESTAMP_NS),
+        Field.optional(3, "at", Types.TIMESTAMP_NS_TZ));
+    try (Warehouse wh = Warehouse.local(dir)) {
+      assertThatThrownBy(() -> wh.createTable("v2", schema)).isInstanceOf(ValidationException.class)
+          .hasMessageContaining("format version 3").hasMessageContaining("ts");
+      PartitionSpec spec = PartitionSpec.builderFor(schema).day("ts").bucket("at", 4).build();
+      Table t = wh.createTable("t", schema, spec, Map.of("format-version", "3"));
+      java.time.LocalDateTime base = java.time.LocalDateTime.of(2026, 12, 4, 13, 1, 2, 123_456_789);
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (long i = 0; i < 20; i++) {
+        Map<String, Object> r = new java.util.HashMap<>();
+        r.put("id", i);
+        r.put("ts", base.plusHours(i * 7).plusNanos(i));
+        r.put("at", java.time.Instant.parse("1969-12-31T23:59:59.999999999Z").plusNanos(i * 1_000_001L));
+        rows.add(r);
+      }
+      t.appendRecords(rows);
+      List<Row> read = t.scan().toList();
+      read.sort(java.util.Comparator.comparing(r -> r.getLong("id")));
+      for (int i = 0; i < 20; i++) {
+        assertThat(read.get(i).get("ts")).isEqualTo(base.plusHours(i * 7L).plusNanos(i));
+        assertThat(read.get(i).get("at")).isEqualTo(java.time.Instant.parse("1969-12-31T23:59:59.999999999Z")
+            .plusNanos(i * 1_000_001L).atOffset(java.time.ZoneOffset.UTC));
+      }
+      // a filter one nanosecond past a value excludes it; pruning by day skips the other partitions' files
+      java.time.LocalDateTime third = base.plusHours(14).plusNanos(2);
+      TableScan exact = t.scan().filter(Expressions.equal("ts", third));
+      assertThat(exact.toList()).extracting(r -> r.getLong("id")).containsExactly(2L);
+      assertThat(exact.report().filesPruned()).isPositive();
+      assertThat(t.scan().filter(Expressions.greaterThan("ts", third.minusNanos(1))).filter(
+          Expressions.lessThan("ts", third.plusNanos(1))).toList()).extracting(r -> r.getLong("id")).containsExactly(2L);
+      assertThat(t.scan().filter(Expressions.greaterThan("ts", "2026-12-04T13:01:02.123456789")).count()).isEqualTo(19);
+      assertThat(t.scan().filter(Expressions.equal("at", java.time.Instant.parse("1970-01-01T00:00:00.001000000Z")))
+          .toList()).extracting(r -> r.getLong("id")).containsExactly(1L);
+    }
+  }
 }

@@ -51,7 +51,7 @@ public final class TextTable {
         case INT: case LONG: case FLOAT: case DOUBLE: case DECIMAL:
           right[i] = true;
           break;
-        case BOOLEAN, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, STRING, UUID, FIXED, BINARY, STRUCT, LIST, MAP:
+        case BOOLEAN, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, TIMESTAMP_NS, TIMESTAMP_NS_TZ, STRING, UUID, FIXED, BINARY, STRUCT, LIST, MAP:
         default:
           right[i] = false;
       }

@@ -48,13 +48,15 @@ public final class Comparators {
       case BINARY: return BYTES;
       case UUID: return UUIDS;
       case DECIMAL: return DECIMALS;
-      case TIMESTAMP_TZ: return TIMESTAMPTZ;
+      case TIMESTAMP_TZ:
+      case TIMESTAMP_NS_TZ: return TIMESTAMPTZ;
       case BOOLEAN:
       case INT:
       case LONG:
       case DATE:
       case TIME:
       case TIMESTAMP:
+      case TIMESTAMP_NS:
         return NATURAL;
       case STRUCT, LIST, MAP:
       default:

@@ -115,6 +115,15 @@ final class Literals {
       case TIMESTAMP:
         return v instanceof LocalDateTime ? v
             : v instanceof String ? TimeText.timestamp((String) v) : null;
+      case TIMESTAMP_NS:
+        return v instanceof LocalDateTime ? v
+            : v instanceof String ? TimeText.timestampNanos((String) v) : null;
+      case TIMESTAMP_NS_TZ:
+        if (v instanceof String) {
+          return TimeText.timestampTzNanos((String) v);
+        }
+        return v instanceof OffsetDateTime || v instanceof Instant || v instanceof ZonedDateTime
+            ? utc(v) : null;
       case TIMESTAMP_TZ:
         if (v instanceof OffsetDateTime) {
           return ((OffsetDateTime) v).withOffsetSameInstant(ZoneOffset.UTC);
@@ -212,5 +221,13 @@ final class Literals {
       return ByteBuffer.wrap(((byte[]) v).clone()).asReadOnlyBuffer();
     }
     return null;
+  }
+
+  private static OffsetDateTime utc(Object v) {
+    if (v instanceof Instant i) {
+      return i.atOffset(ZoneOffset.UTC);
+    }
+    OffsetDateTime o = v instanceof ZonedDateTime z ? z.toOffsetDateTime() : (OffsetDateTime) v;
+    return o.withOffsetSameInstant(ZoneOffset.UTC);
   }
 }

@@ -43,6 +43,29 @@ public final class TimeText {
     return parsed.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
   }
 
+  /** @return {@link #timestampTz} with nanosecond precision (for timestamptz_ns) */
+  public static OffsetDateTime timestampTzNanos(String text) {
+    String t = text.trim();
+    if (t.length() == 10) {
+      return LocalDate.parse(t).atStartOfDay().atOffset(ZoneOffset.UTC);
+    }
+    String iso = t.length() > 10 && t.charAt(10) == ' ' ? t.substring(0, 10) + 'T' + t.substring(11) : t;
+    try {
+      return OffsetDateTime.parse(iso).withOffsetSameInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException e) {
+      return LocalDateTime.parse(iso).atOffset(ZoneOffset.UTC);
+    }
+  }
+
+  /** @return {@link #timestamp} with nanosecond precision (for timestamp_ns) */
+  public static LocalDateTime timestampNanos(String text) {
+    String t = text.trim();
+    if (t.length() == 10) {
+      return LocalDate.parse(t).atStartOfDay();
+    }
+    return LocalDateTime.parse(t.length() > 10 && t.charAt(10) == ' ' ? t.substring(0, 10) + 'T' + t.substring(11) : t);
+  }
+
   /**
    * @param text a date and time without zone ({@code 2024-05-01T10:00:00}, {@code 2024-05-01 10:00}) or a date
    *     (midnight)

@@ -132,6 +132,12 @@ public final class ManifestSchemas {
         s.addProp(ADJUST_TO_UTC_PROP, true);
         return s;
       }
+      case TIMESTAMP_NS:
+      case TIMESTAMP_NS_TZ: {
+        Schema s = LogicalTypes.timestampNanos().addToSchema(Schema.create(Schema.Type.LONG));
+        s.addProp(ADJUST_TO_UTC_PROP, type.id() == Type.Id.TIMESTAMP_NS_TZ);
+        return s;
+      }
       case STRING: return Schema.create(Schema.Type.STRING);
       case UUID: return LogicalTypes.uuid().addToSchema(Schema.createFixed("uuid_fixed", null, null, 16));
       case FIXED: return Schema.createFixed("fixed_" + type.length(), null, null, type.length());

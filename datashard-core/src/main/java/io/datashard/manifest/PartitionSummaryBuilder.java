@@ -83,7 +83,8 @@ final class PartitionSummaryBuilder {
         return (a, b) -> Float.compare((Float) a, (Float) b);
       case DOUBLE:
         return (a, b) -> Double.compare((Double) a, (Double) b);
-      case BOOLEAN, INT, LONG, DECIMAL, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, UUID, STRUCT, LIST, MAP:
+      case BOOLEAN, INT, LONG, DECIMAL, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, TIMESTAMP_NS, TIMESTAMP_NS_TZ, UUID, STRUCT,
+          LIST, MAP:
       default:
         // Integer, Long, Boolean, LocalDate, LocalTime, LocalDateTime, OffsetDateTime (all UTC), UUID
         // (Java's signed order, which is what Iceberg's comparator uses), BigDecimal of one scale.

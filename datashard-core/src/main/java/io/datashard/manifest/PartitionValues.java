@@ -52,8 +52,10 @@ final class PartitionValues {
         case TIME:
           return (LocalTime) value;
         case TIMESTAMP:
+        case TIMESTAMP_NS:
           return (LocalDateTime) value;
         case TIMESTAMP_TZ:
+        case TIMESTAMP_NS_TZ:
           if (value instanceof Instant) {
             return ((Instant) value).atOffset(ZoneOffset.UTC);
           }
@@ -119,6 +121,10 @@ final class PartitionValues {
         return DateTimeUtil.microsFromTimestamp((LocalDateTime) value);
       case TIMESTAMP_TZ:
         return DateTimeUtil.microsFromTimestamptz((OffsetDateTime) value);
+      case TIMESTAMP_NS:
+        return DateTimeUtil.nanosFromTimestamp((LocalDateTime) value);
+      case TIMESTAMP_NS_TZ:
+        return DateTimeUtil.nanosFromTimestamptz((OffsetDateTime) value);
       case UUID: {
         UUID u = (UUID) value;
         ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.BIG_ENDIAN);
@@ -175,6 +181,11 @@ final class PartitionValues {
           Object adjust = avro.getObjectProp(ManifestSchemas.ADJUST_TO_UTC_PROP);
           return Boolean.TRUE.equals(adjust) ? DateTimeUtil.timestamptzFromMicros(v)
               : DateTimeUtil.timestampFromMicros(v);
+        }
+        if ("timestamp-nanos".equals(logicalName)) {
+          Object adjust = avro.getObjectProp(ManifestSchemas.ADJUST_TO_UTC_PROP);
+          return Boolean.TRUE.equals(adjust) ? DateTimeUtil.timestamptzFromNanos(v)
+              : DateTimeUtil.timestampFromNanos(v);
         }
         return v;
       }

@@ -71,8 +71,10 @@ final class DefaultValueJson {
       case TIME:
         return LocalTime.parse(text(json, type));
       case TIMESTAMP:
+      case TIMESTAMP_NS:
         return LocalDateTime.parse(text(json, type));
       case TIMESTAMP_TZ:
+      case TIMESTAMP_NS_TZ:
         return OffsetDateTime.parse(text(json, type)).withOffsetSameInstant(ZoneOffset.UTC);
       case STRING:
         return text(json, type);
@@ -144,8 +146,8 @@ final class DefaultValueJson {
       case FLOAT -> g.writeNumber((Float) value);
       case DOUBLE -> g.writeNumber((Double) value);
       case DECIMAL -> g.writeString(((BigDecimal) value).toPlainString());
-      case DATE, TIME, TIMESTAMP, UUID, STRING -> g.writeString(value.toString());
-      case TIMESTAMP_TZ -> g.writeString(((OffsetDateTime) value).toString());
+      case DATE, TIME, TIMESTAMP, TIMESTAMP_NS, UUID, STRING -> g.writeString(value.toString());
+      case TIMESTAMP_TZ, TIMESTAMP_NS_TZ -> g.writeString(((OffsetDateTime) value).toString());
       case FIXED, BINARY -> {
         ByteBuffer b = ((ByteBuffer) value).duplicate();
         byte[] bytes = new byte[b.remaining()];

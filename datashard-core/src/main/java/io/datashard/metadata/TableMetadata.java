@@ -129,10 +129,49 @@ public final class TableMetadata {
     Map<String, String> props = new HashMap<>(properties);
     String requested = props.remove(FORMAT_VERSION_PROPERTY);
     int formatVersion = requested == null ? FORMAT_VERSION : parseFormatVersion(requested, 2);
+    requireTypesAllowedIn(formatVersion, s);
     CarriedMetadata carried = CarriedMetadata.initial().withNextRowId(formatVersion >= 3 ? 0L : null);
     return new TableMetadata(null, 1, formatVersion, UUID.randomUUID().toString(), location, 0, nowMillis,
         s.highestFieldId(), List.of(s), 0, List.of(spec), spec.specId(), spec.lastAssignedFieldId(), props,
         null, List.of(), List.of(), List.of(), carried, new SnapshotJsonCache());
+  }
+
+  /** Nanosecond timestamps are format version 3 types: older readers would misread them. */
+  private static void requireTypesAllowedIn(int formatVersion, Schema schema) {
+    if (formatVersion >= 3) {
+      return;
+    }
+    for (io.datashard.Field f : schema.fields()) {
+      String v3 = v3Type(f.type(), f.name());
+      if (v3 != null) {
+        throw new io.datashard.ValidationException("column '" + v3 + "' has a type of format version 3; create the "
+            + "table with the property format-version=3 (or upgrade it) to use it");
+      }
+    }
+  }
+
+  private static String v3Type(io.datashard.Type t, String path) {
+    switch (t.id()) {
+      case TIMESTAMP_NS:
+      case TIMESTAMP_NS_TZ:
+        return path + " (" + t + ")";
+      case STRUCT:
+        for (io.datashard.Field c : t.asStruct().fields()) {
+          String found = v3Type(c.type(), path + "." + c.name());
+          if (found != null) {
+            return found;
+          }
+        }
+        return null;
+      case LIST:
+        return v3Type(t.asList().elementType(), path + ".element");
+      case MAP: {
+        String k = v3Type(t.asMap().keyType(), path + ".key");
+        return k != null ? k : v3Type(t.asMap().valueType(), path + ".value");
+      }
+      default:
+        return null;
+    }
   }
 
   private static int parseFormatVersion(String value, int lowest) {
@@ -223,6 +262,7 @@ public final class TableMetadata {
    */
   public TableMetadata withCurrentSchema(Schema newSchema, int newLastColumnId, long nowMillis) {
     checkWritable();
+    requireTypesAllowedIn(formatVersion, newSchema);
     List<Schema> newSchemas = new ArrayList<>(schemas);
     int id = -1;
     int maxId = -1;

@@ -145,7 +145,8 @@ final class FileMetrics {
         }
         return;
       }
-      case BOOLEAN, INT, LONG, FLOAT, DOUBLE, DECIMAL, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, UUID, FIXED,
+      case BOOLEAN, INT, LONG, FLOAT, DOUBLE, DECIMAL, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, TIMESTAMP_NS, TIMESTAMP_NS_TZ,
+          UUID, FIXED,
           STRUCT, LIST, MAP:
       default:
         lower.put(id, Conversions.toByteBuffer(type, toJava(type, min)));

@@ -29,6 +29,7 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
  *   <tr><td>date</td><td>INT32 DATE</td></tr>
  *   <tr><td>time</td><td>INT64 TIME(MICROS, adjustedToUTC=false)</td></tr>
  *   <tr><td>timestamp / timestamptz</td><td>INT64 TIMESTAMP(MICROS, false / true)</td></tr>
+ *   <tr><td>timestamp_ns / timestamptz_ns</td><td>INT64 TIMESTAMP(NANOS, false / true)</td></tr>
  *   <tr><td>string</td><td>BINARY STRING</td></tr>
  *   <tr><td>uuid</td><td>FIXED_LEN_BYTE_ARRAY(16) UUID</td></tr>
  *   <tr><td>fixed[L]</td><td>FIXED_LEN_BYTE_ARRAY(L)</td></tr>
@@ -130,6 +131,10 @@ public final class ParquetSchemas {
           .as(LogicalTypeAnnotation.timestampType(false, LogicalTypeAnnotation.TimeUnit.MICROS));
       case TIMESTAMP_TZ -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT64, repetition)
           .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS));
+      case TIMESTAMP_NS -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT64, repetition)
+          .as(LogicalTypeAnnotation.timestampType(false, LogicalTypeAnnotation.TimeUnit.NANOS));
+      case TIMESTAMP_NS_TZ -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.INT64, repetition)
+          .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.NANOS));
       case STRING -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.BINARY, repetition)
           .as(LogicalTypeAnnotation.stringType());
       case UUID -> org.apache.parquet.schema.Types.primitive(PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY, repetition)

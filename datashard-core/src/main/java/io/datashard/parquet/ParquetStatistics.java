@@ -38,6 +38,10 @@ public final class ParquetStatistics {
         return DateTimeUtil.timestampFromMicros((Long) v);
       case TIMESTAMP_TZ:
         return DateTimeUtil.timestamptzFromMicros((Long) v);
+      case TIMESTAMP_NS:
+        return DateTimeUtil.timestampFromNanos((Long) v);
+      case TIMESTAMP_NS_TZ:
+        return DateTimeUtil.timestamptzFromNanos((Long) v);
       case STRING: {
         String str = ((Binary) v).toStringUsingUTF8();
         return str.indexOf('\uFFFD') >= 0 ? null : str; // invalid UTF-8 (a bound cut mid-character): unknown

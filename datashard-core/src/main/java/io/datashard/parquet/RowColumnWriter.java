@@ -325,7 +325,7 @@ final class RowColumnWriter {
       case STRING -> String.class;
       case UUID -> UUID.class;
       // truncation to microseconds, UTC offsets, decimal scale and fixed length are the validator's to check
-      case DECIMAL, TIME, TIMESTAMP, TIMESTAMP_TZ, FIXED, BINARY, STRUCT, LIST, MAP -> null;
+      case DECIMAL, TIME, TIMESTAMP, TIMESTAMP_TZ, TIMESTAMP_NS, TIMESTAMP_NS_TZ, FIXED, BINARY, STRUCT, LIST, MAP -> null;
     };
   }
 
@@ -470,6 +470,12 @@ final class RowColumnWriter {
       case TIMESTAMP_TZ:
         c.write(timestamptzMicros(v), rep, def);
         break;
+      case TIMESTAMP_NS:
+        c.write(DateTimeUtil.nanosFromTimestamp((LocalDateTime) v), rep, def);
+        break;
+      case TIMESTAMP_NS_TZ:
+        c.write(DateTimeUtil.nanosFromTimestamptz(toUtc(v)), rep, def);
+        break;
       case STRING:
         c.write(writeString(i, v instanceof String str ? str : v.toString()), rep, def);
         break;
@@ -546,6 +552,15 @@ final class RowColumnWriter {
     }
     System.arraycopy(unscaled, 0, out, offset, unscaled.length);
     c.write(Binary.fromConstantByteArray(out), rep, def);
+  }
+
+  private static OffsetDateTime toUtc(Object v) {
+    if (v instanceof OffsetDateTime o) {
+      return o;
+    } else if (v instanceof Instant t) {
+      return t.atOffset(java.time.ZoneOffset.UTC);
+    }
+    return ((ZonedDateTime) v).toOffsetDateTime();
   }
 
   private static long timestamptzMicros(Object v) {

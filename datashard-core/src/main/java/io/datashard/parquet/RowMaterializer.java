@@ -344,6 +344,26 @@ final class RowMaterializer extends RecordMaterializer<Object[]> {
           };
         }
         break;
+      case TIMESTAMP_NS:
+        if (physical == PrimitiveTypeName.INT64) {
+          return new Value(s, pos) {
+            @Override
+            public void addLong(long v) {
+              s.values[pos] = DateTimeUtil.timestampFromNanos(v);
+            }
+          };
+        }
+        break;
+      case TIMESTAMP_NS_TZ:
+        if (physical == PrimitiveTypeName.INT64) {
+          return new Value(s, pos) {
+            @Override
+            public void addLong(long v) {
+              s.values[pos] = DateTimeUtil.timestamptzFromNanos(v);
+            }
+          };
+        }
+        break;
       case STRING:
         if (physical == PrimitiveTypeName.BINARY) {
           return new StringValue(s, pos);

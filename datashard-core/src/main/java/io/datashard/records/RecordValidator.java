@@ -350,6 +350,18 @@ public final class RecordValidator {
           return ((LocalDateTime) v).truncatedTo(ChronoUnit.MICROS);
         }
         break;
+      case TIMESTAMP_NS:
+        if (v instanceof LocalDateTime) {
+          return v;
+        }
+        break;
+      case TIMESTAMP_NS_TZ:
+        if (v instanceof OffsetDateTime || v instanceof Instant || v instanceof ZonedDateTime) {
+          OffsetDateTime odt = v instanceof OffsetDateTime o ? o : v instanceof Instant i ? i.atOffset(ZoneOffset.UTC)
+              : ((ZonedDateTime) v).toOffsetDateTime();
+          return odt.getOffset().equals(ZoneOffset.UTC) ? odt : odt.withOffsetSameInstant(ZoneOffset.UTC);
+        }
+        break;
       case TIMESTAMP_TZ:
         if (v instanceof OffsetDateTime) {
           OffsetDateTime odt = ((OffsetDateTime) v).truncatedTo(ChronoUnit.MICROS);
@@ -518,6 +530,8 @@ public final class RecordValidator {
       case TIME: return "LocalTime";
       case TIMESTAMP: return "LocalDateTime";
       case TIMESTAMP_TZ: return "OffsetDateTime (or Instant, ZonedDateTime)";
+      case TIMESTAMP_NS: return "LocalDateTime";
+      case TIMESTAMP_NS_TZ: return "OffsetDateTime (or Instant, ZonedDateTime)";
       case STRING: return "String";
       case UUID: return "UUID";
       case FIXED: case BINARY: return "byte[] or ByteBuffer";

@@ -217,7 +217,7 @@ public final class Transforms {
     public boolean canTransform(Type t) {
       switch (t.id()) {
         case DATE: return unit != ChronoUnit.HOURS;
-        case TIMESTAMP: case TIMESTAMP_TZ: return true;
+        case TIMESTAMP: case TIMESTAMP_TZ: case TIMESTAMP_NS: case TIMESTAMP_NS_TZ: return true;
         case BOOLEAN, INT, LONG, FLOAT, DOUBLE, DECIMAL, TIME, STRING, UUID, FIXED, BINARY, STRUCT, LIST,
             MAP:
         default: return false;
@@ -277,6 +277,10 @@ public final class Transforms {
           return new Object[] {start, end.minusNanos(1000)};
         case TIMESTAMP_TZ:
           return new Object[] {start.atOffset(ZoneOffset.UTC), end.minusNanos(1000).atOffset(ZoneOffset.UTC)};
+        case TIMESTAMP_NS:
+          return new Object[] {start, end.minusNanos(1)};
+        case TIMESTAMP_NS_TZ:
+          return new Object[] {start.atOffset(ZoneOffset.UTC), end.minusNanos(1).atOffset(ZoneOffset.UTC)};
         case BOOLEAN, INT, LONG, FLOAT, DOUBLE, DECIMAL, TIME, STRING, UUID, FIXED, BINARY, STRUCT, LIST,
             MAP:
         default:
@@ -366,7 +370,7 @@ public final class Transforms {
     public boolean canTransform(Type t) {
       switch (t.id()) {
         case INT: case LONG: case DECIMAL: case DATE: case TIME: case TIMESTAMP: case TIMESTAMP_TZ:
-        case STRING: case UUID: case FIXED: case BINARY:
+        case TIMESTAMP_NS: case TIMESTAMP_NS_TZ: case STRING: case UUID: case FIXED: case BINARY:
           return true;
         case BOOLEAN, FLOAT, DOUBLE, STRUCT, LIST, MAP:
         default:
@@ -453,7 +457,8 @@ public final class Transforms {
       switch (t.id()) {
         case INT: case LONG: case DECIMAL: case STRING: case BINARY:
           return true;
-        case BOOLEAN, FLOAT, DOUBLE, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, UUID, FIXED, STRUCT, LIST, MAP:
+        case BOOLEAN, FLOAT, DOUBLE, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, TIMESTAMP_NS, TIMESTAMP_NS_TZ, UUID, FIXED, STRUCT,
+            LIST, MAP:
         default:
           return false;
       }

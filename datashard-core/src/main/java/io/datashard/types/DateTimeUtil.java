@@ -32,8 +32,28 @@ public final class DateTimeUtil {
     return LocalTime.ofNanoOfDay(micros * 1000L);
   }
 
+  /** @return microseconds since the epoch, rounded down (a nanosecond timestamp is hashed and bucketed by it) */
   public static long microsFromTimestamp(LocalDateTime ts) {
-    return ChronoUnit.MICROS.between(EPOCH, ts.atOffset(ZoneOffset.UTC));
+    return Math.addExact(Math.multiplyExact(ts.toEpochSecond(ZoneOffset.UTC), 1_000_000L), ts.getNano() / 1000);
+  }
+
+  /** @return nanoseconds since the epoch (format version 3's timestamp_ns) */
+  public static long nanosFromTimestamp(LocalDateTime ts) {
+    return Math.addExact(Math.multiplyExact(ts.toEpochSecond(ZoneOffset.UTC), 1_000_000_000L), ts.getNano());
+  }
+
+  public static LocalDateTime timestampFromNanos(long nanos) {
+    return LocalDateTime.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), (int) Math.floorMod(nanos, 1_000_000_000L),
+        ZoneOffset.UTC);
+  }
+
+  /** @return nanoseconds since the epoch (format version 3's timestamptz_ns) */
+  public static long nanosFromTimestamptz(OffsetDateTime ts) {
+    return Math.addExact(Math.multiplyExact(ts.toEpochSecond(), 1_000_000_000L), ts.getNano());
+  }
+
+  public static OffsetDateTime timestamptzFromNanos(long nanos) {
+    return timestampFromNanos(nanos).atOffset(ZoneOffset.UTC);
   }
 
   public static LocalDateTime timestampFromMicros(long micros) {
@@ -41,7 +61,7 @@ public final class DateTimeUtil {
   }
 
   public static long microsFromTimestamptz(OffsetDateTime ts) {
-    return ChronoUnit.MICROS.between(EPOCH, ts);
+    return Math.addExact(Math.multiplyExact(ts.toEpochSecond(), 1_000_000L), ts.getNano() / 1000);
   }
 
   public static OffsetDateTime timestamptzFromMicros(long micros) {

@@ -309,7 +309,7 @@ public final class SchemaUpdate implements UpdateSchema {
       case INT: return to.id() == Type.Id.LONG;
       case FLOAT: return to.id() == Type.Id.DOUBLE;
       case DECIMAL: return to.id() == Type.Id.DECIMAL && to.scale() == from.scale() && to.precision() >= from.precision();
-      case BOOLEAN, LONG, DOUBLE, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, STRING, UUID, FIXED, BINARY, STRUCT,
+      case BOOLEAN, LONG, DOUBLE, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, TIMESTAMP_NS, TIMESTAMP_NS_TZ, STRING, UUID, FIXED, BINARY, STRUCT,
           LIST, MAP:
       default: return false;
     }
