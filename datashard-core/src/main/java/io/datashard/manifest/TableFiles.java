@@ -178,6 +178,11 @@ public final class TableFiles {
     if (metadata.formatVersion() > TableMetadata.MAX_READ_FORMAT_VERSION) {
       throw refused(metadata, operation, "reads format versions 1 to " + TableMetadata.MAX_READ_FORMAT_VERSION);
     }
+    if (metadata.usesIcebergTableEncryption()) {
+      throw new io.datashard.UnsupportedTableFeatureException("table " + tableLocation + ": " + operation
+          + " refused: the table uses Iceberg table encryption (encryption-keys), whose encrypted manifests "
+          + "DataShard does not read (see docs/format.md, \"What DataShard refuses\")");
+    }
     return manifests(snapshot.manifestListLocation());
   }
 

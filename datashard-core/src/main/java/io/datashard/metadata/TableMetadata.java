@@ -188,6 +188,15 @@ public final class TableMetadata {
     return v;
   }
 
+  /**
+   * @return whether the table uses Iceberg's own table encryption ({@code encryption-keys}, format version 3): its
+   *     manifest lists and manifests are encrypted with keys DataShard does not manage
+   */
+  public boolean usesIcebergTableEncryption() {
+    com.fasterxml.jackson.databind.JsonNode keys = carried.unknownTopLevel().get("encryption-keys");
+    return keys != null && keys.isArray() && !keys.isEmpty();
+  }
+
   /** @return the table's next row id (format version 3 row lineage), or null before version 3 */
   public Long nextRowId() {
     return carried.nextRowId();
@@ -463,6 +472,10 @@ public final class TableMetadata {
    * since its new required fields would be left wrong.
    */
   private void checkWritable() {
+    if (usesIcebergTableEncryption()) {
+      throw new io.datashard.UnsupportedTableFeatureException("table at " + location + " uses Iceberg table "
+          + "encryption (encryption-keys), which DataShard does not support; it does not commit to this table");
+    }
     if (formatVersion > MAX_WRITE_FORMAT_VERSION) {
       throw new io.datashard.UnsupportedTableFeatureException("table at " + location + " has format-version "
           + formatVersion + "; DataShard writes format versions 1 to " + MAX_WRITE_FORMAT_VERSION

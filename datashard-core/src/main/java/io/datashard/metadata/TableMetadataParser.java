@@ -583,7 +583,13 @@ public final class TableMetadataParser {
 
   private static Type parseType(JsonNode type, String where) {
     if (type.isTextual()) {
-      return Types.fromName(type.asText());
+      try {
+        return Types.fromName(type.asText());
+      } catch (io.datashard.ValidationException e) {
+        // variant, geometry, geography, unknown (format version 3), or a type of a later version
+        throw new io.datashard.UnsupportedTableFeatureException("field '" + where + "' has type '" + type.asText()
+            + "', which this DataShard release does not support (see docs/format.md, \"What DataShard refuses\")");
+      }
     }
     String kind = type.path("type").asText();
     switch (kind) {
@@ -610,9 +616,18 @@ public final class TableMetadataParser {
     List<PartitionField> out = new ArrayList<>();
     int nextId = PartitionSpec.PARTITION_DATA_ID_START;
     for (JsonNode f : fields) {
+      if (!f.has("source-id") && f.has("source-ids")) {
+        JsonNode ids = f.get("source-ids");
+        if (ids.size() != 1) {
+          throw new io.datashard.UnsupportedTableFeatureException("partition field '" + f.path("name").asText()
+              + "' has a multi-argument transform (source-ids " + ids + "), which this DataShard release does not "
+              + "support");
+        }
+      }
+      int sourceId = f.has("source-id") ? integer(f, "source-id") : f.get("source-ids").get(0).asInt();
       int fieldId = f.has("field-id") ? integer(f, "field-id") : nextId;
       nextId = fieldId + 1;
-      out.add(new PartitionField(integer(f, "source-id"), fieldId, text(f, "name"), text(f, "transform")));
+      out.add(new PartitionField(sourceId, fieldId, text(f, "name"), text(f, "transform")));
     }
     return out;
   }

@@ -82,6 +82,9 @@ public final class RecordValidator {
       Object path = parent == null ? f.name() : Path.field(parent, f.name());
       // a Row of another schema answers a name it lacks with an error, a plain map with null
       Object v = map instanceof Row r ? r.getOrDefault(f.name(), null) : map.get(f.name());
+      if (v == null && f.writeDefault() != null && !map.containsKey(f.name())) {
+        v = f.writeDefault(); // format version 3: a field the writer does not supply gets its write default
+      }
       if (v == null) {
         if (f.isRequired()) {
           throw new RecordValidationException(index, path.toString(),

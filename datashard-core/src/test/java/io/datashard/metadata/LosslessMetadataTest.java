@@ -105,4 +105,41 @@ class LosslessMetadataTest {
           .hasMessageContaining("format-version 4");
     }
   }
+
+  @Test
+  void version3FeaturesDataShardDoesNotSupportAreRefusedNeverMisread() throws Exception {
+    String[][] cases = {
+        {"variant", "\"type\":\"double\",\"doc\"", "\"type\":\"variant\",\"doc\""},
+        {"geometry(OGC:CRS84)", "\"type\":\"double\",\"doc\"", "\"type\":\"geometry(OGC:CRS84)\",\"doc\""},
+        {"multi-argument", "\"partition-specs\":[{\"spec-id\":0,\"fields\":[]",
+            "\"partition-specs\":[{\"spec-id\":0,\"fields\":[{\"name\":\"b\",\"transform\":\"bucket[4]\","
+                + "\"source-ids\":[1,2],\"field-id\":1000}]"},
+    };
+    int n = 0;
+    for (String[] c : cases) {
+      Path table = dir.resolve("refused" + n++);
+      Files.createDirectories(table.resolve("metadata"));
+      String location = table.toUri().toString().replaceAll("/$", "");
+      String v3 = document(location).replace("\"format-version\":2", "\"format-version\":3").replace(c[1], c[2]);
+      assertThat(v3).as(c[0]).contains(c[2]);
+      Files.writeString(table.resolve("metadata/v1.metadata.json"), v3);
+      try (Warehouse wh = Warehouse.local(dir)) {
+        assertThatThrownBy(() -> wh.loadTable(table.getFileName().toString()))
+            .isInstanceOf(UnsupportedTableFeatureException.class).hasMessageContaining(c[0]);
+      }
+    }
+    // Iceberg's own table encryption: loaded, but neither read nor written
+    Path table = dir.resolve("encrypted");
+    Files.createDirectories(table.resolve("metadata"));
+    String location = table.toUri().toString().replaceAll("/$", "");
+    Files.writeString(table.resolve("metadata/v1.metadata.json"), document(location)
+        .replace("\"format-version\":2", "\"format-version\":3")
+        .replace("\"x-top-string\":\"kept\"", "\"encryption-keys\":[{\"key-id\":\"k1\",\"encrypted-key-metadata\":\"AA==\"}]"));
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = wh.loadTable("encrypted");
+      assertThatThrownBy(() -> t.updateProperties().set("k", "v").commit())
+          .isInstanceOf(UnsupportedTableFeatureException.class).hasMessageContaining("encryption-keys");
+    }
+    assertThat(table.resolve("metadata/v2.metadata.json")).doesNotExist();
+  }
 }

@@ -80,6 +80,20 @@ class DefaultValuesInteropTest {
       assertThat(region.writeDefault()).isEqualTo("us");
       // the time-travelled snapshot before the columns existed reads with its own schema
       assertThat(ds.scan().useSnapshot(before).schema().columnNames()).containsExactly("id", "event", "value");
+
+      // DataShard's appends write the write defaults of the fields they leave out (an explicit null stays null)
+      java.util.Map<String, Object> explicitNull = new java.util.HashMap<>(Map.of("id", 5L, "event", "e5"));
+      explicitNull.put("price", null);
+      ds.appendRecords(java.util.List.of(Map.of("id", 4L, "event", "e4"), explicitNull));
+      io.datashard.Row four = ds.refresh().scan().filter(io.datashard.expressions.Expressions.equal("id", 4L))
+          .toList().get(0);
+      assertThat(four.getString("region")).isEqualTo("us");
+      assertThat(four.getInt("level")).isEqualTo(7);
+      assertThat(four.getDecimal("price")).isEqualByComparingTo("12.50");
+      io.datashard.Row five = ds.scan().filter(io.datashard.expressions.Expressions.equal("id", 5L)).toList().get(0);
+      assertThat(five.get("price")).isNull();
+      ice.refresh();
+      assertThat(Rows.iceberg(ice, null)).isEqualTo(Rows.dataShard(ds, null));
     }
   }
 }
