@@ -47,6 +47,36 @@ abstract class RestCatalogScenarios {
   }
 
   @Test
+  void formatVersion3TablesWithRowLineageAndDeletionVectorsThroughRest() {
+    try (Warehouse a = rest(); Warehouse b = rest()) {
+      Table t = a.createTable("v3.orders", ORDERS, io.datashard.PartitionSpec.unpartitioned(),
+          Map.of("format-version", "3", "write.delete.mode", "merge-on-read"));
+      t.appendRecords(List.of(order(1, "a"), order(2, "b"), order(3, "c")));
+      Table stale = b.loadTable("v3.orders");
+      t.appendRecords(List.of(order(4, "d")));
+      stale.appendRecords(List.of(order(5, "e"))); // a lost race, rebuilt on the new head with fresh row ids
+      Table reloaded = a.loadTable("v3.orders");
+      reloaded.deleteWhere(Expressions.equal("id", 2L));
+      reloaded.deleteWhere(Expressions.equal("id", 3L)); // merged into the file's one deletion vector
+      Table last = b.loadTable("v3.orders");
+      assertThat(ids(last)).containsExactly(1L, 4L, 5L);
+      assertThat(last.scan().planFiles()).flatExtracting(io.datashard.FileScanTask::deletes)
+          .extracting(io.datashard.ContentFile::fileFormat).containsExactly("PUFFIN");
+      List<Object> rowIds = new ArrayList<>();
+      last.scan().select("_row_id").toList().forEach(r -> rowIds.add(r.get(0)));
+      assertThat(rowIds).doesNotContainNull().doesNotHaveDuplicates().hasSize(3);
+
+      // the catalog's own (Iceberg) view: version 3, with the row ids DataShard assigned
+      org.apache.iceberg.Table ice = backendCatalog().loadTable(
+          org.apache.iceberg.catalog.TableIdentifier.of("v3", "orders"));
+      assertThat(((org.apache.iceberg.HasTableOperations) ice).operations().current().formatVersion()).isEqualTo(3);
+      assertThat(ice.currentSnapshot().firstRowId()).isNotNull();
+      assertThat(((org.apache.iceberg.HasTableOperations) ice).operations().current().nextRowId())
+          .isGreaterThanOrEqualTo(5);
+    }
+  }
+
+  @Test
   void createAppendScanStreamSchemaUpdateDeleteAndExpireThroughRest() {
     try (Warehouse wh = rest()) {
       Table t = wh.createTable("sales.orders", ORDERS);
