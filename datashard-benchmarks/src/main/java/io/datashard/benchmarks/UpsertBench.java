@@ -37,15 +37,16 @@ final class UpsertBench {
     int fileRows = Integer.parseInt(opts.getOrDefault("fileRows", "100000"));
     int keys = Integer.parseInt(opts.getOrDefault("keys", "10000"));
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "2"));
+    String format = opts.getOrDefault("format", "2"); // 3: deletes are deletion vectors
     Path dir = Bench.tempDir("ds-upsert");
-    Bench.out("## Upserts and merge-on-read: %,d keys into %,d rows (%,d-row files), %d rounds (+1 warm-up); load %s",
-        keys, rows, fileRows, rounds, Bench.loadAverage());
+    Bench.out("## Upserts and merge-on-read: %,d keys into %,d rows (%,d-row files), format version %s, %d rounds "
+        + "(+1 warm-up); load %s", keys, rows, fileRows, format, rounds, Bench.loadAverage());
     try (Warehouse wh = Warehouse.local(dir)) {
       Map<String, List<Bench.Sample>> samples = new HashMap<>();
       for (int round = 0; round <= rounds; round++) {
         for (String mode : List.of(TableProperties.DELETE_MODE_COPY_ON_WRITE,
             TableProperties.DELETE_MODE_MERGE_ON_READ)) {
-          Table t = table(wh, mode + round, mode, rows, fileRows);
+          Table t = table(wh, mode + round, mode, rows, fileRows, format);
           List<Map<String, Object>> batch = upsertBatch(new Random(round), rows, keys);
           Bench.Sample s = Bench.time(() -> t.upsert(batch));
           if (t.rowCount() != rows) {
@@ -56,7 +57,7 @@ final class UpsertBench {
           }
         }
         // Apache Iceberg's Java library, the same upsert on the same kind of table (loaded from its folder).
-        Table same = table(wh, "iceberg" + round, TableProperties.DELETE_MODE_MERGE_ON_READ, rows, fileRows);
+        Table same = table(wh, "iceberg" + round, TableProperties.DELETE_MODE_MERGE_ON_READ, rows, fileRows, format);
         org.apache.iceberg.Table ice = new org.apache.iceberg.hadoop.HadoopTables(
             new org.apache.hadoop.conf.Configuration()).load(same.location());
         List<Map<String, Object>> batch = upsertBatch(new Random(round), rows, keys);
@@ -82,13 +83,13 @@ final class UpsertBench {
           (double) cow.wallNanos() / mor.wallNanos(), (double) ice.wallNanos() / mor.wallNanos());
 
       // Scan with 10% of the rows deleted by position deletes vs the same rows compacted.
-      Table deleted = table(wh, "scan-mor", TableProperties.DELETE_MODE_MERGE_ON_READ, rows, fileRows);
+      Table deleted = table(wh, "scan-mor", TableProperties.DELETE_MODE_MERGE_ON_READ, rows, fileRows, format);
       deleted.deleteWhere(Expressions.equal("name", "n3")); // ids with id % 10 == 3: 10%
-      Table compacted = table(wh, "scan-compacted", TableProperties.DELETE_MODE_MERGE_ON_READ, rows, fileRows);
+      Table compacted = table(wh, "scan-compacted", TableProperties.DELETE_MODE_MERGE_ON_READ, rows, fileRows, format);
       compacted.deleteWhere(Expressions.equal("name", "n3"));
       compacted.rewriteDataFiles().minFileSizeBytes(Long.MAX_VALUE).targetFileSizeBytes(64L << 20).execute();
       // The same ten files with no delete at all: what the file count costs, apart from the deletes.
-      Table tenFiles = table(wh, "scan-ten-files", TableProperties.DELETE_MODE_MERGE_ON_READ, rows, fileRows);
+      Table tenFiles = table(wh, "scan-ten-files", TableProperties.DELETE_MODE_MERGE_ON_READ, rows, fileRows, format);
       // Apache Iceberg's own generic reader on the very same table (its files, its position delete file).
       org.apache.iceberg.Table iceberg = new org.apache.iceberg.hadoop.HadoopTables(
           new org.apache.hadoop.conf.Configuration()).load(deleted.location());
@@ -127,7 +128,7 @@ final class UpsertBench {
           ten.wallNanos() / 1e6, ten.wallRate(counted[3]), ten.cpuNanos() / 1e6);
       Bench.out("| Iceberg generics, the table with the position deletes | %,.0f | %,.0f | %,.0f |",
           iceScan.wallNanos() / 1e6, iceScan.wallRate(counted[2]), iceScan.cpuNanos() / 1e6);
-      Bench.out("with position deletes: %.2fx the compacted scan; %.2fx Iceberg generics on the same table (wall; "
+      Bench.out((format.equals("3") ? "with deletion vectors" : "with position deletes") + ": %.2fx the compacted scan; %.2fx Iceberg generics on the same table (wall; "
           + "%.2fx in thread CPU)", (double) c.wallNanos() / d.wallNanos(), (double) iceScan.wallNanos() / d.wallNanos(),
           (double) iceScan.cpuNanos() / d.cpuNanos());
     }
@@ -200,10 +201,11 @@ final class UpsertBench {
     return n;
   }
 
-  private static Table table(Warehouse wh, String name, String mode, int rows, int fileRows) {
+  private static Table table(Warehouse wh, String name, String mode, int rows, int fileRows, String format) {
     Table t = wh.createTable(name, SCHEMA, PartitionSpec.unpartitioned(),
         Map.of(TableProperties.DELETE_MODE, mode, TableProperties.PARQUET_COMPRESSION, "zstd",
-            TableProperties.UPKEEP_ENABLED, "false")); // no background compaction inside the timed operations
+            TableProperties.UPKEEP_ENABLED, "false", // no background compaction inside the timed operations
+            "format-version", format));
     t.updateSchema().setIdentifierFields(List.of("id")).commit();
     for (int start = 0; start < rows; start += fileRows) {
       List<Map<String, Object>> batch = new ArrayList<>(fileRows);
