@@ -22,7 +22,6 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -105,19 +104,32 @@ class SparkMergeOnReadTest {
     assertThat(dataShard(t)).as("after %s: DataShard reads what Spark reads", step).isEqualTo(bySpark);
   }
 
-  @Test
-  void sparksDeleteUpdateAndMergeAreReadExactlyByDataShard() {
+  /** @return the merge-on-read properties of a table of that format version (3: deletes are deletion vectors) */
+  private static Map<String, String> mergeOnRead(int formatVersion) {
+    Map<String, String> props = new java.util.HashMap<>(MERGE_ON_READ);
+    props.put("format-version", String.valueOf(formatVersion));
+    return props;
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "format version {0}")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {2, 3})
+  void sparksDeleteUpdateAndMergeAreReadExactlyByDataShard(int formatVersion) {
     for (PartitionSpec spec : List.of(PartitionSpec.unpartitioned(),
         PartitionSpec.builderFor(SCHEMA).identity("category").build())) {
-      String name = spec.isUnpartitioned() ? "spark_mor" : "spark_mor_parted";
+      String name = (spec.isUnpartitioned() ? "spark_mor" : "spark_mor_parted") + "_v" + formatVersion;
       try (Warehouse wh = Warehouse.local(root)) {
-        Table t = wh.createTable(name, SCHEMA, spec, MERGE_ON_READ);
+        Table t = wh.createTable(name, SCHEMA, spec, mergeOnRead(formatVersion));
         t.appendRecords(rows(0, 50, "a"));
         t.appendRecords(rows(50, 100, "b"));
 
         spark.sql("DELETE FROM ds." + name + " WHERE id % 7 = 0");
         assertThat(t.refresh().currentSnapshot().summary()).as("Spark wrote delete files, not rewrites")
             .containsKey("added-delete-files");
+        if (formatVersion == 3) {
+          assertThat(t.scan().planFiles()).flatExtracting(io.datashard.FileScanTask::deletes)
+              .extracting(io.datashard.ContentFile::fileFormat).as("Spark's v3 deletes are deletion vectors")
+              .containsOnly("PUFFIN");
+        }
         sameInBoth(t, "DELETE");
         assertThat(dataShard(t)).hasSize(100 - 15).doesNotContainKeys(0L, 7L, 98L);
 
@@ -136,17 +148,27 @@ class SparkMergeOnReadTest {
         // and DataShard's own appends on top of Spark's delete files
         t.appendRecords(rows(300, 305, "a"));
         sameInBoth(t, "a DataShard append");
+        if (formatVersion == 3) {
+          // DataShard's deletion vectors merge Spark's: one vector per data file, read the same by both
+          t.deleteWhere(io.datashard.expressions.Expressions.equal("id", 1L));
+          sameInBoth(t, "a DataShard delete after Spark's vectors");
+          assertThat(t.refresh().scan().planFiles()).allSatisfy(task -> assertThat(task.deletes().stream()
+              .filter(d -> "PUFFIN".equals(d.fileFormat())).count()).isLessThanOrEqualTo(1));
+          assertThat(spark.sql("SELECT count(DISTINCT _row_id), count(*) FROM ds." + name).collectAsList().get(0)
+              .getLong(0)).as("row ids unique as Spark reads them").isEqualTo(dataShard(t).size());
+        }
       }
     }
   }
 
-  @Test
-  void dataShardsMergeOnReadDeletesAndUpsertsReadIdenticallyInSpark() {
+  @org.junit.jupiter.params.ParameterizedTest(name = "format version {0}")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {2, 3})
+  void dataShardsMergeOnReadDeletesAndUpsertsReadIdenticallyInSpark(int formatVersion) {
     for (PartitionSpec spec : List.of(PartitionSpec.unpartitioned(),
         PartitionSpec.builderFor(SCHEMA).identity("category").build())) {
-      String name = spec.isUnpartitioned() ? "ds_mor" : "ds_mor_parted";
+      String name = (spec.isUnpartitioned() ? "ds_mor" : "ds_mor_parted") + "_v" + formatVersion;
       try (Warehouse wh = Warehouse.local(root)) {
-        Table t = wh.createTable(name, SCHEMA, spec, MERGE_ON_READ);
+        Table t = wh.createTable(name, SCHEMA, spec, mergeOnRead(formatVersion));
         t.appendRecords(rows(0, 60, "a"));
         t.appendRecords(rows(60, 120, "b"));
         t.updateSchema().setIdentifierFields(List.of("id")).commit();
