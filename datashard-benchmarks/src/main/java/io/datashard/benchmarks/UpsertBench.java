@@ -119,16 +119,17 @@ final class UpsertBench {
       Bench.Sample iceScan = Bench.best(icebergWithDeletes);
       Bench.out("| full scan, %,d live rows | wall ms | rows/s | thread-CPU ms |", counted[0]);
       Bench.out("|---|---|---|---|");
-      Bench.out("| DataShard, 10%% deleted by position deletes | %,.0f | %,.0f | %,.0f |", d.wallNanos() / 1e6,
+      String deletes = format.equals("3") ? "deletion vectors" : "position deletes";
+      Bench.out("| DataShard, 10%% deleted by " + deletes + " | %,.0f | %,.0f | %,.0f |", d.wallNanos() / 1e6,
           d.wallRate(counted[0]), d.cpuNanos() / 1e6);
       Bench.out("| DataShard, the same rows compacted | %,.0f | %,.0f | %,.0f |", c.wallNanos() / 1e6,
           c.wallRate(counted[1]), c.cpuNanos() / 1e6);
       Bench.Sample ten = Bench.best(undeleted);
       Bench.out("| DataShard, the ten files with no deletes (%,d rows) | %,.0f | %,.0f | %,.0f |", counted[3],
           ten.wallNanos() / 1e6, ten.wallRate(counted[3]), ten.cpuNanos() / 1e6);
-      Bench.out("| Iceberg generics, the table with the position deletes | %,.0f | %,.0f | %,.0f |",
+      Bench.out("| Iceberg generics, the table with the " + deletes + " | %,.0f | %,.0f | %,.0f |",
           iceScan.wallNanos() / 1e6, iceScan.wallRate(counted[2]), iceScan.cpuNanos() / 1e6);
-      Bench.out((format.equals("3") ? "with deletion vectors" : "with position deletes") + ": %.2fx the compacted scan; %.2fx Iceberg generics on the same table (wall; "
+      Bench.out("with " + deletes + ": %.2fx the compacted scan; %.2fx Iceberg generics on the same table (wall; "
           + "%.2fx in thread CPU)", (double) c.wallNanos() / d.wallNanos(), (double) iceScan.wallNanos() / d.wallNanos(),
           (double) iceScan.cpuNanos() / d.cpuNanos());
     }
