@@ -17,6 +17,24 @@ public interface RewriteDataFiles {
   /** Files at least this large are left alone (default: 75% of the target size). */
   RewriteDataFiles minFileSizeBytes(long bytes);
 
+  /**
+   * Also rewrites a data file, whatever its size, when its deletes remove at least this share of its rows (known from
+   * deletion vectors and position delete files of that one file); default 0.3, as Iceberg's
+   * {@code delete-ratio-threshold}. Rewriting applies the deletes, and the delete files that no longer apply to any
+   * live data file are removed in the same commit.
+   *
+   * @param ratio 0 (exclusive) to 1; above 1 turns it off
+   */
+  RewriteDataFiles deleteRatioThreshold(double ratio);
+
+  /**
+   * Also rewrites a data file, whatever its size, when at least this many delete files apply to it; default off
+   * (Iceberg's {@code delete-file-threshold}).
+   *
+   * @param count 1 or more
+   */
+  RewriteDataFiles deleteFileThreshold(int count);
+
   /** Sorts the rows of each rewritten group by these columns (ascending, nulls first). */
   RewriteDataFiles sortBy(String... columns);
 

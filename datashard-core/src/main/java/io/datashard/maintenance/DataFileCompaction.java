@@ -35,6 +35,8 @@ public final class DataFileCompaction implements RewriteDataFiles {
   private List<String> sortColumns = List.of();
   private int minFilesPerPartition = 2;
   private int maxInputFiles = Integer.MAX_VALUE;
+  private double deleteRatio = 0.3;
+  private int deleteFiles = Integer.MAX_VALUE;
 
   public DataFileCompaction(TableOperations ops, TableFiles files) {
     this.ops = ops;
@@ -54,6 +56,52 @@ public final class DataFileCompaction implements RewriteDataFiles {
   public RewriteDataFiles minFileSizeBytes(long bytes) {
     this.minSize = bytes;
     return this;
+  }
+
+  @Override
+  public RewriteDataFiles deleteRatioThreshold(double ratio) {
+    if (!(ratio > 0)) {
+      throw new ValidationException("delete ratio threshold must be above 0, got " + ratio);
+    }
+    this.deleteRatio = ratio;
+    return this;
+  }
+
+  @Override
+  public RewriteDataFiles deleteFileThreshold(int count) {
+    if (count < 1) {
+      throw new ValidationException("delete file threshold must be 1 or more, got " + count);
+    }
+    this.deleteFiles = count;
+    return this;
+  }
+
+  /**
+   * @return the live data files whose deletes call for a rewrite whatever their size: at least the delete-ratio
+   *     threshold of their rows deleted (counted from deletion vectors and single-file position deletes), or at
+   *     least the delete-file threshold of delete files applying
+   */
+  private java.util.Set<String> deleteHeavy(TableMetadata base) {
+    java.util.Set<String> heavy = new java.util.HashSet<>();
+    if (base.currentSnapshot() == null || (deleteRatio > 1 && deleteFiles == Integer.MAX_VALUE)) {
+      return heavy;
+    }
+    for (SnapshotScan.PlannedFile p : ((SnapshotScan) SnapshotScan.of(files, base)).planFilesWithDeletes()) {
+      if (p.deletes().isEmpty()) {
+        continue;
+      }
+      long deleted = 0;
+      for (DataFile d : p.deletes()) {
+        if (d.content() == DataFile.CONTENT_POSITION_DELETES && p.file().location().equals(d.referencedDataFile())) {
+          deleted += d.recordCount();
+        }
+      }
+      if (p.deletes().size() >= deleteFiles
+          || (p.file().recordCount() > 0 && (double) deleted / p.file().recordCount() >= deleteRatio)) {
+        heavy.add(p.file().location());
+      }
+    }
+    return heavy;
   }
 
   /**
@@ -108,15 +156,16 @@ public final class DataFileCompaction implements RewriteDataFiles {
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
     long min = minSize != null ? minSize : target * 3 / 4;
     List<SortKey> sort = sortKeys(base);
+    java.util.Set<String> heavy = deleteHeavy(base);
     List<List<DataFile>> bins = plan(ReplaceFiles.liveFiles(files, base).values(), target, min,
-        minFilesPerPartition, maxInputFiles);
+        minFilesPerPartition, maxInputFiles, heavy);
     if (bins.isEmpty()) {
       return new Result(0, 0, 0, null);
     }
     ParquetOptions options = ParquetOptions.fromProperties(base.properties()).withTargetFileSizeBytes(target);
     io.datashard.encryption.FileEncryptor encryptor = files.keys().encryptor(base);
     String writeId = UUID.randomUUID().toString();
-    ReplaceFiles replace = new ReplaceFiles(ops, files, "replace").rowsReadAt(base);
+    ReplaceFiles replace = new ReplaceFiles(ops, files, "replace").rowsReadAt(base).removeDanglingDeletes();
     List<DataFile> written = new ArrayList<>();
     int removed = 0;
     long rows = 0;
@@ -228,15 +277,16 @@ public final class DataFileCompaction implements RewriteDataFiles {
 
   /** Groups small files by partition and packs each group into bins of about the target size. */
   static List<List<DataFile>> plan(Iterable<DataFile> live, long target, long min) {
-    return plan(live, target, min, 2, Integer.MAX_VALUE);
+    return plan(live, target, min, 2, Integer.MAX_VALUE, java.util.Set.of());
   }
 
   /**
    * As {@link #plan(Iterable, long, long)}, only for partitions with at least {@code minFiles} small files, the
    * fullest first, and with at most {@code maxFiles} files over all bins.
    */
-  static List<List<DataFile>> plan(Iterable<DataFile> live, long target, long min, int minFiles, int maxFiles) {
-    List<List<DataFile>> all = planAll(live, target, min, minFiles, maxFiles < Integer.MAX_VALUE);
+  static List<List<DataFile>> plan(Iterable<DataFile> live, long target, long min, int minFiles, int maxFiles,
+                                   java.util.Set<String> deleteHeavy) {
+    List<List<DataFile>> all = planAll(live, target, min, minFiles, maxFiles < Integer.MAX_VALUE, deleteHeavy);
     List<List<DataFile>> bounded = new ArrayList<>();
     int n = 0;
     for (List<DataFile> bin : all) {
@@ -253,10 +303,10 @@ public final class DataFileCompaction implements RewriteDataFiles {
   }
 
   private static List<List<DataFile>> planAll(Iterable<DataFile> live, long target, long min, int minFiles,
-      boolean fullestFirstOrder) {
+      boolean fullestFirstOrder, java.util.Set<String> deleteHeavy) {
     Map<List<Object>, List<DataFile>> groups = new LinkedHashMap<>();
     for (DataFile f : live) {
-      if (f.fileSizeInBytes() < min) {
+      if (f.fileSizeInBytes() < min || deleteHeavy.contains(f.location())) {
         List<Object> key = new ArrayList<>();
         key.add(f.specId());
         key.addAll(f.partition());
@@ -264,7 +314,8 @@ public final class DataFileCompaction implements RewriteDataFiles {
       }
     }
     List<List<DataFile>> fullestFirst = new ArrayList<>(groups.values());
-    fullestFirst.removeIf(g -> g.size() < minFiles);
+    // a partition with a delete-heavy file is worth rewriting even when it has fewer small files
+    fullestFirst.removeIf(g -> g.size() < minFiles && g.stream().noneMatch(f -> deleteHeavy.contains(f.location())));
     if (fullestFirstOrder) {
       fullestFirst.sort(Comparator.comparingInt(g -> -g.size()));
     }
@@ -275,20 +326,21 @@ public final class DataFileCompaction implements RewriteDataFiles {
       long size = 0;
       for (DataFile f : group) {
         if (!bin.isEmpty() && size + f.fileSizeInBytes() > target) {
-          addIfWorthIt(bins, bin);
+          addIfWorthIt(bins, bin, deleteHeavy);
           bin = new ArrayList<>();
           size = 0;
         }
         bin.add(f);
         size += f.fileSizeInBytes();
       }
-      addIfWorthIt(bins, bin);
+      addIfWorthIt(bins, bin, deleteHeavy);
     }
     return bins;
   }
 
-  private static void addIfWorthIt(List<List<DataFile>> bins, List<DataFile> bin) {
-    if (bin.size() >= 2) {
+  /** A bin is worth rewriting when it merges files, or when it applies the deletes of a delete-heavy one. */
+  private static void addIfWorthIt(List<List<DataFile>> bins, List<DataFile> bin, java.util.Set<String> deleteHeavy) {
+    if (bin.size() >= 2 || (bin.size() == 1 && deleteHeavy.contains(bin.get(0).location()))) {
       bins.add(bin);
     }
   }

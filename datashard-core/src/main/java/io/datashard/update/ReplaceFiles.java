@@ -38,6 +38,7 @@ public final class ReplaceFiles extends SnapshotProducer {
   private final Set<String> toRemoveDeletes = new HashSet<>();
   /** Data files the added deletion vectors apply to: no other vector may appear for them. */
   private final Set<String> vectorTargets = new HashSet<>();
+  private boolean removeDangling;
   private final List<DataFile> toAdd = new ArrayList<>();
   private List<ManifestFile> addedManifests = List.of();
   private Long startSnapshotId;
@@ -107,6 +108,77 @@ public final class ReplaceFiles extends SnapshotProducer {
   public ReplaceFiles removeDeleteFile(DataFile vector) {
     toRemoveDeletes.add(deleteKey(vector));
     return this;
+  }
+
+  /**
+   * Removes, in the same commit, the delete files that no longer apply to any data file left live (compaction
+   * applied their deletes to the files it rewrote): a deletion vector or position delete file of one removed data
+   * file, a position delete file with no remaining data file of its partition as old as it, an equality delete file
+   * with no remaining data file older than it in its partition (in any partition when unpartitioned). Data files
+   * appended concurrently are newer than every such delete file, so none would have applied to them.
+   *
+   * @return this
+   */
+  public ReplaceFiles removeDanglingDeletes() {
+    this.removeDangling = true;
+    return this;
+  }
+
+  /** The data files a commit leaves live, as the spec's delete rules need them: where, and how old. */
+  private record Remaining(Set<String> locations, Map<List<Object>, Long> oldestByPartition, long oldest) {
+    boolean positionDeleteApplies(ManifestEntry e) {
+      DataFile d = e.file();
+      if (d.referencedDataFile() != null) {
+        return locations.contains(d.referencedDataFile());
+      }
+      Long oldestHere = oldestByPartition.get(partitionKey(d));
+      return oldestHere != null && oldestHere <= sequence(e);
+    }
+
+    boolean equalityDeleteApplies(ManifestEntry e, boolean global) {
+      Long o = global ? (locations.isEmpty() ? null : oldest) : oldestByPartition.get(partitionKey(e.file()));
+      return o != null && o < sequence(e);
+    }
+
+    static long sequence(ManifestEntry e) {
+      return e.dataSequenceNumber() == null ? 0 : e.dataSequenceNumber();
+    }
+  }
+
+  private static List<Object> partitionKey(DataFile f) {
+    List<Object> key = new ArrayList<>();
+    key.add(f.specId());
+    key.addAll(f.partition());
+    return key;
+  }
+
+  private Remaining remaining(TableMetadata base, List<ManifestFile> manifests) {
+    Set<String> locations = new HashSet<>();
+    Map<List<Object>, Long> oldest = new java.util.HashMap<>();
+    long oldestAll = Long.MAX_VALUE;
+    for (ManifestFile m : manifests) {
+      if (m.content() != ManifestFile.CONTENT_DATA || !m.hasLiveFiles()) {
+        continue;
+      }
+      for (ManifestEntry e : files.entries(m)) {
+        if (e.isLive() && !toRemove.contains(e.file().location())) {
+          long seq = Remaining.sequence(e);
+          locations.add(e.file().location());
+          oldest.merge(partitionKey(e.file()), seq, Math::min);
+          oldestAll = Math.min(oldestAll, seq);
+        }
+      }
+    }
+    return new Remaining(locations, oldest, oldestAll);
+  }
+
+  /** @return whether a live delete file still applies to a data file the commit leaves live */
+  private static boolean applies(TableMetadata base, Remaining remaining, ManifestEntry e) {
+    if (e.file().content() == DataFile.CONTENT_POSITION_DELETES) {
+      return remaining.positionDeleteApplies(e);
+    }
+    PartitionSpec spec = base.specById(e.file().specId());
+    return remaining.equalityDeleteApplies(e, spec == null || spec.isUnpartitioned());
   }
 
   /** @return what identifies a delete file: a deletion vector shares its Puffin file with others */
@@ -187,16 +259,18 @@ public final class ReplaceFiles extends SnapshotProducer {
     Set<String> foundDeletes = new HashSet<>();
     Set<String> liveRequired = new HashSet<>();
     List<DataFile> removed = new ArrayList<>();
+    List<ManifestFile> parentManifests = parent == null ? List.of() : files.manifestsToRead(base, parent, operation);
+    Remaining remaining = removeDangling && !toRemove.isEmpty() ? remaining(base, parentManifests) : null;
+    Set<String> dangling = new HashSet<>();
     int n = 0;
-    for (ManifestFile m : parent == null ? List.<ManifestFile>of()
-        : files.manifestsToRead(base, parent, operation)) {
+    for (ManifestFile m : parentManifests) {
       if (m.content() != ManifestFile.CONTENT_DATA) {
         validateNoNewDeletes(base, m, attempt);
         if (!m.hasLiveFiles()) {
           continue;
         }
-        if (toRemoveDeletes.isEmpty() && vectorTargets.isEmpty()) {
-          manifests.add(m); // delete files are carried as they are; those of removed files no longer apply
+        if (toRemoveDeletes.isEmpty() && vectorTargets.isEmpty() && remaining == null) {
+          manifests.add(m); // delete files are carried as they are
           continue;
         }
         List<ManifestEntry> deletes = files.entries(m);
@@ -208,6 +282,9 @@ public final class ReplaceFiles extends SnapshotProducer {
           String key = deleteKey(e.file());
           if (toRemoveDeletes.contains(key)) {
             replaces = true;
+          } else if (remaining != null && !applies(base, remaining, e)) {
+            dangling.add(key);
+            replaces = true;
           } else if (e.file().isDeletionVector() && vectorTargets.contains(e.file().referencedDataFile())) {
             throw new StaleReadConflictException("table " + ops.tableName() + ": " + operation + " conflicts with "
                 + "a concurrent commit that added a deletion vector for " + e.file().referencedDataFile()
@@ -218,8 +295,13 @@ public final class ReplaceFiles extends SnapshotProducer {
           manifests.add(m);
           continue;
         }
+        if (deletes.stream().filter(ManifestEntry::isLive).allMatch(e -> dangling.contains(deleteKey(e.file()))
+            || toRemoveDeletes.contains(deleteKey(e.file())))) {
+          deletes.stream().filter(ManifestEntry::isLive).forEach(e -> foundDeletes.add(deleteKey(e.file())));
+          continue; // every delete file in it is removed: the manifest is not carried forward
+        }
         String location = attemptFile(files.manifestLocation(commitId + "-a" + attempt, ++n));
-        manifests.add(rewriteDeletes(base, m, deletes, location, foundDeletes));
+        manifests.add(rewriteDeletes(base, m, deletes, location, foundDeletes, dangling));
         continue;
       }
       List<ManifestEntry> entries = files.entries(m);
@@ -267,6 +349,9 @@ public final class ReplaceFiles extends SnapshotProducer {
     long addedBytes = toAdd.stream().mapToLong(DataFile::fileSizeInBytes).sum();
     long removedBytes = removed.stream().mapToLong(DataFile::fileSizeInBytes).sum();
     summary.put("deleted-data-files", Integer.toString(removed.size()));
+    if (!dangling.isEmpty()) {
+      summary.put("removed-delete-files", Integer.toString(dangling.size()));
+    }
     summary.put("deleted-records", Long.toString(removed.stream().mapToLong(DataFile::recordCount).sum()));
     summary.put("removed-files-size", Long.toString(removedBytes));
     SnapshotSummary.carryTotalSize(summary, parent, addedBytes - removedBytes);
@@ -349,7 +434,7 @@ public final class ReplaceFiles extends SnapshotProducer {
 
   /** Rewrites a delete manifest without the deletion vectors being replaced (DELETED), the rest EXISTING. */
   private ManifestFile rewriteDeletes(TableMetadata base, ManifestFile m, List<ManifestEntry> entries, String location,
-                                      Set<String> found) {
+                                      Set<String> found, Set<String> dangling) {
     ManifestWriter w = ManifestWriter.create(files.storage().newOutputFile(location), base.specById(m.specId()),
         base.schema(), snapshotId, true, base.formatVersion());
     try {
@@ -357,7 +442,7 @@ public final class ReplaceFiles extends SnapshotProducer {
         if (!e.isLive()) {
           continue;
         }
-        if (toRemoveDeletes.contains(deleteKey(e.file()))) {
+        if (toRemoveDeletes.contains(deleteKey(e.file())) || dangling.contains(deleteKey(e.file()))) {
           found.add(deleteKey(e.file()));
           w.delete(e.file(), e.dataSequenceNumber(), e.fileSequenceNumber());
         } else {
