@@ -67,8 +67,8 @@ final class Values {
       case BOOLEAN: return " (expected true/false)";
       case DATE: return " (expected yyyy-mm-dd)";
       case TIME: return " (expected hh:mm[:ss[.f]])";
-      case TIMESTAMP: return " (expected yyyy-mm-dd[Thh:mm[:ss[.f]]])";
-      case TIMESTAMP_TZ: return " (expected yyyy-mm-dd[Thh:mm[:ss[.f]]][Z or +hh:mm]; no offset means UTC)";
+      case TIMESTAMP, TIMESTAMP_NS: return " (expected yyyy-mm-dd[Thh:mm[:ss[.f]]])";
+      case TIMESTAMP_TZ, TIMESTAMP_NS_TZ: return " (expected yyyy-mm-dd[Thh:mm[:ss[.f]]][Z or +hh:mm]; no offset means UTC)";
       case UUID: return " (expected a UUID)";
       case BINARY: case FIXED: return " (expected base64)";
       case INT, LONG, FLOAT, DOUBLE, DECIMAL, STRING, STRUCT, LIST, MAP:
@@ -109,6 +109,10 @@ final class Values {
         return io.datashard.expressions.TimeText.timestamp(s);
       case TIMESTAMP_TZ:
         return io.datashard.expressions.TimeText.timestampTz(s);
+      case TIMESTAMP_NS:
+        return io.datashard.expressions.TimeText.timestampNanos(s);
+      case TIMESTAMP_NS_TZ:
+        return io.datashard.expressions.TimeText.timestampTzNanos(s);
       case UUID:
         return UUID.fromString(s);
       case BINARY:
@@ -148,8 +152,10 @@ final class Values {
       case TIME:
         return v instanceof LocalTime ? v : null;
       case TIMESTAMP:
+      case TIMESTAMP_NS:
         return v instanceof LocalDateTime ? v : null;
       case TIMESTAMP_TZ:
+      case TIMESTAMP_NS_TZ:
         if (v instanceof OffsetDateTime) {
           return v;
         }

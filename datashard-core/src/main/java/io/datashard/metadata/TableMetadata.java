@@ -169,6 +169,8 @@ public final class TableMetadata {
         String k = v3Type(t.asMap().keyType(), path + ".key");
         return k != null ? k : v3Type(t.asMap().valueType(), path + ".value");
       }
+      case BOOLEAN, INT, LONG, FLOAT, DOUBLE, DECIMAL, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, STRING, UUID, FIXED,
+          BINARY:
       default:
         return null;
     }

@@ -34,12 +34,24 @@ public final class DateTimeUtil {
 
   /** @return microseconds since the epoch, rounded down (a nanosecond timestamp is hashed and bucketed by it) */
   public static long microsFromTimestamp(LocalDateTime ts) {
-    return Math.addExact(Math.multiplyExact(ts.toEpochSecond(ZoneOffset.UTC), 1_000_000L), ts.getNano() / 1000);
+    return since(ts.toEpochSecond(ZoneOffset.UTC), ts.getNano() / 1000, 1_000_000L);
+  }
+
+  /**
+   * @return {@code seconds * perSecond + fraction} without overflowing where the result fits: before the epoch the
+   *     fraction is carried into the seconds first (the smallest representable values have a negative second count
+   *     whose product alone would overflow)
+   */
+  private static long since(long seconds, long fraction, long perSecond) {
+    if (seconds < 0 && fraction > 0) {
+      return Math.addExact(Math.multiplyExact(seconds + 1, perSecond), fraction - perSecond);
+    }
+    return Math.addExact(Math.multiplyExact(seconds, perSecond), fraction);
   }
 
   /** @return nanoseconds since the epoch (format version 3's timestamp_ns) */
   public static long nanosFromTimestamp(LocalDateTime ts) {
-    return Math.addExact(Math.multiplyExact(ts.toEpochSecond(ZoneOffset.UTC), 1_000_000_000L), ts.getNano());
+    return since(ts.toEpochSecond(ZoneOffset.UTC), ts.getNano(), 1_000_000_000L);
   }
 
   public static LocalDateTime timestampFromNanos(long nanos) {
@@ -49,7 +61,7 @@ public final class DateTimeUtil {
 
   /** @return nanoseconds since the epoch (format version 3's timestamptz_ns) */
   public static long nanosFromTimestamptz(OffsetDateTime ts) {
-    return Math.addExact(Math.multiplyExact(ts.toEpochSecond(), 1_000_000_000L), ts.getNano());
+    return since(ts.toEpochSecond(), ts.getNano(), 1_000_000_000L);
   }
 
   public static OffsetDateTime timestamptzFromNanos(long nanos) {
@@ -61,7 +73,7 @@ public final class DateTimeUtil {
   }
 
   public static long microsFromTimestamptz(OffsetDateTime ts) {
-    return Math.addExact(Math.multiplyExact(ts.toEpochSecond(), 1_000_000L), ts.getNano() / 1000);
+    return since(ts.toEpochSecond(), ts.getNano() / 1000, 1_000_000L);
   }
 
   public static OffsetDateTime timestamptzFromMicros(long micros) {

@@ -111,8 +111,8 @@ public final class Tablesaw {
       case DOUBLE: case DECIMAL: return DoubleColumn.create(n);
       case DATE: return DateColumn.create(n);
       case TIME: return TimeColumn.create(n);
-      case TIMESTAMP: return DateTimeColumn.create(n);
-      case TIMESTAMP_TZ: return InstantColumn.create(n);
+      case TIMESTAMP, TIMESTAMP_NS: return DateTimeColumn.create(n);
+      case TIMESTAMP_TZ, TIMESTAMP_NS_TZ: return InstantColumn.create(n);
       case STRING, UUID, FIXED, BINARY, STRUCT, LIST, MAP:
       default: return StringColumn.create(n);
     }
