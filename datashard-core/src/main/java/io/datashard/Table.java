@@ -138,6 +138,16 @@ public interface Table {
   Snapshot rewriteManifests();
 
   /**
+   * Rewrites the current snapshot's position deletes into fewer files, rows unchanged: in format version 2 the
+   * position delete files of each partition into one; in format version 3 each data file's version 2 position
+   * deletes and deletion vector into one deletion vector (for tables upgraded from version 2). One {@code replace}
+   * snapshot; a concurrent commit that changed those deletes fails it with {@link StaleReadConflictException}.
+   *
+   * @return the new snapshot, or the current one when there was nothing to rewrite
+   */
+  Snapshot rewritePositionDeletes();
+
+  /**
    * @return a builder for compaction: small data files bin-packed into larger ones in one atomic commit, rows
    *     sorted by {@link RewriteDataFiles#sortBy} or else by the table's default {@link #sortOrder()}
    */

@@ -94,4 +94,35 @@ class CompactionWithDeletesTest {
           .satisfies(r -> assertThat(r.getString("event")).isEqualTo("new"));
     }
   }
+
+  @Test
+  void positionDeletesAreMergedPerPartitionAndFoldedIntoVectorsAfterAnUpgrade() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = mergeOnRead(wh, "t", "2");
+      t.appendRecords(rows(0, 10));
+      t.appendRecords(rows(10, 20));
+      t.deleteWhere(Expressions.equal("id", 1L));
+      t.deleteWhere(Expressions.equal("id", 12L));
+      t.deleteWhere(Expressions.in("id", 5L, 15L));
+      List<Long> expected = ids(t.refresh());
+      assertThat(t.scan().planFiles().stream().flatMap(task -> task.deletes().stream()).map(ContentFile::location)
+          .distinct().count()).isEqualTo(3);
+
+      t.rewritePositionDeletes();
+      assertThat(ids(t.refresh())).isEqualTo(expected);
+      assertThat(t.scan().planFiles().stream().flatMap(task -> task.deletes().stream()).map(ContentFile::location)
+          .distinct().toList()).as("one position delete file for the partition").hasSize(1);
+      assertThat(t.rewritePositionDeletes()).as("nothing left to merge").isEqualTo(t.currentSnapshot());
+
+      t.updateProperties().set("format-version", "3").commit();
+      t.rewritePositionDeletes();
+      assertThat(ids(t.refresh())).isEqualTo(expected);
+      assertThat(t.scan().planFiles()).allSatisfy(task -> assertThat(task.deletes()).singleElement()
+          .satisfies(d -> assertThat(d.fileFormat()).isEqualTo("PUFFIN")));
+      // later deletes merge into those vectors
+      t.deleteWhere(Expressions.equal("id", 2L));
+      assertThat(ids(t.refresh())).hasSize(expected.size() - 1).doesNotContain(2L);
+      assertThat(t.scan().planFiles()).allSatisfy(task -> assertThat(task.deletes()).hasSize(1));
+    }
+  }
 }

@@ -198,11 +198,28 @@ final class RowDeletes {
      * a map lookup or boxing (this load is on the critical path of the first data file the scan opens).
      */
     private Map<String, long[]> readPositions(DataFile d) {
+      return positionsOf(open(d));
+    }
+
+    /** Adds positions to a data file's (a file's rows may come in several runs when the file is not ordered). */
+    private static void append(Map<String, long[]> out, String path, long[] buffer, int size) {
+      long[] before = out.get(path);
+      if (before == null) {
+        out.put(path, Arrays.copyOf(buffer, size));
+      } else {
+        long[] merged = Arrays.copyOf(before, before.length + size);
+        System.arraycopy(buffer, 0, merged, before.length, size);
+        out.put(path, merged);
+      }
+    }
+
+    /** @return the sorted positions per data file of a position delete file (see {@link #readPositions}) */
+    static Map<String, long[]> positionsOf(io.datashard.storage.InputFile file) {
       Map<String, long[]> out = new HashMap<>();
       String path = null;
       long[] buffer = new long[1024];
       int size = 0;
-      try (CloseableIterator<Row> rows = DataFileReader.read(open(d), POSITION_SCHEMA)) {
+      try (CloseableIterator<Row> rows = DataFileReader.read(file, POSITION_SCHEMA)) {
         while (rows.hasNext()) {
           Row r = rows.next();
           String p = (String) r.get(0);
@@ -228,18 +245,6 @@ final class RowDeletes {
         }
       }
       return out;
-    }
-
-    /** Adds positions to a data file's (a file's rows may come in several runs when the file is not ordered). */
-    private static void append(Map<String, long[]> out, String path, long[] buffer, int size) {
-      long[] before = out.get(path);
-      if (before == null) {
-        out.put(path, Arrays.copyOf(buffer, size));
-      } else {
-        long[] merged = Arrays.copyOf(before, before.length + size);
-        System.arraycopy(buffer, 0, merged, before.length, size);
-        out.put(path, merged);
-      }
     }
 
     private static boolean isSorted(long[] a) {

@@ -256,6 +256,11 @@ public final class TableHandle implements Table, io.datashard.update.TableIntern
   }
 
   @Override
+  public Snapshot rewritePositionDeletes() {
+    return new io.datashard.maintenance.PositionDeleteRewrite(ops, files).execute();
+  }
+
+  @Override
   public io.datashard.RewriteDataFiles rewriteDataFiles() {
     return new io.datashard.maintenance.DataFileCompaction(ops, files);
   }

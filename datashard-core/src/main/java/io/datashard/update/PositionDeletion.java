@@ -37,7 +37,7 @@ import java.util.UUID;
  */
 public final class PositionDeletion {
   /** Iceberg's reserved field ids and names of a position delete file's columns. */
-  static final Schema POSITION_DELETE_SCHEMA = Schema.of(
+  public static final Schema POSITION_DELETE_SCHEMA = Schema.of(
       Field.required(2147483546, "file_path", Types.STRING),
       Field.required(2147483545, "pos", Types.LONG));
 
@@ -171,18 +171,12 @@ public final class PositionDeletion {
         if (matched.length == 0) {
           continue;
         }
+        List<DataFile> applying = existing.getOrDefault(f.location(), List.of());
         java.util.TreeSet<Long> already = new java.util.TreeSet<>();
-        for (DataFile d : existing.getOrDefault(f.location(), List.of())) {
-          if (d.content() != DataFile.CONTENT_POSITION_DELETES) {
-            continue; // equality deletes stay as they are
-          }
-          long[] old = d.isDeletionVector()
-              ? io.datashard.puffin.DeletionVector.read(files.storage().newInputFile(d.location(),
-                  d.fileSizeInBytes()), d.contentOffset(), d.contentSizeInBytes(), d.recordCount())
-              : positionsIn(d, f.location());
-          for (long p : old) {
-            already.add(p);
-          }
+        for (long p : io.datashard.scan.DeletedPositions.of(files.storage(), f.location(), applying)) {
+          already.add(p);
+        }
+        for (DataFile d : applying) {
           if (d.isDeletionVector()) {
             replacedVectors.add(d);
           }
@@ -190,8 +184,7 @@ public final class PositionDeletion {
         List<DataFile> mine = new ArrayList<>();
         for (DataFile d : pending) {
           if (d.isDeletionVector() && f.location().equals(d.referencedDataFile())) {
-            for (long p : io.datashard.puffin.DeletionVector.read(files.storage().newInputFile(d.location(),
-                d.fileSizeInBytes()), d.contentOffset(), d.contentSizeInBytes(), d.recordCount())) {
+            for (long p : io.datashard.scan.DeletedPositions.of(files.storage(), f.location(), List.of(d))) {
               already.add(p);
             }
             mine.add(d);
@@ -251,21 +244,6 @@ public final class PositionDeletion {
       }
     }
     return java.util.Arrays.copyOf(out, n);
-  }
-
-  /** @return the positions a version 2 position delete file deletes from one data file */
-  private long[] positionsIn(DataFile deleteFile, String dataFile) {
-    List<Long> out = new ArrayList<>();
-    try (CloseableIterator<Row> it = DataFileReader.read(
-        files.storage().newInputFile(deleteFile.location(), deleteFile.fileSizeInBytes()), POSITION_DELETE_SCHEMA)) {
-      while (it.hasNext()) {
-        Row r = it.next();
-        if (dataFile.equals(r.get(0))) {
-          out.add((Long) r.get(1));
-        }
-      }
-    }
-    return out.stream().mapToLong(Long::longValue).toArray();
   }
 
   /**

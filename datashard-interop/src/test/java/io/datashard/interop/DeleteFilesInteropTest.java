@@ -507,4 +507,41 @@ class DeleteFilesInteropTest {
       assertThat(dsIds(ds.refresh(), null)).isEqualTo(IcebergEvents.ids(ice));
     }
   }
+
+  @Test
+  void icebergReadsPositionDeletesDataShardMergedAndFoldedIntoVectors() throws Exception {
+    Path warehouse = dir.resolve("rewrite");
+    try (Warehouse wh = Warehouse.local(warehouse)) {
+      io.datashard.Table ds = wh.createTable("t", io.datashard.Schema.of(
+              io.datashard.Field.required(1, "id", io.datashard.Types.LONG),
+              io.datashard.Field.required(2, "event", io.datashard.Types.STRING),
+              io.datashard.Field.optional(3, "value", io.datashard.Types.DOUBLE)),
+          io.datashard.PartitionSpec.unpartitioned(), Map.of(io.datashard.TableProperties.DELETE_MODE,
+              io.datashard.TableProperties.DELETE_MODE_MERGE_ON_READ));
+      for (long f = 0; f < 3; f++) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (long i = f * 10; i < f * 10 + 10; i++) {
+          rows.add(Map.of("id", i, "event", "e" + i));
+        }
+        ds.appendRecords(rows);
+      }
+      for (long id : new long[] {1, 12, 25, 26}) {
+        ds.deleteWhere(Expressions.equal("id", id));
+      }
+      Table ice = new HadoopTables(new Configuration()).load(warehouse.resolve("t").toUri().toString());
+      ds.rewritePositionDeletes();
+      ice.refresh();
+      assertThat(IcebergEvents.ids(ice)).isEqualTo(dsIds(ds.refresh(), null)).hasSize(26);
+      ds.updateProperties().set("format-version", "3").commit();
+      ds.rewritePositionDeletes();
+      ice.refresh();
+      assertThat(IcebergEvents.ids(ice)).isEqualTo(dsIds(ds.refresh(), null)).hasSize(26);
+      try (CloseableIterable<FileScanTask> tasks = ice.newScan().planFiles()) {
+        for (FileScanTask task : tasks) {
+          assertThat(task.deletes()).as("Iceberg sees one deletion vector per data file, nothing else")
+              .singleElement().satisfies(d -> assertThat(d.format()).isEqualTo(org.apache.iceberg.FileFormat.PUFFIN));
+        }
+      }
+    }
+  }
 }
