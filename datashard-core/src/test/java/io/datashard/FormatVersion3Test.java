@@ -257,4 +257,23 @@ class FormatVersion3Test {
           .toList()).extracting(r -> r.getLong("id")).containsExactly(1L);
     }
   }
+
+  @Test
+  void theChangeFeedReportsOnlyTheRowsEachMergedVectorNewlyDeletes() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table t = mergeOnReadV3(wh, "t");
+      t.appendRecords(List.of(TestSchemas.event(0, "a", null), TestSchemas.event(1, "a", null),
+          TestSchemas.event(2, "a", null), TestSchemas.event(3, "a", null)));
+      long appended = t.currentSnapshot().snapshotId();
+      t.deleteWhere(Expressions.equal("id", 1L));
+      long first = t.refresh().currentSnapshot().snapshotId();
+      t.deleteWhere(Expressions.equal("id", 3L)); // a new vector holding 1 and 3 replaces the first
+      List<String> changes = new ArrayList<>();
+      try (CloseableIterator<ChangeRow> it = t.refresh().changes(appended, null)) {
+        it.forEachRemaining(c -> changes.add(c.type() + " " + c.row().getLong("id") + " @" + c.snapshotId()));
+      }
+      assertThat(changes).containsExactly("DELETE 1 @" + first,
+          "DELETE 3 @" + t.currentSnapshot().snapshotId());
+    }
+  }
 }
