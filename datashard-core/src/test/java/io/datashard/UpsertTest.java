@@ -118,6 +118,55 @@ class UpsertTest {
   }
 
   /**
+   * A table partitioned by its key (bucket of the identifier field) gets equality deletes too, one file per
+   * partition of the keys, each applying within its partition; partitioned by another column, or after its spec
+   * evolved, an upsert deletes by position (an old row of the key may be in another partition).
+   */
+  @Test
+  void mergeOnReadUpsertsOfATablePartitionedByItsKeyWriteEqualityDeletesPerPartition() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      PartitionSpec byKey = PartitionSpec.builderFor(TestSchemas.EVENTS).bucket("id", 4).build();
+      Table t = wh.createTable("bykey", TestSchemas.EVENTS, byKey, Map.of(TableProperties.DELETE_MODE,
+          TableProperties.DELETE_MODE_MERGE_ON_READ, TableProperties.UPKEEP_ENABLED, "false"));
+      t.updateSchema().setIdentifierFields(List.of("id")).commit();
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (long i = 0; i < 100; i++) {
+        rows.add(TestSchemas.event(i, "v1", 1.0));
+      }
+      t.appendRecords(rows);
+      List<Map<String, Object>> upserts = new ArrayList<>();
+      for (long i = 0; i < 8; i++) {
+        upserts.add(TestSchemas.event(i * 11, "v2", 2.0));
+      }
+      upserts.add(TestSchemas.event(1000, "new", 3.0));
+      Snapshot s = t.refresh().upsert(upserts);
+      assertThat(s.summary()).containsEntry("added-equality-deletes", "9");
+      List<ContentFile> deletes = new ArrayList<>();
+      t.scan().planFiles().forEach(task -> deletes.addAll(task.deletes()));
+      assertThat(deletes).isNotEmpty().allSatisfy(d -> assertThat(d.contentType()).isEqualTo(FileContent.EQUALITY_DELETES));
+      assertThat(deletes.stream().map(ContentFile::location).distinct().count()).as("one file per partition of the keys")
+          .isGreaterThan(1);
+      Map<Long, String> state = state(t);
+      assertThat(state).hasSize(101).containsEntry(0L, "v2").containsEntry(77L, "v2").containsEntry(1000L, "new")
+          .containsEntry(1L, "v1");
+      assertThat(t.rowCount()).isEqualTo(101);
+
+      // partitioned by a non-key column: position deletes
+      PartitionSpec byEvent = PartitionSpec.builderFor(TestSchemas.EVENTS).identity("event").build();
+      Table other = wh.createTable("byevent", TestSchemas.EVENTS, byEvent, Map.of(TableProperties.DELETE_MODE,
+          TableProperties.DELETE_MODE_MERGE_ON_READ, TableProperties.UPKEEP_ENABLED, "false"));
+      other.updateSchema().setIdentifierFields(List.of("id")).commit();
+      other.appendRecords(rows);
+      other.upsert(List.of(TestSchemas.event(3, "v2", 2.0)));
+      List<ContentFile> otherDeletes = new ArrayList<>();
+      other.scan().planFiles().forEach(task -> otherDeletes.addAll(task.deletes()));
+      assertThat(otherDeletes).isNotEmpty()
+          .allSatisfy(d -> assertThat(d.contentType()).isEqualTo(FileContent.POSITION_DELETES));
+      assertThat(state(other)).hasSize(100).containsEntry(3L, "v2");
+    }
+  }
+
+  /**
    * {@code write.merge.mode} decides upserts and {@code write.delete.mode} deletes, as in Iceberg; without a merge
    * mode upserts follow the delete mode. A bad value is refused naming the property, and nothing is committed.
    */

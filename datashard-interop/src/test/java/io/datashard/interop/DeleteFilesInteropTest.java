@@ -243,11 +243,20 @@ class DeleteFilesInteropTest {
   /** DataShard's merge-on-read upserts (equality delete files of the keys) read back in Iceberg exactly. */
   @Test
   void icebergAppliesDataShardsUpsertEqualityDeletes() throws Exception {
-    try (Warehouse wh = Warehouse.local(dir)) {
-      io.datashard.Schema schema = io.datashard.Schema.of(
-          io.datashard.Field.required(1, "id", io.datashard.Types.LONG),
-          io.datashard.Field.required(2, "event", io.datashard.Types.STRING));
-      io.datashard.Table ds = wh.createTable("ups", schema, io.datashard.PartitionSpec.unpartitioned(),
+    io.datashard.Schema schema = io.datashard.Schema.of(
+        io.datashard.Field.required(1, "id", io.datashard.Types.LONG),
+        io.datashard.Field.required(2, "event", io.datashard.Types.STRING));
+    // unpartitioned (global deletes), and partitioned by the key (one delete file per partition of the keys)
+    for (io.datashard.PartitionSpec spec : List.of(io.datashard.PartitionSpec.unpartitioned(),
+        io.datashard.PartitionSpec.builderFor(schema).bucket("id", 3).build())) {
+      upsertWithEqualityDeletes(schema, spec);
+    }
+  }
+
+  private void upsertWithEqualityDeletes(io.datashard.Schema schema, io.datashard.PartitionSpec spec)
+      throws Exception {
+    try (Warehouse wh = Warehouse.local(dir.resolve(spec.isUnpartitioned() ? "global" : "bucketed"))) {
+      io.datashard.Table ds = wh.createTable("ups", schema, spec,
           Map.of(io.datashard.TableProperties.DELETE_MODE, io.datashard.TableProperties.DELETE_MODE_MERGE_ON_READ));
       ds.updateSchema().setIdentifierFields(List.of("id")).commit();
       List<Map<String, Object>> rows = new ArrayList<>();
