@@ -121,6 +121,31 @@ class RestWarehouseTest extends RestCatalogScenarios {
   }
 
   @Test
+  void aVersion3AppendOnAnOldHeadIsMovedWithFreshRowIds() throws Exception {
+    try (Warehouse a = rest(); Warehouse b = rest()) {
+      a.createTable("v3.orders", ORDERS, io.datashard.PartitionSpec.unpartitioned(), Map.of("format-version", "3"));
+      Table first = a.loadTable("v3.orders");
+      Table stale = b.loadTable("v3.orders");
+      first.appendRecords(List.of(order(1, "first"), order(2, "second")));
+      first.appendRecords(List.of(order(3, "third")));
+      // moved onto the head by the server: its rows get ids after the head's, never the ones its own base gave them
+      Snapshot s = stale.appendRecords(List.of(order(4, "fourth"), order(5, "fifth")));
+      assertThat(s.parentId()).isEqualTo(first.currentSnapshot().snapshotId());
+      assertThat(server.metrics().appendsMoved()).isEqualTo(1);
+      Table fresh = a.loadTable("v3.orders");
+      assertThat(ids(fresh)).containsExactly(1L, 2L, 3L, 4L, 5L);
+      List<Object> rowIds = new ArrayList<>();
+      fresh.scan().select("_row_id").toList().forEach(r -> rowIds.add(r.get(0)));
+      assertThat(rowIds).doesNotContainNull().doesNotHaveDuplicates().hasSize(5);
+      org.apache.iceberg.TableMetadata ice = ((org.apache.iceberg.HasTableOperations) catalog.loadTable(
+          org.apache.iceberg.catalog.TableIdentifier.of("v3", "orders"))).operations().current();
+      assertThat(ice.nextRowId()).isEqualTo(5);
+      assertThat(ice.currentSnapshot().firstRowId()).isEqualTo(3);
+      assertThat(ice.currentSnapshot().addedRows()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void anAppendOnAnOldHeadIsMovedByTheServerAndItsOwnListDeleted() throws Exception {
     try (Warehouse a = rest(); Warehouse b = rest()) {
       a.createTable("sales.orders", ORDERS);

@@ -136,7 +136,7 @@ final class AppendRebase {
    * @throws UncheckedIOException when reading a manifest list fails
    */
   List<MetadataUpdate> tryMove(TableMetadata current, UpdateTableRequest request) {
-    if (current.formatVersion() != 2 || request.updates().size() != 2
+    if (current.formatVersion() < 2 || current.formatVersion() > 3 || request.updates().size() != 2
         || !(request.updates().get(0) instanceof MetadataUpdate.AddSnapshot add)
         || !(request.updates().get(1) instanceof MetadataUpdate.SetSnapshotRef ref)) {
       return null; // not the shape of an append
@@ -166,7 +166,7 @@ final class AppendRebase {
         if (m.keyMetadata() != null) {
           return refused(appended, "an encrypted manifest list at the head");
         }
-        headManifests.add(toDataShard(m, m.sequenceNumber(), m.minSequenceNumber()));
+        headManifests.add(toDataShard(m, m.sequenceNumber(), m.minSequenceNumber(), m.firstRowId()));
       }
     }
     Map<String, ManifestFile> inParent = new HashMap<>();
@@ -216,22 +216,27 @@ final class AppendRebase {
     for (ManifestFile m : own) {
       // Added entries inherit the new number; a merge's existing entries keep theirs (the minimum below it).
       long min = m.minSequenceNumber() == appended.sequenceNumber() ? sequenceNumber : m.minSequenceNumber();
-      list.add(toDataShard(m, sequenceNumber, min));
+      // (format version 3) the row ids its list assigned were counted from its old base: assigned again below
+      list.add(toDataShard(m, sequenceNumber, min, null));
     }
     for (io.datashard.metadata.ManifestFile m : headManifests) {
       if (!folded.contains(m.location())) {
         list.add(m);
       }
     }
+    // Format version 3: row ids from the table's next row id, as a commit on the head would assign them.
+    Long firstRowId = current.formatVersion() >= 3 ? current.nextRowId() : null;
+    long assignedRowIds = firstRowId == null ? 0 : assignRowIds(list, firstRowId);
     String location = ops.metadataFileLocation("snap-" + appended.snapshotId() + "-moved-" + UUID.randomUUID()
         + ".avro");
     long headId = headSnapshot.snapshotId();
     written.add(location);
+    int formatVersion = current.formatVersion();
     writes.put(request, CompletableFuture.runAsync(() -> ManifestListWriter.write(storage.newOutputFile(location),
-        appended.snapshotId(), headId, sequenceNumber, list), executor));
+        appended.snapshotId(), headId, sequenceNumber, list, formatVersion, firstRowId), executor));
     movedLists.put(appended.snapshotId(), list);
 
-    Snapshot moved = movedSnapshot(appended, headSnapshot, sequenceNumber, location);
+    Snapshot moved = movedSnapshot(appended, headSnapshot, sequenceNumber, location, firstRowId, assignedRowIds);
     return List.of(new MetadataUpdate.AddSnapshot(moved), ref);
   }
 
@@ -263,9 +268,14 @@ final class AppendRebase {
   }
 
   /** The append's snapshot with the head as parent, the new sequence number and list, and totals from the head. */
-  private static Snapshot movedSnapshot(Snapshot appended, Snapshot head, long sequenceNumber, String manifestList) {
+  private static Snapshot movedSnapshot(Snapshot appended, Snapshot head, long sequenceNumber, String manifestList,
+                                        Long firstRowId, long assignedRowIds) {
     try {
       ObjectNode node = (ObjectNode) JSON.readTree(SnapshotParser.toJson(appended));
+      if (firstRowId != null) {
+        node.put("first-row-id", firstRowId);
+        node.put("added-rows", assignedRowIds);
+      }
       node.put("parent-snapshot-id", head.snapshotId());
       node.put("sequence-number", sequenceNumber);
       node.put("manifest-list", manifestList);
@@ -305,8 +315,30 @@ final class AppendRebase {
     return v == null ? 0 : Long.parseLong(v.asText());
   }
 
+  /**
+   * Assigns {@code first_row_id} to the data manifests of a list that have none, in list order, each after the
+   * added and existing rows of the one before (the spec's assignment).
+   *
+   * @return the row ids assigned
+   */
+  private static long assignRowIds(List<io.datashard.metadata.ManifestFile> list, long firstRowId) {
+    long next = firstRowId;
+    for (int i = 0; i < list.size(); i++) {
+      io.datashard.metadata.ManifestFile m = list.get(i);
+      if (m.content() != io.datashard.metadata.ManifestFile.CONTENT_DATA || m.firstRowId() != null) {
+        continue;
+      }
+      list.set(i, new io.datashard.metadata.ManifestFile(m.location(), m.length(), m.specId(), m.content(),
+          m.sequenceNumber(), m.minSequenceNumber(), m.addedSnapshotId(), m.addedFilesCount(),
+          m.existingFilesCount(), m.deletedFilesCount(), m.addedRowsCount(), m.existingRowsCount(),
+          m.deletedRowsCount(), m.partitions(), next));
+      next += Math.max(0, m.addedRowsCount()) + Math.max(0, m.existingRowsCount());
+    }
+    return next - firstRowId;
+  }
+
   private static io.datashard.metadata.ManifestFile toDataShard(ManifestFile m, long sequenceNumber,
-      long minSequenceNumber) {
+      long minSequenceNumber, Long firstRowId) {
     List<PartitionFieldSummary> partitions = new ArrayList<>();
     if (m.partitions() != null) {
       for (ManifestFile.PartitionFieldSummary p : m.partitions()) {
@@ -317,7 +349,8 @@ final class AppendRebase {
     return new io.datashard.metadata.ManifestFile(m.path(), m.length(), m.partitionSpecId(), m.content().id(),
         sequenceNumber, minSequenceNumber, m.snapshotId() == null ? -1 : m.snapshotId(),
         count(m.addedFilesCount()), count(m.existingFilesCount()), count(m.deletedFilesCount()),
-        count(m.addedRowsCount()), count(m.existingRowsCount()), count(m.deletedRowsCount()), partitions);
+        count(m.addedRowsCount()), count(m.existingRowsCount()), count(m.deletedRowsCount()), partitions,
+        m.content() == ManifestContent.DATA ? firstRowId : null);
   }
 
   private static int count(Integer n) {
