@@ -79,8 +79,38 @@ public class Charts {
     }
     write(out.resolve("catalog-append.svg"), bars("Single-row append p50 on loopback S3, by door (ms)", labels, values,
         "ms", "%.1f"));
+    // Upserts and scans with deletes at 10M rows, format versions 2 and 3 (issue 16).
+    List<String[]> ups = table(lines, "### Format version 3: deletion vectors", "| 10,000 keys into");
+    labels.clear();
+    values.clear();
+    for (int v = 1; v <= 2; v++) {
+      for (String[] r : ups) {
+        if (!r[0].contains(" vs ")) {
+          labels.add("v" + (v + 1) + " · " + r[0].replace("Apache Iceberg's Java library", "Iceberg library")
+              .replace(" (equality deletes)", ""));
+          values.add(num(r[v]));
+        }
+      }
+    }
+    write(out.resolve("upsert-10m.svg"), bars("Upsert of 10,000 keys into 10M rows (wall ms, lower is better)",
+        labels, values, "ms", "%,.0f"));
+    List<String[]> del = table(lines, "### Format version 3: deletion vectors", "| full scan, 9,000,000");
+    labels.clear();
+    values.clear();
+    for (int v = 1; v <= 2; v++) {
+      for (String[] r : del) {
+        if (!r[0].contains("/")) {
+          double rows = r[0].contains("10,000,000") ? 10e6 : 9e6;
+          labels.add("v" + (v + 1) + " · " + r[0].replace(" (10,000,000 rows)", "").replace(", the table with the deletes",
+              ""));
+          values.add(rows / num(r[v]) / 1e3); // M rows/s
+        }
+      }
+    }
+    write(out.resolve("scan-with-deletes.svg"), bars("Full scan, 10% of 10M rows deleted (wall, M rows/s)", labels,
+        values, "M rows/s", "%.2f"));
     System.out.println("wrote append-throughput.svg, append-latency.svg, scan-throughput.svg, contention.svg, "
-        + "catalog-append.svg to " + out);
+        + "catalog-append.svg, upsert-10m.svg, scan-with-deletes.svg to " + out);
   }
 
   /** @return the data rows of the first table after {@code heading} whose header starts with {@code header} */
