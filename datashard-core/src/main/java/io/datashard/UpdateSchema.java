@@ -26,6 +26,32 @@ public interface UpdateSchema {
   UpdateSchema addColumn(String name, Type type, String doc);
 
   /**
+   * Adds an optional column at the end with a default value (format version 3): rows written before it read the
+   * default ({@code initial-default}), and appends that leave it out write it ({@code write-default}).
+   *
+   * @param defaultValue a value of the type's Java representation ({@link Types}), or null for none
+   * @throws ValidationException when the table is below format version 3, or the value does not fit the type
+   */
+  UpdateSchema addColumnWithDefault(String name, Type type, Object defaultValue);
+
+  /**
+   * Adds a required column at the end (format version 3): rows written before it read {@code defaultValue}, and
+   * appends that leave it out write it.
+   *
+   * @param defaultValue a non-null value of the type's Java representation
+   * @throws ValidationException when the default is null, does not fit the type, or the table is below version 3
+   */
+  UpdateSchema addRequiredColumn(String name, Type type, Object defaultValue);
+
+  /**
+   * Changes the value appends write when they leave a column out ({@code write-default}, format version 3); rows
+   * already written, and the value older files read, are unchanged.
+   *
+   * @param writeDefault the new write default, or null for none (optional columns only)
+   */
+  UpdateSchema updateColumnDefault(String name, Object writeDefault);
+
+  /**
    * Adds an optional field to a struct column (or nested struct) at its end; the new field, and every element, key,
    * value and field of its type, get fresh ids.
    *

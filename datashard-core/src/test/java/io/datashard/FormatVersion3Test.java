@@ -276,4 +276,33 @@ class FormatVersion3Test {
           "DELETE 3 @" + t.currentSnapshot().snapshotId());
     }
   }
+
+  @Test
+  void columnsAddedWithDefaultsReadThemInOlderRowsAndAppendsWriteThem() {
+    try (Warehouse wh = Warehouse.local(dir)) {
+      Table v2 = wh.createTable("v2", TestSchemas.EVENTS);
+      assertThatThrownBy(() -> v2.updateSchema().addColumnWithDefault("region", Types.STRING, "eu").commit())
+          .isInstanceOf(ValidationException.class).hasMessageContaining("format version 3");
+
+      Table t = wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), Map.of("format-version", "3"));
+      t.appendRecords(List.of(TestSchemas.event(1, "a", null)));
+      t.updateSchema().addColumnWithDefault("region", Types.STRING, "eu").addRequiredColumn("level", Types.INT, 7)
+          .commit();
+      assertThatThrownBy(() -> t.updateSchema().addRequiredColumn("bad", Types.INT, null).commit())
+          .isInstanceOf(ValidationException.class).hasMessageContaining("default");
+      assertThatThrownBy(() -> t.updateSchema().addColumnWithDefault("bad", Types.INT, "seven").commit())
+          .isInstanceOf(ValidationException.class).hasMessageContaining("bad");
+      t.refresh().appendRecords(List.of(Map.of("id", 2L, "event", "b")));
+      t.updateSchema().updateColumnDefault("region", "us").renameColumn("level", "tier").commit();
+      t.refresh().appendRecords(List.of(Map.of("id", 3L, "event", "c", "tier", 1)));
+      Map<Long, String> rows = new java.util.TreeMap<>();
+      t.refresh().scan().toList().forEach(r -> rows.put(r.getLong("id"), r.get("region") + "/" + r.get("tier")));
+      assertThat(rows).containsExactly(Map.entry(1L, "eu/7"), Map.entry(2L, "eu/7"), Map.entry(3L, "us/1"));
+      Field tier = t.schema().findField("tier");
+      assertThat(tier.isRequired()).isTrue();
+      assertThat(tier.initialDefault()).as("a rename keeps the defaults").isEqualTo(7);
+      assertThat(t.schema().findField("region").initialDefault()).isEqualTo("eu");
+      assertThat(t.schema().findField("region").writeDefault()).isEqualTo("us");
+    }
+  }
 }

@@ -89,7 +89,7 @@ public final class SchemaUpdate implements UpdateSchema {
       Field f = level.get(i);
       List<Field> newChildren = edit(f.type().fields(), parent, depth + 1, op);
       List<Field> out = new ArrayList<>(level);
-      out.set(i, Field.of(f.id(), f.name(), rebuild(f.type(), newChildren), f.isRequired(), f.doc()));
+      out.set(i, keepDefaults(f, Field.of(f.id(), f.name(), rebuild(f.type(), newChildren), f.isRequired(), f.doc())));
       return out;
     }
 
@@ -147,11 +147,11 @@ public final class SchemaUpdate implements UpdateSchema {
         case STRUCT: {
           List<Field> out = new ArrayList<>();
           for (Field f : t.asStruct().fields()) {
-            out.add(Field.of(++lastColumnId, f.name(), f.type(), f.isRequired(), f.doc()));
+            out.add(keepDefaults(f, Field.of(++lastColumnId, f.name(), f.type(), f.isRequired(), f.doc())));
           }
           for (int i = 0; i < out.size(); i++) {
             Field f = out.get(i);
-            out.set(i, Field.of(f.id(), f.name(), fresh(f.type()), f.isRequired(), f.doc()));
+            out.set(i, keepDefaults(f, Field.of(f.id(), f.name(), fresh(f.type()), f.isRequired(), f.doc())));
           }
           return StructType.of(out);
         }
@@ -212,7 +212,82 @@ public final class SchemaUpdate implements UpdateSchema {
     return addColumn(parent, name, type, null);
   }
 
+  @Override
+  public UpdateSchema addColumnWithDefault(String name, Type type, Object defaultValue) {
+    return addColumn(null, name, type, null, false, defaultValue);
+  }
+
+  @Override
+  public UpdateSchema addRequiredColumn(String name, Type type, Object defaultValue) {
+    if (defaultValue == null) {
+      throw new ValidationException("schema update: required column '" + name + "' needs a default value (rows "
+          + "written before it have none)");
+    }
+    return addColumn(null, name, type, null, true, defaultValue);
+  }
+
+  @Override
+  public UpdateSchema updateColumnDefault(String name, Object writeDefault) {
+    changes.add((w, m) -> {
+      requireDefaults(m, name);
+      List<String> path = w.path(name);
+      Field f = w.get(path);
+      Object value = defaultOf(f, writeDefault);
+      if (f.isRequired() && value == null) {
+        throw new ValidationException("schema update: required column '" + name + "' needs a non-null write default");
+      }
+      w.editField(path, x -> x.withDefaults(x.initialDefault(), value));
+    });
+    return this;
+  }
+
+  /** @return the field's values kept on a copy: its defaults */
+  private static Field keepDefaults(Field from, Field copy) {
+    return from.initialDefault() == null && from.writeDefault() == null ? copy
+        : copy.withDefaults(from.initialDefault(), from.writeDefault());
+  }
+
+  /** @return a default value as the promoted type holds it (int to long, float to double; decimals unchanged) */
+  private static Object promoted(Object value, Type type) {
+    if (value instanceof Integer i && type.id() == Type.Id.LONG) {
+      return i.longValue();
+    }
+    if (value instanceof Float f && type.id() == Type.Id.DOUBLE) {
+      return f.doubleValue();
+    }
+    return value;
+  }
+
+  private static void requireDefaults(TableMetadata m, String column) {
+    if (m.formatVersion() < 3) {
+      throw new ValidationException("schema update: column '" + column + "': default values need format version 3 "
+          + "(set the table property format-version=3 first)");
+    }
+  }
+
+  /** @return a default value checked against the field's type, in its Java representation */
+  private static Object defaultOf(Field f, Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (!f.type().isPrimitive()) {
+      throw new ValidationException("schema update: column '" + f.name() + "': DataShard sets defaults of primitive "
+          + "columns only");
+    }
+    try {
+      return io.datashard.records.RecordValidator.canonical(f, value);
+    } catch (io.datashard.RecordValidationException e) {
+      throw new ValidationException("schema update: default value " + value + " does not fit column '" + f.name()
+          + "' of type " + f.type() + ": " + e.getMessage(), e);
+    }
+  }
+
   private UpdateSchema addColumn(String parent, String name, Type type, String doc) {
+    return addColumn(parent, name, type, doc, false, null);
+  }
+
+  private UpdateSchema addColumn(String parent, String name, Type type, String doc, boolean required,
+                                 Object defaultValue) {
     Objects.requireNonNull(type, "type");
     changes.add((w, m) -> {
       List<String> parentPath = parent == null ? List.of() : w.path(parent);
@@ -221,8 +296,14 @@ public final class SchemaUpdate implements UpdateSchema {
       }
       w.requireStruct(parentPath, "add a field");
       w.requireFree(parentPath, name);
+      if (defaultValue != null) {
+        requireDefaults(m, name);
+      }
       int id = ++w.lastColumnId;
-      Field added = Field.of(id, name, w.fresh(type), false, doc);
+      Field plain = Field.of(id, name, w.fresh(type), required, doc);
+      Object value = defaultOf(plain, defaultValue);
+      // the initial default (rows written before the column) and the write default start equal, as the spec says
+      Field added = value == null ? plain : plain.withDefaults(value, value);
       w.editChildren(parentPath, level -> {
         level.add(added);
         return level;
@@ -239,7 +320,7 @@ public final class SchemaUpdate implements UpdateSchema {
       List<String> parent = path.subList(0, path.size() - 1);
       w.requireStruct(parent, "rename a field");
       w.requireFree(parent, newName);
-      w.editField(path, f -> Field.of(f.id(), newName, f.type(), f.isRequired(), f.doc()));
+      w.editField(path, f -> keepDefaults(f, Field.of(f.id(), newName, f.type(), f.isRequired(), f.doc())));
     });
     return this;
   }
@@ -282,7 +363,7 @@ public final class SchemaUpdate implements UpdateSchema {
       if (!parent.isEmpty() && w.get(parent).type().isMap() && path.get(path.size() - 1).equals("key")) {
         throw new ValidationException("schema update: map keys are always required ('" + name + "')");
       }
-      w.editField(path, f -> Field.of(f.id(), f.name(), f.type(), false, f.doc()));
+      w.editField(path, f -> keepDefaults(f, Field.of(f.id(), f.name(), f.type(), false, f.doc())));
     });
     return this;
   }
@@ -296,7 +377,8 @@ public final class SchemaUpdate implements UpdateSchema {
         throw new ValidationException("schema update: cannot change column '" + name + "' from " + f.type() + " to "
             + newType + "; allowed: int to long, float to double, decimal(P,S) to decimal(P2,S) with P2 > P");
       }
-      w.editField(path, x -> Field.of(x.id(), x.name(), newType, x.isRequired(), x.doc()));
+      w.editField(path, x -> Field.of(x.id(), x.name(), newType, x.isRequired(), x.doc())
+          .withDefaults(promoted(x.initialDefault(), newType), promoted(x.writeDefault(), newType)));
     });
     return this;
   }
@@ -320,7 +402,7 @@ public final class SchemaUpdate implements UpdateSchema {
     changes.add((w, m) -> {
       List<String> path = w.path(name);
       w.get(path);
-      w.editField(path, f -> Field.of(f.id(), f.name(), f.type(), f.isRequired(), doc));
+      w.editField(path, f -> keepDefaults(f, Field.of(f.id(), f.name(), f.type(), f.isRequired(), doc)));
     });
     return this;
   }

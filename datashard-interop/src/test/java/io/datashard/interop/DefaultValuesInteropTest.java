@@ -96,4 +96,27 @@ class DefaultValuesInteropTest {
       assertThat(Rows.iceberg(ice, null)).isEqualTo(Rows.dataShard(ds, null));
     }
   }
+
+  @Test
+  void defaultsDataShardDefinesAreReadByIceberg() throws Exception {
+    Path warehouse = dir.resolve("ds");
+    try (Warehouse wh = Warehouse.local(warehouse)) {
+      io.datashard.Table ds = wh.createTable("t", io.datashard.Schema.of(
+              io.datashard.Field.required(1, "id", io.datashard.Types.LONG),
+              io.datashard.Field.required(2, "event", io.datashard.Types.STRING)),
+          io.datashard.PartitionSpec.unpartitioned(), Map.of("format-version", "3"));
+      ds.appendRecords(java.util.List.of(Map.of("id", 1L, "event", "old")));
+      ds.updateSchema().addColumnWithDefault("region", io.datashard.Types.STRING, "eu")
+          .addRequiredColumn("level", io.datashard.Types.INT, 7)
+          .addColumnWithDefault("price", io.datashard.Types.decimal(9, 2), new BigDecimal("12.50")).commit();
+      ds.refresh().appendRecords(java.util.List.of(Map.of("id", 2L, "event", "new", "level", 1)));
+      Table ice = new HadoopTables(new Configuration()).load(warehouse.resolve("t").toUri().toString());
+      assertThat(ice.schema().findField("level").initialDefault()).isEqualTo(7);
+      assertThat(ice.schema().findField("level").isRequired()).isTrue();
+      assertThat(Rows.iceberg(ice, null)).isEqualTo(Rows.dataShard(ds.refresh(), null));
+      io.datashard.Row old = ds.scan().filter(io.datashard.expressions.Expressions.equal("id", 1L)).toList().get(0);
+      assertThat(old.getString("region")).isEqualTo("eu");
+      assertThat(old.getInt("level")).isEqualTo(7);
+    }
+  }
 }
