@@ -4,7 +4,6 @@ import io.datashard.manifest.TableFiles;
 import io.datashard.CommitConflictException;
 import io.datashard.StaleReadConflictException;
 import io.datashard.PartitionSpec;
-import io.datashard.Schema;
 import io.datashard.Snapshot;
 import io.datashard.commit.TableOperations;
 import io.datashard.manifest.ManifestWriter;
@@ -301,7 +300,10 @@ public final class ReplaceFiles extends SnapshotProducer {
           continue; // every delete file in it is removed: the manifest is not carried forward
         }
         String location = attemptFile(files.manifestLocation(commitId + "-a" + attempt, ++n));
-        manifests.add(rewriteDeletes(base, m, deletes, location, foundDeletes, dangling));
+        // without the deletion vectors being replaced and the dangling delete files
+        manifests.add(rewrite(base, m, deletes, location,
+            f -> toRemoveDeletes.contains(deleteKey(f)) || dangling.contains(deleteKey(f)),
+            f -> foundDeletes.add(deleteKey(f))));
         continue;
       }
       List<ManifestEntry> entries = files.entries(m);
@@ -320,7 +322,10 @@ public final class ReplaceFiles extends SnapshotProducer {
         continue;
       }
       String location = attemptFile(files.manifestLocation(commitId + "-a" + attempt, ++n));
-      manifests.add(rewrite(base, m, entries, location, snapshotId, found, removed));
+      manifests.add(rewrite(base, m, entries, location, f -> toRemove.contains(f.location()), f -> {
+        found.add(f.location());
+        removed.add(f);
+      }));
     }
     if (!requiredLive.isEmpty() && !liveRequired.containsAll(requiredLive)) {
       Set<String> gone = new HashSet<>(requiredLive);
@@ -407,43 +412,22 @@ public final class ReplaceFiles extends SnapshotProducer {
     }
   }
 
+  /**
+   * Rewrites a manifest of the base: its live entries that {@code drop} names become DELETED (each handed to
+   * {@code dropped}), the rest EXISTING; entries already deleted are not carried forward.
+   */
   private ManifestFile rewrite(TableMetadata base, ManifestFile m, List<ManifestEntry> entries, String location,
-                               long snapshotId, Set<String> found, List<DataFile> removed) {
-    PartitionSpec spec = base.specById(m.specId());
-    Schema schema = base.schema();
-    ManifestWriter w = ManifestWriter.create(files.storage().newOutputFile(location), spec, schema, snapshotId,
-        m.content() != ManifestFile.CONTENT_DATA, base.formatVersion());
-    try {
-      for (ManifestEntry e : entries) {
-        if (!e.isLive()) {
-          continue;
-        }
-        if (toRemove.contains(e.file().location())) {
-          found.add(e.file().location());
-          removed.add(e.file());
-          w.delete(e.file(), e.dataSequenceNumber(), e.fileSequenceNumber());
-        } else {
-          w.existing(e.file(), e.snapshotId(), e.dataSequenceNumber(), e.fileSequenceNumber());
-        }
-      }
-    } finally {
-      w.close();
-    }
-    return w.toManifestFile();
-  }
-
-  /** Rewrites a delete manifest without the deletion vectors being replaced (DELETED), the rest EXISTING. */
-  private ManifestFile rewriteDeletes(TableMetadata base, ManifestFile m, List<ManifestEntry> entries, String location,
-                                      Set<String> found, Set<String> dangling) {
+                               java.util.function.Predicate<DataFile> drop,
+                               java.util.function.Consumer<DataFile> dropped) {
     ManifestWriter w = ManifestWriter.create(files.storage().newOutputFile(location), base.specById(m.specId()),
-        base.schema(), snapshotId, true, base.formatVersion());
+        base.schema(), snapshotId, m.content() != ManifestFile.CONTENT_DATA, base.formatVersion());
     try {
       for (ManifestEntry e : entries) {
         if (!e.isLive()) {
           continue;
         }
-        if (toRemoveDeletes.contains(deleteKey(e.file())) || dangling.contains(deleteKey(e.file()))) {
-          found.add(deleteKey(e.file()));
+        if (drop.test(e.file())) {
+          dropped.accept(e.file());
           w.delete(e.file(), e.dataSequenceNumber(), e.fileSequenceNumber());
         } else {
           w.existing(e.file(), e.snapshotId(), e.dataSequenceNumber(), e.fileSequenceNumber());
