@@ -1,15 +1,10 @@
 package io.datashard.maintenance;
 
-import io.datashard.PartitionSpec;
-import io.datashard.Row;
 import io.datashard.Snapshot;
 import io.datashard.commit.TableOperations;
 import io.datashard.manifest.TableFiles;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.TableMetadata;
-import io.datashard.parquet.ParquetOptions;
-import io.datashard.parquet.RollingDataWriter;
-import io.datashard.partition.Partitioner;
 import io.datashard.puffin.DeletionVectorFileWriter;
 import io.datashard.scan.DeletedPositions;
 import io.datashard.scan.SnapshotScan;
@@ -73,7 +68,6 @@ public final class PositionDeleteRewrite {
                             List<DataFile> written) {
     Map<String, DataFile> oldFiles = new LinkedHashMap<>();
     DeletionVectorFileWriter w = null;
-    Map<String, DataFile> dataFiles = new LinkedHashMap<>();
     try {
       for (SnapshotScan.PlannedFile p : planned) {
         if (p.deletes().stream().noneMatch(PositionDeleteRewrite::isPositionDeleteFile)) {
@@ -93,8 +87,7 @@ public final class PositionDeleteRewrite {
         if (w == null) {
           w = new DeletionVectorFileWriter(files.storage().newOutputFile(files.deletionVectorFileLocation(writeId)));
         }
-        w.add(p.file().location(), positions);
-        dataFiles.put(p.file().location(), p.file());
+        w.add(p.file(), positions);
       }
     } finally {
       if (w != null) {
@@ -106,12 +99,7 @@ public final class PositionDeleteRewrite {
     }
     oldFiles.values().forEach(replace::removeDeleteFile);
     if (w != null) {
-      for (DeletionVectorFileWriter.Written v : w.written()) {
-        DataFile data = dataFiles.get(v.referencedDataFile());
-        DataFile dv = DataFile.builder().content(DataFile.CONTENT_POSITION_DELETES).location(w.location())
-            .fileFormat("PUFFIN").specId(data.specId()).partition(data.partition()).recordCount(v.cardinality())
-            .fileSizeInBytes(w.fileSize()).referencedDataFile(v.referencedDataFile()).contentOffset(v.offset())
-            .contentSizeInBytes(v.length()).build();
+      for (DataFile dv : w.deleteFiles()) {
         written.add(dv);
         replace.addFile(dv);
       }
@@ -140,14 +128,12 @@ public final class PositionDeleteRewrite {
       if (group.size() < 2) {
         continue;
       }
-      TreeMap<String, java.util.TreeSet<Long>> positions = new TreeMap<>();
+      TreeMap<String, long[]> positions = new TreeMap<>();
       for (DataFile d : group.values()) {
         DeletedPositions.ofPositionDeleteFile(files.storage(), d).forEach((path, pos) -> {
           if (live.contains(path)) {
-            java.util.TreeSet<Long> set = positions.computeIfAbsent(path, k -> new java.util.TreeSet<>());
-            for (long x : pos) {
-              set.add(x);
-            }
+            positions.merge(path, pos, (a, b) -> java.util.stream.LongStream.concat(java.util.Arrays.stream(a),
+                java.util.Arrays.stream(b)).sorted().distinct().toArray());
           }
         });
       }
@@ -155,34 +141,14 @@ public final class PositionDeleteRewrite {
       group.values().forEach(replace::removeDeleteFile);
       changed = true;
       if (!positions.isEmpty()) {
-        for (DataFile d : write(base, first, positions)) {
+        int[] n = {0};
+        for (DataFile d : PositionDeletion.writePositionDeletes(files, base, first.specId(), first.partition(),
+            partitionPath -> files.deleteFileLocation(partitionPath, writeId, n[0]++), positions)) {
           written.add(d);
           replace.addFile(d);
         }
       }
     }
     return changed;
-  }
-
-  private List<DataFile> write(TableMetadata base, DataFile like, TreeMap<String, java.util.TreeSet<Long>> positions) {
-    PartitionSpec spec = base.specById(like.specId());
-    String path = spec == null || spec.isUnpartitioned() ? null
-        : new Partitioner(spec, base.schema()).path(like.partition());
-    int[] n = {0};
-    RollingDataWriter w = new RollingDataWriter(files.storage(), PositionDeletion.POSITION_DELETE_SCHEMA,
-        ParquetOptions.fromProperties(base.properties()), () -> files.deleteFileLocation(path, writeId, n[0]++), null);
-    List<DataFile> out = new ArrayList<>();
-    try {
-      positions.forEach((dataFile, pos) -> pos.forEach(p -> w.write(Row.wrap(PositionDeletion.POSITION_DELETE_SCHEMA,
-          new Object[] {dataFile, p}))));
-      String single = positions.size() == 1 ? positions.firstKey() : null;
-      for (DataFile d : w.complete()) {
-        out.add(d.toBuilder().content(DataFile.CONTENT_POSITION_DELETES).specId(like.specId())
-            .partition(like.partition()).referencedDataFile(single).build());
-      }
-    } finally {
-      w.close();
-    }
-    return out;
   }
 }

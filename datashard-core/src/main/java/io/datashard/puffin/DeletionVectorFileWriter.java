@@ -3,6 +3,7 @@ package io.datashard.puffin;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datashard.StorageException;
+import io.datashard.metadata.DataFile;
 import io.datashard.storage.OutputFile;
 import io.datashard.storage.PositionOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,12 +30,12 @@ public final class DeletionVectorFileWriter implements AutoCloseable {
   /**
    * One vector as written: where its blob is in the file and what it deletes.
    *
-   * @param referencedDataFile the data file whose rows it deletes
+   * @param dataFile the data file whose rows it deletes
    * @param offset where the blob starts
    * @param length the blob's length
    * @param cardinality the positions it holds
    */
-  public record Written(String referencedDataFile, long offset, long length, long cardinality) {
+  public record Written(DataFile dataFile, long offset, long length, long cardinality) {
   }
 
   private final String location;
@@ -57,16 +58,16 @@ public final class DeletionVectorFileWriter implements AutoCloseable {
   /**
    * Adds the vector of one data file.
    *
-   * @param dataFileLocation the data file
+   * @param dataFile the data file
    * @param positions its deleted positions, ascending and distinct
    * @return where the vector was written
    */
-  public Written add(String dataFileLocation, long[] positions) {
+  public Written add(DataFile dataFile, long[] positions) {
     byte[] blob = DeletionVector.encode(positions);
     try {
       long offset = out.getPos();
       out.write(blob);
-      Written w = new Written(dataFileLocation, offset, blob.length, positions.length);
+      Written w = new Written(dataFile, offset, blob.length, positions.length);
       written.add(w);
       return w;
     } catch (IOException e) {
@@ -77,6 +78,21 @@ public final class DeletionVectorFileWriter implements AutoCloseable {
   /** @return the vectors written so far */
   public List<Written> written() {
     return List.copyOf(written);
+  }
+
+  /**
+   * @return the manifest entries of the vectors written (position deletes of format {@code PUFFIN} in each data
+   *     file's spec and partition, with the blob's offset and length), once closed
+   */
+  public List<DataFile> deleteFiles() {
+    List<DataFile> out = new ArrayList<>(written.size());
+    for (Written v : written) {
+      out.add(DataFile.builder().content(DataFile.CONTENT_POSITION_DELETES).location(location).fileFormat("PUFFIN")
+          .specId(v.dataFile().specId()).partition(v.dataFile().partition()).recordCount(v.cardinality())
+          .fileSizeInBytes(fileSize()).referencedDataFile(v.dataFile().location()).contentOffset(v.offset())
+          .contentSizeInBytes(v.length()).build());
+    }
+    return out;
   }
 
   /** @return the file's size once closed */
@@ -127,7 +143,7 @@ public final class DeletionVectorFileWriter implements AutoCloseable {
         g.writeNumberField("offset", w.offset());
         g.writeNumberField("length", w.length());
         g.writeObjectFieldStart("properties");
-        g.writeStringField("referenced-data-file", w.referencedDataFile());
+        g.writeStringField("referenced-data-file", w.dataFile().location());
         g.writeStringField("cardinality", Long.toString(w.cardinality()));
         g.writeEndObject();
         g.writeEndObject();

@@ -100,50 +100,59 @@ public final class PositionDeletion {
   }
 
   private void writeDeletes(List<DataFile> group) {
+    java.util.TreeMap<String, long[]> positions = new java.util.TreeMap<>();
+    for (DataFile f : group) {
+      long[] matched = matchingPositions(f);
+      if (matched.length > 0) {
+        positions.put(f.location(), matched);
+      }
+    }
+    if (positions.isEmpty()) {
+      return; // nothing matched: no delete file
+    }
     DataFile first = group.get(0);
-    PartitionSpec spec = base.specById(first.specId());
+    deleteFiles.addAll(writePositionDeletes(files, base, first.specId(), first.partition(),
+        partitionPath -> files.deleteFileLocation(partitionPath, writeId, fileNumber++), positions));
+    referenced.addAll(positions.keySet());
+    positions.values().forEach(p -> deletedRows += p.length);
+  }
+
+  /**
+   * Writes version 2 position delete files for one partition, sorted by data file and position as the spec requires.
+   * Plaintext even on an encrypted table: they hold data-file paths and row positions, no column values, and readers
+   * load them without keys (docs/encryption.md).
+   *
+   * @param specId the spec of the partition
+   * @param partition its values
+   * @param location the location of the next file, given the partition's folder (null when unpartitioned)
+   * @param positions the sorted positions to delete, by data file location
+   * @return the delete files written (named with {@code referenced_data_file} when they delete from one file)
+   */
+  public static List<DataFile> writePositionDeletes(TableFiles files, TableMetadata base, int specId,
+                                                    List<Object> partition,
+                                                    java.util.function.Function<String, String> location,
+                                                    java.util.SortedMap<String, long[]> positions) {
+    PartitionSpec spec = base.specById(specId);
     String path = spec == null || spec.isUnpartitioned() ? null
-        : new Partitioner(spec, schema).path(first.partition());
+        : new Partitioner(spec, base.schema()).path(partition);
     RollingDataWriter w = new RollingDataWriter(files.storage(), POSITION_DELETE_SCHEMA,
-        ParquetOptions.fromProperties(base.properties()),
-        // Plaintext even on an encrypted table: they hold data-file paths and row positions, no column values, and
-        // readers load them without keys (docs/encryption.md).
-        () -> files.deleteFileLocation(path, writeId, fileNumber++), null);
-    Set<String> inGroup = new LinkedHashSet<>();
-    long rowsInGroup = 0;
+        ParquetOptions.fromProperties(base.properties()), () -> location.apply(path), null);
+    List<DataFile> out = new ArrayList<>();
     try {
-      for (DataFile f : group) {
-        long pos = 0;
-        boolean any = false;
-        try (CloseableIterator<Row> it = DataFileReader.read(
-            files.storage().newInputFile(f.location(), f.fileSizeInBytes()), schema, files.keys().decryption(f))) {
-          while (it.hasNext()) {
-            if (matches.test(it.next())) {
-              w.write(Row.wrap(POSITION_DELETE_SCHEMA, new Object[] {f.location(), pos}));
-              rowsInGroup++;
-              any = true;
-            }
-            pos++;
-          }
+      positions.forEach((dataFile, pos) -> {
+        for (long p : pos) {
+          w.write(Row.wrap(POSITION_DELETE_SCHEMA, new Object[] {dataFile, p}));
         }
-        if (any) {
-          inGroup.add(f.location());
-        }
-      }
-      if (rowsInGroup == 0) {
-        w.close(); // nothing matched: no delete file
-        return;
-      }
-      String single = inGroup.size() == 1 ? inGroup.iterator().next() : null;
+      });
+      String single = positions.size() == 1 ? positions.firstKey() : null;
       for (DataFile d : w.complete()) {
-        deleteFiles.add(d.toBuilder().content(DataFile.CONTENT_POSITION_DELETES).specId(first.specId())
-            .partition(first.partition()).referencedDataFile(single).build());
+        out.add(d.toBuilder().content(DataFile.CONTENT_POSITION_DELETES).specId(specId).partition(partition)
+            .referencedDataFile(single).build());
       }
-      referenced.addAll(inGroup);
-      deletedRows += rowsInGroup;
     } finally {
       w.close();
     }
+    return out;
   }
 
   /**
@@ -164,7 +173,6 @@ public final class PositionDeletion {
       existing.put(p.file().location(), p.deletes());
     }
     io.datashard.puffin.DeletionVectorFileWriter w = null;
-    Map<String, DataFile> dataFiles = new LinkedHashMap<>();
     try {
       for (DataFile f : candidates) {
         long[] matched = matchingPositions(f);
@@ -172,57 +180,33 @@ public final class PositionDeletion {
           continue;
         }
         List<DataFile> applying = existing.getOrDefault(f.location(), List.of());
-        java.util.TreeSet<Long> already = new java.util.TreeSet<>();
-        for (long p : io.datashard.scan.DeletedPositions.of(files.storage(), f.location(), applying)) {
-          already.add(p);
-        }
-        for (DataFile d : applying) {
-          if (d.isDeletionVector()) {
-            replacedVectors.add(d);
-          }
-        }
-        List<DataFile> mine = new ArrayList<>();
-        for (DataFile d : pending) {
-          if (d.isDeletionVector() && f.location().equals(d.referencedDataFile())) {
-            for (long p : io.datashard.scan.DeletedPositions.of(files.storage(), f.location(), List.of(d))) {
-              already.add(p);
-            }
-            mine.add(d);
-          }
-        }
-        java.util.TreeSet<Long> all = new java.util.TreeSet<>(already);
-        for (long p : matched) {
-          all.add(p);
-        }
-        if (all.size() == already.size()) {
-          replacedVectors.removeIf(d -> f.location().equals(d.referencedDataFile()));
+        List<DataFile> mine = pending.stream()
+            .filter(d -> d.isDeletionVector() && f.location().equals(d.referencedDataFile())).toList();
+        List<DataFile> sources = new ArrayList<>(applying);
+        sources.addAll(mine);
+        long[] already = io.datashard.scan.DeletedPositions.of(files.storage(), f.location(), sources);
+        long[] all = java.util.stream.LongStream.concat(java.util.Arrays.stream(already),
+            java.util.Arrays.stream(matched)).sorted().distinct().toArray();
+        if (all.length == already.length) {
           continue; // every matching row was deleted already
         }
+        applying.stream().filter(DataFile::isDeletionVector).forEach(replacedVectors::add);
         supersededPending.addAll(mine);
-        long[] positions = all.stream().mapToLong(Long::longValue).toArray();
         if (w == null) {
           w = new io.datashard.puffin.DeletionVectorFileWriter(
               files.storage().newOutputFile(files.deletionVectorFileLocation(writeId)));
         }
-        w.add(f.location(), positions);
-        dataFiles.put(f.location(), f);
+        w.add(f, all);
         referenced.add(f.location());
-        deletedRows += all.size() - already.size();
+        deletedRows += all.length - already.length;
       }
     } finally {
       if (w != null) {
         w.close();
       }
     }
-    if (w == null) {
-      return;
-    }
-    for (io.datashard.puffin.DeletionVectorFileWriter.Written v : w.written()) {
-      DataFile data = dataFiles.get(v.referencedDataFile());
-      deleteFiles.add(DataFile.builder().content(DataFile.CONTENT_POSITION_DELETES).location(w.location())
-          .fileFormat("PUFFIN").specId(data.specId()).partition(data.partition()).recordCount(v.cardinality())
-          .fileSizeInBytes(w.fileSize()).referencedDataFile(v.referencedDataFile()).contentOffset(v.offset())
-          .contentSizeInBytes(v.length()).build());
+    if (w != null) {
+      deleteFiles.addAll(w.deleteFiles());
     }
   }
 
