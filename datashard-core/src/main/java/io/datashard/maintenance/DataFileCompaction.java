@@ -81,12 +81,9 @@ public final class DataFileCompaction implements RewriteDataFiles {
    *     threshold of their rows deleted (counted from deletion vectors and single-file position deletes), or at
    *     least the delete-file threshold of delete files applying
    */
-  private java.util.Set<String> deleteHeavy(TableMetadata base) {
+  private java.util.Set<String> deleteHeavy(List<SnapshotScan.PlannedFile> planned) {
     java.util.Set<String> heavy = new java.util.HashSet<>();
-    if (base.currentSnapshot() == null || (deleteRatio > 1 && deleteFiles == Integer.MAX_VALUE)) {
-      return heavy;
-    }
-    for (SnapshotScan.PlannedFile p : ((SnapshotScan) SnapshotScan.of(files, base)).planFilesWithDeletes()) {
+    for (SnapshotScan.PlannedFile p : planned) {
       if (p.deletes().isEmpty()) {
         continue;
       }
@@ -156,9 +153,11 @@ public final class DataFileCompaction implements RewriteDataFiles {
         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
     long min = minSize != null ? minSize : target * 3 / 4;
     List<SortKey> sort = sortKeys(base);
-    java.util.Set<String> heavy = deleteHeavy(base);
-    List<List<DataFile>> bins = plan(ReplaceFiles.liveFiles(files, base).values(), target, min,
-        minFilesPerPartition, maxInputFiles, heavy);
+    // one planning pass: the live data files, each with the delete files that apply to it
+    List<SnapshotScan.PlannedFile> planned = base.currentSnapshot() == null ? List.of()
+        : ((SnapshotScan) SnapshotScan.of(files, base)).planFilesWithDeletes();
+    List<List<DataFile>> bins = plan(planned.stream().map(SnapshotScan.PlannedFile::file).toList(), target, min,
+        minFilesPerPartition, maxInputFiles, deleteHeavy(planned));
     if (bins.isEmpty()) {
       return new Result(0, 0, 0, null);
     }
