@@ -155,18 +155,46 @@ public final class ManifestListWriter implements AutoCloseable {
   }
 
   private ManifestFile assignRowIds(ManifestFile m) {
-    if (nextRowId == null || m.content() != ManifestFile.CONTENT_DATA || m.firstRowId() != null) {
+    if (nextRowId == null || !needsRowIds(m)) {
       return m;
     }
+    ManifestFile assigned = m.withFirstRowId(nextRowId);
+    nextRowId += rowIdsOf(m);
+    return assigned;
+  }
+
+  /**
+   * The spec's first-row-id assignment, for a list about to be written elsewhere (a REST server moving an append):
+   * each data manifest without a {@code first_row_id} gets one, in list order, after the added and existing rows of
+   * the one before.
+   *
+   * @param manifests the list, changed in place
+   * @param firstRowId the first id to assign (the table's next row id)
+   * @return the row ids assigned
+   * @throws IllegalArgumentException when a manifest to assign has no row counts (from a version 1 list)
+   */
+  public static long assignRowIds(List<ManifestFile> manifests, long firstRowId) {
+    long next = firstRowId;
+    for (int i = 0; i < manifests.size(); i++) {
+      ManifestFile m = manifests.get(i);
+      if (needsRowIds(m)) {
+        manifests.set(i, m.withFirstRowId(next));
+        next += rowIdsOf(m);
+      }
+    }
+    return next - firstRowId;
+  }
+
+  private static boolean needsRowIds(ManifestFile m) {
+    return m.content() == ManifestFile.CONTENT_DATA && m.firstRowId() == null;
+  }
+
+  private static long rowIdsOf(ManifestFile m) {
     if (m.addedRowsCount() < 0 || m.existingRowsCount() < 0) {
       throw new IllegalArgumentException("manifest " + m.location() + " has no row counts (a version 1 list): its "
           + "rows cannot be assigned row ids");
     }
-    long first = nextRowId;
-    nextRowId = first + m.addedRowsCount() + m.existingRowsCount();
-    return new ManifestFile(m.location(), m.length(), m.specId(), m.content(), m.sequenceNumber(),
-        m.minSequenceNumber(), m.addedSnapshotId(), m.addedFilesCount(), m.existingFilesCount(),
-        m.deletedFilesCount(), m.addedRowsCount(), m.existingRowsCount(), m.deletedRowsCount(), m.partitions(), first);
+    return m.addedRowsCount() + m.existingRowsCount();
   }
 
   private ManifestFile resolve(ManifestFile m) {

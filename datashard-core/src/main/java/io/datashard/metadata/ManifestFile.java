@@ -52,6 +52,13 @@ public record ManifestFile(String location, long length, int specId, int content
         firstRowId);
   }
 
+  /** @return a copy with its {@code first_row_id} assigned (format version 3) */
+  public ManifestFile withFirstRowId(long id) {
+    return new ManifestFile(location, length, specId, content, sequenceNumber, minSequenceNumber, addedSnapshotId,
+        addedFilesCount, existingFilesCount, deletedFilesCount, addedRowsCount, existingRowsCount, deletedRowsCount,
+        partitions, id);
+  }
+
   /**
    * @return whether the manifest may have ADDED or EXISTING files (a negative count means unknown, as read
    *     from v1 manifest lists, and counts as possibly live)

@@ -226,7 +226,12 @@ final class AppendRebase {
     }
     // Format version 3: row ids from the table's next row id, as a commit on the head would assign them.
     Long firstRowId = current.formatVersion() >= 3 ? current.nextRowId() : null;
-    long assignedRowIds = firstRowId == null ? 0 : assignRowIds(list, firstRowId);
+    long assignedRowIds;
+    try {
+      assignedRowIds = firstRowId == null ? 0 : ManifestListWriter.assignRowIds(list, firstRowId);
+    } catch (IllegalArgumentException e) {
+      return refused(appended, e.getMessage());
+    }
     String location = ops.metadataFileLocation("snap-" + appended.snapshotId() + "-moved-" + UUID.randomUUID()
         + ".avro");
     long headId = headSnapshot.snapshotId();
@@ -313,28 +318,6 @@ final class AppendRebase {
   private static long count(ObjectNode summary, String key) {
     JsonNode v = summary.get(key);
     return v == null ? 0 : Long.parseLong(v.asText());
-  }
-
-  /**
-   * Assigns {@code first_row_id} to the data manifests of a list that have none, in list order, each after the
-   * added and existing rows of the one before (the spec's assignment).
-   *
-   * @return the row ids assigned
-   */
-  private static long assignRowIds(List<io.datashard.metadata.ManifestFile> list, long firstRowId) {
-    long next = firstRowId;
-    for (int i = 0; i < list.size(); i++) {
-      io.datashard.metadata.ManifestFile m = list.get(i);
-      if (m.content() != io.datashard.metadata.ManifestFile.CONTENT_DATA || m.firstRowId() != null) {
-        continue;
-      }
-      list.set(i, new io.datashard.metadata.ManifestFile(m.location(), m.length(), m.specId(), m.content(),
-          m.sequenceNumber(), m.minSequenceNumber(), m.addedSnapshotId(), m.addedFilesCount(),
-          m.existingFilesCount(), m.deletedFilesCount(), m.addedRowsCount(), m.existingRowsCount(),
-          m.deletedRowsCount(), m.partitions(), next));
-      next += Math.max(0, m.addedRowsCount()) + Math.max(0, m.existingRowsCount());
-    }
-    return next - firstRowId;
   }
 
   private static io.datashard.metadata.ManifestFile toDataShard(ManifestFile m, long sequenceNumber,
