@@ -60,8 +60,10 @@ public final class DataFileReader implements AutoCloseable {
   /** How to decrypt the file (its keys, table and master key id), or null for a plaintext file. */
   private final FileDecryption decryption;
   private boolean iterated;
-  /** Top-level columns the file lacks whose initial default is not null: positions, then values; or null. */
-  private Object[][] defaults;
+  /** Positions of the top-level columns the file lacks whose initial default is not null, or null when none. */
+  private int[] defaultPositions;
+  /** Their initial defaults. */
+  private Object[] defaultValues;
 
   private DataFileReader(InputFile file, Schema projection, FileDecryption decryption) {
     this.location = file.location();
@@ -107,7 +109,7 @@ public final class DataFileReader implements AutoCloseable {
         positions.add(pos);
         fields.add(projection.field(pos));
       }
-      this.defaults = initialDefaults(positions, hasIds);
+      findInitialDefaults(positions, hasIds);
       this.requested = new MessageType(fileSchema.getName(), columns);
       this.targets = positions.stream().mapToInt(Integer::intValue).toArray();
       this.projectedFields = fields.toArray(new Field[0]);
@@ -120,28 +122,54 @@ public final class DataFileReader implements AutoCloseable {
   }
 
   /**
-   * The initial defaults (format version 3) of projected columns the file lacks: rows written before a column was
-   * added read as its default. A nested field with a default that the file lacks is refused rather than read as
-   * null (DataShard fills defaults of top-level columns only).
+   * Finds the initial defaults (format version 3) of projected columns the file lacks: rows written before a column
+   * was added read as its default. A nested field with a default that the file lacks is refused rather than read as
+   * null (DataShard fills defaults of top-level columns only). Tables without defaults pay one pass over the
+   * projection's columns.
    */
-  private Object[][] initialDefaults(List<Integer> present, boolean hasIds) {
-    List<Object> at = new ArrayList<>();
-    List<Object> values = new ArrayList<>();
-    java.util.Set<Integer> fileIds = new java.util.HashSet<>();
-    if (hasIds) {
-      collectIds(fileSchema, fileIds);
-    }
+  private void findInitialDefaults(List<Integer> present, boolean hasIds) {
+    boolean[] inFile = new boolean[projection.size()];
+    present.forEach(p -> inFile[p] = true);
+    int[] at = new int[projection.size()];
+    Object[] values = new Object[projection.size()];
+    int n = 0;
+    java.util.Set<Integer> fileIds = null;
     for (int pos = 0; pos < projection.size(); pos++) {
       Field f = projection.field(pos);
-      if (!present.contains(pos) && f.initialDefault() != null) {
-        at.add(pos);
-        values.add(f.initialDefault());
+      if (!inFile[pos] && f.initialDefault() != null) {
+        at[n] = pos;
+        values[n++] = f.initialDefault();
       }
-      if (hasIds && present.contains(pos)) {
+      if (hasIds && inFile[pos] && hasNestedDefault(f.type())) {
+        if (fileIds == null) {
+          fileIds = new java.util.HashSet<>();
+          collectIds(fileSchema, fileIds);
+        }
         refuseNestedDefaultsMissingFrom(f.type(), f.name(), fileIds);
       }
     }
-    return at.isEmpty() ? null : new Object[][] {at.toArray(), values.toArray()};
+    this.defaultPositions = n == 0 ? null : java.util.Arrays.copyOf(at, n);
+    this.defaultValues = n == 0 ? null : java.util.Arrays.copyOf(values, n);
+  }
+
+  private static boolean hasNestedDefault(io.datashard.Type type) {
+    switch (type.id()) {
+      case STRUCT:
+        for (Field c : type.asStruct().fields()) {
+          if (c.initialDefault() != null || hasNestedDefault(c.type())) {
+            return true;
+          }
+        }
+        return false;
+      case LIST:
+        return hasNestedDefault(type.asList().elementType());
+      case MAP:
+        return hasNestedDefault(type.asMap().keyType()) || hasNestedDefault(type.asMap().valueType());
+      case BOOLEAN, INT, LONG, FLOAT, DOUBLE, DECIMAL, DATE, TIME, TIMESTAMP, TIMESTAMP_TZ, TIMESTAMP_NS,
+          TIMESTAMP_NS_TZ, STRING, UUID, FIXED, BINARY:
+      default:
+        return false;
+    }
   }
 
   private static void collectIds(org.apache.parquet.schema.Type t, java.util.Set<Integer> ids) {
@@ -177,10 +205,9 @@ public final class DataFileReader implements AutoCloseable {
 
   /** @return the values with the initial defaults of the columns the file lacks filled in */
   private Object[] withDefaults(Object[] values) {
-    if (defaults != null) {
-      Object[] at = defaults[0];
-      for (int i = 0; i < at.length; i++) {
-        values[(Integer) at[i]] = defaults[1][i];
+    if (defaultPositions != null) {
+      for (int i = 0; i < defaultPositions.length; i++) {
+        values[defaultPositions[i]] = defaultValues[i];
       }
     }
     return values;

@@ -176,14 +176,12 @@ public final class SnapshotScan implements TableScan {
    */
   public static CloseableIterator<Row> liveRowsWithLineage(TableFiles files, TableMetadata metadata,
                                                            Collection<DataFile> dataFiles) {
-    if (metadata.formatVersion() < 3) {
-      return liveRows(files, metadata, dataFiles);
-    }
+    SnapshotScan all = of(files, metadata);
+    SnapshotScan scan = metadata.formatVersion() < 3 ? all : new SnapshotScan(files, metadata, all.snapshot,
+        io.datashard.MetadataColumns.withRowLineage(metadata.schema()), all.filter, all.bound, 1);
     Set<String> locations = new HashSet<>();
     dataFiles.forEach(f -> locations.add(f.location()));
-    SnapshotScan all = of(files, metadata);
-    return new SnapshotScan(files, metadata, all.snapshot, io.datashard.MetadataColumns.withRowLineage(metadata.schema()),
-        all.filter, all.bound, 1, Long.MAX_VALUE, Set.copyOf(locations)).iterator();
+    return scan.onlyDataFiles(locations).iterator();
   }
 
   /**
