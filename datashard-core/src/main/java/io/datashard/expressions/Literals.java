@@ -125,19 +125,10 @@ final class Literals {
         return v instanceof OffsetDateTime || v instanceof Instant || v instanceof ZonedDateTime
             ? utc(v) : null;
       case TIMESTAMP_TZ:
-        if (v instanceof OffsetDateTime) {
-          return ((OffsetDateTime) v).withOffsetSameInstant(ZoneOffset.UTC);
-        }
-        if (v instanceof Instant) {
-          return ((Instant) v).atOffset(ZoneOffset.UTC);
-        }
-        if (v instanceof ZonedDateTime) {
-          return ((ZonedDateTime) v).toOffsetDateTime().withOffsetSameInstant(ZoneOffset.UTC);
-        }
         if (v instanceof String) {
           return TimeText.timestampTz((String) v);
         }
-        return null;
+        return v instanceof OffsetDateTime || v instanceof Instant || v instanceof ZonedDateTime ? utc(v) : null;
       case STRING:
         return v instanceof CharSequence || v instanceof Character ? v.toString() : null;
       case UUID:

@@ -29,18 +29,7 @@ public final class TimeText {
    * @throws DateTimeParseException when the text is none of them
    */
   public static OffsetDateTime timestampTz(String text) {
-    String t = text.trim();
-    if (t.length() == 10) {
-      return LocalDate.parse(t).atStartOfDay().atOffset(ZoneOffset.UTC);
-    }
-    String iso = t.length() > 10 && t.charAt(10) == ' ' ? t.substring(0, 10) + 'T' + t.substring(11) : t;
-    OffsetDateTime parsed;
-    try {
-      parsed = OffsetDateTime.parse(iso);
-    } catch (DateTimeParseException e) {
-      parsed = LocalDateTime.parse(iso).atOffset(ZoneOffset.UTC); // no offset: UTC
-    }
-    return parsed.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    return timestampTzNanos(text).truncatedTo(ChronoUnit.MICROS);
   }
 
   /** @return {@link #timestampTz} with nanosecond precision (for timestamptz_ns) */
@@ -53,7 +42,7 @@ public final class TimeText {
     try {
       return OffsetDateTime.parse(iso).withOffsetSameInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException e) {
-      return LocalDateTime.parse(iso).atOffset(ZoneOffset.UTC);
+      return LocalDateTime.parse(iso).atOffset(ZoneOffset.UTC); // no offset: UTC
     }
   }
 
@@ -73,12 +62,7 @@ public final class TimeText {
    * @throws DateTimeParseException when the text is neither
    */
   public static LocalDateTime timestamp(String text) {
-    String t = text.trim();
-    if (t.length() == 10) {
-      return LocalDate.parse(t).atStartOfDay();
-    }
-    String iso = t.length() > 10 && t.charAt(10) == ' ' ? t.substring(0, 10) + 'T' + t.substring(11) : t;
-    return LocalDateTime.parse(iso).truncatedTo(ChronoUnit.MICROS);
+    return timestampNanos(text).truncatedTo(ChronoUnit.MICROS);
   }
 
   private static final java.time.format.DateTimeFormatter SECONDS =
