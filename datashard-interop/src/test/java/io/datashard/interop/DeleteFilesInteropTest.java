@@ -473,10 +473,7 @@ class DeleteFilesInteropTest {
   void icebergAppliesAndMergesDataShardsDeletionVectors() throws Exception {
     Path warehouse = dir.resolve("dsdv");
     try (Warehouse wh = Warehouse.local(warehouse)) {
-      io.datashard.Table ds = wh.createTable("t", io.datashard.Schema.of(
-              io.datashard.Field.required(1, "id", io.datashard.Types.LONG),
-              io.datashard.Field.required(2, "event", io.datashard.Types.STRING),
-              io.datashard.Field.optional(3, "value", io.datashard.Types.DOUBLE)),
+      io.datashard.Table ds = wh.createTable("t", IcebergEvents.DATASHARD_SCHEMA,
           io.datashard.PartitionSpec.unpartitioned(), Map.of("format-version", "3",
               io.datashard.TableProperties.DELETE_MODE, io.datashard.TableProperties.DELETE_MODE_MERGE_ON_READ));
       List<Map<String, Object>> rows = new ArrayList<>();
@@ -521,10 +518,7 @@ class DeleteFilesInteropTest {
   void icebergReadsPositionDeletesDataShardMergedAndFoldedIntoVectors() throws Exception {
     Path warehouse = dir.resolve("rewrite");
     try (Warehouse wh = Warehouse.local(warehouse)) {
-      io.datashard.Table ds = wh.createTable("t", io.datashard.Schema.of(
-              io.datashard.Field.required(1, "id", io.datashard.Types.LONG),
-              io.datashard.Field.required(2, "event", io.datashard.Types.STRING),
-              io.datashard.Field.optional(3, "value", io.datashard.Types.DOUBLE)),
+      io.datashard.Table ds = wh.createTable("t", IcebergEvents.DATASHARD_SCHEMA,
           io.datashard.PartitionSpec.unpartitioned(), Map.of(io.datashard.TableProperties.DELETE_MODE,
               io.datashard.TableProperties.DELETE_MODE_MERGE_ON_READ));
       for (long f = 0; f < 3; f++) {

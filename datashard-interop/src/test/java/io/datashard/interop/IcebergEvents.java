@@ -25,6 +25,12 @@ final class IcebergEvents {
       Types.NestedField.required(2, "event", Types.StringType.get()),
       Types.NestedField.optional(3, "value", Types.DoubleType.get())), Set.of(1));
 
+  /** The same columns (ids, names, types) as DataShard spells them, for tables DataShard creates. */
+  static final io.datashard.Schema DATASHARD_SCHEMA = io.datashard.Schema.of(
+      io.datashard.Field.required(1, "id", io.datashard.Types.LONG),
+      io.datashard.Field.required(2, "event", io.datashard.Types.STRING),
+      io.datashard.Field.optional(3, "value", io.datashard.Types.DOUBLE));
+
   private IcebergEvents() {
   }
 

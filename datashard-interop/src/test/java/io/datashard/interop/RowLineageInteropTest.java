@@ -95,10 +95,7 @@ class RowLineageInteropTest {
   void icebergReadsTheRowLineageOfVersion3TablesDataShardWritesAndBothAppendToThem() throws Exception {
     Path warehouse = dir.resolve("ds");
     try (Warehouse wh = Warehouse.local(warehouse)) {
-      io.datashard.Table ds = wh.createTable("t", io.datashard.Schema.of(
-              io.datashard.Field.required(1, "id", io.datashard.Types.LONG),
-              io.datashard.Field.required(2, "event", io.datashard.Types.STRING),
-              io.datashard.Field.optional(3, "value", io.datashard.Types.DOUBLE)),
+      io.datashard.Table ds = wh.createTable("t", IcebergEvents.DATASHARD_SCHEMA,
           io.datashard.PartitionSpec.unpartitioned(), Map.of("format-version", "3",
               "commit.manifest.min-count-to-merge", "3"));
       for (long i = 0; i < 6; i++) {

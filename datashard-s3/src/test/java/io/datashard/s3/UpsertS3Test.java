@@ -57,22 +57,9 @@ class UpsertS3Test {
           return null;
         }));
       }
-      futures.add(pool.submit(() -> {
-        Table t = b.loadTable("t");
-        for (long id = 100; id < 115; id++) {
-          t.appendRecords(List.of(TestSchemas.event(id, "append", 1.0)));
-          appended.add(id);
-        }
-        return null;
-      }));
-      for (Future<?> f : futures) {
-        f.get();
-      }
-      pool.shutdown();
-      Map<Long, Integer> counts = new HashMap<>();
-      for (Row r : a.loadTable("t").scan().toList()) {
-        counts.merge(r.getLong("id"), 1, Integer::sum);
-      }
+      futures.add(pool.submit(() -> appendOneByOne(b.loadTable("t"), 100, 115, appended)));
+      awaitAll(pool, futures);
+      Map<Long, Integer> counts = countsById(a.loadTable("t"));
       assertThat(counts.values()).as("every key once: " + counts).allMatch(n -> n == 1);
       Set<Long> expected = new java.util.HashSet<>(appended);
       expected.addAll(List.of(0L, 1L, 2L, 3L));
@@ -115,23 +102,10 @@ class UpsertS3Test {
           return null;
         }));
       }
-      futures.add(pool.submit(() -> {
-        Table t = b.loadTable("t");
-        for (long id = 100; id < 110; id++) {
-          t.appendRecords(List.of(TestSchemas.event(id, "append", 1.0)));
-          appended.add(id);
-        }
-        return null;
-      }));
-      for (Future<?> f : futures) {
-        f.get();
-      }
-      pool.shutdown();
+      futures.add(pool.submit(() -> appendOneByOne(b.loadTable("t"), 100, 110, appended)));
+      awaitAll(pool, futures);
       Table t = a.loadTable("t");
-      Map<Long, Integer> counts = new HashMap<>();
-      for (Row r : t.scan().toList()) {
-        counts.merge(r.getLong("id"), 1, Integer::sum);
-      }
+      Map<Long, Integer> counts = countsById(t);
       Set<Long> expected = new java.util.HashSet<>(appended);
       for (long id = 30; id < 40; id++) {
         expected.add(id);
@@ -142,5 +116,30 @@ class UpsertS3Test {
       assertThat(t.scan().planFiles()).flatExtracting(io.datashard.FileScanTask::deletes)
           .extracting(io.datashard.ContentFile::recordCount).containsExactlyInAnyOrder(20L, 10L);
     }
+  }
+
+  /** Appends ids {@code from} to {@code to} (exclusive), one commit each, recording each acknowledged one. */
+  private static Void appendOneByOne(Table t, long from, long to, Set<Long> appended) {
+    for (long id = from; id < to; id++) {
+      t.appendRecords(List.of(TestSchemas.event(id, "append", 1.0)));
+      appended.add(id);
+    }
+    return null;
+  }
+
+  private static void awaitAll(ExecutorService pool, List<Future<?>> futures) throws Exception {
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    pool.shutdown();
+  }
+
+  /** @return how many times each id is read */
+  private static Map<Long, Integer> countsById(Table t) {
+    Map<Long, Integer> counts = new HashMap<>();
+    for (Row r : t.scan().toList()) {
+      counts.merge(r.getLong("id"), 1, Integer::sum);
+    }
+    return counts;
   }
 }
