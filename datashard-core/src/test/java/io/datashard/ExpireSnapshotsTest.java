@@ -112,7 +112,7 @@ class ExpireSnapshotsTest {
       for (int v = 1; v <= 7; v++) {
         String content = Files.readString(dir.resolve("m/metadata/v" + v + ".metadata.json"));
         if (v <= 4) {
-          assertThat(content).startsWith("{\"datashard-tombstone\":\"expired\"").hasSizeLessThan(400);
+          assertThat(content).isEqualTo("{\"datashard-tombstone\":\"expired\"}"); // 33 bytes per version, for good
         } else {
           assertThat(content).contains("\"format-version\"");
         }

@@ -52,8 +52,7 @@ class LocalStaleHandleTest extends StaleHandleScenarios {
       Table t = wh.createTable("t", TestSchemas.EVENTS);
       append(t, 1);
       java.nio.file.Path v2 = java.nio.file.Path.of(java.net.URI.create(t.location() + "/metadata/v2.metadata.json"));
-      java.nio.file.Files.write(v2, new io.datashard.commit.VersionTombstone(
-          io.datashard.commit.VersionTombstone.Kind.EXPIRED, 2, null, 0).toJson());
+      java.nio.file.Files.write(v2, io.datashard.commit.VersionTombstone.expired(2).toJson());
       assertThatThrownBy(() -> wh.loadTable("t")).isInstanceOf(CorruptMetadataException.class)
           .hasMessageContaining("latest version is an expired tombstone");
       assertThatThrownBy(() -> wh.createTable("t", TestSchemas.EVENTS)).isInstanceOf(CorruptMetadataException.class);

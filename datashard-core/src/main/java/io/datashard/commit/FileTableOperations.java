@@ -148,7 +148,7 @@ public final class FileTableOperations implements TableOperations {
       base.metadataLog().forEach(e -> dropped.add(e.file()));
       committed.metadataLog().forEach(e -> dropped.remove(e.file()));
       dropped.remove(committed.metadataFileLocation());
-      versions.retire(dropped, committed.tableUuid());
+      versions.retire(dropped);
     }
     return committed;
   }

@@ -26,7 +26,7 @@ public final class VersionFiles {
   private static final int MAX_UNKNOWN_OUTCOME_ATTEMPTS = 5;
   /**
    * Version files at most this long are tombstones already and are not rewritten when a table is dropped: a
-   * tombstone is about 300 bytes, while the required keys of any table metadata alone take more than this.
+   * tombstone is at most about 200 bytes, while the required keys of any table metadata alone take more than this.
    */
   private static final long SMALL_VERSION_FILE = 512;
 
@@ -290,17 +290,15 @@ public final class VersionFiles {
    * that are not version files of this table are ignored. Best effort.
    *
    * @param files version file locations (as recorded in a metadata log)
-   * @param tableUuid the table's uuid, recorded in the tombstones
    */
-  public void retire(Collection<String> files, String tableUuid) {
+  public void retire(Collection<String> files) {
     for (String f : files) {
       int n = MetadataFiles.parseVersion(f);
       if (n <= 0 || !f.equals(file(n))) {
         continue; // not one of this table's version files: never touched
       }
       try {
-        storage.writeAll(f, new VersionTombstone(VersionTombstone.Kind.EXPIRED, n, tableUuid,
-            System.currentTimeMillis()).toJson());
+        storage.writeAll(f, VersionTombstone.expired(n).toJson());
       } catch (RuntimeException ex) {
         LOG.warn("table {}: could not replace old metadata file {} by a tombstone ({})", tableName, f,
             ex.getMessage());
@@ -318,8 +316,7 @@ public final class VersionFiles {
    * @return false when another writer created that version first (nothing was deleted: refresh and decide again)
    */
   public boolean drop(int version, String tableUuid) {
-    byte[] marker = new VersionTombstone(VersionTombstone.Kind.DROPPED, version, tableUuid,
-        System.currentTimeMillis()).toJson();
+    byte[] marker = VersionTombstone.dropped(version, tableUuid).toJson();
     if (!create(version, marker)) {
       return false;
     }
@@ -331,8 +328,7 @@ public final class VersionFiles {
       boolean inMetadataDir = loc.startsWith(metadataDir) && loc.indexOf('/', metadataDir.length()) < 0;
       if (inMetadataDir && n > 0) {
         if (n != version && f.size() > SMALL_VERSION_FILE) {
-          storage.writeAll(loc, new VersionTombstone(VersionTombstone.Kind.EXPIRED, n, tableUuid,
-              System.currentTimeMillis()).toJson());
+          storage.writeAll(loc, VersionTombstone.expired(n).toJson());
         }
       } else if (!(inMetadataDir && loc.endsWith("/" + MetadataFiles.VERSION_HINT))) {
         storage.delete(loc);

@@ -371,7 +371,7 @@ public final class Upkeep {
       long stopAt = Math.min(deadline, System.currentTimeMillis() + RETIRE_BUDGET_MS);
       int n = from;
       for (; n <= fallen && System.currentTimeMillis() < stopAt; n++) {
-        versions.retire(List.of(versions.file(n)), m.tableUuid());
+        versions.retire(List.of(versions.file(n)));
       }
       synchronized (lock) {
         retiredBelow = Math.max(retiredBelow, n);

@@ -138,7 +138,8 @@ public final class Replication {
     byte[] bytes = source.readAll(version.location());
     VersionTombstone t = VersionTombstone.parse(version.location(), bytes);
     if (t != null) {
-      return t.timestampMillis();
+      // When it was written (≥ the version's commit), or when the store last wrote the name: both at most late.
+      return t.timestampMillis() != 0 ? t.timestampMillis() : version.lastModifiedMillis();
     }
     return TableMetadataParser.fromJson(version.location(), 0, bytes).lastUpdatedMillis();
   }

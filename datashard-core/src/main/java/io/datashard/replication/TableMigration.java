@@ -241,7 +241,8 @@ public final class TableMigration {
         // A version whose metadata the source no longer keeps: its name is copied as the same tombstone, so
         // that the destination's version names are as occupied as the source's (docs/concurrency.md).
         VersionTombstone t = VersionTombstone.parse(v.getValue().location(), json);
-        publishTombstone(n, json, t == null ? 0 : t.timestampMillis(), listener);
+        long written = t == null || t.timestampMillis() == 0 ? v.getValue().lastModifiedMillis() : t.timestampMillis();
+        publishTombstone(n, json, written, listener);
         newest = n;
         continue;
       }
@@ -249,8 +250,7 @@ public final class TableMigration {
       if (!meta.tableUuid().equals(latest.tableUuid())) {
         // A version of an earlier table of this name, dropped before the current one was created: only its
         // name is carried over.
-        publishTombstone(n, new VersionTombstone(VersionTombstone.Kind.EXPIRED, n, meta.tableUuid(),
-            System.currentTimeMillis()).toJson(), meta.lastUpdatedMillis(), listener);
+        publishTombstone(n, VersionTombstone.expired(n).toJson(), meta.lastUpdatedMillis(), listener);
         newest = n;
         continue;
       }

@@ -338,8 +338,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
         }
         dropped = versions.drop(next, base.uuid());
       } else {
-        dropped = versions.create(next, new VersionTombstone(VersionTombstone.Kind.DROPPED, next, base.uuid(),
-            System.currentTimeMillis()).toJson());
+        dropped = versions.create(next, VersionTombstone.dropped(next, base.uuid()).toJson());
         if (dropped) {
           versions.writeHint(next);
         }

@@ -230,8 +230,7 @@ public final class DataShardTableOperations implements TableOperations {
     if (base == null && guard.conflictsAfterCreate()) {
       // A namespace took this folder while we created the table: both sides check after writing, so at least one
       // sees the other. Withdraw by a dropped tombstone (nothing is deleted: the folder is the namespace's too).
-      if (versions.create(version + 1, new VersionTombstone(VersionTombstone.Kind.DROPPED, version + 1,
-          metadata.uuid(), System.currentTimeMillis()).toJson())) {
+      if (versions.create(version + 1, VersionTombstone.dropped(version + 1, metadata.uuid()).toJson())) {
         versions.writeHint(version + 1);
       }
       throw new AlreadyExistsException("Cannot create table %s: a namespace of that name was created at %s",
@@ -248,7 +247,7 @@ public final class DataShardTableOperations implements TableOperations {
       committed.previousFiles().forEach(e -> removed.remove(e.file()));
       removed.remove(versions.file(version));
       if (!removed.isEmpty()) {
-        retire(removed, committed.uuid());
+        retire(removed);
       }
     }
   }
@@ -270,11 +269,11 @@ public final class DataShardTableOperations implements TableOperations {
   }
 
   /** Tombstones, never deletions; off the committing thread (on it when the catalog is closing). */
-  private void retire(Set<String> files, String uuid) {
+  private void retire(Set<String> files) {
     try {
-      background.execute(() -> versions.retire(files, uuid));
+      background.execute(() -> versions.retire(files));
     } catch (java.util.concurrent.RejectedExecutionException closing) {
-      versions.retire(files, uuid);
+      versions.retire(files);
     }
   }
 
