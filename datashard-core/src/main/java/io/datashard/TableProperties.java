@@ -62,9 +62,22 @@ public final class TableProperties {
   public static final String WRITE_TARGET_FILE_SIZE_BYTES = "write.target-file-size-bytes";
   public static final long WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT = 512L * 1024 * 1024;
 
-  /** How many previous metadata files the metadata log keeps. */
+  /**
+   * How many previous metadata files the metadata log keeps. Default 100 (Iceberg's), but a table created with
+   * automatic upkeep on gets {@link #UPKEEP_PREVIOUS_VERSIONS_MAX_DEFAULT} set explicitly
+   * ({@link #withCreationDefaults}).
+   */
   public static final String METADATA_PREVIOUS_VERSIONS_MAX = "write.metadata.previous-versions-max";
   public static final int METADATA_PREVIOUS_VERSIONS_MAX_DEFAULT = 100;
+
+  /**
+   * The {@link #METADATA_PREVIOUS_VERSIONS_MAX} a table created with automatic upkeep on gets unless it sets its
+   * own: 10. Each previous version is a whole copy of the table's metadata (every kept snapshot), and upkeep
+   * replaces the ones that fall out of the log by tombstones; with Iceberg's 100, a table fed by small appends kept
+   * 100 near-identical copies, most of its metadata bytes (docs/operations.md, "Automatic upkeep"). No DataShard
+   * reader or writer reads a previous version: they are for recovery by hand, and time travel goes by snapshot.
+   */
+  public static final int UPKEEP_PREVIOUS_VERSIONS_MAX_DEFAULT = 10;
 
   /**
    * Most data files a partitioned append keeps open at once; when rows of another partition arrive, the
@@ -158,4 +171,23 @@ public final class TableProperties {
    */
   public static final String METADATA_WARN_BYTES = "write.datashard.metadata.warn-bytes";
   public static final long METADATA_WARN_BYTES_DEFAULT = 64L * 1024 * 1024;
+
+  /**
+   * The properties a new table is created with: {@code properties}, plus
+   * {@code write.metadata.previous-versions-max=}{@value #UPKEEP_PREVIOUS_VERSIONS_MAX_DEFAULT} when automatic upkeep
+   * is on ({@link #UPKEEP_ENABLED}, on unless set to false) and the properties do not set it. Used by every door
+   * that creates tables (the library, the Iceberg catalog, the REST server), so that they agree.
+   *
+   * @param properties the properties asked for
+   * @return them with the creation defaults added (a new map; the argument is not changed)
+   */
+  public static java.util.Map<String, String> withCreationDefaults(java.util.Map<String, String> properties) {
+    java.util.Map<String, String> out = new java.util.HashMap<>(properties);
+    String upkeep = properties.get(UPKEEP_ENABLED);
+    boolean upkeepOn = upkeep == null ? UPKEEP_ENABLED_DEFAULT : Boolean.parseBoolean(upkeep.trim());
+    if (upkeepOn) {
+      out.putIfAbsent(METADATA_PREVIOUS_VERSIONS_MAX, Integer.toString(UPKEEP_PREVIOUS_VERSIONS_MAX_DEFAULT));
+    }
+    return out;
+  }
 }

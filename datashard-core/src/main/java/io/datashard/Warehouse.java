@@ -377,7 +377,10 @@ public final class Warehouse implements AutoCloseable {
         groupCommit(l)));
   }
 
-  /** Runs an upkeep task on this warehouse's upkeep thread (one daemon thread, started on first use). */
+  /**
+   * Runs an upkeep task on this warehouse's upkeep threads (two daemon threads, started on first use and ended after
+   * 30 s idle: a table's run, and its snapshot expiry while that run is busy, or two tables' runs).
+   */
   private void runUpkeep(Runnable task) {
     synchronized (upkeepLock) {
       if (closed) {
@@ -385,7 +388,7 @@ public final class Warehouse implements AutoCloseable {
       }
       if (upkeepExecutor == null) {
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        upkeepExecutor = new java.util.concurrent.ThreadPoolExecutor(1, 1, 30, java.util.concurrent.TimeUnit.SECONDS,
+        upkeepExecutor = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30, java.util.concurrent.TimeUnit.SECONDS,
             new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
               Thread t = new Thread(r, io.datashard.maintenance.Upkeep.THREAD_PREFIX + n.incrementAndGet());
               t.setDaemon(true);

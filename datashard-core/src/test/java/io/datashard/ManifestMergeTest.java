@@ -52,7 +52,7 @@ class ManifestMergeTest {
   void rewriteManifestsOnDemandCompactsThemWithoutChangingData() {
     try (Warehouse wh = Warehouse.local(dir)) {
       Table t = wh.createTable("r", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
-          Map.of("commit.manifest-merge.enabled", "false"));
+          Map.of("commit.manifest-merge.enabled", "false", TableProperties.UPKEEP_ENABLED, "false"));
       for (int i = 0; i < 30; i++) {
         t.appendRecords(List.of(TestSchemas.event(i, "e", null)));
       }

@@ -68,6 +68,8 @@ public final class Upkeep {
   private final CommitGate gate;
   private final Object lock = new Object();
   private boolean scheduled;
+  /** An expiry of its own is queued or running while a longer run is busy (see {@link #committed}). */
+  private boolean expiring;
   private long filesAtLastCompactionCheck = -1;
   private int retiredBelow = -1;
   private long runs;
@@ -106,29 +108,85 @@ public final class Upkeep {
           || !committed.booleanProperty(TableProperties.UPKEEP_ENABLED, TableProperties.UPKEEP_ENABLED_DEFAULT)) {
         return;
       }
+      boolean run;
+      boolean expire;
       synchronized (lock) {
-        if (scheduled || !due(committed, ops)) {
-          return;
-        }
-        scheduled = true;
+        // A run compacting hundreds of files takes seconds, while a JVM appending a hundred times a second adds a
+        // snapshot each time: every version written meanwhile carries them all, and the metadata log keeps copies
+        // of those versions. So while a run is busy, snapshot expiry goes ahead on its own (a second thread).
+        expire = scheduled && !expiring && overSnapshotLimit(committed);
+        run = !scheduled && due(committed, ops);
+        expiring |= expire;
+        scheduled |= run;
       }
-      try {
-        executor.execute(() -> runScheduled(ops, files));
-      } catch (RejectedExecutionException e) {
-        finished(null); // the warehouse is closing
+      if (expire) {
+        try {
+          executor.execute(() -> expireScheduled(ops, files));
+        } catch (RejectedExecutionException e) {
+          expired(); // the warehouse is closing
+        }
+      }
+      if (run) {
+        try {
+          executor.execute(() -> runScheduled(ops, files));
+        } catch (RejectedExecutionException e) {
+          finished(null); // the warehouse is closing
+        }
       }
     } catch (RuntimeException e) {
       LOG.debug("table {}: upkeep not scheduled: {}", ops.tableName(), e.toString());
     }
   }
 
+  /** A handle of its own for file-system tables: the appenders' handle is never refreshed under them. */
+  private static TableOperations own(TableOperations ops) {
+    return ops instanceof FileTableOperations
+        ? new FileTableOperations(ops.storage(), ops.tableName(), ops.tableLocation()) : ops;
+  }
+
+  /** Step 1 of a run alone, while a run is busy with the longer steps. */
+  private void expireScheduled(TableOperations ops, TableFiles files) {
+    try {
+      TableOperations own = own(ops);
+      TableMetadata m = own.refresh();
+      if (overSnapshotLimit(m)) {
+        List<Long> expired = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        int deleted = expire(new SnapshotExpiry(own, new TableFiles(own.storage(), own.tableLocation()))
+            .through(gate).retainLast(maxSnapshots(m)).expireOlderThan(Instant.ofEpochMilli(System.currentTimeMillis())),
+            expired, notes);
+        LOG.info("table {}: upkeep (while a run is busy): expired {} snapshots, deleted {} files{}", ops.tableName(),
+            expired.size(), deleted, notes.isEmpty() ? "" : "; " + String.join("; ", notes));
+      }
+    } catch (RuntimeException | Error e) {
+      LOG.warn("table {}: automatic snapshot expiry failed: {}", ops.tableName(), e.toString());
+    } finally {
+      expired();
+    }
+  }
+
+  private void expired() {
+    synchronized (lock) {
+      expiring = false;
+      lock.notifyAll();
+    }
+  }
+
+  private static int maxSnapshots(TableMetadata m) {
+    return Math.max(1, m.intProperty(TableProperties.UPKEEP_MAX_SNAPSHOTS, TableProperties.UPKEEP_MAX_SNAPSHOTS_DEFAULT));
+  }
+
+  /** More snapshots than the limit plus a quarter (so that expiry commits in batches, not after every append). */
+  private static boolean overSnapshotLimit(TableMetadata m) {
+    int max = maxSnapshots(m);
+    return m.snapshots().size() > max + Math.max(1, max / 4);
+  }
+
   private void runScheduled(TableOperations ops, TableFiles files) {
     MaintenanceResult r = null;
     TableMetadata after = null;
     try {
-      // A handle of its own for file-system tables: the appenders' handle is never refreshed under them.
-      TableOperations own = ops instanceof FileTableOperations
-          ? new FileTableOperations(ops.storage(), ops.tableName(), ops.tableLocation()) : ops;
+      TableOperations own = own(ops);
       r = run(own, new TableFiles(own.storage(), own.tableLocation()), false);
       if (r.changedAnything()) {
         // Commits that arrived during the run may have crossed a threshold again with nobody left to notice: look
@@ -172,9 +230,7 @@ public final class Upkeep {
 
   /** Whether the committed metadata crossed a threshold; memory only. Called under the lock. */
   private boolean due(TableMetadata m, TableOperations ops) {
-    int maxSnapshots = Math.max(1, m.intProperty(TableProperties.UPKEEP_MAX_SNAPSHOTS,
-        TableProperties.UPKEEP_MAX_SNAPSHOTS_DEFAULT));
-    if (m.snapshots().size() > maxSnapshots + Math.max(1, maxSnapshots / 4)) {
+    if (overSnapshotLimit(m)) {
       return true;
     }
     if (hasExpirableByAge(m, System.currentTimeMillis())) {
@@ -260,17 +316,16 @@ public final class Upkeep {
     List<String> notes = new ArrayList<>();
     List<Long> expired = new ArrayList<>();
     int deleted = 0;
-    int maxSnapshots = Math.max(1, m.intProperty(TableProperties.UPKEEP_MAX_SNAPSHOTS,
-        TableProperties.UPKEEP_MAX_SNAPSHOTS_DEFAULT));
+    int maxSnapshots = maxSnapshots(m);
 
     // 1. Snapshots: the newest N per branch, then the age limit.
-    if (m.snapshots().size() > (onDemand ? maxSnapshots : maxSnapshots + Math.max(1, maxSnapshots / 4))) {
-      deleted += expire(ops, files, new SnapshotExpiry(ops, files).through(gate).retainLast(maxSnapshots)
+    if (onDemand ? m.snapshots().size() > maxSnapshots : overSnapshotLimit(m)) {
+      deleted += expire(new SnapshotExpiry(ops, files).through(gate).retainLast(maxSnapshots)
           .expireOlderThan(Instant.ofEpochMilli(System.currentTimeMillis())), expired, notes);
       m = ops.current();
     }
     if (hasExpirableByAge(m, System.currentTimeMillis()) || (onDemand && !m.snapshots().isEmpty())) {
-      deleted += expire(ops, files, new SnapshotExpiry(ops, files).through(gate).retainLast(1), expired, notes);
+      deleted += expire(new SnapshotExpiry(ops, files).through(gate).retainLast(1), expired, notes);
       m = ops.current();
     }
 
@@ -338,9 +393,7 @@ public final class Upkeep {
     return result;
   }
 
-  private static int expire(TableOperations ops, TableFiles files, io.datashard.ExpireSnapshots expiry,
-      List<Long> expired,
-      List<String> notes) {
+  private static int expire(io.datashard.ExpireSnapshots expiry, List<Long> expired, List<String> notes) {
     try {
       io.datashard.ExpireSnapshots.Result r = expiry.commit();
       expired.addAll(r.expiredSnapshotIds());
@@ -450,7 +503,7 @@ public final class Upkeep {
   public boolean awaitIdle(long timeoutMillis) throws InterruptedException {
     long end = System.currentTimeMillis() + timeoutMillis;
     synchronized (lock) {
-      while (scheduled) {
+      while (scheduled || expiring) {
         long left = end - System.currentTimeMillis();
         if (left <= 0) {
           return false;

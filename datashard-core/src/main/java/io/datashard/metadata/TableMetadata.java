@@ -126,7 +126,7 @@ public final class TableMetadata {
   public static TableMetadata newTable(String location, Schema schema, PartitionSpec spec,
                                        Map<String, String> properties, long nowMillis) {
     Schema s = schema.withSchemaId(0);
-    Map<String, String> props = new HashMap<>(properties);
+    Map<String, String> props = io.datashard.TableProperties.withCreationDefaults(properties);
     String requested = props.remove(FORMAT_VERSION_PROPERTY);
     int formatVersion = requested == null ? FORMAT_VERSION : parseFormatVersion(requested, 2);
     requireTypesAllowedIn(formatVersion, s);

@@ -1,6 +1,7 @@
 package io.datashard.iceberg;
 
 import static io.datashard.TableProperties.UPKEEP_ENABLED;
+import static io.datashard.TableProperties.withCreationDefaults;
 import static io.datashard.TableProperties.UPKEEP_ENABLED_DEFAULT;
 
 import io.datashard.commit.MetadataFiles;
@@ -9,6 +10,7 @@ import io.datashard.commit.VersionTombstone;
 import io.datashard.storage.CommitOutcomeUnknownException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -208,6 +210,9 @@ public final class DataShardTableOperations implements TableOperations {
           + "the folder its name maps to; see docs/catalog.md), not %s", fullName, versions.tableLocation(),
           metadata.location());
     }
+    if (base == null) {
+      metadata = withDataShardDefaults(metadata);
+    }
     int version = base == null ? firstVersion() : baseVersion(base) + 1;
     byte[] json = TableMetadataParser.toJson(metadata).getBytes(StandardCharsets.UTF_8);
     boolean created;
@@ -266,6 +271,13 @@ public final class DataShardTableOperations implements TableOperations {
     }
     String upkeep = m.properties().get(UPKEEP_ENABLED);
     return upkeep == null ? UPKEEP_ENABLED_DEFAULT : Boolean.parseBoolean(upkeep.trim());
+  }
+
+  /** A new table gets the properties the library gives a new table ({@code TableProperties.withCreationDefaults}). */
+  private static TableMetadata withDataShardDefaults(TableMetadata created) {
+    Map<String, String> added = new java.util.HashMap<>(withCreationDefaults(created.properties()));
+    added.keySet().removeAll(created.properties().keySet());
+    return added.isEmpty() ? created : TableMetadata.buildFrom(created).setProperties(added).build();
   }
 
   /** Tombstones, never deletions; off the committing thread (on it when the catalog is closing). */

@@ -55,8 +55,10 @@ abstract class CatalogScenarios {
       TableProperties.COMMIT_NUM_RETRIES, "200",
       TableProperties.COMMIT_MIN_RETRY_WAIT_MS, "2",
       TableProperties.COMMIT_MAX_RETRY_WAIT_MS, "100",
-      // every commit its own version (the scenarios count them): no group commit of the library's appenders
-      io.datashard.TableProperties.WRITE_GROUP_COMMIT, "false");
+      // every commit its own version (the scenarios count them): no group commit of the library's appenders, and
+      // no upkeep commits in between
+      io.datashard.TableProperties.WRITE_GROUP_COMMIT, "false",
+      io.datashard.TableProperties.UPKEEP_ENABLED, "false");
 
   /** Versions that fall out of the metadata log become tombstones after every commit, keeping two. */
   static final Map<String, String> AGGRESSIVE_CLEANUP = Map.of(
