@@ -375,7 +375,10 @@ public final class Upkeep {
       retired = retireFallenVersions((FileTableOperations) ops, m, deadline, notes);
     }
 
-    // 5. Size of what a reader loads.
+    // 5. Size of what a reader loads, now: a long run's view may be of a snapshot expired meanwhile.
+    if (!onDemand) {
+      m = ops.refresh();
+    }
     long metadataBytes = metadataBytes(ops, files, m, notes);
     long warnAt = m.longProperty(TableProperties.METADATA_WARN_BYTES, TableProperties.METADATA_WARN_BYTES_DEFAULT);
     if (metadataBytes > warnAt) {

@@ -211,6 +211,29 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
         }, versionCache, hints, background);
   }
 
+  /**
+   * Loads a table to commit to at once (the REST server's commit path): the catalog's cached version of it is used
+   * without a check against the store when one passed recently (catalog property
+   * {@code datashard.metadata-cache.commit-check-interval-ms}, default 1000). Safe because the commit is an exclusive
+   * create of the next version: if another writer published it meanwhile, the create fails and the caller applies
+   * its change again to the refreshed table. A requirement that fails on such a version may hold on the latest:
+   * {@link DataShardTableOperations#currentUnchecked()} says when to refresh before refusing.
+   *
+   * @param ident the table
+   * @return the table, its operations a {@link DataShardTableOperations}
+   * @throws NoSuchTableException when there is no such table
+   */
+  public Table loadTableForCommit(TableIdentifier ident) {
+    if (!isValidIdentifier(ident)) {
+      throw new NoSuchTableException("Invalid table identifier: %s", ident);
+    }
+    DataShardTableOperations ops = newTableOps(ident).forCommit();
+    if (ops.current() == null) {
+      throw new NoSuchTableException("Table does not exist: %s", ident);
+    }
+    return new org.apache.iceberg.BaseTable(ops, fullTableName(name, ident), metricsReporter());
+  }
+
   @Override
   public TableBuilder buildTable(TableIdentifier ident, Schema schema) {
     return new LocationKeepingBuilder(super.buildTable(ident, schema), tableLocation(ident));

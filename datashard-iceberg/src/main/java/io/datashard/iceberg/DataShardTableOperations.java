@@ -58,6 +58,8 @@ public final class DataShardTableOperations implements TableOperations {
   private volatile int currentVersion;
   private volatile boolean loaded;
   private final VersionCache cache;
+  private boolean forCommit;
+  private boolean unchecked;
   private final HintPublisher hints;
   private final Executor background;
 
@@ -94,12 +96,39 @@ public final class DataShardTableOperations implements TableOperations {
     return loaded ? current : refresh();
   }
 
+  /**
+   * Makes this handle's first load take a version the catalog cached and checked against the store recently
+   * without checking it again ({@link VersionCache#trustedForCommit}): for a handle that commits at once, whose
+   * exclusive create fails if the version is no longer the latest.
+   *
+   * @return this
+   */
+  DataShardTableOperations forCommit() {
+    this.forCommit = true;
+    return this;
+  }
+
+  /**
+   * @return whether the current metadata was taken from the catalog's cache without a check against the store
+   *     (see {@link #forCommit}): a requirement it fails may hold on the latest version, so refresh before refusing
+   */
+  public synchronized boolean currentUnchecked() {
+    return unchecked;
+  }
+
   @Override
   public synchronized TableMetadata refresh() {
     TableMetadata known = current;
+    unchecked = false;
     if (known == null && cache != null) {
       VersionCache.Entry seen = cache.get(versions.tableLocation());
+      if (seen != null && forCommit && cache.trustedForCommit(seen)) {
+        setCurrent(seen.metadata(), seen.version());
+        unchecked = true;
+        return seen.metadata();
+      }
       if (seen != null && stillCurrent(seen)) {
+        cache.checked(versions.tableLocation(), seen);
         setCurrent(seen.metadata(), seen.version());
         return seen.metadata();
       }
@@ -134,7 +163,7 @@ public final class DataShardTableOperations implements TableOperations {
           + "and created again since this handle loaded it; load it again)", known.uuid(), metadata.uuid(), fullName);
     }
     setCurrent(metadata, latest);
-    remember(latest, cur.content().bytes().length, metadata);
+    remember(latest, cur.content().bytes().length, metadata, true);
     if (known == null && (found.hintStale() || latest != found.version())) {
       writeHint(latest); // heal a missing or stale hint, as the library does
     }
@@ -182,9 +211,9 @@ public final class DataShardTableOperations implements TableOperations {
     }
   }
 
-  private void remember(int version, long length, TableMetadata metadata) {
+  private void remember(int version, long length, TableMetadata metadata, boolean checked) {
     if (cache != null) {
-      cache.put(versions.tableLocation(), version, length, metadata);
+      cache.put(versions.tableLocation(), version, length, metadata, checked);
     }
   }
 
@@ -195,6 +224,7 @@ public final class DataShardTableOperations implements TableOperations {
   }
 
   private void setCurrent(TableMetadata metadata, int version) {
+    unchecked = false;
     current = metadata;
     currentVersion = version;
     loaded = true;
@@ -244,7 +274,7 @@ public final class DataShardTableOperations implements TableOperations {
     TableMetadata committed = TableMetadataParser.fromJson(versions.file(version),
         new String(json, StandardCharsets.UTF_8));
     setCurrent(committed, version);
-    remember(version, json.length, committed);
+    remember(version, json.length, committed, false);
     writeHint(version);
     if (base != null && retiresFallenOutVersions(committed)) {
       Set<String> removed = new LinkedHashSet<>();

@@ -15,21 +15,43 @@ import org.apache.iceberg.TableMetadata;
  * is seen. The length check covers what the protocol cannot: a table whose files were removed by hand and whose
  * version was published again by another tool with a different content. Bounded (least recently used out);
  * thread-safe.
+ *
+ * <p>One exception: a table loaded to be committed to at once ({@link DataShardCatalog#loadTableForCommit}) uses
+ * its cached version without the check when the check last passed less than {@link #COMMIT_CHECK_INTERVAL_MS} ago.
+ * That needs no check for the protocol's sake: the commit is an exclusive create of the next version, which fails
+ * if any writer published it meanwhile, and the commit is then applied again to the latest version, as a library
+ * handle that stayed open does. The interval bounds the hand-removal case instead: a table whose files were
+ * removed by hand and published again is noticed within it. A commit of this server on top of a checked version
+ * does not count as a check.
  */
 final class VersionCache {
   /** Catalog property: how many tables the cache holds; 0 turns it off. */
   static final String MAX_TABLES = "datashard.metadata-cache.max-tables";
   static final int MAX_TABLES_DEFAULT = 1000;
 
-  /** A table's version as last seen. */
-  record Entry(int version, long length, TableMetadata metadata) {
+  /**
+   * Catalog property: how long after its last check against the store a cached version may be committed on without
+   * checking again (milliseconds; 0: check before every commit too). Default 1000.
+   */
+  static final String COMMIT_CHECK_INTERVAL_MS = "datashard.metadata-cache.commit-check-interval-ms";
+  static final long COMMIT_CHECK_INTERVAL_MS_DEFAULT = 1000;
+
+  /**
+   * A table's version as last seen.
+   *
+   * @param checkedAtNanos when its identity was last checked against the store ({@link System#nanoTime}); 0: never
+   */
+  record Entry(int version, long length, TableMetadata metadata, long checkedAtNanos) {
   }
+
+  private final long commitCheckIntervalNanos;
 
   private final int maxTables;
   private final LinkedHashMap<String, Entry> entries;
 
-  VersionCache(int maxTables) {
+  VersionCache(int maxTables, long commitCheckIntervalMillis) {
     this.maxTables = maxTables;
+    this.commitCheckIntervalNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(commitCheckIntervalMillis);
     this.entries = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
@@ -50,17 +72,46 @@ final class VersionCache {
     if (max < 0) {
       throw new IllegalArgumentException(MAX_TABLES + " must be 0 (off) or more, not " + max);
     }
-    return max == 0 ? null : new VersionCache(max);
+    String interval = props.get(COMMIT_CHECK_INTERVAL_MS);
+    long intervalMs;
+    try {
+      intervalMs = interval == null ? COMMIT_CHECK_INTERVAL_MS_DEFAULT : Long.parseLong(interval.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(COMMIT_CHECK_INTERVAL_MS + " must be milliseconds, not '" + interval + "'", e);
+    }
+    if (intervalMs < 0) {
+      throw new IllegalArgumentException(COMMIT_CHECK_INTERVAL_MS + " must be 0 or more, not " + intervalMs);
+    }
+    return max == 0 ? null : new VersionCache(max, intervalMs);
+  }
+
+  /** @return whether a commit may use this entry without checking it against the store first */
+  boolean trustedForCommit(Entry e) {
+    return commitCheckIntervalNanos > 0 && e.checkedAtNanos() != 0
+        && System.nanoTime() - e.checkedAtNanos() < commitCheckIntervalNanos;
   }
 
   synchronized Entry get(String tableLocation) {
     return entries.get(tableLocation);
   }
 
-  synchronized void put(String tableLocation, int version, long length, TableMetadata metadata) {
+  /**
+   * @param checked true when the version was just read or checked from the store; false when this catalog
+   *     committed it (then it keeps the check time of the version it was built on, if that is the one cached)
+   */
+  synchronized void put(String tableLocation, int version, long length, TableMetadata metadata, boolean checked) {
     Entry old = entries.get(tableLocation);
     if (old == null || old.version() <= version) {
-      entries.put(tableLocation, new Entry(version, length, metadata));
+      long checkedAt = checked ? System.nanoTime()
+          : old != null && old.version() == version - 1 ? old.checkedAtNanos() : 0;
+      entries.put(tableLocation, new Entry(version, length, metadata, checkedAt));
+    }
+  }
+
+  /** Records that {@code e} passed its check against the store just now (if it is still the cached entry). */
+  synchronized void checked(String tableLocation, Entry e) {
+    if (entries.get(tableLocation) == e) {
+      entries.put(tableLocation, new Entry(e.version(), e.length(), e.metadata(), System.nanoTime()));
     }
   }
 

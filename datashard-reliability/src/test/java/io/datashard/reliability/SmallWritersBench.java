@@ -55,7 +55,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <p>Run: {@code mvn -B -o -pl datashard-reliability -am test -Dtest=SmallWritersBench -Dreliability.bench=true
  * -Dsurefire.failIfNoSpecifiedTests=false} (-Dbench.writers=64 -Dbench.seconds=40 -Dbench.appends=20000
- * -Dbench.latencyMs=30 -Dbench.phases=contention,processes,server,longlife,longlife-rest).
+ * -Dbench.latencyMs=30 -Dbench.phases=contention,processes,server,longlife,longlife-rest; the long-life table's
+ * -Dbench.previousVersionsMax and -Dbench.maxSnapshots).
  */
 public final class SmallWritersBench {
   @Test
@@ -295,6 +296,10 @@ public final class SmallWritersBench {
       String versionsMax = System.getProperty("bench.previousVersionsMax");
       if (versionsMax != null) {
         props.put("write.metadata.previous-versions-max", versionsMax);
+      }
+      String maxSnapshots = System.getProperty("bench.maxSnapshots");
+      if (maxSnapshots != null) {
+        props.put(TableProperties.UPKEEP_MAX_SNAPSHOTS, maxSnapshots);
       }
       System.out.println("long life " + (throughServer ? "through DataShardServer " + server.uri() : "on local disk")
           + ", table properties: " + props);

@@ -163,7 +163,8 @@ final class CommitCoalescer {
   }
 
   private void publish(TableIdentifier ident, List<Pending> group) {
-    Table table = catalog.loadTable(ident);
+    // The cached version, unchecked when checked recently: the exclusive create below is the check that matters.
+    Table table = catalog.loadTableForCommit(ident);
     if (!(table instanceof BaseTable base)) {
       throw new IllegalStateException("Cannot commit to " + ident + ": not a table with operations");
     }
@@ -174,6 +175,9 @@ final class CommitCoalescer {
     List<String> uncommittedLists = new ArrayList<>();
     for (int attempt = 1; ; attempt++) {
       TableMetadata latest = attempt == 1 ? ops.current() : ops.refresh();
+      // A version taken from the cache unchecked may be behind: a requirement it fails is not refused on it.
+      boolean unchecked = ops instanceof io.datashard.iceberg.DataShardTableOperations d && d.currentUnchecked();
+      boolean behind = false;
       TableMetadata next = latest;
       List<Pending> applied = new ArrayList<>();
       AppendRebase moves = new AppendRebase(ops, catalog.storage(), io);
@@ -184,11 +188,23 @@ final class CommitCoalescer {
         try {
           next = apply(next, p.request, moves);
           applied.add(p);
+        } catch (CommitFailedException e) {
+          if (unchecked) {
+            behind = true;
+            break;
+          }
+          p.answer.completeExceptionally(e); // this request alone: its requirements fail
         } catch (RuntimeException e) {
-          p.answer.completeExceptionally(e); // this request alone: its requirements or updates fail
+          p.answer.completeExceptionally(e); // this request alone: its updates fail
         }
       }
       uncommittedLists.addAll(moves.written());
+      if (behind) {
+        metrics.uncheckedRetries.incrementAndGet();
+        moves.awaitWrites(); // their lists are deleted with the other unpublished ones
+        continue; // the same group again, on the table refreshed from the store
+
+      }
       int retries = latest.propertyAsInt(TableProperties.COMMIT_NUM_RETRIES,
           TableProperties.COMMIT_NUM_RETRIES_DEFAULT);
       Map<UpdateTableRequest, Throwable> unwritten = moves.awaitWrites();

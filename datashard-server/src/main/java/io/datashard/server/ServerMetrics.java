@@ -14,6 +14,7 @@ public final class ServerMetrics {
   final AtomicLong commitUnknown = new AtomicLong();
   final AtomicLong versionsPublished = new AtomicLong();
   final AtomicLong appendsMoved = new AtomicLong();
+  final AtomicLong uncheckedRetries = new AtomicLong();
 
   void response(int status) {
     requests.incrementAndGet();
@@ -49,6 +50,14 @@ public final class ServerMetrics {
     return appendsMoved.get();
   }
 
+  /**
+   * @return groups of commits applied again because a requirement failed on a cached version used without a check
+   *     and the table had moved on (docs/catalog.md, "Commits")
+   */
+  public long uncheckedRetries() {
+    return uncheckedRetries.get();
+  }
+
   /** @return the counters in Prometheus' text format */
   public String text() {
     StringBuilder sb = new StringBuilder();
@@ -66,6 +75,8 @@ public final class ServerMetrics {
         versionsPublished.get());
     counter(sb, "datashard_server_appends_moved_total", "Appends moved onto a newer head instead of a 409",
         appendsMoved.get());
+    counter(sb, "datashard_server_unchecked_retries_total", "Commit groups applied again after a requirement failed on"
+        + " a cached version used unchecked", uncheckedRetries.get());
     return sb.toString();
   }
 
