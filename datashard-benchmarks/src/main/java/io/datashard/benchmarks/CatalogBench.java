@@ -68,7 +68,7 @@ import org.apache.iceberg.rest.RESTCatalog;
  *
  * <p>Arguments (key=value, all optional): {@code paths=library,library-rest,rest,hadoop rounds=3 warmup=3 appends=20 loads=10
  * writers=1,2,4,8,16 commitsPerLevel=16 minEach=2 requests=5 requestLog=false serverCache=1000 latencyMs=0
- * serverGroupCommit=true serverHintAsync=true} ({@code latencyMs=N}: every path reaches S3 through a front that delays each request by N
+ * serverGroupCommit=true serverHintAsync=true upkeep=true} ({@code latencyMs=N}: every path reaches S3 through a front that delays each request by N
  * + 0..10 ms; {@code serverGroupCommit=false}: the server commits each request on its own) ({@code requestLog=true} prints each S3 request of one more append per
  * path) (each concurrency level makes max(minEach, commitsPerLevel / W)
  * appends per client). Iceberg's and Hadoop's retry warnings are silenced (level ERROR), as they are expected here.
@@ -94,6 +94,18 @@ public final class CatalogBench {
       TableProperties.COMMIT_TOTAL_RETRY_TIME_MS, "600000");
 
   private final Map<String, String> opts;
+
+  /**
+   * The benchmark tables' properties: {@link #RETRIES}, plus {@code write.datashard.upkeep.enabled=false} with
+   * {@code upkeep=false} (the library's background upkeep then does not share the machine with the appends timed).
+   */
+  private Map<String, String> tableProperties() {
+    Map<String, String> p = new HashMap<>(RETRIES);
+    if (!Boolean.parseBoolean(opts.getOrDefault("upkeep", "true"))) {
+      p.put(io.datashard.TableProperties.UPKEEP_ENABLED, "false");
+    }
+    return p;
+  }
   private final S3ProxyServer s3;
   private DataShardServer server;
   private DataShardServer localServer;
@@ -164,9 +176,14 @@ public final class CatalogBench {
 
   /**
    * {@code serverCache=N}: the server catalog's version cache size (docs/catalog.md; 0 = off, default 1000);
-   * {@code serverHintAsync=false}: the server writes each version hint before it answers the commit.
+   * {@code serverHintAsync=false}: the server writes each version hint before it answers the commit;
+   * {@code serverCommitCheckMs=N}: how long a checked cached version is committed on unchecked (0: check the cached
+   * version before every commit, as before 2026-12-04; default 1000).
    */
   private void serverCache(Map<String, String> props) {
+    if (opts.containsKey("serverCommitCheckMs")) {
+      props.put("datashard.metadata-cache.commit-check-interval-ms", opts.get("serverCommitCheckMs"));
+    }
     if (opts.containsKey("serverCache")) {
       props.put("datashard.metadata-cache.max-tables", opts.get("serverCache"));
     }
@@ -510,7 +527,7 @@ public final class CatalogBench {
     switch (p) {
       case LIB -> {
         try (Warehouse wh = libraryWarehouse()) {
-          wh.createTable("t", Bench.SCHEMA, PartitionSpec.unpartitioned(), RETRIES);
+          wh.createTable("t", Bench.SCHEMA, PartitionSpec.unpartitioned(), tableProperties());
         }
       }
       case REST -> {
@@ -520,7 +537,7 @@ public final class CatalogBench {
           if (!c.namespaceExists(Namespace.of("ns"))) {
             c.createNamespace(Namespace.of("ns"));
           }
-          c.createTable(ID, IcebergPeer.SCHEMA, org.apache.iceberg.PartitionSpec.unpartitioned(), RETRIES);
+          c.createTable(ID, IcebergPeer.SCHEMA, org.apache.iceberg.PartitionSpec.unpartitioned(), tableProperties());
         } finally {
           closeQuietly(c);
         }
@@ -528,25 +545,25 @@ public final class CatalogBench {
       case LIBREST -> {
         startServer();
         try (Warehouse wh = restLibraryWarehouse(server, endpoint)) {
-          wh.createTable(LIBREST_TABLE, Bench.SCHEMA, PartitionSpec.unpartitioned(), RETRIES);
+          wh.createTable(LIBREST_TABLE, Bench.SCHEMA, PartitionSpec.unpartitioned(), tableProperties());
         }
       }
       case LIB_LOCAL -> {
         try (Warehouse wh = localWarehouse()) {
-          wh.createTable("t", Bench.SCHEMA, PartitionSpec.unpartitioned(), RETRIES);
+          wh.createTable("t", Bench.SCHEMA, PartitionSpec.unpartitioned(), tableProperties());
         }
       }
       case LIBREST_LOCAL -> {
         startLocalServer();
         try (Warehouse wh = Warehouse.rest(localServer.uri().toString(), Map.of(), Map.of())) {
-          wh.createTable(LIBREST_TABLE, Bench.SCHEMA, PartitionSpec.unpartitioned(), RETRIES);
+          wh.createTable(LIBREST_TABLE, Bench.SCHEMA, PartitionSpec.unpartitioned(), tableProperties());
         }
       }
       case HADOOP -> {
         HadoopCatalog c = hadoopCatalog();
         try {
           c.createNamespace(Namespace.of("ns"));
-          c.createTable(ID, IcebergPeer.SCHEMA, org.apache.iceberg.PartitionSpec.unpartitioned(), RETRIES);
+          c.createTable(ID, IcebergPeer.SCHEMA, org.apache.iceberg.PartitionSpec.unpartitioned(), tableProperties());
         } finally {
           closeQuietly(c);
         }
