@@ -176,6 +176,75 @@ class UpkeepTest {
     }
   }
 
+  /**
+   * A run held in its compaction (seconds, for a thousand small files) must not let snapshots pile up: every version
+   * written meanwhile would carry them all. The expiry runs on its own while the run is busy.
+   */
+  @Test
+  void snapshotsAreExpiredWhileARunIsBusyCompacting() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean compactionHeld = new AtomicBoolean();
+    // Upkeep's reads of data files (only compaction reads them) wait until the test releases them.
+    StorageBackend gated = new ForwardingStorageBackend(new LocalStorageBackend(dir)) {
+      private void gate(String location) {
+        if (location.endsWith(".parquet") && Thread.currentThread().getName().startsWith(Upkeep.THREAD_PREFIX)) {
+          compactionHeld.set(true);
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+
+      @Override
+      public io.datashard.storage.InputFile newInputFile(String location) {
+        gate(location);
+        return super.newInputFile(location);
+      }
+
+      @Override
+      public io.datashard.storage.InputFile newInputFile(String location, long length) {
+        gate(location);
+        return super.newInputFile(location, length);
+      }
+    };
+    Map<String, String> props = Map.of(
+        TableProperties.UPKEEP_ENABLED, "true",
+        TableProperties.UPKEEP_MAX_SNAPSHOTS, "4",
+        TableProperties.UPKEEP_COMPACT_MIN_FILES, "4",
+        TableProperties.WRITE_GROUP_COMMIT, "false");
+    try (Warehouse wh = Warehouse.of(gated)) {
+      wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), props);
+      Table t = wh.loadTable("t");
+      Upkeep upkeep = ((TableHandle) t).upkeep();
+      try {
+        for (long i = 0; i < 4; i++) {
+          t.appendRecords(List.of(TestSchemas.event(i, "e", 1.0)));
+        }
+        long until = System.currentTimeMillis() + 20_000;
+        while (!compactionHeld.get() && System.currentTimeMillis() < until) {
+          Thread.sleep(10);
+        }
+        assertThat(compactionHeld.get()).as("a run started compacting the 4 small files").isTrue();
+        for (long i = 4; i < 34; i++) {
+          t.appendRecords(List.of(TestSchemas.event(i, "e", 1.0)));
+        }
+        until = System.currentTimeMillis() + 20_000;
+        while (t.refresh().snapshots().size() > 5 && System.currentTimeMillis() < until) {
+          Thread.sleep(10);
+        }
+        assertThat(t.snapshots().size()).as("34 appends, at most 4 kept plus the quarter before an expiry")
+            .isLessThanOrEqualTo(5);
+        assertThat(upkeep.runs()).as("the run itself is still held in its compaction").isZero();
+      } finally {
+        release.countDown();
+      }
+      assertThat(upkeep.awaitIdle(60_000)).isTrue();
+      assertThat(TestSchemas.ids(t.refresh().scan())).hasSize(34).doesNotHaveDuplicates();
+    }
+  }
+
   @Test
   void upkeepRacingWritersAndReadersLosesNothingAndReadersNeverSeeWrongRows() throws Exception {
     try (Warehouse wh = Warehouse.local(dir)) {

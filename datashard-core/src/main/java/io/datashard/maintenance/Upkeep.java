@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>After every successful append the table layer calls {@link #committed}. That call only looks at the committed
  * metadata already in memory (no I/O) and, when the table crossed a threshold, hands a run to the warehouse's
  * background executor and returns: the append is acknowledged without waiting for upkeep, and at most one run per
- * table is queued or running at a time. A run, bounded by {@link TableProperties#UPKEEP_MAX_DURATION_MS}:
+ * table is queued or running at a time (while it is busy, an append that crosses the snapshot threshold starts step
+ * 1 alone, at most one at a time: a run compacting many files takes seconds, and versions written meanwhile would
+ * carry every snapshot added meanwhile). A run, bounded by {@link TableProperties#UPKEEP_MAX_DURATION_MS}:
  * <ol>
  *   <li>expires snapshots beyond the newest {@link TableProperties#UPKEEP_MAX_SNAPSHOTS} of each branch and those
  *       older than {@code history.expire.max-snapshot-age-ms}, through {@link SnapshotExpiry} (tags, a branch's
