@@ -83,7 +83,8 @@ public final class Replication {
    * One pass of replication.
    *
    * @param copy what was copied
-   * @param versions the versions published (and verified) by this pass, in order
+   * @param versions the versions published (and verified) by this pass, in the order published: a full version
+   *     before the tombstones of the versions just below it (a replica never has a tombstone as its newest version)
    * @param lag the lag measured at the end of the pass
    */
   public record Round(CopyReport copy, List<PublishedVersion> versions, Lag lag) {

@@ -224,10 +224,15 @@ public final class TableMigration {
     dstSizes();
 
     int newest = dstVersions.isEmpty() ? 0 : dstVersions.lastKey();
+    // Tombstones are published only after the next full version: a destination whose newest version were a
+    // tombstone (a copy stopped or killed right after it) could not be read. Until they are, their names are
+    // missing, so readers of the destination probe no further than the full version before them (a prefix).
+    List<Runnable> tombstones = new ArrayList<>();
     for (Map.Entry<Integer, FileInfo> v : versions.entrySet()) {
       int n = v.getKey();
       if (dstVersions.containsKey(n)) {
         report.versionsPresent++;
+        publishAll(tombstones); // names below a version the destination holds (left by a copy that stopped)
         continue;
       }
       if (stopRequested.getAsBoolean()) {
@@ -242,16 +247,15 @@ public final class TableMigration {
         // that the destination's version names are as occupied as the source's (docs/concurrency.md).
         VersionTombstone t = VersionTombstone.parse(v.getValue().location(), json);
         long written = t == null || t.timestampMillis() == 0 ? v.getValue().lastModifiedMillis() : t.timestampMillis();
-        publishTombstone(n, json, written, listener);
-        newest = n;
+        tombstones.add(() -> publishTombstone(n, json, written, listener));
         continue;
       }
       TableMetadata meta = TableMetadataParser.fromJson(v.getValue().location(), n, json);
       if (!meta.tableUuid().equals(latest.tableUuid())) {
         // A version of an earlier table of this name, dropped before the current one was created: only its
         // name is carried over.
-        publishTombstone(n, VersionTombstone.expired(n).toJson(), meta.lastUpdatedMillis(), listener);
-        newest = n;
+        long written = meta.lastUpdatedMillis();
+        tombstones.add(() -> publishTombstone(n, VersionTombstone.expired(n).toJson(), written, listener));
         continue;
       }
       List<Snapshot> snaps = new ArrayList<>(meta.snapshots());
@@ -286,6 +290,7 @@ public final class TableMigration {
               + " was published there by another writer while it was being copied");
         }
       }
+      publishAll(tombstones);
       newest = n;
     }
     if (newest > 0 && (firstPass || report.versionsWritten > 0)) {
@@ -294,6 +299,11 @@ public final class TableMigration {
           String.valueOf(newest).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     return report.build(newest);
+  }
+
+  private static void publishAll(List<Runnable> tombstones) {
+    tombstones.forEach(Runnable::run);
+    tombstones.clear();
   }
 
   private void publishTombstone(int version, byte[] tombstone, long commitMillis, VersionListener listener) {
