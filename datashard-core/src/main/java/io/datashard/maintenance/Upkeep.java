@@ -123,7 +123,7 @@ public final class Upkeep {
       }
       if (expire) {
         try {
-          executor.execute(() -> expireScheduled(ops, files));
+          executor.execute(() -> expireScheduled(ops));
         } catch (RejectedExecutionException e) {
           expired(); // the warehouse is closing
         }
@@ -147,7 +147,7 @@ public final class Upkeep {
   }
 
   /** Step 1 of a run alone, while a run is busy with the longer steps. */
-  private void expireScheduled(TableOperations ops, TableFiles files) {
+  private void expireScheduled(TableOperations ops) {
     try {
       TableOperations own = own(ops);
       TableMetadata m = own.refresh();
