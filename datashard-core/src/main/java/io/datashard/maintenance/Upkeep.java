@@ -69,6 +69,7 @@ public final class Upkeep {
   private final Executor executor;
   private final CommitGate gate;
   private final Object lock = new Object();
+  private final Object expiryLock = new Object();
   private boolean scheduled;
   /** An expiry of its own is queued or running while a longer run is busy (see {@link #committed}). */
   private boolean expiring;
@@ -398,9 +399,17 @@ public final class Upkeep {
     return result;
   }
 
-  private static int expire(io.datashard.ExpireSnapshots expiry, List<Long> expired, List<String> notes) {
+  /**
+   * One expiry at a time per table in this JVM: a run's and the one of its own. Each refreshes before it decides, so
+   * the second sees what the first removed (through a REST catalog, whose protocol attaches no requirement to a
+   * snapshot removal, both would otherwise commit the same removal and delete the same files twice).
+   */
+  private int expire(io.datashard.ExpireSnapshots expiry, List<Long> expired, List<String> notes) {
     try {
-      io.datashard.ExpireSnapshots.Result r = expiry.commit();
+      io.datashard.ExpireSnapshots.Result r;
+      synchronized (expiryLock) {
+        r = expiry.commit();
+      }
       expired.addAll(r.expiredSnapshotIds());
       return r.deletedDataFiles().size() + r.deletedManifests().size() + r.deletedManifestLists().size();
     } catch (DataShardException e) {
