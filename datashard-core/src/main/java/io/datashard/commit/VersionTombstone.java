@@ -74,6 +74,15 @@ public record VersionTombstone(Kind kind, int version, String tableUuid, long ti
   }
 
   /**
+   * @param storeModifiedMillis when the store last wrote the file holding it
+   * @return when it was written: its own time, or the store's when it records none (both at or after the commit of
+   *     the version it stands in)
+   */
+  public long writtenMillis(long storeModifiedMillis) {
+    return timestampMillis != 0 ? timestampMillis : storeModifiedMillis;
+  }
+
+  /**
    * @return the tombstone's JSON, starting with the {@value #KEY} key; an expired tombstone is only that key
    */
   public byte[] toJson() {

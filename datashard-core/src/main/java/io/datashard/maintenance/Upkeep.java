@@ -155,8 +155,7 @@ public final class Upkeep {
       if (overSnapshotLimit(m)) {
         List<Long> expired = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        int deleted = expire(new SnapshotExpiry(own, new TableFiles(own.storage(), own.tableLocation()))
-            .through(gate).retainLast(maxSnapshots(m)).expireOlderThan(Instant.ofEpochMilli(System.currentTimeMillis())),
+        int deleted = expireBeyondLimit(own, new TableFiles(own.storage(), own.tableLocation()), maxSnapshots(m),
             expired, notes);
         LOG.info("table {}: upkeep (while a run is busy): expired {} snapshots, deleted {} files{}", ops.tableName(),
             expired.size(), deleted, notes.isEmpty() ? "" : "; " + String.join("; ", notes));
@@ -323,8 +322,7 @@ public final class Upkeep {
 
     // 1. Snapshots: the newest N per branch, then the age limit.
     if (onDemand ? m.snapshots().size() > maxSnapshots : overSnapshotLimit(m)) {
-      deleted += expire(new SnapshotExpiry(ops, files).through(gate).retainLast(maxSnapshots)
-          .expireOlderThan(Instant.ofEpochMilli(System.currentTimeMillis())), expired, notes);
+      deleted += expireBeyondLimit(ops, files, maxSnapshots, expired, notes);
       m = ops.current();
     }
     if (hasExpirableByAge(m, System.currentTimeMillis()) || (onDemand && !m.snapshots().isEmpty())) {
@@ -397,6 +395,13 @@ public final class Upkeep {
       LOG.info("table {}: upkeep: {}", ops.tableName(), String.join("; ", result.lines()));
     }
     return result;
+  }
+
+  /** Step 1's count rule: every branch keeps its newest {@code maxSnapshots} (and what its own settings keep). */
+  private int expireBeyondLimit(TableOperations ops, TableFiles files, int maxSnapshots, List<Long> expired,
+      List<String> notes) {
+    return expire(new SnapshotExpiry(ops, files).through(gate).retainLast(maxSnapshots)
+        .expireOlderThan(Instant.ofEpochMilli(System.currentTimeMillis())), expired, notes);
   }
 
   /**

@@ -139,8 +139,7 @@ public final class Replication {
     byte[] bytes = source.readAll(version.location());
     VersionTombstone t = VersionTombstone.parse(version.location(), bytes);
     if (t != null) {
-      // When it was written (≥ the version's commit), or when the store last wrote the name: both at most late.
-      return t.timestampMillis() != 0 ? t.timestampMillis() : version.lastModifiedMillis();
+      return t.writtenMillis(version.lastModifiedMillis()); // at or after the commit: a lag it gives is a lower bound
     }
     return TableMetadataParser.fromJson(version.location(), 0, bytes).lastUpdatedMillis();
   }

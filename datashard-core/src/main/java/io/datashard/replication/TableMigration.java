@@ -245,8 +245,8 @@ public final class TableMigration {
       if (VersionTombstone.looksLikeTombstone(json)) {
         // A version whose metadata the source no longer keeps: its name is copied as the same tombstone, so
         // that the destination's version names are as occupied as the source's (docs/concurrency.md).
-        VersionTombstone t = VersionTombstone.parse(v.getValue().location(), json);
-        long written = t == null || t.timestampMillis() == 0 ? v.getValue().lastModifiedMillis() : t.timestampMillis();
+        long written = VersionTombstone.parse(v.getValue().location(), json)
+            .writtenMillis(v.getValue().lastModifiedMillis());
         tombstones.add(() -> publishTombstone(n, json, written, listener));
         continue;
       }

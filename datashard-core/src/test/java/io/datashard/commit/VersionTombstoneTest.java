@@ -17,6 +17,8 @@ class VersionTombstoneTest {
     assertThat(new String(json, StandardCharsets.UTF_8)).isEqualTo("{\"datashard-tombstone\":\"expired\"}");
     assertThat(VersionTombstone.parse(FILE, json))
         .isEqualTo(new VersionTombstone(VersionTombstone.Kind.EXPIRED, 42, null, 0));
+    assertThat(VersionTombstone.parse(FILE, json).writtenMillis(7L)).as("the store's time, as it records none")
+        .isEqualTo(7L);
   }
 
   @Test
@@ -26,6 +28,7 @@ class VersionTombstoneTest {
     assertThat(json).startsWith("{\"datashard-tombstone\":\"dropped\"").contains("\"note\"");
     assertThat(VersionTombstone.parse(FILE, dropped.toJson())).isEqualTo(dropped);
     assertThat(dropped.timestampMillis()).isPositive();
+    assertThat(dropped.writtenMillis(7L)).as("its own time").isEqualTo(dropped.timestampMillis());
   }
 
   @Test

@@ -62,27 +62,27 @@ final class VersionCache {
 
   /** @return a cache for the catalog's properties, or null when turned off */
   static VersionCache fromProperties(Map<String, String> props) {
-    String v = props.get(MAX_TABLES);
-    int max;
+    long max = nonNegative(props, MAX_TABLES, MAX_TABLES_DEFAULT, "a number of tables, 0 (off) or more");
+    if (max > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(MAX_TABLES + " must be a number of tables, not " + max);
+    }
+    long intervalMs = nonNegative(props, COMMIT_CHECK_INTERVAL_MS, COMMIT_CHECK_INTERVAL_MS_DEFAULT,
+        "milliseconds, 0 or more");
+    return max == 0 ? null : new VersionCache((int) max, intervalMs);
+  }
+
+  private static long nonNegative(Map<String, String> props, String key, long defaultValue, String what) {
+    String v = props.get(key);
+    long n;
     try {
-      max = v == null ? MAX_TABLES_DEFAULT : Integer.parseInt(v.trim());
+      n = v == null ? defaultValue : Long.parseLong(v.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(MAX_TABLES + " must be a number of tables, not '" + v + "'", e);
+      throw new IllegalArgumentException(key + " must be " + what + ", not '" + v + "'", e);
     }
-    if (max < 0) {
-      throw new IllegalArgumentException(MAX_TABLES + " must be 0 (off) or more, not " + max);
+    if (n < 0) {
+      throw new IllegalArgumentException(key + " must be " + what + ", not " + n);
     }
-    String interval = props.get(COMMIT_CHECK_INTERVAL_MS);
-    long intervalMs;
-    try {
-      intervalMs = interval == null ? COMMIT_CHECK_INTERVAL_MS_DEFAULT : Long.parseLong(interval.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(COMMIT_CHECK_INTERVAL_MS + " must be milliseconds, not '" + interval + "'", e);
-    }
-    if (intervalMs < 0) {
-      throw new IllegalArgumentException(COMMIT_CHECK_INTERVAL_MS + " must be 0 or more, not " + intervalMs);
-    }
-    return max == 0 ? null : new VersionCache(max, intervalMs);
+    return n;
   }
 
   /** @return whether a commit may use this entry without checking it against the store first */
