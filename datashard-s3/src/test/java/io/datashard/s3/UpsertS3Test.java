@@ -39,26 +39,15 @@ class UpsertS3Test {
           TableProperties.COMMIT_NUM_RETRIES, "200", TableProperties.COMMIT_MIN_RETRY_WAIT_MS, "1",
           TableProperties.COMMIT_MAX_RETRY_WAIT_MS, "50"));
       created.updateSchema().setIdentifierFields(List.of("id")).commit();
-      Set<Long> appended = ConcurrentHashMap.newKeySet();
-      ExecutorService pool = Executors.newFixedThreadPool(4);
-      List<Future<?>> futures = new ArrayList<>();
-      for (int w = 0; w < 3; w++) {
-        int writer = w;
-        Warehouse wh = w % 2 == 0 ? a : b;
-        futures.add(pool.submit(() -> {
-          Table t = wh.loadTable("t");
-          for (int round = 0; round < 6; round++) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (long key = 0; key < 4; key++) {
-              rows.add(TestSchemas.event((key + round + writer) % 4, "w" + writer + "r" + round, 1.0));
-            }
-            t.upsert(rows);
+      Set<Long> appended = raceWithAppends(a, b, 3, (t, writer) -> {
+        for (int round = 0; round < 6; round++) {
+          List<Map<String, Object>> rows = new ArrayList<>();
+          for (long key = 0; key < 4; key++) {
+            rows.add(TestSchemas.event((key + round + writer) % 4, "w" + writer + "r" + round, 1.0));
           }
-          return null;
-        }));
-      }
-      futures.add(pool.submit(() -> appendOneByOne(b.loadTable("t"), 100, 115, appended)));
-      awaitAll(pool, futures);
+          t.upsert(rows);
+        }
+      }, 100, 115);
       Map<Long, Integer> counts = countsById(a.loadTable("t"));
       assertThat(counts.values()).as("every key once: " + counts).allMatch(n -> n == 1);
       Set<Long> expected = new java.util.HashSet<>(appended);
@@ -88,22 +77,11 @@ class UpsertS3Test {
       }
       created.appendRecords(rows.subList(0, 20));
       created.appendRecords(rows.subList(20, 40));
-      Set<Long> appended = ConcurrentHashMap.newKeySet();
-      ExecutorService pool = Executors.newFixedThreadPool(4);
-      List<Future<?>> futures = new ArrayList<>();
-      for (int w = 0; w < 3; w++) {
-        int writer = w;
-        Warehouse wh = w % 2 == 0 ? a : b;
-        futures.add(pool.submit(() -> {
-          Table t = wh.loadTable("t");
-          for (long id = writer; id < 30; id += 3) {
-            t.deleteWhere(io.datashard.expressions.Expressions.equal("id", id));
-          }
-          return null;
-        }));
-      }
-      futures.add(pool.submit(() -> appendOneByOne(b.loadTable("t"), 100, 110, appended)));
-      awaitAll(pool, futures);
+      Set<Long> appended = raceWithAppends(a, b, 3, (t, writer) -> {
+        for (long id = writer; id < 30; id += 3) {
+          t.deleteWhere(io.datashard.expressions.Expressions.equal("id", id));
+        }
+      }, 100, 110);
       Table t = a.loadTable("t");
       Map<Long, Integer> counts = countsById(t);
       Set<Long> expected = new java.util.HashSet<>(appended);
@@ -118,20 +96,44 @@ class UpsertS3Test {
     }
   }
 
-  /** Appends ids {@code from} to {@code to} (exclusive), one commit each, recording each acknowledged one. */
-  private static Void appendOneByOne(Table t, long from, long to, Set<Long> appended) {
-    for (long id = from; id < to; id++) {
-      t.appendRecords(List.of(TestSchemas.event(id, "append", 1.0)));
-      appended.add(id);
-    }
-    return null;
+  /** One racing writer's work, on a handle of table {@code t} of its own. */
+  private interface Writer {
+    void run(Table t, int writer) throws Exception;
   }
 
-  private static void awaitAll(ExecutorService pool, List<Future<?>> futures) throws Exception {
+  /**
+   * Runs {@code writers} writers, alternately through warehouse {@code a} and {@code b}, while an appender on
+   * {@code b} appends ids {@code from} to {@code to} (exclusive) one commit each; waits for all of them (a failure
+   * of any fails the test).
+   *
+   * @return the ids whose appends were acknowledged
+   */
+  private static Set<Long> raceWithAppends(Warehouse a, Warehouse b, int writers, Writer work, long from, long to)
+      throws Exception {
+    Set<Long> appended = ConcurrentHashMap.newKeySet();
+    ExecutorService pool = Executors.newFixedThreadPool(writers + 1);
+    List<Future<?>> futures = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      int writer = w;
+      Warehouse wh = w % 2 == 0 ? a : b;
+      futures.add(pool.submit(() -> {
+        work.run(wh.loadTable("t"), writer);
+        return null;
+      }));
+    }
+    futures.add(pool.submit(() -> {
+      Table t = b.loadTable("t");
+      for (long id = from; id < to; id++) {
+        t.appendRecords(List.of(TestSchemas.event(id, "append", 1.0)));
+        appended.add(id);
+      }
+      return null;
+    }));
     for (Future<?> f : futures) {
       f.get();
     }
     pool.shutdown();
+    return appended;
   }
 
   /** @return how many times each id is read */
