@@ -322,6 +322,11 @@ public final class TableMetadataParser {
     g.writeEndArray();
   }
 
+  /** @return the JSON of one of {@code m}'s snapshots, exactly as {@link #toJson} writes it (cached) */
+  static String snapshotJson(TableMetadata m, Snapshot s) {
+    return m.snapshotJson(s, TableMetadataParser::snapshotToJson);
+  }
+
   private static String snapshotToJson(Snapshot s) {
     return write(g -> writeSnapshot(g, s));
   }

@@ -271,8 +271,9 @@ public final class DataShardTableOperations implements TableOperations {
       throw new AlreadyExistsException("Cannot create table %s: a namespace of that name was created at %s",
           identifier, versions.tableLocation());
     }
-    TableMetadata committed = TableMetadataParser.fromJson(versions.file(version),
-        new String(json, StandardCharsets.UTF_8));
+    // What was written, located at its file: the same metadata, without parsing the JSON back.
+    TableMetadata committed = TableMetadata.buildFrom(metadata).discardChanges()
+        .withMetadataLocation(versions.file(version)).build();
     setCurrent(committed, version);
     remember(version, json.length, committed, false);
     writeHint(version);

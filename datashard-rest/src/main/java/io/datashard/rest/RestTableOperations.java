@@ -2,6 +2,7 @@ package io.datashard.rest;
 
 import io.datashard.TableNotFoundException;
 import io.datashard.commit.TableOperations;
+import io.datashard.metadata.MetadataDelta;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.storage.CommitOutcomeUnknownException;
 import io.datashard.storage.StorageBackend;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotParser;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.StatisticsFile;
 import org.apache.iceberg.TableMetadataParser;
@@ -40,8 +42,11 @@ import org.slf4j.LoggerFactory;
  * settings; a 5xx or a broken connection during the commit raises {@link CommitOutcomeUnknownException}, which the
  * loop resolves by reloading the table and looking for its snapshot id.
  *
- * <p>Metadata is converted through JSON in both directions (DataShard's and Iceberg's parsers read and write the
- * same Iceberg table-metadata format), so nothing DataShard does not model is lost.
+ * <p>Metadata is converted through JSON (DataShard's and Iceberg's parsers read and write the same Iceberg
+ * table-metadata format), so nothing DataShard does not model is lost. A commit converts as little as it can: its
+ * base is usually the version this handle last received, whose Iceberg form it keeps, and a change confined to
+ * snapshots, references and properties ({@link MetadataDelta}: an append, an overwrite, a tag) becomes updates
+ * without converting the updated version whole (docs/catalog.md, "The library as a REST client").
  */
 final class RestTableOperations implements TableOperations {
   private static final Logger LOG = LoggerFactory.getLogger(RestTableOperations.class);
@@ -52,7 +57,12 @@ final class RestTableOperations implements TableOperations {
   private final org.apache.iceberg.TableOperations rest;
   private final StorageBackend storage;
   private final String location;
-  private volatile TableMetadata current;
+  /** The latest metadata this handle knows, in both models (the Iceberg one as the catalog client holds it). */
+  private volatile Known known;
+
+  /** One version in DataShard's model and in Iceberg's, converted from the other. */
+  private record Known(TableMetadata datashard, org.apache.iceberg.TableMetadata iceberg) {
+  }
 
   RestTableOperations(String name, String catalogUri, org.apache.iceberg.TableOperations rest,
       StorageBackend storage) {
@@ -61,7 +71,11 @@ final class RestTableOperations implements TableOperations {
     this.rest = rest;
     this.storage = storage;
     this.location = stripSlash(rest.current().location());
-    this.current = toDataShard(rest.current(), 0);
+    this.known = known(rest.current(), 0);
+  }
+
+  private static Known known(org.apache.iceberg.TableMetadata iceberg, int previousVersion) {
+    return new Known(toDataShard(iceberg, previousVersion), iceberg);
   }
 
   private static String stripSlash(String s) {
@@ -85,13 +99,12 @@ final class RestTableOperations implements TableOperations {
 
   @Override
   public TableMetadata current() {
-    TableMetadata m = current;
-    return m != null ? m : refresh();
+    return known.datashard();
   }
 
   @Override
   public synchronized TableMetadata refresh() {
-    TableMetadata known = current;
+    TableMetadata previous = known.datashard();
     org.apache.iceberg.TableMetadata loaded;
     try {
       loaded = RestTableCatalog.call(catalogUri, "load table " + name, rest::refresh);
@@ -103,16 +116,18 @@ final class RestTableOperations implements TableOperations {
       throw new TableNotFoundException(name, catalogUri, "table '" + name + "' was dropped and created again "
           + "since this handle loaded it; load it again to use the new table");
     }
-    TableMetadata m = toDataShard(loaded, known == null ? 0 : known.version());
-    current = m;
-    return m;
+    Known k = known(loaded, previous.version());
+    known = k;
+    return k.datashard();
   }
 
   @Override
   public synchronized TableMetadata commit(TableMetadata base, TableMetadata updated) {
-    org.apache.iceberg.TableMetadata iceBase = toIceberg(base, base.metadataFileLocation());
-    org.apache.iceberg.TableMetadata iceUpdated = toIceberg(updated, base.metadataFileLocation());
-    org.apache.iceberg.TableMetadata next = diff(iceBase, iceUpdated);
+    Known k = known;
+    // The usual base is the latest this handle knows: its Iceberg form is the client's own, unconverted.
+    org.apache.iceberg.TableMetadata iceBase = k.datashard() == base ? k.iceberg()
+        : toIceberg(base, base.metadataFileLocation());
+    org.apache.iceberg.TableMetadata next = updates(iceBase, base, updated);
     try {
       RestTableCatalog.call(catalogUri, "commit to table " + name, () -> {
         // Transport failures are decided here, inside: RestTableCatalog.call would turn them into a plain error,
@@ -130,9 +145,9 @@ final class RestTableOperations implements TableOperations {
     } catch (CommitFailedException e) {
       return conflict(base, updated, e);
     }
-    TableMetadata committed = toDataShard(rest.current(), base.version());
-    current = committed;
-    return committed;
+    Known committed = known(rest.current(), base.version());
+    known = committed;
+    return committed.datashard();
   }
 
   /**
@@ -181,6 +196,50 @@ final class RestTableOperations implements TableOperations {
     }
     LOG.debug("table {}: commit lost the race at the catalog ({})", name, e.getMessage());
     return null;
+  }
+
+  /**
+   * @return {@code iceBase} (the Iceberg form of {@code base}) plus the changes that turn {@code base} into
+   *     {@code updated}, as Iceberg metadata updates: built from the snapshots, references and properties that
+   *     changed when nothing else did (an append converts one snapshot, not the table), else by comparing the two
+   *     versions whole
+   */
+  static org.apache.iceberg.TableMetadata updates(org.apache.iceberg.TableMetadata iceBase, TableMetadata base,
+      TableMetadata updated) {
+    java.util.Optional<MetadataDelta> delta = MetadataDelta.between(base, updated);
+    if (delta.isEmpty()) {
+      return diff(iceBase, toIceberg(updated, base.metadataFileLocation()));
+    }
+    MetadataDelta d = delta.get();
+    org.apache.iceberg.TableMetadata.Builder b = org.apache.iceberg.TableMetadata.buildFrom(iceBase);
+    d.addedSnapshotsJson().forEach(json -> b.addSnapshot(SnapshotParser.fromJson(json)));
+    d.setRefs().forEach((name, ref) -> b.setRef(name, icebergRef(ref)));
+    d.removedRefs().forEach(b::removeRef);
+    if (!d.removedSnapshotIds().isEmpty()) {
+      b.removeSnapshots(d.removedSnapshotIds());
+    }
+    if (!d.setProperties().isEmpty()) {
+      b.setProperties(d.setProperties());
+    }
+    if (!d.removedProperties().isEmpty()) {
+      b.removeProperties(d.removedProperties());
+    }
+    return b.build();
+  }
+
+  private static SnapshotRef icebergRef(io.datashard.SnapshotRef ref) {
+    SnapshotRef.Builder b = ref.isTag() ? SnapshotRef.tagBuilder(ref.snapshotId())
+        : SnapshotRef.branchBuilder(ref.snapshotId());
+    if (ref.minSnapshotsToKeep() != null) {
+      b.minSnapshotsToKeep(ref.minSnapshotsToKeep());
+    }
+    if (ref.maxSnapshotAgeMs() != null) {
+      b.maxSnapshotAgeMs(ref.maxSnapshotAgeMs());
+    }
+    if (ref.maxRefAgeMs() != null) {
+      b.maxRefAgeMs(ref.maxRefAgeMs());
+    }
+    return b.build();
   }
 
   /** @return base plus the changes that turn it into updated, as Iceberg metadata updates */

@@ -1,0 +1,142 @@
+package io.datashard.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.datashard.Snapshot;
+import io.datashard.SnapshotRef;
+import io.datashard.metadata.MetadataDelta;
+import io.datashard.metadata.TableMetadata;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.apache.iceberg.MetadataUpdateParser;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.TableMetadataParser;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The updates a REST commit sends: the quick way (only the snapshots, references and properties that changed are
+ * converted, {@link MetadataDelta}) must send exactly what comparing the two versions whole sends, for every kind of
+ * change, and the quick way must stand aside for changes it does not cover.
+ */
+class RestCommitUpdatesTest {
+  private static final String LOCATION = "file:/tmp/datashard-updates-test";
+
+  private static final long NOW = System.currentTimeMillis() + 10_000;
+
+  private long nextId = 100;
+
+  /** A table of format 2 with two snapshots on main, as Iceberg's own library writes it. */
+  private org.apache.iceberg.TableMetadata icebergTable(String formatVersion) {
+    org.apache.iceberg.TableMetadata m = org.apache.iceberg.TableMetadata.newTableMetadata(
+        new Schema(Types.NestedField.required(1, "id", Types.LongType.get())), PartitionSpec.unpartitioned(),
+        LOCATION, Map.of("format-version", formatVersion, "keep", "1", "drop", "2"));
+    return TableMetadataParser.fromJson(LOCATION + "/metadata/v1.metadata.json", TableMetadataParser.toJson(m));
+  }
+
+  private Snapshot snapshot(TableMetadata base, Long parent) {
+    long id = nextId++;
+    boolean v3 = base.formatVersion() >= 3;
+    return new Snapshot(id, parent, base.lastSequenceNumber() + 1, NOW + id,
+        LOCATION + "/metadata/snap-" + id + "-1-x.avro", Map.of("operation", "append", "added-records", "1"),
+        base.currentSchemaId(), v3 ? base.nextRowId() : null, v3 ? 1L : null);
+  }
+
+  private TableMetadata append(TableMetadata m) {
+    return m.withNewCurrentSnapshot(snapshot(m, m.currentSnapshotId()));
+  }
+
+  /** The base after two appends, both models of it. */
+  private record Base(TableMetadata datashard, org.apache.iceberg.TableMetadata iceberg) {
+  }
+
+  private Base base(String formatVersion) {
+    TableMetadata m = RestTableOperations.toDataShard(icebergTable(formatVersion), 0);
+    m = append(append(m));
+    String file = LOCATION + "/metadata/v3.metadata.json";
+    org.apache.iceberg.TableMetadata ice = TableMetadataParser.fromJson(file,
+        new String(io.datashard.metadata.TableMetadataParser.toJson(m), java.nio.charset.StandardCharsets.UTF_8));
+    return new Base(RestTableOperations.toDataShard(ice, 2), ice);
+  }
+
+  /** The updates as the request carries them (JSON objects compare regardless of key order). */
+  private static List<com.fasterxml.jackson.databind.JsonNode> updatesSent(org.apache.iceberg.TableMetadata next) {
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    return next.changes().stream().map(u -> {
+      try {
+        return mapper.readTree(MetadataUpdateParser.toJson(u));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }).toList();
+  }
+
+  /** Asserts both ways send the same updates; returns whether the quick way was taken. */
+  private boolean sameUpdates(Base b, UnaryOperator<TableMetadata> change) {
+    TableMetadata updated = change.apply(b.datashard());
+    org.apache.iceberg.TableMetadata whole = RestTableOperations.diff(b.iceberg(),
+        RestTableOperations.toIceberg(updated, b.iceberg().metadataFileLocation()));
+    org.apache.iceberg.TableMetadata sent = RestTableOperations.updates(b.iceberg(), b.datashard(), updated);
+    assertThat(updatesSent(sent)).isNotEmpty().isEqualTo(updatesSent(whole));
+    assertThat(sent.snapshots()).hasSameSizeAs(whole.snapshots());
+    assertThat(sent.refs()).isEqualTo(whole.refs());
+    assertThat(sent.properties()).isEqualTo(whole.properties());
+    return MetadataDelta.between(b.datashard(), updated).isPresent();
+  }
+
+  @Test
+  void anAppendSendsTheSameUpdatesTheQuickWay() {
+    assertThat(sameUpdates(base("2"), this::append)).isTrue();
+  }
+
+  @Test
+  void anAppendToAFormat3TableSendsItsRowLineageTheSame() {
+    assertThat(sameUpdates(base("3"), this::append)).isTrue();
+  }
+
+  @Test
+  void branchesAndTagsAreSentTheSame() {
+    Base b = base("2");
+    assertThat(sameUpdates(b, m -> m.withSnapshotOnBranch(snapshot(m, m.currentSnapshotId()), "dev"))).isTrue();
+    long first = b.datashard().snapshots().get(0).snapshotId();
+    assertThat(sameUpdates(b, m -> m.withRef("v1", SnapshotRef.tag(first), NOW + 1_000))).isTrue();
+    assertThat(sameUpdates(b, m -> m.withRef("audit",
+        new SnapshotRef(SnapshotRef.Type.BRANCH, first, 3, 86_400_000L, 604_800_000L), NOW + 1_000))).isTrue();
+    assertThat(sameUpdates(b, m -> m.withRef(SnapshotRef.MAIN, SnapshotRef.branch(first), NOW + 1_000))).isTrue(); // rollback
+    Base tagged = new Base(b.datashard().withRef("v1", SnapshotRef.tag(first), NOW + 1_000), null);
+    org.apache.iceberg.TableMetadata iceTagged = RestTableOperations.toIceberg(tagged.datashard(),
+        b.iceberg().metadataFileLocation());
+    assertThat(sameUpdates(new Base(tagged.datashard(), iceTagged), m -> m.withoutRef("v1", NOW + 1_000))).isTrue();
+  }
+
+  @Test
+  void propertiesAndExpiryAreSentTheSame() {
+    Base b = base("2");
+    assertThat(sameUpdates(b, m -> m.withProperties(Map.of("keep", "3", "new", "4"), Set.of("drop"), NOW + 1_000))).isTrue();
+    assertThat(sameUpdates(b, m -> m.withSnapshotsRetained(List.of(m.currentSnapshot()), NOW + 1_000))).isTrue();
+  }
+
+  @Test
+  void otherChangesGoTheWholeWay() {
+    Base b = base("2");
+    // A format upgrade is not a snapshot, reference or property change: the versions are compared whole.
+    assertThat(sameUpdates(b, m -> m.withProperties(Map.of("format-version", "3"), Set.of(), NOW + 1_000))).isFalse();
+    assertThat(MetadataDelta.between(b.datashard(), b.datashard().withProperties(Map.of("format-version", "3"),
+        Set.of(), NOW + 1_000))).isEmpty();
+  }
+
+  @Test
+  void theQuickWayConvertsOnlyWhatIsNew() {
+    Base b = base("2");
+    TableMetadata updated = append(b.datashard());
+    MetadataDelta d = MetadataDelta.between(b.datashard(), updated).orElseThrow();
+    assertThat(d.addedSnapshots()).containsExactly(updated.currentSnapshot());
+    assertThat(d.addedSnapshotsJson()).hasSize(1);
+    assertThat(d.setRefs()).containsOnlyKeys(SnapshotRef.MAIN);
+    assertThat(d.removedSnapshotIds()).isEmpty();
+    assertThat(d.setProperties()).isEmpty();
+  }
+}
