@@ -183,11 +183,48 @@ public final class TableProperties {
    */
   public static java.util.Map<String, String> withCreationDefaults(java.util.Map<String, String> properties) {
     java.util.Map<String, String> out = new java.util.HashMap<>(properties);
-    String upkeep = properties.get(UPKEEP_ENABLED);
-    boolean upkeepOn = upkeep == null ? UPKEEP_ENABLED_DEFAULT : Boolean.parseBoolean(upkeep.trim());
-    if (upkeepOn) {
+    if (booleanValue(properties, UPKEEP_ENABLED, UPKEEP_ENABLED_DEFAULT)) {
       out.putIfAbsent(METADATA_PREVIOUS_VERSIONS_MAX, Integer.toString(UPKEEP_PREVIOUS_VERSIONS_MAX_DEFAULT));
     }
     return out;
+  }
+
+  /** Iceberg's key for merging small manifests into bigger ones on commit; on unless {@code false}. */
+  public static final String MANIFEST_MERGE_ENABLED = "commit.manifest-merge.enabled";
+
+  /** The boolean properties DataShard reads, its own and the Iceberg ones it honours. */
+  public static final java.util.Set<String> BOOLEAN_PROPERTIES = java.util.Set.of(UPKEEP_ENABLED, WRITE_GROUP_COMMIT,
+      METADATA_DELETE_AFTER_COMMIT, MANIFEST_MERGE_ENABLED);
+
+  /**
+   * Reads a boolean property the one way every part of DataShard reads it, which is Apache Iceberg's own
+   * ({@code PropertyUtil.propertyAsBoolean}), so an engine and DataShard never disagree about a table: absent is the
+   * default, {@code true} in any case is true, and any other value is false.
+   *
+   * @param properties a table's properties
+   * @param key the property
+   * @param defaultValue the value when it is absent
+   * @return the property's value
+   */
+  public static boolean booleanValue(java.util.Map<String, String> properties, String key, boolean defaultValue) {
+    String value = properties.get(key);
+    return value == null ? defaultValue : Boolean.parseBoolean(value);
+  }
+
+  /**
+   * Refuses values that {@link #booleanValue} would read in a way their writer probably did not mean: DataShard's
+   * own API sets a boolean property ({@link #BOOLEAN_PROPERTIES}) only to {@code true} or {@code false} (any case),
+   * because {@code yes}, {@code 1} or {@code " true"} would all read as false.
+   *
+   * @param properties properties about to be set
+   * @throws ValidationException naming the property and the value
+   */
+  public static void requireValidBooleans(java.util.Map<String, String> properties) {
+    for (String key : BOOLEAN_PROPERTIES) {
+      String value = properties.get(key);
+      if (value != null && !value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+        throw new ValidationException("table property '" + key + "' must be true or false, not '" + value + "'");
+      }
+    }
   }
 }

@@ -141,8 +141,7 @@ public final class FileTableOperations implements TableOperations {
     TableMetadata committed = updated.withFile(versions.file(version), version);
     current = committed;
     versions.writeHint(version);
-    if (Boolean.parseBoolean(committed.properties().getOrDefault(
-        io.datashard.TableProperties.METADATA_DELETE_AFTER_COMMIT, "false"))) {
+    if (committed.booleanProperty(io.datashard.TableProperties.METADATA_DELETE_AFTER_COMMIT, false)) {
       // Versions that fell out of the bounded metadata log become tombstones (never deleted).
       java.util.Set<String> dropped = new java.util.LinkedHashSet<>();
       base.metadataLog().forEach(e -> dropped.add(e.file()));

@@ -126,6 +126,7 @@ public final class TableMetadata {
   public static TableMetadata newTable(String location, Schema schema, PartitionSpec spec,
                                        Map<String, String> properties, long nowMillis) {
     Schema s = schema.withSchemaId(0);
+    io.datashard.TableProperties.requireValidBooleans(properties);
     Map<String, String> props = io.datashard.TableProperties.withCreationDefaults(properties);
     String requested = props.remove(FORMAT_VERSION_PROPERTY);
     int formatVersion = requested == null ? FORMAT_VERSION : parseFormatVersion(requested, 2);
@@ -616,15 +617,11 @@ public final class TableMetadata {
   /**
    * @param key a table property
    * @param defaultValue the value when the property is absent
-   * @return the property as a boolean ({@code true} or {@code false}, any case; anything else is the default)
+   * @return the property as a boolean, read as {@link io.datashard.TableProperties#booleanValue} reads it (Iceberg's
+   *     rule: {@code true} in any case is true, anything else false)
    */
   public boolean booleanProperty(String key, boolean defaultValue) {
-    String v = properties.get(key);
-    if (v == null) {
-      return defaultValue;
-    }
-    String t = v.trim().toLowerCase(java.util.Locale.ROOT);
-    return t.equals("true") || (!t.equals("false") && defaultValue);
+    return io.datashard.TableProperties.booleanValue(properties, key, defaultValue);
   }
 
   public long longProperty(String key, long defaultValue) {

@@ -20,7 +20,7 @@ import java.util.Map;
  * bounded number of manifests however many appends a table has seen.
  */
 final class ManifestMerger {
-  static final String MERGE_ENABLED = "commit.manifest-merge.enabled";
+  static final String MERGE_ENABLED = io.datashard.TableProperties.MANIFEST_MERGE_ENABLED;
   static final String MIN_COUNT_TO_MERGE = "commit.manifest.min-count-to-merge";
   static final int MIN_COUNT_TO_MERGE_DEFAULT = 100;
   static final String TARGET_SIZE_BYTES = "commit.manifest.target-size-bytes";
@@ -56,7 +56,7 @@ final class ManifestMerger {
   List<ManifestFile> merge(TableMetadata base, List<ManifestFile> manifests, long snapshotId, String writeId,
                            boolean force) {
     written.clear();
-    boolean enabled = Boolean.parseBoolean(base.properties().getOrDefault(MERGE_ENABLED, "true"));
+    boolean enabled = base.booleanProperty(MERGE_ENABLED, true);
     int minCount = Math.max(2, base.intProperty(MIN_COUNT_TO_MERGE, MIN_COUNT_TO_MERGE_DEFAULT));
     if (!force && (!enabled || manifests.size() < minCount)) {
       return manifests;

@@ -27,6 +27,7 @@ public final class PropertiesUpdate implements UpdateProperties {
     if (removals.contains(key)) {
       throw new ValidationException("property '" + key + "' is both set and removed");
     }
+    io.datashard.TableProperties.requireValidBooleans(Map.of(key, value));
     updates.put(key, value);
     return this;
   }

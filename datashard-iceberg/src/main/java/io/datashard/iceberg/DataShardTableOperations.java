@@ -296,12 +296,10 @@ public final class DataShardTableOperations implements TableOperations {
    * had: 2.2 GB of version files after 100,000 single-row appends through the server (docs/benchmarks.md).
    */
   static boolean retiresFallenOutVersions(TableMetadata m) {
-    String deleteAfterCommit = m.properties().get(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED);
-    if (deleteAfterCommit != null) {
-      return Boolean.parseBoolean(deleteAfterCommit.trim());
-    }
-    String upkeep = m.properties().get(UPKEEP_ENABLED);
-    return upkeep == null ? UPKEEP_ENABLED_DEFAULT : Boolean.parseBoolean(upkeep.trim());
+    String deleteAfterCommit = TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED;
+    return m.properties().containsKey(deleteAfterCommit)
+        ? io.datashard.TableProperties.booleanValue(m.properties(), deleteAfterCommit, false)
+        : io.datashard.TableProperties.booleanValue(m.properties(), UPKEEP_ENABLED, UPKEEP_ENABLED_DEFAULT);
   }
 
   /** A new table gets the properties the library gives a new table ({@code TableProperties.withCreationDefaults}). */
