@@ -14,24 +14,33 @@ import java.util.function.Function;
  * manifest list the loser had already deleted (SharedHandleMaintenanceTest).
  */
 final class SnapshotJsonCache {
-  private record Entry(Snapshot snapshot, String json) {
+  /**
+   * A snapshot and its JSON: the text once it is known, or the tree it was parsed from until the text is first
+   * asked for (most parsed versions are never written back whole: a load, a scan, a REST client's copy).
+   */
+  private record Entry(Snapshot snapshot, String json, com.fasterxml.jackson.databind.JsonNode parsedFrom) {
   }
 
   private final ConcurrentHashMap<Long, Entry> entries = new ConcurrentHashMap<>();
 
-  /** Records the text a snapshot was parsed from. */
-  void putParsed(Snapshot snapshot, String json) {
-    entries.put(snapshot.snapshotId(), new Entry(snapshot, json));
+  /** Records the tree a snapshot was parsed from; its text is written back exactly as read, when first needed. */
+  void putParsed(Snapshot snapshot, com.fasterxml.jackson.databind.JsonNode parsedFrom) {
+    entries.put(snapshot.snapshotId(), new Entry(snapshot, null, parsedFrom));
   }
 
   /** @return the JSON of {@code snapshot}: cached when an equal snapshot was serialized or parsed, else computed */
   String json(Snapshot snapshot, Function<Snapshot, String> serializer) {
     Entry e = entries.get(snapshot.snapshotId());
     if (e != null && (e.snapshot() == snapshot || e.snapshot().equals(snapshot))) {
-      return e.json();
+      if (e.json() != null) {
+        return e.json();
+      }
+      String text = e.parsedFrom().toString();
+      entries.replace(snapshot.snapshotId(), e, new Entry(e.snapshot(), text, null));
+      return text;
     }
     String json = serializer.apply(snapshot);
-    entries.put(snapshot.snapshotId(), new Entry(snapshot, json));
+    entries.put(snapshot.snapshotId(), new Entry(snapshot, json, null));
     return json;
   }
 }

@@ -449,7 +449,7 @@ public final class TableMetadataParser {
       for (JsonNode s : snaps) {
         Snapshot parsed = parseSnapshot(s);
         snapshots.add(parsed);
-        snapshotJson.putParsed(parsed, s.toString()); // written back exactly as read
+        snapshotJson.putParsed(parsed, s); // written back exactly as read
       }
     }
     Long currentSnapshotId = null;
