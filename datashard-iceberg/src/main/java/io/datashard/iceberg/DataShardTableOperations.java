@@ -1,6 +1,7 @@
 package io.datashard.iceberg;
 
 import static io.datashard.TableProperties.UPKEEP_ENABLED;
+import static io.datashard.TableProperties.booleanValue;
 import static io.datashard.TableProperties.withCreationDefaults;
 import static io.datashard.TableProperties.UPKEEP_ENABLED_DEFAULT;
 
@@ -298,8 +299,8 @@ public final class DataShardTableOperations implements TableOperations {
   static boolean retiresFallenOutVersions(TableMetadata m) {
     String deleteAfterCommit = TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED;
     return m.properties().containsKey(deleteAfterCommit)
-        ? io.datashard.TableProperties.booleanValue(m.properties(), deleteAfterCommit, false)
-        : io.datashard.TableProperties.booleanValue(m.properties(), UPKEEP_ENABLED, UPKEEP_ENABLED_DEFAULT);
+        ? booleanValue(m.properties(), deleteAfterCommit, false)
+        : booleanValue(m.properties(), UPKEEP_ENABLED, UPKEEP_ENABLED_DEFAULT);
   }
 
   /** A new table gets the properties the library gives a new table ({@code TableProperties.withCreationDefaults}). */
