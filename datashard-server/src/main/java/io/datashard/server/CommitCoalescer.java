@@ -285,7 +285,12 @@ final class CommitCoalescer {
    * 409 instead, which makes the client recompute its expiry on the latest metadata. A reference the same request
    * removes or sets itself is the request's own business.
    *
-   * @throws CommitFailedException when a removed snapshot is the head of a reference the request does not touch
+   * <p>For the same reason a removal of a snapshot that is already gone is refused: two expiries computed on one
+   * load (two clients' automatic upkeep, say) would both be accepted, and both would then delete the same files. The
+   * 409 makes the later one recompute on the latest metadata, where there is nothing left for it to delete.
+   *
+   * @throws CommitFailedException when a removed snapshot is the head of a reference the request does not touch, or
+   *     is no longer in the table
    */
   static void refuseTakingReferences(TableMetadata current, List<MetadataUpdate> updates) {
     Set<String> touched = new HashSet<>();
@@ -301,6 +306,12 @@ final class CommitCoalescer {
     }
     if (removed.isEmpty()) {
       return;
+    }
+    for (Long id : removed) {
+      if (current.snapshot(id) == null) {
+        throw new CommitFailedException("Cannot remove snapshot %s: it was already removed (by another expiry since "
+            + "this request's base was loaded); refresh and retry", id);
+      }
     }
     current.refs().forEach((name, ref) -> {
       if (removed.contains(ref.snapshotId()) && !touched.contains(name)) {

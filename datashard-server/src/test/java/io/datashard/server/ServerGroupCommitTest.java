@@ -282,6 +282,12 @@ class ServerGroupCommitTest {
         TableMetadata fresh = ops.refresh();
         ops.commit(fresh, TableMetadata.buildFrom(fresh).removeSnapshots(List.of(fresh.snapshot(second))).build());
         assertThat(b.loadTable(ID).snapshot(second)).isNull();
+
+        // A second expiry of the same snapshot, computed on the same load, is refused: it must recompute instead of
+        // deleting the files of a snapshot another expiry already removed.
+        assertThatThrownBy(() -> ops.commit(fresh, TableMetadata.buildFrom(fresh)
+            .removeSnapshots(List.of(fresh.snapshot(second))).build()))
+            .isInstanceOf(CommitFailedException.class).hasMessageContaining("already removed");
       }
     }
   }
