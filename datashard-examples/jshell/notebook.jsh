@@ -1,9 +1,11 @@
 // DataShard notebook: create a table, append, scan, filter, time travel, and analyse with Tablesaw.
 // Run it with:  bin/jshell datashard-examples/jshell/notebook.jsh
-// It uses a fresh temporary warehouse, so it can run any number of times, and removes it at the end.
+// It uses a fresh temporary warehouse, so it can run any number of times, and removes it at the end. With
+// DATASHARD_CATALOG_URI set it works on that REST catalog instead (docs/catalog.md), and drops its table at the end.
 
-Path notebookDir = Files.createTempDirectory("datashard-notebook");
-Warehouse wh = Warehouse.local(notebookDir);
+boolean onCatalog = System.getenv("DATASHARD_CATALOG_URI") != null;
+Path notebookDir = onCatalog ? null : Files.createTempDirectory("datashard-notebook");
+Warehouse wh = onCatalog ? Warehouse.fromEnvironment() : Warehouse.local(notebookDir);
 
 Schema schema = Schema.of(
     Field.required(1, "user_id", Types.LONG),
@@ -37,6 +39,9 @@ System.out.println("== Tablesaw: amount per event");
 var df = Tablesaw.toTable(t);
 System.out.println(df.summarize("amount", tech.tablesaw.aggregate.AggregateFunctions.sum).by("event"));
 
+if (onCatalog) { wh.dropTable("user-events"); }
 wh.close();
-try (var paths = Files.walk(notebookDir)) { paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete()); }
+if (!onCatalog) {
+  try (var paths = Files.walk(notebookDir)) { paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete()); }
+}
 /exit

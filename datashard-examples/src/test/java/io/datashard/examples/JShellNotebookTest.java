@@ -3,18 +3,22 @@ package io.datashard.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.datashard.Warehouse;
+import io.datashard.server.DataShardServer;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's JShell setup: {@code jshell} from this JDK with the module's class path, the DEFAULT startup plus
- * {@code jshell/startup.jsh}, fed {@code jshell/notebook.jsh} non-interactively, as {@code bin/jshell} does.
+ * {@code jshell/startup.jsh}, fed {@code jshell/notebook.jsh} non-interactively, as {@code bin/jshell} does; once on
+ * its own temporary warehouse and once, unchanged, through a REST catalog ({@code DATASHARD_CATALOG_URI}).
  */
 class JShellNotebookTest {
   @TempDir
@@ -22,6 +26,35 @@ class JShellNotebookTest {
 
   @Test
   void notebookRunsAndPrintsReadableTables() throws Exception {
+    String text = runNotebook(Map.of());
+    assertReadableTables(text);
+    // The notebook's temporary warehouse is gone afterwards (it used to stay in /tmp, one per run).
+    try (var left = Files.list(dir.resolve("tmp"))) {
+      assertThat(left.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("datashard-notebook"));
+    }
+  }
+
+  @Test
+  void notebookRunsUnchangedThroughARestCatalog() throws Exception {
+    Path catalogWarehouse = dir.resolve("catalog-warehouse");
+    try (DataShardServer server = DataShardServer.builder()
+        .catalogProperties(Map.of("warehouse", catalogWarehouse.toUri().toString(), "datashard.use-environment", "false"))
+        .bind("127.0.0.1").port(0).insecureNoAuth().build().start()) {
+      Map<String, String> env = Map.of(Warehouse.ENV_CATALOG_URI, server.uri().toString());
+      assertReadableTables(runNotebook(env));
+      assertReadableTables(runNotebook(env)); // it drops its table at the end, so it runs again
+      try (Warehouse wh = Warehouse.fromEnvironment(env)) {
+        assertThat(wh.listTables()).doesNotContain("default.user-events");
+      }
+      assertThat(server.metrics().commits()).as("the notebook's commits went through the server").isPositive();
+    }
+    try (var left = Files.list(dir.resolve("tmp"))) {
+      assertThat(left.map(f -> f.getFileName().toString())).as("no local warehouse")
+          .noneMatch(n -> n.startsWith("datashard-notebook"));
+    }
+  }
+
+  private String runNotebook(Map<String, String> env) throws Exception {
     Path jshell = Path.of(System.getProperty("java.home"), "bin", "jshell");
     assumeTrue(Files.isExecutable(jshell), "this Java has no jshell: " + jshell);
     List<String> cp = new ArrayList<>();
@@ -37,12 +70,19 @@ class JShellNotebookTest {
         "-R-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")),
         "--startup", "DEFAULT", "--startup", module.resolve("jshell/startup.jsh").toString(),
         module.resolve("jshell/notebook.jsh").toString());
-    Path out = dir.resolve("out.txt");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().remove(Warehouse.ENV_CATALOG_URI);
+    pb.environment().putAll(env);
+    Process p = pb.start();
     assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("jshell finished").isTrue();
     String text = Files.readString(out);
     assertThat(p.exitValue()).as(text).isZero();
+    return text;
+  }
+
+  private static void assertReadableTables(String text) {
     assertThat(text).as(text).doesNotContain("Error:", "Exception", "cannot find symbol")
         .contains("DataShard ready")
         .contains(String.join("\n",
@@ -65,9 +105,5 @@ class JShellNotebookTest {
             "(2 rows)"))
         .contains("== time travel: the table as of the first snapshot", "(2 rows)\n== 2 snapshots, 4 rows now")
         .containsPattern("buy\\s+\\|\\s+25\\.24");
-    // The notebook's temporary warehouse is gone afterwards (it used to stay in /tmp, one per run).
-    try (var left = Files.list(dir.resolve("tmp"))) {
-      assertThat(left.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("datashard-notebook"));
-    }
   }
 }
