@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * table-metadata format), so nothing DataShard does not model is lost. A commit converts as little as it can: its
  * base is usually the version this handle last received, whose Iceberg form it keeps, and a change confined to
  * snapshots, references and properties ({@link MetadataDelta}: an append, an overwrite, a tag) becomes updates
- * without converting the updated version whole (docs/catalog.md, "The library as a REST client").
+ * without converting the updated version whole (docs/catalog.md, "The library on a REST catalog").
  */
 final class RestTableOperations implements TableOperations {
   private static final Logger LOG = LoggerFactory.getLogger(RestTableOperations.class);

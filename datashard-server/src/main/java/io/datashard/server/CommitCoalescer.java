@@ -272,7 +272,7 @@ final class CommitCoalescer {
         throw e;
       }
     }
-    refuseTakingReferences(current, updates);
+    refuseUnsafeRemovals(current, updates);
     TableMetadata.Builder b = TableMetadata.buildFrom(current);
     updates.forEach(u -> u.applyTo(b));
     return b.build();
@@ -292,7 +292,7 @@ final class CommitCoalescer {
    * @throws CommitFailedException when a removed snapshot is the head of a reference the request does not touch, or
    *     is no longer in the table
    */
-  static void refuseTakingReferences(TableMetadata current, List<MetadataUpdate> updates) {
+  static void refuseUnsafeRemovals(TableMetadata current, List<MetadataUpdate> updates) {
     Set<String> touched = new HashSet<>();
     Set<Long> removed = new HashSet<>();
     for (MetadataUpdate u : updates) {

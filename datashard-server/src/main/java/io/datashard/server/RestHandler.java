@@ -368,7 +368,7 @@ final class RestHandler extends Handler.Abstract {
         // Checked before Iceberg's handler applies it (which it does to the latest metadata of the moment: a tag set
         // in between is not seen); the group commit checks against exactly the metadata it applies to.
         if (req.updates().stream().anyMatch(u -> u instanceof MetadataUpdate.RemoveSnapshots)) {
-          CommitCoalescer.refuseTakingReferences(((BaseTable) catalog.loadTable(ident)).operations().current(),
+          CommitCoalescer.refuseUnsafeRemovals(((BaseTable) catalog.loadTable(ident)).operations().current(),
               req.updates());
         }
         r = CatalogHandlers.updateTable(catalog, ident, req);
