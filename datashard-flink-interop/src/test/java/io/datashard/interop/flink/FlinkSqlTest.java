@@ -133,6 +133,34 @@ class FlinkSqlTest {
   }
 
   @Test
+  void aStreamingInsertCommitsAtItsCheckpoints() throws Exception {
+    // Streaming mode: Iceberg's Flink sink commits what it wrote when a checkpoint completes (checkpoints every
+    // 500 ms; this bounded source's rows are committed by the final one), through the catalog's exclusive create.
+    TableEnvironment streaming = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
+    streaming.getConfig().set("execution.checkpointing.interval", "500 ms");
+    streaming.executeSql("CREATE CATALOG ds WITH ('type'='iceberg', "
+        + "'catalog-impl'='io.datashard.iceberg.DataShardCatalog', 'warehouse'='" + warehouse + "', "
+        + "'datashard.use-environment'='false', 'cache-enabled'='false')").await();
+    streaming.executeSql("CREATE DATABASE ds.events").await();
+    streaming.executeSql("CREATE TABLE ds.events.clicks (id BIGINT NOT NULL, item STRING, qty INT)").await();
+    String values = IntStream.range(0, 50).mapToObj(i -> "(" + i + ", 'item" + (i % 3) + "', " + i + ")")
+        .collect(Collectors.joining(", "));
+    streaming.executeSql("INSERT INTO ds.events.clicks SELECT * FROM (VALUES " + values + ") AS v(id, item, qty)")
+        .await();
+
+    try (Warehouse events = Warehouse.local(warehouse.resolve("events"))) {
+      Table clicks = events.loadTable("clicks");
+      List<List<Object>> rows = libraryRows(clicks);
+      assertThat(rows).hasSize(50);
+      for (int i = 0; i < 50; i++) {
+        assertThat(rows.get(i)).containsExactly((long) i, "item" + (i % 3), i);
+      }
+      assertThat(clicks.currentSnapshot().summary()).containsEntry("operation", "append");
+      assertThat(clicks.currentSnapshot().summary()).containsKey("flink.job-id");
+    }
+  }
+
+  @Test
   void flinkThroughTheRestServerAndTheLibraryWriteOneTableAtOnce() throws Exception {
     try (ServeProcess server = ServeProcess.start(dir, Map.of(), "--warehouse", warehouse.toString(),
         "--insecure-no-auth")) {
