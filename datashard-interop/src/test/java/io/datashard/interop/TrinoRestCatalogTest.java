@@ -1,0 +1,225 @@
+package io.datashard.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.datashard.Table;
+import io.datashard.Warehouse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Trino (476, its Iceberg connector with {@code iceberg.catalog.type=rest}) on {@code datashard serve}: Trino creates,
+ * inserts, deletes and reads; the DataShard library reads exactly Trino's rows and Trino reads the library's
+ * appends. Trino runs as its own process on Java 25 (it needs 24 or newer), the server as its own process too, both
+ * on 127.0.0.1; the tests talk to Trino through its JDBC driver. Runs where the {@code trino} profile of this module
+ * is active (it switches itself on where the JDK 25 is), skipped elsewhere.
+ */
+@EnabledIfSystemProperty(named = "trino.tarball", matches = ".+")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrinoRestCatalogTest {
+  private Path dir;
+  private Path warehouse;
+  private ServeProcess server;
+  private Process trino;
+  private Path trinoLog;
+  private String jdbcUrl;
+
+  @BeforeAll
+  void start() throws Exception {
+    Path tarball = Path.of(System.getProperty("trino.tarball"));
+    Path java = Path.of(System.getProperty("trino.java"));
+    assertThat(tarball).exists();
+    assertThat(java).exists();
+    dir = Files.createTempDirectory("interop-trino");
+    warehouse = Files.createDirectories(dir.resolve("warehouse"));
+    server = ServeProcess.start(dir, Map.of(), "--warehouse", warehouse.toString(), "--insecure-no-auth");
+
+    Path home = unpack(tarball);
+    int port = freePort();
+    Path etc = Files.createDirectories(dir.resolve("etc/catalog"));
+    Path data = Files.createDirectories(dir.resolve("data"));
+    // Only the Iceberg plugin: Trino starts in seconds instead of loading all of its ~40 connectors.
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Files.createSymbolicLink(plugins.resolve("iceberg"), home.resolve("plugin/iceberg"));
+    Files.writeString(dir.resolve("etc/node.properties"), "node.environment=test\nnode.id=datashard-interop\n"
+        + "node.data-dir=" + data + "\n");
+    Files.writeString(dir.resolve("etc/jvm.config"), "-Xmx1G\n-XX:+UseG1GC\n-XX:+ExitOnOutOfMemoryError\n"
+        + "-Djdk.attach.allowAttachSelf=true\n");
+    Files.writeString(dir.resolve("etc/config.properties"), "coordinator=true\n"
+        + "node-scheduler.include-coordinator=true\nhttp-server.http.port=" + port + "\n"
+        + "discovery.uri=http://127.0.0.1:" + port + "\nplugin.dir=" + plugins + "\n"
+        + "query.max-memory=512MB\nquery.max-memory-per-node=512MB\n");
+    Files.writeString(dir.resolve("etc/log.properties"), "io.trino=INFO\n");
+    // Trino's Hadoop file system reads and writes the warehouse's file: locations.
+    Files.writeString(etc.resolve("ds.properties"), "connector.name=iceberg\niceberg.catalog.type=rest\n"
+        + "iceberg.rest-catalog.uri=" + server.uri() + "\nfs.hadoop.enabled=true\n");
+
+    trinoLog = dir.resolve("trino.log");
+    ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/launcher").toString(), "run",
+        "--etc-dir=" + dir.resolve("etc"), "--data-dir=" + data)
+        .redirectErrorStream(true).redirectOutput(trinoLog.toFile());
+    pb.environment().put("JAVA_HOME", java.getParent().getParent().toString());
+    trino = pb.start();
+    awaitStarted(port);
+    jdbcUrl = "jdbc:trino://127.0.0.1:" + port + "/ds";
+  }
+
+  /** Unpacks Trino's server tarball once per build (GNU tar keeps its hard links). */
+  private static Path unpack(Path tarball) throws Exception {
+    Path target = tarball.getParent();
+    String name = tarball.getFileName().toString().replace(".tar.gz", "");
+    Path home = target.resolve(name);
+    if (!Files.exists(home.resolve("plugin/iceberg"))) {
+      Process tar = new ProcessBuilder("tar", "xzf", tarball.toString(), "-C", target.toString()).inheritIO().start();
+      assertThat(tar.waitFor(300, TimeUnit.SECONDS)).isTrue();
+      assertThat(tar.exitValue()).isZero();
+    }
+    return home;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private void awaitStarted(int port) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.currentTimeMillis() + 300_000;
+    while (true) {
+      try {
+        HttpResponse<String> info = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+            + "/v1/info")).build(), HttpResponse.BodyHandlers.ofString());
+        if (info.statusCode() == 200 && info.body().contains("\"starting\":false")) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      if (!trino.isAlive() || System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("Trino did not start: " + Files.readString(trinoLog));
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (trino != null) {
+      trino.descendants().forEach(ProcessHandle::destroy);
+      trino.destroy();
+      if (!trino.waitFor(30, TimeUnit.SECONDS)) {
+        trino.destroyForcibly();
+      }
+    }
+    if (server != null) {
+      server.close();
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private Connection connect() throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", "datashard-test");
+    return DriverManager.getConnection(jdbcUrl, p);
+  }
+
+  /** @return the rows of a query as lists of column values */
+  private List<List<Object>> query(String sql) throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= columns; i++) {
+          row.add(rs.getObject(i));
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /** @return the library's rows as {@code [id, item, qty]} lists, ordered by id */
+  private static List<List<Object>> libraryRows(Table t) {
+    List<List<Object>> rows = new ArrayList<>();
+    t.refresh().scan().toList().forEach(r -> rows.add(List.of(r.get("id"), r.get("item"), r.get("qty"))));
+    rows.sort(Comparator.comparing(l -> (Long) l.get(0)));
+    return rows;
+  }
+
+  @Test
+  void trinoAndTheLibraryWriteEachOthersTablesThroughTheRestServer() throws Exception {
+    execute("CREATE SCHEMA ds.sales");
+    execute("CREATE TABLE ds.sales.orders (id BIGINT, item VARCHAR, qty INTEGER) "
+        + "WITH (partitioning = ARRAY['item'])");
+    execute("INSERT INTO ds.sales.orders VALUES (1, 'book', 2), (2, 'pen', 3), (3, 'book', 1)");
+
+    try (Warehouse sales = Warehouse.local(warehouse.resolve("sales"))) {
+      Table orders = sales.loadTable("orders");
+      assertThat(orders.spec().fields()).hasSize(1);
+      assertThat(libraryRows(orders)).containsExactly(List.of(1L, "book", 2), List.of(2L, "pen", 3),
+          List.of(3L, "book", 1));
+      long trinosSnapshot = orders.currentSnapshot().snapshotId();
+
+      Map<String, Object> ink = new LinkedHashMap<>();
+      ink.put("id", 4L);
+      ink.put("item", "ink");
+      ink.put("qty", 7);
+      orders.appendRecords(List.of(ink));
+      assertThat(query("SELECT id, item, qty FROM ds.sales.orders ORDER BY id")).containsExactly(
+          List.of(1L, "book", 2), List.of(2L, "pen", 3), List.of(3L, "book", 1), List.of(4L, "ink", 7));
+      assertThat(query("SELECT id FROM ds.sales.orders FOR VERSION AS OF " + trinosSnapshot + " ORDER BY id"))
+          .containsExactly(List.of(1L), List.of(2L), List.of(3L));
+
+      // Trino's DELETE writes a position delete file (merge-on-read): the library applies it.
+      execute("DELETE FROM ds.sales.orders WHERE id = 2");
+      assertThat(libraryRows(orders)).containsExactly(List.of(1L, "book", 2), List.of(3L, "book", 1),
+          List.of(4L, "ink", 7));
+      execute("UPDATE ds.sales.orders SET qty = 9 WHERE id = 1");
+      assertThat(libraryRows(orders)).containsExactly(List.of(1L, "book", 9), List.of(3L, "book", 1),
+          List.of(4L, "ink", 7));
+
+      // After the library appends on top of Trino's delete files, both read the same rows.
+      Map<String, Object> pen = new LinkedHashMap<>();
+      pen.put("id", 5L);
+      pen.put("item", "pen");
+      pen.put("qty", 1);
+      orders.appendRecords(List.of(pen));
+      assertThat(query("SELECT id, item, qty FROM ds.sales.orders ORDER BY id")).isEqualTo(libraryRows(orders));
+    }
+  }
+}
