@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datashard.Table;
 import io.datashard.Warehouse;
+import io.datashard.s3.S3ProxyServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,6 +21,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,15 +38,22 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Trino (476, its Iceberg connector with {@code iceberg.catalog.type=rest}) on {@code datashard serve}: Trino creates,
  * inserts, deletes and reads; the DataShard library reads exactly Trino's rows and Trino reads the library's
  * appends. Trino runs as its own process on Java 25 (it needs 24 or newer), the server as its own process too, both
- * on 127.0.0.1; the tests talk to Trino through its JDBC driver. Runs where the {@code trino} profile of this module
+ * on 127.0.0.1; the tests talk to Trino through its JDBC driver. A second catalog goes to a second server whose
+ * warehouse is on S3 (S3Proxy) with authentication on: Trino uses the OAuth2 client-credentials flow and its own S3
+ * client. Runs where the {@code trino} profile of this module
  * is active (it switches itself on where the JDK 25 is), skipped elsewhere.
  */
 @EnabledIfSystemProperty(named = "trino.tarball", matches = ".+")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrinoRestCatalogTest {
+  private static final String ETL_SECRET = "trino-etl-secret-0123456789";
+
   private Path dir;
   private Path warehouse;
   private ServeProcess server;
+  private S3ProxyProcess s3;
+  private Map<String, String> s3Env;
+  private ServeProcess secureServer;
   private Process trino;
   private Path trinoLog;
   private String jdbcUrl;
@@ -58,6 +67,19 @@ class TrinoRestCatalogTest {
     dir = Files.createTempDirectory("interop-trino");
     warehouse = Files.createDirectories(dir.resolve("warehouse"));
     server = ServeProcess.start(dir, Map.of(), "--warehouse", warehouse.toString(), "--insecure-no-auth");
+    // A second server with its warehouse on S3 (S3Proxy in its own JVM) and authentication on.
+    s3 = S3ProxyProcess.start();
+    s3Env = new HashMap<>();
+    s3Env.put("DATASHARD_S3_ENDPOINT", s3.endpoint().toString());
+    s3Env.put("DATASHARD_S3_REGION", S3ProxyServer.REGION);
+    s3Env.put("DATASHARD_S3_ACCESS_KEY", S3ProxyServer.ACCESS_KEY);
+    s3Env.put("DATASHARD_S3_SECRET_KEY", S3ProxyServer.SECRET_KEY);
+    s3Env.put("DATASHARD_S3_PATH_STYLE", "true");
+    s3Env.put("DATASHARD_S3_BUCKET", s3.bucket());
+    Path tokens = dir.resolve("tokens.txt");
+    Files.writeString(tokens, "etl read-write " + ETL_SECRET + "\n");
+    secureServer = ServeProcess.start(dir, s3Env, "--warehouse", "s3://" + s3.bucket() + "/secure", "--token-file",
+        tokens.toString());
 
     Path home = unpack(tarball);
     int port = freePort();
@@ -79,6 +101,14 @@ class TrinoRestCatalogTest {
     Files.writeString(etc.resolve("ds.properties"), "connector.name=iceberg\niceberg.catalog.type=rest\n"
         + "iceberg.rest-catalog.uri=" + server.uri() + "\nfs.hadoop.enabled=true\n");
 
+    // Trino's own S3 client on the same S3Proxy, and the OAuth2 client-credentials flow against the server.
+    Files.writeString(etc.resolve("secure.properties"), "connector.name=iceberg\niceberg.catalog.type=rest\n"
+        + "iceberg.rest-catalog.uri=" + secureServer.uri() + "\niceberg.rest-catalog.security=OAUTH2\n"
+        + "iceberg.rest-catalog.oauth2.credential=etl:" + ETL_SECRET + "\n"
+        + "fs.native-s3.enabled=true\ns3.endpoint=" + s3.endpoint() + "\ns3.region=" + S3ProxyServer.REGION + "\n"
+        + "s3.path-style-access=true\ns3.aws-access-key=" + S3ProxyServer.ACCESS_KEY + "\n"
+        + "s3.aws-secret-key=" + S3ProxyServer.SECRET_KEY + "\n");
+
     trinoLog = dir.resolve("trino.log");
     ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/launcher").toString(), "run",
         "--etc-dir=" + dir.resolve("etc"), "--data-dir=" + data)
@@ -86,7 +116,7 @@ class TrinoRestCatalogTest {
     pb.environment().put("JAVA_HOME", java.getParent().getParent().toString());
     trino = pb.start();
     awaitStarted(port);
-    jdbcUrl = "jdbc:trino://127.0.0.1:" + port + "/ds";
+    jdbcUrl = "jdbc:trino://127.0.0.1:" + port;
   }
 
   /** Unpacks Trino's server tarball once per build (GNU tar keeps its hard links). */
@@ -139,6 +169,12 @@ class TrinoRestCatalogTest {
     }
     if (server != null) {
       server.close();
+    }
+    if (secureServer != null) {
+      secureServer.close();
+    }
+    if (s3 != null) {
+      s3.close();
     }
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -220,6 +256,32 @@ class TrinoRestCatalogTest {
       pen.put("qty", 1);
       orders.appendRecords(List.of(pen));
       assertThat(query("SELECT id, item, qty FROM ds.sales.orders ORDER BY id")).isEqualTo(libraryRows(orders));
+    }
+  }
+
+  @Test
+  void trinoOnAnS3WarehouseWithAuthenticationOn() throws Exception {
+    execute("CREATE SCHEMA secure.shop");
+    execute("CREATE TABLE secure.shop.orders (id BIGINT, item VARCHAR, qty INTEGER)");
+    execute("INSERT INTO secure.shop.orders VALUES (1, 'book', 2), (2, 'pen', 3)");
+
+    // The namespace folder on S3 is a warehouse of its own for the library, configured by DATASHARD_* alone.
+    Map<String, String> libraryEnv = new HashMap<>(s3Env);
+    libraryEnv.put("DATASHARD_STORAGE_TYPE", "s3");
+    libraryEnv.put("DATASHARD_S3_PREFIX", "secure/shop");
+    try (Warehouse shop = Warehouse.fromEnvironment(libraryEnv)) {
+      Table orders = shop.loadTable("orders");
+      assertThat(orders.location()).startsWith("s3://" + s3.bucket() + "/secure/shop/orders");
+      assertThat(libraryRows(orders)).containsExactly(List.of(1L, "book", 2), List.of(2L, "pen", 3));
+      Map<String, Object> ink = new LinkedHashMap<>();
+      ink.put("id", 3L);
+      ink.put("item", "ink");
+      ink.put("qty", 7);
+      orders.appendRecords(List.of(ink));
+      execute("DELETE FROM secure.shop.orders WHERE id = 1");
+      assertThat(query("SELECT id, item, qty FROM secure.shop.orders ORDER BY id")).containsExactly(
+          List.of(2L, "pen", 3), List.of(3L, "ink", 7));
+      assertThat(libraryRows(orders)).containsExactly(List.of(2L, "pen", 3), List.of(3L, "ink", 7));
     }
   }
 }
