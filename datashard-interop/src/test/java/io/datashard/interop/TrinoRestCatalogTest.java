@@ -117,6 +117,32 @@ class TrinoRestCatalogTest {
     trino = pb.start();
     awaitStarted(port);
     jdbcUrl = "jdbc:trino://127.0.0.1:" + port;
+    awaitActiveNode();
+  }
+
+  /**
+   * Trino reports itself started before its own worker has announced itself to discovery; a query before that fails
+   * with "No nodes available to run query". Waits until one runs.
+   */
+  private void awaitActiveNode() throws Exception {
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (true) {
+      try {
+        // A query with a stage to schedule, as an INSERT has (a bare listing of system tables may run without one).
+        if (!query("SELECT node_id FROM system.runtime.nodes WHERE state = 'active'").isEmpty()
+            && query("SELECT count(*) FROM (VALUES 1, 2, 3) AS t(x) WHERE x > 1").equals(List.of(List.of(2L)))) {
+          return;
+        }
+      } catch (SQLException e) {
+        if (System.currentTimeMillis() > deadline) {
+          throw e;
+        }
+      }
+      if (!trino.isAlive() || System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("Trino has no active node: " + Files.readString(trinoLog));
+      }
+      Thread.sleep(500);
+    }
   }
 
   /** Unpacks Trino's server tarball once per build (GNU tar keeps its hard links). */
