@@ -65,6 +65,21 @@ public final class S3ProxyProcess implements AutoCloseable {
   public String bucket() {
     return bucket;
   }
+  /**
+   * @return the {@code DATASHARD_S3_*} variables of this server's bucket (endpoint, region, keys, path-style
+   *     addressing, bucket; no prefix and no storage type), a mutable copy
+   */
+  public java.util.Map<String, String> environment() {
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    env.put("DATASHARD_S3_ENDPOINT", endpoint().toString());
+    env.put("DATASHARD_S3_REGION", S3ProxyServer.REGION);
+    env.put("DATASHARD_S3_ACCESS_KEY", S3ProxyServer.ACCESS_KEY);
+    env.put("DATASHARD_S3_SECRET_KEY", S3ProxyServer.SECRET_KEY);
+    env.put("DATASHARD_S3_PATH_STYLE", "true");
+    env.put("DATASHARD_S3_BUCKET", bucket());
+    return env;
+  }
+
 
   @Override
   public void close() throws Exception {

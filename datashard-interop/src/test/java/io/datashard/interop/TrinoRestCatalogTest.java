@@ -22,7 +22,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -69,13 +68,7 @@ class TrinoRestCatalogTest {
     server = ServeProcess.start(dir, Map.of(), "--warehouse", warehouse.toString(), "--insecure-no-auth");
     // A second server with its warehouse on S3 (S3Proxy in its own JVM) and authentication on.
     s3 = S3ProxyProcess.start();
-    s3Env = new HashMap<>();
-    s3Env.put("DATASHARD_S3_ENDPOINT", s3.endpoint().toString());
-    s3Env.put("DATASHARD_S3_REGION", S3ProxyServer.REGION);
-    s3Env.put("DATASHARD_S3_ACCESS_KEY", S3ProxyServer.ACCESS_KEY);
-    s3Env.put("DATASHARD_S3_SECRET_KEY", S3ProxyServer.SECRET_KEY);
-    s3Env.put("DATASHARD_S3_PATH_STYLE", "true");
-    s3Env.put("DATASHARD_S3_BUCKET", s3.bucket());
+    s3Env = s3.environment();
     Path tokens = dir.resolve("tokens.txt");
     Files.writeString(tokens, "etl read-write " + ETL_SECRET + "\n");
     secureServer = ServeProcess.start(dir, s3Env, "--warehouse", "s3://" + s3.bucket() + "/secure", "--token-file",
@@ -235,14 +228,6 @@ class TrinoRestCatalogTest {
     }
   }
 
-  /** @return the library's rows as {@code [id, item, qty]} lists, ordered by id */
-  private static List<List<Object>> libraryRows(Table t) {
-    List<List<Object>> rows = new ArrayList<>();
-    t.refresh().scan().toList().forEach(r -> rows.add(List.of(r.get("id"), r.get("item"), r.get("qty"))));
-    rows.sort(Comparator.comparing(l -> (Long) l.get(0)));
-    return rows;
-  }
-
   @Test
   void trinoAndTheLibraryWriteEachOthersTablesThroughTheRestServer() throws Exception {
     execute("CREATE SCHEMA ds.sales");
@@ -253,15 +238,11 @@ class TrinoRestCatalogTest {
     try (Warehouse sales = Warehouse.local(warehouse.resolve("sales"))) {
       Table orders = sales.loadTable("orders");
       assertThat(orders.spec().fields()).hasSize(1);
-      assertThat(libraryRows(orders)).containsExactly(List.of(1L, "book", 2), List.of(2L, "pen", 3),
+      assertThat(Orders.libraryRows(orders)).containsExactly(List.of(1L, "book", 2), List.of(2L, "pen", 3),
           List.of(3L, "book", 1));
       long trinosSnapshot = orders.currentSnapshot().snapshotId();
 
-      Map<String, Object> ink = new LinkedHashMap<>();
-      ink.put("id", 4L);
-      ink.put("item", "ink");
-      ink.put("qty", 7);
-      orders.appendRecords(List.of(ink));
+      orders.appendRecords(List.of(Orders.order(4, "ink", 7)));
       assertThat(query("SELECT id, item, qty FROM ds.sales.orders ORDER BY id")).containsExactly(
           List.of(1L, "book", 2), List.of(2L, "pen", 3), List.of(3L, "book", 1), List.of(4L, "ink", 7));
       assertThat(query("SELECT id FROM ds.sales.orders FOR VERSION AS OF " + trinosSnapshot + " ORDER BY id"))
@@ -269,19 +250,15 @@ class TrinoRestCatalogTest {
 
       // Trino's DELETE writes a position delete file (merge-on-read): the library applies it.
       execute("DELETE FROM ds.sales.orders WHERE id = 2");
-      assertThat(libraryRows(orders)).containsExactly(List.of(1L, "book", 2), List.of(3L, "book", 1),
+      assertThat(Orders.libraryRows(orders)).containsExactly(List.of(1L, "book", 2), List.of(3L, "book", 1),
           List.of(4L, "ink", 7));
       execute("UPDATE ds.sales.orders SET qty = 9 WHERE id = 1");
-      assertThat(libraryRows(orders)).containsExactly(List.of(1L, "book", 9), List.of(3L, "book", 1),
+      assertThat(Orders.libraryRows(orders)).containsExactly(List.of(1L, "book", 9), List.of(3L, "book", 1),
           List.of(4L, "ink", 7));
 
       // After the library appends on top of Trino's delete files, both read the same rows.
-      Map<String, Object> pen = new LinkedHashMap<>();
-      pen.put("id", 5L);
-      pen.put("item", "pen");
-      pen.put("qty", 1);
-      orders.appendRecords(List.of(pen));
-      assertThat(query("SELECT id, item, qty FROM ds.sales.orders ORDER BY id")).isEqualTo(libraryRows(orders));
+      orders.appendRecords(List.of(Orders.order(5, "pen", 1)));
+      assertThat(query("SELECT id, item, qty FROM ds.sales.orders ORDER BY id")).isEqualTo(Orders.libraryRows(orders));
     }
   }
 
@@ -298,16 +275,12 @@ class TrinoRestCatalogTest {
     try (Warehouse shop = Warehouse.fromEnvironment(libraryEnv)) {
       Table orders = shop.loadTable("orders");
       assertThat(orders.location()).startsWith("s3://" + s3.bucket() + "/secure/shop/orders");
-      assertThat(libraryRows(orders)).containsExactly(List.of(1L, "book", 2), List.of(2L, "pen", 3));
-      Map<String, Object> ink = new LinkedHashMap<>();
-      ink.put("id", 3L);
-      ink.put("item", "ink");
-      ink.put("qty", 7);
-      orders.appendRecords(List.of(ink));
+      assertThat(Orders.libraryRows(orders)).containsExactly(List.of(1L, "book", 2), List.of(2L, "pen", 3));
+      orders.appendRecords(List.of(Orders.order(3, "ink", 7)));
       execute("DELETE FROM secure.shop.orders WHERE id = 1");
       assertThat(query("SELECT id, item, qty FROM secure.shop.orders ORDER BY id")).containsExactly(
           List.of(2L, "pen", 3), List.of(3L, "ink", 7));
-      assertThat(libraryRows(orders)).containsExactly(List.of(2L, "pen", 3), List.of(3L, "ink", 7));
+      assertThat(Orders.libraryRows(orders)).containsExactly(List.of(2L, "pen", 3), List.of(3L, "ink", 7));
     }
   }
 }

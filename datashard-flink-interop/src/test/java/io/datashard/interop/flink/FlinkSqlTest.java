@@ -1,5 +1,7 @@
 package io.datashard.interop.flink;
 
+import static io.datashard.interop.Orders.libraryRows;
+import static io.datashard.interop.Orders.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datashard.Table;
@@ -12,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,22 +75,6 @@ class FlinkSqlTest {
       }
     }
     return out;
-  }
-
-  /** @return the library's rows of a table as {@code [id, item, qty]} lists, ordered by id */
-  private static List<List<Object>> libraryRows(Table t) {
-    return t.refresh().scan().toList().stream()
-        .map(r -> List.of(r.get("id"), r.get("item"), r.get("qty")))
-        .sorted(Comparator.comparing(l -> (Long) l.get(0)))
-        .collect(Collectors.toList());
-  }
-
-  private static Map<String, Object> order(long id, String item, int qty) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", id);
-    m.put("item", item);
-    m.put("qty", qty);
-    return m;
   }
 
   @Test

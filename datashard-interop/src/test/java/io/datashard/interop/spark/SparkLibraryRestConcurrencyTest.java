@@ -44,13 +44,7 @@ class SparkLibraryRestConcurrencyTest {
     Path dir = Files.createTempDirectory("interop-spark-concurrency");
     try (S3ProxyProcess s3 = S3ProxyProcess.start()) {
       String prefix = "doors";
-      Map<String, String> s3Env = new HashMap<>();
-      s3Env.put("DATASHARD_S3_ENDPOINT", s3.endpoint().toString());
-      s3Env.put("DATASHARD_S3_REGION", S3ProxyServer.REGION);
-      s3Env.put("DATASHARD_S3_ACCESS_KEY", S3ProxyServer.ACCESS_KEY);
-      s3Env.put("DATASHARD_S3_SECRET_KEY", S3ProxyServer.SECRET_KEY);
-      s3Env.put("DATASHARD_S3_PATH_STYLE", "true");
-      s3Env.put("DATASHARD_S3_BUCKET", s3.bucket());
+      Map<String, String> s3Env = s3.environment();
       // the namespace folder ns is a library warehouse
       Map<String, String> libraryEnv = new HashMap<>(s3Env);
       libraryEnv.put("DATASHARD_STORAGE_TYPE", "s3");
