@@ -61,6 +61,8 @@ public final class DataShardTableOperations implements TableOperations {
   private final VersionCache cache;
   private boolean forCommit;
   private boolean unchecked;
+  /** The bytes of the file {@link #current} was read from or written as. */
+  private byte[] currentJson;
   private final HintPublisher hints;
   private final Executor background;
 
@@ -117,6 +119,15 @@ public final class DataShardTableOperations implements TableOperations {
     return unchecked;
   }
 
+  /**
+   * @return the bytes of the version file {@code metadata} was read from or written as, when it is this handle's
+   *     current version (a REST answer carries them as they are instead of writing the metadata as JSON again);
+   *     else null
+   */
+  public synchronized byte[] fileJson(TableMetadata metadata) {
+    return metadata != null && metadata == current ? currentJson : null;
+  }
+
   @Override
   public synchronized TableMetadata refresh() {
     TableMetadata known = current;
@@ -124,13 +135,13 @@ public final class DataShardTableOperations implements TableOperations {
     if (known == null && cache != null) {
       VersionCache.Entry seen = cache.get(versions.tableLocation());
       if (seen != null && forCommit && cache.trustedForCommit(seen)) {
-        setCurrent(seen.metadata(), seen.version());
+        setCurrent(seen.metadata(), seen.version(), seen.json());
         unchecked = true;
         return seen.metadata();
       }
       if (seen != null && stillCurrent(seen)) {
         cache.checked(versions.tableLocation(), seen);
-        setCurrent(seen.metadata(), seen.version());
+        setCurrent(seen.metadata(), seen.version(), seen.json());
         return seen.metadata();
       }
     }
@@ -163,8 +174,8 @@ public final class DataShardTableOperations implements TableOperations {
       throw new ValidationException("Table UUID does not match: current=%s != refreshed=%s (table %s was dropped "
           + "and created again since this handle loaded it; load it again)", known.uuid(), metadata.uuid(), fullName);
     }
-    setCurrent(metadata, latest);
-    remember(latest, cur.content().bytes().length, metadata, true);
+    setCurrent(metadata, latest, cur.content().bytes());
+    remember(latest, cur.content().bytes(), metadata, true);
     if (known == null && (found.hintStale() || latest != found.version())) {
       writeHint(latest); // heal a missing or stale hint, as the library does
     }
@@ -212,9 +223,9 @@ public final class DataShardTableOperations implements TableOperations {
     }
   }
 
-  private void remember(int version, long length, TableMetadata metadata, boolean checked) {
+  private void remember(int version, byte[] json, TableMetadata metadata, boolean checked) {
     if (cache != null) {
-      cache.put(versions.tableLocation(), version, length, metadata, checked);
+      cache.put(versions.tableLocation(), version, json, metadata, checked);
     }
   }
 
@@ -224,9 +235,10 @@ public final class DataShardTableOperations implements TableOperations {
     }
   }
 
-  private void setCurrent(TableMetadata metadata, int version) {
+  private void setCurrent(TableMetadata metadata, int version, byte[] json) {
     unchecked = false;
     current = metadata;
+    currentJson = json;
     currentVersion = version;
     loaded = true;
   }
@@ -275,8 +287,8 @@ public final class DataShardTableOperations implements TableOperations {
     // What was written, located at its file: the same metadata, without parsing the JSON back.
     TableMetadata committed = TableMetadata.buildFrom(metadata).discardChanges()
         .withMetadataLocation(versions.file(version)).build();
-    setCurrent(committed, version);
-    remember(version, json.length, committed, false);
+    setCurrent(committed, version, json);
+    remember(version, json, committed, false);
     writeHint(version);
     if (base != null && retiresFallenOutVersions(committed)) {
       Set<String> removed = new LinkedHashSet<>();

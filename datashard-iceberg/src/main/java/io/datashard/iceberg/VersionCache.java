@@ -39,9 +39,15 @@ final class VersionCache {
   /**
    * A table's version as last seen.
    *
+   * @param json the version file's bytes, which {@code metadata} was read from or written as (a REST answer carries
+   *     them as they are, without writing the metadata as JSON again)
    * @param checkedAtNanos when its identity was last checked against the store ({@link System#nanoTime}); 0: never
    */
-  record Entry(int version, long length, TableMetadata metadata, long checkedAtNanos) {
+  record Entry(int version, TableMetadata metadata, byte[] json, long checkedAtNanos) {
+    /** @return the version file's length */
+    long length() {
+      return json.length;
+    }
   }
 
   private final long commitCheckIntervalNanos;
@@ -99,19 +105,19 @@ final class VersionCache {
    * @param checked true when the version was just read or checked from the store; false when this catalog
    *     committed it (then it keeps the check time of the version it was built on, if that is the one cached)
    */
-  synchronized void put(String tableLocation, int version, long length, TableMetadata metadata, boolean checked) {
+  synchronized void put(String tableLocation, int version, byte[] json, TableMetadata metadata, boolean checked) {
     Entry old = entries.get(tableLocation);
     if (old == null || old.version() <= version) {
       long checkedAt = checked ? System.nanoTime()
           : old != null && old.version() == version - 1 ? old.checkedAtNanos() : 0;
-      entries.put(tableLocation, new Entry(version, length, metadata, checkedAt));
+      entries.put(tableLocation, new Entry(version, metadata, json, checkedAt));
     }
   }
 
   /** Records that {@code e} passed its check against the store just now (if it is still the cached entry). */
   synchronized void checked(String tableLocation, Entry e) {
     if (entries.get(tableLocation) == e) {
-      entries.put(tableLocation, new Entry(e.version(), e.length(), e.metadata(), System.nanoTime()));
+      entries.put(tableLocation, new Entry(e.version(), e.metadata(), e.json(), System.nanoTime()));
     }
   }
 

@@ -27,7 +27,6 @@ import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.rest.CatalogHandlers;
 import org.apache.iceberg.rest.requests.UpdateTableRequest;
-import org.apache.iceberg.rest.responses.LoadTableResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,7 +81,7 @@ final class CommitCoalescer {
   /** One request waiting in a lane, answered by the leader of its group. */
   private static final class Pending {
     final UpdateTableRequest request;
-    final CompletableFuture<TableMetadata> answer = new CompletableFuture<>();
+    final CompletableFuture<TableAnswer> answer = new CompletableFuture<>();
     /** Completed when this request's thread is to lead the next group (its request is in it). */
     final CompletableFuture<Void> turn = new CompletableFuture<>();
 
@@ -100,13 +99,13 @@ final class CommitCoalescer {
   /**
    * Commits one request, together with the requests to the same table that arrive meanwhile.
    *
-   * @return the response: the table's metadata after the version that carries the request
+   * @return the answer: the table's metadata after the version that carries the request
    * @throws CommitFailedException (409) when the request's requirements do not hold
    * @throws CommitStateUnknownException when the store did not say whether the version was published
    */
-  LoadTableResponse commit(TableIdentifier ident, UpdateTableRequest request) {
+  TableAnswer commit(TableIdentifier ident, UpdateTableRequest request) {
     if (request.requirements().stream().anyMatch(UpdateRequirement.AssertTableDoesNotExist.class::isInstance)) {
-      return CatalogHandlers.updateTable(catalog, ident, request);
+      return new TableAnswer(CatalogHandlers.updateTable(catalog, ident, request), null);
     }
     Pending mine = new Pending(request);
     Lane lane = lanes.computeIfAbsent(ident, k -> new Lane());
@@ -124,7 +123,7 @@ final class CommitCoalescer {
       if (lead) {
         leadOneGroup(ident, lane);
       }
-      return LoadTableResponse.builder().withTableMetadata(mine.answer.get()).build();
+      return mine.answer.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CommitStateUnknownException(e);
@@ -227,7 +226,7 @@ final class CommitCoalescer {
         return;
       }
       if (next == latest) {
-        TableMetadata unchanged = latest;
+        TableAnswer unchanged = TableAnswer.of(table, latest);
         applied.forEach(p -> p.answer.complete(unchanged));
         return;
       }
@@ -253,7 +252,8 @@ final class CommitCoalescer {
         uncommittedLists.remove(s.manifestListLocation());
       }
       uncommittedLists.forEach(l -> deleteQuietly(ops, l));
-      applied.forEach(p -> p.answer.complete(committed));
+      TableAnswer answer = TableAnswer.of(table, committed);
+      applied.forEach(p -> p.answer.complete(answer));
       if (applied.size() > 1) {
         LOG.debug("table {}: {} commits published as one version", ident, applied.size());
       }

@@ -314,14 +314,14 @@ final class RestHandler extends Handler.Abstract {
       }
       switch (method) {
         case "GET":
-          return json(200, withSigning(request, ident,
-              CatalogHandlers.loadTable(catalog, ident, snapshotMode(query.getValue("snapshots")))));
+          return new Reply(200, JSON, load(request, ident, snapshotMode(query.getValue("snapshots"))).toJson(mapper));
         case "HEAD":
           CatalogHandlers.tableExists(catalog, ident);
           return Reply.noContent();
         case "POST":
           requireWrite(principal);
-          return json(200, commit(ident, keepLocation(ident, body(request, UpdateTableRequest.class))));
+          return new Reply(200, JSON,
+              commit(ident, keepLocation(ident, body(request, UpdateTableRequest.class))).toJson(mapper));
         case "DELETE":
           requireWrite(principal);
           if (Boolean.parseBoolean(query.getValue("purgeRequested"))) {
@@ -335,6 +335,20 @@ final class RestHandler extends Handler.Abstract {
       }
     }
     throw new HttpError(404, "NotFoundException", "No such endpoint: " + method + " " + path);
+  }
+
+  /**
+   * A load-table answer: with every snapshot and no remote signing, the current version's file as the catalog read
+   * or wrote it ({@link TableAnswer}); otherwise Iceberg's handler's response, with the signing properties added.
+   */
+  private TableAnswer load(Request request, TableIdentifier ident, RESTCatalogProperties.SnapshotMode mode) {
+    if (signing == null && mode == RESTCatalogProperties.SnapshotMode.ALL) {
+      org.apache.iceberg.Table table = catalog.loadTable(ident);
+      if (table instanceof BaseTable b) {
+        return TableAnswer.of(table, b.operations().current());
+      }
+    }
+    return new TableAnswer(withSigning(request, ident, CatalogHandlers.loadTable(catalog, ident, mode)), null);
   }
 
   /**
@@ -359,9 +373,9 @@ final class RestHandler extends Handler.Abstract {
    * one table that arrive together are published as one version ({@link CommitCoalescer}); without it, each
    * request goes through Iceberg's own {@link CatalogHandlers}.
    */
-  private LoadTableResponse commit(TableIdentifier ident, UpdateTableRequest req) {
+  private TableAnswer commit(TableIdentifier ident, UpdateTableRequest req) {
     try {
-      LoadTableResponse r;
+      TableAnswer r;
       if (coalescer != null) {
         r = coalescer.commit(ident, req);
       } else {
@@ -371,7 +385,7 @@ final class RestHandler extends Handler.Abstract {
           CommitCoalescer.refuseUnsafeRemovals(((BaseTable) catalog.loadTable(ident)).operations().current(),
               req.updates());
         }
-        r = CatalogHandlers.updateTable(catalog, ident, req);
+        r = new TableAnswer(CatalogHandlers.updateTable(catalog, ident, req), null);
       }
       metrics.commits.incrementAndGet();
       return r;
