@@ -507,6 +507,19 @@ public final class TableMetadata {
         properties, currentSnapshotId, snapshots, snapshotLog, metadataLog, snapshotJson, carried);
   }
 
+  /**
+   * @return this metadata as a catalog published it: at {@code fileLocation} as version {@code fileVersion}, with the
+   *     catalog's commit time, snapshot log and metadata log (a REST catalog that committed exactly this change
+   *     answers with the same metadata apart from these, which carry the catalog's clock)
+   */
+  public TableMetadata withCatalogFile(String fileLocation, int fileVersion, long catalogLastUpdatedMillis,
+      List<HistoryEntry> catalogSnapshotLog, List<MetadataLogEntry> catalogMetadataLog) {
+    return new TableMetadata(fileLocation, fileVersion, formatVersion, tableUuid, location, lastSequenceNumber,
+        catalogLastUpdatedMillis, lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId,
+        properties, currentSnapshotId, snapshots, List.copyOf(catalogSnapshotLog), List.copyOf(catalogMetadataLog),
+        snapshotJson, carried);
+  }
+
   /** @return the cached JSON of a snapshot, computing it once with {@code serializer} */
   String snapshotJson(Snapshot s, java.util.function.Function<Snapshot, String> serializer) {
     return snapshotJson.json(s, serializer);

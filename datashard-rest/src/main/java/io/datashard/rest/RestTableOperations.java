@@ -145,9 +145,81 @@ final class RestTableOperations implements TableOperations {
     } catch (CommitFailedException e) {
       return conflict(base, updated, e);
     }
-    Known committed = known(rest.current(), base.version());
+    org.apache.iceberg.TableMetadata answered = rest.current();
+    TableMetadata asSent = asSent(answered, next, updated, base.version());
+    Known committed = asSent != null ? new Known(asSent, answered) : known(answered, base.version());
     known = committed;
     return committed.datashard();
+  }
+
+  /**
+   * The catalog's answer to a commit is, nearly always, exactly the change this handle sent applied to its base: then
+   * the updated metadata this handle built is the committed version, and only the catalog's file, commit time and
+   * metadata log are taken from the answer, instead of converting the whole answer (O(snapshots), through JSON) into
+   * DataShard's model. Anything else (the server grouped other commits into the version, moved this append onto a
+   * newer head, or changed anything the change did not) converts the answer. The times in the logs are the
+   * catalog's (a rollback's snapshot-log entry carries its commit time), so both logs come from the answer.
+   *
+   * @param answered the catalog's answer, in Iceberg's model
+   * @param sent the change applied to the base by Iceberg's own metadata builder, as the catalog applies it
+   * @param updated the same change in DataShard's model
+   * @return {@code updated} as the catalog published it, or null when the answer is not exactly what was sent
+   */
+  static TableMetadata asSent(org.apache.iceberg.TableMetadata answered, org.apache.iceberg.TableMetadata sent,
+      TableMetadata updated, int previousVersion) {
+    if (answered.metadataFileLocation() == null || !sameContent(answered, sent)
+        || updated.formatVersion() != sent.formatVersion() || !updated.tableUuid().equals(sent.uuid())
+        || updated.lastSequenceNumber() != sent.lastSequenceNumber()
+        || !Objects.equals(updated.currentSnapshotId(), sent.currentSnapshot() == null ? null
+            : sent.currentSnapshot().snapshotId())
+        || updated.snapshots().size() != sent.snapshots().size()
+        || updated.snapshotLog().size() != sent.snapshotLog().size()
+        || !updated.properties().equals(sent.properties()) || !updated.refs().keySet().equals(sent.refs().keySet())
+        || updated.formatVersion() >= 3 && !Objects.equals(updated.nextRowId(), sent.nextRowId())) {
+      return null;
+    }
+    for (int i = 0; i < sent.snapshots().size(); i++) {
+      if (updated.snapshots().get(i).snapshotId() != sent.snapshots().get(i).snapshotId()) {
+        return null;
+      }
+    }
+    List<io.datashard.HistoryEntry> history = new ArrayList<>(answered.snapshotLog().size());
+    answered.snapshotLog().forEach(e -> history.add(new io.datashard.HistoryEntry(e.timestampMillis(),
+        e.snapshotId())));
+    List<io.datashard.metadata.MetadataLogEntry> log = new ArrayList<>(answered.previousFiles().size());
+    answered.previousFiles().forEach(e -> log.add(new io.datashard.metadata.MetadataLogEntry(e.timestampMillis(),
+        e.file())));
+    String file = answered.metadataFileLocation();
+    return updated.withCatalogFile(file, versionOf(file, previousVersion), answered.lastUpdatedMillis(), history,
+        log);
+  }
+
+  /** Whether two versions in Iceberg's model hold the same table apart from their file, commit time and log. */
+  private static boolean sameContent(org.apache.iceberg.TableMetadata a, org.apache.iceberg.TableMetadata b) {
+    if (a.formatVersion() != b.formatVersion() || !a.uuid().equals(b.uuid()) || !a.location().equals(b.location())
+        || a.lastSequenceNumber() != b.lastSequenceNumber() || a.lastColumnId() != b.lastColumnId()
+        || a.currentSchemaId() != b.currentSchemaId() || a.schemas().size() != b.schemas().size()
+        || a.defaultSpecId() != b.defaultSpecId() || a.specs().size() != b.specs().size()
+        || a.lastAssignedPartitionId() != b.lastAssignedPartitionId()
+        || a.defaultSortOrderId() != b.defaultSortOrderId() || a.sortOrders().size() != b.sortOrders().size()
+        || !a.properties().equals(b.properties()) || !a.refs().equals(b.refs())
+        || a.snapshots().size() != b.snapshots().size() || a.snapshotLog().size() != b.snapshotLog().size()
+        || a.statisticsFiles().size() != b.statisticsFiles().size()
+        || a.partitionStatisticsFiles().size() != b.partitionStatisticsFiles().size()
+        || a.encryptionKeys().size() != b.encryptionKeys().size()
+        || a.formatVersion() >= 3 && a.nextRowId() != b.nextRowId()) {
+      return false;
+    }
+    for (int i = 0; i < a.snapshots().size(); i++) {
+      Snapshot x = a.snapshots().get(i);
+      Snapshot y = b.snapshots().get(i);
+      if (x.snapshotId() != y.snapshotId() || x.sequenceNumber() != y.sequenceNumber()
+          || !Objects.equals(x.parentId(), y.parentId())
+          || !Objects.equals(x.manifestListLocation(), y.manifestListLocation())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -340,18 +412,23 @@ final class RestTableOperations implements TableOperations {
    */
   static TableMetadata toDataShard(org.apache.iceberg.TableMetadata m, int previousVersion) {
     String file = m.metadataFileLocation();
-    int version = previousVersion + 1;
+    int version = versionOf(file, previousVersion);
+    byte[] json = TableMetadataParser.toJson(m).getBytes(StandardCharsets.UTF_8);
+    return io.datashard.metadata.TableMetadataParser.fromJson(file, version, json);
+  }
+
+  /** @return the version number in a metadata file's name, or the one after {@code previousVersion} when it has none */
+  private static int versionOf(String file, int previousVersion) {
     if (file != null) {
       Matcher v = VERSION.matcher(file.substring(file.lastIndexOf('/') + 1));
       if (v.find()) {
         try {
-          version = Integer.parseInt(v.group(1));
+          return Integer.parseInt(v.group(1));
         } catch (NumberFormatException e) {
           // keep counting
         }
       }
     }
-    byte[] json = TableMetadataParser.toJson(m).getBytes(StandardCharsets.UTF_8);
-    return io.datashard.metadata.TableMetadataParser.fromJson(file, version, json);
+    return previousVersion + 1;
   }
 }

@@ -84,7 +84,40 @@ class RestCommitUpdatesTest {
     assertThat(sent.snapshots()).hasSameSizeAs(whole.snapshots());
     assertThat(sent.refs()).isEqualTo(whole.refs());
     assertThat(sent.properties()).isEqualTo(whole.properties());
+    assertTheAnswerIsTakenAsSent(b, updated, sent);
     return MetadataDelta.between(b.datashard(), updated).isPresent();
+  }
+
+  /** The catalog's answer to {@code sent} as Iceberg's client holds it: parsed from JSON, at the next version file. */
+  private static org.apache.iceberg.TableMetadata answer(org.apache.iceberg.TableMetadata sent) {
+    return TableMetadataParser.fromJson(LOCATION + "/metadata/v4.metadata.json", TableMetadataParser.toJson(sent));
+  }
+
+  /** DataShard's JSON of a version (objects compare regardless of key order). */
+  private static com.fasterxml.jackson.databind.JsonNode tree(TableMetadata m) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(io.datashard.metadata.TableMetadataParser
+          .toJson(m));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * An answer that is exactly the change sent is taken without converting it, and the result is the version that
+   * converting it whole gives: same JSON, same file and version number.
+   */
+  private static void assertTheAnswerIsTakenAsSent(Base b, TableMetadata updated,
+      org.apache.iceberg.TableMetadata sent) {
+    org.apache.iceberg.TableMetadata answered = answer(sent);
+    TableMetadata taken = RestTableOperations.asSent(answered, sent, updated, 3);
+    TableMetadata converted = RestTableOperations.toDataShard(answered, 3);
+    assertThat(taken).as("an answer that is exactly what was sent").isNotNull();
+    assertThat(tree(taken)).isEqualTo(tree(converted));
+    assertThat(taken.metadataFileLocation()).isEqualTo(converted.metadataFileLocation()).endsWith("/v4.metadata.json");
+    assertThat(taken.version()).isEqualTo(4);
+    assertThat(taken.metadataLog()).isEqualTo(converted.metadataLog()).isNotEmpty();
+    assertThat(taken.lastUpdatedMillis()).isEqualTo(answered.lastUpdatedMillis());
   }
 
   @Test
@@ -126,6 +159,26 @@ class RestCommitUpdatesTest {
     assertThat(sameUpdates(b, m -> m.withProperties(Map.of("format-version", "3"), Set.of(), NOW + 1_000))).isFalse();
     assertThat(MetadataDelta.between(b.datashard(), b.datashard().withProperties(Map.of("format-version", "3"),
         Set.of(), NOW + 1_000))).isEmpty();
+  }
+
+  @Test
+  void anAnswerThatIsNotExactlyWhatWasSentIsConvertedWhole() {
+    Base b = base("2");
+    TableMetadata updated = append(b.datashard());
+    org.apache.iceberg.TableMetadata sent = RestTableOperations.updates(b.iceberg(), b.datashard(), updated);
+    // The server grouped another writer's append into the same version, or moved this append onto a newer head.
+    TableMetadata twoAppends = append(updated);
+    org.apache.iceberg.TableMetadata grouped = answer(RestTableOperations.updates(b.iceberg(), b.datashard(),
+        twoAppends));
+    assertThat(RestTableOperations.asSent(grouped, sent, updated, 3)).isNull();
+    // Anything else changed on the way (a property set by the catalog).
+    org.apache.iceberg.TableMetadata changed = answer(org.apache.iceberg.TableMetadata.buildFrom(sent)
+        .setProperties(Map.of("set-by", "catalog")).build());
+    assertThat(RestTableOperations.asSent(changed, sent, updated, 3)).isNull();
+    // An answer without a metadata file.
+    assertThat(RestTableOperations.asSent(sent, sent, updated, 3)).isNull();
+    // The same answer as sent is taken.
+    assertThat(RestTableOperations.asSent(answer(sent), sent, updated, 3)).isNotNull();
   }
 
   @Test
