@@ -67,10 +67,11 @@ import org.apache.iceberg.rest.RESTCatalog;
  * take no part in the S3 request counts.
  *
  * <p>Arguments (key=value, all optional): {@code paths=library,library-rest,rest,hadoop rounds=3 warmup=3 appends=20 loads=10
- * writers=1,2,4,8,16 commitsPerLevel=16 minEach=2 requests=5 requestLog=false serverCache=1000 latencyMs=0
+ * writers=1,2,4,8,16 commitsPerLevel=16 minEach=2 requests=5 pairs=0 requestLog=false serverCache=1000 latencyMs=0
  * serverGroupCommit=true serverHintAsync=true upkeep=true} ({@code latencyMs=N}: every path reaches S3 through a front that delays each request by N
  * + 0..10 ms; {@code serverGroupCommit=false}: the server commits each request on its own) ({@code requestLog=true} prints each S3 request of one more append per
- * path) (each concurrency level makes max(minEach, commitsPerLevel / W)
+ * path) ({@code pairs=N}: after the rounds, N single-row appends to the library directly and N through the server
+ * alternate, one of each in turn, on both backends where both paths are in {@code paths}) (each concurrency level makes max(minEach, commitsPerLevel / W)
  * appends per client). Iceberg's and Hadoop's retry warnings are silenced (level ERROR), as they are expected here.
  */
 public final class CatalogBench {
@@ -247,6 +248,12 @@ public final class CatalogBench {
       }
     }
 
+    int pairs = intOpt("pairs", 0);
+    if (pairs > 0) {
+      pairedRun(paths, LIB, LIBREST, pairs, warmup);
+      pairedRun(paths, LIB_LOCAL, LIBREST_LOCAL, pairs, warmup);
+    }
+
     Map<String, String> requestCounts = countRequests(paths.stream()
         .filter(p -> !p.equals(LIB_LOCAL) && !p.equals(LIBREST_LOCAL)).toList(), intOpt("requests", 5));
 
@@ -327,6 +334,50 @@ public final class CatalogBench {
           server.metrics().appendsMoved(), server.metrics().commitConflicts());
     }
     Bench.out("catalog bench done in %.0f s; load %s", (System.nanoTime() - t0) / 1e9, Bench.loadAverage());
+  }
+
+  /**
+   * Direct and through REST side by side: one warm handle on each, appending one row to each in turn, so that the
+   * machine's noise (other processes, the garbage collector, S3Proxy's own pauses) falls on both paths alike.
+   * Prints both p50s, their ratio, and the median of the per-pair differences.
+   */
+  private void pairedRun(List<String> paths, String direct, String viaRest, int pairs, int warmup) throws Exception {
+    if (!paths.contains(direct) || !paths.contains(viaRest)) {
+      return;
+    }
+    try (Client d = client(direct); Client r = client(viaRest)) {
+      for (int i = 0; i < warmup; i++) {
+        append(direct, d);
+        append(viaRest, r);
+      }
+      double[] a = new double[pairs];
+      double[] b = new double[pairs];
+      double[] diff = new double[pairs];
+      for (int i = 0; i < pairs; i++) {
+        boolean directFirst = i % 2 == 0; // neither path always goes first
+        for (int k = 0; k < 2; k++) {
+          boolean isDirect = directFirst == (k == 0);
+          long s = System.nanoTime();
+          append(isDirect ? direct : viaRest, isDirect ? d : r);
+          double ms = (System.nanoTime() - s) / 1e6;
+          if (isDirect) {
+            a[i] = ms;
+          } else {
+            b[i] = ms;
+          }
+        }
+        diff[i] = b[i] - a[i];
+      }
+      double pa = Bench.percentile(Bench.sortedCopy(a), 50);
+      double pb = Bench.percentile(Bench.sortedCopy(b), 50);
+      Bench.out("paired, %d alternating single-row appends each: %s p50 %.2f ms, %s p50 %.2f ms: %.2fx (+%.2f ms); "
+          + "median per-pair difference %+.2f ms; mean %.2f vs %.2f ms (load %s)", pairs, direct, pa, viaRest, pb,
+          pb / pa, pb - pa, Bench.percentile(Bench.sortedCopy(diff), 50), mean(a), mean(b), Bench.loadAverage());
+    }
+  }
+
+  private static double mean(double[] v) {
+    return Arrays.stream(v).average().orElse(Double.NaN);
   }
 
   private static String label(String p) {
