@@ -339,13 +339,15 @@ public final class CatalogBench {
   /**
    * Direct and through REST side by side: one warm handle on each, appending one row to each in turn, so that the
    * machine's noise (other processes, the garbage collector, S3Proxy's own pauses) falls on both paths alike.
-   * Prints both p50s, their ratio, and the median of the per-pair differences.
+   * Prints both p50s, their ratio, and the median of the per-pair differences; and, for scale, the p50 of two
+   * round trips to the server from a third client between pairs: a load-table (it carries the whole metadata, as a
+   * commit's answer must, and converts it) and a table-exists check (a {@code HEAD}, nothing carried).
    */
   private void pairedRun(List<String> paths, String direct, String viaRest, int pairs, int warmup) throws Exception {
     if (!paths.contains(direct) || !paths.contains(viaRest)) {
       return;
     }
-    try (Client d = client(direct); Client r = client(viaRest)) {
+    try (Client d = client(direct); Client r = client(viaRest); Client probe = client(viaRest)) {
       for (int i = 0; i < warmup; i++) {
         append(direct, d);
         append(viaRest, r);
@@ -353,7 +355,15 @@ public final class CatalogBench {
       double[] a = new double[pairs];
       double[] b = new double[pairs];
       double[] diff = new double[pairs];
+      double[] loads = new double[pairs];
+      double[] heads = new double[pairs];
       for (int i = 0; i < pairs; i++) {
+        long t = System.nanoTime();
+        probe.loadTable();
+        loads[i] = (System.nanoTime() - t) / 1e6;
+        t = System.nanoTime();
+        ((LibraryClient) probe).exists();
+        heads[i] = (System.nanoTime() - t) / 1e6;
         boolean directFirst = i % 2 == 0; // neither path always goes first
         for (int k = 0; k < 2; k++) {
           boolean isDirect = directFirst == (k == 0);
@@ -373,6 +383,8 @@ public final class CatalogBench {
       Bench.out("paired, %d alternating single-row appends each: %s p50 %.2f ms, %s p50 %.2f ms: %.2fx (+%.2f ms); "
           + "median per-pair difference %+.2f ms; mean %.2f vs %.2f ms (load %s)", pairs, direct, pa, viaRest, pb,
           pb / pa, pb - pa, Bench.percentile(Bench.sortedCopy(diff), 50), mean(a), mean(b), Bench.loadAverage());
+      Bench.out("  round trips to the server meanwhile (p50): load-table %.2f ms, table-exists %.2f ms",
+          Bench.percentile(Bench.sortedCopy(loads), 50), Bench.percentile(Bench.sortedCopy(heads), 50));
     }
   }
 
@@ -760,6 +772,10 @@ public final class CatalogBench {
 
     io.datashard.Table table() {
       return table;
+    }
+
+    boolean exists() {
+      return warehouse.tableExists(name);
     }
 
     @Override
