@@ -120,12 +120,13 @@ public final class DataShardTableOperations implements TableOperations {
   }
 
   /**
-   * @return the bytes of the version file {@code metadata} was read from or written as, when it is this handle's
-   *     current version (a REST answer carries them as they are instead of writing the metadata as JSON again);
-   *     else null
+   * @return the bytes of the version file {@code metadata} was read from or written as (read-only), when it is this
+   *     handle's current version (a REST answer carries them as they are instead of writing the metadata as JSON
+   *     again); else null
    */
-  public synchronized byte[] fileJson(TableMetadata metadata) {
-    return metadata != null && metadata == current ? currentJson : null;
+  public synchronized java.nio.ByteBuffer fileJson(TableMetadata metadata) {
+    return metadata != null && metadata == current && currentJson != null
+        ? java.nio.ByteBuffer.wrap(currentJson).asReadOnlyBuffer() : null;
   }
 
   @Override

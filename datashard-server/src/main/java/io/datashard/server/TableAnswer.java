@@ -2,8 +2,8 @@ package io.datashard.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datashard.iceberg.DataShardTableOperations;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.Table;
@@ -20,13 +20,13 @@ import org.apache.iceberg.rest.responses.LoadTableResponse;
  * @param response the response in Iceberg's model (what every other path writes)
  * @param metadataJson the version file's bytes, or null to write {@code response} as Iceberg does
  */
-record TableAnswer(LoadTableResponse response, byte[] metadataJson) {
+record TableAnswer(LoadTableResponse response, ByteBuffer metadataJson) {
   private static final byte[] OPEN = "{\"metadata-location\":".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] METADATA = ",\"metadata\":".getBytes(StandardCharsets.US_ASCII);
 
   /** @return the answer for {@code metadata} as {@code table}'s operations hold it (with its file's bytes if kept) */
   static TableAnswer of(Table table, TableMetadata metadata) {
-    byte[] json = table instanceof BaseTable b && b.operations() instanceof DataShardTableOperations d
+    ByteBuffer json = table instanceof BaseTable b && b.operations() instanceof DataShardTableOperations d
         ? d.fileJson(metadata) : null;
     return new TableAnswer(LoadTableResponse.builder().withTableMetadata(metadata).build(), json);
   }
@@ -38,12 +38,9 @@ record TableAnswer(LoadTableResponse response, byte[] metadataJson) {
       return mapper.writeValueAsBytes(response);
     }
     byte[] location = mapper.writeValueAsBytes(response.metadataLocation());
-    ByteArrayOutputStream out = new ByteArrayOutputStream(metadataJson.length + location.length + 32);
-    out.write(OPEN);
-    out.write(location);
-    out.write(METADATA);
-    out.write(metadataJson);
-    out.write('}');
-    return out.toByteArray();
+    ByteBuffer json = metadataJson.duplicate();
+    ByteBuffer out = ByteBuffer.allocate(OPEN.length + location.length + METADATA.length + json.remaining() + 1);
+    out.put(OPEN).put(location).put(METADATA).put(json).put((byte) '}');
+    return out.array();
   }
 }
