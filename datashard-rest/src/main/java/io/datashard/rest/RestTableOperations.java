@@ -204,8 +204,10 @@ final class RestTableOperations implements TableOperations {
         || a.defaultSortOrderId() != b.defaultSortOrderId() || a.sortOrders().size() != b.sortOrders().size()
         || !a.properties().equals(b.properties()) || !a.refs().equals(b.refs())
         || a.snapshots().size() != b.snapshots().size() || a.snapshotLog().size() != b.snapshotLog().size()
-        || a.statisticsFiles().size() != b.statisticsFiles().size()
-        || a.partitionStatisticsFiles().size() != b.partitionStatisticsFiles().size()
+        || !a.statisticsFiles().stream().map(StatisticsFile::path).toList()
+            .equals(b.statisticsFiles().stream().map(StatisticsFile::path).toList())
+        || !a.partitionStatisticsFiles().stream().map(f -> f.path()).toList()
+            .equals(b.partitionStatisticsFiles().stream().map(f -> f.path()).toList())
         || a.encryptionKeys().size() != b.encryptionKeys().size()
         || a.formatVersion() >= 3 && a.nextRowId() != b.nextRowId()) {
       return false;

@@ -175,6 +175,15 @@ class RestCommitUpdatesTest {
     org.apache.iceberg.TableMetadata changed = answer(org.apache.iceberg.TableMetadata.buildFrom(sent)
         .setProperties(Map.of("set-by", "catalog")).build());
     assertThat(RestTableOperations.asSent(changed, sent, updated, 3)).isNull();
+    // Another writer replaced the statistics file of a snapshot meanwhile (same number of files, another one).
+    long current = updated.currentSnapshotId();
+    org.apache.iceberg.TableMetadata sentWithStats = org.apache.iceberg.TableMetadata.buildFrom(sent)
+        .setStatistics(new org.apache.iceberg.GenericStatisticsFile(current, LOCATION + "/metadata/a.stats", 10, 4,
+            List.of())).build();
+    org.apache.iceberg.TableMetadata restated = answer(org.apache.iceberg.TableMetadata.buildFrom(sent)
+        .setStatistics(new org.apache.iceberg.GenericStatisticsFile(current, LOCATION + "/metadata/b.stats", 10, 4,
+            List.of())).build());
+    assertThat(RestTableOperations.asSent(restated, sentWithStats, updated, 3)).isNull();
     // An answer without a metadata file.
     assertThat(RestTableOperations.asSent(sent, sent, updated, 3)).isNull();
     // The same answer as sent is taken.
