@@ -104,7 +104,8 @@ final class RestTableOperations implements TableOperations {
 
   @Override
   public synchronized TableMetadata refresh() {
-    TableMetadata previous = known.datashard();
+    Known before = known;
+    TableMetadata previous = before.datashard();
     org.apache.iceberg.TableMetadata loaded;
     try {
       loaded = RestTableCatalog.call(catalogUri, "load table " + name, rest::refresh);
@@ -115,6 +116,11 @@ final class RestTableOperations implements TableOperations {
       // Iceberg's client refuses a table whose uuid changed: dropped and created again.
       throw new TableNotFoundException(name, catalogUri, "table '" + name + "' was dropped and created again "
           + "since this handle loaded it; load it again to use the new table");
+    }
+    if (loaded == before.iceberg()) {
+      // Iceberg's client keeps its metadata object while the catalog names the same metadata file: nothing changed,
+      // and converting the same version again (O(snapshots), on every scan) is skipped.
+      return previous;
     }
     Known k = known(loaded, previous.version());
     known = k;

@@ -97,4 +97,25 @@ class RestTableOperationsTest {
         new LocalStorageBackend(dir, false));
     assertThat(commitOneSnapshot(ops)).isNull();
   }
+
+  @Test
+  void aRefreshThatFindsTheSameVersionKeepsItAndOneThatFindsANewOneConvertsIt() {
+    String location = "file:" + dir.toAbsolutePath();
+    Answers409 catalog = new Answers409(location, false);
+    RestTableOperations ops = new RestTableOperations("t", "http://127.0.0.1:1", catalog,
+        new LocalStorageBackend(dir, false));
+    TableMetadata first = ops.current();
+    assertThat(ops.refresh()).isSameAs(first);
+    // Another writer commits: the catalog names a new metadata file.
+    Snapshot s = new Snapshot(7L, null, first.lastSequenceNumber() + 1, System.currentTimeMillis(),
+        location + "/metadata/snap-7-1-x.avro", Map.of("operation", "append"), first.currentSchemaId());
+    catalog.current = TableMetadataParser.fromJson(location + "/metadata/v2.metadata.json",
+        new String(io.datashard.metadata.TableMetadataParser.toJson(first.withNewCurrentSnapshot(s)),
+            java.nio.charset.StandardCharsets.UTF_8));
+    TableMetadata second = ops.refresh();
+    assertThat(second).isNotSameAs(first);
+    assertThat(second.version()).isEqualTo(2);
+    assertThat(second.currentSnapshot().snapshotId()).isEqualTo(7L);
+    assertThat(ops.refresh()).isSameAs(second);
+  }
 }
