@@ -160,11 +160,11 @@ final class RestTableOperations implements TableOperations {
 
   /**
    * The catalog's answer to a commit is, nearly always, exactly the change this handle sent applied to its base: then
-   * the updated metadata this handle built is the committed version, and only the catalog's file, commit time and
-   * metadata log are taken from the answer, instead of converting the whole answer (O(snapshots), through JSON) into
-   * DataShard's model. Anything else (the server grouped other commits into the version, moved this append onto a
-   * newer head, or changed anything the change did not) converts the answer. The times in the logs are the
-   * catalog's (a rollback's snapshot-log entry carries its commit time), so both logs come from the answer.
+   * the updated metadata this handle built is the committed version, and only the catalog's file, commit time,
+   * snapshot log and metadata log are taken from the answer (the logs carry the catalog's clock: a rollback's
+   * snapshot-log entry has its commit time), instead of converting the whole answer (O(snapshots), through JSON)
+   * into DataShard's model. Anything else (the server grouped other commits into the version, moved this append onto
+   * a newer head, or changed anything the change did not) converts the answer.
    *
    * @param answered the catalog's answer, in Iceberg's model
    * @param sent the change applied to the base by Iceberg's own metadata builder, as the catalog applies it
@@ -174,7 +174,7 @@ final class RestTableOperations implements TableOperations {
   static TableMetadata asSent(org.apache.iceberg.TableMetadata answered, org.apache.iceberg.TableMetadata sent,
       TableMetadata updated, int previousVersion) {
     if (answered.metadataFileLocation() == null || !sameContent(answered, sent)
-        || updated.formatVersion() != sent.formatVersion() || !updated.tableUuid().equals(sent.uuid())
+        || updated.formatVersion() != sent.formatVersion() || !Objects.equals(updated.tableUuid(), sent.uuid())
         || updated.lastSequenceNumber() != sent.lastSequenceNumber()
         || !Objects.equals(updated.currentSnapshotId(), sent.currentSnapshot() == null ? null
             : sent.currentSnapshot().snapshotId())
@@ -202,7 +202,7 @@ final class RestTableOperations implements TableOperations {
 
   /** Whether two versions in Iceberg's model hold the same table apart from their file, commit time and log. */
   private static boolean sameContent(org.apache.iceberg.TableMetadata a, org.apache.iceberg.TableMetadata b) {
-    if (a.formatVersion() != b.formatVersion() || !a.uuid().equals(b.uuid()) || !a.location().equals(b.location())
+    if (a.formatVersion() != b.formatVersion() || !Objects.equals(a.uuid(), b.uuid()) || !a.location().equals(b.location())
         || a.lastSequenceNumber() != b.lastSequenceNumber() || a.lastColumnId() != b.lastColumnId()
         || a.currentSchemaId() != b.currentSchemaId() || a.schemas().size() != b.schemas().size()
         || a.defaultSpecId() != b.defaultSpecId() || a.specs().size() != b.specs().size()
