@@ -208,23 +208,59 @@ class TrinoRestCatalogTest {
 
   /** @return the rows of a query as lists of column values */
   private List<List<Object>> query(String sql) throws SQLException {
-    List<List<Object>> rows = new ArrayList<>();
-    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      int columns = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= columns; i++) {
-          row.add(rs.getObject(i));
+    return whileNoNodes(() -> {
+      List<List<Object>> rows = new ArrayList<>();
+      try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        int columns = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          List<Object> row = new ArrayList<>();
+          for (int i = 1; i <= columns; i++) {
+            row.add(rs.getObject(i));
+          }
+          rows.add(row);
         }
-        rows.add(row);
       }
-    }
-    return rows;
+      return rows;
+    });
   }
 
   private void execute(String sql) throws SQLException {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
-      s.execute(sql);
+    whileNoNodes(() -> {
+      try (Connection c = connect(); Statement s = c.createStatement()) {
+        s.execute(sql);
+      }
+      return null;
+    });
+  }
+
+  /** One JDBC call. */
+  private interface SqlCall<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs a statement again while Trino answers "No nodes available to run query". Its single node can drop out of
+   * its own node list for a moment on a loaded machine (a gate failed so: an INSERT two seconds after
+   * {@link #awaitActiveNode} had run a query). The message comes from scheduling a stage's splits, before any task
+   * ran and long before an INSERT commits, so running the statement again cannot apply it twice.
+   */
+  private static <T> T whileNoNodes(SqlCall<T> call) throws SQLException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (true) {
+      try {
+        return call.run();
+      } catch (SQLException e) {
+        if (!String.valueOf(e.getMessage()).contains("No nodes available to run query")
+            || System.currentTimeMillis() > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while waiting for a Trino node", e);
+      }
     }
   }
 
