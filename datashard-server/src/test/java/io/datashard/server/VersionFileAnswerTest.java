@@ -122,6 +122,7 @@ class VersionFileAnswerTest {
       Files.write(versionFile(v + 1), JSON.writeValueAsBytes(next));
       JsonNode loaded = load("");
       assertThat(loaded.get("metadata-location").asText()).endsWith("/v" + (v + 1) + ".metadata.json");
+      assertThat(loaded.get("metadata").has("x-future-field")).as("a key Iceberg's writer would drop").isTrue();
       assertThat(loaded.get("metadata").get("x-future-field").get("kept").asBoolean()).isTrue();
       assertThat(loaded.get("metadata")).isEqualTo(next);
       // A commit on it goes through Iceberg's writer, which does not know the key: the answer is that new file.
