@@ -502,9 +502,7 @@ public final class TableMetadata {
 
   /** @return this metadata as read from a file (version and location known) */
   public TableMetadata withFile(String fileLocation, int fileVersion) {
-    return new TableMetadata(fileLocation, fileVersion, formatVersion, tableUuid, location, lastSequenceNumber,
-        lastUpdatedMillis, lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId,
-        properties, currentSnapshotId, snapshots, snapshotLog, metadataLog, snapshotJson, carried);
+    return withCatalogFile(fileLocation, fileVersion, lastUpdatedMillis, snapshotLog, metadataLog);
   }
 
   /**
@@ -516,8 +514,7 @@ public final class TableMetadata {
       List<HistoryEntry> catalogSnapshotLog, List<MetadataLogEntry> catalogMetadataLog) {
     return new TableMetadata(fileLocation, fileVersion, formatVersion, tableUuid, location, lastSequenceNumber,
         catalogLastUpdatedMillis, lastColumnId, schemas, currentSchemaId, specs, defaultSpecId, lastPartitionId,
-        properties, currentSnapshotId, snapshots, List.copyOf(catalogSnapshotLog), List.copyOf(catalogMetadataLog),
-        snapshotJson, carried);
+        properties, currentSnapshotId, snapshots, catalogSnapshotLog, catalogMetadataLog, snapshotJson, carried);
   }
 
   /** @return the cached JSON of a snapshot, computing it once with {@code serializer} */
