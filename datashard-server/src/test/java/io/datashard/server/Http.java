@@ -31,6 +31,19 @@ final class Http {
     return send("GET", base, rawPath, bearer, null, null);
   }
 
+  /**
+   * @return an access token for {@code user} from the server's OAuth2 client-credentials endpoint (the flow Iceberg's
+   *     client uses), after checking that it answered 200
+   */
+  static String accessToken(URI base, String user, String secret) throws IOException, InterruptedException {
+    HttpResponse<String> r = send("POST", base, "/v1/oauth/tokens", null, "application/x-www-form-urlencoded",
+        "grant_type=client_credentials&client_id=" + user + "&client_secret=" + secret + "&scope=catalog");
+    if (r.statusCode() != 200) {
+      throw new AssertionError("token request for " + user + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).get("access_token").asText();
+  }
+
   static HttpResponse<String> postJson(URI base, String rawPath, String bearer, String json)
       throws IOException, InterruptedException {
     return send("POST", base, rawPath, bearer, "application/json", json);

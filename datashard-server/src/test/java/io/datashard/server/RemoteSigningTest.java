@@ -115,18 +115,6 @@ class RemoteSigningTest {
     }
   }
 
-  private static String token(String user, String secret) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create(server.uri() + "/v1/oauth/tokens"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=" + user
-            + "&client_secret=" + secret + "&scope=catalog")).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    String body = r.body();
-    int at = body.indexOf("\"access_token\":\"") + "\"access_token\":\"".length();
-    return body.substring(at, body.indexOf('"', at));
-  }
-
   private static HttpResponse<String> sign(String token, String method, String key) throws Exception {
     String body = "{\"region\":\"" + S3ProxyServer.REGION + "\",\"method\":\"" + method + "\",\"uri\":\""
         + s3.endpoint() + "/" + s3.bucket() + "/" + key + "\",\"headers\":{}}";
@@ -144,8 +132,8 @@ class RemoteSigningTest {
       c.createTable(id, new Schema(Types.NestedField.required(1, "id", Types.LongType.get())));
     }
     String prefix = warehouse.substring(("s3://" + s3.bucket() + "/").length());
-    String writer = token(ServerFixture.WRITER, ServerFixture.WRITER_SECRET);
-    String reader = token(ServerFixture.READER, ServerFixture.READER_SECRET);
+    String writer = Http.accessToken(server.uri(), ServerFixture.WRITER, ServerFixture.WRITER_SECRET);
+    String reader = Http.accessToken(server.uri(), ServerFixture.READER, ServerFixture.READER_SECRET);
 
     HttpResponse<String> inside = sign(writer, "PUT", prefix + "/signed2/events/data/x.parquet");
     assertThat(inside.statusCode()).as(inside.body()).isEqualTo(200);

@@ -65,15 +65,9 @@ class VersionFileAnswerTest {
     return v;
   }
 
-  private String token() throws Exception {
-    HttpResponse<String> r = Http.send("POST", fixture.server.uri(), "/v1/oauth/tokens", null,
-        "application/x-www-form-urlencoded", "grant_type=client_credentials&client_id=" + ServerFixture.WRITER
-            + "&client_secret=" + ServerFixture.WRITER_SECRET + "&scope=catalog");
-    return JSON.readTree(r.body()).get("access_token").asText();
-  }
-
   private JsonNode load(String query) throws Exception {
-    HttpResponse<String> r = Http.get(fixture.server.uri(), "/v1/namespaces/ns/tables/t" + query, token());
+    HttpResponse<String> r = Http.get(fixture.server.uri(), "/v1/namespaces/ns/tables/t" + query,
+        Http.accessToken(fixture.server.uri(), ServerFixture.WRITER, ServerFixture.WRITER_SECRET));
     assertThat(r.statusCode()).isEqualTo(200);
     return JSON.readTree(r.body());
   }
