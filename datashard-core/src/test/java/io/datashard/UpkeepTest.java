@@ -245,6 +245,108 @@ class UpkeepTest {
     }
   }
 
+  /**
+   * A JVM appending a hundred times a second publishes hundreds of versions while a run compacts or deletes, and
+   * every one of them used to carry every snapshot added meanwhile (versions of ~350 snapshots were measured, and
+   * the metadata log kept copies of them). An append's own version now expires what lies beyond the limit, and only
+   * the deletion of the files is left to upkeep: here upkeep cannot do anything at all (every read of its threads is
+   * held), and still no version carries more than the limit plus a quarter. Once upkeep runs, the files of the
+   * expired snapshots are gone and nothing else: a tagged snapshot and every row stay.
+   */
+  @Test
+  void anAppendsVersionExpiresBeyondTheLimitWhileUpkeepIsHeld() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean upkeepHeld = new AtomicBoolean();
+    StorageBackend gated = new ForwardingStorageBackend(new LocalStorageBackend(dir)) {
+      private void gate() {
+        if (Thread.currentThread().getName().startsWith(Upkeep.THREAD_PREFIX)) {
+          upkeepHeld.set(true);
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+
+      @Override
+      public io.datashard.storage.InputFile newInputFile(String location) {
+        gate();
+        return super.newInputFile(location);
+      }
+
+      @Override
+      public io.datashard.storage.InputFile newInputFile(String location, long length) {
+        gate();
+        return super.newInputFile(location, length);
+      }
+
+      @Override
+      public byte[] readAll(String location) {
+        gate();
+        return super.readAll(location);
+      }
+
+      @Override
+      public void delete(String location) {
+        gate();
+        super.delete(location);
+      }
+    };
+    Map<String, String> props = Map.of(
+        TableProperties.UPKEEP_ENABLED, "true",
+        TableProperties.UPKEEP_MAX_SNAPSHOTS, "4",
+        TableProperties.UPKEEP_COMPACT_MIN_FILES, "1000",
+        TableProperties.WRITE_GROUP_COMMIT, "false");
+    java.util.Set<String> expiredLists = new java.util.HashSet<>();
+    long taggedId;
+    try (Warehouse wh = Warehouse.of(gated)) {
+      wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), props);
+      Table t = wh.loadTable("t");
+      Upkeep upkeep = ((TableHandle) t).upkeep();
+      try {
+        t.appendRecords(List.of(TestSchemas.event(0, "e", 1.0)));
+        taggedId = t.currentSnapshot().snapshotId();
+        t.manageSnapshots().createTag("first", taggedId).commit();
+        java.util.Map<Long, String> everList = new java.util.HashMap<>();
+        for (long i = 1; i < 40; i++) {
+          t.appendRecords(List.of(TestSchemas.event(i, "e", 1.0)));
+          List<Snapshot> carried = t.refresh().snapshots();
+          carried.forEach(s -> everList.put(s.snapshotId(), s.manifestListLocation()));
+          // main keeps its newest 4, the tag its snapshot; expiry once there are more than 4 + 1 of main's
+          assertThat(carried.size()).as("snapshots carried by the version of append " + i).isLessThanOrEqualTo(6);
+        }
+        assertThat(t.snapshot(taggedId)).as("the tagged snapshot").isNotNull();
+        java.util.Set<Long> kept = new java.util.HashSet<>();
+        t.snapshots().forEach(s -> kept.add(s.snapshotId()));
+        everList.forEach((id, list) -> {
+          if (!kept.contains(id)) {
+            expiredLists.add(list);
+          }
+        });
+        assertThat(expiredLists).as("snapshots the appends expired").hasSizeGreaterThan(25);
+        assertThat(upkeep.runs()).as("upkeep did nothing yet").isZero();
+        assertThat(upkeepHeld.get()).as("upkeep was asked to delete their files").isTrue();
+        for (String list : expiredLists) {
+          assertThat(gated.exists(list)).as("their files stay until upkeep deletes them: " + list).isTrue();
+        }
+      } finally {
+        release.countDown();
+      }
+      assertThat(upkeep.awaitIdle(60_000)).isTrue();
+      assertThat(upkeep.reclaimedSnapshots()).isGreaterThanOrEqualTo(expiredLists.size());
+      for (String list : expiredLists) {
+        assertThat(gated.exists(list)).as("deleted by upkeep: " + list).isFalse();
+      }
+      t.refresh();
+      for (Snapshot s : t.snapshots()) {
+        assertThat(gated.exists(s.manifestListLocation())).as("kept snapshot's list").isTrue();
+      }
+      assertThat(TestSchemas.ids(t.scan())).hasSize(40).doesNotHaveDuplicates();
+      assertThat(TestSchemas.ids(t.scan().useRef("first"))).containsExactly(0L);
+    }
+  }
+
   @Test
   void upkeepRacingWritersAndReadersLosesNothingAndReadersNeverSeeWrongRows() throws Exception {
     try (Warehouse wh = Warehouse.local(dir)) {

@@ -2,11 +2,11 @@ package io.datashard.maintenance;
 
 import io.datashard.ExpireSnapshots;
 import io.datashard.Snapshot;
-import io.datashard.SnapshotRef;
 import io.datashard.ValidationException;
 import io.datashard.commit.TableOperations;
 import io.datashard.metadata.ManifestEntry;
 import io.datashard.metadata.ManifestFile;
+import io.datashard.metadata.SnapshotRetention;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.update.CommitLoop;
 import io.datashard.manifest.TableFiles;
@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +23,13 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotExpiry implements ExpireSnapshots {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotExpiry.class);
   /** Iceberg's property for the default age limit. */
-  public static final String MAX_SNAPSHOT_AGE_MS = "history.expire.max-snapshot-age-ms";
-  public static final long MAX_SNAPSHOT_AGE_MS_DEFAULT = 5L * 24 * 60 * 60 * 1000;
+  public static final String MAX_SNAPSHOT_AGE_MS = SnapshotRetention.MAX_SNAPSHOT_AGE_MS;
+  public static final long MAX_SNAPSHOT_AGE_MS_DEFAULT = SnapshotRetention.MAX_SNAPSHOT_AGE_MS_DEFAULT;
   /** Iceberg's property for the default number of snapshots to keep. */
-  public static final String MIN_SNAPSHOTS_TO_KEEP = "history.expire.min-snapshots-to-keep";
-  public static final int MIN_SNAPSHOTS_TO_KEEP_DEFAULT = 1;
+  public static final String MIN_SNAPSHOTS_TO_KEEP = SnapshotRetention.MIN_SNAPSHOTS_TO_KEEP;
+  public static final int MIN_SNAPSHOTS_TO_KEEP_DEFAULT = SnapshotRetention.MIN_SNAPSHOTS_TO_KEEP_DEFAULT;
   /** Iceberg's property for the default age limit of branches and tags other than main (default: forever). */
-  public static final String MAX_REF_AGE_MS = "history.expire.max-ref-age-ms";
+  public static final String MAX_REF_AGE_MS = SnapshotRetention.MAX_REF_AGE_MS;
 
   private final TableOperations ops;
   private final TableFiles files;
@@ -93,7 +92,11 @@ public final class SnapshotExpiry implements ExpireSnapshots {
       expired.clear();
       expiredRefs.clear();
       long now = Math.max(System.currentTimeMillis(), base.lastUpdatedMillis());
-      List<Snapshot> retained = retainedOf(base, expired, expiredRefs, System.currentTimeMillis());
+      SnapshotRetention retention = SnapshotRetention.of(base, cutoffMillis, retainLast, explicitIds,
+          System.currentTimeMillis());
+      expired.addAll(retention.expired());
+      expiredRefs.addAll(retention.expiredRefs());
+      List<Snapshot> retained = retention.retained();
       if (expired.isEmpty() && expiredRefs.isEmpty()) {
         return base;
       }
@@ -110,69 +113,11 @@ public final class SnapshotExpiry implements ExpireSnapshots {
       return new Result(ids(expired), List.of(), List.of(), List.of());
     }
     deleteDroppedStatistics(builtOn[0], r.metadata());
-    return deleteUnreachable(r.metadata(), expired);
-  }
-
-  /**
-   * Applies the retention rules of the Apache Iceberg spec: references older than their {@code max-ref-age-ms}
-   * (never {@code main}) are removed; every tag keeps its snapshot; every branch keeps the ancestors that are
-   * among its newest {@code min-snapshots-to-keep} or younger than its {@code max-snapshot-age-ms} (the branch's
-   * own settings first, then this call's {@code retainLast}/{@code expireOlderThan}, then the table's
-   * {@code history.expire.*} properties); snapshots on no branch and under no tag expire once older than the
-   * cut-off; snapshots named by {@code expireSnapshotId} expire unless a reference keeps them.
-   */
-  private List<Snapshot> retainedOf(TableMetadata base, List<Snapshot> expired, List<String> expiredRefs, long now) {
-    long defaultCutoff = cutoffMillis != null ? cutoffMillis
-        : now - base.longProperty(MAX_SNAPSHOT_AGE_MS, MAX_SNAPSHOT_AGE_MS_DEFAULT);
-    int defaultKeep = retainLast != null ? retainLast : Math.max(1, base.intProperty(MIN_SNAPSHOTS_TO_KEEP,
-        MIN_SNAPSHOTS_TO_KEEP_DEFAULT));
-    long defaultMaxRefAge = base.longProperty(MAX_REF_AGE_MS, Long.MAX_VALUE);
-    Set<Long> kept = new HashSet<>();
-    for (Map.Entry<String, SnapshotRef> e : base.refs().entrySet()) {
-      String name = e.getKey();
-      SnapshotRef ref = e.getValue();
-      Snapshot head = base.snapshot(ref.snapshotId());
-      long maxRefAge = ref.maxRefAgeMs() != null ? ref.maxRefAgeMs() : defaultMaxRefAge;
-      if (!SnapshotRef.MAIN.equals(name) && head != null && now - head.timestampMillis() > maxRefAge) {
-        expiredRefs.add(name);
-        continue;
-      }
-      if (explicitIds.contains(ref.snapshotId())) {
-        throw new ValidationException("snapshot " + ref.snapshotId() + " is " + (SnapshotRef.MAIN.equals(name)
-            ? "the current snapshot (head of branch 'main')" : "the head of " + ref.type().jsonName() + " '" + name
-            + "'") + " and cannot be expired");
-      }
-      if (ref.isTag()) {
-        kept.add(ref.snapshotId());
-        continue;
-      }
-      int keep = ref.minSnapshotsToKeep() != null ? ref.minSnapshotsToKeep() : defaultKeep;
-      long cutoff = ref.maxSnapshotAgeMs() != null ? now - ref.maxSnapshotAgeMs() : defaultCutoff;
-      int n = 0;
-      for (Snapshot s = head; s != null; s = s.parentId() == null ? null : base.snapshot(s.parentId())) {
-        if (n >= keep && s.timestampMillis() < cutoff) {
-          break;
-        }
-        kept.add(s.snapshotId());
-        n++;
-      }
-    }
-    Long current = base.currentSnapshotId();
-    if (current != null && explicitIds.contains(current)) {
-      throw new ValidationException("snapshot " + current + " is the current snapshot and cannot be expired");
-    }
-    if (current != null) {
-      kept.add(current); // also for metadata whose refs lack main (written before refs existed)
-    }
-    List<Snapshot> retained = new ArrayList<>();
-    for (Snapshot snap : base.snapshots()) {
-      // A named snapshot goes (heads of references were refused above); others go when no reference keeps them
-      // and they are older than the cut-off.
-      boolean expire = explicitIds.contains(snap.snapshotId())
-          || (!kept.contains(snap.snapshotId()) && snap.timestampMillis() < defaultCutoff);
-      (expire ? expired : retained).add(snap);
-    }
-    return retained;
+    Result deleted = deleteUnreachable(files, r.metadata(), expired);
+    LOG.info("table {}: expired {} snapshots, deleted {} data files, {} manifests, {} manifest lists", ops.tableName(),
+        expired.size(), deleted.deletedDataFiles().size(), deleted.deletedManifests().size(),
+        deleted.deletedManifestLists().size());
+    return deleted;
   }
 
   /** Statistics files whose snapshots expired go with them, as Apache Iceberg's expiry does. */
@@ -190,7 +135,12 @@ public final class SnapshotExpiry implements ExpireSnapshots {
     }
   }
 
-  private Result deleteUnreachable(TableMetadata committed, List<Snapshot> expired) {
+  /**
+   * Deletes the manifest lists, manifests and data files of {@code expired} snapshots that no snapshot of
+   * {@code committed} reaches. {@code committed} must be the version that removed them or a newer one: files of
+   * snapshots added after it are either new or reached from its snapshots.
+   */
+  static Result deleteUnreachable(TableFiles files, TableMetadata committed, List<Snapshot> expired) {
     Set<String> liveLists = new HashSet<>();
     Set<String> liveManifests = new HashSet<>();
     Set<String> liveData = new HashSet<>();
@@ -225,7 +175,16 @@ public final class SnapshotExpiry implements ExpireSnapshots {
         if (liveManifests.contains(m.location()) || !deadManifests.add(m.location())) {
           continue;
         }
-        for (ManifestEntry e : files.entries(m)) {
+        List<ManifestEntry> entries;
+        try {
+          entries = files.entries(m);
+        } catch (RuntimeException e) {
+          // Gone already: another deletion of expired snapshots that shared it ran first (and deleted what only it
+          // reached, against a version at least as new). A manifest it cannot read only leaves files behind.
+          LOG.debug("cannot read manifest {} of an expired snapshot: {}", m.location(), e.getMessage());
+          continue;
+        }
+        for (ManifestEntry e : entries) {
           if (!liveData.contains(e.file().location())) {
             deadData.add(e.file().location());
           }
@@ -235,8 +194,6 @@ public final class SnapshotExpiry implements ExpireSnapshots {
     files.deleteQuietly(deadData);
     files.deleteQuietly(deadManifests);
     files.deleteQuietly(deadLists);
-    LOG.info("table {}: expired {} snapshots, deleted {} data files, {} manifests, {} manifest lists", ops.tableName(),
-        expired.size(), deadData.size(), deadManifests.size(), deadLists.size());
     return new Result(ids(expired), List.copyOf(deadData), List.copyOf(deadManifests), List.copyOf(deadLists));
   }
 

@@ -73,6 +73,11 @@ public final class Upkeep {
   private boolean scheduled;
   /** An expiry of its own is queued or running while a longer run is busy (see {@link #committed}). */
   private boolean expiring;
+  /** Snapshots appends expired in their own versions whose files are not deleted yet (see {@link #committed}). */
+  private final List<Snapshot> unreclaimed = new ArrayList<>();
+  /** A task deleting the files of {@link #unreclaimed} is queued or running. */
+  private boolean reclaiming;
+  private long reclaimedSnapshots;
   private long filesAtLastCompactionCheck = -1;
   private int retiredBelow = -1;
   private long runs;
@@ -106,6 +111,39 @@ public final class Upkeep {
    * @param committed the metadata the append committed (or newer)
    */
   public void committed(TableOperations ops, TableFiles files, TableMetadata committed) {
+    committed(ops, files, committed, List.of());
+  }
+
+  /**
+   * The snapshot limit an append's own version may expire beyond ({@link io.datashard.update.FastAppend#expiringBeyond}),
+   * so that no version carries the snapshots that pile up while upkeep is busy: the table's
+   * {@link TableProperties#UPKEEP_MAX_SNAPSHOTS} when this upkeep is automatic and on for the table and the table is
+   * committed straight to its files (a catalog's table keeps expiry to upkeep's own commits); otherwise 0.
+   *
+   * @param ops the appending handle's operations
+   * @param m the metadata the append starts from
+   * @return the limit, or 0 for none
+   */
+  public int appendsExpireBeyond(TableOperations ops, TableMetadata m) {
+    return executor != null && ops instanceof FileTableOperations
+        && m.booleanProperty(TableProperties.UPKEEP_ENABLED, TableProperties.UPKEEP_ENABLED_DEFAULT)
+        ? maxSnapshots(m) : 0;
+  }
+
+  /**
+   * As {@link #committed(TableOperations, TableFiles, TableMetadata)}, for an append whose version also expired
+   * {@code expired} ({@link #appendsExpireBeyond}): their files that no snapshot reaches any more are deleted in the
+   * background, by one task at a time per table.
+   *
+   * @param ops the table operations of the handle that committed
+   * @param files the table's file layout
+   * @param committed the metadata the append committed (or newer)
+   * @param expired the snapshots the append's version expired
+   */
+  public void committed(TableOperations ops, TableFiles files, TableMetadata committed, List<Snapshot> expired) {
+    if (!expired.isEmpty()) {
+      reclaimLater(ops, expired);
+    }
     try {
       if (executor == null || committed == null
           || !committed.booleanProperty(TableProperties.UPKEEP_ENABLED, TableProperties.UPKEEP_ENABLED_DEFAULT)) {
@@ -138,6 +176,68 @@ public final class Upkeep {
       }
     } catch (RuntimeException e) {
       LOG.debug("table {}: upkeep not scheduled: {}", ops.tableName(), e.toString());
+    }
+  }
+
+  private void reclaimLater(TableOperations ops, List<Snapshot> expired) {
+    boolean start;
+    synchronized (lock) {
+      unreclaimed.addAll(expired);
+      start = !reclaiming;
+      reclaiming = true;
+    }
+    if (start) {
+      try {
+        executor.execute(() -> reclaim(ops));
+      } catch (RuntimeException e) { // the warehouse is closing: the files stay (orphan-file removal finds them)
+        synchronized (lock) {
+          unreclaimed.clear();
+          reclaiming = false;
+          lock.notifyAll();
+        }
+      }
+    }
+  }
+
+  /**
+   * Deletes the files of the snapshots appends expired, batch by batch, against a version read after the batch was
+   * taken (so newer than every version that expired them). A failure leaves those files in place, where orphan-file
+   * removal finds them.
+   */
+  private void reclaim(TableOperations ops) {
+    TableOperations own = null;
+    while (true) {
+      List<Snapshot> batch;
+      synchronized (lock) {
+        if (unreclaimed.isEmpty()) {
+          reclaiming = false;
+          lock.notifyAll();
+          return;
+        }
+        batch = List.copyOf(unreclaimed);
+        unreclaimed.clear();
+      }
+      try {
+        own = own == null ? own(ops) : own;
+        TableMetadata latest = own.refresh();
+        io.datashard.ExpireSnapshots.Result r = SnapshotExpiry.deleteUnreachable(
+            new TableFiles(own.storage(), own.tableLocation()), latest, batch);
+        LOG.debug("table {}: deleted {} files of {} snapshots expired by appends", ops.tableName(),
+            r.deletedDataFiles().size() + r.deletedManifests().size() + r.deletedManifestLists().size(), batch.size());
+      } catch (RuntimeException | Error e) {
+        LOG.warn("table {}: deleting the files of {} snapshots expired by appends failed (orphan-file removal finds "
+            + "them): {}", ops.tableName(), batch.size(), e.toString());
+      }
+      synchronized (lock) {
+        reclaimedSnapshots += batch.size();
+      }
+    }
+  }
+
+  /** @return how many snapshots expired by appends had their unreachable files deleted (or tried) */
+  public long reclaimedSnapshots() {
+    synchronized (lock) {
+      return reclaimedSnapshots;
     }
   }
 
@@ -338,6 +438,7 @@ public final class Upkeep {
           TableProperties.UPKEEP_COMPACT_MIN_FILES_DEFAULT));
       int maxFiles = onDemand ? Integer.MAX_VALUE : m.intProperty(TableProperties.UPKEEP_COMPACT_MAX_FILES,
           TableProperties.UPKEEP_COMPACT_MAX_FILES_DEFAULT);
+      long filesSeen = m.currentSnapshot().summaryLong("total-data-files");
       try {
         RewriteDataFiles.Result r = new DataFileCompaction(ops, files).through(gate).minFilesPerPartition(minFiles)
             .maxInputFiles(maxFiles).execute();
@@ -348,8 +449,9 @@ public final class Upkeep {
       }
       m = ops.current();
       synchronized (lock) {
-        filesAtLastCompactionCheck = m.currentSnapshot() == null ? 0
-            : m.currentSnapshot().summaryLong("total-data-files");
+        // The files this run saw and left (not the table's count now): files appended while it compacted count
+        // towards the next run, so that a run outrun by the writers is followed by another once they add enough.
+        filesAtLastCompactionCheck = Math.max(0, filesSeen - compacted + written);
       }
     }
 
@@ -522,7 +624,7 @@ public final class Upkeep {
   public boolean awaitIdle(long timeoutMillis) throws InterruptedException {
     long end = System.currentTimeMillis() + timeoutMillis;
     synchronized (lock) {
-      while (scheduled || expiring) {
+      while (scheduled || expiring || reclaiming) {
         long left = end - System.currentTimeMillis();
         if (left <= 0) {
           return false;

@@ -39,8 +39,14 @@ public final class GroupCommit implements io.datashard.commit.CommitGate {
    * @param snapshot the snapshot that holds the caller's rows
    * @param metadata the table metadata right after that commit, as the operations that made it know it (the
    *     caller's own handle may not have seen it: it is what upkeep checks its thresholds against)
+   * @param expired the snapshots that version expired ({@link FastAppend#expiringBeyond}), for exactly one caller
+   *     of the group to hand to upkeep (empty for the others)
    */
-  public record Committed(Snapshot snapshot, TableMetadata metadata) {
+  public record Committed(Snapshot snapshot, TableMetadata metadata, List<Snapshot> expired) {
+    /** Copies the list. */
+    public Committed {
+      expired = List.copyOf(expired);
+    }
   }
 
   private static final long MAX_LINGER_NANOS = 20_000_000L;
@@ -64,13 +70,16 @@ public final class GroupCommit implements io.datashard.commit.CommitGate {
     final List<Object[]> rows;
     /** The metadata the rows were validated against (schema, spec, write options); null with {@code rows}. */
     final TableMetadata base;
+    /** {@link FastAppend#expiringBeyond}'s limit, 0 for none. */
+    final int expireBeyond;
     boolean done;
     Committed committed;
     RuntimeException failure;
 
     Pending(TableOperations ops, TableFiles files, Schema schema, String branch, List<DataFile> dataFiles,
-        List<Object[]> rows, TableMetadata base) {
+        List<Object[]> rows, TableMetadata base, int expireBeyond) {
       this.ops = ops;
+      this.expireBeyond = expireBeyond;
       this.files = files;
       this.schema = schema;
       this.branch = branch;
@@ -98,12 +107,15 @@ public final class GroupCommit implements io.datashard.commit.CommitGate {
    * @param schema the schema the files were written with
    * @param branch the branch to append to
    * @param dataFiles the caller's written data files
+   * @param expireBeyond the snapshot limit the group's version may expire beyond ({@link FastAppend#expiringBeyond};
+   *     0: none): only a caller that hands {@link Committed#expired()} to upkeep may pass one
    * @return the snapshot that holds the caller's rows, and the metadata it was committed in
    * @throws RuntimeException the group commit's failure (its files deleted), as {@link FastAppend#commit()} throws it
    */
   public Committed commit(TableOperations ops, TableFiles files, Schema schema, String branch,
-      List<DataFile> dataFiles) {
-    return await(new Pending(ops, files, schema, Objects.requireNonNull(branch), List.copyOf(dataFiles), null, null));
+      List<DataFile> dataFiles, int expireBeyond) {
+    return await(new Pending(ops, files, schema, Objects.requireNonNull(branch), List.copyOf(dataFiles), null, null,
+        expireBeyond));
   }
 
   /**
@@ -119,12 +131,13 @@ public final class GroupCommit implements io.datashard.commit.CommitGate {
    * @param branch the branch to append to
    * @param rows validated rows of {@code base}'s schema that share no mutable object with the caller
    *     ({@link io.datashard.records.DetachedRows})
+   * @param expireBeyond as for {@link #commit}
    * @return the snapshot that holds the caller's rows, and the metadata it was committed in
    */
   public Committed commitRows(TableOperations ops, TableFiles files, TableMetadata base, String branch,
-      List<Object[]> rows) {
+      List<Object[]> rows, int expireBeyond) {
     return await(new Pending(ops, files, base.schema(), Objects.requireNonNull(branch), List.of(), List.copyOf(rows),
-        base));
+        base, expireBeyond));
   }
 
   private Committed await(Pending mine) {
@@ -231,6 +244,8 @@ public final class GroupCommit implements io.datashard.commit.CommitGate {
         : group.stream().filter(p -> p.rows == null).toList();
     Snapshot snapshot = null;
     TableMetadata after = null;
+    List<Snapshot> expired = List.of();
+    Pending reclaimer = null;
     RuntimeException failure = null;
     if (!committed.isEmpty()) {
       Pending leader = committed.get(0);
@@ -241,7 +256,8 @@ public final class GroupCommit implements io.datashard.commit.CommitGate {
       boolean warm = lastOps != null && lastOps.current().tableUuid().equals(leader.ops.current().tableUuid());
       TableOperations ops = warm ? lastOps : leader.ops;
       TableFiles files = warm ? lastFiles : leader.files;
-      FastAppend append = new FastAppend(ops, files, leader.schema).toBranch(leader.branch);
+      FastAppend append = new FastAppend(ops, files, leader.schema).toBranch(leader.branch)
+          .expiringBeyond(leader.expireBeyond);
       written.forEach(append::appendFile);
       for (Pending p : committed) {
         p.dataFiles.forEach(append::appendFile);
@@ -249,6 +265,8 @@ public final class GroupCommit implements io.datashard.commit.CommitGate {
       try {
         snapshot = append.commit(); // deletes every file of the group itself when it fails
         after = ops.current();
+        expired = append.expired();
+        reclaimer = leader;
         lastOps = ops;
         lastFiles = files;
       } catch (RuntimeException e) {
@@ -262,7 +280,8 @@ public final class GroupCommit implements io.datashard.commit.CommitGate {
       lastCommitNanos = System.nanoTime() - started;
       for (Pending p : group) {
         boolean inCommit = writeFailure == null || p.rows == null;
-        p.committed = inCommit && snapshot != null ? new Committed(snapshot, after) : null;
+        p.committed = inCommit && snapshot != null
+            ? new Committed(snapshot, after, p == reclaimer ? expired : List.of()) : null;
         p.failure = inCommit ? failure : writeFailure;
         p.done = true;
       }

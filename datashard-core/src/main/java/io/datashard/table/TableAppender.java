@@ -200,10 +200,10 @@ final class TableAppender implements Appender {
     }
     if (writer == null) { // every row is held: the group's leader writes them with the others' (groupCommit set)
       try {
-        GroupCommit.Committed c = groupCommit.commitRows(ops, files, base, branch, held);
+        GroupCommit.Committed c = groupCommit.commitRows(ops, files, base, branch, held, expireBeyond());
         state = State.COMMITTED;
         held = null;
-        upkeepAfterCommit(c.metadata());
+        upkeepAfterCommit(c.metadata(), c.expired());
         return c.snapshot();
       } catch (RuntimeException e) {
         state = State.FAILED;
@@ -234,18 +234,22 @@ final class TableAppender implements Appender {
     try {
       Snapshot s; // a failed commit deletes its files itself
       TableMetadata after;
+      List<Snapshot> expired;
       if (groupCommit != null) {
-        GroupCommit.Committed c = groupCommit.commit(ops, files, base.schema(), branch, written);
+        GroupCommit.Committed c = groupCommit.commit(ops, files, base.schema(), branch, written, expireBeyond());
         s = c.snapshot();
         after = c.metadata();
+        expired = c.expired();
       } else {
-        FastAppend append = new FastAppend(ops, files, base.schema()).toBranch(branch);
+        FastAppend append = new FastAppend(ops, files, base.schema()).toBranch(branch)
+            .expiringBeyond(expireBeyond());
         written.forEach(append::appendFile);
         s = append.commit();
         after = ops.current();
+        expired = append.expired();
       }
       state = State.COMMITTED;
-      upkeepAfterCommit(after);
+      upkeepAfterCommit(after, expired);
       return s;
     } catch (RuntimeException e) {
       state = State.FAILED;
@@ -253,10 +257,18 @@ final class TableAppender implements Appender {
     }
   }
 
-  /** The one place upkeep hears of commits: it only schedules a background run, never delays the caller. */
-  private void upkeepAfterCommit(TableMetadata committed) {
+  /**
+   * The snapshot limit this append's version may expire beyond: upkeep's, when upkeep will delete what the expired
+   * snapshots leave unreachable ({@link io.datashard.maintenance.Upkeep#appendsExpireBeyond}); 0 otherwise.
+   */
+  private int expireBeyond() {
+    return upkeep == null ? 0 : upkeep.appendsExpireBeyond(ops, base);
+  }
+
+  /** The one place upkeep hears of commits: it only schedules background work, never delays the caller. */
+  private void upkeepAfterCommit(TableMetadata committed, List<Snapshot> expired) {
     if (upkeep != null) {
-      upkeep.committed(ops, files, committed);
+      upkeep.committed(ops, files, committed, expired);
     }
   }
 

@@ -26,6 +26,8 @@ public final class FastAppend extends SnapshotProducer {
   private final ManifestMerger merger;
   private String branch = io.datashard.SnapshotRef.MAIN;
   private List<ManifestFile> newManifests = List.of();
+  private int expireBeyond;
+  private List<Snapshot> expired = List.of();
 
   /**
    * @param ops the table's operations
@@ -45,6 +47,27 @@ public final class FastAppend extends SnapshotProducer {
   public FastAppend toBranch(String name) {
     this.branch = java.util.Objects.requireNonNull(name, "branch");
     return this;
+  }
+
+  /**
+   * Lets the append's version also expire, by automatic upkeep's count rule
+   * ({@link io.datashard.metadata.SnapshotRetention#beyondLimit}), the snapshots beyond the newest
+   * {@code maxSnapshots} of each branch once the version would carry more than that limit plus a quarter. The
+   * version then never carries an unbounded backlog while upkeep is busy or behind. The files of the expired
+   * snapshots are left in place: the caller hands {@link #expired()} to whoever deletes the ones no snapshot reaches
+   * (automatic upkeep). Nothing is expired when a reference is older than its age limit (upkeep removes those).
+   *
+   * @param maxSnapshots the table's {@code write.datashard.upkeep.max-snapshots}; 0 never expires
+   * @return this
+   */
+  public FastAppend expiringBeyond(int maxSnapshots) {
+    this.expireBeyond = Math.max(0, maxSnapshots);
+    return this;
+  }
+
+  /** @return the snapshots the committed version expired ({@link #expiringBeyond}); empty before the commit */
+  public List<Snapshot> expired() {
+    return expired;
   }
 
   /** Adds a written data file to the commit. */
@@ -102,6 +125,17 @@ public final class FastAppend extends SnapshotProducer {
     Map<String, String> summary = SnapshotSummary.of("append", commitId, dataFiles, manifests, parent);
     long addedBytes = dataFiles.stream().mapToLong(DataFile::fileSizeInBytes).sum();
     SnapshotSummary.carryTotalSize(summary, parent, addedBytes);
-    return base.withSnapshotOnBranch(newSnapshot(base, parent, seq, list, summary, rowIds), branch);
+    TableMetadata updated = base.withSnapshotOnBranch(newSnapshot(base, parent, seq, list, summary, rowIds), branch);
+    expired = List.of();
+    if (expireBeyond > 0 && updated.snapshots().size() > expireBeyond + Math.max(1, expireBeyond / 4)) {
+      long now = System.currentTimeMillis();
+      io.datashard.metadata.SnapshotRetention r = io.datashard.metadata.SnapshotRetention.beyondLimit(updated,
+          expireBeyond, now);
+      if (!r.expired().isEmpty() && r.expiredRefs().isEmpty()) {
+        updated = updated.withSnapshotsRetained(r.retained(), Math.max(now, updated.lastUpdatedMillis()));
+        expired = r.expired();
+      }
+    }
+    return updated;
   }
 }
