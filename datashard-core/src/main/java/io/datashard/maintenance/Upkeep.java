@@ -117,15 +117,16 @@ public final class Upkeep {
   /**
    * The snapshot limit an append's own version may expire beyond ({@link io.datashard.update.FastAppend#expiringBeyond}),
    * so that no version carries the snapshots that pile up while upkeep is busy: the table's
-   * {@link TableProperties#UPKEEP_MAX_SNAPSHOTS} when this upkeep is automatic and on for the table and the table is
-   * committed straight to its files (a catalog's table keeps expiry to upkeep's own commits); otherwise 0.
+   * {@link TableProperties#UPKEEP_MAX_SNAPSHOTS} when this upkeep is automatic and on for the table (this upkeep
+   * then deletes the files those snapshots leave unreachable); otherwise 0. Through a REST catalog such an append
+   * carries a {@code remove-snapshots} update: the server applies it when the append was built on the branch's head
+   * and answers 409 otherwise (it moves only plain appends onto a newer head), and the append is rebuilt.
    *
-   * @param ops the appending handle's operations
    * @param m the metadata the append starts from
    * @return the limit, or 0 for none
    */
-  public int appendsExpireBeyond(TableOperations ops, TableMetadata m) {
-    return executor != null && ops instanceof FileTableOperations
+  public int appendsExpireBeyond(TableMetadata m) {
+    return executor != null
         && m.booleanProperty(TableProperties.UPKEEP_ENABLED, TableProperties.UPKEEP_ENABLED_DEFAULT)
         ? maxSnapshots(m) : 0;
   }

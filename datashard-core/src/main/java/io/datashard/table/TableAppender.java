@@ -262,7 +262,7 @@ final class TableAppender implements Appender {
    * snapshots leave unreachable ({@link io.datashard.maintenance.Upkeep#appendsExpireBeyond}); 0 otherwise.
    */
   private int expireBeyond() {
-    return upkeep == null ? 0 : upkeep.appendsExpireBeyond(ops, base);
+    return upkeep == null ? 0 : upkeep.appendsExpireBeyond(base);
   }
 
   /** The one place upkeep hears of commits: it only schedules background work, never delays the caller. */

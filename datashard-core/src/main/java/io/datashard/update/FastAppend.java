@@ -55,7 +55,8 @@ public final class FastAppend extends SnapshotProducer {
    * {@code maxSnapshots} of each branch once the version would carry more than that limit plus a quarter. The
    * version then never carries an unbounded backlog while upkeep is busy or behind. The files of the expired
    * snapshots are left in place: the caller hands {@link #expired()} to whoever deletes the ones no snapshot reaches
-   * (automatic upkeep). Nothing is expired when a reference is older than its age limit (upkeep removes those).
+   * (automatic upkeep). Nothing is expired when a reference is older than its age limit or a snapshot to expire has
+   * a statistics file (upkeep's own expiry removes those).
    *
    * @param maxSnapshots the table's {@code write.datashard.upkeep.max-snapshots}; 0 never expires
    * @return this
@@ -131,11 +132,19 @@ public final class FastAppend extends SnapshotProducer {
       long now = System.currentTimeMillis();
       io.datashard.metadata.SnapshotRetention r = io.datashard.metadata.SnapshotRetention.beyondLimit(updated,
           expireBeyond, now);
-      if (!r.expired().isEmpty() && r.expiredRefs().isEmpty()) {
+      if (!r.expired().isEmpty() && r.expiredRefs().isEmpty() && !hasStatistics(updated, r.expired())) {
         updated = updated.withSnapshotsRetained(r.retained(), Math.max(now, updated.lastUpdatedMillis()));
         expired = r.expired();
       }
     }
     return updated;
+  }
+
+  /** Statistics files of expired snapshots are deleted by upkeep's own expiry, which these appends leave them to. */
+  private static boolean hasStatistics(TableMetadata m, List<Snapshot> expired) {
+    java.util.Set<Long> ids = new java.util.HashSet<>();
+    expired.forEach(s -> ids.add(s.snapshotId()));
+    return java.util.stream.Stream.concat(m.statisticsFiles().stream(), m.partitionStatisticsFiles().stream())
+        .anyMatch(f -> ids.contains(f.snapshotId()));
   }
 }
