@@ -109,6 +109,8 @@ public final class CountingS3Proxy implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ConditionalWrites conditionalWrites = ConditionalWrites.PASS;
   private volatile boolean closed;
+  /** A connection to the server idle for longer is not reused (the server may have closed it meanwhile). */
+  private static final long BACKEND_IDLE_REUSE_NANOS = 5_000_000_000L;
 
   private CountingS3Proxy(URI target) throws IOException {
     this.target = target;
@@ -256,6 +258,7 @@ public final class CountingS3Proxy implements AutoCloseable {
 
   private void serve(Socket client) {
     Socket backend = null;
+    long backendUsedNanos = 0;
     try (client) {
       InputStream cin = new BufferedInputStream(client.getInputStream());
       OutputStream cout = client.getOutputStream();
@@ -343,6 +346,14 @@ public final class CountingS3Proxy implements AutoCloseable {
           return;
         }
 
+        if (backend != null && !backend.isClosed()
+            && System.nanoTime() - backendUsedNanos > BACKEND_IDLE_REUSE_NANOS) {
+          // The server closes idle connections (Jetty, after 30 s), and a closed socket looks open until written to:
+          // forwarding on it would cut the client off without an answer, which no real store does to a request it
+          // never received. So a connection idle for a while is replaced, as a client's pool would replace it.
+          sockets.remove(backend);
+          backend.close();
+        }
         if (backend == null || backend.isClosed()) {
           backend = new Socket(target.getHost(), target.getPort());
           backend.setTcpNoDelay(true);
@@ -358,6 +369,7 @@ public final class CountingS3Proxy implements AutoCloseable {
         bout.write(out.toString().getBytes(StandardCharsets.ISO_8859_1));
         bout.write(body);
         bout.flush();
+        backendUsedNanos = System.nanoTime();
 
         List<String> responseHead;
         do {
