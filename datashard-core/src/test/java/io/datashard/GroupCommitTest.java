@@ -62,6 +62,41 @@ class GroupCommitTest {
     }
   }
 
+  /**
+   * A group's leader writes the hint and the tombstones of versions that fell out of the metadata log after it has
+   * acknowledged its group and let the next group publish. Once every appender returned, that work is done all the
+   * same: the hint names the latest version (never an older one written last) and every version that fell out of
+   * the log is a tombstone.
+   */
+  @Test
+  void onceTheAppendersReturnedTheHintNamesTheLatestVersionAndFallenOutVersionsAreTombstones() throws Exception {
+    Map<String, String> props = Map.of(TableProperties.UPKEEP_ENABLED, "false",
+        TableProperties.METADATA_DELETE_AFTER_COMMIT, "true",
+        TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "3");
+    try (Warehouse wh = Warehouse.local(dir)) {
+      wh.createTable("shared", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), props);
+      Map<Long, Long> ackedIn = run(wh, THREADS, APPENDS);
+      assertThat(ackedIn).hasSize(THREADS * APPENDS);
+      // read before loading the table: a load heals a stale hint
+      String hint = java.nio.file.Files.readString(dir.resolve("shared").resolve("metadata")
+          .resolve("version-hint.text"));
+      Table t = wh.loadTable("shared");
+      io.datashard.commit.FileTableOperations ops =
+          (io.datashard.commit.FileTableOperations) io.datashard.update.TableInternals.of(t).operations();
+      int latest = ops.refresh().version();
+      assertThat(latest).as("versions").isGreaterThan(5);
+      assertThat(hint).as("the hint").isEqualTo(Integer.toString(latest));
+      io.datashard.commit.VersionFiles versions = ops.versionFiles();
+      for (int v = 1; v <= latest - 4; v++) {
+        assertThat(versions.read(v).tombstone()).as("version %d of %d", v, latest).isNotNull();
+      }
+      for (int v = latest - 3; v <= latest; v++) {
+        assertThat(versions.read(v).tombstone()).as("version %d of %d", v, latest).isNull();
+      }
+      assertThat(TestSchemas.ids(t.scan())).hasSize(THREADS * APPENDS).doesNotHaveDuplicates();
+    }
+  }
+
   @Test
   void rowsWaitingForTheGroupAreCopiedWhenAddedSoThatTheCallerMayReuseItsObjects() {
     Schema schema = Schema.builder()

@@ -30,6 +30,8 @@ import io.datashard.storage.StorageBackend;
 public final class FileTableOperations implements TableOperations {
   private final VersionFiles versions;
   private volatile TableMetadata current;
+  /** Per thread: where a commit puts its hint and tombstone writes instead of doing them ({@link #deferringHousekeeping}). */
+  private final ThreadLocal<java.util.List<Runnable>> deferredHousekeeping = new ThreadLocal<>();
 
   /**
    * @param storage where the table lives
@@ -140,16 +142,67 @@ public final class FileTableOperations implements TableOperations {
     }
     TableMetadata committed = updated.withFile(versions.file(version), version);
     current = committed;
-    versions.writeHint(version);
+    java.util.Set<String> dropped = new java.util.LinkedHashSet<>();
     if (committed.booleanProperty(io.datashard.TableProperties.METADATA_DELETE_AFTER_COMMIT, false)) {
       // Versions that fell out of the bounded metadata log become tombstones (never deleted).
-      java.util.Set<String> dropped = new java.util.LinkedHashSet<>();
       base.metadataLog().forEach(e -> dropped.add(e.file()));
       committed.metadataLog().forEach(e -> dropped.remove(e.file()));
       dropped.remove(committed.metadataFileLocation());
+    }
+    Runnable housekeeping = () -> {
+      versions.writeHint(version);
       versions.retire(dropped);
+    };
+    java.util.List<Runnable> deferred = deferredHousekeeping.get();
+    if (deferred != null) {
+      deferred.add(housekeeping);
+    } else {
+      housekeeping.run();
     }
     return committed;
+  }
+
+  /**
+   * Runs {@code commits} on the calling thread with the housekeeping of each successful commit (the advisory hint,
+   * the tombstones of versions that fell out of the metadata log) held back, and returns that housekeeping for the
+   * caller to run once it no longer holds others up: a group commit acknowledges its callers and lets the next group
+   * publish first. Neither is needed for correctness (a reader finds versions past a stale hint; a version not yet
+   * a tombstone is only bytes); both must still run, or the hint goes stale and old versions stay whole.
+   *
+   * @param commits the work that commits through this handle
+   * @param <T> its result
+   * @return its result and the held-back housekeeping (possibly empty)
+   */
+  public <T> Deferred<T> deferringHousekeeping(java.util.function.Supplier<T> commits) {
+    java.util.List<Runnable> held = new java.util.ArrayList<>();
+    java.util.List<Runnable> outer = deferredHousekeeping.get();
+    deferredHousekeeping.set(held);
+    try {
+      return new Deferred<>(commits.get(), held);
+    } catch (RuntimeException | Error e) {
+      held.forEach(Runnable::run); // whatever did commit before the failure is housekept now
+      throw e;
+    } finally {
+      if (outer == null) {
+        deferredHousekeeping.remove();
+      } else {
+        deferredHousekeeping.set(outer);
+      }
+    }
+  }
+
+  /**
+   * What {@link #deferringHousekeeping} returns.
+   *
+   * @param result the commits' result
+   * @param housekeeping what they held back, to run in order
+   * @param <T> the result's type
+   */
+  public record Deferred<T>(T result, java.util.List<Runnable> housekeeping) {
+    /** Runs the held-back housekeeping (each step logs its own failures and never throws). */
+    public void runHousekeeping() {
+      housekeeping.forEach(Runnable::run);
+    }
   }
 
   /** Writes the advisory hint; failures are logged, never raised (readers do not depend on it). */

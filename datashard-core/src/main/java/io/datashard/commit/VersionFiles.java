@@ -34,6 +34,10 @@ public final class VersionFiles {
   private final String tableName;
   private final String tableLocation;
 
+  private final Object hintLock = new Object();
+  /** The highest version this instance hinted. */
+  private int hinted;
+
   /**
    * @param storage where the table lives
    * @param tableName the table's name (for messages)
@@ -273,6 +277,18 @@ public final class VersionFiles {
 
   /** Writes the advisory hint; failures are logged, never raised (readers do not depend on it). */
   public void writeHint(int version) {
+    synchronized (hintLock) {
+      // Never backwards from this instance: a group commit's leader writes its hint after the next group may have
+      // published (and hinted) a newer version.
+      if (version < hinted) {
+        return;
+      }
+      writeHintNow(version);
+      hinted = version;
+    }
+  }
+
+  private void writeHintNow(int version) {
     try {
       // No newline: the form DuckDB's and Iceberg's Hadoop readers expect.
       // Advisory, so not forced to disk: a hint lost in a crash only makes readers list metadata/.

@@ -2,6 +2,7 @@ package io.datashard.table;
 
 import io.datashard.Schema;
 import io.datashard.Snapshot;
+import io.datashard.commit.FileTableOperations;
 import io.datashard.commit.TableOperations;
 import io.datashard.metadata.DataFile;
 import io.datashard.metadata.TableMetadata;
@@ -29,6 +30,10 @@ import java.util.UUID;
  * small under many small appends, at the price of time travel at the granularity of groups rather than single
  * appends; {@link io.datashard.TableProperties#WRITE_GROUP_COMMIT} off gives every append its own snapshot. Shared
  * by every {@link io.datashard.Table} handle a {@link io.datashard.Warehouse} opens on the table. Thread-safe.
+ *
+ * <p>The leader writes the group's housekeeping (the advisory hint, the tombstones of versions that fell out of the
+ * metadata log; {@link FileTableOperations#deferringHousekeeping}) after the group is acknowledged and the slot is
+ * free, so that the next group publishes meanwhile; the leader itself returns once it is written.
  */
 public final class GroupCommit implements io.datashard.commit.CommitGate {
   private final Object lock = new Object();
@@ -163,13 +168,17 @@ public final class GroupCommit implements io.datashard.commit.CommitGate {
           interrupted |= lingerForOthers();
           group = takeGroupOf(mine);
         }
+        FileTableOperations.Deferred<Snapshot> housekeeping = null;
         try {
-          commitGroup(group);
+          housekeeping = commitGroup(group);
         } finally {
           synchronized (lock) {
             committing = false;
             lock.notifyAll();
           }
+        }
+        if (housekeeping != null) {
+          housekeeping.runHousekeeping(); // the group is acknowledged and the next one may publish meanwhile
         }
       }
     } finally {
@@ -228,7 +237,8 @@ public final class GroupCommit implements io.datashard.commit.CommitGate {
     return group;
   }
 
-  private void commitGroup(List<Pending> group) {
+  /** @return the group's held-back housekeeping, for the leader to run once the slot is free; or null */
+  private FileTableOperations.Deferred<Snapshot> commitGroup(List<Pending> group) {
     long started = System.nanoTime();
     List<Pending> withRows = group.stream().filter(p -> p.rows != null).toList();
     List<DataFile> written = List.of();
@@ -246,6 +256,7 @@ public final class GroupCommit implements io.datashard.commit.CommitGate {
     TableMetadata after = null;
     List<Snapshot> expired = List.of();
     Pending reclaimer = null;
+    FileTableOperations.Deferred<Snapshot> housekeeping = null;
     RuntimeException failure = null;
     if (!committed.isEmpty()) {
       Pending leader = committed.get(0);
@@ -263,7 +274,14 @@ public final class GroupCommit implements io.datashard.commit.CommitGate {
         p.dataFiles.forEach(append::appendFile);
       }
       try {
-        snapshot = append.commit(); // deletes every file of the group itself when it fails
+        if (ops instanceof FileTableOperations fileOps) {
+          // The hint and the tombstones wait until the group is acknowledged and the next group may publish.
+          FileTableOperations.Deferred<Snapshot> d = fileOps.deferringHousekeeping(append::commit);
+          snapshot = d.result();
+          housekeeping = d;
+        } else {
+          snapshot = append.commit(); // deletes every file of the group itself when it fails
+        }
         after = ops.current();
         expired = append.expired();
         reclaimer = leader;
@@ -286,6 +304,7 @@ public final class GroupCommit implements io.datashard.commit.CommitGate {
         p.done = true;
       }
     }
+    return housekeeping;
   }
 
   /** Writes the rows of every caller in {@code withRows} into new data files; on failure deletes them and throws. */
