@@ -207,6 +207,7 @@ public final class Upkeep {
    */
   private void reclaim(TableOperations ops) {
     TableOperations own = null;
+    TableFiles files = null;
     while (true) {
       List<Snapshot> batch;
       synchronized (lock) {
@@ -219,10 +220,12 @@ public final class Upkeep {
         unreclaimed.clear();
       }
       try {
-        own = own == null ? own(ops) : own;
+        if (own == null) {
+          own = own(ops);
+          files = new TableFiles(own.storage(), own.tableLocation());
+        }
         TableMetadata latest = own.refresh();
-        io.datashard.ExpireSnapshots.Result r = SnapshotExpiry.deleteUnreachable(
-            new TableFiles(own.storage(), own.tableLocation()), latest, batch);
+        io.datashard.ExpireSnapshots.Result r = SnapshotExpiry.deleteUnreachable(files, latest, batch);
         LOG.debug("table {}: deleted {} files of {} snapshots expired by appends", ops.tableName(),
             r.deletedDataFiles().size() + r.deletedManifests().size() + r.deletedManifestLists().size(), batch.size());
       } catch (RuntimeException | Error e) {
@@ -281,8 +284,7 @@ public final class Upkeep {
 
   /** More snapshots than the limit plus a quarter (so that expiry commits in batches, not after every append). */
   private static boolean overSnapshotLimit(TableMetadata m) {
-    int max = maxSnapshots(m);
-    return m.snapshots().size() > max + Math.max(1, max / 4);
+    return io.datashard.metadata.SnapshotRetention.overLimit(m, maxSnapshots(m));
   }
 
   private void runScheduled(TableOperations ops, TableFiles files) {

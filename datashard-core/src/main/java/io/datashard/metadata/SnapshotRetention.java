@@ -113,6 +113,18 @@ public record SnapshotRetention(List<Snapshot> retained, List<Snapshot> expired,
   }
 
   /**
+   * Whether a version carries more snapshots than automatic upkeep's limit plus a quarter: the point at which the
+   * count rule ({@link #beyondLimit}) is applied, so that snapshots expire in batches, not after every append.
+   *
+   * @param m the table version
+   * @param maxSnapshots the limit ({@code write.datashard.upkeep.max-snapshots})
+   * @return whether the rule is due
+   */
+  public static boolean overLimit(TableMetadata m, int maxSnapshots) {
+    return m.snapshots().size() > maxSnapshots + Math.max(1, maxSnapshots / 4);
+  }
+
+  /**
    * The count rule of automatic upkeep: every branch keeps its newest {@code maxSnapshots} ancestors (and what its
    * own settings keep); everything older goes.
    *

@@ -128,7 +128,7 @@ public final class FastAppend extends SnapshotProducer {
     SnapshotSummary.carryTotalSize(summary, parent, addedBytes);
     TableMetadata updated = base.withSnapshotOnBranch(newSnapshot(base, parent, seq, list, summary, rowIds), branch);
     expired = List.of();
-    if (expireBeyond > 0 && updated.snapshots().size() > expireBeyond + Math.max(1, expireBeyond / 4)) {
+    if (expireBeyond > 0 && io.datashard.metadata.SnapshotRetention.overLimit(updated, expireBeyond)) {
       long now = System.currentTimeMillis();
       io.datashard.metadata.SnapshotRetention r = io.datashard.metadata.SnapshotRetention.beyondLimit(updated,
           expireBeyond, now);
