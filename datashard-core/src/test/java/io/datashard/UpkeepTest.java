@@ -35,6 +35,72 @@ class UpkeepTest {
       TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "5",
       TableProperties.WRITE_GROUP_COMMIT, "false");
 
+  /**
+   * Local storage whose reads, existence checks and deletes made by upkeep's threads, of the locations {@code held}
+   * accepts, wait until {@link #release()}; every other call goes straight through.
+   */
+  static final class UpkeepHeldStorage extends ForwardingStorageBackend {
+    private final java.util.function.Predicate<String> held;
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicBoolean reached = new AtomicBoolean();
+
+    UpkeepHeldStorage(Path root, java.util.function.Predicate<String> held) {
+      super(new LocalStorageBackend(root));
+      this.held = held;
+    }
+
+    /** @return whether an upkeep thread has been held */
+    boolean reached() {
+      return reached.get();
+    }
+
+    /** Lets every held call, and all later ones, through. */
+    void release() {
+      release.countDown();
+    }
+
+    private void gate(String location) {
+      if (held.test(location) && Thread.currentThread().getName().startsWith(Upkeep.THREAD_PREFIX)) {
+        reached.set(true);
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    @Override
+    public byte[] readAll(String location) {
+      gate(location);
+      return super.readAll(location);
+    }
+
+    @Override
+    public boolean exists(String location) {
+      gate(location);
+      return super.exists(location);
+    }
+
+    @Override
+    public io.datashard.storage.InputFile newInputFile(String location) {
+      gate(location);
+      return super.newInputFile(location);
+    }
+
+    @Override
+    public io.datashard.storage.InputFile newInputFile(String location, long length) {
+      gate(location);
+      return super.newInputFile(location, length);
+    }
+
+    @Override
+    public void delete(String location) {
+      gate(location);
+      super.delete(location);
+    }
+  }
+
   @Test
   void upkeepKeepsATableOfSingleRowAppendsSmall() throws Exception {
     try (Warehouse wh = Warehouse.local(dir)) {
@@ -130,33 +196,8 @@ class UpkeepTest {
 
   @Test
   void theAcknowledgementDoesNotWaitForUpkeep() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicBoolean upkeepBlocked = new AtomicBoolean();
     // Any storage call made by an upkeep thread waits until the test releases it.
-    StorageBackend gated = new ForwardingStorageBackend(new LocalStorageBackend(dir)) {
-      private void gate() {
-        if (Thread.currentThread().getName().startsWith(Upkeep.THREAD_PREFIX)) {
-          upkeepBlocked.set(true);
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-      }
-
-      @Override
-      public byte[] readAll(String location) {
-        gate();
-        return super.readAll(location);
-      }
-
-      @Override
-      public boolean exists(String location) {
-        gate();
-        return super.exists(location);
-      }
-    };
+    UpkeepHeldStorage gated = new UpkeepHeldStorage(dir, location -> true);
     try (Warehouse wh = Warehouse.of(gated)) {
       wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), TIGHT);
       Table t = wh.loadTable("t");
@@ -165,9 +206,9 @@ class UpkeepTest {
         Snapshot s = t.appendRecords(List.of(TestSchemas.event(i, "e", 1.0)));
         assertThat(s).isNotNull(); // acknowledged while upkeep, if started, is held at its first storage call
       }
-      assertThat(upkeepBlocked.get()).as("upkeep was scheduled and is stuck on its own thread").isTrue();
+      assertThat(gated.reached()).as("upkeep was scheduled and is stuck on its own thread").isTrue();
       assertThat(upkeep.runs()).as("no run finished before the appends were acknowledged").isZero();
-      release.countDown();
+      gated.release();
       assertThat(upkeep.awaitIdle(60_000)).isTrue();
       assertThat(upkeep.runs()).isPositive();
       assertThat(upkeep.lastThread()).startsWith(Upkeep.THREAD_PREFIX)
@@ -182,33 +223,8 @@ class UpkeepTest {
    */
   @Test
   void snapshotsAreExpiredWhileARunIsBusyCompacting() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicBoolean compactionHeld = new AtomicBoolean();
     // Upkeep's reads of data files (only compaction reads them) wait until the test releases them.
-    StorageBackend gated = new ForwardingStorageBackend(new LocalStorageBackend(dir)) {
-      private void gate(String location) {
-        if (location.endsWith(".parquet") && Thread.currentThread().getName().startsWith(Upkeep.THREAD_PREFIX)) {
-          compactionHeld.set(true);
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-      }
-
-      @Override
-      public io.datashard.storage.InputFile newInputFile(String location) {
-        gate(location);
-        return super.newInputFile(location);
-      }
-
-      @Override
-      public io.datashard.storage.InputFile newInputFile(String location, long length) {
-        gate(location);
-        return super.newInputFile(location, length);
-      }
-    };
+    UpkeepHeldStorage gated = new UpkeepHeldStorage(dir, location -> location.endsWith(".parquet"));
     Map<String, String> props = Map.of(
         TableProperties.UPKEEP_ENABLED, "true",
         TableProperties.UPKEEP_MAX_SNAPSHOTS, "4",
@@ -223,10 +239,10 @@ class UpkeepTest {
           t.appendRecords(List.of(TestSchemas.event(i, "e", 1.0)));
         }
         long until = System.currentTimeMillis() + 20_000;
-        while (!compactionHeld.get() && System.currentTimeMillis() < until) {
+        while (!gated.reached() && System.currentTimeMillis() < until) {
           Thread.sleep(10);
         }
-        assertThat(compactionHeld.get()).as("a run started compacting the 4 small files").isTrue();
+        assertThat(gated.reached()).as("a run started compacting the 4 small files").isTrue();
         for (long i = 4; i < 34; i++) {
           t.appendRecords(List.of(TestSchemas.event(i, "e", 1.0)));
         }
@@ -238,7 +254,7 @@ class UpkeepTest {
             .isLessThanOrEqualTo(5);
         assertThat(upkeep.runs()).as("the run itself is still held in its compaction").isZero();
       } finally {
-        release.countDown();
+        gated.release();
       }
       assertThat(upkeep.awaitIdle(60_000)).isTrue();
       assertThat(TestSchemas.ids(t.refresh().scan())).hasSize(34).doesNotHaveDuplicates();
@@ -255,44 +271,7 @@ class UpkeepTest {
    */
   @Test
   void anAppendsVersionExpiresBeyondTheLimitWhileUpkeepIsHeld() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicBoolean upkeepHeld = new AtomicBoolean();
-    StorageBackend gated = new ForwardingStorageBackend(new LocalStorageBackend(dir)) {
-      private void gate() {
-        if (Thread.currentThread().getName().startsWith(Upkeep.THREAD_PREFIX)) {
-          upkeepHeld.set(true);
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-      }
-
-      @Override
-      public io.datashard.storage.InputFile newInputFile(String location) {
-        gate();
-        return super.newInputFile(location);
-      }
-
-      @Override
-      public io.datashard.storage.InputFile newInputFile(String location, long length) {
-        gate();
-        return super.newInputFile(location, length);
-      }
-
-      @Override
-      public byte[] readAll(String location) {
-        gate();
-        return super.readAll(location);
-      }
-
-      @Override
-      public void delete(String location) {
-        gate();
-        super.delete(location);
-      }
-    };
+    UpkeepHeldStorage gated = new UpkeepHeldStorage(dir, location -> true);
     Map<String, String> props = Map.of(
         TableProperties.UPKEEP_ENABLED, "true",
         TableProperties.UPKEEP_MAX_SNAPSHOTS, "4",
@@ -326,12 +305,12 @@ class UpkeepTest {
         });
         assertThat(expiredLists).as("snapshots the appends expired").hasSizeGreaterThan(25);
         assertThat(upkeep.runs()).as("upkeep did nothing yet").isZero();
-        assertThat(upkeepHeld.get()).as("upkeep was asked to delete their files").isTrue();
+        assertThat(gated.reached()).as("upkeep was asked to delete their files").isTrue();
         for (String list : expiredLists) {
           assertThat(gated.exists(list)).as("their files stay until upkeep deletes them: " + list).isTrue();
         }
       } finally {
-        release.countDown();
+        gated.release();
       }
       assertThat(upkeep.awaitIdle(60_000)).isTrue();
       assertThat(upkeep.reclaimedSnapshots()).isGreaterThanOrEqualTo(expiredLists.size());
