@@ -166,6 +166,22 @@ public final class TableProperties {
   public static final long UPKEEP_MAX_DURATION_MS_DEFAULT = 30_000;
 
   /**
+   * How long an expired version tombstone stands before upkeep (and {@link Table#maintain()}) removes it, in
+   * milliseconds; 0 or less, or absent: never. A table keeps one small tombstone per version it ever published until
+   * then (docs/operations.md, "Automatic upkeep"); removing them keeps the number of names in {@code metadata/}
+   * bounded by the versions published within this age. Values below twice the writers' base age (60 s) are raised to
+   * it. New tables with automatic upkeep get {@link #UPKEEP_REMOVE_TOMBSTONES_AFTER_MS_DEFAULT} set explicitly; set it
+   * on an existing table only once every process that writes it runs a DataShard release of 2026-12-05 or later
+   * (earlier releases do not bound how old a base they publish on; docs/concurrency.md, "Removing old tombstones").
+   */
+  public static final String UPKEEP_REMOVE_TOMBSTONES_AFTER_MS = "write.datashard.upkeep.remove-tombstones-after-ms";
+  /**
+   * 10 minutes: far beyond how long a request to an object store can be under way (retries included), which a
+   * removed name's safety also depends on.
+   */
+  public static final long UPKEEP_REMOVE_TOMBSTONES_AFTER_MS_DEFAULT = 600_000;
+
+  /**
    * Upkeep and {@link Table#maintain()} log a warning when the metadata a reader loads to plan a scan (the current
    * version file, its manifest list and manifests) grows past this many bytes. Default 64 MiB.
    */
@@ -174,8 +190,9 @@ public final class TableProperties {
 
   /**
    * The properties a new table is created with: {@code properties}, plus
-   * {@code write.metadata.previous-versions-max=}{@value #UPKEEP_PREVIOUS_VERSIONS_MAX_DEFAULT} when automatic upkeep
-   * is on ({@link #UPKEEP_ENABLED}, on unless set to false) and the properties do not set it. Used by every door
+   * {@code write.metadata.previous-versions-max=}{@value #UPKEEP_PREVIOUS_VERSIONS_MAX_DEFAULT} and
+   * {@code write.datashard.upkeep.remove-tombstones-after-ms=}{@value #UPKEEP_REMOVE_TOMBSTONES_AFTER_MS_DEFAULT}
+   * when automatic upkeep is on ({@link #UPKEEP_ENABLED}, on unless set to false) and the properties do not set them. Used by every door
    * that creates tables (the library, the Iceberg catalog, the REST server), so that they agree.
    *
    * @param properties the properties asked for
@@ -185,6 +202,7 @@ public final class TableProperties {
     java.util.Map<String, String> out = new java.util.HashMap<>(properties);
     if (booleanValue(properties, UPKEEP_ENABLED, UPKEEP_ENABLED_DEFAULT)) {
       out.putIfAbsent(METADATA_PREVIOUS_VERSIONS_MAX, Integer.toString(UPKEEP_PREVIOUS_VERSIONS_MAX_DEFAULT));
+      out.putIfAbsent(UPKEEP_REMOVE_TOMBSTONES_AFTER_MS, Long.toString(UPKEEP_REMOVE_TOMBSTONES_AFTER_MS_DEFAULT));
     }
     return out;
   }

@@ -3,6 +3,7 @@ package io.datashard;
 import io.datashard.catalog.TableCatalog;
 import io.datashard.catalog.TableCatalogProvider;
 import io.datashard.commit.FileTableOperations;
+import io.datashard.commit.VersionFiles;
 import io.datashard.commit.TableOperations;
 import io.datashard.metadata.TableMetadata;
 import io.datashard.storage.LocalStorageBackend;
@@ -51,6 +52,10 @@ public final class Warehouse implements AutoCloseable {
   private final io.datashard.encryption.KeyManagementClient keyManagement;
   /** Whether {@link #close()} closes {@link #keyManagement} (it came from the environment). */
   private final boolean ownsKeyManagement;
+  private static final java.time.Duration DEFAULT_BASE_MAX_AGE =
+      java.time.Duration.ofMillis(VersionFiles.BASE_MAX_AGE_MS);
+  /** How long a sighting of a version lets a writer publish the next one ({@link #withBaseMaxAge}). */
+  private final java.time.Duration baseMaxAge;
 
   /** Group commit per table location, shared by every handle this warehouse opens on the table. */
   private final java.util.concurrent.ConcurrentHashMap<String, io.datashard.table.GroupCommit> groupCommits =
@@ -64,19 +69,44 @@ public final class Warehouse implements AutoCloseable {
   private boolean closed;
 
   private Warehouse(StorageBackend storage) {
-    this(storage, null, null, false);
+    this(storage, null, null, false, DEFAULT_BASE_MAX_AGE);
   }
 
   private Warehouse(TableCatalog catalog) {
-    this(null, catalog, null, false);
+    this(null, catalog, null, false, DEFAULT_BASE_MAX_AGE);
   }
 
   private Warehouse(StorageBackend storage, TableCatalog catalog,
-      io.datashard.encryption.KeyManagementClient keyManagement, boolean ownsKeyManagement) {
+      io.datashard.encryption.KeyManagementClient keyManagement, boolean ownsKeyManagement,
+      java.time.Duration baseMaxAge) {
     this.storage = storage;
     this.catalog = catalog;
     this.keyManagement = keyManagement;
     this.ownsKeyManagement = ownsKeyManagement;
+    this.baseMaxAge = baseMaxAge;
+  }
+
+  /**
+   * Returns a warehouse on the same storage whose writers publish a version only within {@code baseMaxAge} of seeing
+   * the version before it as table metadata, instead of {@value VersionFiles#BASE_MAX_AGE_MS} ms. For tests of the
+   * commit protocol's timing, and for deployments where every process that writes the warehouse's tables uses the
+   * same shorter bound: tombstone removal ({@link TableProperties#UPKEEP_REMOVE_TOMBSTONES_AFTER_MS}) waits for twice
+   * the bound of the process that removes, and is safe only if no writer uses a longer one
+   * (docs/concurrency.md, "Removing old tombstones"). Use the returned warehouse in place of this one.
+   *
+   * @param baseMaxAge the bound, more than zero
+   * @return the warehouse with that bound
+   */
+  public Warehouse withBaseMaxAge(java.time.Duration baseMaxAge) {
+    requireFiles("a base age");
+    if (baseMaxAge.isNegative() || baseMaxAge.isZero()) {
+      throw new ValidationException("the base age must be more than zero, not " + baseMaxAge);
+    }
+    return new Warehouse(storage, catalog, keyManagement, false, baseMaxAge);
+  }
+
+  private FileTableOperations fileOps(String name, String location) {
+    return new FileTableOperations(new VersionFiles(storage, name, location, baseMaxAge));
   }
 
   /**
@@ -89,7 +119,8 @@ public final class Warehouse implements AutoCloseable {
    * @return the warehouse with key management
    */
   public Warehouse withKeyManagement(io.datashard.encryption.KeyManagementClient client) {
-    return new Warehouse(storage, catalog, java.util.Objects.requireNonNull(client, "client"), false);
+    return new Warehouse(storage, catalog, java.util.Objects.requireNonNull(client, "client"), false,
+        baseMaxAge);
   }
 
   /** @return the key-management client of this warehouse's encrypted tables, or null */
@@ -157,7 +188,7 @@ public final class Warehouse implements AutoCloseable {
   public static Warehouse fromEnvironment(Map<String, String> env) {
     io.datashard.encryption.KeyManagementClient keys = io.datashard.encryption.KeyManagement.fromEnvironment(env);
     Warehouse w = storageFromEnvironment(env);
-    return keys == null ? w : new Warehouse(w.storage, w.catalog, keys, true);
+    return keys == null ? w : new Warehouse(w.storage, w.catalog, keys, true, w.baseMaxAge);
   }
 
   private static Warehouse storageFromEnvironment(Map<String, String> env) {
@@ -207,7 +238,7 @@ public final class Warehouse implements AutoCloseable {
   public Warehouse withReadCache(Path directory, long maxBytes) {
     requireFiles("a read cache");
     return new Warehouse(new io.datashard.storage.CachingStorageBackend(storage, directory, maxBytes), null,
-        keyManagement, false);
+        keyManagement, false, baseMaxAge);
   }
 
   /**
@@ -269,7 +300,7 @@ public final class Warehouse implements AutoCloseable {
           keyManagement);
     }
     String location = tableLocation(name);
-    FileTableOperations ops = new FileTableOperations(storage, name, location);
+    FileTableOperations ops = fileOps(name, location);
     TableMetadata created = ops.create(TableMetadata.newTable(location, schema, spec, properties,
         System.currentTimeMillis()));
     if (created == null) {
@@ -314,7 +345,7 @@ public final class Warehouse implements AutoCloseable {
       return new TableHandle(name, loaded, groupCommit(loaded.tableLocation()), upkeep(loaded.tableLocation()),
           keyManagement);
     }
-    TableOperations ops = new FileTableOperations(storage, name, tableLocation(name));
+    TableOperations ops = fileOps(name, tableLocation(name));
     ops.refresh();
     return new TableHandle(name, ops, groupCommit(ops.tableLocation()), upkeep(ops.tableLocation()), keyManagement);
   }
@@ -358,12 +389,11 @@ public final class Warehouse implements AutoCloseable {
     if (catalog != null) {
       return catalog.drop(name);
     }
-    return new FileTableOperations(storage, name, tableLocation(name)).drop();
+    return fileOps(name, tableLocation(name)).drop();
   }
 
   private boolean hasAnyVersion(String tableLocation) {
-    return new FileTableOperations(storage, tableLocation.substring(tableLocation.lastIndexOf('/') + 1), tableLocation)
-        .exists();
+    return fileOps(tableLocation.substring(tableLocation.lastIndexOf('/') + 1), tableLocation).exists();
   }
 
   /** @return where table {@code name} lives */

@@ -228,4 +228,116 @@ public abstract class StaleHandleScenarios {
       assertThat(ids(wh.loadTable("t"))).containsExactlyElementsOf(expected);
     }
   }
+
+  /** A short base age, so that tombstones may be removed within a test: 50 ms, removal after 150 ms. */
+  static final Duration SHORT_BASE_AGE = Duration.ofMillis(50);
+  static final Map<String, String> REMOVING_TOMBSTONES = Map.of(
+      TableProperties.METADATA_DELETE_AFTER_COMMIT, "true",
+      TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "2",
+      TableProperties.UPKEEP_REMOVE_TOMBSTONES_AFTER_MS, "150");
+
+  static boolean versionNameExists(Warehouse wh, int version) {
+    return wh.storage().exists(wh.tableLocation("t") + "/metadata/v" + version + ".metadata.json");
+  }
+
+  /** Appends until the names up to {@code version} are removed (S3 stores times to the second: a few seconds). */
+  static void appendUntilRemoved(Warehouse wh, Table writer, List<Long> expected, int version) throws Exception {
+    long id = 5000;
+    for (int round = 0; round < 40 && versionNameExists(wh, version); round++) {
+      Thread.sleep(200);
+      append(writer, id);
+      expected.add(id++);
+      writer.maintain();
+    }
+    for (int v = 1; v <= version; v++) {
+      assertThat(versionNameExists(wh, v)).as("v%d removed", v).isFalse();
+    }
+  }
+
+  /**
+   * A handle that saw its version long ago appends after old tombstones were removed, including the name after its
+   * version: it looks again instead of publishing that name, and its append lands once on top. A reader on such a
+   * handle finds the latest version.
+   */
+  @Test
+  void staleWriterAfterOldTombstonesWereRemovedLosesNothing() throws Exception {
+    try (Warehouse wh = newWarehouse().withBaseMaxAge(SHORT_BASE_AGE)) {
+      wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), REMOVING_TOMBSTONES);
+      Table stale = wh.loadTable("t");
+      Table staleReader = wh.loadTable("t");
+      Table writer = wh.loadTable("t");
+      List<Long> expected = new ArrayList<>();
+      for (long i = 0; i < 6; i++) {
+        append(writer, i);
+        expected.add(i);
+      }
+      appendUntilRemoved(wh, writer, expected, 2); // v2: the name after the stale handles' version
+
+      assertThat(staleReader.refresh().rowCount()).isEqualTo(expected.size());
+      append(stale, 4242);
+      expected.add(4242L);
+      expected.sort(null);
+      assertThat(versionNameExists(wh, 2)).as("never published again").isFalse();
+      assertThat(ids(wh.loadTable("t"))).containsExactlyElementsOf(expected);
+      Table fresh = wh.loadTable("t");
+      Snapshot s = fresh.currentSnapshot();
+      assertThat(s.summary().get("total-records")).isEqualTo(Integer.toString(expected.size()));
+    }
+  }
+
+  /** Concurrent writers while tombstones are removed as fast as the protocol allows: each append exactly once. */
+  @Test
+  void concurrentWritersWithTombstoneRemovalLoseNothing() throws Exception {
+    try (Warehouse wh = newWarehouse().withBaseMaxAge(SHORT_BASE_AGE)) {
+      wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), REMOVING_TOMBSTONES);
+      int writers = 4;
+      int each = 15;
+      List<Thread> threads = new ArrayList<>();
+      List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+      java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+      for (int w = 0; w < writers; w++) {
+        long base = w * 1000L;
+        threads.add(new Thread(() -> {
+          try {
+            Table t = wh.loadTable("t"); // one handle: between its appends its sighting grows old
+            java.util.Random random = new java.util.Random(base);
+            for (int i = 0; i < each; i++) {
+              Thread.sleep(random.nextInt(120));
+              append(t, base + i);
+            }
+          } catch (Throwable e) {
+            failures.add(e);
+          }
+        }));
+      }
+      Thread remover = new Thread(() -> {
+        try {
+          Table t = wh.loadTable("t");
+          while (!done.get()) {
+            t.maintain();
+            Thread.sleep(30);
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      });
+      threads.forEach(Thread::start);
+      remover.start();
+      for (Thread t : threads) {
+        t.join();
+      }
+      done.set(true);
+      remover.join();
+      assertThat(failures).isEmpty();
+      List<Long> expected = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        for (int i = 0; i < each; i++) {
+          expected.add(w * 1000L + i);
+        }
+      }
+      appendUntilRemoved(wh, wh.loadTable("t"), expected, 1);
+      expected.sort(null);
+      assertThat(ids(wh.loadTable("t"))).containsExactlyElementsOf(expected);
+    }
+  }
 }

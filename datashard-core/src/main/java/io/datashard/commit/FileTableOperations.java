@@ -15,12 +15,13 @@ import io.datashard.storage.StorageBackend;
  * missing or unreadable), then probes {@code v<N+1>}, {@code v<N+2>}... until one is absent; the highest existing
  * version is current. A commit is the exclusive creation of {@code v<N+1>.metadata.json}: nothing else.
  *
- * <p><b>No version is published twice.</b> A version name, once created, never becomes absent again: versions
- * that fall out of the kept history are overwritten in place by a {@link VersionTombstone} (an atomic replace,
- * so the name is occupied at every instant), never deleted, and dropping a table publishes a
- * {@link VersionTombstone.Kind#DROPPED DROPPED} tombstone as its last version. So the versions of a location are
- * always exactly {@code v1..vL}, a writer on any stale base finds its target taken and rebuilds on the latest
- * version, and every version is built on the one before it. See {@code docs/concurrency.md}.
+ * <p><b>No version is published twice.</b> A version name is not free again while any writer could still create
+ * it: versions that fall out of the kept history are overwritten in place by a {@link VersionTombstone} (an atomic
+ * replace, so the name is occupied at every instant), dropping a table publishes a
+ * {@link VersionTombstone.Kind#DROPPED DROPPED} tombstone as its last version, and an old tombstone is removed only
+ * long after any writer may still publish on the version before it ({@link VersionFiles#create},
+ * {@link VersionFiles#removeTombstones}). So a writer on any stale base finds its target taken and rebuilds on the
+ * latest version, and every version is built on the one before it. See {@code docs/concurrency.md}.
  *
  * <p>Everything about version names (finding, reading, creating, tombstones) lives in {@link VersionFiles};
  * this class adds DataShard's metadata model on top.
@@ -39,7 +40,17 @@ public final class FileTableOperations implements TableOperations {
    * @param tableLocation the table's root location
    */
   public FileTableOperations(StorageBackend storage, String tableName, String tableLocation) {
-    this.versions = new VersionFiles(storage, tableName, tableLocation);
+    this(new VersionFiles(storage, tableName, tableLocation));
+  }
+
+  /** @param versions the table's version files (with their timing) */
+  public FileTableOperations(VersionFiles versions) {
+    this.versions = versions;
+  }
+
+  /** @return a new handle on the same table with the same timing, which has seen nothing yet */
+  public FileTableOperations reopen() {
+    return new FileTableOperations(new VersionFiles(storage(), tableName(), tableLocation(), versions.baseMaxAge()));
   }
 
   @Override
@@ -83,7 +94,7 @@ public final class FileTableOperations implements TableOperations {
     if (found == null) {
       throw new TableNotFoundException(tableName(), tableLocation());
     }
-    if (known != null && found.version() == known.version()) {
+    if (known != null && found.version() == known.version() && found.confirmed()) {
       return known;
     }
     VersionFiles.Current cur = versions.readCurrent(found.version());

@@ -14,12 +14,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The version files of one table location, whatever metadata model reads them: finding the latest version,
- * reading one, publishing the next by exclusive create (resolving unknown outcomes), the advisory hint, and the
- * rule that a version name is never freed ({@link VersionTombstone}). DataShard's own {@link TableOperations}
- * and any other metadata model (an Apache Iceberg catalog, a REST server) commit through this one class, so
- * every writer of a table follows the same protocol. See {@code docs/concurrency.md}.
+ * reading one, publishing the next by exclusive create (resolving unknown outcomes), the advisory hint, the rule
+ * that a version name is not freed while any writer could still create it ({@link VersionTombstone},
+ * {@link #removeTombstones}) and the time bound on writers that makes freeing old names safe ({@link #create}).
+ * DataShard's own {@link TableOperations} and any other metadata model (an Apache Iceberg catalog, a REST server)
+ * commit through this one class, so every writer of a table follows the same protocol. See
+ * {@code docs/concurrency.md}.
  *
- * <p>Thread-safe and stateless apart from its configuration.
+ * <p>Thread-safe. Apart from its configuration it remembers only the highest version it saw as metadata and when,
+ * and the highest version it hinted.
  */
 public final class VersionFiles {
   private static final Logger LOG = LoggerFactory.getLogger(VersionFiles.class);
@@ -30,13 +33,29 @@ public final class VersionFiles {
    */
   private static final long SMALL_VERSION_FILE = 512;
 
+  /**
+   * How long a sighting of a version as table metadata lets this instance publish the next version without looking
+   * again: {@value #BASE_MAX_AGE_MS} ms. Removing a tombstone waits for at least twice this ({@link #removeTombstones}),
+   * which is what makes a removed name safe: see {@code docs/concurrency.md}, "Removing old tombstones".
+   */
+  public static final long BASE_MAX_AGE_MS = 30_000;
+  /** The size of an {@link VersionTombstone.Kind#EXPIRED EXPIRED} tombstone as written since 2026-12-04. */
+  private static final int EXPIRED_TOMBSTONE_SIZE = VersionTombstone.expired(1).toJson().length;
+
   private final StorageBackend storage;
   private final String tableName;
   private final String tableLocation;
+  private final long baseMaxAgeNanos;
 
   private final Object hintLock = new Object();
   /** The highest version this instance hinted. */
   private int hinted;
+
+  private final Object sightingLock = new Object();
+  /** The highest version this instance saw as metadata (or as a dropped table's last version); 0: none, -1: unknown. */
+  private int seenVersion = -1;
+  /** A moment at or before which {@link #seenVersion} was seen so ({@link System#nanoTime}). */
+  private long seenAtNanos;
 
   /**
    * @param storage where the table lives
@@ -44,9 +63,29 @@ public final class VersionFiles {
    * @param tableLocation the table's root location
    */
   public VersionFiles(StorageBackend storage, String tableName, String tableLocation) {
+    this(storage, tableName, tableLocation, java.time.Duration.ofMillis(BASE_MAX_AGE_MS));
+  }
+
+  /**
+   * For tests of the protocol's timing (and embedders that know every writer of their tables): a different
+   * {@link #BASE_MAX_AGE_MS}. Every writer of a table must use at most half the age after which the table's
+   * tombstones are removed ({@link #removeTombstones}).
+   *
+   * @param storage where the table lives
+   * @param tableName the table's name (for messages)
+   * @param tableLocation the table's root location
+   * @param baseMaxAge how long a sighting of a version lets this instance publish the next one without looking again
+   */
+  public VersionFiles(StorageBackend storage, String tableName, String tableLocation, java.time.Duration baseMaxAge) {
     this.storage = storage;
     this.tableName = tableName;
     this.tableLocation = tableLocation;
+    this.baseMaxAgeNanos = baseMaxAge.toNanos();
+  }
+
+  /** @return how long a sighting of a version lets this instance publish the next one without looking again */
+  public java.time.Duration baseMaxAge() {
+    return java.time.Duration.ofNanos(baseMaxAgeNanos);
   }
 
   public StorageBackend storage() {
@@ -71,12 +110,17 @@ public final class VersionFiles {
    *
    * @param version the highest existing version
    * @param hintStale whether the hint did not name it (and may be rewritten)
+   * @param confirmed whether it is certainly the latest; when false, {@link #readCurrent} confirms it (and may move
+   *     on): the name after it was absent, but a name after an old version may be absent because its tombstone was
+   *     removed
    */
-  public record Latest(int version, boolean hintStale) {
+  public record Latest(int version, boolean hintStale, boolean confirmed) {
   }
 
   /**
-   * Finds the highest existing version. Version names are never removed, so every version up to it exists.
+   * Finds the highest existing version. Names below it may be absent once their tombstones were removed
+   * ({@link #removeTombstones}); names from a version this instance saw as metadata recently up to the latest are
+   * all present.
    *
    * @param known a version known to exist (a handle's current one), or 0 when none is known
    * @return the latest version, or null when no version exists at all
@@ -85,8 +129,17 @@ public final class VersionFiles {
     int start;
     boolean hintStale = false;
     if (known > 0) {
+      long asked = System.nanoTime();
+      boolean recent = seenRecently(known);
       if (!storage.exists(file(known + 1))) {
-        return new Latest(known, false); // the common case: nothing new, one request
+        if (recent) {
+          // The common case: nothing new, one request. `known` was metadata within the base age, so the name after
+          // it cannot have been created and removed since (docs/concurrency.md, "Removing old tombstones"); it is
+          // still the latest, so still metadata now.
+          saw(known, asked);
+          return new Latest(known, false, true);
+        }
+        return new Latest(known, false, false); // long unseen: the name after it may be a removed one
       }
       // Behind: jump to the hint when it is ahead (a handle many versions old would otherwise probe every one).
       int hinted = readHint();
@@ -104,7 +157,7 @@ public final class VersionFiles {
       }
     }
     int latest = probeForward(start);
-    return new Latest(latest, hintStale || latest != start);
+    return new Latest(latest, hintStale || latest != start, false);
   }
 
   /** @return the highest existing version at or after {@code from}, which must exist */
@@ -156,7 +209,7 @@ public final class VersionFiles {
     try {
       bytes = storage.readAll(f);
     } catch (FileNotFoundInStorageException e) {
-      // Version names are never removed while the table exists: only a drop by hand removes them.
+      // Never created, removed by hand, or an old tombstone that was removed.
       throw new TableNotFoundException(tableName, tableLocation);
     }
     if (bytes.length == 0) {
@@ -179,25 +232,45 @@ public final class VersionFiles {
   }
 
   /**
-   * Reads the latest version, starting at {@code latest} (from {@link #findLatest}) and probing on past a version
-   * that was replaced by an {@link VersionTombstone.Kind#EXPIRED EXPIRED} tombstone while we looked (a newer
-   * version then exists).
+   * Reads the latest version, starting at {@code latest} (from {@link #findLatest}). Moves on past a version that was
+   * replaced by an {@link VersionTombstone.Kind#EXPIRED EXPIRED} tombstone while we looked (a newer version then
+   * exists), and lists {@code metadata/} when the names after a version are absent but it is not the latest: an
+   * expired tombstone with nothing after it, or a name gone meanwhile, means the names after it were old tombstones
+   * and were removed ({@link #removeTombstones}). A version read as metadata (or as a dropped table's last version)
+   * is the latest as of the probe that found no name after it: the names after a version are removed only after it
+   * has been a tombstone for the removal age (docs/concurrency.md, "Removing old tombstones").
    */
   public Current readCurrent(int latest) {
     int v = latest;
-    for (;;) {
-      Content c = read(v);
-      if (c.tombstone() != null && c.tombstone().kind() == VersionTombstone.Kind.EXPIRED) {
-        int next = probeForward(v);
-        if (next == v) {
-          // Only ever written after newer versions exist: the table was altered by hand.
-          throw new CorruptMetadataException(file(v), "the latest version is an expired tombstone: no version of "
-              + "table " + tableName + " holds its metadata");
-        }
-        v = next;
-        continue;
+    for (int listings = 0; ; ) {
+      long asked = System.nanoTime();
+      Content c;
+      try {
+        c = read(v);
+      } catch (TableNotFoundException gone) {
+        c = null;
       }
-      return new Current(v, c);
+      if (c != null && (c.tombstone() == null || c.tombstone().kind() == VersionTombstone.Kind.DROPPED)) {
+        saw(v, asked);
+        return new Current(v, c);
+      }
+      if (c != null) {
+        int next = probeForward(v);
+        if (next > v) {
+          v = next;
+          continue;
+        }
+      }
+      int listed = highestListedVersion();
+      if (listed <= 0) {
+        throw new TableNotFoundException(tableName, tableLocation);
+      }
+      if (listed <= v && c != null || ++listings > 3) {
+        // Only ever written after newer versions exist: the table was altered by hand.
+        throw new CorruptMetadataException(file(v), "the latest version is an expired tombstone: no version of "
+            + "table " + tableName + " holds its metadata");
+      }
+      v = probeForward(listed);
     }
   }
 
@@ -205,23 +278,53 @@ public final class VersionFiles {
    * Creates a version file exclusively: the commit. When the store cannot say whether the create happened, the
    * file is read back: byte-identical content (which embeds a unique snapshot and commit id) means it is ours.
    *
-   * @return true when this call (or an earlier attempt of it) created the file; false when another writer had
+   * <p>Every attempt is sent within {@link #baseMaxAge} of a moment this instance saw version {@code version - 1} as
+   * metadata (found it the latest, read it, or created it); when its sighting is older, it looks at that version
+   * again first (one small request). That bound is what lets old tombstones be removed ({@link #removeTombstones}):
+   * the name {@code version} can be free again only long after {@code version - 1} stopped being metadata.
+   *
+   * @return true when this call (or an earlier attempt of it) created the file; false when another writer had (or
+   *     the version before it is no longer the latest)
    * @throws CommitOutcomeUnknownException when that could not be decided (the caller then looks for its change
    *     in the latest version)
    */
   public boolean create(int version, byte[] content) {
     String f = file(version);
     boolean uncertain = false;
+    long firstSent = 0;
     for (int attempt = 1; ; attempt++) {
+      if (!uncertain && sawAtLeast(version)) {
+        return false; // taken: this instance saw it, or a later version
+      }
+      if (!seenRecently(version - 1)) {
+        if (uncertain) {
+          // A second attempt now could land on a name freed since: only the latest version can tell.
+          throw new CommitOutcomeUnknownException("cannot tell whether " + f + " was created by this commit, and "
+              + "its base version was seen too long ago to try again", null);
+        }
+        if (!baseStillAt(version - 1)) {
+          return false;
+        }
+      }
+      long sent = System.nanoTime();
+      if (firstSent == 0) {
+        firstSent = sent;
+      }
       try {
         boolean created = storage.createExclusive(f, content);
         if (created || !uncertain) {
+          if (created) {
+            saw(version, firstSent);
+          }
           return created;
         }
         // An earlier attempt of ours had an unknown outcome: the file now present may be that attempt, landed
         // after the read-back found nothing (or after the read-back itself failed). Only its content can tell.
         Boolean ours = readBack(f, content);
         if (ours != null) {
+          if (ours) {
+            saw(version, firstSent);
+          }
           return ours;
         }
         if (attempt >= MAX_UNKNOWN_OUTCOME_ATTEMPTS) {
@@ -233,6 +336,9 @@ public final class VersionFiles {
         LOG.warn("table {}: outcome of creating {} unknown ({}); reading it back", tableName, f, e.getMessage());
         Boolean ours = readBack(f, content);
         if (ours != null) {
+          if (ours) {
+            saw(version, firstSent);
+          }
           return ours;
         }
         if (attempt >= MAX_UNKNOWN_OUTCOME_ATTEMPTS) {
@@ -242,6 +348,77 @@ public final class VersionFiles {
         // first, this one fails and the read-back above finds our bytes.
       }
     }
+  }
+
+  /** Whether this instance saw {@code version} as metadata within the base age (never for a version behind its latest sighting). */
+  private boolean seenRecently(int version) {
+    synchronized (sightingLock) {
+      return seenVersion == version && System.nanoTime() - seenAtNanos < baseMaxAgeNanos;
+    }
+  }
+
+  /**
+   * Tells this instance that {@code version} was table metadata at some moment after {@code atNanos}: for a caller
+   * that checked it against the store through a cache of its own (its file had the length of the metadata it
+   * holds), so that a create on it need not look again. Never claim a moment earlier than the check's first request.
+   *
+   * @param version the version seen
+   * @param atNanos a {@link System#nanoTime} taken before the check
+   */
+  public void seen(int version, long atNanos) {
+    saw(version, atNanos);
+  }
+
+  private boolean sawAtLeast(int version) {
+    synchronized (sightingLock) {
+      return seenVersion >= version;
+    }
+  }
+
+  /** Records that {@code version} was metadata (or a dropped table's last version) at a moment after {@code nanos}. */
+  private void saw(int version, long nanos) {
+    synchronized (sightingLock) {
+      if (version > seenVersion || version == seenVersion && nanos - seenAtNanos > 0) {
+        seenVersion = version;
+        seenAtNanos = nanos;
+      }
+    }
+  }
+
+  /**
+   * Looks at the version a create builds on: still metadata (or a dropped table's last version), then it is a fresh
+   * sighting. Version 0 stands for "no version at all", checked by listing.
+   *
+   * @return false when it is a tombstone or gone (a newer version exists: the create would only fail)
+   */
+  private boolean baseStillAt(int base) {
+    long asked = System.nanoTime();
+    if (base <= 0) {
+      if (highestListedVersion() > 0) {
+        return false;
+      }
+      saw(0, asked);
+      return true;
+    }
+    long length;
+    try {
+      length = storage.newInputFile(file(base)).length();
+    } catch (FileNotFoundInStorageException e) {
+      return false;
+    }
+    if (length <= SMALL_VERSION_FILE) {
+      Content c;
+      try {
+        c = read(base);
+      } catch (TableNotFoundException e) {
+        return false;
+      }
+      if (c.tombstone() != null && c.tombstone().kind() == VersionTombstone.Kind.EXPIRED) {
+        return false;
+      }
+    }
+    saw(base, asked);
+    return true;
   }
 
   private Boolean readBack(String file, byte[] json) {
@@ -320,6 +497,64 @@ public final class VersionFiles {
             ex.getMessage());
       }
     }
+  }
+
+  /**
+   * Removes {@link VersionTombstone.Kind#EXPIRED EXPIRED} tombstones that have stood for at least {@code minAge},
+   * oldest first, so that a table does not keep one name per version it ever published. A tombstone is removed only
+   * when every name below it is already gone, it is older than {@code minAge} by the store's own clock (against the
+   * newest version file's time), and it is not the latest version; removal stops at the first name that is not such
+   * a tombstone (a version still holding metadata, a dropped table's last version, a young tombstone). A writer
+   * publishes version N only within {@link #baseMaxAge} of seeing version N-1 as metadata ({@link #create}), and
+   * version N-1 is removed only after it has been a tombstone for {@code minAge}, so with {@code minAge} at least
+   * twice the base age no writer can find the name N free again. The argument is in {@code docs/concurrency.md},
+   * "Removing old tombstones".
+   *
+   * @param minAge how long a tombstone stands before it may be removed; raised to twice {@link #baseMaxAge}
+   * @param deadlineMillis stop removing at this wall-clock time (the next call goes on)
+   * @return how many names were removed
+   */
+  public int removeTombstones(java.time.Duration minAge, long deadlineMillis) {
+    long ageMillis = Math.max(minAge.toMillis(), 2 * baseMaxAge().toMillis());
+    java.util.TreeMap<Integer, FileInfo> names = new java.util.TreeMap<>();
+    long storeNow = Long.MIN_VALUE;
+    for (FileInfo f : storage.list(MetadataFiles.metadataDir(tableLocation))) {
+      int n = MetadataFiles.parseVersion(f.location());
+      if (n > 0 && f.location().equals(file(n))) {
+        names.put(n, f);
+        storeNow = Math.max(storeNow, f.lastModifiedMillis());
+      }
+    }
+    if (names.size() < 2) {
+      return 0;
+    }
+    int latest = names.lastKey();
+    int removed = 0;
+    for (var e : names.entrySet()) {
+      int n = e.getKey();
+      FileInfo f = e.getValue();
+      if (n >= latest || f.size() > SMALL_VERSION_FILE || f.lastModifiedMillis() > storeNow - ageMillis
+          || System.currentTimeMillis() >= deadlineMillis) {
+        break;
+      }
+      if (f.size() != EXPIRED_TOMBSTONE_SIZE) {
+        Content c;
+        try {
+          c = read(n);
+        } catch (TableNotFoundException gone) {
+          continue; // removed by another call meanwhile
+        }
+        if (c.tombstone() == null || c.tombstone().kind() != VersionTombstone.Kind.EXPIRED) {
+          break;
+        }
+      }
+      storage.delete(f.location());
+      removed++;
+    }
+    if (removed > 0) {
+      LOG.debug("table {}: removed {} version tombstones older than {} ms", tableName, removed, ageMillis);
+    }
+    return removed;
   }
 
   /**

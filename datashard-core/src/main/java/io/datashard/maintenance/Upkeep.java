@@ -80,6 +80,7 @@ public final class Upkeep {
   private long reclaimedSnapshots;
   private long filesAtLastCompactionCheck = -1;
   private int retiredBelow = -1;
+  private long lastTombstoneRemoval;
   private long runs;
   private MaintenanceResult lastResult;
   private String lastThread;
@@ -247,8 +248,7 @@ public final class Upkeep {
 
   /** A handle of its own for file-system tables: the appenders' handle is never refreshed under them. */
   private static TableOperations own(TableOperations ops) {
-    return ops instanceof FileTableOperations
-        ? new FileTableOperations(ops.storage(), ops.tableName(), ops.tableLocation()) : ops;
+    return ops instanceof FileTableOperations f ? f.reopen() : ops;
   }
 
   /** Step 1 of a run alone, while a run is busy with the longer steps. */
@@ -477,8 +477,10 @@ public final class Upkeep {
 
     // 4. Version files that fell out of the metadata log become tombstones.
     int retired = 0;
+    int removed = 0;
     if (retiresVersions(m, ops)) {
       retired = retireFallenVersions((FileTableOperations) ops, m, deadline, notes);
+      removed = removeOldTombstones((FileTableOperations) ops, m, onDemand, deadline, notes);
     }
 
     // 5. Size of what a reader loads, now: a long run's view may be of a snapshot expired meanwhile.
@@ -495,7 +497,7 @@ public final class Upkeep {
     }
     long dataBytes = m.currentSnapshot() == null ? 0 : m.currentSnapshot().summaryLong("total-files-size");
     MaintenanceResult result = new MaintenanceResult(List.copyOf(expired), deleted, compacted, written, manifestsRewritten, retired,
-        metadataBytes, dataBytes, System.currentTimeMillis() - started, List.copyOf(notes));
+        removed, metadataBytes, dataBytes, System.currentTimeMillis() - started, List.copyOf(notes));
     if (result.changedAnything()) {
       LOG.info("table {}: upkeep: {}", ops.tableName(), String.join("; ", result.lines()));
     }
@@ -561,21 +563,57 @@ public final class Upkeep {
   }
 
   /**
+   * 4b. Removes tombstones older than {@link TableProperties#UPKEEP_REMOVE_TOMBSTONES_AFTER_MS} (when the table sets
+   * it), oldest first ({@link VersionFiles#removeTombstones}). An automatic run does so at most once per quarter of
+   * that age (each pass lists {@code metadata/}), within the same share of the run as retiring.
+   */
+  private int removeOldTombstones(FileTableOperations ops, TableMetadata m, boolean onDemand, long deadline,
+      List<String> notes) {
+    long age = m.longProperty(TableProperties.UPKEEP_REMOVE_TOMBSTONES_AFTER_MS, 0);
+    if (age <= 0) {
+      return 0;
+    }
+    long now = System.currentTimeMillis();
+    synchronized (lock) {
+      if (!onDemand && lastTombstoneRemoval != 0 && now - lastTombstoneRemoval < age / 4) {
+        return 0;
+      }
+      lastTombstoneRemoval = now;
+    }
+    try {
+      return ops.versionFiles().removeTombstones(java.time.Duration.ofMillis(age),
+          onDemand ? deadline : Math.min(deadline, now + RETIRE_BUDGET_MS));
+    } catch (DataShardException e) {
+      notes.add("removing old tombstones skipped: " + e.getMessage());
+      return 0;
+    }
+  }
+
+  /**
    * The oldest version up to {@code fallen} that is not a tombstone yet ({@code fallen + 1} when all are). Upkeep
-   * and {@code delete-after-commit} retire versions oldest first, so the tombstones form a prefix: binary search.
+   * and {@code delete-after-commit} retire versions oldest first, so the tombstones (and the names removed below
+   * them) form a prefix: binary search.
    */
   private static int firstKept(VersionFiles versions, int fallen) {
     int lo = 1;
     int hi = fallen + 1;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (versions.read(mid).tombstone() != null) {
+      if (isTombstoneOrGone(versions, mid)) {
         lo = mid + 1;
       } else {
         hi = mid;
       }
     }
     return lo;
+  }
+
+  private static boolean isTombstoneOrGone(VersionFiles versions, int version) {
+    try {
+      return versions.read(version).tombstone() != null;
+    } catch (io.datashard.TableNotFoundException removed) {
+      return true; // an old tombstone, removed
+    }
   }
 
   private static long metadataBytes(TableOperations ops, TableFiles files, TableMetadata m, List<String> notes) {

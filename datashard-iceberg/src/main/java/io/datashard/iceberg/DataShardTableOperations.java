@@ -136,6 +136,7 @@ public final class DataShardTableOperations implements TableOperations {
     if (known == null && cache != null) {
       VersionCache.Entry seen = cache.get(versions.tableLocation());
       if (seen != null && forCommit && cache.trustedForCommit(seen)) {
+        versions.seen(seen.version(), seen.checkedAtNanos());
         setCurrent(seen.metadata(), seen.version(), seen.json());
         unchecked = true;
         return seen.metadata();
@@ -156,7 +157,7 @@ public final class DataShardTableOperations implements TableOperations {
       loaded = true;
       return null;
     }
-    if (known != null && found.version() == currentVersion) {
+    if (known != null && found.version() == currentVersion && found.confirmed()) {
       return known;
     }
     VersionFiles.Current cur = versions.readCurrent(found.version());
@@ -206,11 +207,16 @@ public final class DataShardTableOperations implements TableOperations {
    * need no order.
    */
   private boolean stillCurrent(VersionCache.Entry seen) {
+    long asked = System.nanoTime();
     CompletableFuture<Boolean> noNext = CompletableFuture.supplyAsync(
         () -> !versions.storage().exists(versions.file(seen.version() + 1)), background);
     try {
       boolean sameFile = versions.storage().newInputFile(versions.file(seen.version())).length() == seen.length();
-      return sameFile && noNext.join();
+      if (sameFile && noNext.join()) {
+        versions.seen(seen.version(), asked); // its file still holds that metadata: the create need not look again
+        return true;
+      }
+      return false;
     } catch (RuntimeException e) {
       return false; // gone or unreadable: the full refresh below says what is there
     }
