@@ -67,6 +67,15 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
     t.setDaemon(true);
     return t;
   });
+  private final TombstoneSweeper sweeper = new TombstoneSweeper(background);
+  /**
+   * Catalog property: how long a writer's sighting of a version lets it publish the next one without looking again, in
+   * milliseconds (default 30,000: {@link VersionFiles#BASE_MAX_AGE_MS}). For tests, and for deployments where every
+   * writer of the warehouse's tables uses the same shorter bound; see {@code Warehouse.withBaseMaxAge} and
+   * docs/concurrency.md, "Removing old tombstones".
+   */
+  public static final String BASE_MAX_AGE_MS = "datashard.commit.base-max-age-ms";
+  private java.time.Duration baseMaxAge = java.time.Duration.ofMillis(VersionFiles.BASE_MAX_AGE_MS);
   private boolean ownsStorage;
 
   /** For {@code catalog-impl}: call {@link #initialize(String, Map)} next. */
@@ -87,6 +96,24 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
     this.io = new StorageFileIO(storage, null); // no settings: cannot be reopened after serialization
     this.versionCache = VersionCache.fromProperties(this.properties);
     this.hints = HintPublisher.fromProperties(this.properties);
+    this.baseMaxAge = baseMaxAge(this.properties);
+  }
+
+  private static java.time.Duration baseMaxAge(Map<String, String> props) {
+    String v = props.get(BASE_MAX_AGE_MS);
+    if (v == null) {
+      return java.time.Duration.ofMillis(VersionFiles.BASE_MAX_AGE_MS);
+    }
+    long ms;
+    try {
+      ms = Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      ms = -1;
+    }
+    if (ms <= 0) {
+      throw new IllegalArgumentException("Invalid " + BASE_MAX_AGE_MS + ": " + v + " (milliseconds, more than 0)");
+    }
+    return java.time.Duration.ofMillis(ms);
   }
 
   @Override
@@ -95,6 +122,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
     this.properties = Map.copyOf(props);
     this.versionCache = VersionCache.fromProperties(props);
     this.hints = HintPublisher.fromProperties(props);
+    this.baseMaxAge = baseMaxAge(props);
     if (storage == null) {
       Map<String, String> env = WarehouseSettings.toEnvironment(props, System.getenv());
       this.storage = Warehouse.fromEnvironment(env).storage();
@@ -191,7 +219,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
     String location = tableLocation(ident);
     String fullName = fullTableName(name, ident);
     Namespace sameFolder = asNamespace(ident);
-    return new DataShardTableOperations(new VersionFiles(storage, fullName, location), io, name, ident,
+    return new DataShardTableOperations(new VersionFiles(storage, fullName, location, baseMaxAge), io, name, ident,
         new DataShardTableOperations.CreationGuard() {
           @Override
           public void beforeCreate() {
@@ -208,7 +236,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
           public boolean conflictsAfterCreate() {
             return namespaceFiles(sameFolder).live() != null;
           }
-        }, versionCache, hints, background);
+        }, versionCache, hints, background, sweeper);
   }
 
   /**

@@ -65,6 +65,7 @@ public final class DataShardTableOperations implements TableOperations {
   private byte[] currentJson;
   private final HintPublisher hints;
   private final Executor background;
+  private final TombstoneSweeper sweeper;
 
   /**
    * @param versions the table's version files
@@ -76,10 +77,12 @@ public final class DataShardTableOperations implements TableOperations {
    * @param hints writes hints after the commit returns, or null to write them in the commit
    * @param background threads for the cached version's two checks (side by side) and for replacing versions that
    *     fell out of the metadata log by tombstones after the commit returned
+   * @param sweeper removes old tombstones after commits, or null
    */
   DataShardTableOperations(VersionFiles versions, StorageFileIO io, String catalogName, TableIdentifier identifier,
-      CreationGuard guard, VersionCache cache, HintPublisher hints, Executor background) {
+      CreationGuard guard, VersionCache cache, HintPublisher hints, Executor background, TombstoneSweeper sweeper) {
     this.cache = cache;
+    this.sweeper = sweeper;
     this.hints = hints;
     this.background = java.util.Objects.requireNonNull(background);
     this.versions = versions;
@@ -304,6 +307,9 @@ public final class DataShardTableOperations implements TableOperations {
       removed.remove(versions.file(version));
       if (!removed.isEmpty()) {
         retire(removed);
+      }
+      if (sweeper != null) {
+        sweeper.committed(versions, committed.properties());
       }
     }
   }

@@ -67,4 +67,36 @@ class FallenOutVersionsTest {
     }
     return kinds;
   }
+
+  /**
+   * A table written only through the catalog has its old tombstones removed too (here after 150 ms, with writers
+   * bound to 50 ms), and an Iceberg table handle loaded before the removal still commits exactly once on top: it
+   * never publishes the removed name after the version it saw.
+   */
+  @Test
+  void oldTombstonesAreRemovedAfterCommitsThroughTheCatalog() throws Exception {
+    Path root = Files.createTempDirectory(dir, "wh");
+    Path metadata = root.resolve("sales").resolve("orders").resolve("metadata");
+    try (DataShardCatalog catalog = new DataShardCatalog("ds", new LocalStorageBackend(root),
+        Map.of(DataShardCatalog.BASE_MAX_AGE_MS, "50"))) {
+      catalog.createNamespace(Namespace.of("sales"));
+      catalog.createTable(ID, CatalogScenarios.EVENTS, PartitionSpec.unpartitioned(), Map.of(
+          "write.metadata.previous-versions-max", "2",
+          io.datashard.TableProperties.UPKEEP_REMOVE_TOMBSTONES_AFTER_MS, "150"));
+      org.apache.iceberg.Table stale = catalog.loadTable(ID);
+      java.util.List<Long> expected = new java.util.ArrayList<>();
+      long id = 1;
+      for (int round = 0; round < 60 && (Files.exists(metadata.resolve("v2.metadata.json")) || round < 6); round++) {
+        CatalogScenarios.icebergAppend(catalog.loadTable(ID), id);
+        expected.add(id++);
+        Thread.sleep(60);
+      }
+      assertThat(metadata.resolve("v1.metadata.json")).doesNotExist();
+      assertThat(metadata.resolve("v2.metadata.json")).doesNotExist();
+      CatalogScenarios.icebergAppend(stale, 4242);
+      expected.add(4242L);
+      assertThat(metadata.resolve("v2.metadata.json")).as("never published again").doesNotExist();
+      assertThat(CatalogScenarios.icebergIds(catalog.loadTable(ID))).containsExactlyInAnyOrderElementsOf(expected);
+    }
+  }
 }

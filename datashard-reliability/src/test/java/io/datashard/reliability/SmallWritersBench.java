@@ -56,7 +56,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * <p>Run: {@code mvn -B -o -pl datashard-reliability -am test -Dtest=SmallWritersBench -Dreliability.bench=true
  * -Dsurefire.failIfNoSpecifiedTests=false} (-Dbench.writers=64 -Dbench.seconds=40 -Dbench.appends=20000
  * -Dbench.latencyMs=30 -Dbench.phases=contention,processes,server,longlife,longlife-rest; the long-life table's
- * -Dbench.previousVersionsMax and -Dbench.maxSnapshots).
+ * -Dbench.previousVersionsMax, -Dbench.maxSnapshots and -Dbench.removeTombstonesAfterMs, and the writers'
+ * -Dbench.baseMaxAgeMs).
  */
 public final class SmallWritersBench {
   @Test
@@ -290,9 +291,15 @@ public final class SmallWritersBench {
         .port(0).insecureNoAuth().build().start() : null;
     String name = throughServer ? "ns.t" : "t";
     Path tableDir = throughServer ? dir.resolve("ns").resolve("t") : dir.resolve("t");
+    Long baseMaxAgeMs = Long.getLong("bench.baseMaxAgeMs");
     try (Warehouse wh = throughServer ? Warehouse.rest(server.uri().toString(), Map.of(), Map.of())
-        : Warehouse.local(dir)) {
+        : baseMaxAgeMs == null ? Warehouse.local(dir)
+        : Warehouse.local(dir).withBaseMaxAge(java.time.Duration.ofMillis(baseMaxAgeMs))) {
       Map<String, String> props = new HashMap<>(Map.of(TableProperties.UPKEEP_ENABLED, "true"));
+      String removeAfter = System.getProperty("bench.removeTombstonesAfterMs");
+      if (removeAfter != null) {
+        props.put(TableProperties.UPKEEP_REMOVE_TOMBSTONES_AFTER_MS, removeAfter);
+      }
       String versionsMax = System.getProperty("bench.previousVersionsMax");
       if (versionsMax != null) {
         props.put("write.metadata.previous-versions-max", versionsMax);
@@ -302,7 +309,7 @@ public final class SmallWritersBench {
         props.put(TableProperties.UPKEEP_MAX_SNAPSHOTS, maxSnapshots);
       }
       System.out.println("long life " + (throughServer ? "through DataShardServer " + server.uri() : "on local disk")
-          + ", table properties: " + props);
+          + ", table properties: " + props + (baseMaxAgeMs == null ? "" : ", base age " + baseMaxAgeMs + " ms"));
       wh.createTable(name, TestSchemas.EVENTS, PartitionSpec.unpartitioned(), props);
       long[] commitNanos = new long[appends];
       AtomicInteger next = new AtomicInteger();
