@@ -228,6 +228,15 @@ public final class TableMigration {
     // tombstone (a copy stopped or killed right after it) could not be read. Until they are, their names are
     // missing, so readers of the destination probe no further than the full version before them (a prefix).
     List<Runnable> tombstones = new ArrayList<>();
+    // Names the source removed since (old tombstones, docs/concurrency.md, "Removing old tombstones") between the
+    // destination's newest version and the next the source has: the destination gets tombstones for them, so that
+    // the name after a version it holds is not absent while newer ones exist (a reader would stop there).
+    Integer nextAtSource = newest > 0 ? versions.higherKey(newest) : null;
+    for (int m = newest + 1; nextAtSource != null && m < nextAtSource; m++) {
+      int gap = m;
+      tombstones.add(() -> publishTombstone(gap, VersionTombstone.expired(gap).toJson(), System.currentTimeMillis(),
+          listener));
+    }
     for (Map.Entry<Integer, FileInfo> v : versions.entrySet()) {
       int n = v.getKey();
       if (dstVersions.containsKey(n)) {
@@ -667,6 +676,9 @@ public final class TableMigration {
   private String divergence(TreeMap<Integer, FileInfo> dv, TreeMap<Integer, FileInfo> sv, TableMetadata latest) {
     int n = dv.lastKey();
     FileInfo sf = sv.get(n);
+    if (sf == null && n < sv.lastKey()) {
+      return null; // the source has since removed that name as an old tombstone: nothing left to compare
+    }
     if (sf == null) {
       return "it has v" + n + ", the source only up to v" + sv.lastKey();
     }
