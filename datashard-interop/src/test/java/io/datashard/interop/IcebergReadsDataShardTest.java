@@ -451,4 +451,36 @@ class IcebergReadsDataShardTest {
     assertThat(ice.currentSnapshot().snapshotId()).isEqualTo(table.currentSnapshot().snapshotId());
     assertThat(Rows.iceberg(ice, null)).isEqualTo(Rows.dataShard(table, null));
   }
+
+  /**
+   * A table whose oldest version names were removed as old tombstones (docs/concurrency.md, "Removing old
+   * tombstones") loads in Iceberg's HadoopTables through the hint, and, with the hint gone, through Iceberg's own
+   * listing of metadata/: the names left are the newest ones, without a gap.
+   */
+  @Test
+  void hadoopTablesLoadsATableWhoseOldestNamesWereRemoved() throws Exception {
+    Path root = dir.resolve("removed-names");
+    try (io.datashard.Warehouse wh = io.datashard.Warehouse.local(root)
+        .withBaseMaxAge(java.time.Duration.ofMillis(50))) {
+      Table t = wh.createTable("t", io.datashard.TestSchemas.EVENTS, io.datashard.PartitionSpec.unpartitioned(),
+          Map.of("write.metadata.delete-after-commit.enabled", "true", "write.metadata.previous-versions-max", "2",
+              "write.datashard.upkeep.remove-tombstones-after-ms", "150"));
+      Path metadata = root.resolve("t").resolve("metadata");
+      long id = 0;
+      for (int round = 0; round < 60 && (round < 6 || Files.exists(metadata.resolve("v3.metadata.json"))); round++) {
+        t.appendRecords(java.util.List.of(io.datashard.TestSchemas.event(id++, "e", 1.0)));
+        Thread.sleep(60);
+        t.maintain();
+      }
+      assertThat(metadata.resolve("v1.metadata.json")).doesNotExist();
+      assertThat(metadata.resolve("v3.metadata.json")).doesNotExist();
+      t.refresh();
+      org.apache.iceberg.Table ice = new HadoopTables(new Configuration()).load(t.location());
+      assertThat(ice.currentSnapshot().snapshotId()).isEqualTo(t.currentSnapshot().snapshotId());
+      assertThat(Rows.iceberg(ice, null)).isEqualTo(Rows.dataShard(t, null)).hasSize((int) id);
+      Files.delete(metadata.resolve("version-hint.text"));
+      org.apache.iceberg.Table listed = new HadoopTables(new Configuration()).load(t.location());
+      assertThat(listed.currentSnapshot().snapshotId()).isEqualTo(t.currentSnapshot().snapshotId());
+    }
+  }
 }
