@@ -169,15 +169,15 @@ public final class TableProperties {
    * How long an expired version tombstone stands before upkeep (and {@link Table#maintain()}) removes it, in
    * milliseconds; 0 or less, or absent: never. A table keeps one small tombstone per version it ever published until
    * then (docs/operations.md, "Automatic upkeep"); removing them keeps the number of names in {@code metadata/}
-   * bounded by the versions published within this age. Values below twice the writers' base age (60 s) are raised to
-   * it. New tables with automatic upkeep get {@link #UPKEEP_REMOVE_TOMBSTONES_AFTER_MS_DEFAULT} set explicitly; set it
+   * bounded by the versions published within this age. Values below twice the writers' base age plus the longest a
+   * call to the store can take (90 s on local disk, 8.4 minutes on S3 at its default timeouts) are raised to that. New tables with automatic upkeep get {@link #UPKEEP_REMOVE_TOMBSTONES_AFTER_MS_DEFAULT} set explicitly; set it
    * on an existing table only once every process that writes it runs a DataShard release of 2026-12-05 or later
    * (earlier releases do not bound how old a base they publish on; docs/concurrency.md, "Removing old tombstones").
    */
   public static final String UPKEEP_REMOVE_TOMBSTONES_AFTER_MS = "write.datashard.upkeep.remove-tombstones-after-ms";
   /**
-   * 10 minutes: far beyond how long a request to an object store can be under way (retries included), which a
-   * removed name's safety also depends on.
+   * 10 minutes: above the least age allowed on S3 at its default timeouts (8.4 minutes), so that the same setting
+   * holds on every backend.
    */
   public static final long UPKEEP_REMOVE_TOMBSTONES_AFTER_MS_DEFAULT = 600_000;
 

@@ -91,7 +91,8 @@ public final class Warehouse implements AutoCloseable {
    * the version before it as table metadata, instead of {@value VersionFiles#BASE_MAX_AGE_MS} ms. For tests of the
    * commit protocol's timing, and for deployments where every process that writes the warehouse's tables uses the
    * same shorter bound: tombstone removal ({@link TableProperties#UPKEEP_REMOVE_TOMBSTONES_AFTER_MS}) waits for twice
-   * the bound of the process that removes, and is safe only if no writer uses a longer one
+   * the bound of the process that removes (plus the longest call to the store), and is safe only if no writer uses a
+   * longer one
    * (docs/concurrency.md, "Removing old tombstones"). Use the returned warehouse in place of this one.
    *
    * @param baseMaxAge the bound, more than zero

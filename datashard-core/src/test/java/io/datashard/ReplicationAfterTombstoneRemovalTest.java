@@ -21,7 +21,8 @@ class ReplicationAfterTombstoneRemovalTest {
 
   @Test
   void aReplicaBehindRemovedNamesCatchesUpWithoutAHole() throws Exception {
-    try (Warehouse src = Warehouse.local(dir.resolve("src")).withBaseMaxAge(Duration.ofMillis(50));
+    try (Warehouse src = Warehouse.of(new io.datashard.storage.InstantCallsStorage(
+        new io.datashard.storage.LocalStorageBackend(dir.resolve("src")))).withBaseMaxAge(Duration.ofMillis(50));
          Warehouse dst = Warehouse.local(dir.resolve("dst"))) {
       Table t = src.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
           StaleHandleScenarios.REMOVING_TOMBSTONES);

@@ -236,6 +236,12 @@ public abstract class StaleHandleScenarios {
       TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "2",
       TableProperties.UPKEEP_REMOVE_TOMBSTONES_AFTER_MS, "150");
 
+  /** A warehouse of this backend whose writers use {@link #SHORT_BASE_AGE} and whose calls count as instant. */
+  Warehouse removingWarehouse() {
+    return Warehouse.of(new io.datashard.storage.InstantCallsStorage(newWarehouse().storage()))
+        .withBaseMaxAge(SHORT_BASE_AGE);
+  }
+
   static boolean versionNameExists(Warehouse wh, int version) {
     return wh.storage().exists(wh.tableLocation("t") + "/metadata/v" + version + ".metadata.json");
   }
@@ -270,7 +276,7 @@ public abstract class StaleHandleScenarios {
    */
   @Test
   void staleWriterAfterOldTombstonesWereRemovedLosesNothing() throws Exception {
-    try (Warehouse wh = newWarehouse().withBaseMaxAge(SHORT_BASE_AGE)) {
+    try (Warehouse wh = removingWarehouse()) {
       wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), REMOVING_TOMBSTONES);
       Table stale = wh.loadTable("t");
       Table staleReader = wh.loadTable("t");
@@ -297,7 +303,7 @@ public abstract class StaleHandleScenarios {
   /** Concurrent writers while tombstones are removed as fast as the protocol allows: each append exactly once. */
   @Test
   void concurrentWritersWithTombstoneRemovalLoseNothing() throws Exception {
-    try (Warehouse wh = newWarehouse().withBaseMaxAge(SHORT_BASE_AGE)) {
+    try (Warehouse wh = removingWarehouse()) {
       wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), REMOVING_TOMBSTONES);
       int writers = 4;
       int each = 15;

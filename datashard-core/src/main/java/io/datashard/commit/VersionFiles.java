@@ -500,6 +500,14 @@ public final class VersionFiles {
   }
 
   /**
+   * @return the least age at which a tombstone may be removed: twice {@link #baseMaxAge} plus the storage's
+   *     {@link StorageBackend#longestCall} (a create sent just within the base age may still be under way that long)
+   */
+  public java.time.Duration minimumRemovalAge() {
+    return baseMaxAge().multipliedBy(2).plus(storage.longestCall());
+  }
+
+  /**
    * Removes {@link VersionTombstone.Kind#EXPIRED EXPIRED} tombstones that have stood for at least {@code minAge},
    * oldest first, so that a table does not keep one name per version it ever published. A tombstone is removed only
    * when every name below it is already gone, it is older than {@code minAge} by the store's own clock (against the
@@ -507,15 +515,16 @@ public final class VersionFiles {
    * a tombstone (a version still holding metadata, a dropped table's last version, a young tombstone). A writer
    * publishes version N only within {@link #baseMaxAge} of seeing version N-1 as metadata ({@link #create}), and
    * version N-1 is removed only after it has been a tombstone for {@code minAge}, so with {@code minAge} at least
-   * twice the base age no writer can find the name N free again. The argument is in {@code docs/concurrency.md},
+   * twice the base age plus the longest a call to the store can take ({@link #minimumRemovalAge}) no writer can find
+   * the name N free again. The argument is in {@code docs/concurrency.md},
    * "Removing old tombstones".
    *
-   * @param minAge how long a tombstone stands before it may be removed; raised to twice {@link #baseMaxAge}
+   * @param minAge how long a tombstone stands before it may be removed; raised to {@link #minimumRemovalAge}
    * @param deadlineMillis stop removing at this wall-clock time (the next call goes on)
    * @return how many names were removed
    */
   public int removeTombstones(java.time.Duration minAge, long deadlineMillis) {
-    long ageMillis = Math.max(minAge.toMillis(), 2 * baseMaxAge().toMillis());
+    long ageMillis = Math.max(minAge.toMillis(), minimumRemovalAge().toMillis());
     java.util.TreeMap<Integer, FileInfo> names = new java.util.TreeMap<>();
     long storeNow = Long.MIN_VALUE;
     for (FileInfo f : storage.list(MetadataFiles.metadataDir(tableLocation))) {

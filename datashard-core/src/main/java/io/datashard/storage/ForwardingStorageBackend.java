@@ -85,6 +85,11 @@ public abstract class ForwardingStorageBackend implements StorageBackend {
   }
 
   @Override
+  public java.time.Duration longestCall() {
+    return delegate.longestCall();
+  }
+
+  @Override
   public OutputFile newOutputFile(String location) {
     return delegate.newOutputFile(location);
   }

@@ -392,6 +392,15 @@ public final class LocalStorageBackend implements StorageBackend {
     };
   }
 
+  /**
+   * 30 seconds: a call is a system call on this machine, applied before it returns; the bound only covers a thread
+   * stalled between its last look and the call (a long garbage-collection pause).
+   */
+  @Override
+  public java.time.Duration longestCall() {
+    return java.time.Duration.ofSeconds(30);
+  }
+
   @Override
   public void close() {
     syncThreads.shutdown();

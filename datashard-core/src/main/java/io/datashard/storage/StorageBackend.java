@@ -113,6 +113,19 @@ public interface StorageBackend extends AutoCloseable {
   /** @return a handle for streaming a new file (such as a Parquet data file) */
   OutputFile newOutputFile(String location);
 
+  /**
+   * The longest one call of this backend may take from its start until the store has applied or refused it, the
+   * backend's own retries included: how late a write may still land after its caller last looked at anything.
+   * Removing old version tombstones waits at least this long on top of twice the writers' base age
+   * ({@code VersionFiles.removeTombstones}, docs/concurrency.md, "Removing old tombstones"). The default, for
+   * backends that do not know, is 10 minutes.
+   *
+   * @return the bound
+   */
+  default java.time.Duration longestCall() {
+    return java.time.Duration.ofMinutes(10);
+  }
+
   /** Releases clients and connections; the backend is unusable afterwards. */
   @Override
   void close();

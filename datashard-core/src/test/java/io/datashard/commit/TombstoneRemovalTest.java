@@ -30,7 +30,7 @@ class TombstoneRemovalTest {
 
   @BeforeEach
   void setUp() {
-    storage = new LocalStorageBackend(dir, false);
+    storage = new io.datashard.storage.InstantCallsStorage(new LocalStorageBackend(dir, false));
   }
 
   String location() {
@@ -188,7 +188,7 @@ class TombstoneRemovalTest {
   }
 
   @Test
-  void removalWithinTwiceTheBaseAgeRemovesNothing() throws InterruptedException {
+  void removalBeforeTheMinimumAgeRemovesNothing() throws InterruptedException {
     VersionFiles w = instance();
     publishUpTo(w, 1, 10);
     retire(w, 1, 8);
@@ -197,6 +197,13 @@ class TombstoneRemovalTest {
     // Asked for 10 ms, but the tombstones are younger than twice the base age (200 ms): kept.
     assertThat(w.removeTombstones(Duration.ofMillis(10), Long.MAX_VALUE)).isZero();
     assertThat(storage.exists(w.file(1))).isTrue();
+  }
+
+  @Test
+  void theMinimumAgeCoversTwiceTheBaseAgeAndTheLongestCall() {
+    VersionFiles local = new VersionFiles(new LocalStorageBackend(dir, false), "t", location());
+    assertThat(local.minimumRemovalAge()).isEqualTo(Duration.ofSeconds(90)); // 2 x 30 s + 30 s
+    assertThat(instance().minimumRemovalAge()).isEqualTo(Duration.ofMillis(200));
   }
 
   /** Counts length requests, the one a create makes when its sighting of the base is too old. */

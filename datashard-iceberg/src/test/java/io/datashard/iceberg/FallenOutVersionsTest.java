@@ -77,7 +77,8 @@ class FallenOutVersionsTest {
   void oldTombstonesAreRemovedAfterCommitsThroughTheCatalog() throws Exception {
     Path root = Files.createTempDirectory(dir, "wh");
     Path metadata = root.resolve("sales").resolve("orders").resolve("metadata");
-    try (DataShardCatalog catalog = new DataShardCatalog("ds", new LocalStorageBackend(root),
+    try (DataShardCatalog catalog = new DataShardCatalog("ds",
+        new io.datashard.storage.InstantCallsStorage(new LocalStorageBackend(root)),
         Map.of(DataShardCatalog.BASE_MAX_AGE_MS, "50"))) {
       catalog.createNamespace(Namespace.of("sales"));
       catalog.createTable(ID, CatalogScenarios.EVENTS, PartitionSpec.unpartitioned(), Map.of(

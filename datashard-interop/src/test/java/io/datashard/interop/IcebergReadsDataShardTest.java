@@ -460,8 +460,8 @@ class IcebergReadsDataShardTest {
   @Test
   void hadoopTablesLoadsATableWhoseOldestNamesWereRemoved() throws Exception {
     Path root = dir.resolve("removed-names");
-    try (io.datashard.Warehouse wh = io.datashard.Warehouse.local(root)
-        .withBaseMaxAge(java.time.Duration.ofMillis(50))) {
+    try (io.datashard.Warehouse wh = io.datashard.Warehouse.of(new io.datashard.storage.InstantCallsStorage(
+        new io.datashard.storage.LocalStorageBackend(root))).withBaseMaxAge(java.time.Duration.ofMillis(50))) {
       Table t = wh.createTable("t", io.datashard.TestSchemas.EVENTS, io.datashard.PartitionSpec.unpartitioned(),
           Map.of("write.metadata.delete-after-commit.enabled", "true", "write.metadata.previous-versions-max", "2",
               "write.datashard.upkeep.remove-tombstones-after-ms", "150"));

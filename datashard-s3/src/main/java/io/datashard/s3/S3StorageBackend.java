@@ -298,6 +298,18 @@ public final class S3StorageBackend implements StorageBackend, io.datashard.stor
     }
   }
 
+  /**
+   * Every attempt of a call may take up to the connection timeout plus the socket timeout (the SDK's own retries
+   * are off; the backend's are counted), with the largest retry delay between attempts: 7.4 minutes at the defaults
+   * (6 attempts, 10 s, 60 s, 5 s).
+   */
+  @Override
+  public java.time.Duration longestCall() {
+    int attempts = Math.max(1, config.maxAttempts());
+    return config.connectionTimeout().plus(config.socketTimeout()).multipliedBy(attempts)
+        .plus(config.maxRetryDelay().multipliedBy(attempts - 1L));
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
