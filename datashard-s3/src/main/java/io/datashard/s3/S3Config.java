@@ -488,6 +488,20 @@ public final class S3Config {
     return value(MAX_ATTEMPTS);
   }
 
+  /**
+   * The longest one call of the backend may take, its retries included ({@code StorageBackend.longestCall}): every
+   * attempt up to the connection timeout plus the socket timeout (the SDK's own retries are off; the backend's are
+   * counted), with the largest retry delay between attempts. 445 s (7.4 minutes) at the defaults: 6 attempts of
+   * 10 s + 60 s, 5 s apart.
+   *
+   * @return the bound
+   */
+  public Duration longestCall() {
+    int attempts = Math.max(1, maxAttempts());
+    return connectionTimeout().plus(socketTimeout()).multipliedBy(attempts)
+        .plus(maxRetryDelay().multipliedBy(attempts - 1L));
+  }
+
   /** @return the first retry delay (doubles per attempt, with full jitter) */
   public Duration baseRetryDelay() {
     return value(BASE_RETRY_DELAY);

@@ -298,16 +298,10 @@ public final class S3StorageBackend implements StorageBackend, io.datashard.stor
     }
   }
 
-  /**
-   * Every attempt of a call may take up to the connection timeout plus the socket timeout (the SDK's own retries
-   * are off; the backend's are counted), with the largest retry delay between attempts: 7.4 minutes at the defaults
-   * (6 attempts, 10 s, 60 s, 5 s).
-   */
+  /** @return {@link S3Config#longestCall()} */
   @Override
   public java.time.Duration longestCall() {
-    int attempts = Math.max(1, config.maxAttempts());
-    return config.connectionTimeout().plus(config.socketTimeout()).multipliedBy(attempts)
-        .plus(config.maxRetryDelay().multipliedBy(attempts - 1L));
+    return config.longestCall();
   }
 
   @Override

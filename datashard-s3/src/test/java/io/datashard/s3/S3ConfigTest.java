@@ -85,6 +85,14 @@ class S3ConfigTest {
     assertThat(plain.ssl()).isFalse();
   }
 
+  /** What tombstone removal adds to twice the base age on S3 (docs/concurrency.md, "Removing old tombstones"). */
+  @Test
+  void theLongestCallCountsEveryAttemptAndTheDelaysBetween() {
+    assertThat(S3Config.builder().bucket("b").build().longestCall()).isEqualTo(java.time.Duration.ofSeconds(445));
+    assertThat(S3Config.builder().bucket("b").maxAttempts(2).build().longestCall())
+        .isEqualTo(java.time.Duration.ofSeconds(145));
+  }
+
   @Test
   void warehouseVariableSuppliesBucketAndPrefix() {
     S3Config c = S3Config.fromEnvironment(Map.of("DATASHARD_WAREHOUSE", "s3://lake/tables/x"));
