@@ -256,7 +256,8 @@ public abstract class StaleHandleScenarios {
   }
 
   /** Appends until the names up to {@code version} are removed (S3 stores times to the second: a few seconds). */
-  static void appendUntilRemoved(Warehouse wh, Table writer, List<Long> expected, int version) throws Exception {
+  public static void appendUntilRemoved(Warehouse wh, Table writer, List<Long> expected, int version)
+      throws Exception {
     long id = 5000;
     for (int round = 0; round < 40 && anyNameUpTo(wh, version); round++) {
       Thread.sleep(200);
