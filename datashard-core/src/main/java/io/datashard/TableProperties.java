@@ -230,6 +230,27 @@ public final class TableProperties {
   }
 
   /**
+   * Reads a whole-number property the one way every part of DataShard reads it: absent, or not a number, is the
+   * default.
+   *
+   * @param properties a table's properties
+   * @param key the property
+   * @param defaultValue the value when it is absent or not a number
+   * @return the property's value
+   */
+  public static long longValue(java.util.Map<String, String> properties, String key, long defaultValue) {
+    String v = properties.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      return defaultValue;
+    }
+  }
+
+  /**
    * Refuses values that {@link #booleanValue} would read in a way their writer probably did not mean: DataShard's
    * own API sets a boolean property ({@link #BOOLEAN_PROPERTIES}) only to {@code true} or {@code false} (any case),
    * because {@code yes}, {@code 1} or {@code " true"} would all read as false.

@@ -52,8 +52,6 @@ public final class Warehouse implements AutoCloseable {
   private final io.datashard.encryption.KeyManagementClient keyManagement;
   /** Whether {@link #close()} closes {@link #keyManagement} (it came from the environment). */
   private final boolean ownsKeyManagement;
-  private static final java.time.Duration DEFAULT_BASE_MAX_AGE =
-      java.time.Duration.ofMillis(VersionFiles.BASE_MAX_AGE_MS);
   /** How long a sighting of a version lets a writer publish the next one ({@link #withBaseMaxAge}). */
   private final java.time.Duration baseMaxAge;
 
@@ -69,11 +67,11 @@ public final class Warehouse implements AutoCloseable {
   private boolean closed;
 
   private Warehouse(StorageBackend storage) {
-    this(storage, null, null, false, DEFAULT_BASE_MAX_AGE);
+    this(storage, null, null, false, VersionFiles.DEFAULT_BASE_MAX_AGE);
   }
 
   private Warehouse(TableCatalog catalog) {
-    this(null, catalog, null, false, DEFAULT_BASE_MAX_AGE);
+    this(null, catalog, null, false, VersionFiles.DEFAULT_BASE_MAX_AGE);
   }
 
   private Warehouse(StorageBackend storage, TableCatalog catalog,

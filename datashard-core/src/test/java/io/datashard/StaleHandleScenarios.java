@@ -38,6 +38,17 @@ public abstract class StaleHandleScenarios {
     return ids;
   }
 
+  /** @return the ids the concurrent scenarios' writers append: writer w appends w * 1000 + 0 .. each - 1, in order */
+  static List<Long> writerIds(int writers, int each) {
+    List<Long> ids = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      for (int i = 0; i < each; i++) {
+        ids.add(w * 1000L + i);
+      }
+    }
+    return ids;
+  }
+
   static Snapshot append(Table t, long id) {
     return t.appendRecords(List.of(TestSchemas.event(id, "e" + id, (double) id)));
   }
@@ -219,12 +230,7 @@ public abstract class StaleHandleScenarios {
         t.join();
       }
       assertThat(failures).isEmpty();
-      List<Long> expected = new ArrayList<>();
-      for (int w = 0; w < writers; w++) {
-        for (int i = 0; i < each; i++) {
-          expected.add(w * 1000L + i);
-        }
-      }
+      List<Long> expected = writerIds(writers, each);
       assertThat(ids(wh.loadTable("t"))).containsExactlyElementsOf(expected);
     }
   }
@@ -350,12 +356,7 @@ public abstract class StaleHandleScenarios {
       done.set(true);
       remover.join();
       assertThat(failures).isEmpty();
-      List<Long> expected = new ArrayList<>();
-      for (int w = 0; w < writers; w++) {
-        for (int i = 0; i < each; i++) {
-          expected.add(w * 1000L + i);
-        }
-      }
+      List<Long> expected = writerIds(writers, each);
       appendUntilRemoved(wh, wh.loadTable("t"), expected, 1);
       expected.sort(null);
       assertThat(ids(wh.loadTable("t"))).containsExactlyElementsOf(expected);

@@ -35,10 +35,13 @@ public final class VersionFiles {
 
   /**
    * How long a sighting of a version as table metadata lets this instance publish the next version without looking
-   * again: {@value #BASE_MAX_AGE_MS} ms. Removing a tombstone waits for at least twice this ({@link #removeTombstones}),
-   * which is what makes a removed name safe: see {@code docs/concurrency.md}, "Removing old tombstones".
+   * again: {@value #BASE_MAX_AGE_MS} ms. Removing a tombstone waits for at least twice this plus the storage's longest
+   * call ({@link #minimumRemovalAge}), which is what makes a removed name safe: see {@code docs/concurrency.md},
+   * "Removing old tombstones".
    */
   public static final long BASE_MAX_AGE_MS = 30_000;
+  /** {@link #BASE_MAX_AGE_MS} as a duration. */
+  public static final java.time.Duration DEFAULT_BASE_MAX_AGE = java.time.Duration.ofMillis(BASE_MAX_AGE_MS);
   /** The size of an {@link VersionTombstone.Kind#EXPIRED EXPIRED} tombstone as written since 2026-12-04. */
   private static final int EXPIRED_TOMBSTONE_SIZE = VersionTombstone.expired(1).toJson().length;
 
@@ -63,13 +66,13 @@ public final class VersionFiles {
    * @param tableLocation the table's root location
    */
   public VersionFiles(StorageBackend storage, String tableName, String tableLocation) {
-    this(storage, tableName, tableLocation, java.time.Duration.ofMillis(BASE_MAX_AGE_MS));
+    this(storage, tableName, tableLocation, DEFAULT_BASE_MAX_AGE);
   }
 
   /**
    * For tests of the protocol's timing (and embedders that know every writer of their tables): a different
-   * {@link #BASE_MAX_AGE_MS}. Every writer of a table must use at most half the age after which the table's
-   * tombstones are removed ({@link #removeTombstones}).
+   * {@link #BASE_MAX_AGE_MS}. Removal waits for twice this instance's base age plus the storage's longest call
+   * ({@link #minimumRemovalAge}), so every writer of a table must use at most the remover's base age.
    *
    * @param storage where the table lives
    * @param tableName the table's name (for messages)
@@ -136,7 +139,7 @@ public final class VersionFiles {
           // The common case: nothing new, one request. `known` was metadata within the base age, so the name after
           // it cannot have been created and removed since (docs/concurrency.md, "Removing old tombstones"); it is
           // still the latest, so still metadata now.
-          saw(known, asked);
+          seen(known, asked);
           return new Latest(known, false, true);
         }
         return new Latest(known, false, false); // long unseen: the name after it may be a removed one
@@ -196,6 +199,14 @@ public final class VersionFiles {
    * @param tombstone the tombstone, when the file holds one (then {@code bytes} are its JSON)
    */
   public record Content(byte[] bytes, VersionTombstone tombstone) {
+    /**
+     * @return whether it is an {@link VersionTombstone.Kind#EXPIRED EXPIRED} tombstone: newer versions exist, and the
+     *     absence of the name after it proves nothing (it may have been removed). Metadata and a dropped table's last
+     *     version are only ever written by exclusive create.
+     */
+    public boolean expiredTombstone() {
+      return tombstone != null && tombstone.kind() == VersionTombstone.Kind.EXPIRED;
+    }
   }
 
   /**
@@ -250,8 +261,8 @@ public final class VersionFiles {
       } catch (TableNotFoundException gone) {
         c = null;
       }
-      if (c != null && (c.tombstone() == null || c.tombstone().kind() == VersionTombstone.Kind.DROPPED)) {
-        saw(v, asked);
+      if (c != null && !c.expiredTombstone()) {
+        seen(v, asked);
         return new Current(v, c);
       }
       if (c != null) {
@@ -313,19 +324,13 @@ public final class VersionFiles {
       try {
         boolean created = storage.createExclusive(f, content);
         if (created || !uncertain) {
-          if (created) {
-            saw(version, firstSent);
-          }
-          return created;
+          return published(version, firstSent, created);
         }
         // An earlier attempt of ours had an unknown outcome: the file now present may be that attempt, landed
         // after the read-back found nothing (or after the read-back itself failed). Only its content can tell.
         Boolean ours = readBack(f, content);
         if (ours != null) {
-          if (ours) {
-            saw(version, firstSent);
-          }
-          return ours;
+          return published(version, firstSent, ours);
         }
         if (attempt >= MAX_UNKNOWN_OUTCOME_ATTEMPTS) {
           throw new CommitOutcomeUnknownException("cannot tell whether " + f + " was created by this commit: it "
@@ -336,10 +341,7 @@ public final class VersionFiles {
         LOG.warn("table {}: outcome of creating {} unknown ({}); reading it back", tableName, f, e.getMessage());
         Boolean ours = readBack(f, content);
         if (ours != null) {
-          if (ours) {
-            saw(version, firstSent);
-          }
-          return ours;
+          return published(version, firstSent, ours);
         }
         if (attempt >= MAX_UNKNOWN_OUTCOME_ATTEMPTS) {
           throw e;
@@ -358,30 +360,34 @@ public final class VersionFiles {
   }
 
   /**
-   * Tells this instance that {@code version} was table metadata at some moment after {@code atNanos}: for a caller
-   * that checked it against the store through a cache of its own (its file had the length of the metadata it
+   * Records that {@code version} was table metadata (or a dropped table's last version) at some moment after
+   * {@code atNanos}. This instance records its own sightings; a caller that checked a version against the store
+   * through a cache of its own (its file had the length of the metadata it
    * holds), so that a create on it need not look again. Never claim a moment earlier than the check's first request.
    *
    * @param version the version seen
    * @param atNanos a {@link System#nanoTime} taken before the check
    */
   public void seen(int version, long atNanos) {
-    saw(version, atNanos);
+    synchronized (sightingLock) {
+      if (version > seenVersion || version == seenVersion && atNanos - seenAtNanos > 0) {
+        seenVersion = version;
+        seenAtNanos = atNanos;
+      }
+    }
+  }
+
+  /** @return {@code ours}, after recording that the version was created (as metadata) after {@code firstSent} */
+  private boolean published(int version, long firstSent, boolean ours) {
+    if (ours) {
+      seen(version, firstSent);
+    }
+    return ours;
   }
 
   private boolean sawAtLeast(int version) {
     synchronized (sightingLock) {
       return seenVersion >= version;
-    }
-  }
-
-  /** Records that {@code version} was metadata (or a dropped table's last version) at a moment after {@code nanos}. */
-  private void saw(int version, long nanos) {
-    synchronized (sightingLock) {
-      if (version > seenVersion || version == seenVersion && nanos - seenAtNanos > 0) {
-        seenVersion = version;
-        seenAtNanos = nanos;
-      }
     }
   }
 
@@ -397,7 +403,7 @@ public final class VersionFiles {
       if (highestListedVersion() > 0) {
         return false;
       }
-      saw(0, asked);
+      seen(0, asked);
       return true;
     }
     long length;
@@ -413,11 +419,11 @@ public final class VersionFiles {
       } catch (TableNotFoundException e) {
         return false;
       }
-      if (c.tombstone() != null && c.tombstone().kind() == VersionTombstone.Kind.EXPIRED) {
+      if (c.expiredTombstone()) {
         return false;
       }
     }
-    saw(base, asked);
+    seen(base, asked);
     return true;
   }
 
@@ -553,7 +559,7 @@ public final class VersionFiles {
         } catch (TableNotFoundException gone) {
           continue; // removed by another call meanwhile
         }
-        if (c.tombstone() == null || c.tombstone().kind() != VersionTombstone.Kind.EXPIRED) {
+        if (!c.expiredTombstone()) {
           break;
         }
       }

@@ -635,15 +635,7 @@ public final class TableMetadata {
   }
 
   public long longProperty(String key, long defaultValue) {
-    String v = properties.get(key);
-    if (v == null) {
-      return defaultValue;
-    }
-    try {
-      return Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
-      return defaultValue;
-    }
+    return io.datashard.TableProperties.longValue(properties, key, defaultValue);
   }
 
   /** @return the current snapshot id, or null for a table without data */

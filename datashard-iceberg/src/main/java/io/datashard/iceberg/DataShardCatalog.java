@@ -75,7 +75,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
    * docs/concurrency.md, "Removing old tombstones".
    */
   public static final String BASE_MAX_AGE_MS = "datashard.commit.base-max-age-ms";
-  private java.time.Duration baseMaxAge = java.time.Duration.ofMillis(VersionFiles.BASE_MAX_AGE_MS);
+  private java.time.Duration baseMaxAge = VersionFiles.DEFAULT_BASE_MAX_AGE;
   private boolean ownsStorage;
 
   /** For {@code catalog-impl}: call {@link #initialize(String, Map)} next. */
@@ -100,21 +100,14 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
   }
 
   private static java.time.Duration baseMaxAge(Map<String, String> props) {
-    String v = props.get(BASE_MAX_AGE_MS);
-    if (v == null) {
-      return java.time.Duration.ofMillis(VersionFiles.BASE_MAX_AGE_MS);
-    }
-    long ms;
-    try {
-      ms = Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
-      ms = -1;
-    }
-    if (ms <= 0) {
-      throw new IllegalArgumentException("Invalid " + BASE_MAX_AGE_MS + ": " + v + " (milliseconds, more than 0)");
+    String what = "milliseconds, more than 0";
+    long ms = VersionCache.nonNegative(props, BASE_MAX_AGE_MS, VersionFiles.BASE_MAX_AGE_MS, what);
+    if (ms == 0) {
+      throw new IllegalArgumentException(BASE_MAX_AGE_MS + " must be " + what + ", not 0");
     }
     return java.time.Duration.ofMillis(ms);
   }
+
 
   @Override
   public void initialize(String catalogName, Map<String, String> props) {

@@ -38,7 +38,7 @@ final class TombstoneSweeper {
    * @param properties the committed table's properties
    */
   void committed(VersionFiles versions, Map<String, String> properties) {
-    long age = removalAge(properties);
+    long age = TableProperties.longValue(properties, TableProperties.UPKEEP_REMOVE_TOMBSTONES_AFTER_MS, 0);
     if (age <= 0) {
       return;
     }
@@ -65,18 +65,6 @@ final class TombstoneSweeper {
       });
     } catch (RejectedExecutionException closing) {
       // the catalog is closing: the next writer's pass removes them
-    }
-  }
-
-  private static long removalAge(Map<String, String> properties) {
-    String v = properties.get(TableProperties.UPKEEP_REMOVE_TOMBSTONES_AFTER_MS);
-    if (v == null) {
-      return 0;
-    }
-    try {
-      return Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
-      return 0;
     }
   }
 }

@@ -77,7 +77,16 @@ final class VersionCache {
     return max == 0 ? null : new VersionCache((int) max, intervalMs);
   }
 
-  private static long nonNegative(Map<String, String> props, String key, long defaultValue, String what) {
+  /**
+   * Reads a catalog property that is a number of 0 or more, refusing anything else with a message naming the property.
+   *
+   * @param props the catalog's properties
+   * @param key the property
+   * @param defaultValue the value when it is absent
+   * @param what what it must be, for the message
+   * @return its value
+   */
+  static long nonNegative(Map<String, String> props, String key, long defaultValue, String what) {
     String v = props.get(key);
     long n;
     try {
