@@ -21,6 +21,7 @@ public final class TableFiles {
   private final StorageBackend storage;
   private final String tableLocation;
   private final ManifestListCache manifestLists = new ManifestListCache();
+  private final ManifestEntryCache manifestEntries = new ManifestEntryCache(ManifestEntryCache.DEFAULT_MAX_ENTRIES);
   private final io.datashard.encryption.TableKeys keys;
 
   public TableFiles(StorageBackend storage, String tableLocation) {
@@ -193,9 +194,12 @@ public final class TableFiles {
         + " (see docs/format.md, \"What DataShard refuses\")");
   }
 
-  /** @return the live and deleted entries of a manifest, with inherited values resolved */
+  /**
+   * @return the live and deleted entries of a manifest, with inherited values resolved (an unmodifiable list;
+   *     small manifests are read once per handle, see {@link ManifestEntryCache})
+   */
   public List<ManifestEntry> entries(ManifestFile manifest) {
-    return ManifestIO.readEntries(storage, manifest);
+    return manifestEntries.get(manifest, m -> ManifestIO.readEntries(storage, m));
   }
 
   /** Deletes files, ignoring failures (used to clean up after a failed attempt). */

@@ -24,6 +24,7 @@ public final class DataFile implements io.datashard.ContentFile {
   private final String fileFormat;
   private final int specId;
   private final List<Object> partition;
+  private final boolean binaryPartition;
   private final long recordCount;
   private final long fileSizeInBytes;
   private final Map<Integer, Long> columnSizes;
@@ -47,7 +48,8 @@ public final class DataFile implements io.datashard.ContentFile {
     this.fileFormat = b.fileFormat;
     this.specId = b.specId;
     this.partition = b.partition == null ? List.of() : java.util.Collections.unmodifiableList(
-        new java.util.ArrayList<>(b.partition));
+        partitionValues(b.partition, true));
+    this.binaryPartition = partition.stream().anyMatch(ByteBuffer.class::isInstance);
     this.recordCount = b.recordCount;
     this.fileSizeInBytes = b.fileSizeInBytes;
     this.columnSizes = copy(b.columnSizes);
@@ -82,8 +84,32 @@ public final class DataFile implements io.datashard.ContentFile {
       return null;
     }
     java.util.HashMap<Integer, ByteBuffer> out = new java.util.HashMap<>();
-    m.forEach((k, v) -> out.put(k, v.asReadOnlyBuffer()));
+    m.forEach((k, v) -> out.put(k, copyBuffer(v)));
     return Map.copyOf(out);
+  }
+
+  /** Partition values with binary ones copied (on the way in) or duplicated (on the way out). */
+  private static List<Object> partitionValues(List<Object> values, boolean copy) {
+    java.util.ArrayList<Object> out = new java.util.ArrayList<>(values.size());
+    for (Object v : values) {
+      out.add(v instanceof ByteBuffer ? (copy ? copyBuffer((ByteBuffer) v) : ((ByteBuffer) v).duplicate()) : v);
+    }
+    return out;
+  }
+
+  /** The caller's view of stored buffers: its own position, so no reader moves another's. */
+  private static Map<Integer, ByteBuffer> duplicates(Map<Integer, ByteBuffer> m) {
+    if (m == null) {
+      return null;
+    }
+    java.util.HashMap<Integer, ByteBuffer> out = new java.util.HashMap<>();
+    m.forEach((k, v) -> out.put(k, v.duplicate()));
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  private static ByteBuffer duplicate(Map<Integer, ByteBuffer> m, int fieldId) {
+    ByteBuffer b = m == null ? null : m.get(fieldId);
+    return b == null ? null : b.duplicate();
   }
 
   public static Builder builder() {
@@ -135,7 +161,7 @@ public final class DataFile implements io.datashard.ContentFile {
   /** @return partition values in spec order (empty when unpartitioned); elements may be null */
   @Override
   public List<Object> partition() {
-    return partition;
+    return binaryPartition ? java.util.Collections.unmodifiableList(partitionValues(partition, false)) : partition;
   }
 
   @Override
@@ -168,14 +194,27 @@ public final class DataFile implements io.datashard.ContentFile {
     return nanValueCounts;
   }
 
-  /** @return serialized lower bound per column id, or null */
+  /**
+   * @return serialized lower bound per column id, or null; read-only buffers of the caller's own (a file is shared
+   *     between scans, so no caller can move another's position)
+   */
   public Map<Integer, ByteBuffer> lowerBounds() {
-    return lowerBounds;
+    return duplicates(lowerBounds);
   }
 
-  /** @return serialized upper bound per column id, or null */
+  /** @return serialized upper bound per column id, or null; read-only buffers of the caller's own */
   public Map<Integer, ByteBuffer> upperBounds() {
-    return upperBounds;
+    return duplicates(upperBounds);
+  }
+
+  /** @return the serialized lower bound of one column (a read-only buffer of the caller's own), or null */
+  public ByteBuffer lowerBound(int fieldId) {
+    return duplicate(lowerBounds, fieldId);
+  }
+
+  /** @return the serialized upper bound of one column (a read-only buffer of the caller's own), or null */
+  public ByteBuffer upperBound(int fieldId) {
+    return duplicate(upperBounds, fieldId);
   }
 
   /** @return row-group start offsets, ascending, or null */

@@ -43,12 +43,12 @@ final class DataFileStats implements ContentStats {
 
   @Override
   public Object lowerBound(int fieldId) {
-    return decode(file.lowerBounds(), fieldId);
+    return decode(file.lowerBound(fieldId), fieldId);
   }
 
   @Override
   public Object upperBound(int fieldId) {
-    return decode(file.upperBounds(), fieldId);
+    return decode(file.upperBound(fieldId), fieldId);
   }
 
   private static long count(Map<Integer, Long> counts, int fieldId) {
@@ -59,11 +59,7 @@ final class DataFileStats implements ContentStats {
     return n == null || n < 0 ? -1 : n;
   }
 
-  private Object decode(Map<Integer, ByteBuffer> bounds, int fieldId) {
-    if (bounds == null) {
-      return null;
-    }
-    ByteBuffer b = bounds.get(fieldId);
+  private Object decode(ByteBuffer b, int fieldId) {
     Field f = schema.findField(fieldId);
     if (b == null || f == null) {
       return null;

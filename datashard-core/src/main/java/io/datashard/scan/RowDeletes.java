@@ -117,8 +117,8 @@ final class RowDeletes {
 
   /** Prunes a position delete file by the bounds of its file_path column. */
   private static boolean mayReference(DataFile delete, String location) {
-    ByteBuffer lo = delete.lowerBounds() == null ? null : delete.lowerBounds().get(FILE_PATH_ID);
-    ByteBuffer hi = delete.upperBounds() == null ? null : delete.upperBounds().get(FILE_PATH_ID);
+    ByteBuffer lo = delete.lowerBound(FILE_PATH_ID);
+    ByteBuffer hi = delete.upperBound(FILE_PATH_ID);
     if (lo != null && location.compareTo(utf8(lo)) < 0) {
       return false;
     }
