@@ -45,7 +45,9 @@ import org.apache.iceberg.io.LocationProvider;
  *       {@link CommitStateUnknownException}. Then the hint;
  *   <li>versions that fell out of the metadata log are replaced by tombstones ({@link VersionFiles#retire}), never
  *       deleted, with {@code write.metadata.delete-after-commit.enabled} or automatic upkeep on (see
- *       {@link #retiresFallenOutVersions}).
+ *       {@link #retiresFallenOutVersions});
+ *   <li>with automatic upkeep on, snapshots beyond its limits are expired after the commit, on the catalog's
+ *       background threads ({@link SnapshotLimit}).
  * </ul>
  * A handle never moves from one table to another: after a drop and a create of the same name its refresh fails.
  */
@@ -66,6 +68,7 @@ public final class DataShardTableOperations implements TableOperations {
   private final HintPublisher hints;
   private final Executor background;
   private final TombstoneSweeper sweeper;
+  private final SnapshotLimit snapshotLimit;
 
   /**
    * @param versions the table's version files
@@ -78,11 +81,14 @@ public final class DataShardTableOperations implements TableOperations {
    * @param background threads for the cached version's two checks (side by side) and for replacing versions that
    *     fell out of the metadata log by tombstones after the commit returned
    * @param sweeper removes old tombstones after commits, or null
+   * @param snapshotLimit expires snapshots beyond the table's upkeep limits after commits, or null
    */
   DataShardTableOperations(VersionFiles versions, StorageFileIO io, String catalogName, TableIdentifier identifier,
-      CreationGuard guard, VersionCache cache, HintPublisher hints, Executor background, TombstoneSweeper sweeper) {
+      CreationGuard guard, VersionCache cache, HintPublisher hints, Executor background, TombstoneSweeper sweeper,
+      SnapshotLimit snapshotLimit) {
     this.cache = cache;
     this.sweeper = sweeper;
+    this.snapshotLimit = snapshotLimit;
     this.hints = hints;
     this.background = java.util.Objects.requireNonNull(background);
     this.versions = versions;
@@ -211,8 +217,14 @@ public final class DataShardTableOperations implements TableOperations {
    */
   private boolean stillCurrent(VersionCache.Entry seen) {
     long asked = System.nanoTime();
-    CompletableFuture<Boolean> noNext = CompletableFuture.supplyAsync(
-        () -> !versions.storage().exists(versions.file(seen.version() + 1)), background);
+    java.util.function.Supplier<Boolean> noNextVersion = () -> !versions.storage().exists(versions.file(
+        seen.version() + 1));
+    CompletableFuture<Boolean> noNext;
+    try {
+      noNext = CompletableFuture.supplyAsync(noNextVersion, background);
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      noNext = CompletableFuture.completedFuture(noNextVersion.get()); // the catalog is closing: one after the other
+    }
     try {
       boolean sameFile = versions.storage().newInputFile(versions.file(seen.version())).length() == seen.length();
       if (sameFile && noNext.join()) {
@@ -311,6 +323,9 @@ public final class DataShardTableOperations implements TableOperations {
       if (sweeper != null) {
         sweeper.committed(versions, committed.properties());
       }
+    }
+    if (base != null && snapshotLimit != null) {
+      snapshotLimit.committed(identifier, versions.tableLocation(), committed);
     }
   }
 

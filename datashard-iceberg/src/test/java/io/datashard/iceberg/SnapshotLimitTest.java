@@ -1,0 +1,145 @@
+package io.datashard.iceberg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.datashard.storage.LocalStorageBackend;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A table fed by an engine's small commits through the catalog keeps its snapshots within the table's automatic-upkeep
+ * limit, as one written by the library does, without losing a row; a table with upkeep off keeps every snapshot, and
+ * a tag keeps its own.
+ */
+class SnapshotLimitTest {
+  private static final TableIdentifier ID = TableIdentifier.of("sales", "orders");
+
+  @TempDir
+  Path dir;
+
+  private static Map<String, String> props(String... kv) {
+    Map<String, String> p = new HashMap<>(Map.of("write.datashard.upkeep.max-snapshots", "8",
+        "commit.retry.num-retries", "100", "commit.retry.min-wait-ms", "1", "commit.retry.max-wait-ms", "20"));
+    for (int i = 0; i < kv.length; i += 2) {
+      p.put(kv[i], kv[i + 1]);
+    }
+    return p;
+  }
+
+  private static int snapshots(Table t) {
+    t.refresh();
+    int n = 0;
+    for (Snapshot ignored : t.snapshots()) {
+      n++;
+    }
+    return n;
+  }
+
+  private static long manifestLists(Path root) throws Exception {
+    try (var files = Files.list(root.resolve("sales").resolve("orders").resolve("metadata"))) {
+      return files.filter(f -> f.getFileName().toString().startsWith("snap-")).count();
+    }
+  }
+
+  @Test
+  void anEngineFeedingSmallCommitsKeepsTheNewestSnapshotsAndEveryRow() throws Exception {
+    Path root = Files.createTempDirectory(dir, "wh");
+    try (DataShardCatalog catalog = new DataShardCatalog("ds", new LocalStorageBackend(root), Map.of())) {
+      catalog.createNamespace(Namespace.of("sales"));
+      catalog.createTable(ID, CatalogScenarios.EVENTS, PartitionSpec.unpartitioned(), props());
+      for (long id = 1; id <= 40; id++) {
+        CatalogScenarios.icebergAppend(catalog.loadTable(ID), id);
+      }
+    } // closing waits for the background runs
+    try (DataShardCatalog catalog = new DataShardCatalog("ds", new LocalStorageBackend(root), Map.of())) {
+      Table t = catalog.loadTable(ID);
+      assertThat(snapshots(t)).as("at most the limit plus a quarter").isBetween(8, 10);
+      assertThat(manifestLists(root)).as("the expired snapshots' lists are deleted").isBetween(8L, 10L);
+      assertThat(CatalogScenarios.icebergIds(t)).containsExactlyInAnyOrderElementsOf(
+          LongStream.rangeClosed(1, 40).boxed().toList());
+    }
+  }
+
+  @Test
+  void upkeepOffKeepsEverySnapshotAndATagKeepsItsOwn() throws Exception {
+    Path off = Files.createTempDirectory(dir, "off");
+    Path tagged = Files.createTempDirectory(dir, "tagged");
+    long taggedId;
+    try (DataShardCatalog a = new DataShardCatalog("ds", new LocalStorageBackend(off), Map.of());
+        DataShardCatalog b = new DataShardCatalog("ds", new LocalStorageBackend(tagged), Map.of())) {
+      a.createNamespace(Namespace.of("sales"));
+      b.createNamespace(Namespace.of("sales"));
+      a.createTable(ID, CatalogScenarios.EVENTS, PartitionSpec.unpartitioned(),
+          props("write.datashard.upkeep.enabled", "false"));
+      b.createTable(ID, CatalogScenarios.EVENTS, PartitionSpec.unpartitioned(), props());
+      CatalogScenarios.icebergAppend(b.loadTable(ID), 0);
+      Table first = b.loadTable(ID);
+      taggedId = first.currentSnapshot().snapshotId();
+      first.manageSnapshots().createTag("first", taggedId).commit();
+      for (long id = 1; id <= 30; id++) {
+        CatalogScenarios.icebergAppend(a.loadTable(ID), id);
+        CatalogScenarios.icebergAppend(b.loadTable(ID), id);
+      }
+    }
+    try (DataShardCatalog a = new DataShardCatalog("ds", new LocalStorageBackend(off), Map.of());
+        DataShardCatalog b = new DataShardCatalog("ds", new LocalStorageBackend(tagged), Map.of())) {
+      assertThat(snapshots(a.loadTable(ID))).as("upkeep off").isEqualTo(30);
+      Table t = b.loadTable(ID);
+      assertThat(snapshots(t)).as("the limit, plus the tagged one").isBetween(9, 11);
+      assertThat(t.snapshot(taggedId)).isNotNull();
+      assertThat(CatalogScenarios.icebergIds(t.newScan().useRef("first").table())).hasSize(31);
+    }
+  }
+
+  @Test
+  void concurrentEngineWritersLoseNothingWhileSnapshotsAreExpired() throws Exception {
+    Path root = Files.createTempDirectory(dir, "wh");
+    int writers = 4;
+    int each = 15;
+    try (DataShardCatalog catalog = new DataShardCatalog("ds", new LocalStorageBackend(root), Map.of())) {
+      catalog.createNamespace(Namespace.of("sales"));
+      catalog.createTable(ID, CatalogScenarios.EVENTS, PartitionSpec.unpartitioned(), props());
+      ExecutorService pool = Executors.newFixedThreadPool(writers);
+      List<Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        long base = w * 1000L;
+        done.add(pool.submit(() -> {
+          for (long i = 1; i <= each; i++) {
+            CatalogScenarios.icebergAppend(catalog.loadTable(ID), base + i);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+      pool.shutdown();
+    }
+    try (DataShardCatalog catalog = new DataShardCatalog("ds", new LocalStorageBackend(root), Map.of())) {
+      Table t = catalog.loadTable(ID);
+      List<Long> expected = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        for (long i = 1; i <= each; i++) {
+          expected.add(w * 1000L + i);
+        }
+      }
+      assertThat(CatalogScenarios.icebergIds(t)).containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(snapshots(t)).isLessThanOrEqualTo(10);
+    }
+  }
+}
