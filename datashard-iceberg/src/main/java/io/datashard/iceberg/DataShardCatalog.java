@@ -68,7 +68,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
     return t;
   });
   private final TombstoneSweeper sweeper = new TombstoneSweeper(background);
-  private final SnapshotLimit snapshotLimit = new SnapshotLimit(background, this::loadTable);
+  private final CatalogUpkeep upkeep = new CatalogUpkeep(background, this::loadTable);
   /**
    * Catalog property: how long a writer's sighting of a version lets it publish the next one without looking again, in
    * milliseconds (default 30,000: {@link VersionFiles#BASE_MAX_AGE_MS}). For tests, and for deployments where every
@@ -230,7 +230,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
           public boolean conflictsAfterCreate() {
             return namespaceFiles(sameFolder).live() != null;
           }
-        }, versionCache, hints, background, sweeper, snapshotLimit);
+        }, versionCache, hints, background, sweeper, upkeep);
   }
 
   /**

@@ -46,8 +46,8 @@ import org.apache.iceberg.io.LocationProvider;
  *   <li>versions that fell out of the metadata log are replaced by tombstones ({@link VersionFiles#retire}), never
  *       deleted, with {@code write.metadata.delete-after-commit.enabled} or automatic upkeep on (see
  *       {@link #retiresFallenOutVersions});
- *   <li>with automatic upkeep on, snapshots beyond its limits are expired after the commit, on the catalog's
- *       background threads ({@link SnapshotLimit}).
+ *   <li>with automatic upkeep on, snapshots beyond its limits are expired and manifests merged after the commit, on the catalog's
+ *       background threads ({@link CatalogUpkeep}).
  * </ul>
  * A handle never moves from one table to another: after a drop and a create of the same name its refresh fails.
  */
@@ -68,7 +68,7 @@ public final class DataShardTableOperations implements TableOperations {
   private final HintPublisher hints;
   private final Executor background;
   private final TombstoneSweeper sweeper;
-  private final SnapshotLimit snapshotLimit;
+  private final CatalogUpkeep upkeep;
 
   /**
    * @param versions the table's version files
@@ -81,14 +81,14 @@ public final class DataShardTableOperations implements TableOperations {
    * @param background threads for the cached version's two checks (side by side) and for replacing versions that
    *     fell out of the metadata log by tombstones after the commit returned
    * @param sweeper removes old tombstones after commits, or null
-   * @param snapshotLimit expires snapshots beyond the table's upkeep limits after commits, or null
+   * @param upkeep expires snapshots and merges manifests after commits by the table's upkeep settings, or null
    */
   DataShardTableOperations(VersionFiles versions, StorageFileIO io, String catalogName, TableIdentifier identifier,
       CreationGuard guard, VersionCache cache, HintPublisher hints, Executor background, TombstoneSweeper sweeper,
-      SnapshotLimit snapshotLimit) {
+      CatalogUpkeep upkeep) {
     this.cache = cache;
     this.sweeper = sweeper;
-    this.snapshotLimit = snapshotLimit;
+    this.upkeep = upkeep;
     this.hints = hints;
     this.background = java.util.Objects.requireNonNull(background);
     this.versions = versions;
@@ -324,8 +324,8 @@ public final class DataShardTableOperations implements TableOperations {
         sweeper.committed(versions, committed.properties());
       }
     }
-    if (base != null && snapshotLimit != null) {
-      snapshotLimit.committed(identifier, versions.tableLocation(), committed);
+    if (base != null && upkeep != null) {
+      upkeep.committed(identifier, versions.tableLocation(), committed);
     }
   }
 

@@ -120,7 +120,7 @@ class RestAppendExpiryTest {
 
   /**
    * The server expires snapshots beyond the limit after commits too (docs/catalog.md, "Snapshots beyond the upkeep
-   * limit are expired after commits"), at most once per {@code SnapshotLimit.MIN_RUN_INTERVAL_MS} (2 s): waits until
+   * limit are expired after commits"), at most once per {@code CatalogUpkeep.MIN_RUN_INTERVAL_MS} (2 s): waits until
    * its last run after the clients' last commits has committed and deleted, so that what is checked is settled.
    */
   private static void awaitServerExpiry(Table t) throws InterruptedException {

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A table fed by an engine's small commits through the catalog keeps its snapshots within the table's automatic-upkeep
- * limit, as one written by the library does, without losing a row; a table with upkeep off keeps every snapshot, and
- * a tag keeps its own.
+ * limit and its manifests few, as one written by the library does, without losing a row; a table with upkeep off keeps
+ * every snapshot and manifest, and a tag keeps its snapshot.
  */
-class SnapshotLimitTest {
+class CatalogUpkeepTest {
   private static final TableIdentifier ID = TableIdentifier.of("sales", "orders");
 
   @TempDir
@@ -140,6 +140,35 @@ class SnapshotLimitTest {
       }
       assertThat(CatalogScenarios.icebergIds(t)).containsExactlyInAnyOrderElementsOf(expected);
       assertThat(snapshots(t)).isLessThanOrEqualTo(10);
+    }
+  }
+
+  @Test
+  void manifestsOfManySmallAppendsAreMergedUnlessUpkeepIsOff() throws Exception {
+    Path on = Files.createTempDirectory(dir, "on");
+    Path off = Files.createTempDirectory(dir, "off");
+    for (Path root : List.of(on, off)) {
+      try (DataShardCatalog catalog = new DataShardCatalog("ds", new LocalStorageBackend(root), Map.of())) {
+        catalog.createNamespace(Namespace.of("sales"));
+        catalog.createTable(ID, CatalogScenarios.EVENTS, PartitionSpec.unpartitioned(), props(
+            "write.datashard.upkeep.max-manifests", "4", "write.datashard.upkeep.max-snapshots", "1000",
+            "write.datashard.upkeep.enabled", root == on ? "true" : "false"));
+        for (long id = 1; id <= 30; id++) {
+          Table t = catalog.loadTable(ID);
+          t.newFastAppend().appendFile(CatalogScenarios.writeWithIceberg(t, id)).commit();
+        }
+      }
+    }
+    try (DataShardCatalog a = new DataShardCatalog("ds", new LocalStorageBackend(on), Map.of());
+        DataShardCatalog b = new DataShardCatalog("ds", new LocalStorageBackend(off), Map.of())) {
+      Table merged = a.loadTable(ID);
+      Table kept = b.loadTable(ID);
+      assertThat(kept.currentSnapshot().dataManifests(kept.io())).as("upkeep off: one per append").hasSize(30);
+      // merged every 5 commits: at most the merged one and the 4 appends after the last check, plus one in flight
+      assertThat(merged.currentSnapshot().dataManifests(merged.io())).hasSizeLessThanOrEqualTo(6);
+      List<Long> all = LongStream.rangeClosed(1, 30).boxed().toList();
+      assertThat(CatalogScenarios.icebergIds(merged)).containsExactlyInAnyOrderElementsOf(all);
+      assertThat(CatalogScenarios.icebergIds(kept)).containsExactlyInAnyOrderElementsOf(all);
     }
   }
 }
