@@ -12,11 +12,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.datashard.iceberg.DataShardCatalog;
+import io.datashard.storage.LocalStorageBackend;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetWriter;
@@ -27,7 +31,11 @@ import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.parquet.Parquet;
 
 /**
- * Issue 19's long-life workload through Apache Iceberg's {@code HadoopTables} (docs/benchmarks.md, "Long life"):
+ * Issue 19's long-life workload through Apache Iceberg's {@code HadoopTables} (docs/benchmarks.md, "Long life"), or,
+ * with {@code catalog=datashard} (phase {@code longlife-catalog}), the same Iceberg appends through
+ * {@code DataShardCatalog} (as Spark or Flink would make them), whose commits apply the table's automatic-upkeep
+ * snapshot limit, merge manifests and retire old versions ({@code catalogUpkeep=false}: only retire versions, as
+ * the catalog did before 2026-12-05):
  * 16 threads making single-row appends to one local table, every Iceberg setting at its default (no snapshot expiry,
  * no metadata cleanup: Iceberg has no automatic upkeep) except the commit retry budget. Bounded by {@code appends=} and {@code seconds=}, since each
  * commit rewrites every snapshot so far. Reports commit p50 at the start and at the end, bytes under
@@ -42,14 +50,33 @@ final class HadoopLongLifeBench {
     int appends = Integer.parseInt(opts.getOrDefault("appends", "100000"));
     int seconds = Integer.parseInt(opts.getOrDefault("seconds", "120"));
     int threads = 16;
+    boolean throughCatalog = "datashard".equals(opts.getOrDefault("catalog", "hadoop"));
     Path dir = Bench.tempDir("hadoop-long-life");
-    String location = dir.resolve("t").toString();
+    Path tableDir = throughCatalog ? dir.resolve("ns").resolve("t") : dir.resolve("t");
+    String location = tableDir.toString();
+    TableIdentifier id = TableIdentifier.of("ns", "t");
+    DataShardCatalog writers = throughCatalog ? new DataShardCatalog("ds", new LocalStorageBackend(dir), Map.of())
+        : null;
+    DataShardCatalog catalog = writers;
     // Iceberg's defaults, except the retry budget: its default of 4 retries fails appends at 16 writers; this is the
-    // budget CatalogBench gives every path.
-    Table table = new HadoopTables(new Configuration()).create(IcebergPeer.SCHEMA, PartitionSpec.unpartitioned(),
-        CatalogBench.RETRIES, location);
-    Bench.out("## Long life through Iceberg HadoopTables: up to %,d single-row appends by %d threads, at most %d s; "
-        + "load %s", appends, threads, seconds, Bench.loadAverage());
+    // budget CatalogBench gives every path. Through the catalog, the table gets what every table created there gets
+    // (upkeep on: 100 snapshots, 10 previous versions).
+    Table table;
+    if (throughCatalog) {
+      catalog.createNamespace(Namespace.of("ns"));
+      Map<String, String> props = new java.util.HashMap<>(CatalogBench.RETRIES);
+      if ("false".equals(opts.get("catalogUpkeep"))) { // as before 2026-12-05: no expiry, no manifest merging
+        props.put(io.datashard.TableProperties.UPKEEP_MAX_SNAPSHOTS, Integer.toString(Integer.MAX_VALUE / 2));
+        props.put(io.datashard.TableProperties.UPKEEP_MAX_MANIFESTS, Integer.toString(Integer.MAX_VALUE / 2));
+      }
+      table = catalog.createTable(id, IcebergPeer.SCHEMA, PartitionSpec.unpartitioned(), props);
+    } else {
+      table = new HadoopTables(new Configuration()).create(IcebergPeer.SCHEMA, PartitionSpec.unpartitioned(),
+          CatalogBench.RETRIES, location);
+    }
+    String path = throughCatalog ? "DataShardCatalog" : "HadoopTables";
+    Bench.out("## Long life through Iceberg %s: up to %,d single-row appends by %d threads, at most %d s; "
+        + "load %s", path, appends, threads, seconds, Bench.loadAverage());
     long[] commitNanos = new long[appends];
     AtomicInteger next = new AtomicInteger();
     AtomicInteger done = new AtomicInteger();
@@ -60,7 +87,7 @@ final class HadoopLongLifeBench {
     Future<?>[] futures = new Future<?>[threads];
     for (int w = 0; w < threads; w++) {
       futures[w] = pool.submit(() -> {
-        Table t = new HadoopTables(new Configuration()).load(location);
+        Table t = throughCatalog ? writers.loadTable(id) : new HadoopTables(new Configuration()).load(location);
         for (int i = next.getAndIncrement(); i < appends && System.nanoTime() < deadline;
             i = next.getAndIncrement()) {
           long s = System.nanoTime();
@@ -83,9 +110,14 @@ final class HadoopLongLifeBench {
     pool.shutdown();
     int n = done.get();
     long[] finished = Arrays.stream(commitNanos).filter(x -> x > 0).toArray(); // in id order, as the appends ran
+    if (throughCatalog) {
+      catalog.close(); // its last snapshot-limit run and retired versions finish first
+      catalog = new DataShardCatalog("ds", new LocalStorageBackend(dir), Map.of());
+      table = catalog.loadTable(id);
+    }
     table.refresh();
-    long metadata = bytes(dir.resolve("t").resolve("metadata"));
-    long data = bytes(dir.resolve("t").resolve("data"));
+    long metadata = bytes(tableDir.resolve("metadata"));
+    long data = bytes(tableDir.resolve("data"));
     long[] plan = new long[11];
     for (int i = 0; i < plan.length; i++) {
       long s = System.nanoTime();
@@ -95,11 +127,14 @@ final class HadoopLongLifeBench {
       plan[i] = System.nanoTime() - s;
     }
     Arrays.sort(plan);
-    Bench.out("HadoopTables long life: %,d appends in %.1f s (%.0f/s), %d failed; commit p50 first 10 %.1f ms, first 100 %.1f ms, "
+    Bench.out("%s long life: %,d appends in %.1f s (%.0f/s), %d failed; commit p50 first 10 %.1f ms, first 100 %.1f ms, "
         + "last 1000 %.1f ms; snapshots %,d; metadata/ %,d bytes, data/ %,d bytes (%.0fx); scan planning p50 %.1f ms",
-        n, elapsed, n / elapsed, failed.get(), p50(finished, 0, 10), p50(finished, 0, 100),
+        path, n, elapsed, n / elapsed, failed.get(), p50(finished, 0, 10), p50(finished, 0, 100),
         p50(finished, finished.length - 1000, finished.length), count(table.snapshots()),
         metadata, data, (double) metadata / Math.max(1, data), plan[plan.length / 2] / 1e6);
+    if (catalog != null) {
+      catalog.close();
+    }
     Bench.deleteRecursively(dir);
   }
 

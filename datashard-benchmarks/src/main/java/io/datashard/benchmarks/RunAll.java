@@ -18,7 +18,8 @@ import java.util.Set;
  * {@code all}) and
  * {@code upsert} (copy-on-write vs merge-on-read upserts and scans with deletes, {@link UpsertBench}),
  * {@code longlife-hadoop} (issue 19's long-life workload through Iceberg's HadoopTables, {@link HadoopLongLifeBench};
- * options {@code appends=100000 seconds=120}) and
+ * options {@code appends=100000 seconds=120}), {@code longlife-catalog} (the same Iceberg appends through
+ * {@code DataShardCatalog}) and
  * {@code charts} ({@link PeerCharts}: SVGs from the peers' results.json), plus
  * overrides {@code rows=1000000 rounds=5 warmup=100 appends=500 coldruns=5 jmh=<regex>}. The JVM property
  * {@code bench.dir} chooses where scratch tables go (default: the system temp directory).
@@ -65,6 +66,11 @@ public final class RunAll {
         case "encryption" -> EncryptionBench.run(opts);
         case "upsert" -> UpsertBench.run(opts);
         case "longlife-hadoop" -> HadoopLongLifeBench.run(opts);
+        case "longlife-catalog" -> {
+          Map<String, String> through = new HashMap<>(opts);
+          through.put("catalog", "datashard");
+          HadoopLongLifeBench.run(through);
+        }
         case "charts" -> PeerCharts.render(java.nio.file.Path.of(opts.getOrDefault("out", "target/results.json")),
             java.nio.file.Path.of(opts.getOrDefault("img", "../docs/img")));
         default -> throw new IllegalArgumentException("unknown benchmark '" + mode
