@@ -1,8 +1,6 @@
 package io.datashard.iceberg;
 
-import io.datashard.RewriteDataFiles;
 import io.datashard.TableProperties;
-import io.datashard.maintenance.DataFileCompaction;
 import io.datashard.metadata.SnapshotRetention;
 import java.util.List;
 import java.util.Map;
@@ -33,37 +31,31 @@ import org.slf4j.LoggerFactory;
  *       run after every commit;
  *   <li><b>snapshot expiry by age</b>: snapshots older than {@code history.expire.max-snapshot-age-ms} (5 days)
  *       beyond {@code history.expire.min-snapshots-to-keep}, looked for at most once a minute;
- *   <li><b>compaction</b>: once the current snapshot's {@code total-data-files} is at least
- *       {@link TableProperties#UPKEEP_COMPACT_MIN_FILES} (32), and then each time it grew by half of that since the last
- *       check, the library's {@link DataFileCompaction} bin-packs the small files of every partition holding that many
- *       (at most {@link TableProperties#UPKEEP_COMPACT_MAX_FILES} a run), committed by the library's own protocol on the
- *       same version files; a table with a feature the library refuses is left as it is (logged);
  *   <li><b>manifest merging</b>: every {@link TableProperties#UPKEEP_MAX_MANIFESTS} commits, when the current
  *       snapshot has more data manifests than that, {@code rewriteManifests()} merges them (into manifests of
  *       {@code commit.manifest.target-size-bytes}). An engine's fast appends write one manifest per commit, and a
  *       scan plans by reading every one of them: 5.9 s to plan after 2,300 such appends without this
  *       (docs/benchmarks.md).
  * </ul>
- * Commits whose snapshot the DataShard library made are left to the library's own upkeep (see
- * {@link #madeByTheLibrary}). Each is an ordinary commit on the table's version files: it publishes the next version by exclusive create, retries on
+ * Each is an ordinary commit through the catalog: it publishes the next version by exclusive create, retries on
  * Iceberg's {@code commit.retry.*} settings when another writer was first, and never races a writer unsafely; a reader
  * still planning an expired snapshot fails on a missing file, as after any expiry. One run per table at a time,
- * queued or running. A failed step is logged and left to a later commit (docs/catalog.md, "Automatic upkeep after
- * commits").
+ * queued or running. A failed run is logged and left to the next commit. Compaction of small data files stays with
+ * the library's upkeep and {@code datashard maintain} (docs/catalog.md).
  */
 final class CatalogUpkeep {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogUpkeep.class);
   private static final long AGE_CHECK_INTERVAL_MS = 60_000;
   /**
-   * Least time between the starts of two expiries by count for one table, so that an engine committing many times a
-   * second does not have the catalog add a commit of its own after nearly every one: it leaves at most about
-   * {@code 2r} snapshots over the limit plus a quarter at r commits a second.
+   * Least time between the starts of two expiries by count for one table. Appends of the library's REST client
+   * already leave the snapshots beyond the limit out of their own versions; only what the server groups into one
+   * version goes over, and this keeps the catalog from adding a commit of its own after nearly every group. An engine
+   * committing r times a second leaves at most about {@code 2r} snapshots over the limit plus a quarter.
    */
   static final long MIN_RUN_INTERVAL_MS = 2_000;
 
   /** What a run does. */
-  private record Work(boolean expireByCount, boolean expireByAge, boolean compact, boolean mergeManifests,
-                      long delayMillis) {
+  private record Work(boolean expireByCount, boolean expireByAge, boolean mergeManifests, long delayMillis) {
   }
 
   /** One table's state in this catalog; guarded by itself. */
@@ -73,27 +65,19 @@ final class CatalogUpkeep {
     long lastCountRun = Long.MIN_VALUE / 2;
     long lastAgeCheck = Long.MIN_VALUE / 2;
     int commitsSinceManifestCheck;
-    /** Data files the last compaction saw and left, or -1 before the first. */
-    long filesAtLastCompaction = -1;
   }
 
   private final Executor background;
   private final Function<TableIdentifier, Table> tables;
-  private final Function<TableIdentifier, DataFileCompaction> compactions;
   private final Map<String, TableState> states = new ConcurrentHashMap<>();
-  /** Runs queued or running; guarded by itself. */
-  private final int[] inFlight = {0};
 
   /**
    * @param background where runs go
    * @param tables loads a table of the catalog (a fresh handle for each run)
-   * @param compactions the library's compaction of a table of the catalog, committing through its version files
    */
-  CatalogUpkeep(Executor background, Function<TableIdentifier, Table> tables,
-      Function<TableIdentifier, DataFileCompaction> compactions) {
+  CatalogUpkeep(Executor background, Function<TableIdentifier, Table> tables) {
     this.background = background;
     this.tables = tables;
-    this.compactions = compactions;
   }
 
   /**
@@ -106,25 +90,22 @@ final class CatalogUpkeep {
   void committed(TableIdentifier identifier, String location, TableMetadata committed) {
     Map<String, String> props = committed.properties();
     if (!TableProperties.booleanValue(props, TableProperties.UPKEEP_ENABLED, TableProperties.UPKEEP_ENABLED_DEFAULT)
-        || committed.snapshots().isEmpty() || madeByTheLibrary(committed.currentSnapshot())) {
+        || committed.snapshots().isEmpty()) {
       return;
     }
     int max = intValue(props, TableProperties.UPKEEP_MAX_SNAPSHOTS, TableProperties.UPKEEP_MAX_SNAPSHOTS_DEFAULT);
     int maxManifests = intValue(props, TableProperties.UPKEEP_MAX_MANIFESTS,
         TableProperties.UPKEEP_MAX_MANIFESTS_DEFAULT);
-    int minFiles = Math.max(2, intValue(props, TableProperties.UPKEEP_COMPACT_MIN_FILES,
-        TableProperties.UPKEEP_COMPACT_MIN_FILES_DEFAULT));
     TableState state = states.computeIfAbsent(location, k -> new TableState());
-    Work work = due(state, committed, max, maxManifests, minFiles, System.currentTimeMillis());
+    Work work = due(state, committed, max, maxManifests, System.currentTimeMillis());
     if (work == null) {
       return;
     }
-    started();
     try {
       background.execute(() -> {
         try {
           Thread.sleep(work.delayMillis());
-          run(identifier, state, work, committed.properties(), max, maxManifests);
+          run(identifier, state, work, max, maxManifests);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } finally {
@@ -132,23 +113,16 @@ final class CatalogUpkeep {
             state.running = false;
           }
         }
-        try {
-          afterRun(identifier, location);
-        } finally {
-          ended();
-        }
       });
     } catch (RejectedExecutionException closing) {
       synchronized (state) {
         state.running = false; // the catalog is closing: a later commit's run does it
       }
-      ended();
     }
   }
 
   /** @return the work due after this commit (and the table marked running), or null */
-  private static Work due(TableState state, TableMetadata committed, int max, int maxManifests, int minFiles,
-      long now) {
+  private static Work due(TableState state, TableMetadata committed, int max, int maxManifests, long now) {
     synchronized (state) {
       state.commitsSinceManifestCheck++;
       if (state.running) {
@@ -158,10 +132,7 @@ final class CatalogUpkeep {
       boolean byCount = count > max + max / 4 && count >= state.nextDueCount;
       boolean byAge = !byCount && now - state.lastAgeCheck >= AGE_CHECK_INTERVAL_MS && hasOld(committed, now);
       boolean manifests = state.commitsSinceManifestCheck > maxManifests;
-      long files = dataFiles(committed);
-      boolean compact = state.filesAtLastCompaction < 0 ? files >= minFiles
-          : files - state.filesAtLastCompaction >= minFiles / 2;
-      if (!byCount && !byAge && !compact && !manifests) {
+      if (!byCount && !byAge && !manifests) {
         return null;
       }
       long delay = 0;
@@ -176,12 +147,11 @@ final class CatalogUpkeep {
         state.commitsSinceManifestCheck = 0;
       }
       state.running = true;
-      return new Work(byCount, byAge, compact, manifests, delay);
+      return new Work(byCount, byAge, manifests, delay);
     }
   }
 
-  private void run(TableIdentifier identifier, TableState state, Work work, Map<String, String> props, int max,
-      int maxManifests) {
+  private void run(TableIdentifier identifier, TableState state, Work work, int max, int maxManifests) {
     Table table;
     try {
       table = tables.apply(identifier);
@@ -205,17 +175,11 @@ final class CatalogUpkeep {
         LOG.info("table {}: upkeep through the catalog expired {} snapshots, {} left", identifier, before - left,
             left);
       } catch (RuntimeException e) {
-        synchronized (state) {
-          state.nextDueCount = size(table) + Math.max(1, max / 4); // not again before a quarter more arrived
-        }
         LOG.warn("table {}: expiring snapshots after a commit failed ({}); a later commit tries again", identifier,
             e.toString());
       }
     }
-    if (work.compact()) {
-      compact(identifier, state, props);
-    }
-    if (work.mergeManifests() || work.compact()) {
+    if (work.mergeManifests()) {
       try {
         table.refresh();
         Snapshot current = table.currentSnapshot();
@@ -230,118 +194,6 @@ final class CatalogUpkeep {
         LOG.warn("table {}: merging manifests after a commit failed ({}); a later commit tries again", identifier,
             e.toString());
       }
-    }
-  }
-
-  private void started() {
-    synchronized (inFlight) {
-      inFlight[0]++;
-    }
-  }
-
-  private void ended() {
-    synchronized (inFlight) {
-      inFlight[0]--;
-      inFlight.notifyAll();
-    }
-  }
-
-  /**
-   * Waits until no run is queued or running (a run's follow-up counts as part of it), for a catalog that closes.
-   *
-   * @param millis the longest wait
-   * @return whether it is idle
-   */
-  boolean awaitIdle(long millis) {
-    long deadline = System.currentTimeMillis() + millis;
-    synchronized (inFlight) {
-      while (inFlight[0] > 0) {
-        long left = deadline - System.currentTimeMillis();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          inFlight.wait(left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-      return true;
-    }
-  }
-
-  /**
-   * Commits made while a run was queued or running started nothing (one run per table), and the run's own commits
-   * (the library's compaction does not pass through this catalog) add snapshots and manifests: so after a run the
-   * table as it is now is looked at once more, and another run starts if one is due. Each run leaves less due, so
-   * this ends once the table is within its limits.
-   */
-  private void afterRun(TableIdentifier identifier, String location) {
-    TableMetadata now;
-    try {
-      Table table = tables.apply(identifier);
-      if (!(table instanceof org.apache.iceberg.HasTableOperations)) {
-        return;
-      }
-      now = ((org.apache.iceberg.HasTableOperations) table).operations().current();
-    } catch (RuntimeException e) {
-      return; // dropped or unreadable meanwhile: the next commit, if any, decides
-    }
-    if (now != null) {
-      committed(identifier, location, now);
-    }
-  }
-
-  private void compact(TableIdentifier identifier, TableState state, Map<String, String> props) {
-    int minFiles = Math.max(2, intValue(props, TableProperties.UPKEEP_COMPACT_MIN_FILES,
-        TableProperties.UPKEEP_COMPACT_MIN_FILES_DEFAULT));
-    int maxFiles = intValue(props, TableProperties.UPKEEP_COMPACT_MAX_FILES,
-        TableProperties.UPKEEP_COMPACT_MAX_FILES_DEFAULT);
-    long seen = -1;
-    try {
-      Table table = tables.apply(identifier);
-      seen = table.currentSnapshot() == null ? 0 : dataFiles(table.currentSnapshot());
-      RewriteDataFiles.Result r = compactions.apply(identifier).minFilesPerPartition(minFiles).maxInputFiles(maxFiles)
-          .execute();
-      synchronized (state) {
-        // The files this run saw and left: files appended while it compacted count towards the next one.
-        state.filesAtLastCompaction = Math.max(0, seen - r.rewrittenFiles() + r.addedFiles());
-      }
-      if (r.rewrittenFiles() > 0) {
-        LOG.info("table {}: upkeep through the catalog compacted {} small data files into {}", identifier,
-            r.rewrittenFiles(), r.addedFiles());
-      }
-    } catch (RuntimeException e) {
-      synchronized (state) {
-        state.filesAtLastCompaction = Math.max(0, seen); // not again before half the threshold more arrived
-      }
-      LOG.warn("table {}: compacting small files after a commit failed or was refused ({}); a later commit tries "
-          + "again", identifier, e.toString());
-    }
-  }
-
-  /**
-   * Whether the DataShard library made the snapshot (its summary's {@code engine-name}). The library's own upkeep,
-   * in the JVM that appended, keeps what it writes within the same limits (its appends leave the snapshots beyond the
-   * limit out of their own versions, through the REST server too); running the same steps here as well would only
-   * race it.
-   */
-  private static boolean madeByTheLibrary(Snapshot s) {
-    return s != null && s.summary() != null && "datashard".equals(s.summary().get("engine-name"));
-  }
-
-  /** @return the current snapshot's {@code total-data-files}, or 0 when it has none or does not say */
-  private static long dataFiles(TableMetadata m) {
-    return m.currentSnapshot() == null ? 0 : dataFiles(m.currentSnapshot());
-  }
-
-  private static long dataFiles(Snapshot s) {
-    String n = s.summary() == null ? null : s.summary().get("total-data-files");
-    try {
-      return n == null ? 0 : Long.parseLong(n);
-    } catch (NumberFormatException e) {
-      return 0;
     }
   }
 

@@ -171,32 +171,4 @@ class CatalogUpkeepTest {
       assertThat(CatalogScenarios.icebergIds(kept)).containsExactlyInAnyOrderElementsOf(all);
     }
   }
-
-  @Test
-  void smallFilesOfEngineAppendsAreCompactedWithoutLosingARow() throws Exception {
-    Path root = Files.createTempDirectory(dir, "wh");
-    try (DataShardCatalog catalog = new DataShardCatalog("ds", new LocalStorageBackend(root), Map.of())) {
-      catalog.createNamespace(Namespace.of("sales"));
-      catalog.createTable(ID, CatalogScenarios.EVENTS, PartitionSpec.unpartitioned(), props(
-          "write.datashard.upkeep.compact.min-files", "8", "write.datashard.upkeep.max-snapshots", "1000"));
-      for (long id = 1; id <= 40; id++) {
-        CatalogScenarios.icebergAppend(catalog.loadTable(ID), id);
-      }
-    }
-    try (DataShardCatalog catalog = new DataShardCatalog("ds", new LocalStorageBackend(root), Map.of())) {
-      Table t = catalog.loadTable(ID);
-      int files = 0;
-      try (var tasks = t.newScan().planFiles()) {
-        for (var ignored : tasks) {
-          files++;
-        }
-      }
-      // compacted whenever 4 more arrived after the first 8: at most the 4 appended after the last check and the
-      // compacted ones, plus what one run in flight left
-      assertThat(files).as("data files left of 40 one-row appends").isLessThanOrEqualTo(12);
-      assertThat(CatalogScenarios.icebergIds(t)).containsExactlyInAnyOrderElementsOf(
-          LongStream.rangeClosed(1, 40).boxed().toList());
-      assertThat(t.currentSnapshot().summary()).containsEntry("total-records", "40");
-    }
-  }
 }
