@@ -102,12 +102,6 @@ public final class DataFileCompaction implements RewriteDataFiles {
   }
 
   /**
-   * Compacts only partitions holding at least this many small files (automatic upkeep's threshold); default 2.
-   *
-   * @param count the least number of small files a partition needs to be compacted
-   * @return this
-   */
-  /**
    * @param gate serialises the compaction's commit (not its rewriting of data) with the JVM's group commit of the
    *     table, so that a busy appending JVM does not make its own upkeep's compaction lose every race
    * @return this
@@ -117,6 +111,12 @@ public final class DataFileCompaction implements RewriteDataFiles {
     return this;
   }
 
+  /**
+   * Compacts only partitions holding at least this many small files (automatic upkeep's threshold); default 2.
+   *
+   * @param count the least number of small files a partition needs to be compacted
+   * @return this
+   */
   public DataFileCompaction minFilesPerPartition(int count) {
     this.minFilesPerPartition = Math.max(2, count);
     return this;

@@ -1,6 +1,8 @@
 package io.datashard.iceberg;
 
+import io.datashard.RewriteDataFiles;
 import io.datashard.TableProperties;
+import io.datashard.maintenance.DataFileCompaction;
 import io.datashard.metadata.SnapshotRetention;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -35,13 +38,21 @@ import org.slf4j.LoggerFactory;
  *       snapshot has more data manifests than that, {@code rewriteManifests()} merges them (into manifests of
  *       {@code commit.manifest.target-size-bytes}). An engine's fast appends write one manifest per commit, and a
  *       scan plans by reading every one of them: 5.9 s to plan after 2,300 such appends without this
- *       (docs/benchmarks.md).
+ *       (docs/benchmarks.md);
+ *   <li><b>compaction</b>, on a lane of its own: once the current snapshot's {@code total-data-files} reaches
+ *       {@link TableProperties#UPKEEP_COMPACT_MIN_FILES} (32), and then each time it grew by half of that since the
+ *       last compaction, the library's {@link DataFileCompaction} bin-packs the small files of every partition holding
+ *       that many (at most {@link TableProperties#UPKEEP_COMPACT_MAX_FILES} a run), committed by the library's own
+ *       protocol on the same version files. A table with a feature the library refuses is left as it is (logged).
  * </ul>
- * Each is an ordinary commit through the catalog: it publishes the next version by exclusive create, retries on
- * Iceberg's {@code commit.retry.*} settings when another writer was first, and never races a writer unsafely; a reader
- * still planning an expired snapshot fails on a missing file, as after any expiry. One run per table at a time,
- * queued or running. A failed run is logged and left to the next commit. Compaction of small data files stays with
- * the library's upkeep and {@code datashard maintain} (docs/catalog.md).
+ * Expiry and manifest merging are one lane, compaction the other: a compaction of a thousand files takes seconds,
+ * and an engine committing many times a second would otherwise pile snapshots and manifests up behind it
+ * (docs/benchmarks.md). One run per lane and table at a time, queued or running; after a run the table is looked at
+ * once more, since commits made meanwhile started nothing. Commits whose snapshot the DataShard library made are left
+ * to the library's own upkeep (see {@link #madeByTheLibrary}). Each step is an ordinary commit on the table's version
+ * files: it publishes the next version by exclusive create, retries when another writer was first, and never races a
+ * writer unsafely; a reader still planning an expired snapshot fails on a missing file, as after any expiry. A failed
+ * step is logged and left to a later commit (docs/catalog.md, "Automatic upkeep after commits").
  */
 final class CatalogUpkeep {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogUpkeep.class);
@@ -60,34 +71,51 @@ final class CatalogUpkeep {
 
   /** One table's state in this catalog; guarded by itself. */
   private static final class TableState {
+    /** The expiry and manifest lane has a run queued or running. */
     boolean running;
+    /** The compaction lane has a run queued or running. */
+    boolean compacting;
     int nextDueCount;
     long lastCountRun = Long.MIN_VALUE / 2;
     long lastAgeCheck = Long.MIN_VALUE / 2;
     int commitsSinceManifestCheck;
+    /** Data files the last compaction saw and left, or -1 before the first. */
+    long filesAtLastCompaction = -1;
   }
 
   private final Executor background;
   private final Function<TableIdentifier, Table> tables;
+  private final Function<TableIdentifier, DataFileCompaction> compactions;
   private final Map<String, TableState> states = new ConcurrentHashMap<>();
+  /** Runs queued or running; guarded by itself. */
+  private final int[] inFlight = {0};
 
   /**
-   * @param background where runs go
+   * @param background where runs go (the two lanes of a table run at the same time: it needs two threads)
    * @param tables loads a table of the catalog (a fresh handle for each run)
+   * @param compactions the library's compaction of a table of the catalog, committing through its version files
    */
-  CatalogUpkeep(Executor background, Function<TableIdentifier, Table> tables) {
+  CatalogUpkeep(Executor background, Function<TableIdentifier, Table> tables,
+      Function<TableIdentifier, DataFileCompaction> compactions) {
     this.background = background;
     this.tables = tables;
+    this.compactions = compactions;
   }
 
   /**
-   * Called after a commit of the table: starts a run when one is due. Only looks at the committed metadata.
+   * Called after a commit of the table: starts the runs that are due. Only looks at the committed metadata.
    *
    * @param identifier the table
    * @param location its location (the key of its state here)
    * @param committed the metadata just committed
    */
   void committed(TableIdentifier identifier, String location, TableMetadata committed) {
+    if (!madeByTheLibrary(committed.currentSnapshot())) {
+      look(identifier, location, committed);
+    }
+  }
+
+  private void look(TableIdentifier identifier, String location, TableMetadata committed) {
     Map<String, String> props = committed.properties();
     if (!TableProperties.booleanValue(props, TableProperties.UPKEEP_ENABLED, TableProperties.UPKEEP_ENABLED_DEFAULT)
         || committed.snapshots().isEmpty()) {
@@ -96,37 +124,64 @@ final class CatalogUpkeep {
     int max = intValue(props, TableProperties.UPKEEP_MAX_SNAPSHOTS, TableProperties.UPKEEP_MAX_SNAPSHOTS_DEFAULT);
     int maxManifests = intValue(props, TableProperties.UPKEEP_MAX_MANIFESTS,
         TableProperties.UPKEEP_MAX_MANIFESTS_DEFAULT);
+    int minFiles = Math.max(2, intValue(props, TableProperties.UPKEEP_COMPACT_MIN_FILES,
+        TableProperties.UPKEEP_COMPACT_MIN_FILES_DEFAULT));
+    int maxFiles = intValue(props, TableProperties.UPKEEP_COMPACT_MAX_FILES,
+        TableProperties.UPKEEP_COMPACT_MAX_FILES_DEFAULT);
     TableState state = states.computeIfAbsent(location, k -> new TableState());
-    Work work = due(state, committed, max, maxManifests, System.currentTimeMillis());
-    if (work == null) {
-      return;
+    long now = System.currentTimeMillis();
+    Work work = due(state, committed, max, maxManifests, now);
+    if (work != null) {
+      submit(identifier, location, state, false, work.delayMillis(), () -> run(identifier, state, work, max,
+          maxManifests));
     }
+    if (compactionDue(state, committed, minFiles)) {
+      submit(identifier, location, state, true, 0, () -> compact(identifier, state, minFiles, maxFiles));
+    }
+  }
+
+  /** Runs one lane's step on the background threads, then looks at the table once more. */
+  private void submit(TableIdentifier identifier, String location, TableState state, boolean compactionLane,
+      long delayMillis, Runnable step) {
+    started();
     try {
       background.execute(() -> {
         try {
-          Thread.sleep(work.delayMillis());
-          run(identifier, state, work, max, maxManifests);
+          Thread.sleep(delayMillis);
+          step.run();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         } finally {
-          synchronized (state) {
-            state.running = false;
-          }
+          release(state, compactionLane);
+        }
+        try {
+          afterRun(identifier, location);
+        } finally {
+          ended();
         }
       });
     } catch (RejectedExecutionException closing) {
-      synchronized (state) {
-        state.running = false; // the catalog is closing: a later commit's run does it
+      release(state, compactionLane); // the catalog is closing: a later commit's run does it
+      ended();
+    }
+  }
+
+  private static void release(TableState state, boolean compactionLane) {
+    synchronized (state) {
+      if (compactionLane) {
+        state.compacting = false;
+      } else {
+        state.running = false;
       }
     }
   }
 
-  /** @return the work due after this commit (and the table marked running), or null */
+  /** @return the work due on the expiry and manifest lane after this commit (and the lane marked running), or null */
   private static Work due(TableState state, TableMetadata committed, int max, int maxManifests, long now) {
     synchronized (state) {
       state.commitsSinceManifestCheck++;
       if (state.running) {
-        return null; // the queued or running run loads the table when it starts
+        return null; // the queued or running run loads the table when it starts, and looks again when it ends
       }
       int count = committed.snapshots().size();
       boolean byCount = count > max + max / 4 && count >= state.nextDueCount;
@@ -148,6 +203,20 @@ final class CatalogUpkeep {
       }
       state.running = true;
       return new Work(byCount, byAge, manifests, delay);
+    }
+  }
+
+  /** @return whether a compaction is due after this commit (and the lane marked running) */
+  private static boolean compactionDue(TableState state, TableMetadata committed, int minFiles) {
+    synchronized (state) {
+      if (state.compacting) {
+        return false;
+      }
+      long files = dataFiles(committed.currentSnapshot());
+      boolean due = state.filesAtLastCompaction < 0 ? files >= minFiles
+          : files - state.filesAtLastCompaction >= Math.max(1, minFiles / 2);
+      state.compacting = due;
+      return due;
     }
   }
 
@@ -175,6 +244,9 @@ final class CatalogUpkeep {
         LOG.info("table {}: upkeep through the catalog expired {} snapshots, {} left", identifier, before - left,
             left);
       } catch (RuntimeException e) {
+        synchronized (state) {
+          state.nextDueCount = size(table) + Math.max(1, max / 4); // not again before a quarter more arrived
+        }
         LOG.warn("table {}: expiring snapshots after a commit failed ({}); a later commit tries again", identifier,
             e.toString());
       }
@@ -194,6 +266,111 @@ final class CatalogUpkeep {
         LOG.warn("table {}: merging manifests after a commit failed ({}); a later commit tries again", identifier,
             e.toString());
       }
+    }
+  }
+
+  private void compact(TableIdentifier identifier, TableState state, int minFiles, int maxFiles) {
+    long seen = -1;
+    try {
+      Table table = tables.apply(identifier);
+      seen = dataFiles(table.currentSnapshot());
+      RewriteDataFiles.Result r = compactions.apply(identifier).minFilesPerPartition(minFiles).maxInputFiles(maxFiles)
+          .execute();
+      synchronized (state) {
+        // The files this run saw and left: files appended while it compacted count towards the next one.
+        state.filesAtLastCompaction = Math.max(0, seen - r.rewrittenFiles() + r.addedFiles());
+      }
+      if (r.rewrittenFiles() > 0) {
+        LOG.info("table {}: upkeep through the catalog compacted {} small data files into {}", identifier,
+            r.rewrittenFiles(), r.addedFiles());
+      }
+    } catch (RuntimeException e) {
+      synchronized (state) {
+        state.filesAtLastCompaction = Math.max(0, seen); // not again before half the threshold more arrived
+      }
+      LOG.warn("table {}: compacting small files after a commit failed or was refused ({}); a later commit tries "
+          + "again", identifier, e.toString());
+    }
+  }
+
+  private void started() {
+    synchronized (inFlight) {
+      inFlight[0]++;
+    }
+  }
+
+  private void ended() {
+    synchronized (inFlight) {
+      inFlight[0]--;
+      inFlight.notifyAll();
+    }
+  }
+
+  /**
+   * Waits until no run is queued or running (the look after a run, and any run it starts, count as part of it), for a
+   * catalog that closes.
+   *
+   * @param millis the longest wait
+   * @return whether it is idle
+   */
+  boolean awaitIdle(long millis) {
+    long deadline = System.currentTimeMillis() + millis;
+    synchronized (inFlight) {
+      while (inFlight[0] > 0) {
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          inFlight.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Commits made while a lane's run was queued or running started nothing on that lane, and a compaction's commit
+   * (the library's, not through this catalog) adds a snapshot and a manifest: so after a run the table as it is now
+   * is looked at once more, whoever made its current snapshot, and another run starts if one is due. Each run leaves
+   * less due, so this ends once the table is within its limits.
+   */
+  private void afterRun(TableIdentifier identifier, String location) {
+    TableMetadata now;
+    try {
+      Table table = tables.apply(identifier);
+      if (!(table instanceof HasTableOperations)) {
+        return;
+      }
+      now = ((HasTableOperations) table).operations().current();
+    } catch (RuntimeException e) {
+      return; // dropped or unreadable meanwhile: the next commit, if any, decides
+    }
+    if (now != null) {
+      look(identifier, location, now);
+    }
+  }
+
+  /**
+   * Whether the DataShard library made the snapshot (its summary's {@code engine-name}). The library's own upkeep, in
+   * the JVM that appended, keeps what it writes within the same limits (its appends leave the snapshots beyond the
+   * limit out of their own versions, through the REST server too); running the same steps here as well would only
+   * race it.
+   */
+  static boolean madeByTheLibrary(Snapshot s) {
+    return s != null && s.summary() != null && "datashard".equals(s.summary().get("engine-name"));
+  }
+
+  /** @return the snapshot's {@code total-data-files}, or 0 when there is none or it does not say */
+  private static long dataFiles(Snapshot s) {
+    String n = s == null || s.summary() == null ? null : s.summary().get("total-data-files");
+    try {
+      return n == null ? 0 : Long.parseLong(n);
+    } catch (NumberFormatException e) {
+      return 0;
     }
   }
 

@@ -68,7 +68,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
     return t;
   });
   private final TombstoneSweeper sweeper = new TombstoneSweeper(background);
-  private final CatalogUpkeep upkeep = new CatalogUpkeep(background, this::loadTable);
+  private final CatalogUpkeep upkeep = new CatalogUpkeep(background, this::loadTable, this::compaction);
   /**
    * Catalog property: how long a writer's sighting of a version lets it publish the next one without looking again, in
    * milliseconds (default 30,000: {@link VersionFiles#BASE_MAX_AGE_MS}). For tests, and for deployments where every
@@ -231,6 +231,14 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
             return namespaceFiles(sameFolder).live() != null;
           }
         }, versionCache, hints, background, sweeper, upkeep);
+  }
+
+  /** The library's compaction of a table, committing by the same protocol on the same version files. */
+  private io.datashard.maintenance.DataFileCompaction compaction(TableIdentifier ident) {
+    String location = tableLocation(ident);
+    return new io.datashard.maintenance.DataFileCompaction(new io.datashard.commit.FileTableOperations(
+        new VersionFiles(storage, fullTableName(name, ident), location, baseMaxAge)),
+        new io.datashard.manifest.TableFiles(storage, location));
   }
 
   /**
@@ -577,6 +585,9 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
     super.close();
     if (hints != null) {
       hints.close(); // pending hints first, while the storage is open
+    }
+    if (!upkeep.awaitIdle(30_000)) { // runs due after the last commits finish first, while the storage is open
+      LOG.warn("catalog {}: upkeep of its tables still running after 30 s", name);
     }
     background.shutdown(); // tombstones being written finish first, while the storage is open
     try {

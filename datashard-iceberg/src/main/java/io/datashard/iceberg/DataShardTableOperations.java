@@ -46,8 +46,8 @@ import org.apache.iceberg.io.LocationProvider;
  *   <li>versions that fell out of the metadata log are replaced by tombstones ({@link VersionFiles#retire}), never
  *       deleted, with {@code write.metadata.delete-after-commit.enabled} or automatic upkeep on (see
  *       {@link #retiresFallenOutVersions});
- *   <li>with automatic upkeep on, snapshots beyond its limits are expired and manifests merged after the commit, on the catalog's
- *       background threads ({@link CatalogUpkeep}).
+ *   <li>with automatic upkeep on, snapshots beyond its limits are expired, manifests merged and small data files
+ *       compacted after the commit, on the catalog's background threads ({@link CatalogUpkeep}).
  * </ul>
  * A handle never moves from one table to another: after a drop and a create of the same name its refresh fails.
  */
@@ -81,7 +81,8 @@ public final class DataShardTableOperations implements TableOperations {
    * @param background threads for the cached version's two checks (side by side) and for replacing versions that
    *     fell out of the metadata log by tombstones after the commit returned
    * @param sweeper removes old tombstones after commits, or null
-   * @param upkeep expires snapshots and merges manifests after commits by the table's upkeep settings, or null
+   * @param upkeep expires snapshots, merges manifests and compacts small files after commits by the table's upkeep
+   *     settings, or null
    */
   DataShardTableOperations(VersionFiles versions, StorageFileIO io, String catalogName, TableIdentifier identifier,
       CreationGuard guard, VersionCache cache, HintPublisher hints, Executor background, TombstoneSweeper sweeper,

@@ -13,9 +13,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.LongStream;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableMetadataParser;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.junit.jupiter.api.Test;
@@ -170,5 +176,77 @@ class CatalogUpkeepTest {
       assertThat(CatalogScenarios.icebergIds(merged)).containsExactlyInAnyOrderElementsOf(all);
       assertThat(CatalogScenarios.icebergIds(kept)).containsExactlyInAnyOrderElementsOf(all);
     }
+  }
+
+  @Test
+  void smallFilesOfEngineAppendsAreCompactedWithoutLosingARow() throws Exception {
+    Path on = Files.createTempDirectory(dir, "on");
+    Path off = Files.createTempDirectory(dir, "off");
+    for (Path root : List.of(on, off)) {
+      try (DataShardCatalog catalog = new DataShardCatalog("ds", new LocalStorageBackend(root), Map.of())) {
+        catalog.createNamespace(Namespace.of("sales"));
+        catalog.createTable(ID, CatalogScenarios.EVENTS, PartitionSpec.unpartitioned(), props(
+            "write.datashard.upkeep.compact.min-files", "8", "write.datashard.upkeep.max-snapshots", "1000",
+            "write.datashard.upkeep.enabled", root == on ? "true" : "false"));
+        for (long id = 1; id <= 40; id++) {
+          CatalogScenarios.icebergAppend(catalog.loadTable(ID), id);
+        }
+      } // closing waits for the runs due after the last commits
+    }
+    try (DataShardCatalog a = new DataShardCatalog("ds", new LocalStorageBackend(on), Map.of());
+        DataShardCatalog b = new DataShardCatalog("ds", new LocalStorageBackend(off), Map.of())) {
+      Table compacted = a.loadTable(ID);
+      Table kept = b.loadTable(ID);
+      assertThat(dataFiles(kept)).as("upkeep off: one file per append").isEqualTo(40);
+      // compacted once 8 files were there and each time 4 more arrived, the last look after the last commit
+      // included: fewer than the 8 + 4 that would start another run
+      assertThat(dataFiles(compacted)).as("data files left of 40 one-row appends").isLessThan(12);
+      List<Long> all = LongStream.rangeClosed(1, 40).boxed().toList();
+      assertThat(CatalogScenarios.icebergIds(compacted)).containsExactlyInAnyOrderElementsOf(all);
+      assertThat(compacted.currentSnapshot().summary()).containsEntry("total-records", "40");
+    }
+  }
+
+  @Test
+  void commitsTheLibraryMadeAreLeftToTheLibrarysOwnUpkeep() throws Exception {
+    Path root = Files.createTempDirectory(dir, "wh");
+    TableMetadata engineMade;
+    try (DataShardCatalog catalog = new DataShardCatalog("ds", new LocalStorageBackend(root), Map.of())) {
+      catalog.createNamespace(Namespace.of("sales"));
+      catalog.createTable(ID, CatalogScenarios.EVENTS, PartitionSpec.unpartitioned(),
+          props("write.datashard.upkeep.enabled", "false"));
+      for (long id = 1; id <= 12; id++) {
+        CatalogScenarios.icebergAppend(catalog.loadTable(ID), id);
+      }
+      engineMade = ((HasTableOperations) catalog.loadTable(ID)).operations().current();
+    }
+    // the same history with upkeep on: 12 snapshots, over the limit of 8 plus a quarter
+    TableMetadata over = TableMetadata.buildFrom(engineMade)
+        .setProperties(Map.of("write.datashard.upkeep.enabled", "true")).build();
+    ObjectNode json = (ObjectNode) new ObjectMapper().readTree(TableMetadataParser.toJson(over));
+    for (JsonNode snapshot : json.get("snapshots")) {
+      ((ObjectNode) snapshot.get("summary")).put("engine-name", "datashard");
+    }
+    TableMetadata libraryMade = TableMetadataParser.fromJson(over.metadataFileLocation(), json.toString());
+    List<Runnable> started = new ArrayList<>();
+    CatalogUpkeep upkeep = new CatalogUpkeep(started::add, id -> {
+      throw new AssertionError("no run may load the table");
+    }, id -> {
+      throw new AssertionError("no run may compact");
+    });
+    upkeep.committed(ID, "library", libraryMade);
+    assertThat(started).as("a library-made snapshot starts nothing").isEmpty();
+    upkeep.committed(ID, "engine", over);
+    assertThat(started).as("the same history made by an engine starts an expiry").hasSize(1);
+  }
+
+  private static int dataFiles(Table t) throws Exception {
+    int files = 0;
+    try (var tasks = t.newScan().planFiles()) {
+      for (var ignored : tasks) {
+        files++;
+      }
+    }
+    return files;
   }
 }
