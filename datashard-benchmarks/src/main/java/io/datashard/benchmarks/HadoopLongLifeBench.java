@@ -118,15 +118,45 @@ final class HadoopLongLifeBench {
     table.refresh();
     long metadata = bytes(tableDir.resolve("metadata"));
     long data = bytes(tableDir.resolve("data"));
-    long[] plan = new long[11];
-    for (int i = 0; i < plan.length; i++) {
+    long[] plan = new long[21];
+    for (int i = -10; i < plan.length; i++) { // the first ten warm the scan code up, as a long-running reader's is
       long s = System.nanoTime();
       try (CloseableIterable<?> tasks = table.newScan().filter(Expressions.equal("id", -1L)).planFiles()) {
         tasks.forEach(x -> { });
       }
-      plan[i] = System.nanoTime() - s;
+      if (i >= 0) {
+        plan[i] = System.nanoTime() - s;
+      }
     }
     Arrays.sort(plan);
+    long liveFiles;
+    try (CloseableIterable<?> tasks = table.newScan().planFiles()) {
+      liveFiles = count(tasks);
+    }
+    long manifests = table.currentSnapshot() == null ? 0 : table.currentSnapshot().allManifests(table.io()).size();
+    String kinds = metadataKinds(tableDir.resolve("metadata"));
+    double compactedPlanning = -1;
+    if (throughCatalog) { // the same table after the library's maintain(): one file, one manifest
+      try (io.datashard.Warehouse wh = io.datashard.Warehouse.local(dir.resolve("ns"))) {
+        wh.loadTable("t").maintain();
+      }
+      Table fresh = catalog.loadTable(id);
+      long[] compacted = new long[21];
+      for (int i = -10; i < compacted.length; i++) {
+        long s = System.nanoTime();
+        try (CloseableIterable<?> tasks = fresh.newScan().filter(Expressions.equal("id", -1L)).planFiles()) {
+          tasks.forEach(x -> { });
+        }
+        if (i >= 0) {
+          compacted[i] = System.nanoTime() - s;
+        }
+      }
+      Arrays.sort(compacted);
+      compactedPlanning = compacted[compacted.length / 2] / 1e6;
+    }
+    Bench.out("%s at the end: %,d live data files in %,d manifests; metadata/ holds %s; planning p50 %.2f ms, %.2f ms "
+        + "after maintain()", path, liveFiles, manifests, kinds,
+        plan[plan.length / 2] / 1e6, compactedPlanning);
     Bench.out("%s long life: %,d appends in %.1f s (%.0f/s), %d failed; commit p50 first 10 %.1f ms, first 100 %.1f ms, "
         + "last 1000 %.1f ms; snapshots %,d; metadata/ %,d bytes, data/ %,d bytes (%.0fx); scan planning p50 %.1f ms",
         path, n, elapsed, n / elapsed, failed.get(), p50(finished, 0, 10), p50(finished, 0, 100),
@@ -151,6 +181,25 @@ final class HadoopLongLifeBench {
       writer.write(r);
     }
     return writer.toDataFile();
+  }
+
+  /** Bytes and counts of full version files, version tombstones, manifest lists and manifests. */
+  private static String metadataKinds(Path metadata) throws IOException {
+    Map<String, long[]> kinds = new java.util.TreeMap<>();
+    try (var s = Files.list(metadata)) {
+      for (Path f : (Iterable<Path>) s::iterator) {
+        String name = f.getFileName().toString();
+        long size = Files.size(f);
+        String kind = name.endsWith(".metadata.json") ? (size < 1024 ? "version tombstones" : "full versions")
+            : name.startsWith("snap-") ? "manifest lists" : name.endsWith(".avro") ? "manifests" : "other";
+        long[] k = kinds.computeIfAbsent(kind, x -> new long[2]);
+        k[0] += size;
+        k[1]++;
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    kinds.forEach((k, v) -> out.append(String.format("%s %,d files %,d bytes; ", k, v[1], v[0])));
+    return out.toString();
   }
 
   private static long count(Iterable<?> items) {

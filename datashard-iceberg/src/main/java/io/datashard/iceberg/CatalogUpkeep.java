@@ -85,7 +85,7 @@ final class CatalogUpkeep {
 
   private final Executor background;
   private final Function<TableIdentifier, Table> tables;
-  private final Function<TableIdentifier, DataFileCompaction> compactions;
+  private final Compactor compactor;
   private final Map<String, TableState> states = new ConcurrentHashMap<>();
   /** Runs queued or running; guarded by itself. */
   private final int[] inFlight = {0};
@@ -93,13 +93,24 @@ final class CatalogUpkeep {
   /**
    * @param background where runs go (the two lanes of a table run at the same time: it needs two threads)
    * @param tables loads a table of the catalog (a fresh handle for each run)
-   * @param compactions the library's compaction of a table of the catalog, committing through its version files
+   * @param compactor the library's compaction of a table of the catalog, committing through its version files
    */
-  CatalogUpkeep(Executor background, Function<TableIdentifier, Table> tables,
-      Function<TableIdentifier, DataFileCompaction> compactions) {
+  CatalogUpkeep(Executor background, Function<TableIdentifier, Table> tables, Compactor compactor) {
     this.background = background;
     this.tables = tables;
-    this.compactions = compactions;
+    this.compactor = compactor;
+  }
+
+  /** Compacts a table of the catalog with the library's {@link DataFileCompaction}. */
+  @FunctionalInterface
+  interface Compactor {
+    /**
+     * @param identifier the table
+     * @param minFiles the least number of small files a partition needs to be compacted
+     * @param maxFiles the most input files of one run
+     * @return what was rewritten
+     */
+    RewriteDataFiles.Result compact(TableIdentifier identifier, int minFiles, int maxFiles);
   }
 
   /**
@@ -274,8 +285,7 @@ final class CatalogUpkeep {
     try {
       Table table = tables.apply(identifier);
       seen = dataFiles(table.currentSnapshot());
-      RewriteDataFiles.Result r = compactions.apply(identifier).minFilesPerPartition(minFiles).maxInputFiles(maxFiles)
-          .execute();
+      RewriteDataFiles.Result r = compactor.compact(identifier, minFiles, maxFiles);
       synchronized (state) {
         // The files this run saw and left: files appended while it compacted count towards the next one.
         state.filesAtLastCompaction = Math.max(0, seen - r.rewrittenFiles() + r.addedFiles());

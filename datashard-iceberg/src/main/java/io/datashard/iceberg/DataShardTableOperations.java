@@ -338,10 +338,18 @@ public final class DataShardTableOperations implements TableOperations {
    * had: 2.2 GB of version files after 100,000 single-row appends through the server (docs/benchmarks.md).
    */
   static boolean retiresFallenOutVersions(TableMetadata m) {
+    return retiresFallenOutVersions(m.properties());
+  }
+
+  /**
+   * @param properties a table's properties
+   * @return whether versions that fall out of its metadata log become tombstones (see above)
+   */
+  static boolean retiresFallenOutVersions(Map<String, String> properties) {
     String deleteAfterCommit = TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED;
-    return m.properties().containsKey(deleteAfterCommit)
-        ? booleanValue(m.properties(), deleteAfterCommit, false)
-        : booleanValue(m.properties(), UPKEEP_ENABLED, UPKEEP_ENABLED_DEFAULT);
+    return properties.containsKey(deleteAfterCommit)
+        ? booleanValue(properties, deleteAfterCommit, false)
+        : booleanValue(properties, UPKEEP_ENABLED, UPKEEP_ENABLED_DEFAULT);
   }
 
   /** A new table gets the properties the library gives a new table ({@code TableProperties.withCreationDefaults}). */

@@ -204,6 +204,20 @@ class CatalogUpkeepTest {
       List<Long> all = LongStream.rangeClosed(1, 40).boxed().toList();
       assertThat(CatalogScenarios.icebergIds(compacted)).containsExactlyInAnyOrderElementsOf(all);
       assertThat(compacted.currentSnapshot().summary()).containsEntry("total-records", "40");
+      // every version that fell out of the metadata log, the compactions' own included, became a tombstone
+      assertThat(fullVersions(on)).as("the current version and the 10 of its log").isLessThanOrEqualTo(11);
+    }
+  }
+
+  private static long fullVersions(Path root) throws Exception {
+    try (var files = Files.list(root.resolve("sales").resolve("orders").resolve("metadata"))) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".metadata.json")).filter(f -> {
+        try {
+          return !Files.readString(f).contains("datashard-tombstone");
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).count();
     }
   }
 
@@ -231,7 +245,7 @@ class CatalogUpkeepTest {
     List<Runnable> started = new ArrayList<>();
     CatalogUpkeep upkeep = new CatalogUpkeep(started::add, id -> {
       throw new AssertionError("no run may load the table");
-    }, id -> {
+    }, (id, min, max) -> {
       throw new AssertionError("no run may compact");
     });
     upkeep.committed(ID, "library", libraryMade);
