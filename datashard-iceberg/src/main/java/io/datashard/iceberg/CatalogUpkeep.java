@@ -79,6 +79,8 @@ final class CatalogUpkeep {
     long lastCountRun = Long.MIN_VALUE / 2;
     long lastAgeCheck = Long.MIN_VALUE / 2;
     int commitsSinceManifestCheck;
+    /** Data manifests the last merge left, or 0 before the first. */
+    int manifestsAfterLastMerge;
     /** Data files the last compaction saw and left, or -1 before the first. */
     long filesAtLastCompaction = -1;
   }
@@ -122,11 +124,15 @@ final class CatalogUpkeep {
    */
   void committed(TableIdentifier identifier, String location, TableMetadata committed) {
     if (!madeByTheLibrary(committed.currentSnapshot())) {
-      look(identifier, location, committed);
+      look(identifier, location, committed, -1);
     }
   }
 
-  private void look(TableIdentifier identifier, String location, TableMetadata committed) {
+  /**
+   * @param dataManifests the current snapshot's data manifests when known (after a run), else -1: more than the limit,
+   *     and more than the last merge left, makes a merge due at once
+   */
+  private void look(TableIdentifier identifier, String location, TableMetadata committed, int dataManifests) {
     Map<String, String> props = committed.properties();
     if (!TableProperties.booleanValue(props, TableProperties.UPKEEP_ENABLED, TableProperties.UPKEEP_ENABLED_DEFAULT)
         || committed.snapshots().isEmpty()) {
@@ -141,7 +147,7 @@ final class CatalogUpkeep {
         TableProperties.UPKEEP_COMPACT_MAX_FILES_DEFAULT);
     TableState state = states.computeIfAbsent(location, k -> new TableState());
     long now = System.currentTimeMillis();
-    Work work = due(state, committed, max, maxManifests, now);
+    Work work = due(state, committed, max, maxManifests, dataManifests, now);
     if (work != null) {
       submit(identifier, location, state, false, work.delayMillis(), () -> run(identifier, state, work, max,
           maxManifests));
@@ -188,7 +194,8 @@ final class CatalogUpkeep {
   }
 
   /** @return the work due on the expiry and manifest lane after this commit (and the lane marked running), or null */
-  private static Work due(TableState state, TableMetadata committed, int max, int maxManifests, long now) {
+  private static Work due(TableState state, TableMetadata committed, int max, int maxManifests, int dataManifests,
+      long now) {
     synchronized (state) {
       state.commitsSinceManifestCheck++;
       if (state.running) {
@@ -197,7 +204,8 @@ final class CatalogUpkeep {
       int count = committed.snapshots().size();
       boolean byCount = count > max + max / 4 && count >= state.nextDueCount;
       boolean byAge = !byCount && now - state.lastAgeCheck >= AGE_CHECK_INTERVAL_MS && hasOld(committed, now);
-      boolean manifests = state.commitsSinceManifestCheck > maxManifests;
+      boolean manifests = state.commitsSinceManifestCheck > maxManifests
+          || dataManifests > maxManifests && dataManifests > state.manifestsAfterLastMerge;
       if (!byCount && !byAge && !manifests) {
         return null;
       }
@@ -270,8 +278,12 @@ final class CatalogUpkeep {
         if (data.size() > maxManifests) {
           table.rewriteManifests().clusterBy(file -> file.specId()).commit();
           table.refresh();
+          int left = table.currentSnapshot().dataManifests(table.io()).size();
+          synchronized (state) {
+            state.manifestsAfterLastMerge = left; // a table too big for fewer is not merged again after every run
+          }
           LOG.info("table {}: upkeep through the catalog merged {} data manifests into {}", identifier, data.size(),
-              table.currentSnapshot().dataManifests(table.io()).size());
+              left);
         }
       } catch (RuntimeException e) {
         LOG.warn("table {}: merging manifests after a commit failed ({}); a later commit tries again", identifier,
@@ -345,22 +357,27 @@ final class CatalogUpkeep {
   /**
    * Commits made while a lane's run was queued or running started nothing on that lane, and a compaction's commit
    * (the library's, not through this catalog) adds a snapshot and a manifest: so after a run the table as it is now
-   * is looked at once more, whoever made its current snapshot, and another run starts if one is due. Each run leaves
-   * less due, so this ends once the table is within its limits.
+   * is looked at once more, whoever made its current snapshot, and another run starts if one is due. This look also
+   * counts the current snapshot's data manifests (one read of its manifest list), so that the writers' last commits
+   * do not leave up to twice the limit of manifests for every later scan to read. Each run leaves less due, so this
+   * ends once the table is within its limits (or has no fewer manifests than the last merge could make).
    */
   private void afterRun(TableIdentifier identifier, String location) {
     TableMetadata now;
+    int dataManifests;
     try {
       Table table = tables.apply(identifier);
       if (!(table instanceof HasTableOperations)) {
         return;
       }
       now = ((HasTableOperations) table).operations().current();
+      Snapshot current = now == null ? null : now.currentSnapshot();
+      dataManifests = current == null ? 0 : current.dataManifests(table.io()).size();
     } catch (RuntimeException e) {
       return; // dropped or unreadable meanwhile: the next commit, if any, decides
     }
     if (now != null) {
-      look(identifier, location, now);
+      look(identifier, location, now, dataManifests);
     }
   }
 
