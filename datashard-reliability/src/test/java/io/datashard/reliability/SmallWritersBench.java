@@ -57,7 +57,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * -Dsurefire.failIfNoSpecifiedTests=false} (-Dbench.writers=64 -Dbench.seconds=40 -Dbench.appends=20000
  * -Dbench.latencyMs=30 -Dbench.phases=contention,processes,server,longlife,longlife-rest; the long-life table's
  * -Dbench.previousVersionsMax, -Dbench.maxSnapshots and -Dbench.removeTombstonesAfterMs, and the writers'
- * -Dbench.baseMaxAgeMs).
+ * -Dbench.baseMaxAgeMs; -Dbench.rows=varied writes event rows with one of 16 names and a measured value instead of
+ * the minimal constant row).
  */
 public final class SmallWritersBench {
   @Test
@@ -311,6 +312,8 @@ public final class SmallWritersBench {
       System.out.println("long life " + (throughServer ? "through DataShardServer " + server.uri() : "on local disk")
           + ", table properties: " + props + (baseMaxAgeMs == null ? "" : ", base age " + baseMaxAgeMs + " ms"));
       wh.createTable(name, TestSchemas.EVENTS, PartitionSpec.unpartitioned(), props);
+      boolean varied = "varied".equals(System.getProperty("bench.rows"));
+      System.out.println("rows: " + (varied ? "varied (one of 16 event names, a measured value)" : "minimal (\"e\", 1.0)"));
       long[] commitNanos = new long[appends];
       AtomicInteger next = new AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -321,7 +324,7 @@ public final class SmallWritersBench {
           Table t = wh.loadTable(name);
           for (int i = next.getAndIncrement(); i < appends; i = next.getAndIncrement()) {
             long s = System.nanoTime();
-            t.appendRecords(List.of(TestSchemas.event(i, "e", 1.0)));
+            t.appendRecords(List.of(varied ? variedEvent(i) : TestSchemas.event(i, "e", 1.0)));
             commitNanos[i] = System.nanoTime() - s;
           }
           return null;
@@ -362,6 +365,21 @@ public final class SmallWritersBench {
         server.close();
       }
     }
+  }
+
+  private static final String[] EVENT_NAMES = {"page_view", "click", "add_to_cart", "remove_from_cart", "checkout",
+      "purchase", "refund", "login", "logout", "signup", "search", "share", "rate", "comment", "subscribe",
+      "unsubscribe"};
+
+  /**
+   * An event row as a service might append it: the same three columns as the minimal row, with one of 16 event names
+   * and a measured value (a price or a duration: two decimals), both drawn from the row's id so every run writes the
+   * same rows.
+   */
+  static Map<String, Object> variedEvent(long id) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(id * 0x9E3779B97F4A7C15L);
+    return TestSchemas.event(id, EVENT_NAMES[r.nextInt(EVENT_NAMES.length)],
+        Math.round(r.nextDouble() * 50_000) / 100.0);
   }
 
   private static double p50(long[] nanos, int from, int to) {
