@@ -150,6 +150,16 @@ public final class TableProperties {
   public static final String UPKEEP_COMPACT_MIN_FILES = "write.datashard.upkeep.compact.min-files";
   public static final int UPKEEP_COMPACT_MIN_FILES_DEFAULT = 32;
 
+  /**
+   * How automatic compaction spares a partition's larger small files: a file joins a compaction only while it holds at
+   * most this many times the rows of the smaller files compacted with it, so that a row is rewritten a few times as
+   * its partition grows instead of at every compaction (the whole accumulated partition was rewritten every 32
+   * appends before: 77 rows written for every row appended over 100,000 single-row appends). 0 merges every small
+   * file each time. {@code maintain()} always merges every small file. Default 4.
+   */
+  public static final String UPKEEP_COMPACT_SIZE_RATIO = "write.datashard.upkeep.compact.size-ratio";
+  public static final int UPKEEP_COMPACT_SIZE_RATIO_DEFAULT = 4;
+
   /** Most data files one automatic compaction reads and rewrites (bounds its time and memory). Default 2,000. */
   public static final String UPKEEP_COMPACT_MAX_FILES = "write.datashard.upkeep.compact.max-files";
   public static final int UPKEEP_COMPACT_MAX_FILES_DEFAULT = 2_000;

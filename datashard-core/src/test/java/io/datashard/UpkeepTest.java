@@ -137,6 +137,56 @@ class UpkeepTest {
   }
 
   /**
+   * Automatic compaction leaves a partition's larger files until the smaller ones have grown enough to be worth merging
+   * with them: without that, every compaction read and wrote the whole accumulated table again (77 rows written per
+   * row appended over 100,000 single-row appends, docs/benchmarks.md). Same appends, ratio 0 (merge every small file)
+   * against the default; every row is kept either way, and {@code maintain()} still merges everything.
+   */
+  @Test
+  void automaticCompactionDoesNotRewriteTheWholeTableEachTime() throws Exception {
+    long[] rewritten = new long[2];
+    int appends = 300;
+    for (int run = 0; run < 2; run++) {
+      Map<String, String> props = new java.util.HashMap<>(TIGHT);
+      props.put(TableProperties.UPKEEP_COMPACT_MIN_FILES, "4");
+      props.put(TableProperties.UPKEEP_MAX_SNAPSHOTS, "1000");
+      props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "1000"); // no delayed run to retire versions
+      if (run == 0) {
+        props.put(TableProperties.UPKEEP_COMPACT_SIZE_RATIO, "0");
+      }
+      try (Warehouse wh = Warehouse.local(dir.resolve("run" + run))) {
+        wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), props);
+        Table t = wh.loadTable("t");
+        Upkeep upkeep = ((TableHandle) t).upkeep();
+        for (long i = 0; i < appends; i++) {
+          t.appendRecords(List.of(TestSchemas.event(i, "e", 1.0)));
+          if (i % 4 == 3) {
+            assertThat(upkeep.awaitIdle(60_000)).isTrue(); // each run sees the same table in both cases
+          }
+        }
+        assertThat(upkeep.awaitIdle(60_000)).isTrue();
+        rewritten[run] = upkeep.rowsCompacted();
+        t.refresh();
+        assertThat(TestSchemas.ids(t.scan())).doesNotHaveDuplicates().hasSize(appends);
+        if (run == 1) {
+          assertThat(t.currentSnapshot().summaryLong("total-data-files")).as("a few files of growing size")
+              .isLessThan(30);
+          t.maintain();
+          t.refresh();
+          assertThat(t.currentSnapshot().summaryLong("total-data-files")).isEqualTo(1);
+          assertThat(TestSchemas.ids(t.scan())).doesNotHaveDuplicates().hasSize(appends);
+        }
+      }
+    }
+    // merging everything every 4 appends rewrites ~appends^2/8 rows (~11,000); with the ratio each row is rewritten
+    // about log(75)/log(1.25), ~19 times at most, and far fewer in practice
+    System.out.println("rows rewritten by automatic compaction, ratio 0 / default: " + rewritten[0] + " / "
+        + rewritten[1]);
+    assertThat(rewritten[0]).as("ratio 0").isGreaterThan(5_000);
+    assertThat(rewritten[1]).as("default ratio").isLessThan(rewritten[0] / 3).isLessThan(19L * appends);
+  }
+
+  /**
    * The versions that fall out of the metadata log after the last threshold was crossed are retired too, once the
    * appends stop: upkeep retires in batches of 16, and before, up to 15 whole versions (85 KB each in the long-life
    * benchmark) stayed until the next append. Only retiring is due here (every other threshold is out of reach).

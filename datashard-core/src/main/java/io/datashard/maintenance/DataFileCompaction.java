@@ -35,6 +35,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
   private List<String> sortColumns = List.of();
   private int minFilesPerPartition = 2;
   private int maxInputFiles = Integer.MAX_VALUE;
+  private int sizeRatio;
   private double deleteRatio = 0.3;
   private int deleteFiles = Integer.MAX_VALUE;
 
@@ -134,6 +135,23 @@ public final class DataFileCompaction implements RewriteDataFiles {
     return this;
   }
 
+  /**
+   * Leaves the larger small files alone until the smaller ones have grown enough to be worth merging with them, so
+   * that automatic upkeep does not read and write a partition's whole accumulated data again for every few rows
+   * appended: in a partition's small files, taken in order of rows, a file joins a bin only while it holds at most
+   * {@code ratio} times the rows already in the bin. A row is then rewritten about {@code log(n)/log(1 + 1/ratio)}
+   * times as its partition grows to n times the rows of one append, instead of once for every compaction; a
+   * partition keeps a few files of increasing size besides the newest small ones. 0 (the default, and what
+   * {@code maintain()} does) merges every small file of a partition.
+   *
+   * @param ratio the most rows a file may hold per row already in the bin; 0 for no limit
+   * @return this
+   */
+  public DataFileCompaction sizeRatio(int ratio) {
+    this.sizeRatio = Math.max(0, ratio);
+    return this;
+  }
+
   @Override
   public RewriteDataFiles sortBy(String... columns) {
     this.sortColumns = List.of(columns);
@@ -157,7 +175,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
     List<SnapshotScan.PlannedFile> planned = base.currentSnapshot() == null ? List.of()
         : ((SnapshotScan) SnapshotScan.of(files, base)).planFilesWithDeletes();
     List<List<DataFile>> bins = plan(planned.stream().map(SnapshotScan.PlannedFile::file).toList(), target, min,
-        minFilesPerPartition, maxInputFiles, deleteHeavy(planned));
+        minFilesPerPartition, maxInputFiles, deleteHeavy(planned), sizeRatio);
     if (bins.isEmpty()) {
       return new Result(0, 0, 0, null);
     }
@@ -276,16 +294,18 @@ public final class DataFileCompaction implements RewriteDataFiles {
 
   /** Groups small files by partition and packs each group into bins of about the target size. */
   static List<List<DataFile>> plan(Iterable<DataFile> live, long target, long min) {
-    return plan(live, target, min, 2, Integer.MAX_VALUE, java.util.Set.of());
+    return plan(live, target, min, 2, Integer.MAX_VALUE, java.util.Set.of(), 0);
   }
 
   /**
    * As {@link #plan(Iterable, long, long)}, only for partitions with at least {@code minFiles} small files, the
-   * fullest first, and with at most {@code maxFiles} files over all bins.
+   * fullest first, with at most {@code maxFiles} files over all bins, and with the larger files of a partition left
+   * out by {@code sizeRatio} (see {@link #sizeRatio(int)}; 0 for none).
    */
   static List<List<DataFile>> plan(Iterable<DataFile> live, long target, long min, int minFiles, int maxFiles,
-                                   java.util.Set<String> deleteHeavy) {
-    List<List<DataFile>> all = planAll(live, target, min, minFiles, maxFiles < Integer.MAX_VALUE, deleteHeavy);
+                                   java.util.Set<String> deleteHeavy, int sizeRatio) {
+    List<List<DataFile>> all = planAll(live, target, min, minFiles, maxFiles < Integer.MAX_VALUE, deleteHeavy,
+        sizeRatio);
     List<List<DataFile>> bounded = new ArrayList<>();
     int n = 0;
     for (List<DataFile> bin : all) {
@@ -302,7 +322,7 @@ public final class DataFileCompaction implements RewriteDataFiles {
   }
 
   private static List<List<DataFile>> planAll(Iterable<DataFile> live, long target, long min, int minFiles,
-      boolean fullestFirstOrder, java.util.Set<String> deleteHeavy) {
+      boolean fullestFirstOrder, java.util.Set<String> deleteHeavy, int sizeRatio) {
     Map<List<Object>, List<DataFile>> groups = new LinkedHashMap<>();
     for (DataFile f : live) {
       if (f.fileSizeInBytes() < min || deleteHeavy.contains(f.location())) {
@@ -320,17 +340,25 @@ public final class DataFileCompaction implements RewriteDataFiles {
     }
     List<List<DataFile>> bins = new ArrayList<>();
     for (List<DataFile> group : fullestFirst) {
-      group.sort(Comparator.comparingLong(DataFile::fileSizeInBytes));
+      group.sort(sizeRatio > 0 ? Comparator.comparingLong(DataFile::recordCount)
+          : Comparator.comparingLong(DataFile::fileSizeInBytes));
       List<DataFile> bin = new ArrayList<>();
       long size = 0;
+      long rows = 0;
       for (DataFile f : group) {
+        boolean heavy = deleteHeavy.contains(f.location());
+        if (sizeRatio > 0 && !heavy && !bin.isEmpty() && f.recordCount() > sizeRatio * rows) {
+          continue; // larger than the bin is worth merging with: left until the smaller files have grown
+        }
         if (!bin.isEmpty() && size + f.fileSizeInBytes() > target) {
           addIfWorthIt(bins, bin, deleteHeavy);
           bin = new ArrayList<>();
           size = 0;
+          rows = 0;
         }
         bin.add(f);
         size += f.fileSizeInBytes();
+        rows += f.recordCount();
       }
       addIfWorthIt(bins, bin, deleteHeavy);
     }

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *       older than {@code history.expire.max-snapshot-age-ms}, through {@link SnapshotExpiry} (tags, a branch's
  *       own retention and the heads of branches are honoured) and deletes the files only they referenced;
  *   <li>compacts the partitions holding at least {@link TableProperties#UPKEEP_COMPACT_MIN_FILES} small files
- *       through {@link DataFileCompaction}, at most {@link TableProperties#UPKEEP_COMPACT_MAX_FILES} files a run;
+ *       through {@link DataFileCompaction}, at most {@link TableProperties#UPKEEP_COMPACT_MAX_FILES} files a run,
+ *       sparing the larger ones by {@link TableProperties#UPKEEP_COMPACT_SIZE_RATIO} ({@code maintain()} merges all);
  *   <li>rewrites the current snapshot's manifests when there are more than
  *       {@link TableProperties#UPKEEP_MAX_MANIFESTS};
  *   <li>replaces the version files that fell out of the metadata log
@@ -89,6 +90,7 @@ public final class Upkeep {
   private boolean tailPending;
   private long lastTombstoneRemoval;
   private long runs;
+  private long rowsCompacted;
   private MaintenanceResult lastResult;
   private String lastThread;
 
@@ -491,10 +493,15 @@ public final class Upkeep {
           TableProperties.UPKEEP_COMPACT_MAX_FILES_DEFAULT);
       long filesSeen = m.currentSnapshot().summaryLong("total-data-files");
       try {
+        int ratio = onDemand ? 0 : Math.max(0, m.intProperty(TableProperties.UPKEEP_COMPACT_SIZE_RATIO,
+            TableProperties.UPKEEP_COMPACT_SIZE_RATIO_DEFAULT));
         RewriteDataFiles.Result r = new DataFileCompaction(ops, files).through(gate).minFilesPerPartition(minFiles)
-            .maxInputFiles(maxFiles).execute();
+            .maxInputFiles(maxFiles).sizeRatio(ratio).execute();
         compacted = r.rewrittenFiles();
         written = r.addedFiles();
+        synchronized (lock) {
+          rowsCompacted += r.rewrittenRows();
+        }
       } catch (DataShardException e) {
         notes.add("compaction skipped: " + e.getMessage());
       }
@@ -686,6 +693,16 @@ public final class Upkeep {
   public long runs() {
     synchronized (lock) {
       return runs;
+    }
+  }
+
+  /**
+   * @return rows the compactions of this handle's runs (automatic and on demand) read and wrote again: against the
+   *     rows appended, how many times compaction rewrites a row on average (its write amplification)
+   */
+  public long rowsCompacted() {
+    synchronized (lock) {
+      return rowsCompacted;
     }
   }
 

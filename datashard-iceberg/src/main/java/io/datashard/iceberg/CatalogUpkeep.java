@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>compaction</b>, on a lane of its own: once the current snapshot's {@code total-data-files} reaches
  *       {@link TableProperties#UPKEEP_COMPACT_MIN_FILES} (32), and then each time it grew by half of that since the
  *       last compaction, the library's {@link DataFileCompaction} bin-packs the small files of every partition holding
- *       that many (at most {@link TableProperties#UPKEEP_COMPACT_MAX_FILES} a run), committed by the library's own
+ *       that many (at most {@link TableProperties#UPKEEP_COMPACT_MAX_FILES} a run; larger files are spared by
+ *       {@link TableProperties#UPKEEP_COMPACT_SIZE_RATIO}), committed by the library's own
  *       protocol on the same version files. A table with a feature the library refuses is left as it is (logged).
  * </ul>
  * Expiry and manifest merging are one lane, compaction the other: a compaction of a thousand files takes seconds,
@@ -110,9 +111,10 @@ final class CatalogUpkeep {
      * @param identifier the table
      * @param minFiles the least number of small files a partition needs to be compacted
      * @param maxFiles the most input files of one run
+     * @param sizeRatio how the larger small files are spared ({@link DataFileCompaction#sizeRatio})
      * @return what was rewritten
      */
-    RewriteDataFiles.Result compact(TableIdentifier identifier, int minFiles, int maxFiles);
+    RewriteDataFiles.Result compact(TableIdentifier identifier, int minFiles, int maxFiles, int sizeRatio);
   }
 
   /**
@@ -145,6 +147,8 @@ final class CatalogUpkeep {
         TableProperties.UPKEEP_COMPACT_MIN_FILES_DEFAULT));
     int maxFiles = intValue(props, TableProperties.UPKEEP_COMPACT_MAX_FILES,
         TableProperties.UPKEEP_COMPACT_MAX_FILES_DEFAULT);
+    int ratio = (int) Math.max(0, Math.min(1 << 20, TableProperties.longValue(props,
+        TableProperties.UPKEEP_COMPACT_SIZE_RATIO, TableProperties.UPKEEP_COMPACT_SIZE_RATIO_DEFAULT)));
     TableState state = states.computeIfAbsent(location, k -> new TableState());
     long now = System.currentTimeMillis();
     Work work = due(state, committed, max, maxManifests, dataManifests, now);
@@ -153,7 +157,7 @@ final class CatalogUpkeep {
           maxManifests));
     }
     if (compactionDue(state, committed, minFiles)) {
-      submit(identifier, location, state, true, 0, () -> compact(identifier, state, minFiles, maxFiles));
+      submit(identifier, location, state, true, 0, () -> compact(identifier, state, minFiles, maxFiles, ratio));
     }
   }
 
@@ -292,12 +296,12 @@ final class CatalogUpkeep {
     }
   }
 
-  private void compact(TableIdentifier identifier, TableState state, int minFiles, int maxFiles) {
+  private void compact(TableIdentifier identifier, TableState state, int minFiles, int maxFiles, int ratio) {
     long seen = -1;
     try {
       Table table = tables.apply(identifier);
       seen = dataFiles(table.currentSnapshot());
-      RewriteDataFiles.Result r = compactor.compact(identifier, minFiles, maxFiles);
+      RewriteDataFiles.Result r = compactor.compact(identifier, minFiles, maxFiles, ratio);
       synchronized (state) {
         // The files this run saw and left: files appended while it compacted count towards the next one.
         state.filesAtLastCompaction = Math.max(0, seen - r.rewrittenFiles() + r.addedFiles());

@@ -239,12 +239,13 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
    * replaces the version its commit pushed out of the metadata log by a tombstone. Without that, each such commit left
    * one full version behind for good (28 after 90 s of engine appends, docs/benchmarks.md).
    */
-  private io.datashard.RewriteDataFiles.Result compact(TableIdentifier ident, int minFiles, int maxFiles) {
+  private io.datashard.RewriteDataFiles.Result compact(TableIdentifier ident, int minFiles, int maxFiles,
+      int sizeRatio) {
     VersionFiles versions = new VersionFiles(storage, fullTableName(name, ident), tableLocation(ident), baseMaxAge);
     io.datashard.commit.FileTableOperations ops = new io.datashard.commit.FileTableOperations(versions);
     io.datashard.RewriteDataFiles.Result result = new io.datashard.maintenance.DataFileCompaction(ops,
         new io.datashard.manifest.TableFiles(storage, versions.tableLocation())).minFilesPerPartition(minFiles)
-        .maxInputFiles(maxFiles).execute();
+        .maxInputFiles(maxFiles).sizeRatio(sizeRatio).execute();
     io.datashard.metadata.TableMetadata committed = ops.current();
     if (result.rewrittenFiles() > 0 && committed != null && committed.version() > 1
         && DataShardTableOperations.retiresFallenOutVersions(committed.properties())) {

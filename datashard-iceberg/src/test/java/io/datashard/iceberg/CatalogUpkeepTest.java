@@ -245,7 +245,7 @@ class CatalogUpkeepTest {
     List<Runnable> started = new ArrayList<>();
     CatalogUpkeep upkeep = new CatalogUpkeep(started::add, id -> {
       throw new AssertionError("no run may load the table");
-    }, (id, min, max) -> {
+    }, (id, min, max, ratio) -> {
       throw new AssertionError("no run may compact");
     });
     upkeep.committed(ID, "library", libraryMade);

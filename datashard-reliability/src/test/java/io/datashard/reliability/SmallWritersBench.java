@@ -56,9 +56,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * <p>Run: {@code mvn -B -o -pl datashard-reliability -am test -Dtest=SmallWritersBench -Dreliability.bench=true
  * -Dsurefire.failIfNoSpecifiedTests=false} (-Dbench.writers=64 -Dbench.seconds=40 -Dbench.appends=20000
  * -Dbench.latencyMs=30 -Dbench.phases=contention,processes,server,longlife,longlife-rest; the long-life table's
- * -Dbench.previousVersionsMax, -Dbench.maxSnapshots and -Dbench.removeTombstonesAfterMs, and the writers'
- * -Dbench.baseMaxAgeMs; -Dbench.rows=varied writes event rows with one of 16 names and a measured value instead of
- * the minimal constant row).
+ * -Dbench.previousVersionsMax, -Dbench.maxSnapshots, -Dbench.sizeRatio and -Dbench.removeTombstonesAfterMs, and
+ * the writers' -Dbench.baseMaxAgeMs; -Dbench.rows=varied writes event rows with one of 16 names and a measured value
+ * instead of the minimal constant row).
  */
 public final class SmallWritersBench {
   @Test
@@ -305,6 +305,10 @@ public final class SmallWritersBench {
       if (versionsMax != null) {
         props.put("write.metadata.previous-versions-max", versionsMax);
       }
+      String sizeRatio = System.getProperty("bench.sizeRatio");
+      if (sizeRatio != null) {
+        props.put(TableProperties.UPKEEP_COMPACT_SIZE_RATIO, sizeRatio);
+      }
       String maxSnapshots = System.getProperty("bench.maxSnapshots");
       if (maxSnapshots != null) {
         props.put(TableProperties.UPKEEP_MAX_SNAPSHOTS, maxSnapshots);
@@ -342,6 +346,10 @@ public final class SmallWritersBench {
       Map<String, Long> bytes = bytesUnder(tableDir);
       System.out.println("metadata/ at the end: " + metadataBreakdown(tableDir.resolve("metadata")));
       double planEnd = planningP50(t);
+      List<io.datashard.FileScanTask> live = t.scan().planFiles();
+      System.out.printf("live at the end: %d data files, %d bytes (of data/ %d bytes)%n", live.size(),
+          live.stream().mapToLong(task -> task.file().fileSizeInBytes()).sum(), bytes.get("data"));
+      long rowsCompacted = upkeep.rowsCompacted(); // before maintain(), which compacts the whole table once more
       t.maintain();
       t.refresh();
       double planCompacted = planningP50(t);
@@ -353,6 +361,8 @@ public final class SmallWritersBench {
           p50(commitNanos, appends - 1000, appends), bytes.get("metadata"), bytes.get("metadataFiles"),
           bytes.get("data"), bytes.get("dataFiles"), upkeep.lastResult() == null ? -1 : upkeep.lastResult().metadataBytes(),
           t.snapshots().size(), upkeep.runs(), planEnd, planCompacted);
+      System.out.printf("compaction rewrote %d rows in this JVM's upkeep runs: %.1f times the rows appended%n",
+          rowsCompacted, rowsCompacted / (double) appends);
       if (server != null) {
         System.out.printf("server: %d commits in %d versions%n", server.metrics().commits(),
             server.metrics().versionsPublished());
