@@ -118,17 +118,7 @@ final class HadoopLongLifeBench {
     table.refresh();
     long metadata = bytes(tableDir.resolve("metadata"));
     long data = bytes(tableDir.resolve("data"));
-    long[] plan = new long[21];
-    for (int i = -10; i < plan.length; i++) { // the first ten warm the scan code up, as a long-running reader's is
-      long s = System.nanoTime();
-      try (CloseableIterable<?> tasks = table.newScan().filter(Expressions.equal("id", -1L)).planFiles()) {
-        tasks.forEach(x -> { });
-      }
-      if (i >= 0) {
-        plan[i] = System.nanoTime() - s;
-      }
-    }
-    Arrays.sort(plan);
+    double planning = planningP50(table);
     long liveFiles;
     try (CloseableIterable<?> tasks = table.newScan().planFiles()) {
       liveFiles = count(tasks);
@@ -140,28 +130,15 @@ final class HadoopLongLifeBench {
       try (io.datashard.Warehouse wh = io.datashard.Warehouse.local(dir.resolve("ns"))) {
         wh.loadTable("t").maintain();
       }
-      Table fresh = catalog.loadTable(id);
-      long[] compacted = new long[21];
-      for (int i = -10; i < compacted.length; i++) {
-        long s = System.nanoTime();
-        try (CloseableIterable<?> tasks = fresh.newScan().filter(Expressions.equal("id", -1L)).planFiles()) {
-          tasks.forEach(x -> { });
-        }
-        if (i >= 0) {
-          compacted[i] = System.nanoTime() - s;
-        }
-      }
-      Arrays.sort(compacted);
-      compactedPlanning = compacted[compacted.length / 2] / 1e6;
+      compactedPlanning = planningP50(catalog.loadTable(id));
     }
     Bench.out("%s at the end: %,d live data files in %,d manifests; metadata/ holds %s; planning p50 %.2f ms, %.2f ms "
-        + "after maintain()", path, liveFiles, manifests, kinds,
-        plan[plan.length / 2] / 1e6, compactedPlanning);
+        + "after maintain()", path, liveFiles, manifests, kinds, planning, compactedPlanning);
     Bench.out("%s long life: %,d appends in %.1f s (%.0f/s), %d failed; commit p50 first 10 %.1f ms, first 100 %.1f ms, "
         + "last 1000 %.1f ms; snapshots %,d; metadata/ %,d bytes, data/ %,d bytes (%.0fx); scan planning p50 %.1f ms",
         path, n, elapsed, n / elapsed, failed.get(), p50(finished, 0, 10), p50(finished, 0, 100),
         p50(finished, finished.length - 1000, finished.length), count(table.snapshots()),
-        metadata, data, (double) metadata / Math.max(1, data), plan[plan.length / 2] / 1e6);
+        metadata, data, (double) metadata / Math.max(1, data), planning);
     if (catalog != null) {
       catalog.close();
     }
@@ -181,6 +158,25 @@ final class HadoopLongLifeBench {
       writer.write(r);
     }
     return writer.toDataFile();
+  }
+
+  /**
+   * Median time to plan a scan that prunes every file, in milliseconds: 21 plans after 10 untimed ones, which warm the
+   * scan code up as a long-running reader's is.
+   */
+  private static double planningP50(Table table) throws IOException {
+    long[] plan = new long[21];
+    for (int i = -10; i < plan.length; i++) {
+      long s = System.nanoTime();
+      try (CloseableIterable<?> tasks = table.newScan().filter(Expressions.equal("id", -1L)).planFiles()) {
+        tasks.forEach(x -> { });
+      }
+      if (i >= 0) {
+        plan[i] = System.nanoTime() - s;
+      }
+    }
+    Arrays.sort(plan);
+    return plan[plan.length / 2] / 1e6;
   }
 
   /** Bytes and counts of full version files, version tombstones, manifest lists and manifests. */

@@ -59,10 +59,9 @@ final class CatalogUpkeep {
   private static final Logger LOG = LoggerFactory.getLogger(CatalogUpkeep.class);
   private static final long AGE_CHECK_INTERVAL_MS = 60_000;
   /**
-   * Least time between the starts of two expiries by count for one table. Appends of the library's REST client
-   * already leave the snapshots beyond the limit out of their own versions; only what the server groups into one
-   * version goes over, and this keeps the catalog from adding a commit of its own after nearly every group. An engine
-   * committing r times a second leaves at most about {@code 2r} snapshots over the limit plus a quarter.
+   * Least time between the starts of two expiries by count for one table, so that an engine committing many times a
+   * second does not have the catalog add a commit of its own after nearly every one: it leaves at most about
+   * {@code 2r} snapshots over the limit plus a quarter at r commits a second.
    */
   static final long MIN_RUN_INTERVAL_MS = 2_000;
 
