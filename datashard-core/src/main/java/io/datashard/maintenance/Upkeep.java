@@ -237,8 +237,7 @@ public final class Upkeep {
           own = own(ops);
           files = new TableFiles(own.storage(), own.tableLocation());
         }
-        TableMetadata latest = own.refresh();
-        io.datashard.ExpireSnapshots.Result r = SnapshotExpiry.deleteUnreachable(files, latest, batch);
+        io.datashard.ExpireSnapshots.Result r = deleteUnreachableAgainstLatest(own, files, batch);
         LOG.debug("table {}: deleted {} files of {} snapshots expired by appends", ops.tableName(),
             r.deletedDataFiles().size() + r.deletedManifests().size() + r.deletedManifestLists().size(), batch.size());
       } catch (RuntimeException | Error e) {
@@ -247,6 +246,26 @@ public final class Upkeep {
       }
       synchronized (lock) {
         reclaimedSnapshots += batch.size();
+      }
+    }
+  }
+
+  /**
+   * Deletes what only {@code batch} reached, against the latest version. A snapshot of that version whose manifest
+   * list is gone was expired by another writer after the version was read (several clients of one REST server each
+   * clean up after their own appends): what it reached cannot be known, so nothing is deleted against that version,
+   * and a newer one is read instead (three tries; then the files stay for orphan-file removal, as before).
+   */
+  private static io.datashard.ExpireSnapshots.Result deleteUnreachableAgainstLatest(TableOperations own,
+      TableFiles files, List<Snapshot> batch) {
+    for (int attempt = 1; ; attempt++) {
+      TableMetadata latest = own.refresh();
+      try {
+        return SnapshotExpiry.deleteUnreachable(files, latest, batch);
+      } catch (io.datashard.storage.FileNotFoundInStorageException e) {
+        if (attempt == 3) {
+          throw e;
+        }
       }
     }
   }
