@@ -96,24 +96,26 @@ class ExpireSnapshotsTest {
     }
   }
 
-  @Test
-  void oldMetadataFilesAreReplacedByTombstonesAfterCommitWhenEnabled() throws Exception {
+  /** With a log of 2 the last three versions keep metadata; with a log of 0 only the current one does. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {2, 0})
+  void oldMetadataFilesAreReplacedByTombstonesAfterCommitWhenEnabled(int previousVersionsMax) throws Exception {
     try (Warehouse wh = Warehouse.local(dir)) {
       Table t = wh.createTable("m", TestSchemas.EVENTS, PartitionSpec.unpartitioned(),
-          Map.of(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "2", TableProperties.METADATA_DELETE_AFTER_COMMIT,
-              "true"));
+          Map.of(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, Integer.toString(previousVersionsMax),
+              TableProperties.METADATA_DELETE_AFTER_COMMIT, "true"));
       for (int i = 0; i < 6; i++) {
         t.appendRecords(List.of(TestSchemas.event(i, "x", null)));
       }
       try (Stream<Path> files = Files.list(dir.resolve("m/metadata"))) {
-        // Every name stays (so no stale writer can publish it again); only the last three keep metadata.
+        // Every name stays (so no stale writer can publish it again); only the last ones keep metadata.
         assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".metadata.json")))
             .containsExactlyInAnyOrder("v1.metadata.json", "v2.metadata.json", "v3.metadata.json",
                 "v4.metadata.json", "v5.metadata.json", "v6.metadata.json", "v7.metadata.json");
       }
       for (int v = 1; v <= 7; v++) {
         String content = Files.readString(dir.resolve("m/metadata/v" + v + ".metadata.json"));
-        if (v <= 4) {
+        if (v <= 7 - (previousVersionsMax + 1)) {
           assertThat(content).isEqualTo("{\"datashard-tombstone\":\"expired\"}"); // 33 bytes per version, for good
         } else {
           assertThat(content).contains("\"format-version\"");

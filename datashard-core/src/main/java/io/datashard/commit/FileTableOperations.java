@@ -153,13 +153,10 @@ public final class FileTableOperations implements TableOperations {
     }
     TableMetadata committed = updated.withFile(versions.file(version), version);
     current = committed;
-    java.util.Set<String> dropped = new java.util.LinkedHashSet<>();
-    if (committed.booleanProperty(io.datashard.TableProperties.METADATA_DELETE_AFTER_COMMIT, false)) {
-      // Versions that fell out of the bounded metadata log become tombstones (never deleted).
-      base.metadataLog().forEach(e -> dropped.add(e.file()));
-      committed.metadataLog().forEach(e -> dropped.remove(e.file()));
-      dropped.remove(committed.metadataFileLocation());
-    }
+    // Versions that fell out of the bounded metadata log become tombstones (never deleted).
+    java.util.Set<String> dropped =
+        committed.booleanProperty(io.datashard.TableProperties.METADATA_DELETE_AFTER_COMMIT, false)
+            ? fallenOutOfLog(base, committed) : java.util.Set.of();
     Runnable housekeeping = () -> {
       versions.writeHint(version);
       versions.retire(dropped);
@@ -171,6 +168,20 @@ public final class FileTableOperations implements TableOperations {
       housekeeping.run();
     }
     return committed;
+  }
+
+  /**
+   * @param base the version a commit was built on
+   * @param committed the version it published
+   * @return the version files the commit pushed out of the metadata log ({@link MetadataFiles#fallenOutOfLog})
+   */
+  public static java.util.Set<String> fallenOutOfLog(TableMetadata base, TableMetadata committed) {
+    return MetadataFiles.fallenOutOfLog(base.metadataFileLocation(), logFiles(base), committed.metadataFileLocation(),
+        logFiles(committed));
+  }
+
+  private static java.util.List<String> logFiles(TableMetadata m) {
+    return m.metadataLog().stream().map(io.datashard.metadata.MetadataLogEntry::file).toList();
   }
 
   /**

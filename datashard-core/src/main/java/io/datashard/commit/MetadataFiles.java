@@ -41,4 +41,27 @@ public final class MetadataFiles {
     Matcher m = VERSION_FILE.matcher(name);
     return m.matches() ? Integer.parseInt(m.group(1)) : -1;
   }
+
+  /**
+   * The version files a commit pushed out of the metadata log ({@code write.metadata.previous-versions-max}): the
+   * base's own file and the files its log held, less the committed version's file and the files its log holds. These
+   * are the versions that become tombstones after the commit, whichever metadata model (the library's or Apache
+   * Iceberg's) the two versions were read as.
+   *
+   * @param baseFile the file the commit's base version was read from, or null for none
+   * @param baseLog the files the base version's metadata log lists
+   * @param committedFile the file the commit published
+   * @param committedLog the files the committed version's metadata log lists
+   * @return those files, in the base log's order, then the base's own file
+   */
+  public static java.util.Set<String> fallenOutOfLog(String baseFile, java.util.Collection<String> baseLog,
+      String committedFile, java.util.Collection<String> committedLog) {
+    java.util.Set<String> fallen = new java.util.LinkedHashSet<>(baseLog);
+    if (baseFile != null) {
+      fallen.add(baseFile);
+    }
+    committedLog.forEach(fallen::remove);
+    fallen.remove(committedFile);
+    return fallen;
+  }
 }

@@ -1,6 +1,7 @@
 package io.datashard.iceberg;
 
 import io.datashard.Warehouse;
+import io.datashard.commit.FileTableOperations;
 import io.datashard.commit.MetadataFiles;
 import io.datashard.commit.VersionFiles;
 import io.datashard.commit.VersionTombstone;
@@ -250,12 +251,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
     if (result.rewrittenFiles() > 0 && committed != null && committed.version() > 1
         && DataShardTableOperations.retiresFallenOutVersions(committed.properties())) {
       io.datashard.metadata.TableMetadata before = ops.load(committed.version() - 1);
-      java.util.Set<String> fallen = new java.util.LinkedHashSet<>();
-      before.metadataLog().forEach(e -> fallen.add(e.file()));
-      fallen.add(before.metadataFileLocation());
-      committed.metadataLog().forEach(e -> fallen.remove(e.file()));
-      fallen.remove(committed.metadataFileLocation());
-      versions.retire(fallen);
+      versions.retire(FileTableOperations.fallenOutOfLog(before, committed));
     }
     return result;
   }

@@ -10,7 +10,6 @@ import io.datashard.commit.VersionFiles;
 import io.datashard.commit.VersionTombstone;
 import io.datashard.storage.CommitOutcomeUnknownException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -314,10 +313,9 @@ public final class DataShardTableOperations implements TableOperations {
     remember(version, json, committed, false);
     writeHint(version);
     if (base != null && retiresFallenOutVersions(committed)) {
-      Set<String> removed = new LinkedHashSet<>();
-      base.previousFiles().forEach(e -> removed.add(e.file()));
-      committed.previousFiles().forEach(e -> removed.remove(e.file()));
-      removed.remove(versions.file(version));
+      Set<String> removed = MetadataFiles.fallenOutOfLog(base.metadataFileLocation(),
+          base.previousFiles().stream().map(TableMetadata.MetadataLogEntry::file).toList(), versions.file(version),
+          committed.previousFiles().stream().map(TableMetadata.MetadataLogEntry::file).toList());
       if (!removed.isEmpty()) {
         retire(removed);
       }
