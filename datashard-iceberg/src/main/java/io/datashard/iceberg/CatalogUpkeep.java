@@ -83,6 +83,8 @@ final class CatalogUpkeep {
     int manifestsAfterLastMerge;
     /** Data files the last compaction saw and left, or -1 before the first. */
     long filesAtLastCompaction = -1;
+    /** A refusal to compact (a feature the library cannot carry) was logged as a warning once already. */
+    boolean refusalLogged;
   }
 
   private final Executor background;
@@ -167,17 +169,17 @@ final class CatalogUpkeep {
     try {
       background.execute(() -> {
         try {
-          Thread.sleep(delayMillis);
-          step.run();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } finally {
-          release(state, compactionLane);
-        }
-        try {
+          try {
+            Thread.sleep(delayMillis);
+            step.run();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            release(state, compactionLane);
+          }
           afterRun(identifier, location);
         } finally {
-          ended();
+          ended(); // even after an Error, or closing the catalog would wait for this run in vain
         }
       });
     } catch (RejectedExecutionException closing) {
@@ -313,9 +315,30 @@ final class CatalogUpkeep {
       synchronized (state) {
         state.filesAtLastCompaction = Math.max(0, seen); // not again before half the threshold more arrived
       }
-      LOG.warn("table {}: compacting small files after a commit failed or was refused ({}); a later commit tries "
-          + "again", identifier, e.toString());
+      boolean refused = refusal(e);
+      boolean repeated;
+      synchronized (state) {
+        repeated = refused && state.refusalLogged;
+        state.refusalLogged |= refused;
+      }
+      if (repeated) {
+        LOG.debug("table {}: compacting small files refused again ({})", identifier, e.toString());
+      } else {
+        LOG.warn("table {}: compacting small files after a commit {} ({}); a later commit tries again{}", identifier,
+            refused ? "was refused" : "failed", e.toString(),
+            refused ? " (further refusals are logged at debug level)" : "");
+      }
     }
+  }
+
+  /** @return whether {@code e} is the library refusing to write the table (a feature it cannot carry) */
+  private static boolean refusal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.datashard.UnsupportedTableFeatureException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void started() {
