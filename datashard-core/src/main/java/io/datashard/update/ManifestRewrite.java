@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * Rewrites the current snapshot's data manifests into as few manifests of about
  * {@code commit.manifest.target-size-bytes} as possible, per partition spec, as one {@code replace} snapshot
- * that changes no data. Useful after many appends with merging disabled, or to drop deleted entries. Delete
- * manifests (merge-on-read deletes) are carried as they are.
+ * that changes no data. Useful after many appends with merging disabled, or to drop deleted entries: manifests
+ * left holding only deleted entries (what a compaction or delete removed) are dropped even when nothing needs
+ * merging. Delete manifests (merge-on-read deletes) are carried as they are.
  */
 public final class ManifestRewrite extends SnapshotProducer {
   private final ManifestMerger merger;
@@ -50,9 +51,12 @@ public final class ManifestRewrite extends SnapshotProducer {
     Snapshot parent = base.currentSnapshot();
     List<ManifestFile> current = new ArrayList<>();
     List<ManifestFile> deleteManifests = new ArrayList<>();
+    int dropped = 0;
     for (ManifestFile m : files.manifestsToRead(base, parent, "manifest rewrite")) {
       if (m.hasLiveFiles()) {
         (m.content() == ManifestFile.CONTENT_DATA ? current : deleteManifests).add(m);
+      } else {
+        dropped++; // only deleted entries (a compaction's record of what it removed): not carried forward
       }
     }
     List<ManifestFile> merged;
@@ -61,7 +65,7 @@ public final class ManifestRewrite extends SnapshotProducer {
     } finally {
       attemptFiles(merger.written());
     }
-    if (merger.written().isEmpty()) {
+    if (merger.written().isEmpty() && dropped == 0) {
       return base; // already compact
     }
     int mergedDataManifests = merged.size();
@@ -71,7 +75,8 @@ public final class ManifestRewrite extends SnapshotProducer {
     String list = attemptFile(files.manifestListLocation(snapshotId, attempt));
     Long rowIds = files.writeManifestList(list, snapshotId, parent.snapshotId(), seq, merged, base);
     Map<String, String> summary = SnapshotSummary.of("replace", commitId, List.of(), merged, parent);
-    summary.put("manifests-replaced", Integer.toString(current.size() - (mergedDataManifests - merger.written().size())));
+    summary.put("manifests-replaced",
+        Integer.toString(current.size() - (mergedDataManifests - merger.written().size()) + dropped));
     summary.put("manifests-created", Integer.toString(merger.written().size()));
     SnapshotSummary.carryTotalSize(summary, parent, 0);
     return base.withNewCurrentSnapshot(newSnapshot(base, parent, seq, list, summary, rowIds));
