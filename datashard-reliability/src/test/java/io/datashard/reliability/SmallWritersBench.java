@@ -57,7 +57,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * -Dsurefire.failIfNoSpecifiedTests=false} (-Dbench.writers=64 -Dbench.seconds=40 -Dbench.appends=20000
  * -Dbench.latencyMs=30 -Dbench.phases=contention,processes,server,longlife,longlife-rest; the long-life table's
  * -Dbench.previousVersionsMax, -Dbench.maxSnapshots, -Dbench.sizeRatio and -Dbench.removeTombstonesAfterMs, and
- * the writers' -Dbench.baseMaxAgeMs; -Dbench.rows=varied writes event rows with one of 16 names and a measured value
+ * the writers' -Dbench.baseMaxAgeMs; the contended tables' -Dbench.retryMaxWaitMs
+ * ({@code commit.retry.max-wait-ms}); -Dbench.groupOnly=true skips the one-commit-per-append runs; -Dbench.rows=varied writes event rows with one of 16 names and a measured value
  * instead of the minimal constant row).
  */
 public final class SmallWritersBench {
@@ -79,15 +80,16 @@ public final class SmallWritersBench {
          CountingS3Proxy front = CountingS3Proxy.start(s3.endpoint())) {
       front.recordRequests(false);
       front.latency(latency, 10);
-      for (boolean group : new boolean[] {true, false}) {
+      for (boolean group : Boolean.getBoolean("bench.groupOnly") ? new boolean[] {true} : new boolean[] {true, false}) {
         if (phases.contains("contention")) {
           contention(s3, front, writers, seconds, group, latency);
         }
       }
       int processes = Integer.getInteger("bench.processes", 16);
       int processThreads = Integer.getInteger("bench.processThreads", 8);
+      boolean[] modes = Boolean.getBoolean("bench.groupOnly") ? new boolean[] {true} : new boolean[] {true, false};
       if (processes > 0 && phases.contains("processes")) {
-        for (boolean group : new boolean[] {true, false}) {
+        for (boolean group : modes) {
           processes(s3, front, processes, processThreads, seconds, group, latency, null);
         }
       }
@@ -112,11 +114,16 @@ public final class SmallWritersBench {
   private static Warehouse contendedTable(S3ProxyServer s3, CountingS3Proxy front, String prefix, boolean group,
       long retryMillis) {
     Warehouse wh = Warehouse.of(new S3StorageBackend(s3.configBuilder(front.endpoint()).prefix(prefix).build()));
-    wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), Map.of(
+    Map<String, String> props = new HashMap<>(Map.of(
         TableProperties.WRITE_GROUP_COMMIT, Boolean.toString(group),
         TableProperties.UPKEEP_ENABLED, "false",
         TableProperties.COMMIT_TOTAL_RETRY_TIME_MS, Long.toString(retryMillis),
         TableProperties.COMMIT_NUM_RETRIES, "1000"));
+    String maxWait = System.getProperty("bench.retryMaxWaitMs");
+    if (maxWait != null) {
+      props.put(TableProperties.COMMIT_MAX_RETRY_WAIT_MS, maxWait);
+    }
+    wh.createTable("t", TestSchemas.EVENTS, PartitionSpec.unpartitioned(), props);
     return wh;
   }
 
