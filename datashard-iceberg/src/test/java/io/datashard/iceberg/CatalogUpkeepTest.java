@@ -254,6 +254,40 @@ class CatalogUpkeepTest {
     assertThat(started).as("the same history made by an engine starts an expiry").hasSize(1);
   }
 
+  /**
+   * A step that throws an {@link Error} (not an exception, which every step catches itself) still ends its run:
+   * before, the run was never counted as ended, and closing the catalog waited its 30 s for it in vain.
+   */
+  @Test
+  void aRunWhoseStepThrowsAnErrorStillEnds() throws Exception {
+    Path root = Files.createTempDirectory(dir, "wh");
+    try (DataShardCatalog catalog = new DataShardCatalog("ds", new LocalStorageBackend(root), Map.of())) {
+      catalog.createNamespace(Namespace.of("sales"));
+      catalog.createTable(ID, CatalogScenarios.EVENTS, PartitionSpec.unpartitioned(),
+          props("write.datashard.upkeep.enabled", "false"));
+      for (long id = 1; id <= 3; id++) {
+        CatalogScenarios.icebergAppend(catalog.loadTable(ID), id);
+      }
+      TableMetadata three = TableMetadata.buildFrom(((HasTableOperations) catalog.loadTable(ID)).operations()
+          .current()).setProperties(Map.of("write.datashard.upkeep.enabled", "true",
+              "write.datashard.upkeep.compact.min-files", "2")).build();
+      ExecutorService background = Executors.newFixedThreadPool(2);
+      try {
+        java.util.concurrent.atomic.AtomicInteger compactions = new java.util.concurrent.atomic.AtomicInteger();
+        CatalogUpkeep upkeep = new CatalogUpkeep(background, catalog::loadTable, (id, min, max, ratio) -> {
+          compactions.incrementAndGet();
+          throw new StackOverflowError("a step's Error");
+        });
+        upkeep.committed(ID, "t", three);
+        assertThat(upkeep.awaitIdle(10_000)).as("the run ended").isTrue();
+        assertThat(compactions).as("the compaction step ran (and threw)").hasValue(1);
+        assertThat(CatalogScenarios.icebergIds(catalog.loadTable(ID))).containsExactlyInAnyOrder(1L, 2L, 3L);
+      } finally {
+        background.shutdownNow();
+      }
+    }
+  }
+
   private static int dataFiles(Table t) throws Exception {
     int files = 0;
     try (var tasks = t.newScan().planFiles()) {
