@@ -312,12 +312,10 @@ final class CatalogUpkeep {
             r.rewrittenFiles(), r.addedFiles());
       }
     } catch (RuntimeException e) {
-      synchronized (state) {
-        state.filesAtLastCompaction = Math.max(0, seen); // not again before half the threshold more arrived
-      }
       boolean refused = refusal(e);
       boolean repeated;
       synchronized (state) {
+        state.filesAtLastCompaction = Math.max(0, seen); // not again before half the threshold more arrived
         repeated = refused && state.refusalLogged;
         state.refusalLogged |= refused;
       }

@@ -243,7 +243,7 @@ public class DataShardCatalog extends BaseMetastoreCatalog implements SupportsNa
   private io.datashard.RewriteDataFiles.Result compact(TableIdentifier ident, int minFiles, int maxFiles,
       int sizeRatio) {
     VersionFiles versions = new VersionFiles(storage, fullTableName(name, ident), tableLocation(ident), baseMaxAge);
-    io.datashard.commit.FileTableOperations ops = new io.datashard.commit.FileTableOperations(versions);
+    FileTableOperations ops = new FileTableOperations(versions);
     io.datashard.RewriteDataFiles.Result result = new io.datashard.maintenance.DataFileCompaction(ops,
         new io.datashard.manifest.TableFiles(storage, versions.tableLocation())).minFilesPerPartition(minFiles)
         .maxInputFiles(maxFiles).sizeRatio(sizeRatio).execute();

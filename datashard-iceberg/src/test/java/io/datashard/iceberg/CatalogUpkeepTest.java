@@ -223,15 +223,8 @@ class CatalogUpkeepTest {
 
   @Test
   void commitsTheLibraryMadeAreLeftToTheLibrarysOwnUpkeep() throws Exception {
-    Path root = Files.createTempDirectory(dir, "wh");
     TableMetadata engineMade;
-    try (DataShardCatalog catalog = new DataShardCatalog("ds", new LocalStorageBackend(root), Map.of())) {
-      catalog.createNamespace(Namespace.of("sales"));
-      catalog.createTable(ID, CatalogScenarios.EVENTS, PartitionSpec.unpartitioned(),
-          props("write.datashard.upkeep.enabled", "false"));
-      for (long id = 1; id <= 12; id++) {
-        CatalogScenarios.icebergAppend(catalog.loadTable(ID), id);
-      }
+    try (DataShardCatalog catalog = catalogWithEngineAppends(12)) {
       engineMade = ((HasTableOperations) catalog.loadTable(ID)).operations().current();
     }
     // the same history with upkeep on: 12 snapshots, over the limit of 8 plus a quarter
@@ -260,14 +253,7 @@ class CatalogUpkeepTest {
    */
   @Test
   void aRunWhoseStepThrowsAnErrorStillEnds() throws Exception {
-    Path root = Files.createTempDirectory(dir, "wh");
-    try (DataShardCatalog catalog = new DataShardCatalog("ds", new LocalStorageBackend(root), Map.of())) {
-      catalog.createNamespace(Namespace.of("sales"));
-      catalog.createTable(ID, CatalogScenarios.EVENTS, PartitionSpec.unpartitioned(),
-          props("write.datashard.upkeep.enabled", "false"));
-      for (long id = 1; id <= 3; id++) {
-        CatalogScenarios.icebergAppend(catalog.loadTable(ID), id);
-      }
+    try (DataShardCatalog catalog = catalogWithEngineAppends(3)) {
       TableMetadata three = TableMetadata.buildFrom(((HasTableOperations) catalog.loadTable(ID)).operations()
           .current()).setProperties(Map.of("write.datashard.upkeep.enabled", "true",
               "write.datashard.upkeep.compact.min-files", "2")).build();
@@ -286,6 +272,22 @@ class CatalogUpkeepTest {
         background.shutdownNow();
       }
     }
+  }
+
+  /**
+   * @param appends how many one-row engine appends (ids 1..appends) to make
+   * @return an open catalog on a new warehouse holding {@link #ID} with upkeep off, after those appends
+   */
+  private DataShardCatalog catalogWithEngineAppends(int appends) throws Exception {
+    DataShardCatalog catalog = new DataShardCatalog("ds",
+        new LocalStorageBackend(Files.createTempDirectory(dir, "wh")), Map.of());
+    catalog.createNamespace(Namespace.of("sales"));
+    catalog.createTable(ID, CatalogScenarios.EVENTS, PartitionSpec.unpartitioned(),
+        props("write.datashard.upkeep.enabled", "false"));
+    for (long id = 1; id <= appends; id++) {
+      CatalogScenarios.icebergAppend(catalog.loadTable(ID), id);
+    }
+    return catalog;
   }
 
   private static int dataFiles(Table t) throws Exception {
